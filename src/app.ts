@@ -1,0 +1,84 @@
+// Builds the Express app: middleware order, view engine, features, error handler last.
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import MongoStore from 'connect-mongo';
+import type { MongoClient } from 'mongodb';
+import mongoose from 'mongoose';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { createCsrfProtection } from './http/csrf.js';
+import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
+import { healthRouter } from './http/health.routes.js';
+import { createI18nMiddleware } from './http/i18n.js';
+import { pageLocals } from './http/page-locals.js';
+import { configureViews } from './http/views.js';
+import { homeRouter } from './http/home.routes.js';
+
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+}
+
+export async function createApp(context: AppContext): Promise<Express> {
+  const { config, logger } = context;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  configureViews(app);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          // Everything is served by the app itself: no CDN, no third-party origin.
+          'img-src': ["'self'", 'data:'],
+          'upgrade-insecure-requests': config.isProduction ? [] : null,
+        },
+      },
+      hsts: config.isProduction,
+    }),
+  );
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+
+  app.use(healthRouter());
+  app.use('/assets', express.static(path.resolve('public'), { maxAge: config.isProduction ? '7d' : 0 }));
+
+  // APIs with their own authentication (Basic for xAPI) are mounted here, before sessions and CSRF.
+
+  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
+  app.use(cookieParser());
+  app.use(
+    session({
+      name: 'ajst.sid',
+      secret: config.SESSION_SECRET,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: 8 * 60 * 60 * 1000 },
+      // Expired sessions are deleted by a periodic query: FerretDB has no TTL indexes.
+      store: MongoStore.create({
+        // connect-mongo ships its own copy of the driver types; the client object is compatible at run time.
+        client: mongoose.connection.getClient() as unknown as MongoClient,
+        dbName: mongoose.connection.db?.databaseName,
+        collectionName: 'sessions',
+        autoRemove: 'interval',
+        autoRemoveInterval: 10,
+        stringify: false,
+      }),
+    }),
+  );
+  const { middleware: i18nMiddleware } = await createI18nMiddleware();
+  app.use(i18nMiddleware);
+  app.use(createCsrfProtection(config.SESSION_SECRET, config.isProduction).middleware);
+  app.use(pageLocals(config));
+
+  app.use(homeRouter());
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}

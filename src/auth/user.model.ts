@@ -1,0 +1,29 @@
+// People who use the platform: learners (clerks), HR staff, authors and admins, each in one organisation.
+import { randomUUID } from 'node:crypto';
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { tenantScoped } from '../db/tenant-scoped.js';
+
+export const ROLES = ['learner', 'hr', 'author', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const userSchema = new Schema(
+  {
+    email: { type: String, required: true, unique: true, lowercase: true, trim: true },
+    passwordHash: { type: String, required: true },
+    /** Full name as it should appear on certificates, with Polish letters. */
+    fullName: { type: String, required: true, trim: true },
+    departmentId: { type: Schema.Types.ObjectId },
+    roles: { type: [String], enum: ROLES, default: ['learner'] },
+    /** Opaque, stable id used as the xAPI account name: statements never carry the e-mail. */
+    learnerId: { type: String, required: true, unique: true, default: () => randomUUID() },
+    emailConfirmedAt: { type: Date },
+    language: { type: String, enum: ['pl', 'en'], default: 'pl' },
+    /** The learner allows the verification page to show the score on certificates. */
+    showScoreOnCertificates: { type: Boolean, default: false },
+  },
+  { timestamps: true },
+);
+userSchema.plugin(tenantScoped);
+
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
+export const User = model('User', userSchema);

@@ -1,0 +1,82 @@
+// Reads and validates the environment once; nothing else in the code reads process.env.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Public address of the platform: links in e-mails, certificate QR codes, xAPI actor homePage. */
+  BASE_URL: z.url({ message: 'expected an absolute URL such as https://akademia.example.pl' }).optional(),
+  /** A real MongoDB; when unset the embedded FerretDB is started. */
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, { message: 'expected a mongodb:// or mongodb+srv:// connection string' })
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  FERRETDB_BIN: z.string().min(1).optional(),
+  SESSION_SECRET: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SMTP connection, e.g. smtp://mailpit:1025. Unset: mail is kept in the outbox collection only. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: 'expected smtp://host:port or smtps://…' }).optional(),
+  MAIL_FROM: z.string().min(3).default('Akademia JST <no-reply@akademia-jst.local>'),
+  /** Base IRI of the platform's xAPI activity ids; defaults to BASE_URL + /xapi/activities. */
+  XAPI_ACTIVITY_BASE: z.url({ message: 'expected an absolute IRI' }).optional(),
+  XAPI_BASIC_USER: z.string().min(1).optional(),
+  XAPI_BASIC_PASSWORD: z.string().min(8, { message: 'expected at least 8 characters' }).optional(),
+  /** Load the demo organisation and users on first start (default: yes on the embedded database). */
+  SEED_DEMO: booleanFlag.optional(),
+  COURSES_DIR: z.string().min(1).default('./courses'),
+  TRUST_PROXY: booleanFlag.default(false),
+});
+
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'BASE_URL' | 'SESSION_SECRET' | 'XAPI_ACTIVITY_BASE'> & {
+  BASE_URL: string;
+  SESSION_SECRET: string;
+  XAPI_ACTIVITY_BASE: string;
+  DATA_DIR: string;
+  COURSES_DIR: string;
+  isProduction: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Validates an environment (process.env by default) and returns the typed config or throws ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings are how compose files and shells say "unset".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])])})`),
+    );
+  }
+  const values = parsed.data;
+  const isProduction = values.NODE_ENV === 'production';
+  if (isProduction && !values.SESSION_SECRET) {
+    throw new ConfigError(['SESSION_SECRET: required in production (at least 32 random characters)']);
+  }
+  if (Boolean(values.XAPI_BASIC_USER) !== Boolean(values.XAPI_BASIC_PASSWORD)) {
+    throw new ConfigError(['XAPI_BASIC_USER and XAPI_BASIC_PASSWORD: set both or neither']);
+  }
+  const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '');
+  return {
+    ...values,
+    BASE_URL: baseUrl,
+    // A random secret per process is fine in development: sessions then end on restart.
+    SESSION_SECRET: values.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    XAPI_ACTIVITY_BASE: (values.XAPI_ACTIVITY_BASE ?? `${baseUrl}/xapi/activities`).replace(/\/+$/, ''),
+    DATA_DIR: path.resolve(values.DATA_DIR),
+    COURSES_DIR: path.resolve(values.COURSES_DIR),
+    isProduction,
+  };
+}

@@ -1,0 +1,53 @@
+// The one final error handler: an error page (with the layout) for people, JSON for API clients.
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, NotFoundError } from './errors.js';
+import type { Logger } from '../logger.js';
+
+/** API paths answer JSON; everything else is a page. */
+export function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/xapi') || req.path.startsWith('/api') || req.path === '/healthz' || (!req.accepts('html') && Boolean(req.accepts('json')));
+}
+
+export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
+  next(new NotFoundError());
+}
+
+/** Builds the final handler: logs with an error id, never shows a stack trace to the user. */
+export function createErrorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    // Errors from body-parser and friends carry a status (e.g. 400 bad JSON, 413 too large).
+    const status =
+      error instanceof AppError ? error.status : typeof (error as { status?: unknown })?.status === 'number' ? ((error as { status: number }).status) : 500;
+    const errorId = randomUUID();
+    const isServerError = status >= 500;
+    if (isServerError) logger.error({ err: error, errorId, url: req.originalUrl }, 'request failed');
+    else logger.debug({ errorId, status, url: req.originalUrl, message: (error as Error)?.message }, 'request rejected');
+
+    const code = error instanceof AppError ? error.code : isServerError ? 'internal_error' : 'bad_request';
+    const message = isServerError
+      ? 'Wystąpił błąd po stronie serwera. Spróbuj ponownie później.'
+      : error instanceof AppError
+        ? error.message
+        : 'Nieprawidłowe żądanie.';
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(status);
+    if (wantsJson(req)) {
+      res.json({ error: code, message, ...(error instanceof AppError ? error.details : {}), ...(isServerError ? { errorId } : {}) });
+      return;
+    }
+    const view = status === 404 ? 'errors/404' : isServerError ? 'errors/500' : 'errors/4xx';
+    res.render(view, { title: isServerError ? 'Błąd serwera' : message, status, message, errorId: isServerError ? errorId : undefined }, (renderError, html) => {
+      // If the page itself fails to render, fall back to plain text rather than a second error.
+      if (renderError) {
+        logger.error({ err: renderError, errorId }, 'error page failed to render');
+        res.type('text/plain').send(`${status} ${message}`);
+        return;
+      }
+      res.send(html);
+    });
+  };
+}

@@ -1,0 +1,46 @@
+// Interface language: Polish first, English second (i18next). Strings live in locales/<lng>.json.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import i18next from 'i18next';
+import { LanguageDetector, handle } from 'i18next-http-middleware';
+
+export const LANGUAGES = ['pl', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * Each feature keeps its strings in its own namespace file, locales/<lng>/<feature>.json,
+ * used as t('feature:key'); common.json is the default namespace.
+ */
+function loadLocale(language: Language): Record<string, Record<string, unknown>> {
+  const dir = path.resolve('locales', language);
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => [file.replace(/\.json$/, ''), JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>]),
+  );
+}
+
+/** Initialises i18next once and returns the Express middleware that sets req.t / res.locals.t. */
+export async function createI18nMiddleware() {
+  const instance = i18next.createInstance();
+  await instance.use(LanguageDetector).init({
+    supportedLngs: [...LANGUAGES],
+    fallbackLng: 'pl',
+    preload: [...LANGUAGES],
+    resources: Object.fromEntries(LANGUAGES.map((language) => [language, loadLocale(language)])),
+    defaultNS: 'common',
+    ns: Object.keys(loadLocale('pl')),
+    showSupportNotice: false,
+    interpolation: { escapeValue: false }, // Handlebars escapes
+    detection: {
+      // Polish unless the person chose English (?lang=en, remembered in a cookie); the browser's
+      // Accept-Language is not consulted because the office interface is Polish by default.
+      order: ['querystring', 'cookie'],
+      lookupQuerystring: 'lang',
+      lookupCookie: 'lang',
+      caches: ['cookie'],
+      cookieSameSite: 'lax',
+    },
+  });
+  return { i18n: instance, middleware: handle(instance) };
+}

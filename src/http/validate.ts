@@ -1,0 +1,39 @@
+// Runs a zod schema over one part of the request; failures become a ValidationError with field messages.
+import type { NextFunction, Request, Response } from 'express';
+import type { z } from 'zod';
+import { ValidationError } from './errors.js';
+
+type Part = 'body' | 'query' | 'params';
+
+/** Turns zod issues into { 'field.path': ['message', …] }. */
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : '_';
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+/** Parses `value` with `schema` or throws ValidationError. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(fieldErrorsOf(result.error));
+  return result.data;
+}
+
+/**
+ * Middleware: validates `req[part]` and stores the parsed value in `res.locals.input[part]`
+ * (Express 5 makes req.query read-only, so the parsed copy lives in res.locals).
+ */
+export function validate<S extends z.ZodType>(schema: S, part: Part = 'body') {
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.locals.input = { ...(res.locals.input ?? {}), [part]: parseInput(schema, req[part]) };
+    next();
+  };
+}
+
+/** The parsed input that `validate(schema, part)` stored. */
+export function inputOf<T>(res: Response, part: Part = 'body'): T {
+  return (res.locals.input as Record<Part, T>)[part];
+}

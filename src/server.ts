@@ -1,0 +1,55 @@
+// Starts the platform: config, database (embedded or MONGODB_URI), listen, graceful shutdown.
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/connection.js';
+import { createLogger } from './logger.js';
+import { runStartupTasks } from './startup.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+
+  let database;
+  try {
+    database = await openDatabase(config);
+  } catch (error) {
+    logger.fatal(`Cannot open the database: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  logger.info({ db: database.kind }, database.kind === 'ferretdb' ? 'embedded FerretDB (SQLite) started' : 'connected to MongoDB');
+
+  await runStartupTasks({ config, logger, embedded: database.kind === 'ferretdb' });
+  const app = await createApp({ config, logger });
+  const server: Server = app.listen(config.PORT, config.HOST, () => {
+    logger.info(`Akademia JST listening on ${config.BASE_URL} (port ${config.PORT})`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    // Give slow requests 10 s, then cut idle keep-alive sockets so close() can finish.
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearTimeout(force);
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

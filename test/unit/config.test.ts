@@ -1,0 +1,33 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('config', () => {
+  it('applies defaults: port 3000, embedded database, Polish base URL on localhost', () => {
+    const config = loadConfig({});
+    expect(config.PORT).to.equal(3000);
+    expect(config.MONGODB_URI).to.equal(undefined);
+    expect(config.BASE_URL).to.equal('http://localhost:3000');
+    expect(config.XAPI_ACTIVITY_BASE).to.equal('http://localhost:3000/xapi/activities');
+  });
+
+  it('names every bad variable and what it expects', () => {
+    try {
+      loadConfig({ PORT: 'abc', MONGODB_URI: 'postgres://x', LOG_LEVEL: 'loud' });
+      expect.fail('should have thrown');
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      const message = (error as Error).message;
+      expect(message).to.contain('PORT');
+      expect(message).to.contain('MONGODB_URI: expected a mongodb://');
+      expect(message).to.contain('LOG_LEVEL');
+    }
+  });
+
+  it('requires SESSION_SECRET in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /SESSION_SECRET/);
+  });
+
+  it('treats empty strings as unset, as compose files write them', () => {
+    expect(loadConfig({ MONGODB_URI: '' }).MONGODB_URI).to.equal(undefined);
+  });
+});
