@@ -1,0 +1,28 @@
+// The signed-in person as the rest of the app sees it (req.user), never the mongoose document.
+import type { Types } from 'mongoose';
+import type { Role } from './user.model.js';
+
+export interface SessionUser {
+  id: string;
+  organisationId: string;
+  email: string;
+  fullName: string;
+  roles: Role[];
+  /** Opaque id used as the xAPI account name. */
+  learnerId: string;
+  language: 'pl' | 'en';
+  departmentId?: string;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // passport's req.user is Express.User: make it our SessionUser.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends SessionUser {}
+  }
+}
+
+export function toObjectIdString(id: Types.ObjectId | string): string {
+  return typeof id === 'string' ? id : id.toHexString();
+}

@@ -1,0 +1,82 @@
+// The shape of a loaded course: what the rest of the platform may rely on (the format is docs/course-format.md).
+
+export type QuestionKind = 'single' | 'multiple' | 'true-false' | 'ordering' | 'matching';
+
+export interface QuestionOption {
+  id: string;
+  text: string;
+}
+
+export interface MatchingPair {
+  id: string;
+  left: string;
+  right: string;
+}
+
+/** A question of the final quiz, or an in-lesson knowledge check (kinds single, multiple, true-false). */
+export interface Question {
+  id: string;
+  kind: QuestionKind;
+  prompt: string;
+  points: number;
+  /** single, multiple, ordering */
+  options?: QuestionOption[];
+  /** single (one id), multiple (one or more ids) */
+  correct?: string[];
+  /** true-false */
+  answer?: boolean;
+  /** ordering: option ids in the correct order */
+  order?: string[];
+  /** matching: each left item with its right counterpart */
+  pairs?: MatchingPair[];
+  explanation: string;
+  /** e.g. "art. 33 ust. 1 RODO" */
+  legalReference?: string;
+}
+
+export interface Lesson {
+  /** From the file name without the number prefix and extension, e.g. "zasady" for 02-zasady.md. */
+  id: string;
+  title: string;
+  order: number;
+  durationMinutes: number;
+  /** Sanitised HTML rendered from the Markdown, knowledge checks replaced by placeholders (see checks). */
+  html: string;
+  /** Knowledge checks in the order they appear; html holds `<div data-check="ID"></div>` where each goes. */
+  checks: Question[];
+  /** Path of the source file, relative to the courses folder (for error messages). */
+  sourceFile: string;
+}
+
+export interface Quiz {
+  questionsPerAttempt: number;
+  /** Absent = unlimited attempts. */
+  maxAttempts?: number;
+  /** Minutes a learner waits after a failed attempt. */
+  cooldownMinutes: number;
+  questions: Question[];
+}
+
+export interface Course {
+  id: string;
+  version: string;
+  language: 'pl' | 'en';
+  title: string;
+  summary: string;
+  audience: string;
+  objectives: string[];
+  durationMinutes: number;
+  /** Percentage of points needed to pass, 0–100. */
+  passThreshold: number;
+  /** "Stan prawny na", ISO date YYYY-MM-DD. */
+  legalStateDate: string;
+  author: { name: string; url?: string };
+  licence: string;
+  tags: string[];
+  /** Certificates for this course expire after this many months (e.g. 12 for an annual refresher). */
+  validityMonths?: number;
+  lessons: Lesson[];
+  quiz: Quiz;
+  /** Absolute path of the course folder (images are served from it). */
+  directory: string;
+}
