@@ -49,6 +49,8 @@ export async function createApp(context: AppContext): Promise<Express> {
   app.use('/assets', express.static(path.resolve('public'), { maxAge: config.isProduction ? '7d' : 0 }));
 
   // APIs with their own authentication (Basic for xAPI) are mounted here, before sessions and CSRF.
+  // [xapi router]
+  // [course media]
 
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(cookieParser());
@@ -71,12 +73,14 @@ export async function createApp(context: AppContext): Promise<Express> {
       }),
     }),
   );
+  // [passport: initialize + session, right after the session middleware]
   const { middleware: i18nMiddleware } = await createI18nMiddleware();
   app.use(i18nMiddleware);
   app.use(createCsrfProtection(config.SESSION_SECRET, config.isProduction).middleware);
   app.use(pageLocals(config));
 
   app.use(homeRouter());
+  // [feature page routers: auth, learning, certificates, admin …]
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
