@@ -1,0 +1,93 @@
+// Starts the real server process as docker-compose configures it (embedded DB instead of mongo:7),
+// checks /healthz, then stops it with SIGTERM and checks it shut down cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<Response> {
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log()}`);
+    try {
+      return await fetch(url);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  throw new Error(`server did not answer:\n${log()}`);
+}
+
+function ferretDbChildrenOf(pid: number): string[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'ferretdb']).toString().trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+describe('server lifecycle (docker-compose environment)', function () {
+  this.timeout(90_000);
+  const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
+    services: Record<string, { image?: string; build?: string; environment?: Record<string, string> }>;
+  };
+
+  it('describes the app, mongo:7 and a mail catcher', () => {
+    expect(Object.keys(compose.services)).to.include.members(['app', 'mongo', 'mailpit']);
+    expect(compose.services.mongo.image).to.equal('mongo:7');
+    expect(compose.services.app.environment?.MONGODB_URI).to.match(/^mongodb:\/\/mongo:27017\//);
+  });
+
+  it('starts with the compose environment on the embedded database, serves /healthz and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'akademia-lifecycle-'));
+    // Everything compose sets, except that the database is the embedded one and the port is free here.
+    const { MONGODB_URI: _mongo, ...composeEnv } = compose.services.app.environment ?? {};
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, ...composeEnv, MONGODB_URI: '', PORT: String(port), BASE_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, SEED_DEMO: 'false', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    try {
+      const res = await waitForHealth(`http://127.0.0.1:${port}/healthz`, child, () => output);
+      expect(res.status).to.equal(200);
+      expect(await res.json()).to.deep.equal({ status: 'ok', db: 'ok' });
+      expect(ferretDbChildrenOf(child.pid!)).to.have.length(1);
+
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      expect(ferretDbChildrenOf(child.pid!)).to.have.length(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start with a bad variable and names it', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, PORT: 'not-a-port', MONGODB_URI: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).to.equal(78);
+    expect(stderr).to.contain('PORT');
+  });
+});
