@@ -1,6 +1,6 @@
 // The signed-in person as the rest of the app sees it (req.user), never the mongoose document.
 import type { Types } from 'mongoose';
-import type { Role } from './user.model.js';
+import type { Role, UserDoc } from './user.model.js';
 
 export interface SessionUser {
   id: string;
@@ -25,4 +25,18 @@ declare global {
 
 export function toObjectIdString(id: Types.ObjectId | string): string {
   return typeof id === 'string' ? id : id.toHexString();
+}
+
+/** The SessionUser for a user document (what passport puts on req.user). */
+export function toSessionUser(user: UserDoc): SessionUser {
+  return {
+    id: toObjectIdString(user._id),
+    organisationId: toObjectIdString(user.organisationId),
+    email: user.email,
+    fullName: user.fullName,
+    roles: [...(user.roles ?? [])] as Role[],
+    learnerId: user.learnerId,
+    language: user.language === 'en' ? 'en' : 'pl',
+    departmentId: user.departmentId ? toObjectIdString(user.departmentId) : undefined,
+  };
 }

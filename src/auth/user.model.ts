@@ -25,5 +25,6 @@ const userSchema = new Schema(
 );
 userSchema.plugin(tenantScoped);
 
-export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
+// organisationId comes from the tenantScoped plugin, which InferSchemaType cannot see.
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId; organisationId: Types.ObjectId };
 export const User = model('User', userSchema);
