@@ -1,0 +1,53 @@
+// The tenantScoped plugin: a query that forgets the organisation fails loudly.
+import { expect } from 'chai';
+import mongoose, { Schema, Types } from 'mongoose';
+import { MissingTenantScopeError, tenantScoped } from '../../src/db/tenant-scoped.js';
+import { useTestDatabase } from '../helpers/database.js';
+
+const schema = new Schema({ title: String });
+schema.plugin(tenantScoped);
+const Note = mongoose.model('TenantNote', schema);
+
+describe('db/tenant-scoped', () => {
+  useTestDatabase(import.meta.url);
+  const orgA = new Types.ObjectId();
+  const orgB = new Types.ObjectId();
+
+  before(async () => {
+    await Note.create([
+      { title: 'a1', organisationId: orgA },
+      { title: 'b1', organisationId: orgB },
+    ]);
+  });
+
+  it('requires organisationId on every document', async () => {
+    try {
+      await Note.create({ title: 'orphan' });
+      expect.fail('saved without an organisation');
+    } catch (error) {
+      expect((error as Error).message).to.match(/organisationId/);
+    }
+  });
+
+  it('returns only the organisation asked for', async () => {
+    const notes = await Note.find({ organisationId: orgA }).lean();
+    expect(notes.map((n) => n.title)).to.deep.equal(['a1']);
+  });
+
+  it('throws for find, update and delete queries without an organisation', async () => {
+    for (const run of [() => Note.find({ title: 'a1' }), () => Note.updateMany({}, { title: 'x' }), () => Note.deleteMany({ title: 'b1' })]) {
+      try {
+        await run();
+        expect.fail('query ran unscoped');
+      } catch (error) {
+        expect(error).to.be.instanceOf(MissingTenantScopeError);
+      }
+    }
+    expect(await Note.countDocuments({ organisationId: orgB })).to.equal(1);
+  });
+
+  it('allows an explicit cross-organisation query', async () => {
+    const all = await Note.find({}).setOptions({ acrossOrganisations: true }).lean();
+    expect(all).to.have.length(2);
+  });
+});
