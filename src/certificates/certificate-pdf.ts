@@ -1,0 +1,285 @@
+// Renders a certificate as an archival PDF (PDF/A-2b, tagged, embedded DejaVu fonts, vector QR code).
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import type { CertificateTemplate } from './certificate-template.js';
+
+/** What a certificate says; every value is fixed at issue so the same input always gives the same bytes. */
+export interface CertificateContent {
+  code: string;
+  verificationUrl: string;
+  learnerName: string;
+  courseTitle: string;
+  courseVersion: string;
+  completedAt: Date;
+  issuedAt: Date;
+  durationMinutes: number;
+  scorePercent: number;
+  /** "Stan prawny na", YYYY-MM-DD */
+  legalStateDate: string;
+  validUntil?: Date;
+  template: CertificateTemplate;
+}
+
+// The fonts come from an npm package (not the system) so every server renders identical, fully embedded PDFs.
+const fontDir = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+const FONTS = {
+  serif: path.join(fontDir, 'DejaVuSerif.ttf'),
+  serifBold: path.join(fontDir, 'DejaVuSerif-Bold.ttf'),
+  serifItalic: path.join(fontDir, 'DejaVuSerif-Italic.ttf'),
+  sans: path.join(fontDir, 'DejaVuSans.ttf'),
+  sansBold: path.join(fontDir, 'DejaVuSans-Bold.ttf'),
+  sansLight: path.join(fontDir, 'DejaVuSans-ExtraLight.ttf'),
+};
+
+const INK = '#1f2328';
+const MUTED = '#57606a';
+
+/** dd.mm.yyyy in Polish time, whatever the server's time zone. */
+export function polishDate(value: Date): string {
+  return new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', day: '2-digit', month: '2-digit', year: 'numeric' }).format(value);
+}
+
+/** "2026-09-01" → "01.09.2026" */
+export function polishIsoDate(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return `${day}.${month}.${year}`;
+}
+
+/** Hours as a Polish decimal: 90 → "1,5", 120 → "2". */
+export function hoursOf(durationMinutes: number): string {
+  const hours = Math.round((durationMinutes / 60) * 10) / 10;
+  return String(hours).replace('.', ',');
+}
+
+/** Mixes a #rrggbb colour with white (amount 0..1) for the light ornaments. */
+function tint(hex: string, amount: number): string {
+  const channel = (offset: number) => {
+    const value = parseInt(hex.slice(offset, offset + 2), 16);
+    return Math.round(value + (255 - value) * amount)
+      .toString(16)
+      .padStart(2, '0');
+  };
+  return `#${channel(1)}${channel(3)}${channel(5)}`;
+}
+
+function initialsOf(name: string): string {
+  const words = name.split(/\s+/).filter((word) => word.length > 2 && word[0] === word[0].toUpperCase());
+  return (words.length ? words : name.split(/\s+/))
+    .slice(0, 3)
+    .map((word) => word[0])
+    .join('')
+    .toUpperCase();
+}
+
+/** Renders the certificate; deterministic: the creation date is the issue date and the file id derives from it. */
+export async function renderCertificatePdf(content: CertificateContent): Promise<Buffer> {
+  const { template } = content;
+  const accent = template.accentColour;
+  const title = `Zaświadczenie o ukończeniu szkolenia – ${content.courseTitle}`;
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: 0,
+    font: FONTS.sans,
+    pdfVersion: '1.7',
+    subset: 'PDF/A-2b',
+    tagged: true,
+    lang: 'pl-PL',
+    displayTitle: true,
+    info: {
+      Title: title,
+      Author: template.issuerName,
+      Subject: `${content.learnerName} – ${content.courseTitle} (wersja ${content.courseVersion}), nr ${content.code}`,
+      Keywords: `zaświadczenie, szkolenie, ${content.code}`,
+      Creator: 'Akademia JST',
+      Producer: 'Akademia JST (PDFKit)',
+      CreationDate: content.issuedAt,
+      ModDate: content.issuedAt,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const finished = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const width = doc.page.width; // 841.89
+  const height = doc.page.height; // 595.28
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+
+  // Frame and ornaments are decoration: marked as artifacts so screen readers skip them.
+  doc.markContent('Artifact', { type: 'Layout' });
+  doc.rect(0, 0, width, height).fill('#fffdf8');
+  doc.lineWidth(3).rect(18, 18, width - 36, height - 36).stroke(accent);
+  doc.lineWidth(0.8).rect(26, 26, width - 52, height - 52).stroke(accent);
+  doc.lineWidth(0.4).rect(31, 31, width - 62, height - 62).stroke(tint(accent, 0.55));
+  for (const [cx, cy] of [
+    [26, 26],
+    [width - 26, 26],
+    [26, height - 26],
+    [width - 26, height - 26],
+  ]) {
+    doc.save().translate(cx, cy).rotate(45).rect(-7, -7, 14, 14).fill(accent).restore();
+    doc.save().translate(cx, cy).rotate(45).rect(-3, -3, 6, 6).fill('#fffdf8').restore();
+  }
+  // A light band behind the title.
+  doc.rect(31, 150, width - 62, 2).fill(tint(accent, 0.75));
+  doc.endMarkedContent();
+
+  const centre = { x: 80, width: width - 160 };
+  let y = 48;
+
+  // Issuer: logo (or a drawn emblem) and name.
+  const logoSize = 58;
+  const logoX = width / 2 - logoSize / 2;
+  if (template.logoPng) {
+    root.add(
+      doc.struct('Figure', { alt: `Logo: ${template.issuerName}` }, () => {
+        doc.image(template.logoPng!, logoX, y, { fit: [logoSize, logoSize], align: 'center', valign: 'center' });
+      }),
+    );
+  } else {
+    root.add(
+      doc.struct('Figure', { alt: `Godło: ${template.issuerName}` }, () => {
+        doc.circle(width / 2, y + logoSize / 2, logoSize / 2).fill(accent);
+        doc.circle(width / 2, y + logoSize / 2, logoSize / 2 - 4).lineWidth(0.8).stroke('#ffffff');
+        doc.font(FONTS.serifBold).fontSize(17).fillColor('#ffffff');
+        doc.text(initialsOf(template.issuerName), width / 2 - logoSize / 2, y + logoSize / 2 - 11, { width: logoSize, align: 'center', lineBreak: false });
+      }),
+    );
+  }
+  y += logoSize + 8;
+  doc.font(FONTS.sansBold).fontSize(11).fillColor(INK);
+  doc.text(template.issuerName.toUpperCase(), centre.x, y, { width: centre.width, align: 'center', characterSpacing: 0.8, structParent: root, structType: 'P' });
+
+  // Title.
+  y = 170;
+  doc.font(FONTS.serifBold).fontSize(36).fillColor(accent);
+  doc.text('ZAŚWIADCZENIE', centre.x, y, { width: centre.width, align: 'center', characterSpacing: 3, structParent: root, structType: 'H1' });
+  y += 46;
+  doc.font(FONTS.serif).fontSize(16).fillColor(INK);
+  doc.text('o ukończeniu szkolenia', centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
+  y += 20;
+  if (template.englishLine) {
+    doc.font(FONTS.serifItalic).fontSize(10).fillColor(MUTED);
+    doc.text('Certificate of training completion', centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
+    y += 15;
+  }
+
+  // Who.
+  y += 22;
+  doc.font(FONTS.sans).fontSize(11).fillColor(MUTED);
+  doc.text(template.englishLine ? 'Zaświadcza się, że  ·  This is to certify that' : 'Zaświadcza się, że', centre.x, y, {
+    width: centre.width,
+    align: 'center',
+    structParent: root,
+    structType: 'P',
+  });
+  y += 22;
+  doc.font(FONTS.serifBold).fontSize(30).fillColor(INK);
+  doc.text(content.learnerName, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
+  y += 44;
+  doc.font(FONTS.sans).fontSize(11).fillColor(MUTED);
+  doc.text(
+    template.englishLine ? 'ukończył(a) z wynikiem pozytywnym szkolenie  ·  has successfully completed the training' : 'ukończył(a) z wynikiem pozytywnym szkolenie',
+    centre.x,
+    y,
+    { width: centre.width, align: 'center', structParent: root, structType: 'P' },
+  );
+  y += 20;
+  doc.font(FONTS.serifBold).fontSize(18).fillColor(accent);
+  doc.text(`„${content.courseTitle}”`, centre.x + 40, y, { width: centre.width - 80, align: 'center', structParent: root, structType: 'P' });
+  y = doc.y + 14;
+
+  // Facts, two short lines.
+  const facts1 = [
+    `wersja szkolenia ${content.courseVersion}`,
+    `stan prawny na ${polishIsoDate(content.legalStateDate)}`,
+    `czas trwania ${hoursOf(content.durationMinutes)} godz.`,
+  ].join('   ·   ');
+  const facts2 = [
+    `data ukończenia ${polishDate(content.completedAt)}`,
+    `wynik testu końcowego ${Math.round(content.scorePercent)}%`,
+    content.validUntil ? `ważne do ${polishDate(content.validUntil)}` : undefined,
+  ]
+    .filter(Boolean)
+    .join('   ·   ');
+  doc.font(FONTS.sans).fontSize(10.5).fillColor(INK);
+  doc.text(facts1, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
+  y += 15;
+  doc.text(facts2, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
+  y += 15;
+  if (template.englishLine) {
+    doc.font(FONTS.serifItalic).fontSize(8.5).fillColor(MUTED);
+    const english = [
+      `version ${content.courseVersion}`,
+      `law as of ${content.legalStateDate}`,
+      `${hoursOf(content.durationMinutes).replace(',', '.')} h`,
+      `completed ${content.completedAt.toISOString().slice(0, 10)}`,
+      `final test score ${Math.round(content.scorePercent)}%`,
+      content.validUntil ? `valid until ${content.validUntil.toISOString().slice(0, 10)}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    doc.text(english, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
+  }
+
+  // Bottom band: verification (left), issue date (centre), signature (right).
+  const bottom = height - 52;
+  const qrSize = 78;
+  const qrX = 60;
+  const qrY = bottom - qrSize;
+  root.add(
+    doc.struct('Figure', { alt: `Kod QR prowadzący do strony weryfikacji: ${content.verificationUrl}` }, () => {
+      drawQrCode(doc, content.verificationUrl, qrX, qrY, qrSize, INK);
+    }),
+  );
+  const verifyX = qrX + qrSize + 12;
+  doc.font(FONTS.sans).fontSize(7.5).fillColor(MUTED);
+  doc.text(template.englishLine ? 'Numer zaświadczenia / Certificate no.' : 'Numer zaświadczenia', verifyX, qrY + 8, { width: 200, structParent: root, structType: 'P' });
+  doc.font(FONTS.sansBold).fontSize(10).fillColor(INK);
+  doc.text(content.code, verifyX, qrY + 19, { width: 220, lineBreak: false, structParent: root, structType: 'P' });
+  doc.font(FONTS.sans).fontSize(7.5).fillColor(MUTED);
+  doc.text(template.englishLine ? 'Sprawdź autentyczność / Verify at:' : 'Sprawdź autentyczność:', verifyX, qrY + 40, { width: 200, structParent: root, structType: 'P' });
+  doc.font(FONTS.sans).fontSize(7.5).fillColor(accent);
+  doc.text(content.verificationUrl.replace(/^https?:\/\//, ''), verifyX, qrY + 51, {
+    width: 330,
+    lineBreak: false,
+    link: content.verificationUrl,
+    structParent: root,
+    structType: 'P',
+  });
+
+  doc.font(FONTS.sans).fontSize(9).fillColor(INK);
+  doc.text(`Wystawiono dnia ${polishDate(content.issuedAt)}`, width / 2 - 100, bottom - 12, { width: 200, align: 'center', structParent: root, structType: 'P' });
+
+  const signX = width - 60 - 220;
+  doc.markContent('Artifact', { type: 'Layout' });
+  doc.moveTo(signX + 20, bottom - 22).lineTo(signX + 200, bottom - 22).lineWidth(0.6).dash(1.5, { space: 2 }).stroke(MUTED).undash();
+  doc.endMarkedContent();
+  doc.font(FONTS.serifBold).fontSize(11).fillColor(INK);
+  doc.text(template.signatoryName, signX, bottom - 16, { width: 220, align: 'center', structParent: root, structType: 'P' });
+  doc.font(FONTS.sans).fontSize(8.5).fillColor(MUTED);
+  doc.text(template.signatoryRole, signX, bottom - 2, { width: 220, align: 'center', structParent: root, structType: 'P' });
+
+  root.end();
+  doc.end();
+  return finished;
+}
+
+/** Draws the QR code as vector squares: sharp at any print size, and no raster image to embed. */
+function drawQrCode(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number, colour: string): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const count = qr.modules.size;
+  const cell = size / count;
+  for (let row = 0; row < count; row += 1) {
+    for (let column = 0; column < count; column += 1) {
+      if (qr.modules.get(row, column)) doc.rect(x + column * cell, y + row * cell, cell + 0.05, cell + 0.05);
+    }
+  }
+  doc.fill(colour);
+}
