@@ -1,0 +1,310 @@
+// Pure builders turning platform learning events into xAPI statements (ADL verbs, stable activity IRIs).
+import type { Course, Lesson, Question } from '../courses/course.types.js';
+import { xapiSettings } from './xapi-settings.js';
+import type { Activity, Agent, Statement } from './xapi.types.js';
+
+export interface LearningContext {
+  learner: { learnerId: string; fullName: string };
+  course: Course;
+  /** UUID of the enrolment: every statement of one enrolment shares it. */
+  registration: string;
+  /** Interface language of the learner. */
+  language: 'pl' | 'en';
+}
+
+export const VERBS = {
+  registered: 'http://adlnet.gov/expapi/verbs/registered',
+  launched: 'http://adlnet.gov/expapi/verbs/launched',
+  initialized: 'http://adlnet.gov/expapi/verbs/initialized',
+  experienced: 'http://adlnet.gov/expapi/verbs/experienced',
+  answered: 'http://adlnet.gov/expapi/verbs/answered',
+  passed: 'http://adlnet.gov/expapi/verbs/passed',
+  failed: 'http://adlnet.gov/expapi/verbs/failed',
+  completed: 'http://adlnet.gov/expapi/verbs/completed',
+  voided: 'http://adlnet.gov/expapi/verbs/voided',
+  /** Tin Can registry verb for rewards such as certificates. */
+  earned: 'http://id.tincanapi.com/verb/earned',
+} as const;
+
+/** Platform-coined verb for withdrawing a certificate (no ADL verb says it). */
+export function revokedVerbId(): string {
+  return `${xapiSettings().baseUrl}/xapi/verbs/revoked`;
+}
+
+export const ACTIVITY_TYPES = {
+  course: 'http://adlnet.gov/expapi/activities/course',
+  lesson: 'http://adlnet.gov/expapi/activities/lesson',
+  assessment: 'http://adlnet.gov/expapi/activities/assessment',
+  interaction: 'http://adlnet.gov/expapi/activities/cmi.interaction',
+  certificate: 'https://w3id.org/xapi/cmi5/activities/certificate',
+} as const;
+
+const VERB_DISPLAY: Record<string, { pl: string; en: string }> = {
+  [VERBS.registered]: { pl: 'zapisał(a) się', en: 'registered' },
+  [VERBS.launched]: { pl: 'uruchomił(a)', en: 'launched' },
+  [VERBS.initialized]: { pl: 'rozpoczął(ęła)', en: 'initialized' },
+  [VERBS.experienced]: { pl: 'przeczytał(a)', en: 'experienced' },
+  [VERBS.answered]: { pl: 'odpowiedział(a)', en: 'answered' },
+  [VERBS.passed]: { pl: 'zaliczył(a)', en: 'passed' },
+  [VERBS.failed]: { pl: 'nie zaliczył(a)', en: 'failed' },
+  [VERBS.completed]: { pl: 'ukończył(a)', en: 'completed' },
+  [VERBS.voided]: { pl: 'unieważnił(a)', en: 'voided' },
+  [VERBS.earned]: { pl: 'otrzymał(a)', en: 'earned' },
+};
+
+/** Extension key carrying the quiz attempt id on answered/passed/failed statements. */
+export function attemptExtensionKey(): string {
+  return `${xapiSettings().baseUrl}/xapi/extensions/attempt-id`;
+}
+
+/** Activity IRIs: stable across course versions (the version goes into context.revision). */
+export const activityIri = {
+  course: (courseId: string) => `${xapiSettings().activityBase}/courses/${encodeURIComponent(courseId)}`,
+  lesson: (courseId: string, lessonId: string) => `${activityIri.course(courseId)}/lessons/${encodeURIComponent(lessonId)}`,
+  quiz: (courseId: string) => `${activityIri.course(courseId)}/quiz`,
+  quizQuestion: (courseId: string, questionId: string) => `${activityIri.quiz(courseId)}/questions/${encodeURIComponent(questionId)}`,
+  lessonCheck: (courseId: string, lessonId: string, questionId: string) =>
+    `${activityIri.lesson(courseId, lessonId)}/checks/${encodeURIComponent(questionId)}`,
+  certificate: (code: string) => `${xapiSettings().activityBase}/certificates/${encodeURIComponent(code)}`,
+};
+
+/** The learner as an xAPI actor: an opaque account, never the e-mail or the name (see docs/xapi.md). */
+export function learnerActor(learnerId: string): Agent {
+  return { objectType: 'Agent', account: { homePage: xapiSettings().baseUrl, name: learnerId } };
+}
+
+const TEXT = {
+  quiz: { pl: 'Test końcowy', en: 'Final quiz' },
+  lesson: { pl: 'Lekcja', en: 'Lesson' },
+  certificate: { pl: 'Zaświadczenie ukończenia szkolenia', en: 'Certificate of completion' },
+};
+
+function verb(id: string) {
+  const display = VERB_DISPLAY[id];
+  return display ? { id, display: { pl: display.pl, en: display.en } } : { id };
+}
+
+/** A language map in the course's language (course content is written in one language). */
+function inCourseLanguage(ctx: LearningContext, text: string) {
+  return { [ctx.course.language]: text } as Record<string, string>;
+}
+
+function courseActivity(ctx: LearningContext): Activity {
+  return {
+    objectType: 'Activity',
+    id: activityIri.course(ctx.course.id),
+    definition: {
+      type: ACTIVITY_TYPES.course,
+      name: inCourseLanguage(ctx, ctx.course.title),
+      description: inCourseLanguage(ctx, ctx.course.summary),
+    },
+  } as Activity;
+}
+
+function lessonActivity(ctx: LearningContext, lesson: Pick<Lesson, 'id' | 'title' | 'order'>): Activity {
+  const label = TEXT.lesson[ctx.course.language];
+  return {
+    objectType: 'Activity',
+    id: activityIri.lesson(ctx.course.id, lesson.id),
+    definition: {
+      type: ACTIVITY_TYPES.lesson,
+      name: inCourseLanguage(ctx, lesson.title),
+      description: inCourseLanguage(ctx, `${label} ${lesson.order}: ${ctx.course.title}`),
+    },
+  } as Activity;
+}
+
+function quizActivity(ctx: LearningContext): Activity {
+  return {
+    objectType: 'Activity',
+    id: activityIri.quiz(ctx.course.id),
+    definition: {
+      type: ACTIVITY_TYPES.assessment,
+      name: inCourseLanguage(ctx, `${TEXT.quiz[ctx.course.language]}: ${ctx.course.title}`),
+      description: inCourseLanguage(ctx, ctx.course.summary),
+    },
+  } as Activity;
+}
+
+const RESPONSE_SEPARATOR = '[,]';
+
+/**
+ * The response string of an answer in the xAPI format of the question's interactionType:
+ * single/multiple → option ids joined by "[,]"; true-false → "true"/"false"; ordering → option ids in the
+ * learner's order joined by "[,]"; matching → "pairId[.]pairId" items (left id [.] chosen right id) joined by "[,]".
+ */
+export function formatResponse(question: Question, answer: string[] | boolean | Record<string, string>): string {
+  if (typeof answer === 'boolean') return String(answer);
+  if (Array.isArray(answer)) return answer.join(RESPONSE_SEPARATOR);
+  return Object.entries(answer)
+    .map(([left, right]) => `${left}[.]${right}`)
+    .join(RESPONSE_SEPARATOR);
+}
+
+/** The interaction definition of a question (interactionType, choices and correct responses). */
+function questionDefinition(ctx: LearningContext, question: Question): Record<string, unknown> {
+  const base = {
+    type: ACTIVITY_TYPES.interaction,
+    name: inCourseLanguage(ctx, question.prompt.length > 120 ? `${question.prompt.slice(0, 117)}…` : question.prompt),
+    description: inCourseLanguage(ctx, question.prompt),
+  };
+  const choices = (question.options ?? []).map((option) => ({ id: option.id, description: inCourseLanguage(ctx, option.text) }));
+  switch (question.kind) {
+    case 'true-false':
+      return { ...base, interactionType: 'true-false', correctResponsesPattern: question.answer === undefined ? undefined : [String(question.answer)] };
+    case 'single':
+    case 'multiple':
+      return { ...base, interactionType: 'choice', choices, correctResponsesPattern: question.correct ? [question.correct.join(RESPONSE_SEPARATOR)] : undefined };
+    case 'ordering':
+      return { ...base, interactionType: 'sequencing', choices, correctResponsesPattern: question.order ? [question.order.join(RESPONSE_SEPARATOR)] : undefined };
+    case 'matching':
+      return {
+        ...base,
+        interactionType: 'matching',
+        source: (question.pairs ?? []).map((pair) => ({ id: pair.id, description: inCourseLanguage(ctx, pair.left) })),
+        target: (question.pairs ?? []).map((pair) => ({ id: pair.id, description: inCourseLanguage(ctx, pair.right) })),
+        correctResponsesPattern: question.pairs ? [question.pairs.map((pair) => `${pair.id}[.]${pair.id}`).join(RESPONSE_SEPARATOR)] : undefined,
+      };
+    default:
+      return { ...base, interactionType: 'other' };
+  }
+}
+
+/** Drops undefined values so the statement serialises exactly as validated. */
+function compact<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function context(ctx: LearningContext, options: { parent?: Activity[]; grouping?: boolean; extensions?: Record<string, unknown> } = {}) {
+  const contextActivities: Record<string, Activity[]> = {};
+  if (options.parent?.length) contextActivities.parent = options.parent.map(reference);
+  if (options.grouping !== false) contextActivities.grouping = [reference(courseActivity(ctx))];
+  return {
+    registration: ctx.registration,
+    contextActivities,
+    revision: ctx.course.version,
+    platform: 'Akademia JST',
+    language: ctx.language,
+    ...(options.extensions ? { extensions: options.extensions } : {}),
+  };
+}
+
+/** Context activities refer to activities by id and type only: definitions travel with the object. */
+function reference(activity: Activity): Activity {
+  return { objectType: 'Activity', id: activity.id, definition: { type: activity.definition?.type } } as Activity;
+}
+
+function statement(ctx: LearningContext, verbId: string, object: Activity, extra: Partial<Statement> = {}): Statement {
+  return compact({
+    actor: learnerActor(ctx.learner.learnerId),
+    verb: verb(verbId),
+    object,
+    ...extra,
+    timestamp: new Date().toISOString(),
+  } as Statement);
+}
+
+/** The learner enrolled on the course. */
+export function registered(ctx: LearningContext): Statement {
+  return statement(ctx, VERBS.registered, courseActivity(ctx), { context: context(ctx, { grouping: false }) });
+}
+
+/** The learner opened the course player. */
+export function launched(ctx: LearningContext): Statement {
+  return statement(ctx, VERBS.launched, courseActivity(ctx), { context: context(ctx, { grouping: false }) });
+}
+
+/** The learner started working on the course (first lesson opened in this session). */
+export function initialized(ctx: LearningContext): Statement {
+  return statement(ctx, VERBS.initialized, courseActivity(ctx), { context: context(ctx, { grouping: false }) });
+}
+
+/** The learner viewed a lesson. */
+export function lessonExperienced(ctx: LearningContext, lesson: Pick<Lesson, 'id' | 'title' | 'order'>): Statement {
+  return statement(ctx, VERBS.experienced, lessonActivity(ctx, lesson), { context: context(ctx, { parent: [courseActivity(ctx)], grouping: false }) });
+}
+
+export interface AnswerDetails {
+  /** In the format of formatResponse(). */
+  response: string;
+  success: boolean;
+  /** 'quiz' for a final-quiz question, or the lesson holding a knowledge check. */
+  parent: 'quiz' | { lessonId: string };
+  attemptId?: string;
+}
+
+/** The learner answered a quiz question or an in-lesson knowledge check. */
+export function questionAnswered(ctx: LearningContext, question: Question, answer: AnswerDetails): Statement {
+  const inQuiz = answer.parent === 'quiz';
+  const lessonId = answer.parent === 'quiz' ? undefined : answer.parent.lessonId;
+  const lesson = lessonId ? ctx.course.lessons.find((candidate) => candidate.id === lessonId) : undefined;
+  const object = {
+    objectType: 'Activity',
+    id: inQuiz ? activityIri.quizQuestion(ctx.course.id, question.id) : activityIri.lessonCheck(ctx.course.id, lessonId!, question.id),
+    definition: questionDefinition(ctx, question),
+  } as Activity;
+  const parent = inQuiz ? quizActivity(ctx) : lessonActivity(ctx, lesson ?? { id: lessonId!, title: lessonId!, order: 0 });
+  return statement(ctx, VERBS.answered, object, {
+    result: { success: answer.success, response: answer.response },
+    context: context(ctx, { parent: [parent], extensions: answer.attemptId ? { [attemptExtensionKey()]: answer.attemptId } : undefined }),
+  });
+}
+
+export interface ScoreDetails {
+  scaled: number;
+  raw: number;
+  min: number;
+  max: number;
+}
+
+/** The learner finished a quiz attempt: verb passed or failed, with the score. */
+export function quizScored(ctx: LearningContext, details: ScoreDetails & { passed: boolean; attemptId: string }): Statement {
+  return statement(ctx, details.passed ? VERBS.passed : VERBS.failed, quizActivity(ctx), {
+    result: { score: { scaled: details.scaled, raw: details.raw, min: details.min, max: details.max }, success: details.passed, completion: true },
+    context: context(ctx, { parent: [courseActivity(ctx)], extensions: { [attemptExtensionKey()]: details.attemptId } }),
+  });
+}
+
+/** The learner completed the whole course. */
+export function courseCompleted(ctx: LearningContext, score: ScoreDetails): Statement {
+  return statement(ctx, VERBS.completed, courseActivity(ctx), {
+    result: { score: { scaled: score.scaled, raw: score.raw, min: score.min, max: score.max }, success: true, completion: true },
+    context: context(ctx, { grouping: false }),
+  });
+}
+
+function certificateActivity(ctx: LearningContext, code: string, url?: string): Activity {
+  return {
+    objectType: 'Activity',
+    id: activityIri.certificate(code),
+    definition: {
+      type: ACTIVITY_TYPES.certificate,
+      name: inCourseLanguage(ctx, `${TEXT.certificate[ctx.course.language]}: ${ctx.course.title}`),
+      ...(url ? { moreInfo: url } : {}),
+    },
+  } as Activity;
+}
+
+/** The learner received a certificate for the course. */
+export function certificateIssued(ctx: LearningContext, details: { code: string; url: string }): Statement {
+  return statement(ctx, VERBS.earned, certificateActivity(ctx, details.code, details.url), { context: context(ctx, { parent: [courseActivity(ctx)] }) });
+}
+
+/** A certificate of the learner was withdrawn; the reason is the result response. */
+export function certificateRevoked(ctx: LearningContext, details: { code: string; reason: string }): Statement {
+  return statement(ctx, revokedVerbId(), certificateActivity(ctx, details.code), {
+    result: { response: details.reason },
+    context: context(ctx, { parent: [courseActivity(ctx)] }),
+  });
+}
+
+/** Voids an earlier statement (something was undone); the learner remains the actor. */
+export function voiding(targetStatementId: string, ctx: LearningContext): Statement {
+  return compact({
+    actor: learnerActor(ctx.learner.learnerId),
+    verb: verb(VERBS.voided),
+    object: { objectType: 'StatementRef', id: targetStatementId },
+    context: { registration: ctx.registration, language: ctx.language },
+    timestamp: new Date().toISOString(),
+  } as Statement);
+}

@@ -1,0 +1,39 @@
+// Stored xAPI statements: the canonical JSON kept verbatim as a string beside flat fields the LRS queries filter on.
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { tenantScoped } from '../db/tenant-scoped.js';
+
+const statementSchema = new Schema(
+  {
+    /** The statement id (lower-case UUID). */
+    _id: { type: String, required: true },
+    /**
+     * The statement exactly as the LRS returns it (format=exact), serialised once at storage.
+     * A string because extension keys are IRIs containing dots, which may not be document keys.
+     */
+    json: { type: String, required: true },
+    stored: { type: Date, required: true },
+    /** True once a voiding statement targets this one (never true for a voiding statement itself). */
+    voided: { type: Boolean, default: false },
+    verbId: { type: String, required: true },
+    /** Id of the statement the object refers to (StatementRef objects, voiding statements included). */
+    targetId: { type: String },
+    /** Keys of the actor and object agents/groups (and group members) for the `agent` filter. */
+    agentKeys: { type: [String], default: [] },
+    /** Also authority, instructor, team and those in a sub-statement (related_agents=true). */
+    relatedAgentKeys: { type: [String], default: [] },
+    /** The object's activity id, when the object is an Activity. */
+    activityIds: { type: [String], default: [] },
+    /** Object, context activities, and those in a sub-statement (related_activities=true). */
+    relatedActivityIds: { type: [String], default: [] },
+    registration: { type: String },
+    /** SHA-2 hashes of attachments whose content the LRS holds. */
+    attachmentHashes: { type: [String], default: [] },
+  },
+  { versionKey: false },
+);
+statementSchema.plugin(tenantScoped);
+// Listing order of the Statements resource (on MongoDB; FerretDB's SQLite backend sorts in memory).
+statementSchema.index({ organisationId: 1, stored: -1, _id: -1 });
+
+export type StatementRecord = InferSchemaType<typeof statementSchema>;
+export const XapiStatement = model('XapiStatement', statementSchema, 'xapi_statements');

@@ -1,0 +1,281 @@
+// zod schemas for xAPI 1.0.3 statements: strict validation so the LRS rejects every statement the spec says it must.
+import { z } from 'zod';
+
+/** Best-effort IRI/IRL check: a scheme, then no whitespace (spec Data 2.2.s4.b6 allows best effort). */
+const IRI_PATTERN = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`]+$/;
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** RFC 5646 token lengths (language, extlang/script/region/variants, extensions, private use), best effort. */
+const LANGUAGE_TAG_PATTERN =
+  /^(?:(?:[a-zA-Z]{2,3}(?:-[a-zA-Z]{3}){0,3}|[a-zA-Z]{4,8})(?:-[a-zA-Z]{4})?(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?(?:-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*(?:-[0-9a-wyzA-WYZ](?:-[a-zA-Z0-9]{2,8})+)*(?:-x(?:-[a-zA-Z0-9]{1,8})+)?|x(?:-[a-zA-Z0-9]{1,8})+|[a-zA-Z]{1,3}-[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*)$/;
+/** ISO 8601 combined date and time; the offset is optional but "-00:00" (RFC 3339 unknown offset) is not ISO 8601. */
+const TIMESTAMP_PATTERN =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$/;
+/** ISO 8601 durations (weeks alone, or years..seconds with a fractional last part). */
+const DURATION_PATTERN = /^P(?:\d+(?:\.\d+)?W|(?=\d|T\d)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?D)?(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?)$/;
+const SHA1_PATTERN = /^[0-9a-fA-F]{40}$/;
+const SHA2_PATTERN = /^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$/;
+const MAILTO_PATTERN = /^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+export const VOIDED_VERB = 'http://adlnet.gov/expapi/verbs/voided';
+export const INTERACTION_TYPES = [
+  'true-false',
+  'choice',
+  'fill-in',
+  'long-fill-in',
+  'matching',
+  'performance',
+  'sequencing',
+  'likert',
+  'numeric',
+  'other',
+] as const;
+
+export const Iri = z.string().regex(IRI_PATTERN, { message: 'expected an absolute IRI with a scheme' });
+export const Uuid = z.string().regex(UUID_PATTERN, { message: 'expected a UUID' });
+export const LanguageTag = z.string().regex(LANGUAGE_TAG_PATTERN, { message: 'expected an RFC 5646 language tag' });
+export const Timestamp = z
+  .string()
+  .regex(TIMESTAMP_PATTERN, { message: 'expected an ISO 8601 timestamp such as 2024-05-01T10:00:00.000Z' })
+  .refine((value) => !value.endsWith('-00:00') && !value.endsWith('-0000') && !Number.isNaN(Date.parse(value)), {
+    message: 'expected an ISO 8601 timestamp with a valid date and offset (-00:00 is not allowed)',
+  });
+const Duration = z.string().regex(DURATION_PATTERN, { message: 'expected an ISO 8601 duration such as PT1H30M' });
+
+export const LanguageMap = z.record(LanguageTag, z.string(), { message: 'expected a language map' });
+/** Extension values may be anything (even null); only the keys are checked. */
+export const Extensions = z.record(Iri, z.unknown(), { message: 'expected an object whose keys are IRIs' });
+
+const Account = z.strictObject({
+  homePage: Iri,
+  name: z.string().min(1, { message: 'account name may not be empty' }),
+});
+
+const ifiFields = {
+  mbox: z.string().regex(MAILTO_PATTERN, { message: 'expected a mailto: IRI' }).optional(),
+  mbox_sha1sum: z.string().regex(SHA1_PATTERN, { message: 'expected a SHA-1 hex digest' }).optional(),
+  openid: Iri.optional(),
+  account: Account.optional(),
+};
+
+function ifiCount(value: Record<string, unknown>): number {
+  return ['mbox', 'mbox_sha1sum', 'openid', 'account'].filter((key) => value[key] !== undefined).length;
+}
+
+const exactlyOneIfi = (value: Record<string, unknown>, ctx: z.RefinementCtx, what: string) => {
+  const count = ifiCount(value);
+  if (count !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${what} must have exactly one inverse functional identifier (mbox, mbox_sha1sum, openid or account); found ${count}`,
+    });
+  }
+};
+
+export const Agent = z
+  .strictObject({ objectType: z.literal('Agent').optional(), name: z.string().optional(), ...ifiFields })
+  .superRefine((value, ctx) => exactlyOneIfi(value, ctx, 'an Agent'));
+
+export const Group = z
+  .strictObject({
+    objectType: z.literal('Group'),
+    name: z.string().optional(),
+    member: z.array(Agent).optional(),
+    ...ifiFields,
+  })
+  .superRefine((value, ctx) => {
+    const count = ifiCount(value);
+    if (count > 1) ctx.addIssue({ code: 'custom', message: 'an Identified Group must have exactly one inverse functional identifier' });
+    if (count === 0 && (!value.member || value.member.length === 0)) {
+      ctx.addIssue({ code: 'custom', message: 'an Anonymous Group must list its members', path: ['member'] });
+    }
+  });
+
+/** Agent or Group, chosen by objectType (Agent when absent). */
+export const Actor = z.unknown().transform((value, ctx) => parseNested(isObjectType(value, 'Group') ? Group : Agent, value, ctx));
+
+const Verb = z.strictObject({ id: Iri, display: LanguageMap.optional() });
+
+const InteractionComponent = z.strictObject({ id: z.string().min(1), description: LanguageMap.optional() });
+const componentList = z.array(InteractionComponent).superRefine((components, ctx) => {
+  const ids = components.map((component) => component.id);
+  if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'interaction component ids must be distinct' });
+});
+
+export const ActivityDefinition = z
+  .strictObject({
+    name: LanguageMap.optional(),
+    description: LanguageMap.optional(),
+    type: Iri.optional(),
+    moreInfo: Iri.optional(),
+    extensions: Extensions.optional(),
+    interactionType: z.enum(INTERACTION_TYPES).optional(),
+    correctResponsesPattern: z.array(z.string()).optional(),
+    choices: componentList.optional(),
+    scale: componentList.optional(),
+    source: componentList.optional(),
+    target: componentList.optional(),
+    steps: componentList.optional(),
+  })
+  .superRefine((value, ctx) => {
+    const interactionKeys = ['correctResponsesPattern', 'choices', 'scale', 'source', 'target', 'steps'] as const;
+    if (!value.interactionType && interactionKeys.some((key) => value[key] !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'interaction properties require an interactionType' });
+    }
+  });
+
+export const Activity = z.strictObject({
+  objectType: z.literal('Activity').optional(),
+  id: Iri,
+  definition: ActivityDefinition.optional(),
+});
+
+const StatementRef = z.strictObject({ objectType: z.literal('StatementRef'), id: Uuid });
+
+const Score = z
+  .strictObject({
+    scaled: z.number().min(-1).max(1).optional(),
+    raw: z.number().optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  })
+  .superRefine((score, ctx) => {
+    if (score.min !== undefined && score.max !== undefined && score.min >= score.max) {
+      ctx.addIssue({ code: 'custom', message: 'score.min must be less than score.max' });
+    }
+    if (score.raw !== undefined && score.min !== undefined && score.raw < score.min) {
+      ctx.addIssue({ code: 'custom', message: 'score.raw must not be below score.min' });
+    }
+    if (score.raw !== undefined && score.max !== undefined && score.raw > score.max) {
+      ctx.addIssue({ code: 'custom', message: 'score.raw must not be above score.max' });
+    }
+  });
+
+const Result = z.strictObject({
+  score: Score.optional(),
+  success: z.boolean().optional(),
+  completion: z.boolean().optional(),
+  response: z.string().optional(),
+  duration: Duration.optional(),
+  extensions: Extensions.optional(),
+});
+
+const ContextActivityList = z.union([Activity, z.array(Activity)]);
+
+const Context = z.strictObject({
+  registration: Uuid.optional(),
+  instructor: Actor.optional(),
+  team: Group.optional(),
+  contextActivities: z
+    .strictObject({
+      parent: ContextActivityList.optional(),
+      grouping: ContextActivityList.optional(),
+      category: ContextActivityList.optional(),
+      other: ContextActivityList.optional(),
+    })
+    .optional(),
+  revision: z.string().optional(),
+  platform: z.string().optional(),
+  language: LanguageTag.optional(),
+  statement: StatementRef.optional(),
+  extensions: Extensions.optional(),
+});
+
+const Attachment = z.strictObject({
+  usageType: Iri,
+  display: LanguageMap,
+  description: LanguageMap.optional(),
+  contentType: z.string().min(1),
+  length: z.number().int().nonnegative(),
+  sha2: z.string().regex(SHA2_PATTERN, { message: 'expected a SHA-2 hex digest' }),
+  fileUrl: Iri.optional(),
+});
+
+function isObjectType(value: unknown, type: string): boolean {
+  return typeof value === 'object' && value !== null && (value as { objectType?: unknown }).objectType === type;
+}
+
+/** Runs a nested schema and copies its issues into the outer context, keeping their paths. */
+function parseNested<S extends z.ZodType>(schema: S, value: unknown, ctx: z.RefinementCtx): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] });
+    return z.NEVER;
+  }
+  return result.data;
+}
+
+const objectSchemaFor = (allowSubStatement: boolean): z.ZodType<unknown> =>
+  z.unknown().transform((value, ctx) => {
+    const type = typeof value === 'object' && value !== null ? (value as { objectType?: unknown }).objectType : undefined;
+    if (type === undefined || type === 'Activity') return parseNested(Activity, value, ctx);
+    if (type === 'Agent') return parseNested(Agent, value, ctx);
+    if (type === 'Group') return parseNested(Group, value, ctx);
+    if (type === 'StatementRef') return parseNested(StatementRef, value, ctx);
+    if (type === 'SubStatement' && allowSubStatement) return parseNested(SubStatement, value, ctx);
+    ctx.addIssue({
+      code: 'custom',
+      message: `object.objectType must be Activity, Agent, Group, StatementRef${allowSubStatement ? ' or SubStatement' : ''} (got ${JSON.stringify(type)})`,
+    });
+    return z.NEVER;
+  });
+
+/** Rules shared by statements and sub-statements that span several properties. */
+function checkCrossFieldRules(
+  statement: { verb: { id: string }; object: unknown; context?: { revision?: string; platform?: string } },
+  ctx: z.RefinementCtx,
+): void {
+  const objectIsActivity = !(statement.object as { objectType?: string }).objectType || (statement.object as { objectType?: string }).objectType === 'Activity';
+  if (!objectIsActivity && statement.context?.revision !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'context.revision may only be used when the object is an Activity', path: ['context', 'revision'] });
+  }
+  if (!objectIsActivity && statement.context?.platform !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'context.platform may only be used when the object is an Activity', path: ['context', 'platform'] });
+  }
+  if (statement.verb.id === VOIDED_VERB && !isObjectType(statement.object, 'StatementRef')) {
+    ctx.addIssue({ code: 'custom', message: 'a voiding statement must have a StatementRef as its object', path: ['object'] });
+  }
+}
+
+const SubStatement: z.ZodType<unknown> = z
+  .strictObject({
+    objectType: z.literal('SubStatement'),
+    actor: Actor,
+    verb: Verb,
+    object: objectSchemaFor(false),
+    result: Result.optional(),
+    context: Context.optional(),
+    timestamp: Timestamp.optional(),
+    attachments: z.array(Attachment).optional(),
+  })
+  .superRefine(checkCrossFieldRules);
+
+/** A complete statement as a client may send it (the LRS then sets id, stored, authority, version, timestamp). */
+export const Statement = z
+  .strictObject({
+    id: Uuid.optional(),
+    actor: Actor,
+    verb: Verb,
+    object: objectSchemaFor(true),
+    result: Result.optional(),
+    context: Context.optional(),
+    timestamp: Timestamp.optional(),
+    stored: Timestamp.optional(),
+    authority: Actor.optional(),
+    version: z
+      .string()
+      .regex(/^1\.0(\.\d+)?$/, { message: 'version must start with 1.0.' })
+      .optional(),
+    attachments: z.array(Attachment).optional(),
+  })
+  .superRefine(checkCrossFieldRules);
+
+/** Turns the first few zod issues into one helpful sentence naming where each problem is. */
+export function describeIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const where = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+      return `${where || 'statement'}: ${issue.message}`;
+    })
+    .join('; ');
+}

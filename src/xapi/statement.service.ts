@@ -1,0 +1,209 @@
+// The statement store: validates, completes and persists xAPI statements, then feeds the projectors.
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { Types } from 'mongoose';
+import { BadRequestError, ConflictError } from '../http/errors.js';
+import { XapiAttachment } from './attachment.model.js';
+import { registeredProjectors } from './projectors.js';
+import { Statement as StatementSchema, VOIDED_VERB, describeIssues } from './statement.schemas.js';
+import { statementKeys } from './statement-keys.js';
+import { XapiStatement } from './statement.model.js';
+import { platformAuthority, xapiSettings } from './xapi-settings.js';
+import type { Actor, CompleteStatement, StoredStatement } from './xapi.types.js';
+
+/** Raw attachment content that arrived with the statements, by SHA-2 hash. */
+export interface AttachmentPart {
+  sha2: string;
+  contentType: string;
+  content: Buffer;
+}
+
+export interface StoreStatementsOptions {
+  /** The organisation the statements belong to (hex ObjectId). */
+  organisationId: string;
+  /** The agent the statements are stored on behalf of; the platform itself when absent. */
+  authority?: Actor;
+  /** Attachment parts from a multipart/mixed request. */
+  attachments?: AttachmentPart[];
+}
+
+type Loose = Record<string, unknown>;
+
+/** Returns every value in contextActivities as an array, as the spec requires the LRS to return it. */
+function normaliseContext(context: Loose | undefined): Loose | undefined {
+  if (!context || typeof context.contextActivities !== 'object' || context.contextActivities === null) return context;
+  const lists = context.contextActivities as Loose;
+  return { ...context, contextActivities: Object.fromEntries(Object.entries(lists).map(([key, list]) => [key, Array.isArray(list) ? list : [list]])) };
+}
+
+/** Completes a validated statement with the properties the LRS sets, keeping the client's serialisation otherwise. */
+function completeStatement(input: Loose, stored: string, authority: Actor): CompleteStatement {
+  const id = typeof input.id === 'string' ? input.id : randomUUID();
+  const object = input.object as Loose;
+  const completed: Loose = {
+    id,
+    ...input,
+    ...(input.context ? { context: normaliseContext(input.context as Loose) } : {}),
+    ...(object.objectType === 'SubStatement' && object.context ? { object: { ...object, context: normaliseContext(object.context as Loose) } } : {}),
+    timestamp: typeof input.timestamp === 'string' ? input.timestamp : stored,
+    stored,
+    authority,
+    version: typeof input.version === 'string' ? input.version : '1.0.0',
+  };
+  return completed as unknown as CompleteStatement;
+}
+
+/**
+ * The comparable form of a statement: what the LRS set (stored, authority, version) removed, the id
+ * lower-cased, timestamps as instants and context activities as arrays, so only real differences count.
+ */
+function comparable(statement: Loose): Loose {
+  const { stored: _stored, authority: _authority, version: _version, ...rest } = statement;
+  const copy = JSON.parse(JSON.stringify(rest)) as Loose;
+  if (typeof copy.id === 'string') copy.id = copy.id.toLowerCase();
+  if (typeof copy.timestamp === 'string') copy.timestamp = Date.parse(copy.timestamp);
+  if (copy.context) copy.context = normaliseContext(copy.context as Loose);
+  const object = copy.object as Loose;
+  if (object?.objectType === 'StatementRef' && typeof object.id === 'string') object.id = object.id.toLowerCase();
+  if (object?.objectType === 'SubStatement') {
+    if (object.context) object.context = normaliseContext(object.context as Loose);
+    if (typeof object.timestamp === 'string') object.timestamp = Date.parse(object.timestamp);
+  }
+  return copy;
+}
+
+/** Validates every statement or throws a BadRequestError naming the first bad one. */
+export function validateStatements(statements: unknown[]): Loose[] {
+  return statements.map((statement, index) => {
+    const result = StatementSchema.safeParse(statement);
+    if (!result.success) {
+      throw new BadRequestError(`Invalid statement${statements.length > 1 ? ` at index ${index}` : ''}: ${describeIssues(result.error)}`);
+    }
+    return statement as Loose;
+  });
+}
+
+/**
+ * Validates, assigns id/stored/timestamp/authority/version, persists the statements (answering only after
+ * the database acknowledged the write), then awaits every registered projector. Returns the ids in order.
+ * Statements already stored with the same content are accepted again without change; different content
+ * under a known id is a ConflictError (409). Nothing from a batch is stored when one statement is invalid.
+ */
+export async function storeStatements(statements: unknown[], options: StoreStatementsOptions): Promise<string[]> {
+  if (statements.length === 0) return [];
+  const organisationId = new Types.ObjectId(options.organisationId);
+  const inputs = validateStatements(statements);
+  const stored = new Date();
+  const storedIso = stored.toISOString();
+  const authority = options.authority ?? platformAuthority();
+  const completed = inputs.map((input) => completeStatement(input, storedIso, authority));
+
+  const ids = completed.map((statement) => statement.id.toLowerCase());
+  if (new Set(ids).size !== ids.length) throw new BadRequestError('The batch contains two or more statements with the same id.');
+
+  // Attachments: each statement attachment without a fileUrl must come with its content.
+  const parts = new Map((options.attachments ?? []).map((part) => [part.sha2.toLowerCase(), part]));
+  const heldHashes = new Set(
+    (await XapiAttachment.find({ organisationId, sha2: { $in: completed.flatMap((s) => (s.attachments ?? []).map((a) => a.sha2.toLowerCase())) } }).select('sha2').lean()).map(
+      (doc) => doc.sha2,
+    ),
+  );
+  for (const [index, statement] of completed.entries()) {
+    for (const attachment of statement.attachments ?? []) {
+      const sha2 = attachment.sha2.toLowerCase();
+      if (!attachment.fileUrl && !parts.has(sha2) && !heldHashes.has(sha2)) {
+        throw new BadRequestError(`Statement at index ${index}: attachment ${attachment.sha2} has no fileUrl and its content was not sent as a multipart/mixed part.`);
+      }
+    }
+  }
+  const referenced = new Set(completed.flatMap((s) => (s.attachments ?? []).map((a) => a.sha2.toLowerCase())));
+  for (const sha2 of parts.keys()) {
+    if (!referenced.has(sha2)) throw new BadRequestError(`The attachment part with hash ${sha2} is not referenced by any statement.`);
+  }
+
+  // Known ids: identical statements are accepted as they are, different ones conflict.
+  const existing = await XapiStatement.find({ _id: { $in: ids } }).lean();
+  const existingById = new Map(existing.map((doc) => [doc._id, doc]));
+  for (const [index, statement] of completed.entries()) {
+    const doc = existingById.get(ids[index]);
+    if (!doc) continue;
+    if (String((doc as { organisationId?: unknown }).organisationId) !== String(organisationId) || !isDeepStrictEqual(comparable(JSON.parse(doc.json) as Loose), comparable(statement as unknown as Loose))) {
+      throw new ConflictError(`A different statement with id ${statement.id} is already stored; statements cannot be changed.`);
+    }
+  }
+  const fresh = completed.filter((_statement, index) => !existingById.has(ids[index]));
+
+  // Voiding: the target may not itself be a voiding statement.
+  const voidingTargets = fresh.filter((s) => s.verb.id === VOIDED_VERB).map((s) => String((s.object as { id: string }).id).toLowerCase());
+  if (voidingTargets.length) {
+    const voidingInBatch = new Set(fresh.filter((s) => s.verb.id === VOIDED_VERB).map((s) => s.id.toLowerCase()));
+    const storedVoiding = await XapiStatement.find({ organisationId, _id: { $in: voidingTargets }, verbId: VOIDED_VERB }).select('_id').lean();
+    const bad = voidingTargets.find((target) => voidingInBatch.has(target) || storedVoiding.some((doc) => doc._id === target));
+    if (bad) throw new BadRequestError(`Statement ${bad} is a voiding statement and cannot be voided.`);
+  }
+  // A statement that arrives after the statement voiding it is stored as voided.
+  const alreadyVoided = new Set(
+    fresh.length
+      ? (await XapiStatement.find({ organisationId, verbId: VOIDED_VERB, targetId: { $in: fresh.map((s) => s.id.toLowerCase()) } }).select('targetId').lean()).map(
+          (doc) => doc.targetId,
+        )
+      : [],
+  );
+  const voidedInBatch = new Set(voidingTargets);
+
+  const docs = fresh.map((statement) => {
+    const id = statement.id.toLowerCase();
+    return {
+      _id: id,
+      organisationId,
+      json: JSON.stringify(statement),
+      stored,
+      voided: statement.verb.id !== VOIDED_VERB && (alreadyVoided.has(id) || voidedInBatch.has(id)),
+      verbId: statement.verb.id,
+      ...statementKeys(statement),
+      attachmentHashes: (statement.attachments ?? []).filter((a) => parts.has(a.sha2.toLowerCase()) || heldHashes.has(a.sha2.toLowerCase())).map((a) => a.sha2.toLowerCase()),
+    };
+  });
+
+  // Attachment content first: harmless if the statements then fail, and statements never point at missing content.
+  for (const part of parts.values()) {
+    const sha2 = part.sha2.toLowerCase();
+    await XapiAttachment.updateOne(
+      { _id: `${organisationId.toHexString()}:${sha2}`, organisationId },
+      { $setOnInsert: { sha2, contentType: part.contentType, content: part.content, organisationId } },
+      { upsert: true },
+    );
+  }
+
+  if (docs.length) {
+    try {
+      await XapiStatement.insertMany(docs, { ordered: true });
+    } catch (error) {
+      // No transactions on FerretDB: undo what this batch inserted before failing.
+      await XapiStatement.deleteMany({ organisationId, _id: { $in: docs.map((doc) => doc._id) }, stored }).catch(() => undefined);
+      if ((error as { code?: number }).code === 11000) {
+        throw new ConflictError('A statement with one of these ids was stored at the same moment; send the batch again.');
+      }
+      throw error;
+    }
+    const targets = fresh.filter((s) => s.verb.id === VOIDED_VERB).map((s) => String((s.object as { id: string }).id).toLowerCase());
+    if (targets.length) {
+      await XapiStatement.updateMany({ organisationId, _id: { $in: targets }, verbId: { $ne: VOIDED_VERB } }, { $set: { voided: true } });
+    }
+  }
+
+  await runProjectors(fresh.map((statement) => ({ ...statement, organisationId: organisationId.toHexString() })));
+  return completed.map((statement) => statement.id);
+}
+
+/** Feeds projectors; a failing projector is logged, not fatal: the statements are stored and a rebuild repairs it. */
+export async function runProjectors(statements: StoredStatement[]): Promise<void> {
+  if (!statements.length) return;
+  for (const projector of registeredProjectors()) {
+    try {
+      await projector.apply(statements);
+    } catch (error) {
+      xapiSettings().logger?.error({ err: error, projector: projector.name }, 'xAPI projector failed; run npm run xapi:rebuild');
+    }
+  }
+}
