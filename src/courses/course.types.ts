@@ -46,6 +46,15 @@ export interface Lesson {
   checks: Question[];
   /** Path of the source file, relative to the courses folder (for error messages). */
   sourceFile: string;
+  /** The lesson's h2 and h3 headings with their ids, for a table of contents (always set by the loader). */
+  toc?: LessonHeading[];
+}
+
+/** One entry of a lesson's table of contents; `id` is the heading's id attribute in `html`. */
+export interface LessonHeading {
+  id: string;
+  text: string;
+  level: 2 | 3;
 }
 
 export interface Quiz {
