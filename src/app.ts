@@ -17,6 +17,7 @@ import { createI18nMiddleware } from './http/i18n.js';
 import { pageLocals } from './http/page-locals.js';
 import { configureViews } from './http/views.js';
 import { homeRouter } from './http/home.routes.js';
+import { courseMediaRouter } from './courses/course-media.routes.js';
 
 export interface AppContext {
   config: Config;
@@ -51,6 +52,7 @@ export async function createApp(context: AppContext): Promise<Express> {
   // APIs with their own authentication (Basic for xAPI) are mounted here, before sessions and CSRF.
   // [xapi router]
   // [course media]
+  app.use(courseMediaRouter());
 
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(cookieParser());

@@ -1,5 +1,6 @@
 // One-off work at start-up, after the database is connected and before the server listens.
 import type { AppContext } from './app.js';
+import { loadCourseCatalogue, setCourseCatalogue } from './courses/course-catalogue.js';
 
 export interface StartupOptions extends AppContext {
   /** True when the embedded FerretDB is in use (first start of a fresh install loads demo data). */
@@ -7,6 +8,8 @@ export interface StartupOptions extends AppContext {
 }
 
 /** Runs every start-up task in order; a failure stops the start. */
-export async function runStartupTasks(_options: StartupOptions): Promise<void> {
+export async function runStartupTasks(options: StartupOptions): Promise<void> {
   // Features register their tasks here (course loading, demo seed, xAPI client from the environment).
+  // Courses first: later tasks (demo seed) may refer to them. An invalid course is refused, not fatal.
+  setCourseCatalogue(await loadCourseCatalogue({ dir: options.config.COURSES_DIR, logger: options.logger }));
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { loadCourseCatalogue, setCourseCatalogue } from '../../src/courses/course-catalogue.js';
 
 export interface TestServer {
   url: string;
@@ -26,6 +27,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
   const config = testConfig(overrides);
   const logger = createLogger(config.LOG_LEVEL);
+  // The app serves whatever catalogue is set, as at start-up (src/startup.ts).
+  setCourseCatalogue(await loadCourseCatalogue({ dir: config.COURSES_DIR, logger }));
   const app = await createApp({ config, logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
