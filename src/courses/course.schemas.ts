@@ -19,6 +19,10 @@ export function showValue(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
+function isMapping(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 const TYPE_NAMES: Record<string, string> = {
   string: 'text',
   number: 'a number',
@@ -36,6 +40,10 @@ export function courseErrorMap(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'required field is missing';
+      if (issue.expected === 'string' && isMapping(issue.input)) {
+        // The usual cause: "text: more text" is read by YAML as a mapping.
+        return 'must be text (got a mapping): a colon followed by a space starts a mapping in YAML, so put the whole text in quotes';
+      }
       return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected} (got ${showValue(issue.input)})`;
     case 'too_small':
       if (issue.origin === 'array') return `needs at least ${String(issue.minimum)} item${issue.minimum === 1 ? '' : 's'}`;
