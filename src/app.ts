@@ -17,6 +17,13 @@ import { createI18nMiddleware } from './http/i18n.js';
 import { pageLocals } from './http/page-locals.js';
 import { configureViews } from './http/views.js';
 import { homeRouter } from './http/home.routes.js';
+import { learningRouter } from './learning/learning.routes.js';
+import { authRouter } from './auth/auth.routes.js';
+import { flashLocals } from './auth/flash.js';
+import { createPassport } from './auth/passport.js';
+import { currentUserLocals } from './auth/require-user.js';
+import { configureMail } from './mail/mail.service.js';
+import { accessibilityStatementRouter } from './organisations/accessibility-statement.routes.js';
 import { courseMediaRouter } from './courses/course-media.routes.js';
 
 export interface AppContext {
@@ -76,6 +83,12 @@ export async function createApp(context: AppContext): Promise<Express> {
     }),
   );
   // [passport: initialize + session, right after the session middleware]
+  configureMail({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger });
+  const passport = createPassport();
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(flashLocals);
+  app.use(currentUserLocals);
   const { middleware: i18nMiddleware } = await createI18nMiddleware();
   app.use(i18nMiddleware);
   app.use(createCsrfProtection(config.SESSION_SECRET, config.isProduction).middleware);
@@ -83,6 +96,9 @@ export async function createApp(context: AppContext): Promise<Express> {
 
   app.use(homeRouter());
   // [feature page routers: auth, learning, certificates, admin …]
+  app.use(learningRouter());
+  app.use(authRouter(config, passport));
+  app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

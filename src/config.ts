@@ -25,6 +25,8 @@ const ConfigSchema = z.object({
   /** SMTP connection, e.g. smtp://mailpit:1025. Unset: mail is kept in the outbox collection only. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: 'expected smtp://host:port or smtps://…' }).optional(),
   MAIL_FROM: z.string().min(3).default('Akademia JST <no-reply@akademia-jst.local>'),
+  /** Address for accessibility problems and requests, shown in the accessibility statement (set it in production). */
+  ACCESSIBILITY_CONTACT_EMAIL: z.email({ message: 'expected an e-mail address' }).default('dostepnosc@akademia-jst.local'),
   /** Base IRI of the platform's xAPI activity ids; defaults to BASE_URL + /xapi/activities. */
   XAPI_ACTIVITY_BASE: z.url({ message: 'expected an absolute IRI' }).optional(),
   XAPI_BASIC_USER: z.string().min(1).optional(),
@@ -33,6 +35,8 @@ const ConfigSchema = z.object({
   SEED_DEMO: booleanFlag.optional(),
   COURSES_DIR: z.string().min(1).default('./courses'),
   TRUST_PROXY: booleanFlag.default(false),
+  /** Requests per minute one address may make to the public certificate verification pages and uploads. */
+  VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(30),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'BASE_URL' | 'SESSION_SECRET' | 'XAPI_ACTIVITY_BASE'> & {

@@ -1,0 +1,39 @@
+// The account e-mails (confirmation, reset, notices): plain text in the recipient's language, with the link.
+import { mailTranslator } from '../mail/mail-texts.js';
+import type { OutgoingMail } from '../mail/mail.service.js';
+
+interface Recipient {
+  email: string;
+  fullName?: string;
+  language?: string;
+}
+
+function compose(to: Recipient, subjectKey: string, paragraphs: string[]): OutgoingMail {
+  const t = mailTranslator(to.language);
+  const greeting = to.fullName ? t('greeting', { name: to.fullName }) : t('greetingAnonymous');
+  return { to: to.email, subject: t(subjectKey), text: [greeting, '', ...paragraphs.flatMap((p) => [p, '']), t('signature')].join('\n') };
+}
+
+/** "Confirm your address" with the /potwierdz-email/:token link. */
+export function confirmationMail(to: Recipient, link: string): OutgoingMail {
+  const t = mailTranslator(to.language);
+  return compose(to, 'confirmEmail.subject', [t('confirmEmail.body'), link, t('ignore')]);
+}
+
+/** Sent instead of a second account when someone registers an address that already has one. */
+export function alreadyRegisteredMail(to: Recipient, loginLink: string, resetLink: string): OutgoingMail {
+  const t = mailTranslator(to.language);
+  return compose(to, 'alreadyRegistered.subject', [t('alreadyRegistered.body'), loginLink, t('alreadyRegistered.reset'), resetLink, t('ignore')]);
+}
+
+/** The password reset link (/haslo/reset/:token). */
+export function passwordResetMail(to: Recipient, link: string): OutgoingMail {
+  const t = mailTranslator(to.language);
+  return compose(to, 'resetPassword.subject', [t('resetPassword.body'), link, t('ignore')]);
+}
+
+/** Tells the owner their password changed, so a stolen reset link does not go unnoticed. */
+export function passwordChangedMail(to: Recipient, resetLink: string): OutgoingMail {
+  const t = mailTranslator(to.language);
+  return compose(to, 'passwordChanged.subject', [t('passwordChanged.body'), t('passwordChanged.notYou'), resetLink]);
+}

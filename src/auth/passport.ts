@@ -1,0 +1,33 @@
+// passport set-up: the local (e-mail + password) strategy and how the signed-in user lives in the session.
+import passportModule from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { checkCredentials, sessionUserById } from './login.service.js';
+
+/** Why a login failed, passed from the strategy to the login route as passport's `info`. */
+export interface LoginFailure {
+  reason: 'invalid' | 'unconfirmed';
+}
+
+/**
+ * A passport instance of its own per app (not the module singleton), so test servers do not share state.
+ * The session stores only the user id; each request reloads the user by _id (roles may change).
+ */
+export function createPassport() {
+  const passport = new passportModule.Passport();
+  passport.use(
+    'local',
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
+      checkCredentials(email, password).then(
+        (outcome) => ('user' in outcome ? done(null, outcome.user) : done(null, false, { reason: outcome.failure } as LoginFailure as never)),
+        done,
+      );
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, user.id));
+  passport.deserializeUser((id: string, done) => {
+    sessionUserById(id).then((user) => done(null, user ?? false), done);
+  });
+  return passport;
+}
+
+export type AppPassport = ReturnType<typeof createPassport>;

@@ -1,0 +1,85 @@
+// Registration and e-mail confirmation: new learner accounts, confirmation links, resending them.
+import { Types } from 'mongoose';
+import { ValidationError } from '../http/errors.js';
+import { sendMail } from '../mail/mail.service.js';
+import { checkPlacement } from '../organisations/organisation.service.js';
+import { alreadyRegisteredMail, confirmationMail } from './auth.mails.js';
+import { issueToken, redeemToken } from './auth-token.service.js';
+import type { RegistrationInput } from './auth.schemas.js';
+import { hashPassword } from './password.js';
+import { User, type UserDoc } from './user.model.js';
+
+export interface LinkContext {
+  /** Public address for links in e-mails (config.BASE_URL). */
+  baseUrl: string;
+  language: 'pl' | 'en';
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number })?.code === 11000;
+}
+
+// E-mail addresses are unique across all organisations, so finding one is a cross-tenant read by design.
+async function findByEmail(email: string) {
+  return User.findOne({ email: email.toLowerCase() }).setOptions({ acrossOrganisations: true }).lean<UserDoc>();
+}
+
+async function sendConfirmation(user: Pick<UserDoc, '_id' | 'email' | 'fullName' | 'language'>, baseUrl: string): Promise<void> {
+  const token = await issueToken(user._id, 'confirm-email');
+  await sendMail(confirmationMail(user, `${baseUrl}/potwierdz-email/${token}`));
+}
+
+/**
+ * Creates an unconfirmed learner account and mails the confirmation link.
+ * If the address already has an account, nothing is created and its owner gets a notice instead:
+ * the page then looks the same either way, so the form cannot be used to test which addresses exist.
+ * Throws ValidationError when the office or department is not valid.
+ */
+export async function registerLearner(input: RegistrationInput, context: LinkContext): Promise<void> {
+  const wrong = await checkPlacement(input.organisationId, input.departmentId);
+  if (wrong === 'organisation') throw new ValidationError({ organisationId: ['auth:errors.organisationRequired'] });
+  if (wrong === 'department') throw new ValidationError({ departmentId: ['auth:errors.departmentNotInOffice'] });
+
+  const existing = await findByEmail(input.email);
+  if (existing) {
+    await sendMail(alreadyRegisteredMail(existing, `${context.baseUrl}/logowanie`, `${context.baseUrl}/haslo/reset`));
+    return;
+  }
+  // Hash before touching the database so a slow hash cannot leave a half-made account behind.
+  const passwordHash = await hashPassword(input.password);
+  let user;
+  try {
+    user = await User.create({
+      email: input.email,
+      fullName: input.fullName,
+      passwordHash,
+      organisationId: new Types.ObjectId(input.organisationId),
+      departmentId: input.departmentId ? new Types.ObjectId(input.departmentId) : undefined,
+      roles: ['learner'],
+      language: context.language,
+    });
+  } catch (error) {
+    // Two registrations of the same address at once: the unique index keeps one; treat the other as existing.
+    if (isDuplicateKey(error)) return;
+    throw error;
+  }
+  await sendConfirmation(user, context.baseUrl);
+}
+
+/** Confirms the address a confirmation token was sent to. Returns false for an unknown, used or expired token. */
+export async function confirmEmail(token: unknown): Promise<boolean> {
+  const userId = await redeemToken(token, 'confirm-email');
+  if (!userId) return false;
+  const result = await User.updateOne({ _id: userId }, { $set: { emailConfirmedAt: new Date() } });
+  return result.matchedCount === 1;
+}
+
+/**
+ * Sends a fresh confirmation link when `email` belongs to an unconfirmed account; otherwise does nothing.
+ * The caller shows the same answer either way.
+ */
+export async function resendConfirmation(email: string, context: LinkContext): Promise<void> {
+  const user = await findByEmail(email);
+  if (!user || user.emailConfirmedAt) return;
+  await sendConfirmation(user, context.baseUrl);
+}

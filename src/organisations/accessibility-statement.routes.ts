@@ -1,0 +1,23 @@
+// GET /deklaracja-dostepnosci: the accessibility statement required by the Act of 4 April 2019.
+import { Router } from 'express';
+
+/** Dates the statement states; update them with every significant change to the platform. */
+export const ACCESSIBILITY_STATEMENT = {
+  publishedOn: '2026-11-23',
+  updatedOn: '2026-11-23',
+  preparedOn: '2026-11-23',
+  reviewedOn: '2026-11-23',
+};
+
+export function accessibilityStatementRouter(options: { contactEmail: string; baseUrl: string }): Router {
+  const router = Router();
+  router.get('/deklaracja-dostepnosci', (req, res) => {
+    res.render('organisations/accessibility-statement', {
+      title: req.t('layout.accessibilityStatement'),
+      ...ACCESSIBILITY_STATEMENT,
+      contactEmail: options.contactEmail,
+      siteAddress: options.baseUrl,
+    });
+  });
+  return router;
+}
