@@ -1,6 +1,8 @@
 // One-off work at start-up, after the database is connected and before the server listens.
 import type { AppContext } from './app.js';
 import { loadCourseCatalogue, setCourseCatalogue } from './courses/course-catalogue.js';
+import { scheduleTokenCleanup } from './auth/token-cleanup.js';
+import { isFreshInstallation, seedDemo } from './organisations/demo-seed.js';
 
 export interface StartupOptions extends AppContext {
   /** True when the embedded FerretDB is in use (first start of a fresh install loads demo data). */
@@ -12,4 +14,9 @@ export async function runStartupTasks(options: StartupOptions): Promise<void> {
   // Features register their tasks here (course loading, demo seed, xAPI client from the environment).
   // Courses first: later tasks (demo seed) may refer to them. An invalid course is refused, not fatal.
   setCourseCatalogue(await loadCourseCatalogue({ dir: options.config.COURSES_DIR, logger: options.logger }));
+  // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database.
+  if ((options.config.SEED_DEMO ?? options.embedded) && (await isFreshInstallation())) {
+    await seedDemo({ logger: options.logger });
+  }
+  scheduleTokenCleanup(options.logger);
 }

@@ -1,0 +1,34 @@
+// npm run seed:demo — creates the demo organisation and users (idempotent), then exits.
+import { ConfigError, loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/connection.js';
+import { createLogger } from '../src/logger.js';
+import { DEMO_USERS, seedDemo } from '../src/organisations/demo-seed.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  // Starts the embedded FerretDB itself when MONGODB_URI is unset (same data directory as the server).
+  const database = await openDatabase(config);
+  try {
+    const result = await seedDemo({ logger });
+    console.log(`Demo data ready (${database.kind}); new users: ${result.createdUsers.length ? result.createdUsers.join(', ') : 'none'}.`);
+    console.log('Demo logins:');
+    for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(34)} ${user.password.padEnd(20)} ${user.roles.join(', ')}`);
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+// The demo organisation and users (kursant, HR, author, admin) a fresh installation starts with.
+import type { Types } from 'mongoose';
+import { hashPassword } from '../auth/password.js';
+import { User, type Role } from '../auth/user.model.js';
+import type { Logger } from '../logger.js';
+import { Organisation } from './organisation.model.js';
+
+export const DEMO_ASSOCIATION = { name: 'Związek Gmin Przykładowych', slug: 'zwiazek-gmin-przykladowych' };
+export const DEMO_OFFICE = { name: 'Urząd Gminy Przykładowo', slug: 'ug-przykladowo', teryt: '9999011' };
+export const DEMO_DEPARTMENTS = ['Referat Organizacyjny', 'Referat Finansowy', 'Referat Inwestycji i Zamówień Publicznych', 'Urząd Stanu Cywilnego'];
+
+/** The demo logins, documented in README.md ("Demo accounts"); fixed so that anyone can try the platform. */
+export const DEMO_USERS: {
+  email: string;
+  password: string;
+  fullName: string;
+  roles: Role[];
+  organisation: 'office' | 'association';
+  department?: string;
+}[] = [
+  {
+    email: 'kursant@demo.akademia-jst.local',
+    password: 'Kursant-Demo-2026',
+    fullName: 'Anna Kowalska',
+    roles: ['learner'],
+    organisation: 'office',
+    department: 'Referat Organizacyjny',
+  },
+  {
+    email: 'kadry@demo.akademia-jst.local',
+    password: 'Kadry-Demo-2026',
+    fullName: 'Barbara Nowak',
+    roles: ['hr', 'learner'],
+    organisation: 'office',
+    department: 'Referat Organizacyjny',
+  },
+  {
+    email: 'autor@demo.akademia-jst.local',
+    password: 'Autor-Demo-2026',
+    fullName: 'Cezary Wiśniewski',
+    roles: ['author'],
+    organisation: 'association',
+  },
+  {
+    email: 'admin@demo.akademia-jst.local',
+    password: 'Admin-Demo-2026',
+    fullName: 'Dorota Zielińska',
+    roles: ['admin', 'hr'],
+    organisation: 'office',
+  },
+];
+
+export interface DemoSeedResult {
+  associationId: Types.ObjectId;
+  officeId: Types.ObjectId;
+  createdUsers: string[];
+}
+
+/**
+ * Creates the demo association, office (a member of it, with four departments) and users — only what is
+ * missing, so it can run any number of times. Existing users keep their password and roles.
+ */
+export async function seedDemo(options: { logger?: Logger } = {}): Promise<DemoSeedResult> {
+  const association = await Organisation.findOneAndUpdate(
+    { slug: DEMO_ASSOCIATION.slug },
+    { $setOnInsert: { name: DEMO_ASSOCIATION.name, slug: DEMO_ASSOCIATION.slug, kind: 'association' } },
+    { upsert: true, new: true },
+  );
+  const office = await Organisation.findOneAndUpdate(
+    { slug: DEMO_OFFICE.slug },
+    { $setOnInsert: { name: DEMO_OFFICE.name, slug: DEMO_OFFICE.slug, kind: 'office', teryt: DEMO_OFFICE.teryt } },
+    { upsert: true, new: true },
+  );
+  // Added one by one so departments someone created by hand (and their ids) are kept.
+  const missingDepartments = DEMO_DEPARTMENTS.filter((name) => !office.departments.some((d) => d.name === name));
+  if (!office.memberOf.some((id) => id.equals(association._id))) {
+    await Organisation.updateOne({ _id: office._id }, { $addToSet: { memberOf: association._id } });
+  }
+  if (missingDepartments.length) {
+    await Organisation.updateOne({ _id: office._id }, { $push: { departments: { $each: missingDepartments.map((name) => ({ name })) } } });
+  }
+  const seededOffice = await Organisation.findById(office._id).orFail();
+
+  const createdUsers: string[] = [];
+  for (const demo of DEMO_USERS) {
+    // Cross-tenant by design: e-mail addresses are unique across all organisations.
+    const exists = await User.exists({ email: demo.email }).setOptions({ acrossOrganisations: true });
+    if (exists) continue;
+    const organisation = demo.organisation === 'office' ? seededOffice : association;
+    const department = demo.department ? seededOffice.departments.find((d) => d.name === demo.department) : undefined;
+    await User.create({
+      email: demo.email,
+      fullName: demo.fullName,
+      roles: demo.roles,
+      organisationId: organisation._id,
+      departmentId: department?._id,
+      passwordHash: await hashPassword(demo.password),
+      emailConfirmedAt: new Date(),
+    });
+    createdUsers.push(demo.email);
+  }
+  options.logger?.info({ createdUsers }, 'demo organisation and users are in place');
+  return { associationId: association._id, officeId: office._id, createdUsers };
+}
+
+/** True when no organisation exists yet (a fresh installation). */
+export async function isFreshInstallation(): Promise<boolean> {
+  return !(await Organisation.exists({}));
+}

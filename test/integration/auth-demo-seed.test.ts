@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { User } from '../../src/auth/user.model.js';
+import { DEMO_DEPARTMENTS, DEMO_USERS, isFreshInstallation, seedDemo } from '../../src/organisations/demo-seed.js';
+import { Organisation } from '../../src/organisations/organisation.model.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { loginAgent } from '../helpers/factories.js';
+import { startTestServer } from '../helpers/server.js';
+
+describe('organisations/demo-seed', () => {
+  useTestDatabase(import.meta.url);
+
+  it('creates the association, the member office with its departments and the four users, once', async function () {
+    this.timeout(60_000);
+    expect(await isFreshInstallation()).to.equal(true);
+    const first = await seedDemo();
+    expect(first.createdUsers).to.have.length(4);
+    const second = await seedDemo();
+    expect(second.createdUsers).to.deep.equal([]);
+    expect(await isFreshInstallation()).to.equal(false);
+
+    const organisations = await Organisation.find({}).lean();
+    expect(organisations).to.have.length(2);
+    const office = organisations.find((o) => o.kind === 'office')!;
+    const association = organisations.find((o) => o.kind === 'association')!;
+    expect(office.name).to.equal('Urząd Gminy Przykładowo');
+    expect(association.name).to.equal('Związek Gmin Przykładowych');
+    expect(office.memberOf.map(String)).to.deep.equal([String(association._id)]);
+    expect(office.departments.map((d) => d.name)).to.deep.equal(DEMO_DEPARTMENTS);
+
+    const users = await User.find({}).setOptions({ acrossOrganisations: true }).lean();
+    expect(users).to.have.length(4);
+    expect(users.every((u) => u.emailConfirmedAt)).to.equal(true);
+    expect(users.find((u) => u.email === 'kadry@demo.akademia-jst.local')!.roles).to.include('hr');
+  });
+
+  it('lets the documented demo learner log in with the documented password', async () => {
+    const server = await startTestServer();
+    try {
+      const learner = DEMO_USERS.find((u) => u.roles.includes('learner'))!;
+      const agent = await loginAgent(server.url, learner.email, learner.password);
+      const home = await agent.get('/').expect(200);
+      expect(home.text).to.contain(learner.fullName);
+    } finally {
+      await server.close();
+    }
+  });
+});
