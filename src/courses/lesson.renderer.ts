@@ -81,7 +81,7 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     th: ['style'],
     td: ['style'],
     ol: ['start'],
-    aside: ['class', { name: 'role', multiple: false, values: ['note'] }],
+    aside: ['class', 'role'],
     p: ['class'],
     div: ['class', 'data-check'],
     code: ['class'],
@@ -92,6 +92,8 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     div: ['knowledge-check'],
     code: [/^language-[\w-]+$/],
   },
+  // A callout is a note, never a live region or landmark of another kind.
+  transformTags: { aside: (tagName, attribs) => ({ tagName, attribs: { ...attribs, role: 'note' } }) },
   allowedStyles: { th: { 'text-align': TEXT_ALIGN }, td: { 'text-align': TEXT_ALIGN } },
   allowedSchemes: ['http', 'https', 'mailto'],
   // Images come from the course's own folder only (the CSP allows no other origin anyway).
