@@ -1,0 +1,113 @@
+// Enrolments: enrolling a learner, opening a course for the first time, and the learner's own list.
+import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import type { Course } from '../courses/course.types.js';
+import { ForbiddenError } from '../http/errors.js';
+import { storeStatements } from '../xapi/statement.service.js';
+import { initialized, launched, registered } from '../xapi/learning-statements.js';
+import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
+import { statementContext, type Learner } from './learner.js';
+import { assertCanSeeCourse } from './learning.policy.js';
+import { LearningProgress, type LearningProgressDoc } from './learning-progress.model.js';
+
+export interface EnrolLearnerParams {
+  learner: Learner;
+  course: Course;
+  /** Set when HR assigns the course. */
+  dueDate?: Date;
+  assignedBy?: string;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number })?.code === 11000;
+}
+
+/**
+ * Enrols the learner in the course and records `registered`. Enrolling twice returns the existing
+ * enrolment (created: false). If the statement cannot be stored the enrolment is removed again, so
+ * there is never an enrolment without its registration in the record.
+ */
+export async function enrolLearner(params: EnrolLearnerParams): Promise<{ enrolment: EnrolmentDoc; created: boolean }> {
+  const { learner, course } = params;
+  assertCanSeeCourse(learner, course);
+  const existing = await findEnrolment(learner, course.id);
+  if (existing) return { enrolment: existing, created: false };
+
+  let created;
+  try {
+    created = await Enrolment.create({
+      organisationId: learner.organisationId,
+      userId: learner.id,
+      courseId: course.id,
+      courseVersion: course.version,
+      registration: randomUUID(),
+      enrolledAt: new Date(),
+      dueDate: params.dueDate,
+      assignedBy: params.assignedBy,
+    });
+  } catch (error) {
+    // Two clicks at once: the unique index lets one through, the other returns it.
+    if (isDuplicateKey(error)) {
+      const winner = await findEnrolment(learner, course.id);
+      if (winner) return { enrolment: winner, created: false };
+    }
+    throw error;
+  }
+  try {
+    await storeStatements([registered(statementContext(learner, course, created.registration))], { organisationId: learner.organisationId });
+  } catch (error) {
+    await Enrolment.deleteOne({ _id: created._id, organisationId: learner.organisationId });
+    throw error;
+  }
+  return { enrolment: created.toObject() as unknown as EnrolmentDoc, created: true };
+}
+
+/** The learner's enrolment in a course, or null. */
+export async function findEnrolment(learner: Learner, courseId: string): Promise<EnrolmentDoc | null> {
+  return Enrolment.findOne({ organisationId: learner.organisationId, userId: learner.id, courseId }).lean<EnrolmentDoc>();
+}
+
+/** The learner's enrolment in a course; ForbiddenError with a hint when there is none. */
+export async function requireEnrolment(learner: Learner, course: Course): Promise<EnrolmentDoc> {
+  assertCanSeeCourse(learner, course);
+  const enrolment = await findEnrolment(learner, course.id);
+  if (!enrolment) throw new ForbiddenError('Najpierw zapisz się na to szkolenie.');
+  return enrolment;
+}
+
+/**
+ * Records `launched` and `initialized` the first time the learner opens the course. The launch time
+ * is claimed atomically, so two tabs opening at once record the pair once.
+ */
+export async function recordFirstOpening(learner: Learner, course: Course, enrolment: EnrolmentDoc): Promise<void> {
+  if (enrolment.launchedAt) return;
+  const claimed = await Enrolment.updateOne(
+    { _id: enrolment._id, organisationId: enrolment.organisationId, launchedAt: { $exists: false } },
+    { $set: { launchedAt: new Date() } },
+  );
+  if (claimed.modifiedCount !== 1) return;
+  const ctx = statementContext(learner, course, enrolment.registration);
+  try {
+    await storeStatements([launched(ctx), initialized(ctx)], { organisationId: learner.organisationId });
+  } catch (error) {
+    // Release the claim so that the next opening records the pair.
+    await Enrolment.updateOne({ _id: enrolment._id, organisationId: enrolment.organisationId }, { $unset: { launchedAt: 1 } });
+    throw error;
+  }
+}
+
+/** The progress document of an enrolment (read by _id), or null before any statement was projected. */
+export async function progressOf(enrolment: { _id: mongoose.Types.ObjectId }): Promise<LearningProgressDoc | null> {
+  return LearningProgress.findById(enrolment._id).lean<LearningProgressDoc>();
+}
+
+/** The learner's enrolments, newest first, each with its progress document (read by _id, never from statements). */
+export async function learnerEnrolments(learner: Learner): Promise<{ enrolment: EnrolmentDoc; progress: LearningProgressDoc | null }[]> {
+  const enrolments = await Enrolment.find({ organisationId: learner.organisationId, userId: learner.id })
+    .sort({ enrolledAt: -1 })
+    .lean<EnrolmentDoc[]>();
+  if (!enrolments.length) return [];
+  const progress = await LearningProgress.find({ _id: { $in: enrolments.map((e) => e._id) } }).lean<LearningProgressDoc[]>();
+  const byId = new Map(progress.map((p) => [String(p._id), p]));
+  return enrolments.map((enrolment) => ({ enrolment, progress: byId.get(String(enrolment._id)) ?? null }));
+}

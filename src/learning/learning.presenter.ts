@@ -1,0 +1,115 @@
+// Turns courses, enrolments and progress into plain view models for the catalogue, course and "Moje szkolenia" pages.
+import type { Course } from '../courses/course.types.js';
+import type { EnrolmentDoc } from './enrolment.model.js';
+import type { LearningProgressDoc, ProgressStatus } from './learning-progress.model.js';
+
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+export function courseUrl(courseId: string): string {
+  return `/szkolenia/${encodeURIComponent(courseId)}`;
+}
+
+export function lessonUrl(courseId: string, lessonId: string): string {
+  return `${courseUrl(courseId)}/lekcje/${encodeURIComponent(lessonId)}`;
+}
+
+export function quizUrl(courseId: string): string {
+  return `${courseUrl(courseId)}/test`;
+}
+
+/** "2 godz. 30 min" / "45 min" — durations as a clerk reads them. */
+export function durationLabel(minutes: number, t: Translate): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (!hours) return t('learning:duration.minutes', { count: rest });
+  if (!rest) return t('learning:duration.hours', { count: hours });
+  return `${t('learning:duration.hours', { count: hours })} ${t('learning:duration.minutes', { count: rest })}`;
+}
+
+/** A catalogue card. */
+export function courseCard(course: Course, t: Translate) {
+  return {
+    id: course.id,
+    url: courseUrl(course.id),
+    title: course.title,
+    summary: course.summary,
+    duration: durationLabel(course.durationMinutes, t),
+    legalStateDate: course.legalStateDate,
+    tags: course.tags,
+  };
+}
+
+/** The lessons the learner has viewed that still exist in the course. */
+function viewedLessonIds(course: Course, progress: LearningProgressDoc | null): Set<string> {
+  const viewed = new Set(progress?.lessonsViewed ?? []);
+  return new Set(course.lessons.filter((lesson) => viewed.has(lesson.id)).map((lesson) => lesson.id));
+}
+
+/** Percent of the course done: each lesson read counts one step, the passed quiz one more; completed is 100. */
+export function progressPercent(course: Course, progress: LearningProgressDoc | null): number {
+  if (!progress) return 0;
+  if (progress.status === 'completed') return 100;
+  const passed = progress.status === 'passed' ? 1 : 0;
+  return Math.round((100 * (viewedLessonIds(course, progress).size + passed)) / (course.lessons.length + 1));
+}
+
+/** Where "Kontynuuj" leads: the last lesson read, the first lesson before any, the quiz once every lesson was read. */
+export function continueUrl(course: Course, progress: LearningProgressDoc | null): string {
+  const last = progress?.lastLessonId && course.lessons.find((lesson) => lesson.id === progress.lastLessonId);
+  if (last) return lessonUrl(course.id, last.id);
+  const first = course.lessons[0];
+  return first ? lessonUrl(course.id, first.id) : quizUrl(course.id);
+}
+
+/** The course page: details, lessons (viewed ones marked) and whether the learner is enrolled. */
+export function coursePage(course: Course, enrolment: EnrolmentDoc | null, progress: LearningProgressDoc | null, t: Translate) {
+  const viewed = viewedLessonIds(course, progress);
+  const status: ProgressStatus | undefined = enrolment ? (progress?.status as ProgressStatus | undefined) ?? 'enrolled' : undefined;
+  return {
+    ...courseCard(course, t),
+    objectives: course.objectives,
+    audience: course.audience,
+    author: course.author,
+    version: course.version,
+    passThreshold: course.passThreshold,
+    questionsPerAttempt: course.quiz.questionsPerAttempt,
+    lessons: course.lessons.map((lesson, index) => ({
+      number: index + 1,
+      title: lesson.title,
+      url: lessonUrl(course.id, lesson.id),
+      duration: durationLabel(lesson.durationMinutes, t),
+      viewed: viewed.has(lesson.id),
+    })),
+    enrolled: Boolean(enrolment),
+    enrolUrl: `${courseUrl(course.id)}/zapis`,
+    continueUrl: continueUrl(course, progress),
+    quizUrl: quizUrl(course.id),
+    status,
+    statusLabel: status ? t(`learning:status.${status}`) : undefined,
+    percent: progressPercent(course, progress),
+  };
+}
+
+/** One row of "Moje szkolenia". A course no longer loaded still shows, without links. */
+export function enrolmentCard(course: Course | undefined, enrolment: EnrolmentDoc, progress: LearningProgressDoc | null, t: Translate, now = new Date()) {
+  const status = ((progress?.status as ProgressStatus | undefined) ?? 'enrolled') as ProgressStatus;
+  const percent = course ? progressPercent(course, progress) : 0;
+  const done = status === 'completed' || status === 'passed';
+  return {
+    id: String(enrolment._id),
+    courseId: enrolment.courseId,
+    title: course?.title ?? enrolment.courseId,
+    available: Boolean(course),
+    url: course ? courseUrl(course.id) : undefined,
+    continueUrl: course ? continueUrl(course, progress) : undefined,
+    percent,
+    status,
+    statusLabel: t(`learning:status.${status}`),
+    completed: status === 'completed',
+    lastActivityAt: progress?.lastActivityAt ?? undefined,
+    enrolledAt: enrolment.enrolledAt,
+    dueDate: enrolment.dueDate ?? undefined,
+    overdue: Boolean(enrolment.dueDate && enrolment.dueDate < now && !done),
+    assigned: Boolean(enrolment.assignedBy),
+  };
+}

@@ -1,0 +1,31 @@
+// Zod schemas for every input of the learning pages (params and form bodies).
+import { z } from 'zod';
+
+// Ids are checked against the loaded course, so the schemas only bound their size and alphabet.
+const courseId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, { message: 'Nieprawidłowy identyfikator szkolenia.' });
+const contentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/, { message: 'Nieprawidłowy identyfikator.' });
+
+export const CourseParams = z.object({ courseId });
+export type CourseParams = z.infer<typeof CourseParams>;
+
+export const LessonParams = z.object({ courseId, lessonId: contentId });
+export type LessonParams = z.infer<typeof LessonParams>;
+
+export const CheckParams = z.object({ courseId, lessonId: contentId, checkId: contentId });
+export type CheckParams = z.infer<typeof CheckParams>;
+
+export const AttemptParams = z.object({
+  courseId,
+  attemptId: z.string().regex(/^[0-9a-f]{24}$/, { message: 'Nieprawidłowy identyfikator podejścia.' }),
+});
+export type AttemptParams = z.infer<typeof AttemptParams>;
+
+const formValue = z.union([z.string().max(100), z.array(z.string().max(100)).max(50)]);
+
+/** A knowledge check: `answer` holds an option id (radio), several (checkboxes), or true/false. */
+export const CheckBody = z.object({ answer: formValue.optional() });
+export type CheckBody = z.infer<typeof CheckBody>;
+
+/** The quiz form: q<n> and q<n>_<k> fields, decoded against the attempt by decodeQuizForm. */
+export const QuizBody = z.record(z.string().max(20), formValue).refine((body) => Object.keys(body).length <= 500, { message: 'Za dużo pól.' });
+export type QuizBody = z.infer<typeof QuizBody>;

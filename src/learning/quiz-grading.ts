@@ -1,0 +1,215 @@
+// Drawing quiz questions and grading answers: pure functions, no database, no request.
+import { randomInt } from 'node:crypto';
+import type { Question, Quiz } from '../courses/course.types.js';
+import { BadRequestError } from '../http/errors.js';
+
+/** What one drawn question looks like in an attempt (orders as shown to the learner). */
+export interface DrawnQuestion {
+  questionId: string;
+  /** single/multiple/ordering: option ids as shown; matching: left pair ids as shown. */
+  itemOrder: string[];
+  /** matching: right pair ids as offered in every select. */
+  choiceOrder: string[];
+}
+
+/** A learner's answer to one question, decoded from the form into course ids. */
+export type Answer =
+  | { kind: 'choice'; optionIds: string[] }
+  | { kind: 'truth'; value: boolean }
+  | { kind: 'sequence'; positions: Map<string, number> }
+  | { kind: 'pairs'; matches: Map<string, string> };
+
+export interface GradedQuestion {
+  questionId: string;
+  /** xAPI result.response: choice/sequencing "a[,]b", true-false "true", matching "l[.]r[,]…". */
+  response: string;
+  answered: boolean;
+  success: boolean;
+  points: number;
+  maxPoints: number;
+}
+
+/** Fisher–Yates with a cryptographic source: draws must not be predictable from earlier ones. */
+export function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+/** Draws `questionsPerAttempt` questions of the pool at random and shuffles their options. */
+export function drawQuestions(quiz: Quiz): DrawnQuestion[] {
+  const count = Math.min(quiz.questionsPerAttempt, quiz.questions.length);
+  return shuffled(quiz.questions)
+    .slice(0, count)
+    .map((question) => {
+      if (question.kind === 'matching') {
+        const pairIds = (question.pairs ?? []).map((pair) => pair.id);
+        return { questionId: question.id, itemOrder: shuffled(pairIds), choiceOrder: shuffled(pairIds) };
+      }
+      const optionIds = (question.options ?? []).map((option) => option.id);
+      return { questionId: question.id, itemOrder: question.kind === 'true-false' ? [] : shuffled(optionIds), choiceOrder: [] };
+    });
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
+}
+
+/** Grades one answer: full points when entirely right, none otherwise (no partial credit). */
+export function gradeAnswer(question: Question, answer: Answer | undefined): GradedQuestion {
+  const base = { questionId: question.id, maxPoints: question.points };
+  if (!answer) return { ...base, response: '', answered: false, success: false, points: 0 };
+  let success = false;
+  let response = '';
+  switch (answer.kind) {
+    case 'choice': {
+      response = answer.optionIds.join('[,]');
+      const correct = question.correct ?? [];
+      success = question.kind === 'single' ? answer.optionIds.length === 1 && answer.optionIds[0] === correct[0] : sameSet(answer.optionIds, correct);
+      break;
+    }
+    case 'truth':
+      response = String(answer.value);
+      success = answer.value === question.answer;
+      break;
+    case 'sequence': {
+      const order = [...answer.positions.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+      response = order.join('[,]');
+      const expected = question.order ?? [];
+      const positions = new Set(answer.positions.values());
+      success = positions.size === expected.length && answer.positions.size === expected.length && order.every((id, index) => id === expected[index]);
+      break;
+    }
+    case 'pairs': {
+      response = [...answer.matches.entries()].map(([left, right]) => `${left}[.]${right}`).join('[,]');
+      const pairs = question.pairs ?? [];
+      success = answer.matches.size === pairs.length && pairs.every((pair) => answer.matches.get(pair.id) === pair.id);
+      break;
+    }
+  }
+  return { ...base, response, answered: true, success, points: success ? question.points : 0 };
+}
+
+type FormValue = string | string[] | undefined;
+
+function values(value: FormValue): string[] {
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v) => v !== '');
+}
+
+function tampered(detail: string): BadRequestError {
+  return new BadRequestError('Formularz testu zawiera nieprawidłowe odpowiedzi. Wróć do testu i wyślij go ponownie.', { detail });
+}
+
+/**
+ * Decodes the quiz form of one attempt into answers per question id. The form names questions by
+ * position (q0, q1 …) and options by position (o0, o1 …; c0 … for matching), so the page never
+ * carries course ids; anything that does not fit the attempt is rejected as tampered input.
+ */
+export function decodeQuizForm(body: Record<string, FormValue>, drawn: DrawnQuestion[], questions: Map<string, Question>): Map<string, Answer> {
+  const byIndex = new Map<number, Map<string, FormValue>>();
+  for (const [name, value] of Object.entries(body)) {
+    if (name === '_csrf') continue;
+    const match = /^q(\d{1,3})(?:_(\d{1,3}))?$/.exec(name);
+    if (!match) throw tampered(`unknown field ${name}`);
+    const index = Number(match[1]);
+    if (index >= drawn.length) throw tampered(`question ${index} is not in this attempt`);
+    if (!byIndex.has(index)) byIndex.set(index, new Map());
+    byIndex.get(index)!.set(match[2] ?? '', value);
+  }
+
+  const answers = new Map<string, Answer>();
+  drawn.forEach((slot, index) => {
+    const fields = byIndex.get(index);
+    if (!fields) return;
+    const question = questions.get(slot.questionId);
+    if (!question) throw tampered(`question ${slot.questionId} left the course`);
+    const whole = values(fields.get(''));
+    const parts = [...fields.entries()].filter(([key]) => key !== '');
+
+    if (question.kind === 'single' || question.kind === 'multiple' || question.kind === 'true-false') {
+      if (parts.length) throw tampered(`question ${index} takes one field`);
+      if (question.kind === 'true-false') {
+        if (whole.length > 1 || (whole.length === 1 && whole[0] !== 'true' && whole[0] !== 'false')) throw tampered(`question ${index}: not true/false`);
+        if (whole.length === 1) answers.set(question.id, { kind: 'truth', value: whole[0] === 'true' });
+        return;
+      }
+      if (question.kind === 'single' && whole.length > 1) throw tampered(`question ${index}: several answers to a single-choice question`);
+      const optionIds = whole.map((token) => {
+        const position = /^o(\d{1,3})$/.exec(token);
+        const id = position ? slot.itemOrder[Number(position[1])] : undefined;
+        if (id === undefined) throw tampered(`question ${index}: unknown option ${token}`);
+        return id;
+      });
+      if (new Set(optionIds).size !== optionIds.length) throw tampered(`question ${index}: repeated option`);
+      if (optionIds.length) answers.set(question.id, { kind: 'choice', optionIds });
+      return;
+    }
+
+    if (fields.has('')) throw tampered(`question ${index} takes one field per item`);
+    if (question.kind === 'ordering') {
+      const positions = new Map<string, number>();
+      for (const [key, value] of parts) {
+        const itemId = slot.itemOrder[Number(key)];
+        const chosen = values(value);
+        if (itemId === undefined || chosen.length > 1) throw tampered(`question ${index}: unknown item ${key}`);
+        if (!chosen.length) continue;
+        const position = Number(chosen[0]);
+        if (!Number.isInteger(position) || position < 1 || position > slot.itemOrder.length) throw tampered(`question ${index}: bad position`);
+        positions.set(itemId, position);
+      }
+      if (positions.size) answers.set(question.id, { kind: 'sequence', positions });
+      return;
+    }
+
+    const matches = new Map<string, string>();
+    for (const [key, value] of parts) {
+      const leftId = slot.itemOrder[Number(key)];
+      const chosen = values(value);
+      if (leftId === undefined || chosen.length > 1) throw tampered(`question ${index}: unknown item ${key}`);
+      if (!chosen.length) continue;
+      const position = /^c(\d{1,3})$/.exec(chosen[0]);
+      const rightId = position ? slot.choiceOrder[Number(position[1])] : undefined;
+      if (rightId === undefined) throw tampered(`question ${index}: unknown answer ${chosen[0]}`);
+      matches.set(leftId, rightId);
+    }
+    if (matches.size) answers.set(question.id, { kind: 'pairs', matches });
+  });
+  return answers;
+}
+
+/** Decodes a knowledge-check form (option ids or true/false in `answer`); undefined when nothing was chosen. */
+export function decodeCheckAnswer(question: Question, value: FormValue): Answer | undefined {
+  const chosen = values(value);
+  if (!chosen.length) return undefined;
+  if (question.kind === 'true-false') {
+    if (chosen.length > 1 || (chosen[0] !== 'true' && chosen[0] !== 'false')) throw new BadRequestError('Nieprawidłowa odpowiedź.');
+    return { kind: 'truth', value: chosen[0] === 'true' };
+  }
+  const known = new Set((question.options ?? []).map((option) => option.id));
+  if (chosen.some((id) => !known.has(id)) || new Set(chosen).size !== chosen.length || (question.kind === 'single' && chosen.length > 1)) {
+    throw new BadRequestError('Nieprawidłowa odpowiedź.');
+  }
+  return { kind: 'choice', optionIds: chosen };
+}
+
+export interface QuizScore {
+  raw: number;
+  max: number;
+  min: number;
+  /** raw / max, 0–1 */
+  scaled: number;
+  /** Whole percent, rounded down so that a pass is never rounded into existence. */
+  percent: number;
+  passed: boolean;
+}
+
+/** Sums the graded questions and compares with the course's pass threshold (percent of points). */
+export function scoreAttempt(graded: GradedQuestion[], passThreshold: number): QuizScore {
+  const raw = graded.reduce((sum, g) => sum + g.points, 0);
+  const max = graded.reduce((sum, g) => sum + g.maxPoints, 0);
+  const scaled = max > 0 ? raw / max : 0;
+  return { raw, max, min: 0, scaled, percent: Math.floor(scaled * 100 + 1e-9), passed: scaled * 100 + 1e-9 >= passThreshold };
+}

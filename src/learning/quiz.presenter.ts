@@ -1,0 +1,184 @@
+// Turns quiz attempts into view models: the overview, the form (no answers in it) and the graded result.
+import type { Course, Question } from '../courses/course.types.js';
+import { courseUrl, quizUrl } from './learning.presenter.js';
+import type { QuizAttemptDoc } from './quiz-attempt.model.js';
+import { drawnQuestionsOf, type QuizStanding } from './quiz.service.js';
+
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+function percentOf(scaled: number | null | undefined): number {
+  return Math.floor((scaled ?? 0) * 100 + 1e-9);
+}
+
+function attemptUrl(courseId: string, attemptId: unknown): string {
+  return `${quizUrl(courseId)}/${String(attemptId)}`;
+}
+
+/** The quiz's start page: rules, attempts so far, and whether a new attempt may start. */
+export function quizOverview(course: Course, standing: QuizStanding) {
+  const { quiz } = course;
+  return {
+    course: { id: course.id, title: course.title, url: courseUrl(course.id) },
+    questionsPerAttempt: Math.min(quiz.questionsPerAttempt, quiz.questions.length),
+    passThreshold: course.passThreshold,
+    maxAttempts: quiz.maxAttempts,
+    cooldownMinutes: quiz.cooldownMinutes,
+    attemptsUsed: standing.submitted.length,
+    attempts: standing.submitted.map((a) => ({
+      number: a.number,
+      percent: percentOf(a.scoreScaled),
+      passed: Boolean(a.passed),
+      submittedAt: a.submittedAt,
+      url: `${attemptUrl(course.id, a._id)}/wynik`,
+    })),
+    open: standing.open ? { url: attemptUrl(course.id, standing.open._id), number: standing.open.number } : undefined,
+    passed: standing.passed,
+    canStart: !standing.blockedReason && !standing.open,
+    blockedReason: standing.passed ? undefined : standing.blockedReason,
+    startUrl: quizUrl(course.id),
+  };
+}
+
+function questionMap(course: Course): Map<string, Question> {
+  return new Map(course.quiz.questions.map((q) => [q.id, q]));
+}
+
+/** One question of the form: radios/checkboxes (`choice`) or one select per item (`selects`). */
+export interface QuizFormQuestion {
+  number: number;
+  name: string;
+  prompt: string;
+  points: number;
+  kind: Question['kind'];
+  hint?: string;
+  choice?: boolean;
+  inputType?: 'radio' | 'checkbox';
+  choices?: { value: string; inputId: string; text: string }[];
+  selects?: boolean;
+  rows?: { name: string; inputId: string; label: string; options: { value: string; text: string }[] }[];
+}
+
+/**
+ * The attempt's form. Values are positions in the attempt's own shuffled order (o0, c1 …), never
+ * course ids, and nothing about the right answers reaches the page.
+ */
+export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate) {
+  const questions = questionMap(course);
+  const drawn = drawnQuestionsOf(attempt);
+  const items = drawn.flatMap((slot, index): QuizFormQuestion[] => {
+    const question = questions.get(slot.questionId);
+    if (!question) return [];
+    const name = `q${index}`;
+    const base: QuizFormQuestion = { number: index + 1, name, prompt: question.prompt, points: question.points, kind: question.kind };
+    const optionText = new Map((question.options ?? []).map((o) => [o.id, o.text]));
+    switch (question.kind) {
+      case 'single':
+      case 'multiple':
+        return [{
+          ...base,
+          choice: true,
+          inputType: question.kind === 'multiple' ? 'checkbox' : 'radio',
+          hint: question.kind === 'multiple' ? t('learning:quiz.multipleHint') : undefined,
+          choices: slot.itemOrder.map((id, k) => ({ value: `o${k}`, inputId: `${name}-o${k}`, text: optionText.get(id) ?? '' })),
+        }];
+      case 'true-false':
+        return [{
+          ...base,
+          choice: true,
+          inputType: 'radio',
+          choices: [
+            { value: 'true', inputId: `${name}-true`, text: t('learning:check.true') },
+            { value: 'false', inputId: `${name}-false`, text: t('learning:check.false') },
+          ],
+        }];
+      case 'ordering':
+        return [{
+          ...base,
+          selects: true,
+          hint: t('learning:quiz.orderingHint'),
+          rows: slot.itemOrder.map((id, k) => ({
+            name: `${name}_${k}`,
+            inputId: `${name}-${k}`,
+            label: optionText.get(id) ?? '',
+            options: slot.itemOrder.map((_, position) => ({ value: String(position + 1), text: String(position + 1) })),
+          })),
+        }];
+      case 'matching': {
+        const pairs = new Map((question.pairs ?? []).map((p) => [p.id, p]));
+        return [{
+          ...base,
+          selects: true,
+          hint: t('learning:quiz.matchingHint'),
+          rows: slot.itemOrder.map((id, k) => ({
+            name: `${name}_${k}`,
+            inputId: `${name}-${k}`,
+            label: pairs.get(id)?.left ?? '',
+            options: slot.choiceOrder.map((rightId, j) => ({ value: `c${j}`, text: pairs.get(rightId)?.right ?? '' })),
+          })),
+        }];
+      }
+    }
+  });
+  return {
+    course: { id: course.id, title: course.title, url: courseUrl(course.id) },
+    number: attempt.number,
+    action: attemptUrl(course.id, attempt._id),
+    questions: items,
+    total: items.length,
+  };
+}
+
+/** The learner's answer in words, from the stored xAPI response. */
+function answerText(question: Question, response: string, t: Translate): string {
+  if (!response) return t('learning:result.unanswered');
+  const options = new Map((question.options ?? []).map((o) => [o.id, o.text]));
+  const parts = response.split('[,]');
+  switch (question.kind) {
+    case 'true-false':
+      return response === 'true' ? t('learning:check.true') : t('learning:check.false');
+    case 'single':
+    case 'multiple':
+      return parts.map((id) => options.get(id) ?? id).join('; ');
+    case 'ordering':
+      return parts.map((id, index) => `${index + 1}. ${options.get(id) ?? id}`).join('; ');
+    case 'matching': {
+      const pairs = new Map((question.pairs ?? []).map((p) => [p.id, p]));
+      return parts
+        .map((part) => {
+          const [left, right] = part.split('[.]');
+          return `${pairs.get(left)?.left ?? left} → ${pairs.get(right)?.right ?? right}`;
+        })
+        .join('; ');
+    }
+  }
+}
+
+/** The graded attempt: score against the threshold, and per question the answer, verdict, explanation and legal reference. */
+export function quizResult(course: Course, attempt: QuizAttemptDoc, t: Translate) {
+  const questions = questionMap(course);
+  return {
+    course: { id: course.id, title: course.title, url: courseUrl(course.id) },
+    number: attempt.number,
+    passed: Boolean(attempt.passed),
+    percent: percentOf(attempt.scoreScaled),
+    raw: attempt.scoreRaw ?? 0,
+    max: attempt.scoreMax ?? 0,
+    passThreshold: course.passThreshold,
+    quizUrl: quizUrl(course.id),
+    questions: (attempt.results ?? []).flatMap((result, index) => {
+      const question = questions.get(result.questionId);
+      if (!question) return [];
+      return [{
+        number: index + 1,
+        prompt: question.prompt,
+        answer: answerText(question, result.response ?? '', t),
+        answered: result.answered,
+        success: result.success,
+        points: result.points,
+        maxPoints: result.maxPoints,
+        explanation: question.explanation,
+        legalReference: question.legalReference,
+      }];
+    }),
+  };
+}

@@ -1,0 +1,73 @@
+// The final quiz pages: overview and start, the attempt form, submission and the result.
+import { Router, type Request, type Response } from 'express';
+import { requireUser } from '../auth/require-user.js';
+import { ConflictError } from '../http/errors.js';
+import { inputOf, validate } from '../http/validate.js';
+import { courseOpenTo } from './catalogue.service.js';
+import { AttemptParams, CourseParams, QuizBody } from './learning.schemas.js';
+import { quizUrl } from './learning.presenter.js';
+import { quizForm, quizOverview, quizResult } from './quiz.presenter.js';
+import { findQuizAttempt, quizStanding, startQuizAttempt, submitQuizAttempt } from './quiz.service.js';
+
+async function showQuiz(req: Request, res: Response) {
+  const course = courseOpenTo(req.user!, inputOf<CourseParams>(res, 'params').courseId);
+  const standing = await quizStanding({ learner: req.user!, course });
+  res.render('learning/quiz', { title: `${req.t('learning:quiz.title')} – ${course.title}`, quiz: quizOverview(course, standing) });
+}
+
+async function startAttempt(req: Request, res: Response) {
+  const course = courseOpenTo(req.user!, inputOf<CourseParams>(res, 'params').courseId);
+  try {
+    const attempt = await startQuizAttempt({ learner: req.user!, course });
+    res.redirect(303, `${quizUrl(course.id)}/${String(attempt._id)}`);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // The limit or cool-down is shown on the quiz page itself, with the reason.
+    const standing = await quizStanding({ learner: req.user!, course });
+    res.status(409).render('learning/quiz', {
+      title: `${req.t('learning:quiz.title')} – ${course.title}`,
+      quiz: quizOverview(course, standing),
+      startError: error.message,
+    });
+  }
+}
+
+async function showAttempt(req: Request, res: Response) {
+  const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
+  const course = courseOpenTo(req.user!, courseId);
+  const attempt = await findQuizAttempt({ learner: req.user!, course, attemptId });
+  if (attempt.submittedAt) {
+    res.redirect(303, `${quizUrl(course.id)}/${attemptId}/wynik`);
+    return;
+  }
+  res.render('learning/quiz-attempt', { title: `${req.t('learning:quiz.title')} – ${course.title}`, attempt: quizForm(course, attempt, req.t) });
+}
+
+async function submitAttempt(req: Request, res: Response) {
+  const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
+  const course = courseOpenTo(req.user!, courseId);
+  await submitQuizAttempt({ learner: req.user!, course, attemptId, form: inputOf<QuizBody>(res), logger: req.log });
+  res.redirect(303, `${quizUrl(course.id)}/${attemptId}/wynik`);
+}
+
+async function showResult(req: Request, res: Response) {
+  const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
+  const course = courseOpenTo(req.user!, courseId);
+  const attempt = await findQuizAttempt({ learner: req.user!, course, attemptId });
+  if (!attempt.submittedAt) {
+    res.redirect(303, `${quizUrl(course.id)}/${attemptId}`);
+    return;
+  }
+  res.render('learning/quiz-result', { title: `${req.t('learning:result.title')} – ${course.title}`, result: quizResult(course, attempt, req.t) });
+}
+
+/** Quiz routes, mounted by learningRouter. */
+export function quizRouter(): Router {
+  const router = Router();
+  router.get('/szkolenia/:courseId/test', requireUser, validate(CourseParams, 'params'), showQuiz);
+  router.post('/szkolenia/:courseId/test', requireUser, validate(CourseParams, 'params'), startAttempt);
+  router.get('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), showAttempt);
+  router.post('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), validate(QuizBody), submitAttempt);
+  router.get('/szkolenia/:courseId/test/:attemptId/wynik', requireUser, validate(AttemptParams, 'params'), showResult);
+  return router;
+}

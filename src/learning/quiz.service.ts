@@ -1,0 +1,194 @@
+// The final quiz: attempts (limit and cool-down), the random draw, grading on the server, and what a pass sets off.
+import type { Course, Question } from '../courses/course.types.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.js';
+import type { Logger } from '../logger.js';
+import { issueCertificate } from '../certificates/certificate.service.js';
+import { storeStatements } from '../xapi/statement.service.js';
+import { courseCompleted, questionAnswered, quizScored } from '../xapi/learning-statements.js';
+import { requireEnrolment } from './enrolment.service.js';
+import type { EnrolmentDoc } from './enrolment.model.js';
+import { statementContext, type Learner } from './learner.js';
+import { assertOwnEnrolment } from './learning.policy.js';
+import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
+import { decodeQuizForm, drawQuestions, gradeAnswer, scoreAttempt, type DrawnQuestion } from './quiz-grading.js';
+
+export interface QuizStanding {
+  enrolment: EnrolmentDoc;
+  /** Submitted attempts, oldest first. */
+  submitted: QuizAttemptDoc[];
+  /** An attempt started and not yet submitted: starting again resumes it. */
+  open?: QuizAttemptDoc;
+  passed: boolean;
+  /** Why a new attempt cannot start now (Polish, shown as is), or undefined when it can. */
+  blockedReason?: string;
+  /** When the cool-down ends. */
+  availableAt?: Date;
+}
+
+/** The drawn questions of an attempt, decoded from their stored JSON. */
+export function drawnQuestionsOf(attempt: QuizAttemptDoc): DrawnQuestion[] {
+  return attempt.questions.map((q) => ({
+    questionId: q.questionId,
+    itemOrder: JSON.parse(q.itemOrder) as string[],
+    choiceOrder: JSON.parse(q.choiceOrder) as string[],
+  }));
+}
+
+function formatTime(when: Date): string {
+  return when.toLocaleTimeString('pl-PL', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Warsaw' });
+}
+
+/** Where the learner stands with the quiz: attempts so far, and whether (and why not) a new one may start. */
+export async function quizStanding(params: { learner: Learner; course: Course; now?: Date }): Promise<QuizStanding> {
+  const { learner, course, now = new Date() } = params;
+  const enrolment = await requireEnrolment(learner, course);
+  const attempts = await QuizAttempt.find({ organisationId: enrolment.organisationId, enrolmentId: enrolment._id })
+    .sort({ number: 1 })
+    .lean<QuizAttemptDoc[]>();
+  const submitted = attempts.filter((a) => a.submittedAt);
+  const open = attempts.find((a) => !a.submittedAt);
+  const passed = submitted.some((a) => a.passed);
+  const standing: QuizStanding = { enrolment, submitted, open, passed };
+  const { maxAttempts, cooldownMinutes } = course.quiz;
+  const last = submitted.at(-1);
+  if (passed) {
+    standing.blockedReason = 'Test został już zaliczony.';
+  } else if (maxAttempts !== undefined && submitted.length >= maxAttempts) {
+    standing.blockedReason = `Wykorzystano wszystkie podejścia do testu (${submitted.length} z ${maxAttempts}). Skontaktuj się z działem kadr, jeśli potrzebujesz kolejnego.`;
+  } else if (last?.submittedAt && cooldownMinutes > 0) {
+    const availableAt = new Date(last.submittedAt.getTime() + cooldownMinutes * 60_000);
+    if (availableAt > now) {
+      const minutes = Math.ceil((availableAt.getTime() - now.getTime()) / 60_000);
+      standing.availableAt = availableAt;
+      standing.blockedReason = `Kolejne podejście będzie możliwe o ${formatTime(availableAt)} (za ${minutes} min). Przerwa po niezaliczonym teście trwa ${cooldownMinutes} min.`;
+    }
+  }
+  return standing;
+}
+
+/**
+ * Starts an attempt: draws the questions and stores the draw. An attempt already open is resumed
+ * rather than redrawn (so reloading cannot fish for easier questions). A limit or cool-down is a ConflictError.
+ */
+export async function startQuizAttempt(params: { learner: Learner; course: Course; now?: Date }): Promise<QuizAttemptDoc> {
+  const standing = await quizStanding(params);
+  if (standing.passed) throw new ConflictError(standing.blockedReason!);
+  if (standing.open) return standing.open;
+  if (standing.blockedReason) throw new ConflictError(standing.blockedReason);
+  const { enrolment } = standing;
+  try {
+    const attempt = await QuizAttempt.create({
+      organisationId: enrolment.organisationId,
+      enrolmentId: enrolment._id,
+      userId: enrolment.userId,
+      courseId: params.course.id,
+      courseVersion: params.course.version,
+      number: standing.submitted.length + 1,
+      questions: drawQuestions(params.course.quiz).map((q) => ({
+        questionId: q.questionId,
+        itemOrder: JSON.stringify(q.itemOrder),
+        choiceOrder: JSON.stringify(q.choiceOrder),
+      })),
+      startedAt: params.now ?? new Date(),
+    });
+    return attempt.toObject() as unknown as QuizAttemptDoc;
+  } catch (error) {
+    // Two starts at once: the unique (enrolment, number) index let the other one through; resume it.
+    if ((error as { code?: number }).code === 11000) {
+      const again = await quizStanding(params);
+      if (again.open) return again.open;
+    }
+    throw error;
+  }
+}
+
+/** One of the learner's own attempts in this course, or NotFoundError. */
+export async function findQuizAttempt(params: { learner: Learner; course: Course; attemptId: string }): Promise<QuizAttemptDoc> {
+  const attempt = await QuizAttempt.findOne({ _id: params.attemptId, organisationId: params.learner.organisationId }).lean<QuizAttemptDoc>();
+  if (!attempt || attempt.courseId !== params.course.id) throw new NotFoundError('Nie znaleziono podejścia do testu.');
+  assertOwnEnrolment(params.learner, attempt);
+  return attempt;
+}
+
+function questionsById(course: Course): Map<string, Question> {
+  return new Map(course.quiz.questions.map((q) => [q.id, q]));
+}
+
+export interface SubmitQuizParams {
+  learner: Learner;
+  course: Course;
+  attemptId: string;
+  /** The posted form, as parsed by express (repeated names become arrays). */
+  form: Record<string, string | string[] | undefined>;
+  logger: Pick<Logger, 'error'>;
+  now?: Date;
+}
+
+/**
+ * Grades a submitted attempt on the server and records one `answered` per question, then `passed` or
+ * `failed`, and on a pass `completed` and the certificate. The attempt is claimed as submitted first
+ * (a second submission is a 400), and released again if the statements cannot be stored.
+ */
+export async function submitQuizAttempt(params: SubmitQuizParams): Promise<QuizAttemptDoc> {
+  const { learner, course } = params;
+  const attempt = await findQuizAttempt(params);
+  if (attempt.submittedAt) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
+  const enrolment = await requireEnrolment(learner, course);
+
+  const questions = questionsById(course);
+  const drawn = drawnQuestionsOf(attempt);
+  const answers = decodeQuizForm(params.form, drawn, questions);
+  const graded = drawn.map((slot) => {
+    const question = questions.get(slot.questionId);
+    // A question removed from the course since the draw counts as neither right nor wrong.
+    if (!question) return { questionId: slot.questionId, response: '', answered: false, success: false, points: 0, maxPoints: 0 };
+    return gradeAnswer(question, answers.get(question.id));
+  });
+  const score = scoreAttempt(graded, course.passThreshold);
+  const submittedAt = params.now ?? new Date();
+
+  const claimed = await QuizAttempt.findOneAndUpdate(
+    { _id: attempt._id, organisationId: attempt.organisationId, submittedAt: { $exists: false } },
+    { $set: { submittedAt, results: graded, scoreRaw: score.raw, scoreMax: score.max, scoreScaled: score.scaled, passed: score.passed } },
+    { new: true },
+  ).lean<QuizAttemptDoc>();
+  if (!claimed) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
+
+  const ctx = statementContext(learner, course, enrolment.registration);
+  const attemptId = String(attempt._id);
+  const statements = [
+    ...graded.flatMap((g) => {
+      const question = questions.get(g.questionId);
+      return question ? [questionAnswered(ctx, question, { response: g.response, success: g.success, parent: 'quiz', attemptId })] : [];
+    }),
+    quizScored(ctx, { passed: score.passed, scaled: score.scaled, raw: score.raw, min: score.min, max: score.max, attemptId }),
+    ...(score.passed ? [courseCompleted(ctx, { scaled: score.scaled, raw: score.raw, min: score.min, max: score.max })] : []),
+  ];
+  try {
+    await storeStatements(statements, { organisationId: learner.organisationId });
+  } catch (error) {
+    await QuizAttempt.updateOne(
+      { _id: attempt._id, organisationId: attempt.organisationId },
+      { $unset: { submittedAt: 1, results: 1, scoreRaw: 1, scoreMax: 1, scoreScaled: 1, passed: 1 } },
+    );
+    throw error;
+  }
+
+  if (score.passed) {
+    try {
+      await issueCertificate({
+        userId: learner.id,
+        organisationId: learner.organisationId,
+        courseId: course.id,
+        enrolmentId: String(enrolment._id),
+        registration: enrolment.registration,
+        scorePercent: score.percent,
+        completedAt: submittedAt,
+      });
+    } catch (error) {
+      // The pass stands; the certificate can be issued again later (issueCertificate is idempotent).
+      params.logger.error({ err: error, enrolmentId: String(enrolment._id), courseId: course.id }, 'certificate could not be issued after a passed quiz');
+    }
+  }
+  return claimed;
+}

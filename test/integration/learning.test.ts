@@ -1,0 +1,193 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { Enrolment } from '../../src/learning/enrolment.model.js';
+import { LearningProgress } from '../../src/learning/learning-progress.model.js';
+import { projectLearningProgress, resetLearningProgress } from '../../src/learning/progress.projector.js';
+import type { StoredStatement } from '../../src/xapi/projectors.js';
+import { buildLearner, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const COURSE = '/szkolenia/przyklad-kurs';
+const LESSON_1 = `${COURSE}/lekcje/wprowadzenie`;
+const LESSON_2 = `${COURSE}/lekcje/podsumowanie`;
+
+async function verbsOf(registration: string): Promise<string[]> {
+  const records = await XapiStatement.find({ registration }).setOptions({ acrossOrganisations: true }).sort({ stored: 1 }).lean();
+  return records.map((r) => r.verbId.replace('http://adlnet.gov/expapi/verbs/', ''));
+}
+
+describe('learning/learning.routes', () => {
+  useTestDatabase(import.meta.url);
+  let server: TestServer;
+  let agent: Awaited<ReturnType<typeof loginAgent>>;
+  let learner: Awaited<ReturnType<typeof buildLearner>>;
+
+  before(async () => {
+    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' });
+    learner = await buildLearner();
+    agent = await loginAgent(server.url, learner.user.email, learner.password);
+  });
+  after(async () => server.close());
+
+  it('sends people who are not signed in to the login page', async () => {
+    const res = await request(server.url).get('/szkolenia').expect(302);
+    expect(res.headers.location).to.equal('/logowanie?next=%2Fszkolenia');
+  });
+
+  it('lists the courses with summary, duration, legal state date and tags', async () => {
+    const res = await agent.get('/szkolenia').expect(200);
+    expect(res.text).to.contain('<h1>Katalog szkoleń</h1>');
+    expect(res.text).to.contain(`href="${COURSE}"`);
+    expect(res.text).to.contain('Mały kurs do testów formatu kursów Akademii JST.');
+    expect(res.text).to.contain('Stan prawny na:');
+    expect(res.text).to.contain('<time datetime="2026-01-01">1.01.2026</time>');
+    expect(res.text).to.contain('30 min');
+    expect(res.text).to.match(/<li>przykład<\/li>\s*<li>test<\/li>/);
+  });
+
+  it('shows the catalogue in English with ?lang=en', async () => {
+    const res = await agent.get('/szkolenia?lang=en').expect(200);
+    expect(res.text).to.contain('<h1>Course catalogue</h1>');
+    expect(res.text).to.contain('Legal state as of:');
+    await agent.get('/szkolenia?lang=pl').expect(200);
+  });
+
+  it('answers 404 for a course that is not loaded, and 400 for a malformed id', async () => {
+    await agent.get('/szkolenia/nie-ma-takiego').expect(404);
+    await agent.get('/szkolenia/ZLY_ID!').expect(400);
+  });
+
+  it('shows the course page with objectives, author, lessons and an enrol button', async () => {
+    const res = await agent.get(COURSE).expect(200);
+    expect(res.text).to.contain('<h1>Przykładowy kurs</h1>');
+    expect(res.text).to.contain('<li>Poznać budowę kursu</li>');
+    expect(res.text).to.contain('Związek Gmin Przykładowych');
+    expect(res.text).to.contain('Wprowadzenie');
+    expect(res.text).to.contain(`action="${COURSE}/zapis"`);
+    expect(res.text).to.not.contain('Kontynuuj');
+  });
+
+  it('refuses to open a lesson before enrolling', async () => {
+    const res = await agent.get(LESSON_1).expect(403);
+    expect(res.text).to.contain('Najpierw zapisz się na to szkolenie.');
+  });
+
+  it('rejects enrolment without the CSRF token', async () => {
+    await agent.post(`${COURSE}/zapis`).type('form').send({}).expect(403);
+    expect(await Enrolment.countDocuments({ organisationId: learner.user.organisationId })).to.equal(0);
+  });
+
+  it('enrols once, records registered, and redirects to the first lesson', async () => {
+    const page = await agent.get(COURSE).expect(200);
+    const res = await agent.post(`${COURSE}/zapis`).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(303);
+    expect(res.headers.location).to.equal(LESSON_1);
+    // A second click returns the same enrolment.
+    await agent.post(`${COURSE}/zapis`).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(303);
+    const enrolments = await Enrolment.find({ organisationId: learner.user.organisationId }).lean();
+    expect(enrolments).to.have.length(1);
+    expect(enrolments[0].registration).to.match(/^[0-9a-f-]{36}$/);
+    expect(enrolments[0].courseVersion).to.equal('1.0.0');
+    expect(await verbsOf(enrolments[0].registration)).to.deep.equal(['registered']);
+    const progress = await LearningProgress.findById(enrolments[0]._id).lean();
+    expect(progress?.status).to.equal('enrolled');
+
+    const coursePage = await agent.get(COURSE).expect(200);
+    expect(coursePage.text).to.contain('Kontynuuj');
+    expect(coursePage.text).to.not.contain(`action="${COURSE}/zapis"`);
+  });
+
+  it('plays a lesson: course and heading TOCs, navigation, reading time, the check as a form; launched once', async () => {
+    const res = await agent.get(LESSON_1).expect(200);
+    expect(res.text).to.contain('<h1 id="lesson-title">Wprowadzenie</h1>');
+    expect(res.text).to.match(/<a href="\/szkolenia\/przyklad-kurs\/lekcje\/wprowadzenie" aria-current="page">Wprowadzenie<\/a>/);
+    expect(res.text).to.contain('href="#po-co-ten-kurs"');
+    expect(res.text).to.contain('Czas czytania: ok. 10 min');
+    expect(res.text).to.contain('Lekcja 1 z 2');
+    expect(res.text).to.contain(`href="${LESSON_2}" rel="next"`);
+    expect(res.text).to.contain(`action="${LESSON_1}/sprawdz/check-zasady-1#sprawdz-check-zasady-1"`);
+    expect(res.text).to.contain('name="answer"');
+    expect(res.text).to.not.contain('data-check=');
+    expect(res.text).to.match(/<progress[^>]*>\d+%<\/progress>/);
+
+    await agent.get(LESSON_1).expect(200);
+    const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
+    expect(await verbsOf(enrolment.registration)).to.deep.equal(['registered', 'launched', 'initialized', 'experienced', 'experienced']);
+    const progress = (await LearningProgress.findById(enrolment._id).lean())!;
+    expect(progress.status).to.equal('in_progress');
+    expect(progress.lessonsViewed).to.deep.equal(['wprowadzenie']);
+    expect(progress.lastLessonId).to.equal('wprowadzenie');
+  });
+
+  it('marks viewed lessons in the course TOC and links the last lesson to the quiz', async () => {
+    const res = await agent.get(LESSON_2).expect(200);
+    expect(res.text).to.match(/is-viewed[^>]*>\s*<a href="\/szkolenia\/przyklad-kurs\/lekcje\/wprowadzenie">/);
+    expect(res.text).to.contain(`href="${LESSON_1}" rel="prev"`);
+    expect(res.text).to.contain(`href="${COURSE}/test"`);
+    expect(res.text).to.contain('Przeczytano 2 z 2 lekcji');
+  });
+
+  it('grades a knowledge check on the server: field error, wrong, right', async () => {
+    const page = await agent.get(LESSON_1).expect(200);
+    const csrf = csrfTokenFrom(page.text);
+    const action = `${LESSON_1}/sprawdz/check-zasady-1`;
+
+    const empty = await agent.post(action).type('form').send({ _csrf: csrf }).expect(400);
+    expect(empty.text).to.contain('Wybierz odpowiedź, zanim ją sprawdzisz.');
+    expect(empty.text).to.contain('aria-describedby="sprawdz-check-zasady-1-error"');
+
+    const wrong = await agent.post(action).type('form').send({ _csrf: csrf, answer: 'b' }).expect(200);
+    expect(wrong.text).to.contain('Niestety, to nie jest poprawna odpowiedź.');
+    expect(wrong.text).to.contain('Zasada minimalizacji (art. 5 ust. 1 lit. c RODO).');
+    expect(wrong.text).to.match(/value="b" checked/);
+
+    const right = await agent.post(action).type('form').send({ _csrf: csrf, answer: 'a' }).expect(200);
+    expect(right.text).to.contain('Dobrze!');
+
+    await agent.post(action).type('form').send({ _csrf: csrf, answer: 'zz' }).expect(400);
+    await agent.post(`${LESSON_1}/sprawdz/nie-ma`).type('form').send({ _csrf: csrf, answer: 'a' }).expect(404);
+
+    const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
+    const answered = await XapiStatement.find({ registration: enrolment.registration, verbId: 'http://adlnet.gov/expapi/verbs/answered' })
+      .setOptions({ acrossOrganisations: true })
+      .sort({ stored: 1 })
+      .lean();
+    const results = answered.map((r) => (JSON.parse(r.json) as StoredStatement).result);
+    expect(results).to.deep.equal([
+      { success: false, response: 'b' },
+      { success: true, response: 'a' },
+    ]);
+  });
+
+  it('lists the enrolment in "Moje szkolenia" with a progress bar, status and a resume link', async () => {
+    const res = await agent.get('/moje-szkolenia').expect(200);
+    expect(res.text).to.contain('Przykładowy kurs');
+    expect(res.text).to.match(/<progress[^>]*value="67"[^>]*>67%<\/progress>/);
+    expect(res.text).to.contain('67% ukończono');
+    expect(res.text).to.contain('W trakcie');
+    // The last lesson opened was the first one (the knowledge-check page does not count as a view).
+    expect(res.text).to.contain(`href="${LESSON_1}"`);
+  });
+
+  it("does not show one learner's enrolments to another", async () => {
+    const other = await buildLearner();
+    const otherAgent = await loginAgent(server.url, other.user.email, other.password);
+    const res = await otherAgent.get('/moje-szkolenia').expect(200);
+    expect(res.text).to.contain('Nie jesteś zapisana/zapisany na żadne szkolenie.');
+    await otherAgent.get(LESSON_1).expect(403);
+  });
+
+  it('rebuilds the same progress from the statement log (reset + replay)', async () => {
+    const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
+    const before = (await LearningProgress.findById(enrolment._id).lean())!;
+    await resetLearningProgress();
+    expect(await LearningProgress.findById(enrolment._id).lean()).to.equal(null);
+    const records = await XapiStatement.find({}).setOptions({ acrossOrganisations: true }).sort({ stored: 1 }).lean();
+    await projectLearningProgress(records.map((r) => ({ ...(JSON.parse(r.json) as StoredStatement), organisationId: String(r.organisationId) })));
+    const after = (await LearningProgress.findById(enrolment._id).lean())!;
+    for (const field of ['status', 'lessonsViewed', 'lastLessonId', 'attempts', 'lastActivityAt'] as const) {
+      expect(after[field], field).to.deep.equal(before[field]);
+    }
+  });
+});
