@@ -18,7 +18,6 @@ import { pageLocals } from './http/page-locals.js';
 import { configureViews } from './http/views.js';
 import { homeRouter } from './http/home.routes.js';
 import { learningRouter } from './learning/learning.routes.js';
-import { learningRouter } from './learning/learning.routes.js';
 import { authRouter } from './auth/auth.routes.js';
 import { flashLocals } from './auth/flash.js';
 import { createPassport } from './auth/passport.js';
@@ -97,7 +96,6 @@ export async function createApp(context: AppContext): Promise<Express> {
 
   app.use(homeRouter());
   // [feature page routers: auth, learning, certificates, admin …]
-  app.use(learningRouter());
   app.use(learningRouter());
   app.use(authRouter(config, passport));
   app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
