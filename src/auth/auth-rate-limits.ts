@@ -27,12 +27,16 @@ export function createLoginRateLimit(onLimit: (req: Request, res: Response) => v
   });
 }
 
-/** 5 mail-sending requests per 15 minutes per IP and e-mail; more get the 429 error page. */
+/**
+ * 5 mail-sending requests per 15 minutes per IP and e-mail; more get the 429 error page.
+ * Forms sent back with errors (4xx) do not count: correcting a typo must not lock anyone out.
+ */
 export function createMailRateLimit() {
   return rateLimit({
     windowMs: FIFTEEN_MINUTES,
     limit: 5,
     keyGenerator: ipAndEmail,
+    skipFailedRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (req: Request, _res: Response, next: NextFunction) => next(new TooManyRequestsError(req.t('auth:errors.tooManyMails'))),

@@ -40,13 +40,14 @@ export async function registerLearner(input: RegistrationInput, context: LinkCon
   if (wrong === 'organisation') throw new ValidationError({ organisationId: ['auth:errors.organisationRequired'] });
   if (wrong === 'department') throw new ValidationError({ departmentId: ['auth:errors.departmentNotInOffice'] });
 
+  // Hashed before anything else: both outcomes below then take as long (no timing hint), and a
+  // slow hash cannot leave a half-made account behind.
+  const passwordHash = await hashPassword(input.password);
   const existing = await findByEmail(input.email);
   if (existing) {
     await sendMail(alreadyRegisteredMail(existing, `${context.baseUrl}/logowanie`, `${context.baseUrl}/haslo/reset`));
     return;
   }
-  // Hash before touching the database so a slow hash cannot leave a half-made account behind.
-  const passwordHash = await hashPassword(input.password);
   let user;
   try {
     user = await User.create({
