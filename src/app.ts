@@ -25,6 +25,8 @@ import { currentUserLocals } from './auth/require-user.js';
 import { configureMail } from './mail/mail.service.js';
 import { accessibilityStatementRouter } from './organisations/accessibility-statement.routes.js';
 import { courseMediaRouter } from './courses/course-media.routes.js';
+import { certificateRouter } from './certificates/certificate.routes.js';
+import { verificationRouters } from './certificates/verification.routes.js';
 
 export interface AppContext {
   config: Config;
@@ -91,11 +93,16 @@ export async function createApp(context: AppContext): Promise<Express> {
   app.use(currentUserLocals);
   const { middleware: i18nMiddleware } = await createI18nMiddleware();
   app.use(i18nMiddleware);
+  // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
+  const verification = verificationRouters(config);
+  app.use(verification.beforeCsrf);
   app.use(createCsrfProtection(config.SESSION_SECRET, config.isProduction).middleware);
   app.use(pageLocals(config));
 
   app.use(homeRouter());
   // [feature page routers: auth, learning, certificates, admin …]
+  app.use(certificateRouter(config));
+  app.use(verification.pages);
   app.use(learningRouter());
   app.use(authRouter(config, passport));
   app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));

@@ -1,0 +1,86 @@
+// Turns certificate records into plain objects shaped for the views (never a mongoose document).
+import { hoursOf, polishIsoDate } from './certificate-pdf.js';
+import type { CertificateDoc } from './certificate.model.js';
+import { statusOf, type CertificateStatus } from './certificate.service.js';
+import type { PublicCertificateRecord } from './verification.service.js';
+
+function statusView(status: CertificateStatus) {
+  return { status, statusKey: `certificates:status.${status}`, isValid: status === 'valid', isExpired: status === 'expired' };
+}
+
+/** One row of "Moje zaświadczenia". */
+export function presentOwnCertificate(certificate: CertificateDoc, now: Date = new Date()) {
+  const id = certificate._id.toHexString();
+  const status = statusOf(certificate, now);
+  return {
+    id,
+    code: certificate.code,
+    ...statusView(status),
+    courseTitle: certificate.courseTitle,
+    courseVersion: certificate.courseVersion,
+    legalStateDate: polishIsoDate(certificate.legalStateDate),
+    hours: hoursOf(certificate.durationMinutes),
+    completedAt: certificate.completedAt,
+    issuedAt: certificate.issuedAt,
+    validUntil: certificate.validUntil ?? undefined,
+    learnerName: certificate.learnerName,
+    verifyUrl: `/verify/${certificate.code}`,
+    pdfUrl: `/moje-zaswiadczenia/${id}/pdf`,
+    badgeUrl: `/moje-zaswiadczenia/${id}/odznaka.json`,
+    jwtUrl: `/moje-zaswiadczenia/${id}/odznaka.jwt`,
+    retakeUrl: `/szkolenia/${encodeURIComponent(certificate.courseId)}`,
+  };
+}
+
+export type OwnCertificateView = ReturnType<typeof presentOwnCertificate>;
+
+/**
+ * The learner's list split into what counts now (valid, or expired and due for a retake) and the history:
+ * an expired certificate stays "current" only while no newer one exists for the same course.
+ */
+export function presentOwnCertificates(certificates: CertificateDoc[], now: Date = new Date()) {
+  const views = certificates.map((certificate) => ({ view: presentOwnCertificate(certificate, now), courseId: certificate.courseId }));
+  const current: OwnCertificateView[] = [];
+  const history: OwnCertificateView[] = [];
+  const coursesShown = new Set<string>();
+  // Newest first: the first valid/expired certificate of a course is its current one.
+  for (const { view, courseId } of views) {
+    if ((view.status === 'valid' || view.status === 'expired') && !coursesShown.has(courseId)) {
+      coursesShown.add(courseId);
+      current.push(view);
+    } else {
+      history.push(view);
+    }
+  }
+  return { current, history };
+}
+
+/** One row of the HR list. */
+export function presentOrganisationCertificate(certificate: CertificateDoc, now: Date = new Date()) {
+  const own = presentOwnCertificate(certificate, now);
+  return {
+    ...own,
+    pdfUrl: `/zaswiadczenia/${own.id}/pdf`,
+    revokeUrl: `/zaswiadczenia/${own.id}/uniewaznij`,
+    correctUrl: `/zaswiadczenia/${own.id}/popraw-dane`,
+    canRevoke: own.status !== 'revoked',
+    canCorrect: certificate.state === 'issued',
+    revocationReason: certificate.revocationReason ?? undefined,
+    scorePercent: certificate.scorePercent,
+  };
+}
+
+/** The public verification record. */
+export function presentPublicRecord(record: PublicCertificateRecord) {
+  return {
+    ...record,
+    ...statusView(record.status),
+    statusTextKey: `certificates:verify.statusText.${record.status}`,
+    legalStateDate: polishIsoDate(record.legalStateDate),
+    hours: hoursOf(record.durationMinutes),
+    hasScore: record.scorePercent !== undefined,
+    supersededByUrl: record.supersededBy ? `/verify/${record.supersededBy}` : undefined,
+    pdfAction: `/verify/${record.code}/plik`,
+    badgeAction: `/verify/${record.code}/odznaka`,
+  };
+}

@@ -1,0 +1,129 @@
+// Certificate pages: "Moje zaświadczenia" with downloads, and HR's list with revoke and name correction.
+import type { Request, Response } from 'express';
+import { Router } from 'express';
+import { requireRole, requireUser } from '../auth/require-user.js';
+import type { Config } from '../config.js';
+import { setCertificateBaseUrl } from './certificate-settings.js';
+import { setFlash } from '../auth/flash.js';
+import { fieldErrorsOf, inputOf, validate } from '../http/validate.js';
+import { presentOrganisationCertificate, presentOwnCertificates } from './certificate.presenter.js';
+import { CertificateIdParams, CorrectNameBody, RevokeBody } from './certificate.schemas.js';
+import {
+  certificateCredential,
+  certificateForActor,
+  certificatePdf,
+  certificatesOfLearner,
+  certificatesOfOrganisation,
+  correctLearnerName,
+  revokeCertificate,
+} from './certificate.service.js';
+import type { CertificateDoc } from './certificate.model.js';
+import { envelopeOf } from './open-badge.js';
+import { ConflictError } from '../http/errors.js';
+
+function sendPdf(res: Response, file: { code: string; pdf: Buffer }): void {
+  res
+    .set('Content-Type', 'application/pdf')
+    .set('Content-Disposition', `attachment; filename="${file.code}.pdf"`)
+    .set('Cache-Control', 'private, no-store')
+    .send(file.pdf);
+}
+
+async function downloadPdf(req: Request, res: Response): Promise<void> {
+  sendPdf(res, await certificatePdf(req.user!, inputOf<CertificateIdParams>(res, 'params').id));
+}
+
+/** The certificate an HR form is about (for the page heading), after the policy check. */
+function managedCertificate(req: Request, res: Response, action: 'revoke' | 'reissue'): Promise<CertificateDoc> {
+  return certificateForActor(req.user!, inputOf<CertificateIdParams>(res, 'params').id, action);
+}
+
+function renderRevokeForm(req: Request, res: Response, certificate: CertificateDoc, extra: Record<string, unknown> = {}, status = 200): void {
+  res.status(status).render('certificates/revoke', {
+    title: req.t('certificates:manage.revokeTitle', { code: certificate.code }),
+    certificate: presentOrganisationCertificate(certificate),
+    ...extra,
+  });
+}
+
+function renderCorrectForm(req: Request, res: Response, certificate: CertificateDoc, extra: Record<string, unknown> = {}, status = 200): void {
+  res.status(status).render('certificates/correct-name', {
+    title: req.t('certificates:manage.correctTitle', { code: certificate.code }),
+    certificate: presentOrganisationCertificate(certificate),
+    values: { fullName: certificate.learnerName },
+    ...extra,
+  });
+}
+
+/** The certificate pages; also tells the certificate services the public address (config.BASE_URL). */
+export function certificateRouter(config: Pick<Config, 'BASE_URL'>): Router {
+  setCertificateBaseUrl(config.BASE_URL);
+  const router = Router();
+  const params = validate(CertificateIdParams, 'params');
+  const hr = requireRole('hr', 'admin');
+
+  router.get('/moje-zaswiadczenia', requireUser, async (req, res) => {
+    const { current, history } = presentOwnCertificates(await certificatesOfLearner(req.user!));
+    res.render('certificates/mine', { title: req.t('certificates:mine.title'), current, history, hasAny: current.length + history.length > 0 });
+  });
+  router.get('/moje-zaswiadczenia/:id/pdf', requireUser, params, downloadPdf);
+  router.get('/moje-zaswiadczenia/:id/odznaka.json', requireUser, params, async (req, res) => {
+    const { code, jwt } = await certificateCredential(req.user!, inputOf<CertificateIdParams>(res, 'params').id);
+    res
+      .set('Content-Disposition', `attachment; filename="${code}.json"`)
+      .type('application/json')
+      .send(JSON.stringify(envelopeOf(jwt), null, 2));
+  });
+  router.get('/moje-zaswiadczenia/:id/odznaka.jwt', requireUser, params, async (req, res) => {
+    const { code, jwt } = await certificateCredential(req.user!, inputOf<CertificateIdParams>(res, 'params').id);
+    res.set('Content-Disposition', `attachment; filename="${code}.jwt"`).type('application/vc+jwt').send(jwt);
+  });
+
+  router.get('/zaswiadczenia', hr, async (req, res) => {
+    const certificates = (await certificatesOfOrganisation(req.user!)).map((certificate) => presentOrganisationCertificate(certificate));
+    res.render('certificates/manage', { title: req.t('certificates:manage.title'), certificates });
+  });
+  router.get('/zaswiadczenia/:id/pdf', hr, params, downloadPdf);
+
+  router.get('/zaswiadczenia/:id/uniewaznij', hr, params, async (req, res) => {
+    const certificate = await managedCertificate(req, res, 'revoke');
+    if (certificate.state === 'revoked') throw new ConflictError('To zaświadczenie zostało już unieważnione.');
+    renderRevokeForm(req, res, certificate);
+  });
+  router.post('/zaswiadczenia/:id/uniewaznij', hr, params, async (req, res) => {
+    const certificate = await managedCertificate(req, res, 'revoke');
+    const body = RevokeBody.safeParse(req.body);
+    if (!body.success) {
+      renderRevokeForm(req, res, certificate, { errors: fieldErrorsOf(body.error), values: req.body }, 400);
+      return;
+    }
+    await revokeCertificate({ actor: req.user!, certificateId: certificate._id.toHexString(), reason: body.data.reason });
+    setFlash(req, 'success', req.t('certificates:manage.revoked', { code: certificate.code }));
+    res.redirect(303, '/zaswiadczenia');
+  });
+
+  router.get('/zaswiadczenia/:id/popraw-dane', hr, params, async (req, res) => {
+    const certificate = await managedCertificate(req, res, 'reissue');
+    if (certificate.state !== 'issued') throw new ConflictError('Ponownie wystawić można tylko aktualne zaświadczenie.');
+    renderCorrectForm(req, res, certificate);
+  });
+  router.post('/zaswiadczenia/:id/popraw-dane', hr, params, async (req, res) => {
+    const certificate = await managedCertificate(req, res, 'reissue');
+    const body = CorrectNameBody.safeParse(req.body);
+    if (!body.success) {
+      renderCorrectForm(req, res, certificate, { errors: fieldErrorsOf(body.error), values: req.body }, 400);
+      return;
+    }
+    const reissued = await correctLearnerName({ actor: req.user!, certificateId: certificate._id.toHexString(), fullName: body.data.fullName });
+    setFlash(
+      req,
+      'success',
+      reissued.length
+        ? req.t('certificates:manage.reissued', { codes: reissued.map((c) => c.code).join(', ') })
+        : req.t('certificates:manage.nothingToReissue'),
+    );
+    res.redirect(303, '/zaswiadczenia');
+  });
+
+  return router;
+}

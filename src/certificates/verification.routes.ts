@@ -1,0 +1,152 @@
+// Public verification: /verify pages, the PDF and badge uploads, and the platform's JWKS.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import multer from 'multer';
+import type { Config } from '../config.js';
+import { NotFoundError, TooManyRequestsError } from '../http/errors.js';
+import { pageLocals } from '../http/page-locals.js';
+import { fieldErrorsOf } from '../http/validate.js';
+import { normaliseCertificateCode } from './certificate-code.js';
+import { presentPublicRecord } from './certificate.presenter.js';
+import { LookupQuery } from './certificate.schemas.js';
+import { publicJwks } from './signing-key.service.js';
+import { checkUploadedCredential, checkUploadedPdf, lookUpCertificate, type PublicCertificateRecord } from './verification.service.js';
+
+const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+
+type UploadProblem = 'noFile' | 'tooLarge' | 'notPdf';
+
+/** One file from a multipart form, in memory; multer's own errors become a problem shown next to the field. */
+function singleUpload(field: string): RequestHandler {
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, parts: 6 } }).single(field);
+  return (req, res, next) => {
+    upload(req, res, (error?: unknown) => {
+      if (error instanceof multer.MulterError) {
+        res.locals.uploadProblem = (error.code === 'LIMIT_FILE_SIZE' ? 'tooLarge' : 'noFile') satisfies UploadProblem;
+        next();
+        return;
+      }
+      next(error);
+    });
+  };
+}
+
+/** The same page (and 404 status) for a malformed and an unknown code: nothing is revealed either way. */
+function notFound(): NotFoundError {
+  return new NotFoundError();
+}
+
+function renderRecord(req: Request, res: Response, record: PublicCertificateRecord, extra: Record<string, unknown> = {}, status = 200): void {
+  const view = presentPublicRecord(record);
+  res.status(status).render('certificates/verify', {
+    title: req.t('certificates:verify.recordTitle', { code: record.code }),
+    record: view,
+    ...extra,
+  });
+}
+
+/** One limiter for every verification request of a visitor (pages and uploads), counted per IP. */
+function verificationLimiter(config: Config) {
+  return rateLimit({
+    windowMs: 60 * 1000,
+    limit: config.VERIFY_RATE_LIMIT_PER_MINUTE,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req: Request, _res: Response, next: NextFunction) => next(new TooManyRequestsError()),
+  });
+}
+
+/**
+ * The verification routes in two routers sharing one rate limit:
+ * - `beforeCsrf`: the JWKS and the two upload checks. They are mounted before the CSRF check on purpose: they
+ *   are public, change nothing and act for nobody (no session is read), so a forged request gains nothing —
+ *   and a multipart body is not parsed before the CSRF middleware, which could not find a token in it.
+ * - `pages`: GET /verify and /verify/:code, mounted with the other page routers.
+ */
+export function verificationRouters(config: Config): { beforeCsrf: Router; pages: Router } {
+  const limiter = verificationLimiter(config);
+
+  const beforeCsrf = Router();
+  beforeCsrf.get('/.well-known/jwks.json', async (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').type('application/jwk-set+json').send(JSON.stringify(await publicJwks()));
+  });
+  // These pages are rendered before the shared page locals run; give them the same ones.
+  const locals = pageLocals(config);
+
+  beforeCsrf.post('/verify/odznaka', limiter, locals, singleUpload('odznaka'), async (req, res) => {
+    const problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
+    if (problem) {
+      res.status(400).render('certificates/lookup', { title: req.t('certificates:verify.title'), badgeErrors: { odznaka: [req.t(`certificates:verify.errors.${problem}`)] } });
+      return;
+    }
+    const result = await checkUploadedCredential(req.file!.buffer.toString('utf8'));
+    const badgeResult = { outcome: result.outcome, ok: result.outcome === 'authentic', messageKey: `certificates:verify.badgeOutcome.${result.outcome}`, code: result.record?.code };
+    if (result.record) {
+      renderRecord(req, res, result.record, { badgeResult });
+      return;
+    }
+    res.render('certificates/lookup', { title: req.t('certificates:verify.title'), badgeResult });
+  });
+
+  beforeCsrf.post('/verify/:code/plik', limiter, locals, singleUpload('plik'), async (req, res) => {
+    const record = await lookUpCertificate(req.params.code);
+    if (!record) throw notFound();
+    let problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
+    if (!problem && req.file && !req.file.buffer.subarray(0, 1024).includes('%PDF-')) problem = 'notPdf';
+    if (problem) {
+      renderRecord(req, res, record, { pdfErrors: { plik: [req.t(`certificates:verify.errors.${problem}`)] } }, problem === 'tooLarge' ? 413 : 400);
+      return;
+    }
+    const check = await checkUploadedPdf(record.code, req.file!.buffer);
+    renderRecord(req, res, check!.record, { pdfResult: { matches: check!.matches } });
+  });
+
+  beforeCsrf.post('/verify/:code/odznaka', limiter, locals, singleUpload('odznaka'), async (req, res) => {
+    const record = await lookUpCertificate(req.params.code);
+    if (!record) throw notFound();
+    const problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
+    if (problem) {
+      renderRecord(req, res, record, { badgeErrors: { odznaka: [req.t(`certificates:verify.errors.${problem}`)] } }, problem === 'tooLarge' ? 413 : 400);
+      return;
+    }
+    const result = await checkUploadedCredential(req.file!.buffer.toString('utf8'), record.code);
+    renderRecord(req, res, record, {
+      badgeResult: { outcome: result.outcome, ok: result.outcome === 'authentic', messageKey: `certificates:verify.badgeOutcome.${result.outcome}`, code: result.record?.code ?? record.code },
+    });
+  });
+
+  const pages = Router();
+  pages.get('/verify', limiter, async (req, res) => {
+    const parsed = LookupQuery.safeParse(req.query);
+    const typed = parsed.success ? parsed.data.code : undefined;
+    if (!typed) {
+      res.render('certificates/lookup', { title: req.t('certificates:verify.title'), errors: parsed.success ? undefined : fieldErrorsOf(parsed.error) });
+      return;
+    }
+    const code = normaliseCertificateCode(typed);
+    if (!code) {
+      // The format is public (it is printed on every certificate), so saying the shape is wrong reveals nothing.
+      res.status(400).render('certificates/lookup', {
+        title: req.t('certificates:verify.title'),
+        values: { code: typed },
+        errors: { code: [req.t('certificates:verify.errors.badCode')] },
+      });
+      return;
+    }
+    res.redirect(303, `/verify/${code}`);
+  });
+
+  pages.get('/verify/:code', limiter, async (req, res) => {
+    const record = await lookUpCertificate(req.params.code);
+    if (!record) throw notFound();
+    // A lower-case or space-padded code still finds the record; the address bar then shows the canonical one.
+    if (req.params.code !== record.code) {
+      res.redirect(301, `/verify/${record.code}`);
+      return;
+    }
+    renderRecord(req, res, record);
+  });
+
+  return { beforeCsrf, pages };
+}
