@@ -143,10 +143,11 @@ async function readLessons(
       continue;
     }
     const lessonId = nameMatch[2];
-    const text = (await readText(file)) ?? '';
+    // A byte-order mark (some Windows editors add one) would hide the opening "---".
+    const text = ((await readText(file)) ?? '').replace(/^\uFEFF/, '');
     const frontMatter = FRONT_MATTER.exec(text);
     if (!frontMatter || frontMatter.index !== 0) {
-      errors.push({ file, line: 1, message: 'a lesson must start with front matter between two "---" lines (title, order, durationMinutes)' });
+      errors.push({ file, line: 1, message: 'a lesson must start with front matter: a "---" line, title, order and durationMinutes, then a closing "---" line' });
       continue;
     }
     // Line 1 is the opening "---", so YAML line n is file line n + 1.

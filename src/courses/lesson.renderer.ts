@@ -137,8 +137,15 @@ export function renderLesson(input: LessonRenderInput): RenderedLesson {
   const fail = (line: number, message: string) => errors.push({ file: input.file, line, message });
 
   const tokens = markdown.parse(input.markdown, env);
+  const openCallouts: Token[] = [];
   tokens.forEach((token, index) => {
-    if (token.type === 'fence' && token.info.trim() === 'check') {
+    if (/^container_.+_open$/.test(token.type)) {
+      openCallouts.push(token);
+    } else if (/^container_.+_close$/.test(token.type)) {
+      const opening = openCallouts.pop();
+      // markdown-it-container closes a callout left open at the end of the lesson (or quote) without a marker.
+      if (opening && token.markup === '') fail(lineOf(opening), `callout "${opening.info.trim()}" is not closed: end it with a line ":::"`);
+    } else if (token.type === 'fence' && token.info.trim() === 'check') {
       const check = readCheck(token.content, input.file, lineOf(token));
       if (!check.ok) {
         errors.push(...check.errors);

@@ -221,6 +221,17 @@ describe('courses/course.loader', () => {
       ]);
     });
 
+    it('reports a callout that is never closed, at its opening line', async () => {
+      expect(await errorsOf([{ file: 'lessons/02-podsumowanie.md', replace: ['## Najważniejsze wnioski', '## Najważniejsze wnioski\n\n::: uwaga\nNiezamknięta ramka.'] }])).to.deep.equal([
+        'przyklad-kurs/lessons/02-podsumowanie.md:8: callout "uwaga" is not closed: end it with a line ":::"',
+      ]);
+    });
+
+    it('accepts a lesson saved with a byte-order mark', async () => {
+      const text = readFileSync(path.join(EXAMPLE, 'lessons/02-podsumowanie.md'), 'utf8');
+      expect(await errorsOf([{ file: 'lessons/02-podsumowanie.md', write: `\uFEFF${text}` }])).to.deep.equal([]);
+    });
+
     it('reports a lesson without front matter and a badly named lesson file', async () => {
       expect(
         await errorsOf([
@@ -228,7 +239,7 @@ describe('courses/course.loader', () => {
           { file: 'lessons/wstep.md', write: '---\ntitle: Wstęp\norder: 3\ndurationMinutes: 5\n---\nTekst.\n' },
         ]),
       ).to.deep.equal([
-        'przyklad-kurs/lessons/02-podsumowanie.md:1: a lesson must start with front matter between two "---" lines (title, order, durationMinutes)',
+        'przyklad-kurs/lessons/02-podsumowanie.md:1: a lesson must start with front matter: a "---" line, title, order and durationMinutes, then a closing "---" line',
         'przyklad-kurs/lessons/wstep.md:1: lesson file name "wstep.md" must look like 01-slug.md (a number, a hyphen, then a-z, 0-9 and hyphens)',
       ]);
     });
