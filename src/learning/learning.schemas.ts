@@ -27,5 +27,6 @@ export const CheckBody = z.object({ answer: formValue.optional() });
 export type CheckBody = z.infer<typeof CheckBody>;
 
 /** The quiz form: q<n> and q<n>_<k> fields, decoded against the attempt by decodeQuizForm. */
-export const QuizBody = z.record(z.string().max(20), formValue).refine((body) => Object.keys(body).length <= 500, { message: 'Za dużo pól.' });
+// The CSRF token (longer than any answer) passes through; decodeQuizForm skips it.
+export const QuizBody = z.record(z.string().max(20), z.union([z.string().max(300), z.array(z.string().max(100)).max(50)])).refine((body) => Object.keys(body).length <= 500, { message: 'Za dużo pól.' });
 export type QuizBody = z.infer<typeof QuizBody>;

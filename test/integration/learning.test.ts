@@ -184,7 +184,7 @@ describe('learning/learning.routes', () => {
     await resetLearningProgress();
     expect(await LearningProgress.findById(enrolment._id).lean()).to.equal(null);
     const records = await XapiStatement.find({}).setOptions({ acrossOrganisations: true }).sort({ stored: 1 }).lean();
-    await projectLearningProgress(records.map((r) => ({ ...(JSON.parse(r.json) as StoredStatement), organisationId: String(r.organisationId) })));
+    await projectLearningProgress(records.map((r) => ({ ...(JSON.parse(r.json) as StoredStatement), organisationId: String((r as { organisationId?: unknown }).organisationId) })));
     const after = (await LearningProgress.findById(enrolment._id).lean())!;
     for (const field of ['status', 'lessonsViewed', 'lastLessonId', 'attempts', 'lastActivityAt'] as const) {
       expect(after[field], field).to.deep.equal(before[field]);
