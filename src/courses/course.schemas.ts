@@ -44,6 +44,10 @@ export function courseErrorMap(issue: z.core.$ZodRawIssue): string | undefined {
         // The usual cause: "text: more text" is read by YAML as a mapping.
         return 'must be text (got a mapping): a colon followed by a space starts a mapping in YAML, so put the whole text in quotes';
       }
+      if (issue.expected === 'string' && (typeof issue.input === 'number' || typeof issue.input === 'boolean')) {
+        // Converting silently would lose what was typed (0800 → 800, 1.50 → 1.5), so ask for quotes.
+        return `must be text (got ${showValue(issue.input)}): write it in quotes, e.g. "${String(issue.input)}"`;
+      }
       return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected} (got ${showValue(issue.input)})`;
     case 'too_small':
       if (issue.origin === 'array') return `needs at least ${String(issue.minimum)} item${issue.minimum === 1 ? '' : 's'}`;

@@ -275,6 +275,12 @@ describe('courses/course.loader', () => {
   });
 
   describe('quiz errors (quiz.yaml)', () => {
+    it('asks for quotes around a number meant as text', async () => {
+      expect(await errorsOf([{ file: 'quiz.yaml', replace: ['      - { id: b, text: 14 dni }', '      - { id: b, text: 14 }'] }])).to.deep.equal([
+        'przyklad-kurs/quiz.yaml:63: questions[5].options[1].text: must be text (got 14): write it in quotes, e.g. "14"',
+      ]);
+    });
+
     it('reports an unknown question kind', async () => {
       expect(await errorsOf([{ file: 'quiz.yaml', replace: ['    kind: multiple', '    kind: multi'] }])).to.deep.equal([
         'przyklad-kurs/quiz.yaml:20: questions[1].kind: unknown question kind "multi"; use one of: single, multiple, true-false, ordering, matching',
