@@ -27,6 +27,7 @@ import { accessibilityStatementRouter } from './organisations/accessibility-stat
 import { courseMediaRouter } from './courses/course-media.routes.js';
 import { certificateRouter } from './certificates/certificate.routes.js';
 import { verificationRouters } from './certificates/verification.routes.js';
+import { xapiRouter } from './xapi/lrs.routes.js';
 
 export interface AppContext {
   config: Config;
@@ -60,6 +61,7 @@ export async function createApp(context: AppContext): Promise<Express> {
 
   // APIs with their own authentication (Basic for xAPI) are mounted here, before sessions and CSRF.
   // [xapi router]
+  app.use('/xapi', xapiRouter(context));
   // [course media]
   app.use(courseMediaRouter());
 

@@ -3,6 +3,7 @@ import type { AppContext } from './app.js';
 import { loadCourseCatalogue, setCourseCatalogue } from './courses/course-catalogue.js';
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
 import { isFreshInstallation, seedDemo } from './organisations/demo-seed.js';
+import { ensureEnvironmentLrsClientTask } from './xapi/xapi-startup.js';
 
 export interface StartupOptions extends AppContext {
   /** True when the embedded FerretDB is in use (first start of a fresh install loads demo data). */
@@ -19,4 +20,6 @@ export async function runStartupTasks(options: StartupOptions): Promise<void> {
     await seedDemo({ logger: options.logger });
   }
   scheduleTokenCleanup(options.logger);
+  // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
+  await ensureEnvironmentLrsClientTask(options);
 }

@@ -15,3 +15,11 @@ const attachmentSchema = new Schema(
 attachmentSchema.plugin(tenantScoped);
 
 export const XapiAttachment = model('XapiAttachment', attachmentSchema, 'xapi_attachments');
+
+/** Bytes of a Buffer field read with lean(): the driver hands back a BSON Binary, not a Buffer. */
+export function bytesOf(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  const binary = value as { buffer?: Uint8Array; value?: () => Uint8Array };
+  if (binary?.buffer instanceof Uint8Array) return Buffer.from(binary.buffer);
+  throw new TypeError('expected binary content');
+}

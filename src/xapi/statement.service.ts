@@ -101,18 +101,14 @@ export async function storeStatements(statements: unknown[], options: StoreState
   const ids = completed.map((statement) => statement.id.toLowerCase());
   if (new Set(ids).size !== ids.length) throw new BadRequestError('The batch contains two or more statements with the same id.');
 
-  // Attachments: each statement attachment without a fileUrl must come with its content.
+  // Attachments: each statement attachment without a fileUrl must come with its content (multipart/mixed).
   const parts = new Map((options.attachments ?? []).map((part) => [part.sha2.toLowerCase(), part]));
-  const heldHashes = new Set(
-    (await XapiAttachment.find({ organisationId, sha2: { $in: completed.flatMap((s) => (s.attachments ?? []).map((a) => a.sha2.toLowerCase())) } }).select('sha2').lean()).map(
-      (doc) => doc.sha2,
-    ),
-  );
   for (const [index, statement] of completed.entries()) {
     for (const attachment of statement.attachments ?? []) {
-      const sha2 = attachment.sha2.toLowerCase();
-      if (!attachment.fileUrl && !parts.has(sha2) && !heldHashes.has(sha2)) {
-        throw new BadRequestError(`Statement at index ${index}: attachment ${attachment.sha2} has no fileUrl and its content was not sent as a multipart/mixed part.`);
+      if (!attachment.fileUrl && !parts.has(attachment.sha2.toLowerCase())) {
+        throw new BadRequestError(
+          `Statement at index ${index}: attachment ${attachment.sha2} has no fileUrl, so its content must be sent as a part of a multipart/mixed request.`,
+        );
       }
     }
   }
@@ -127,7 +123,10 @@ export async function storeStatements(statements: unknown[], options: StoreState
   for (const [index, statement] of completed.entries()) {
     const doc = existingById.get(ids[index]);
     if (!doc) continue;
-    if (String((doc as { organisationId?: unknown }).organisationId) !== String(organisationId) || !isDeepStrictEqual(comparable(JSON.parse(doc.json) as Loose), comparable(statement as unknown as Loose))) {
+    const storedStatement = JSON.parse(doc.json) as Loose;
+    // A timestamp the LRS filled in is not part of what the client sent.
+    if (inputs[index].timestamp === undefined) delete storedStatement.timestamp;
+    if (String((doc as { organisationId?: unknown }).organisationId) !== String(organisationId) || !isDeepStrictEqual(comparable(storedStatement), comparable(inputs[index]))) {
       throw new ConflictError(`A different statement with id ${statement.id} is already stored; statements cannot be changed.`);
     }
   }
@@ -161,7 +160,7 @@ export async function storeStatements(statements: unknown[], options: StoreState
       voided: statement.verb.id !== VOIDED_VERB && (alreadyVoided.has(id) || voidedInBatch.has(id)),
       verbId: statement.verb.id,
       ...statementKeys(statement),
-      attachmentHashes: (statement.attachments ?? []).filter((a) => parts.has(a.sha2.toLowerCase()) || heldHashes.has(a.sha2.toLowerCase())).map((a) => a.sha2.toLowerCase()),
+      attachmentHashes: (statement.attachments ?? []).filter((a) => parts.has(a.sha2.toLowerCase())).map((a) => a.sha2.toLowerCase()),
     };
   });
 

@@ -1,0 +1,134 @@
+// Creating, authenticating and listing LRS clients; the environment client is ensured at start-up.
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Types } from 'mongoose';
+import { ConflictError, NotFoundError } from '../http/errors.js';
+import { Organisation } from '../organisations/organisation.model.js';
+import { LrsClient, type LrsClientDoc } from './lrs-client.model.js';
+import { xapiSettings } from './xapi-settings.js';
+import type { Agent } from './xapi.types.js';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+/** The credentials of a client as the LRS uses them on each request. */
+export interface LrsCredentials {
+  clientId: string;
+  organisationId: string;
+  name: string;
+  key: string;
+  canRead: boolean;
+  canWrite: boolean;
+}
+
+async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(secret, salt, 32);
+  return `scrypt$${salt.toString('hex')}$${hash.toString('hex')}`;
+}
+
+async function secretMatches(secret: string, stored: string): Promise<boolean> {
+  const [scheme, saltHex, hashHex] = stored.split('$');
+  if (scheme !== 'scrypt' || !saltHex || !hashHex) return false;
+  const expected = Buffer.from(hashHex, 'hex');
+  const actual = await scryptAsync(secret, Buffer.from(saltHex, 'hex'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+// scrypt is deliberately slow; a verified (key, secret) pair is remembered by a SHA-256 of both,
+// tied to the stored hash so a changed secret or deleted client is noticed on the next lookup.
+const verified = new Map<string, string>();
+const cacheKey = (key: string, secret: string) => createHash('sha256').update(`${key}\u0000${secret}`).digest('hex');
+
+function toCredentials(client: LrsClientDoc): LrsCredentials {
+  return {
+    clientId: client._id.toHexString(),
+    organisationId: client.organisationId.toHexString(),
+    name: client.name,
+    key: client.key,
+    canRead: client.canRead,
+    canWrite: client.canWrite,
+  };
+}
+
+/** Returns the client whose key and secret match, or undefined. */
+export async function authenticateLrsClient(key: string, secret: string): Promise<LrsCredentials | undefined> {
+  const client = await LrsClient.findOne({ key }).setOptions({ acrossOrganisations: true }).lean<LrsClientDoc>();
+  if (!client) return undefined;
+  const remembered = cacheKey(key, secret);
+  if (verified.get(remembered) !== client.secretHash) {
+    if (!(await secretMatches(secret, client.secretHash))) return undefined;
+    verified.set(remembered, client.secretHash);
+  }
+  return toCredentials(client);
+}
+
+export interface NewLrsClient {
+  organisationId: string;
+  name: string;
+  canRead?: boolean;
+  canWrite?: boolean;
+}
+
+/** Creates a client with a random key and secret; the secret is returned here only, never again. */
+export async function createLrsClient(input: NewLrsClient): Promise<{ id: string; key: string; secret: string }> {
+  const key = randomBytes(12).toString('base64url');
+  const secret = randomBytes(24).toString('base64url');
+  const client = await LrsClient.create({
+    organisationId: new Types.ObjectId(input.organisationId),
+    name: input.name,
+    key,
+    secretHash: await hashSecret(secret),
+    canRead: input.canRead ?? true,
+    canWrite: input.canWrite ?? true,
+  });
+  return { id: client._id.toHexString(), key, secret };
+}
+
+/** Creates or updates the full-rights client named by the environment (XAPI_BASIC_USER / XAPI_BASIC_PASSWORD). */
+export async function ensureEnvironmentLrsClient(input: { key: string; secret: string; organisationId: string }): Promise<void> {
+  const existing = await LrsClient.findOne({ key: input.key }).setOptions({ acrossOrganisations: true }).lean<LrsClientDoc>();
+  if (existing && !existing.fromEnvironment) {
+    throw new ConflictError(`XAPI_BASIC_USER "${input.key}" is already the key of an LRS client created by an administrator.`);
+  }
+  if (existing && (await secretMatches(input.secret, existing.secretHash)) && existing.canRead && existing.canWrite) return;
+  await LrsClient.updateOne(
+    { key: input.key, organisationId: existing?.organisationId ?? new Types.ObjectId(input.organisationId) },
+    {
+      $set: { secretHash: await hashSecret(input.secret), canRead: true, canWrite: true, fromEnvironment: true },
+      $setOnInsert: { name: 'XAPI_BASIC_USER' },
+    },
+    { upsert: true },
+  );
+}
+
+/** The organisation the environment client belongs to: the first one, or a new one created for it. */
+export async function organisationForEnvironmentClient(): Promise<string> {
+  const first = await Organisation.findOne().sort({ createdAt: 1 }).lean();
+  if (first) return first._id.toHexString();
+  const created = await Organisation.create({ name: 'Klienci LRS', slug: 'klienci-lrs', kind: 'office' });
+  return created._id.toHexString();
+}
+
+/** The organisation with this slug, or NotFoundError. */
+export async function organisationIdBySlug(slug: string): Promise<string> {
+  const organisation = await Organisation.findOne({ slug: slug.toLowerCase() }).lean();
+  if (!organisation) throw new NotFoundError(`No organisation with the slug "${slug}".`);
+  return organisation._id.toHexString();
+}
+
+/** Clients of one organisation, newest first (never their secrets). */
+export async function listLrsClients(organisationId: string) {
+  const clients = await LrsClient.find({ organisationId: new Types.ObjectId(organisationId) }).sort({ createdAt: -1 }).lean<LrsClientDoc[]>();
+  return clients.map((client) => ({ ...toCredentials(client), createdAt: client.createdAt, lastUsedAt: client.lastUsedAt, fromEnvironment: client.fromEnvironment }));
+}
+
+/** Deletes a client of the organisation; its key stops working at once. */
+export async function deleteLrsClient(organisationId: string, clientId: string): Promise<void> {
+  const result = await LrsClient.deleteOne({ _id: clientId, organisationId: new Types.ObjectId(organisationId) });
+  if (result.deletedCount === 0) throw new NotFoundError('No such LRS client.');
+}
+
+/** The authority recorded on statements a client sends: an Agent identified by the client's account. */
+export function clientAuthority(credentials: Pick<LrsCredentials, 'key' | 'name'>): Agent {
+  return { objectType: 'Agent', name: credentials.name, account: { homePage: `${xapiSettings().baseUrl}/xapi/clients`, name: credentials.key } };
+}

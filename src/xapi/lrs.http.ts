@@ -1,0 +1,181 @@
+// HTTP plumbing of the LRS: version header, CORS, raw body, alternate request syntax, Basic auth, JSON errors.
+import { randomUUID } from 'node:crypto';
+import cors from 'cors';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { AppError, BadRequestError, ForbiddenError, UnauthorizedError } from '../http/errors.js';
+import type { Logger } from '../logger.js';
+import { authenticateLrsClient, type LrsCredentials } from './lrs-client.service.js';
+
+export const XAPI_VERSION = '1.0.3';
+/** Largest statement batch, document or attachment set the LRS accepts (413 above). */
+export const BODY_LIMIT = '20mb';
+
+/** What each LRS handler works from, whichever request syntax the client used. */
+export interface LrsRequest {
+  /** Query parameters (or, in the alternate syntax, the form parameters that stand for them). */
+  params: Map<string, string>;
+  body: Buffer;
+  /** Media type of the body without parameters, lower-case (e.g. application/json). */
+  contentType: string;
+  /** The full Content-Type header (multipart needs its boundary). */
+  contentTypeHeader: string;
+  headers: { ifMatch?: string; ifNoneMatch?: string; acceptLanguage?: string };
+  credentials?: LrsCredentials;
+}
+
+export function lrsRequest(res: Response): LrsRequest {
+  return res.locals.lrs as LrsRequest;
+}
+
+/** Every response carries the version header, errors included. */
+export const versionHeader: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Experience-API-Version', XAPI_VERSION);
+  next();
+};
+
+/** Browser-based content on other origins calls the LRS with Basic credentials in the Authorization header. */
+export const corsPolicy = cors({
+  origin: true,
+  methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
+  allowedHeaders: ['Authorization', 'Content-Type', 'X-Experience-API-Version', 'If-Match', 'If-None-Match', 'Accept-Language'],
+  exposedHeaders: ['ETag', 'Last-Modified', 'X-Experience-API-Version', 'X-Experience-API-Consistent-Through', 'Content-Type'],
+  maxAge: 600,
+});
+
+/** Keeps the body as bytes: statements, documents and multipart parts are interpreted per resource. */
+export const rawBody = express.raw({ type: () => true, limit: BODY_LIMIT });
+
+const FORM_HEADERS = new Map([
+  ['authorization', 'authorization'],
+  ['x-experience-api-version', 'x-experience-api-version'],
+  ['content-type', 'content-type'],
+  ['content-length', 'content-length'],
+  ['if-match', 'if-match'],
+  ['if-none-match', 'if-none-match'],
+]);
+
+/**
+ * Builds res.locals.lrs. In the alternate request syntax (POST ?method=PUT with a form body) the form's header
+ * parameters become headers, "content" the body, the rest the query parameters, and the request is re-routed
+ * under the intended method.
+ */
+export const prepareRequest: RequestHandler = (req, res, next) => {
+  const url = new URL(req.originalUrl, 'http://lrs.invalid');
+  const params = new Map<string, string>();
+  for (const [name, value] of url.searchParams) {
+    if (params.has(name)) throw new BadRequestError(`The parameter "${name}" is given more than once.`);
+    params.set(name, value);
+  }
+  let body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  let contentTypeHeader = req.headers['content-type'] ?? '';
+
+  if (params.has('method')) {
+    if (req.method !== 'POST') throw new BadRequestError('The alternate request syntax (?method=…) must use POST.');
+    const method = params.get('method')!.toUpperCase();
+    if (!['GET', 'PUT', 'POST', 'DELETE', 'HEAD'].includes(method)) throw new BadRequestError(`Unsupported method "${params.get('method')}".`);
+    if (params.size > 1) throw new BadRequestError('With the alternate request syntax, "method" must be the only query parameter; send the others as form parameters.');
+    if (!/^application\/x-www-form-urlencoded/i.test(contentTypeHeader)) {
+      throw new BadRequestError('The alternate request syntax needs a body of type application/x-www-form-urlencoded.');
+    }
+    params.clear();
+    const form = new URLSearchParams(body.toString('utf8'));
+    body = Buffer.alloc(0);
+    contentTypeHeader = '';
+    for (const [name, value] of form) {
+      const header = FORM_HEADERS.get(name.toLowerCase());
+      if (name === 'content') body = Buffer.from(value, 'utf8');
+      else if (header === 'content-type') contentTypeHeader = value;
+      else if (header && header !== 'content-length') req.headers[header] = value;
+      else if (!header) {
+        if (params.has(name)) throw new BadRequestError(`The parameter "${name}" is given more than once.`);
+        params.set(name, value);
+      }
+    }
+    if (!contentTypeHeader && body.length) contentTypeHeader = 'application/json';
+    req.method = method;
+  } else if (/^application\/x-www-form-urlencoded/i.test(contentTypeHeader) && req.method === 'POST') {
+    throw new BadRequestError('A form-encoded body is only accepted with the alternate request syntax (?method=…).');
+  }
+
+  const lrs: LrsRequest = {
+    params,
+    body,
+    contentType: contentTypeHeader.split(';')[0].trim().toLowerCase(),
+    contentTypeHeader,
+    headers: {
+      ifMatch: header(req, 'if-match'),
+      ifNoneMatch: header(req, 'if-none-match'),
+      acceptLanguage: header(req, 'accept-language'),
+    },
+  };
+  res.locals.lrs = lrs;
+  next();
+};
+
+function header(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Rejects requests without a supported X-Experience-API-Version header (1.0, 1.0.x). */
+export const requireVersion: RequestHandler = (req, _res, next) => {
+  const version = header(req, 'x-experience-api-version');
+  if (!version) throw new BadRequestError('Missing the X-Experience-API-Version header; send 1.0.3.');
+  if (!/^1\.0(\.\d+)?$/.test(version.trim())) {
+    throw new BadRequestError(`Unsupported xAPI version "${version}"; this LRS speaks 1.0.x (send 1.0.3).`);
+  }
+  next();
+};
+
+/** Basic authentication with an LRS client's key and secret. */
+export const authenticate: RequestHandler = async (req, res, next) => {
+  const authorization = header(req, 'authorization') ?? '';
+  const match = /^Basic\s+([A-Za-z0-9+/=._-]+)\s*$/i.exec(authorization);
+  if (!match) {
+    res.setHeader('WWW-Authenticate', 'Basic realm="Akademia JST LRS"');
+    throw new UnauthorizedError('Authenticate with HTTP Basic using an LRS client key and secret.');
+  }
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const credentials = colon > 0 ? await authenticateLrsClient(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+  if (!credentials) {
+    res.setHeader('WWW-Authenticate', 'Basic realm="Akademia JST LRS"');
+    throw new UnauthorizedError('Unknown LRS client key or wrong secret.');
+  }
+  lrsRequest(res).credentials = credentials;
+  next();
+};
+
+/** Reads need read scope; everything else needs write scope. */
+export const authorise: RequestHandler = (req, res, next) => {
+  const credentials = lrsRequest(res).credentials!;
+  const reading = req.method === 'GET' || req.method === 'HEAD';
+  if (reading && !credentials.canRead) throw new ForbiddenError('This LRS client may not read.');
+  if (!reading && !credentials.canWrite) throw new ForbiddenError('This LRS client may not write.');
+  next();
+};
+
+/** The LRS's own error handler: JSON `{ error, message }` with the version header, never an HTML page. */
+export function lrsErrorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const status =
+      error instanceof AppError ? error.status : typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : 500;
+    const errorId = randomUUID();
+    if (status >= 500) logger.error({ err: error, errorId, url: req.originalUrl }, 'LRS request failed');
+    res.setHeader('X-Experience-API-Version', XAPI_VERSION);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const code = error instanceof AppError ? error.code : status === 413 ? 'payload_too_large' : status >= 500 ? 'internal_error' : 'bad_request';
+    const message =
+      status >= 500
+        ? 'The LRS failed to process the request; nothing was stored. Try again later.'
+        : error instanceof AppError
+          ? error.message
+          : status === 413
+            ? `The request is larger than the LRS accepts (${BODY_LIMIT}).`
+            : ((error as Error)?.message ?? 'Bad request.');
+    res.status(status).json({ error: code, message, ...(status >= 500 ? { errorId } : {}) });
+  };
+}

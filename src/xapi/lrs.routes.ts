@@ -1,0 +1,60 @@
+// The LRS at /xapi: its own body parsing, CORS, version header, Basic auth and JSON errors; then the resources.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../app.js';
+import { NotFoundError } from '../http/errors.js';
+import { documentsRouter } from './documents.routes.js';
+import { describeActivity } from './activity.service.js';
+import { ActivityParams, AgentParams, NoParams, parseParams } from './lrs.schemas.js';
+import {
+  XAPI_VERSION,
+  authenticate,
+  authorise,
+  corsPolicy,
+  lrsErrorHandler,
+  lrsRequest,
+  prepareRequest,
+  rawBody,
+  requireVersion,
+  versionHeader,
+} from './lrs.http.js';
+import { statementsRouter } from './statements.routes.js';
+import { setXapiSettings } from './xapi-settings.js';
+
+function about(_req: Request, res: Response): void {
+  parseParams(NoParams, lrsRequest(res).params);
+  res.json({ version: [XAPI_VERSION, '1.0.0'], extensions: {} });
+}
+
+async function activity(_req: Request, res: Response): Promise<void> {
+  const lrs = lrsRequest(res);
+  const { activityId } = parseParams(ActivityParams, lrs.params);
+  res.json(await describeActivity(lrs.credentials!.organisationId, activityId));
+}
+
+/** The Person object: the LRS knows nothing more than the agent asked about (no directory behind it). */
+function person(_req: Request, res: Response): void {
+  const { agent } = parseParams(AgentParams, lrsRequest(res).params);
+  const value = agent as Record<string, unknown>;
+  const result: Record<string, unknown> = { objectType: 'Person' };
+  for (const key of ['name', 'mbox', 'mbox_sha1sum', 'openid', 'account']) if (value[key] !== undefined) result[key] = [value[key]];
+  res.json(result);
+}
+
+/** Builds the LRS router; mount it at /xapi before sessions and CSRF (it authenticates each request itself). */
+export function xapiRouter({ config, logger }: AppContext): Router {
+  setXapiSettings({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE, logger });
+  const router = Router();
+  router.use(versionHeader, corsPolicy, rawBody, prepareRequest);
+  // About is open and version-agnostic (spec Communication 2.8).
+  router.get('/about', about);
+  router.use(requireVersion, authenticate, authorise);
+  router.use(statementsRouter());
+  router.use(documentsRouter());
+  router.get('/activities', activity);
+  router.get('/agents', person);
+  router.use(() => {
+    throw new NotFoundError('No such xAPI resource. See /xapi/about; resources are statements, activities, activities/state, activities/profile, agents, agents/profile.');
+  });
+  router.use(lrsErrorHandler(logger));
+  return router;
+}

@@ -1,0 +1,117 @@
+// Reads statements for the LRS: single statements, filtered lists with StatementRef expansion, and `more` cursors.
+import { Types } from 'mongoose';
+import { BadRequestError, NotFoundError } from '../http/errors.js';
+import { XapiAttachment } from './attachment.model.js';
+import { XapiStatement } from './statement.model.js';
+
+/** Largest page the LRS returns (limit=0 means this). */
+export const MAX_PAGE = 100;
+
+export interface StatementFilter {
+  agentKey?: string;
+  verb?: string;
+  activity?: string;
+  registration?: string;
+  relatedActivities: boolean;
+  relatedAgents: boolean;
+  since?: Date;
+  until?: Date;
+  ascending: boolean;
+  limit: number;
+}
+
+/** Where the previous page ended: the next page starts strictly after this (stored, id) pair. */
+export interface PagePosition {
+  stored: number;
+  id: string;
+}
+
+export interface StatementRow {
+  id: string;
+  json: string;
+  stored: Date;
+  attachmentHashes: string[];
+}
+
+const orgId = (organisationId: string) => new Types.ObjectId(organisationId);
+
+/** One statement by id: voided ones only through voidedStatementId, others only through statementId. */
+export async function findStatement(organisationId: string, id: string, wantVoided: boolean): Promise<StatementRow> {
+  const doc = await XapiStatement.findOne({ _id: id.toLowerCase(), organisationId: orgId(organisationId) }).lean();
+  if (!doc || Boolean(doc.voided) !== wantVoided) {
+    throw new NotFoundError(wantVoided ? `No voided statement with id ${id}.` : `No statement with id ${id}${doc?.voided ? ' (it is voided: ask with voidedStatementId)' : ''}.`);
+  }
+  return { id: doc._id, json: doc.json, stored: doc.stored, attachmentHashes: doc.attachmentHashes ?? [] };
+}
+
+/** The ids of statements matching the non-time filters, StatementRef targeting included (recursively). */
+async function matchingIds(organisationId: string, filter: StatementFilter): Promise<string[] | undefined> {
+  const match: Record<string, unknown> = {};
+  if (filter.verb) match.verbId = filter.verb;
+  if (filter.registration) match.registration = filter.registration.toLowerCase();
+  if (filter.activity) match[filter.relatedActivities ? 'relatedActivityIds' : 'activityIds'] = filter.activity;
+  if (filter.agentKey) match[filter.relatedAgents ? 'relatedAgentKeys' : 'agentKeys'] = filter.agentKey;
+  if (Object.keys(match).length === 0) return undefined;
+
+  const organisation = orgId(organisationId);
+  const found = new Set((await XapiStatement.find({ organisationId: organisation, ...match }).select('_id').lean()).map((doc) => doc._id));
+  // Statements targeting a matching statement match too, however long the chain.
+  let frontier = [...found];
+  while (frontier.length) {
+    const targeting = await XapiStatement.find({ organisationId: organisation, targetId: { $in: frontier } }).select('_id').lean();
+    frontier = targeting.map((doc) => doc._id).filter((id) => !found.has(id));
+    for (const id of frontier) found.add(id);
+  }
+  return [...found];
+}
+
+/** A page of non-voided statements matching the filter, and the position to continue from when there are more. */
+export async function queryStatements(
+  organisationId: string,
+  filter: StatementFilter,
+  after?: PagePosition,
+): Promise<{ rows: StatementRow[]; next?: PagePosition }> {
+  const ids = await matchingIds(organisationId, filter);
+  const query: Record<string, unknown> = { organisationId: orgId(organisationId), voided: false };
+  if (ids) query._id = { $in: ids };
+  const stored: Record<string, Date> = {};
+  if (filter.since) stored.$gt = filter.since;
+  if (filter.until) stored.$lte = filter.until;
+  if (Object.keys(stored).length) query.stored = stored;
+  if (after) {
+    const at = new Date(after.stored);
+    const direction = filter.ascending ? '$gt' : '$lt';
+    query.$or = [{ stored: { [direction]: at } }, { stored: at, _id: { [direction]: after.id } }];
+  }
+  const order = filter.ascending ? 1 : -1;
+  const limit = filter.limit === 0 ? MAX_PAGE : Math.min(filter.limit, MAX_PAGE);
+  const docs = await XapiStatement.find(query)
+    .sort({ stored: order, _id: order })
+    .limit(limit + 1)
+    .select('_id json stored attachmentHashes')
+    .lean();
+  const page = docs.slice(0, limit).map((doc) => ({ id: doc._id, json: doc.json, stored: doc.stored, attachmentHashes: doc.attachmentHashes ?? [] }));
+  const last = page[page.length - 1];
+  return { rows: page, next: docs.length > limit && last ? { stored: last.stored.getTime(), id: last.id } : undefined };
+}
+
+/** The raw attachment content for these hashes (for attachments=true). */
+export async function attachmentContents(organisationId: string, hashes: string[]) {
+  if (!hashes.length) return [];
+  return XapiAttachment.find({ organisationId: orgId(organisationId), sha2: { $in: [...new Set(hashes)] } }).lean();
+}
+
+/** Encodes the query and position as the opaque `more` token (valid as long as the statements exist). */
+export function encodeCursor(params: Record<string, string>, position: PagePosition): string {
+  return Buffer.from(JSON.stringify({ p: params, s: position.stored, i: position.id }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(token: string): { params: Record<string, string>; position: PagePosition } {
+  try {
+    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { p: Record<string, string>; s: number; i: string };
+    if (typeof value.s !== 'number' || typeof value.i !== 'string' || typeof value.p !== 'object') throw new Error('shape');
+    return { params: value.p, position: { stored: value.s, id: value.i } };
+  } catch {
+    throw new BadRequestError('The "more" token is not one this LRS issued.');
+  }
+}
