@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { MailMessage } from '../../src/mail/mail-message.model.js';
+import { configureMail, sendMail } from '../../src/mail/mail.service.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { mailsTo } from '../helpers/mail.js';
+import { startTestServer } from '../helpers/server.js';
+
+describe('mail/mail.service', () => {
+  useTestDatabase(import.meta.url);
+  afterEach(() => configureMail({ from: 'Akademia JST <no-reply@akademia-jst.local>' }));
+
+  it('keeps every message in the outbox with attachment names and sizes, not the bytes', async () => {
+    const id = await sendMail({
+      to: 'Kadry@Example.TEST',
+      subject: 'Zaświadczenie',
+      text: 'W załączniku zaświadczenie.',
+      attachments: [{ filename: 'zaswiadczenie.pdf', content: Buffer.from('%PDF-1.7 test'), contentType: 'application/pdf' }],
+    });
+    const [stored] = await mailsTo('kadry@example.test');
+    expect(stored._id.toHexString()).to.equal(id);
+    expect(stored.subject).to.equal('Zaświadczenie');
+    expect(stored.attachments).to.deep.equal([{ filename: 'zaswiadczenie.pdf', contentType: 'application/pdf', size: 13 }]);
+    expect(stored.createdAt).to.be.instanceOf(Date);
+    expect(stored.sentAt).to.equal(undefined);
+    expect(JSON.stringify(stored)).to.not.contain('%PDF');
+  });
+
+  it('records an SMTP failure on the outbox entry instead of throwing', async function () {
+    this.timeout(20_000);
+    // Port 9 (discard) on localhost: nothing listens, so the connection is refused at once.
+    configureMail({ smtpUrl: 'smtp://127.0.0.1:9', from: 'Akademia JST <no-reply@akademia-jst.local>' });
+    await sendMail({ to: 'smtp@example.test', subject: 'Test', text: 'Treść' });
+    const stored = await MailMessage.findOne({ to: 'smtp@example.test' }).lean();
+    expect(stored!.error).to.be.a('string').and.not.equal('');
+    expect(stored!.sentAt).to.equal(undefined);
+  });
+});
+
+describe('organisations/accessibility-statement.routes', () => {
+  useTestDatabase(import.meta.url);
+
+  it('serves the accessibility statement in Polish with the sections the Act requires, and in English', async () => {
+    const server = await startTestServer({ ACCESSIBILITY_CONTACT_EMAIL: 'dostepnosc@ug-przykladowo.example' });
+    try {
+      const pl = await request(server.url).get('/deklaracja-dostepnosci').expect(200);
+      for (const heading of ['Deklaracja dostępności', 'Stan dostępności cyfrowej', 'Treści niedostępne', 'Przygotowanie deklaracji dostępności', 'Informacje zwrotne i dane kontaktowe', 'Procedura wnioskowo-skargowa', 'Dostępność architektoniczna']) {
+        expect(pl.text, heading).to.contain(heading);
+      }
+      expect(pl.text).to.contain('częściowo zgodna');
+      expect(pl.text).to.contain('ustawą\n    z dnia 4 kwietnia 2019 r.');
+      expect(pl.text).to.contain('mailto:dostepnosc@ug-przykladowo.example');
+      const en = await request(server.url).get('/deklaracja-dostepnosci?lang=en').expect(200);
+      expect(en.text).to.contain('<html lang="en">');
+      expect(en.text).to.contain('partially compliant');
+    } finally {
+      await server.close();
+    }
+  });
+});
