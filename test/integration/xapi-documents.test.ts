@@ -1,0 +1,193 @@
+import { createHash, randomUUID } from 'node:crypto';
+import xapiModule from '@xapi/xapi';
+import { expect } from 'chai';
+import request from 'supertest';
+import { useTestDatabase } from '../helpers/database.js';
+import { buildOrganisation } from '../helpers/factories.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
+
+const XAPI = xapiModule.default;
+type XAPI = InstanceType<typeof XAPI>;
+const VERSION = { 'X-Experience-API-Version': '1.0.3' };
+const sha1Etag = (text: string) => `"${createHash('sha1').update(text).digest('hex')}"`;
+
+async function statusOf(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+    return 0;
+  } catch (error) {
+    return (error as { response?: { status: number } }).response?.status ?? -1;
+  }
+}
+
+describe('xapi/documents.routes', () => {
+  useTestDatabase(import.meta.url);
+  let server: TestServer;
+  let xapi: XAPI;
+  let auth: string;
+  let otherAuth: string;
+  const agent = { objectType: 'Agent' as const, account: { homePage: 'https://akademia.example.pl', name: 'learner-1' } };
+  const activityId = 'http://example.com/activities/course-1';
+
+  before(async () => {
+    server = await startTestServer();
+    const organisation = await buildOrganisation();
+    const client = await createLrsClient({ organisationId: organisation._id.toHexString(), name: 'docs' });
+    const other = await createLrsClient({ organisationId: (await buildOrganisation())._id.toHexString(), name: 'other' });
+    auth = XAPI.toBasicAuth(client.key, client.secret);
+    otherAuth = XAPI.toBasicAuth(other.key, other.secret);
+    xapi = new XAPI({ endpoint: `${server.url}/xapi/`, auth });
+  });
+  after(async () => server.close());
+  const raw = () => request(server.url);
+
+  describe('State resource', () => {
+    it('stores, reads (with a quoted SHA-1 ETag), lists and deletes a state document', async () => {
+      const registration = randomUUID();
+      await xapi.setState({ agent, activityId, stateId: 'bookmark', state: { lesson: 2 }, registration });
+      const { data, headers } = await xapi.getState({ agent, activityId, stateId: 'bookmark', registration });
+      expect(data).to.deep.equal({ lesson: 2 });
+      expect((headers as Record<string, string>).etag).to.equal(sha1Etag(JSON.stringify({ lesson: 2 })));
+      const { data: ids } = await xapi.getStates({ agent, activityId, registration });
+      expect(ids).to.deep.equal(['bookmark']);
+      await xapi.deleteState({ agent, activityId, stateId: 'bookmark', registration });
+      expect(await statusOf(xapi.getState({ agent, activityId, stateId: 'bookmark', registration }))).to.equal(404);
+    });
+
+    it('merges JSON objects on POST, top-level properties only', async () => {
+      await xapi.setState({ agent, activityId, stateId: 'vars', state: { x: 'foo', y: 'bar', nested: { a: 1 } } });
+      await xapi.createState({ agent, activityId, stateId: 'vars', state: { x: 'bash', z: 'faz', nested: { b: 2 } } });
+      const { data } = await xapi.getState({ agent, activityId, stateId: 'vars' });
+      expect(data).to.deep.equal({ x: 'bash', y: 'bar', z: 'faz', nested: { b: 2 } });
+    });
+
+    it('answers 400 to a POST merge when either document is not a JSON object, and keeps the document', async () => {
+      await raw()
+        .put('/xapi/activities/state')
+        .query({ agent: JSON.stringify(agent), activityId, stateId: 'text' })
+        .set(VERSION)
+        .set('Authorization', auth)
+        .set('Content-Type', 'text/plain')
+        .send('plain words')
+        .expect(204);
+      await raw()
+        .post('/xapi/activities/state')
+        .query({ agent: JSON.stringify(agent), activityId, stateId: 'text' })
+        .set(VERSION)
+        .set('Authorization', auth)
+        .send({ a: 1 })
+        .expect(400);
+      const res = await raw().get('/xapi/activities/state').query({ agent: JSON.stringify(agent), activityId, stateId: 'text' }).set(VERSION).set('Authorization', auth).expect(200);
+      expect(res.text).to.equal('plain words');
+      expect(res.headers['content-type']).to.match(/^text\/plain/);
+      await xapi.setState({ agent, activityId, stateId: 'array', state: { a: 1 } });
+      await raw()
+        .post('/xapi/activities/state')
+        .query({ agent: JSON.stringify(agent), activityId, stateId: 'array' })
+        .set(VERSION)
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/json')
+        .send('[1,2]')
+        .expect(400);
+    });
+
+    it('lists only ids updated since a timestamp and deletes every state of the context', async () => {
+      const scoped = { agent: { ...agent, account: { ...agent.account, name: 'learner-since' } }, activityId };
+      await xapi.setState({ ...scoped, stateId: 'old', state: { v: 1 } });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const since = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await xapi.setState({ ...scoped, stateId: 'new', state: { v: 2 } });
+      expect((await xapi.getStates({ ...scoped, since })).data).to.deep.equal(['new']);
+      expect((await xapi.getStates(scoped)).data).to.deep.equal(['new', 'old']);
+      await xapi.deleteStates(scoped);
+      expect((await xapi.getStates(scoped)).data).to.deep.equal([]);
+    });
+
+    it('answers 400 without agent or activityId, and for an invalid agent', async () => {
+      await raw().get('/xapi/activities/state').query({ activityId, stateId: 's' }).set(VERSION).set('Authorization', auth).expect(400);
+      await raw().get('/xapi/activities/state').query({ agent: JSON.stringify(agent), stateId: 's' }).set(VERSION).set('Authorization', auth).expect(400);
+      await raw().get('/xapi/activities/state').query({ agent: '{"name":"no id"}', activityId }).set(VERSION).set('Authorization', auth).expect(400);
+      await raw().get('/xapi/activities/state').query({ agent: 'not json', activityId }).set(VERSION).set('Authorization', auth).expect(400);
+    });
+
+    it('keeps organisations apart', async () => {
+      await xapi.setState({ agent, activityId, stateId: 'private', state: { secret: true } });
+      await raw().get('/xapi/activities/state').query({ agent: JSON.stringify(agent), activityId, stateId: 'private' }).set(VERSION).set('Authorization', otherAuth).expect(404);
+    });
+  });
+
+  describe('Activity Profile resource', () => {
+    const profileActivity = 'http://example.com/activities/profiled';
+
+    it('creates with If-None-Match: *, refuses a second create (412), refuses PUT without preconditions over an existing profile (409)', async () => {
+      await xapi.setActivityProfile({ activityId: profileActivity, profileId: 'p1', profile: { a: 1 }, etag: '*', matchHeader: 'If-None-Match' });
+      expect(await statusOf(xapi.setActivityProfile({ activityId: profileActivity, profileId: 'p1', profile: { a: 2 }, etag: '*', matchHeader: 'If-None-Match' }))).to.equal(412);
+      const conflict = await raw()
+        .put('/xapi/activities/profile')
+        .query({ activityId: profileActivity, profileId: 'p1' })
+        .set(VERSION)
+        .set('Authorization', auth)
+        .send({ a: 3 })
+        .expect(409);
+      expect(conflict.body.message).to.match(/If-Match/);
+      expect((await xapi.getActivityProfile({ activityId: profileActivity, profileId: 'p1' })).data).to.deep.equal({ a: 1 });
+    });
+
+    it('updates with the current ETag in If-Match and refuses a stale one (412)', async () => {
+      const { headers } = await xapi.getActivityProfile({ activityId: profileActivity, profileId: 'p1' });
+      const etag = (headers as Record<string, string>).etag;
+      await xapi.setActivityProfile({ activityId: profileActivity, profileId: 'p1', profile: { a: 10 }, etag, matchHeader: 'If-Match' });
+      expect(await statusOf(xapi.setActivityProfile({ activityId: profileActivity, profileId: 'p1', profile: { a: 11 }, etag, matchHeader: 'If-Match' }))).to.equal(412);
+      expect((await xapi.getActivityProfile({ activityId: profileActivity, profileId: 'p1' })).data).to.deep.equal({ a: 10 });
+      expect(await statusOf(xapi.deleteActivityProfile({ activityId: profileActivity, profileId: 'p1', etag }))).to.equal(412);
+    });
+
+    it('merges on POST, lists ids and deletes', async () => {
+      await xapi.createActivityProfile({ activityId: profileActivity, profileId: 'p2', profile: { x: 1 } });
+      await xapi.createActivityProfile({ activityId: profileActivity, profileId: 'p2', profile: { y: 2 } });
+      expect((await xapi.getActivityProfile({ activityId: profileActivity, profileId: 'p2' })).data).to.deep.equal({ x: 1, y: 2 });
+      expect((await xapi.getActivityProfiles({ activityId: profileActivity })).data).to.deep.equal(['p1', 'p2']);
+      await xapi.deleteActivityProfile({ activityId: profileActivity, profileId: 'p2' });
+      expect(await statusOf(xapi.getActivityProfile({ activityId: profileActivity, profileId: 'p2' }))).to.equal(404);
+    });
+  });
+
+  describe('Agent Profile resource', () => {
+    it('stores with If-None-Match, refuses an unconditional overwrite (409), updates with If-Match and merges on POST', async () => {
+      await xapi.setAgentProfile({ agent, profileId: 'prefs', profile: { theme: 'dark' }, etag: '*', matchHeader: 'If-None-Match' });
+      await raw().put('/xapi/agents/profile').query({ agent: JSON.stringify(agent), profileId: 'prefs' }).set(VERSION).set('Authorization', auth).send({ theme: 'light' }).expect(409);
+      const { headers } = await xapi.getAgentProfile({ agent, profileId: 'prefs' });
+      await xapi.setAgentProfile({ agent, profileId: 'prefs', profile: { theme: 'light' }, etag: (headers as Record<string, string>).etag, matchHeader: 'If-Match' });
+      await xapi.createAgentProfile({ agent, profileId: 'prefs', profile: { language: 'pl' } });
+      expect((await xapi.getAgentProfile({ agent, profileId: 'prefs' })).data).to.deep.equal({ theme: 'light', language: 'pl' });
+      expect((await xapi.getAgentProfiles({ agent })).data).to.deep.equal(['prefs']);
+    });
+
+    it('refuses a Group as the agent parameter', async () => {
+      await raw()
+        .get('/xapi/agents/profile')
+        .query({ agent: JSON.stringify({ objectType: 'Group', mbox: 'mailto:g@example.com' }) })
+        .set(VERSION)
+        .set('Authorization', auth)
+        .expect(400);
+    });
+  });
+
+  describe('Activities and Agents resources', () => {
+    it('returns the activity with the definition its statements carried, and a bare activity when unknown', async () => {
+      const id = 'http://example.com/activities/defined';
+      await xapi.sendStatement({
+        statement: { actor: agent, verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' }, object: { objectType: 'Activity', id, definition: { name: { pl: 'Lekcja' } } } },
+      });
+      expect((await xapi.getActivity({ activityId: id })).data).to.deep.equal({ objectType: 'Activity', id, definition: { name: { pl: 'Lekcja' } } });
+      expect((await xapi.getActivity({ activityId: 'http://example.com/unknown' })).data).to.deep.equal({ objectType: 'Activity', id: 'http://example.com/unknown' });
+    });
+
+    it('returns a Person object for an agent', async () => {
+      const { data } = await xapi.getAgent({ agent: { ...agent, name: 'Jan' } });
+      expect(data).to.deep.equal({ objectType: 'Person', name: ['Jan'], account: [agent.account] });
+    });
+  });
+});
