@@ -1,0 +1,400 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { Types } from 'mongoose';
+import request from 'supertest';
+import { User } from '../../src/auth/user.model.js';
+import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
+import { Certificate } from '../../src/certificates/certificate.model.js';
+import { issueCertificate } from '../../src/certificates/certificate.service.js';
+import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { mailsTo } from '../helpers/mail.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const BASE_URL = 'https://akademia.test';
+const NAME = 'Zażółć Gęślą Jaźń';
+
+type Learner = Awaited<ReturnType<typeof buildLearner>>;
+
+async function issueFor(learner: Learner, completedAt = new Date('2026-03-10T09:30:00Z'), scorePercent = 87.5) {
+  return issueCertificate({
+    userId: learner.user._id.toHexString(),
+    organisationId: learner.user.organisationId.toHexString(),
+    courseId: 'przyklad-kurs',
+    enrolmentId: new Types.ObjectId().toHexString(),
+    registration: randomUUID(),
+    scorePercent,
+    completedAt,
+  });
+}
+
+describe('certificates (issue, download, verify, revoke, re-issue)', () => {
+  useTestDatabase(import.meta.url);
+  let server: TestServer;
+  let dir: string;
+  let organisation: Awaited<ReturnType<typeof buildOrganisation>>;
+  let learner: Learner;
+  let agent: Awaited<ReturnType<typeof loginAgent>>;
+  let issued: { code: string; id: string };
+
+  before(async () => {
+    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', BASE_URL });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'certificates-it-'));
+    organisation = await buildOrganisation({ name: 'Urząd Gminy Łącko' });
+    learner = await buildLearner({ organisation, overrides: { fullName: NAME } });
+    agent = await loginAgent(server.url, learner.user.email, learner.password);
+    issued = await issueFor(learner);
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('issueCertificate', () => {
+    it('issues one certificate per completion, idempotently', async () => {
+      expect(issued.code).to.match(/^AJST-2026-[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+      const record = await Certificate.findById(issued.id).lean();
+      const again = await issueCertificate({
+        userId: learner.user._id.toHexString(),
+        organisationId: organisation._id.toHexString(),
+        courseId: 'przyklad-kurs',
+        enrolmentId: record!.enrolmentId.toHexString(),
+        registration: record!.registration,
+        scorePercent: 87.5,
+        completedAt: record!.completedAt,
+      });
+      expect(again).to.deep.equal(issued);
+      expect(await Certificate.countDocuments({ organisationId: organisation._id, enrolmentId: record!.enrolmentId })).to.equal(1);
+    });
+
+    it('records what the certificate states: name snapshot, course version, hours, validity from the course', async () => {
+      const record = await Certificate.findById(issued.id).lean();
+      expect(record!.learnerName).to.equal(NAME);
+      expect(record!.courseTitle).to.equal('Przykładowy kurs');
+      expect(record!.courseVersion).to.equal('1.0.0');
+      expect(record!.legalStateDate).to.equal('2026-01-01');
+      expect(record!.durationMinutes).to.equal(30);
+      expect(record!.validUntil!.toISOString()).to.equal('2027-03-10T09:30:00.000Z'); // validityMonths: 12
+      expect(record!.issuerName).to.equal('Urząd Gminy Łącko');
+      const file = await CertificateFile.findOne({ _id: record!._id, organisationId: organisation._id });
+      expect(createHash('sha256').update(file!.pdf).digest('hex')).to.equal(record!.pdfSha256);
+    });
+
+    it('e-mails the PDF as an attachment and records an xAPI "earned" statement', async () => {
+      const mails = await mailsTo(learner.user.email);
+      expect(mails).to.have.length(1);
+      expect(mails[0].subject).to.contain('Przykładowy kurs');
+      expect(mails[0].text).to.contain(`${BASE_URL}/verify/${issued.code}`);
+      expect(mails[0].attachments).to.deep.include({ filename: `${issued.code}.pdf`, contentType: 'application/pdf', size: (await Certificate.findById(issued.id).lean())!.pdfBytes });
+      const record = await Certificate.findById(issued.id).lean();
+      expect(record!.mailedAt).to.be.instanceOf(Date);
+      const statements = await XapiStatement.find({ registration: record!.registration }).setOptions({ acrossOrganisations: true }).lean();
+      expect(statements.map((s) => s.verbId)).to.deep.equal(['http://id.tincanapi.com/verb/earned']);
+      expect(record!.issuedStatementId).to.equal(statements[0]._id);
+      expect(JSON.parse(statements[0].json).object.id).to.contain(issued.code);
+    });
+  });
+
+  describe('the PDF from "Moje zaświadczenia"', () => {
+    let file: string;
+    let pdf: Buffer;
+    before(async () => {
+      const res = await agent.get(`/moje-zaswiadczenia/${issued.id}/pdf`).responseType('blob').expect(200);
+      expect(res.headers['content-type']).to.equal('application/pdf');
+      expect(res.headers['content-disposition']).to.equal(`attachment; filename="${issued.code}.pdf"`);
+      pdf = res.body as Buffer;
+      file = path.join(dir, 'issued.pdf');
+      writeFileSync(file, pdf);
+    });
+
+    it('is the issued file (its SHA-256 is the one recorded)', async () => {
+      const record = await Certificate.findById(issued.id).lean();
+      expect(createHash('sha256').update(pdf).digest('hex')).to.equal(record!.pdfSha256);
+    });
+
+    it("holds the learner's name with its diacritics exactly, and the facts (pdftotext)", () => {
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+      expect(text).to.contain(NAME);
+      expect(text).to.contain('„Przykładowy kurs”');
+      expect(text).to.contain('wersja szkolenia 1.0.0');
+      expect(text).to.contain('stan prawny na 01.01.2026');
+      expect(text).to.contain('czas trwania 0,5 godz.');
+      expect(text).to.contain('wynik testu końcowego 88%');
+      expect(text).to.contain('data ukończenia 10.03.2026');
+      expect(text).to.contain('ważne do 10.03.2027');
+      expect(text).to.contain('URZĄD GMINY ŁĄCKO');
+      expect(text).to.contain(issued.code);
+      expect(text).to.contain(`akademia.test/verify/${issued.code}`);
+    });
+
+    it('embeds all its fonts (pdffonts)', () => {
+      const rows = execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n').slice(2);
+      expect(rows).to.have.length.greaterThan(1);
+      for (const row of rows) expect(row.trim().split(/\s+/).at(-5), row).to.equal('yes');
+    });
+
+    it('lists the certificate on the page with its downloads', async () => {
+      const res = await agent.get('/moje-zaswiadczenia').expect(200);
+      expect(res.text).to.contain('<h1>Moje zaświadczenia</h1>');
+      expect(res.text).to.contain(issued.code);
+      expect(res.text).to.contain(`href="/moje-zaswiadczenia/${issued.id}/pdf"`);
+      expect(res.text).to.contain(`href="/verify/${issued.code}"`);
+      expect(res.text).to.contain('Ważne');
+    });
+
+    it("does not give one learner another learner's certificate", async () => {
+      const other = await buildLearner({ organisation });
+      const otherAgent = await loginAgent(server.url, other.user.email, other.password);
+      await otherAgent.get(`/moje-zaswiadczenia/${issued.id}/pdf`).expect(403);
+      await otherAgent.get(`/moje-zaswiadczenia/${issued.id}/odznaka.json`).expect(403);
+      const list = await otherAgent.get('/moje-zaswiadczenia').expect(200);
+      expect(list.text).to.not.contain(issued.code);
+    });
+
+    it('sends people who are not signed in to the login page', async () => {
+      const res = await request(server.url).get('/moje-zaswiadczenia').expect(302);
+      expect(res.headers.location).to.match(/^\/logowanie/);
+    });
+  });
+
+  describe('/verify/:code', () => {
+    it('shows a valid certificate: name, course, version, legal state, hours, dates, issuer — and no e-mail or score', async () => {
+      const res = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+      expect(res.text).to.contain('To zaświadczenie zostało wystawione w Akademii JST i jest ważne.');
+      for (const fact of [NAME, 'Przykładowy kurs', '1.0.0', '01.01.2026', '0,5 godz.', '10.03.2026', 'Urząd Gminy Łącko']) {
+        expect(res.text, fact).to.contain(fact);
+      }
+      expect(res.text).to.not.contain(learner.user.email);
+      expect(res.text).to.not.contain('Wynik testu końcowego');
+      expect(res.text).to.not.contain('87');
+    });
+
+    it('shows the score only when the learner allows it', async () => {
+      await User.updateOne({ _id: learner.user._id, organisationId: organisation._id }, { $set: { showScoreOnCertificates: true } });
+      try {
+        const res = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+        expect(res.text).to.contain('Wynik testu końcowego');
+        expect(res.text).to.contain('87.5%');
+      } finally {
+        await User.updateOne({ _id: learner.user._id, organisationId: organisation._id }, { $set: { showScoreOnCertificates: false } });
+      }
+    });
+
+    it('answers an unknown and a malformed code with the same 404 page', async () => {
+      const unknown = await request(server.url).get('/verify/AJST-2026-AAAA-BBBB-CCCC-DDDD').expect(404);
+      const malformed = await request(server.url).get('/verify/to-nie-jest-kod').expect(404);
+      const injected = await request(server.url).get('/verify/%7B%22%24ne%22%3A1%7D').expect(404);
+      expect(unknown.text).to.contain('Nie znaleziono strony');
+      expect(malformed.text).to.equal(unknown.text);
+      expect(injected.text).to.equal(unknown.text);
+    });
+
+    it('finds a code typed in lower case and redirects to its canonical address', async () => {
+      const res = await request(server.url).get(`/verify/${issued.code.toLowerCase()}`).expect(301);
+      expect(res.headers.location).to.equal(`/verify/${issued.code}`);
+    });
+
+    it('takes a code from the lookup form, and re-renders the form for a malformed one', async () => {
+      const ok = await request(server.url).get(`/verify?code=${encodeURIComponent(` ${issued.code.toLowerCase()} `)}`).expect(303);
+      expect(ok.headers.location).to.equal(`/verify/${issued.code}`);
+      const bad = await request(server.url).get('/verify?code=ABC').expect(400);
+      expect(bad.text).to.contain('id="code-error"');
+      expect(bad.text).to.contain('value="ABC"');
+      expect(bad.text).to.contain('aria-describedby="code-hint code-error"');
+    });
+
+    it('shows an expired certificate as expired', async () => {
+      const expiring = await issueFor(await buildLearner({ organisation }), new Date('2024-01-15T08:00:00Z'));
+      const res = await request(server.url).get(`/verify/${expiring.code}`).expect(200);
+      expect(res.text).to.contain('Wygasło');
+      expect(res.text).to.contain('jego okres ważności minął');
+    });
+
+    it('tells the issued PDF from an edited one', async () => {
+      const original = (await agent.get(`/moje-zaswiadczenia/${issued.id}/pdf`).responseType('blob').expect(200)).body as Buffer;
+      const same = await request(server.url).post(`/verify/${issued.code}/plik`).attach('plik', original, { filename: 'z.pdf', contentType: 'application/pdf' }).expect(200);
+      expect(same.text).to.contain(`Plik jest identyczny z wystawionym zaświadczeniem ${issued.code}.`);
+
+      const edited = Buffer.from(original);
+      const at = edited.indexOf('Akademia JST (PDFKit)');
+      edited.write('Akademia JST (PDFKiT)', at, 'latin1');
+      const differs = await request(server.url).post(`/verify/${issued.code}/plik`).attach('plik', edited, { filename: 'z.pdf', contentType: 'application/pdf' }).expect(200);
+      expect(differs.text).to.contain('Plik NIE jest identyczny');
+    });
+
+    it('asks for a file when none was sent, and refuses what is not a PDF', async () => {
+      const none = await request(server.url).post(`/verify/${issued.code}/plik`).field('x', '1').expect(400);
+      expect(none.text).to.contain('Wybierz plik do sprawdzenia.');
+      expect(none.text).to.contain('aria-describedby="plik-hint plik-error"');
+      const text = await request(server.url).post(`/verify/${issued.code}/plik`).attach('plik', Buffer.from('hello'), 'a.pdf').expect(400);
+      expect(text.text).to.contain('To nie jest plik PDF.');
+    });
+
+    it('refuses a file over 5 MB with a message, not a crash', async () => {
+      const big = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5 * 1024 * 1024 + 10, 32)]);
+      const res = await request(server.url).post(`/verify/${issued.code}/plik`).attach('plik', big, 'big.pdf');
+      expect(res.status).to.equal(413);
+      expect(res.text).to.contain('Plik jest za duży');
+    });
+
+    it('answers an upload for an unknown code with the 404 page', async () => {
+      await request(server.url).post('/verify/AJST-2026-AAAA-BBBB-CCCC-DDDD/plik').attach('plik', Buffer.from('%PDF-1.7'), 'a.pdf').expect(404);
+    });
+  });
+
+  describe('Open Badges 3.0 credential', () => {
+    let envelope: { id: string; type: string };
+    let jwt: string;
+    before(async () => {
+      const res = await agent.get(`/moje-zaswiadczenia/${issued.id}/odznaka.json`).expect(200);
+      envelope = JSON.parse(res.text) as typeof envelope;
+      jwt = envelope.id.replace('data:application/vc+jwt,', '');
+      const raw = await agent.get(`/moje-zaswiadczenia/${issued.id}/odznaka.jwt`).responseType('blob').expect(200);
+      expect(raw.headers['content-type']).to.match(/^application\/vc\+jwt/);
+      expect((raw.body as Buffer).toString('utf8')).to.equal(jwt);
+    });
+
+    it('is an OpenBadgeCredential signed with the key published at /.well-known/jwks.json', async () => {
+      expect(envelope.type).to.equal('EnvelopedVerifiableCredential');
+      const jwks = await request(server.url).get('/.well-known/jwks.json').expect(200);
+      const keys = JSON.parse(jwks.text) as { keys: Array<Record<string, string>> };
+      expect(keys.keys).to.have.length(1);
+      expect(keys.keys[0]).to.include({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+      expect(keys.keys[0]).to.not.have.property('d');
+      const { payload, protectedHeader } = await jwtVerify(jwt, createLocalJWKSet(keys as never));
+      expect(protectedHeader.kid).to.equal(keys.keys[0].kid);
+      expect(payload['@context']).to.deep.equal(['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json']);
+      expect(payload.type).to.deep.equal(['VerifiableCredential', 'OpenBadgeCredential']);
+      expect(payload.id).to.equal(`${BASE_URL}/verify/${issued.code}`);
+      expect(payload.jti).to.equal(payload.id);
+      expect((payload.issuer as { name: string }).name).to.equal('Urząd Gminy Łącko');
+      const subject = payload.credentialSubject as { achievement: { name: string; version: string }; identifier: Array<{ identityHash: string }> };
+      expect(subject.achievement.name).to.equal('Przykładowy kurs');
+      expect(subject.achievement.version).to.equal('1.0.0');
+      expect(subject.identifier[0].identityHash).to.equal(NAME);
+      expect(JSON.stringify(payload)).to.not.contain(learner.user.email);
+    });
+
+    it('is confirmed by the verification page, and a tampered one is refused', async () => {
+      const good = await request(server.url).post(`/verify/${issued.code}/odznaka`).attach('odznaka', Buffer.from(JSON.stringify(envelope)), 'badge.json').expect(200);
+      expect(good.text).to.contain(`Podpis jest prawidłowy, a odznaka jest zgodna z zaświadczeniem ${issued.code} w rejestrze.`);
+
+      const [header, , signature] = jwt.split('.');
+      const forged = { ...decodeJwt(jwt), credentialSubject: { identifier: [{ identityHash: 'Ktoś Inny' }] } };
+      const tampered = `${header}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`;
+      const bad = await request(server.url).post(`/verify/${issued.code}/odznaka`).attach('odznaka', Buffer.from(tampered), 'badge.jwt').expect(200);
+      expect(bad.text).to.contain('Podpis cyfrowy jest nieprawidłowy');
+
+      const garbage = await request(server.url).post('/verify/odznaka').attach('odznaka', Buffer.from('{"hello": 1}'), 'x.json').expect(200);
+      expect(garbage.text).to.contain('Nie udało się odczytać pliku');
+    });
+
+    it('is also checked from the lookup page, which then shows the record', async () => {
+      const res = await request(server.url).post('/verify/odznaka').attach('odznaka', Buffer.from(jwt), 'badge.jwt').expect(200);
+      expect(res.text).to.contain(`Zaświadczenie ${issued.code}`);
+      expect(res.text).to.contain('Podpis jest prawidłowy');
+    });
+  });
+
+  describe('HR: revoke and correct a name', () => {
+    let hrAgent: Awaited<ReturnType<typeof loginAgent>>;
+    before(async () => {
+      const hr = await buildLearner({ organisation, overrides: { roles: ['hr'], fullName: 'Halina Kadrowa' } });
+      hrAgent = await loginAgent(server.url, hr.user.email, hr.password);
+    });
+
+    it("lists the organisation's certificates for HR, and not for learners", async () => {
+      const res = await hrAgent.get('/zaswiadczenia').expect(200);
+      expect(res.text).to.contain(issued.code);
+      expect(res.text).to.contain(NAME);
+      await agent.get('/zaswiadczenia').expect(403);
+    });
+
+    it('keeps HR of another organisation out', async () => {
+      const elsewhere = await buildOrganisation();
+      const stranger = await buildLearner({ organisation: elsewhere, overrides: { roles: ['hr'] } });
+      const strangerAgent = await loginAgent(server.url, stranger.user.email, stranger.password);
+      const list = await strangerAgent.get('/zaswiadczenia').expect(200);
+      expect(list.text).to.not.contain(issued.code);
+      await strangerAgent.get(`/zaswiadczenia/${issued.id}/uniewaznij`).expect(403);
+      await strangerAgent.get(`/zaswiadczenia/${issued.id}/pdf`).expect(403);
+    });
+
+    it('corrects a name: a new certificate with a new number, the old one superseded and pointing to it', async () => {
+      const other = await buildLearner({ organisation, overrides: { fullName: 'Grzegorz Brzeczyszczykiewicz' } });
+      const old = await issueFor(other);
+      const form = await hrAgent.get(`/zaswiadczenia/${old.id}/popraw-dane`).expect(200);
+      const token = csrfTokenFrom(form.text);
+      const invalid = await hrAgent.post(`/zaswiadczenia/${old.id}/popraw-dane`).type('form').send({ _csrf: token, fullName: '12' }).expect(400);
+      expect(invalid.text).to.contain('id="fullName-error"');
+      expect(invalid.text).to.contain('value="12"');
+
+      await hrAgent.post(`/zaswiadczenia/${old.id}/popraw-dane`).type('form').send({ _csrf: token, fullName: 'Grzegorz Brzęczyszczykiewicz' }).expect(303);
+      const oldRecord = await Certificate.findById(old.id).lean();
+      expect(oldRecord!.state).to.equal('superseded');
+      const successor = await Certificate.findOne({ organisationId: organisation._id, code: oldRecord!.supersededBy }).lean();
+      expect(successor!.learnerName).to.equal('Grzegorz Brzęczyszczykiewicz');
+      expect(successor!.supersedes).to.equal(old.code);
+      expect(successor!.completedAt.toISOString()).to.equal(oldRecord!.completedAt.toISOString());
+      expect((await User.findById(other.user._id).lean())!.fullName).to.equal('Grzegorz Brzęczyszczykiewicz');
+
+      const oldPage = await request(server.url).get(`/verify/${old.code}`).expect(200);
+      expect(oldPage.text).to.contain('Zastąpione nowszym');
+      expect(oldPage.text).to.contain(`href="/verify/${successor!.code}"`);
+      const newPage = await request(server.url).get(`/verify/${successor!.code}`).expect(200);
+      expect(newPage.text).to.contain('Grzegorz Brzęczyszczykiewicz');
+      expect(newPage.text).to.contain('jest ważne');
+
+      const mails = await mailsTo(other.user.email);
+      expect(mails.map((m) => m.subject)).to.deep.equal(['Zaświadczenie o ukończeniu szkolenia: Przykładowy kurs', 'Nowe zaświadczenie (poprawione dane): Przykładowy kurs']);
+    });
+
+    it('requires a reason to revoke, then shows the certificate as revoked everywhere', async () => {
+      const form = await hrAgent.get(`/zaswiadczenia/${issued.id}/uniewaznij`).expect(200);
+      const token = csrfTokenFrom(form.text);
+      const noReason = await hrAgent.post(`/zaswiadczenia/${issued.id}/uniewaznij`).type('form').send({ _csrf: token, reason: ' ' }).expect(400);
+      expect(noReason.text).to.contain('id="reason-error"');
+      expect(noReason.text).to.contain('aria-describedby="reason-hint reason-error"');
+      expect((await Certificate.findById(issued.id).lean())!.state).to.equal('issued');
+
+      const done = await hrAgent.post(`/zaswiadczenia/${issued.id}/uniewaznij`).type('form').send({ _csrf: token, reason: 'Wystawione omyłkowo – błędne szkolenie' }).expect(303);
+      expect(done.headers.location).to.equal('/zaswiadczenia');
+      const record = await Certificate.findById(issued.id).lean();
+      expect(record!.state).to.equal('revoked');
+      expect(record!.revocationReason).to.equal('Wystawione omyłkowo – błędne szkolenie');
+
+      const page = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+      expect(page.text).to.contain('Unieważnione');
+      expect(page.text).to.contain('zostało unieważnione przez wystawcę');
+      expect(page.text).to.not.contain('błędne szkolenie'); // the reason stays internal
+
+      const statements = await XapiStatement.find({ registration: record!.registration }).setOptions({ acrossOrganisations: true }).lean();
+      const revokedRecord = statements.find((s) => s._id === record!.revokedStatementId);
+      expect(revokedRecord!.verbId).to.match(/\/xapi\/verbs\/revoked$/);
+      const revokedStatement = JSON.parse(revokedRecord!.json) as { result: { response: string } };
+      expect(revokedStatement.result.response).to.equal('Wystawione omyłkowo – błędne szkolenie');
+
+      await hrAgent.post(`/zaswiadczenia/${issued.id}/uniewaznij`).type('form').send({ _csrf: token, reason: 'jeszcze raz' }).expect(409);
+    });
+  });
+
+  describe('rate limit', () => {
+    it('answers 429 once an address exceeds the per-minute limit', async () => {
+      const limited = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', BASE_URL, VERIFY_RATE_LIMIT_PER_MINUTE: '3' });
+      try {
+        for (let i = 0; i < 3; i += 1) await request(limited.url).get(`/verify/${issued.code}`).expect(200);
+        const res = await request(limited.url).get(`/verify/${issued.code}`).expect(429);
+        expect(res.text).to.contain('Zbyt wiele prób');
+        await request(limited.url).post(`/verify/${issued.code}/plik`).attach('plik', Buffer.from('%PDF-'), 'a.pdf').expect(429);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+});
