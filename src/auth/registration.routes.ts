@@ -66,7 +66,7 @@ export function registrationRouter(config: Config): Router {
     }
   });
 
-  router.get('/potwierdz-email/:token', keepSessionForForm, async (req, res) => {
+  router.get('/potwierdz-email/:token', async (req, res) => {
     if (await confirmEmail(req.params.token)) {
       res.render('auth/confirmed', { title: req.t('auth:confirmed.title') });
       return;

@@ -58,6 +58,7 @@ export async function registerLearner(input: RegistrationInput, context: LinkCon
       departmentId: input.departmentId ? new Types.ObjectId(input.departmentId) : undefined,
       roles: ['learner'],
       language: context.language,
+      privacyNoticeAcceptedAt: new Date(),
     });
   } catch (error) {
     // Two registrations of the same address at once: the unique index keeps one; treat the other as existing.

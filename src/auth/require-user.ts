@@ -65,6 +65,8 @@ export function currentUserLocals(req: Request, res: Response, next: NextFunctio
       isAuthor: user.roles.includes('author'),
     };
     res.locals.currentUser = view;
+    // Features add their own header links (label already translated) with res.locals.navExtras.push(…).
+    res.locals.navExtras ??= [];
   }
   next();
 }

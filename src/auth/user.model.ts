@@ -17,6 +17,8 @@ const userSchema = new Schema(
     /** Opaque, stable id used as the xAPI account name: statements never carry the e-mail. */
     learnerId: { type: String, required: true, unique: true, default: () => randomUUID() },
     emailConfirmedAt: { type: Date },
+    /** When the person ticked the privacy notice at registration (accountability under RODO art. 5(2)). */
+    privacyNoticeAcceptedAt: { type: Date },
     language: { type: String, enum: ['pl', 'en'], default: 'pl' },
     /** The learner allows the verification page to show the score on certificates. */
     showScoreOnCertificates: { type: Boolean, default: false },

@@ -68,6 +68,7 @@ describe('auth/registration.routes', () => {
     const user = await findUser(email);
     expect(user, 'user stored with a lower-cased address').to.not.equal(null);
     expect(user!.emailConfirmedAt).to.equal(undefined);
+    expect(user!.privacyNoticeAcceptedAt).to.be.instanceOf(Date);
     expect(user!.passwordHash).to.match(/^\$2[aby]\$12\$/);
     expect(user!.organisationId.toHexString()).to.equal(office._id.toHexString());
     expect(user!.departmentId!.toHexString()).to.equal(office.departments[1]._id.toHexString());
