@@ -25,7 +25,7 @@ import { currentUserLocals } from './auth/require-user.js';
 import { configureMail } from './mail/mail.service.js';
 import { accessibilityStatementRouter } from './organisations/accessibility-statement.routes.js';
 import { courseMediaRouter } from './courses/course-media.routes.js';
-import { certificateRouter } from './certificates/certificate.routes.js';
+import { certificateNavLinks, certificateRouter } from './certificates/certificate.routes.js';
 import { verificationRouters } from './certificates/verification.routes.js';
 import { xapiRouter } from './xapi/lrs.routes.js';
 
@@ -98,6 +98,7 @@ export async function createApp(context: AppContext): Promise<Express> {
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const verification = verificationRouters(config);
   app.use(verification.beforeCsrf);
+  app.use(certificateNavLinks);
   app.use(createCsrfProtection(config.SESSION_SECRET, config.isProduction).middleware);
   app.use(pageLocals(config));
 

@@ -1,5 +1,5 @@
 // Certificate pages: "Moje zaświadczenia" with downloads, and HR's list with revoke and name correction.
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import { requireRole, requireUser } from '../auth/require-user.js';
 import type { Config } from '../config.js';
@@ -53,6 +53,20 @@ function renderCorrectForm(req: Request, res: Response, certificate: Certificate
     values: { fullName: certificate.learnerName },
     ...extra,
   });
+}
+
+/**
+ * Adds "Moje zaświadczenia" (and, for HR and admins, the organisation's list) to the header of every page.
+ * Mounted before the home page router, after i18n and currentUserLocals (labels are translated here).
+ */
+export function certificateNavLinks(req: Request, res: Response, next: NextFunction): void {
+  const user = req.user;
+  if (user) {
+    const links = (res.locals.navExtras ??= []) as Array<{ href: string; label: string }>;
+    links.push({ href: '/moje-zaswiadczenia', label: req.t('certificates:nav.mine') });
+    if (user.roles.includes('hr') || user.roles.includes('admin')) links.push({ href: '/zaswiadczenia', label: req.t('certificates:nav.manage') });
+  }
+  next();
 }
 
 /** The certificate pages; also tells the certificate services the public address (config.BASE_URL). */
