@@ -14,9 +14,10 @@ function ipAndEmail(req: Request): string {
 /**
  * 10 failed logins per 15 minutes per IP and e-mail; successful logins (a redirect) do not count.
  * `onLimit` renders the login form with status 429. One store per app, so test servers are independent.
+ * Returns the middlewares to put before the login handler.
  */
 export function createLoginRateLimit(onLimit: (req: Request, res: Response) => void) {
-  return rateLimit({
+  const perAddress = rateLimit({
     windowMs: FIFTEEN_MINUTES,
     limit: 10,
     keyGenerator: ipAndEmail,
@@ -25,6 +26,18 @@ export function createLoginRateLimit(onLimit: (req: Request, res: Response) => v
     legacyHeaders: false,
     handler: (req, res) => onLimit(req, res),
   });
+  // Also 100 failed logins per 15 minutes per IP whatever the address, against trying one password on
+  // many accounts; high enough for a whole office behind one NAT address.
+  const perIp = rateLimit({
+    windowMs: FIFTEEN_MINUTES,
+    limit: 100,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    skipSuccessfulRequests: true,
+    standardHeaders: false,
+    legacyHeaders: false,
+    handler: (req, res) => onLimit(req, res),
+  });
+  return [perIp, perAddress];
 }
 
 /**
