@@ -1,0 +1,64 @@
+// npm run lrs:client -- create --org <slug> [--name <name>] [--read-only | --write-only] | list --org <slug>
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/connection.js';
+import { AppError } from '../src/http/errors.js';
+import { createLrsClient, listLrsClients, organisationIdBySlug } from '../src/xapi/lrs-client.service.js';
+
+const USAGE = `Usage:
+  npm run lrs:client -- create --org <organisation-slug> [--name <name>] [--read-only | --write-only]
+  npm run lrs:client -- list --org <organisation-slug>`;
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      org: { type: 'string' },
+      name: { type: 'string' },
+      'read-only': { type: 'boolean', default: false },
+      'write-only': { type: 'boolean', default: false },
+    },
+  });
+  const command = positionals[0];
+  if (!['create', 'list'].includes(command ?? '') || !values.org || (values['read-only'] && values['write-only'])) {
+    console.error(USAGE);
+    process.exit(64); // EX_USAGE
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const database = await openDatabase(config);
+  try {
+    const organisationId = await organisationIdBySlug(values.org);
+    if (command === 'list') {
+      for (const client of await listLrsClients(organisationId)) {
+        console.log(`${client.key}\t${client.name}\t${client.canRead ? 'read' : ''}${client.canRead && client.canWrite ? '+' : ''}${client.canWrite ? 'write' : ''}`);
+      }
+      return;
+    }
+    const created = await createLrsClient({
+      organisationId,
+      name: values.name ?? `CLI ${new Date().toISOString().slice(0, 10)}`,
+      canRead: !values['write-only'],
+      canWrite: !values['read-only'],
+    });
+    console.log(`LRS client created for ${values.org}. The secret is shown only now — store it safely.`);
+    console.log(`Endpoint: ${config.BASE_URL}/xapi/`);
+    console.log(`Key:      ${created.key}`);
+    console.log(`Secret:   ${created.secret}`);
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof AppError ? error.message : error);
+  process.exit(1);
+});
