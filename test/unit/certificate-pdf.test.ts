@@ -109,4 +109,14 @@ describe('certificates/certificate-pdf', () => {
     const plain = execFileSync('pdftotext', ['-enc', 'UTF-8', write('plain.pdf', await renderCertificatePdf(content())), '-'], { encoding: 'utf8' });
     expect(plain).to.not.contain('Certificate of training completion');
   });
+
+  it('npm run certificate:sample writes a preview from demo data (no database)', function () {
+    this.timeout(30_000);
+    const file = path.join(dir, 'sample.pdf');
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/certificate-sample.ts', '--out', file, '--name', 'Łucja Żądło-Ćwik', '--english'], { encoding: 'utf8' });
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    expect(text).to.contain('Łucja Żądło-Ćwik');
+    expect(text).to.contain('Certificate of training completion');
+    expect(text).to.match(/AJST-\d{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}/);
+  });
 });
