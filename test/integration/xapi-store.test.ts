@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import request from 'supertest';
+import { useTestDatabase } from '../helpers/database.js';
+import { buildOrganisation } from '../helpers/factories.js';
+import { startTestServer, testConfig } from '../helpers/server.js';
+import { createLogger } from '../../src/logger.js';
+import { LrsClient } from '../../src/xapi/lrs-client.model.js';
+import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
+import { registerProjector, type StoredStatement } from '../../src/xapi/projectors.js';
+import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
+import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { storeStatements } from '../../src/xapi/statement.service.js';
+import { ensureEnvironmentLrsClientTask } from '../../src/xapi/xapi-startup.js';
+
+const statement = (verb = 'http://adlnet.gov/expapi/verbs/experienced') => ({
+  actor: { objectType: 'Agent', account: { homePage: 'https://akademia.example.pl', name: randomUUID() } },
+  verb: { id: verb },
+  object: { id: 'http://example.com/activities/a', definition: { extensions: { 'http://example.com/x.y': { 'k.z': true } } } },
+});
+
+describe('xapi/statement.service', () => {
+  useTestDatabase(import.meta.url);
+  const seen: StoredStatement[] = [];
+  let resets = 0;
+  before(() => {
+    registerProjector({
+      name: 'test-recorder',
+      reset: async () => {
+        resets += 1;
+        seen.length = 0;
+      },
+      apply: async (statements) => {
+        seen.push(...statements);
+      },
+    });
+  });
+  after(() => registerProjector({ name: 'test-recorder', reset: async () => undefined, apply: async () => undefined }));
+
+  it('persists the statement as a JSON string beside flat query fields and feeds projectors with the organisation', async () => {
+    const organisation = await buildOrganisation();
+    const organisationId = organisation._id.toHexString();
+    const [id] = await storeStatements([statement()], { organisationId });
+    const doc = await XapiStatement.findOne({ _id: id, organisationId: organisation._id }).lean();
+    expect(doc?.json).to.be.a('string');
+    expect(JSON.parse(doc!.json).object.definition.extensions['http://example.com/x.y']).to.deep.equal({ 'k.z': true });
+    expect(doc?.activityIds).to.deep.equal(['http://example.com/activities/a']);
+    expect(doc?.voided).to.equal(false);
+    const received = seen.find((s) => s.id === id);
+    expect(received?.organisationId).to.equal(organisationId);
+    expect(received?.stored).to.be.a('string');
+    expect(received?.authority).to.include({ objectType: 'Agent' });
+  });
+
+  it('does not fail the store when a projector throws: the statements stay and a rebuild repairs', async () => {
+    registerProjector({ name: 'test-broken', reset: async () => undefined, apply: async () => Promise.reject(new Error('boom')) });
+    try {
+      const organisation = await buildOrganisation();
+      const [id] = await storeStatements([statement()], { organisationId: organisation._id.toHexString() });
+      expect(await XapiStatement.countDocuments({ _id: id })).to.equal(1);
+    } finally {
+      registerProjector({ name: 'test-broken', reset: async () => undefined, apply: async () => undefined });
+    }
+  });
+
+  it('rebuild resets every projector and replays all statements in stored order', async () => {
+    const organisation = await buildOrganisation();
+    await storeStatements([statement('http://example.com/verbs/first')], { organisationId: organisation._id.toHexString() });
+    await storeStatements([statement('http://example.com/verbs/second')], { organisationId: organisation._id.toHexString() });
+    const total = await XapiStatement.countDocuments({}).setOptions({ acrossOrganisations: true });
+    const before = resets;
+    const result = await rebuildProjections();
+    expect(resets).to.equal(before + 1);
+    expect(result.statements).to.equal(total);
+    expect(seen).to.have.length(total);
+    const stored = seen.map((s) => Date.parse(s.stored));
+    expect(stored).to.deep.equal([...stored].sort((a, b) => a - b));
+    const verbs = seen.map((s) => s.verb.id);
+    expect(verbs.indexOf('http://example.com/verbs/first')).to.be.lessThan(verbs.indexOf('http://example.com/verbs/second'));
+  });
+
+  it('marks the target voided when the voiding statement arrives, and stores a late target as voided', async () => {
+    const organisationId = (await buildOrganisation())._id.toHexString();
+    const [target] = await storeStatements([statement()], { organisationId });
+    const actor = statement().actor;
+    await storeStatements([{ actor, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: target } }], { organisationId });
+    expect((await XapiStatement.findOne({ _id: target }).lean())?.voided).to.equal(true);
+    const late = randomUUID();
+    await storeStatements([{ actor, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: late } }], { organisationId });
+    await storeStatements([{ ...statement(), id: late }], { organisationId });
+    expect((await XapiStatement.findOne({ _id: late }).lean())?.voided).to.equal(true);
+  });
+});
+
+describe('xapi/xapi-startup', () => {
+  useTestDatabase(import.meta.url);
+
+  it('creates the XAPI_BASIC_USER client with full rights, and updates its secret on the next start', async () => {
+    const organisation = await buildOrganisation();
+    const logger = createLogger('silent');
+    const config = testConfig({ XAPI_BASIC_USER: 'moodle', XAPI_BASIC_PASSWORD: 'first-secret' });
+    await ensureEnvironmentLrsClientTask({ config, logger });
+    const server = await startTestServer();
+    try {
+      const auth = (secret: string) => `Basic ${Buffer.from(`moodle:${secret}`).toString('base64')}`;
+      await request(server.url).get('/xapi/statements').set('X-Experience-API-Version', '1.0.3').set('Authorization', auth('first-secret')).expect(200);
+      await ensureEnvironmentLrsClientTask({ config: testConfig({ XAPI_BASIC_USER: 'moodle', XAPI_BASIC_PASSWORD: 'second-secret' }), logger });
+      await request(server.url).get('/xapi/statements').set('X-Experience-API-Version', '1.0.3').set('Authorization', auth('first-secret')).expect(401);
+      await request(server.url).post('/xapi/statements').set('X-Experience-API-Version', '1.0.3').set('Authorization', auth('second-secret')).send(statement()).expect(200);
+      const clients = await LrsClient.find({ key: 'moodle' }).setOptions({ acrossOrganisations: true }).lean();
+      expect(clients).to.have.length(1);
+      // It belongs to the first organisation (the demo one on a fresh install).
+      expect(String((clients[0] as { organisationId?: unknown }).organisationId)).to.equal(organisation._id.toHexString());
+      expect(clients[0].secretHash).not.to.contain('second-secret');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('never stores the secret of a client created by an administrator', async () => {
+    const organisation = await buildOrganisation();
+    const created = await createLrsClient({ organisationId: organisation._id.toHexString(), name: 'admin-made' });
+    const doc = await LrsClient.findOne({ key: created.key, organisationId: organisation._id }).lean();
+    expect(doc?.secretHash).to.match(/^scrypt\$/);
+    expect(JSON.stringify(doc)).not.to.contain(created.secret);
+  });
+});
