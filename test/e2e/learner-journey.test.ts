@@ -1,0 +1,222 @@
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CourseCatalogue, courseCatalogue, setCourseCatalogue } from '../../src/courses/course-catalogue.js';
+import type { Course } from '../../src/courses/course.types.js';
+import { buildOrganisation } from '../helpers/factories.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { linkIn, mailsTo } from '../helpers/mail.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const EMAIL = 'anna.kowalska@example.test';
+const PASSWORD = 'Bardzo-tajne-haslo-2026';
+
+/** Presses a key and waits for the page the browser lands on. */
+async function pressAndLand(page: Page, key: 'Enter' | 'Space', url: RegExp): Promise<void> {
+  await Promise.all([page.waitForURL(url), page.keyboard.press(key)]);
+}
+
+/**
+ * Answers the quiz with the keyboard only (focus a control, Space to tick, arrows in selects), knowing
+ * the answers from the course files: the page itself carries none.
+ */
+async function answerQuizByKeyboard(page: Page, course: Course, mode: 'right' | 'wrong'): Promise<void> {
+  const fieldsets = page.locator('fieldset.quiz-question');
+  const count = await fieldsets.count();
+  expect(count).to.equal(course.quiz.questionsPerAttempt);
+  for (let i = 0; i < count; i++) {
+    const fieldset = fieldsets.nth(i);
+    const prompt = ((await fieldset.locator('.quiz-question__prompt').textContent()) ?? '').trim();
+    const question = course.quiz.questions.find((q) => q.prompt === prompt);
+    expect(question, `question "${prompt}" is in the course`).to.not.equal(undefined);
+    const textOf = (id: string) => question!.options!.find((o) => o.id === id)!.text;
+
+    if (question!.kind === 'ordering' || question!.kind === 'matching') {
+      const rows = fieldset.locator('.select-row');
+      for (let r = 0; r < (await rows.count()); r++) {
+        const row = rows.nth(r);
+        const label = ((await row.locator('label').textContent()) ?? '').trim();
+        const optionTexts = (await row.locator('option').allTextContents()).map((t) => t.trim());
+        let target: number | undefined;
+        if (question!.kind === 'ordering') {
+          const id = question!.options!.find((o) => o.text === label)!.id;
+          target = mode === 'right' ? question!.order!.indexOf(id) + 1 : 1;
+        } else if (mode === 'right') {
+          target = optionTexts.indexOf(question!.pairs!.find((p) => p.left === label)!.right);
+        }
+        if (target === undefined) continue; // wrong matching = left unanswered
+        await row.locator('select').focus();
+        for (let k = 0; k < target; k++) await page.keyboard.press('ArrowDown');
+        expect(await row.locator('select').evaluate((s: HTMLSelectElement) => s.selectedIndex)).to.equal(target);
+      }
+      continue;
+    }
+
+    const choices = fieldset.locator('.choice');
+    let picked = 0;
+    for (let c = 0; c < (await choices.count()); c++) {
+      const text = ((await choices.nth(c).locator('label').textContent()) ?? '').trim();
+      const isRight =
+        question!.kind === 'true-false' ? text === (question!.answer ? 'Prawda' : 'Fałsz') : question!.correct!.map(textOf).includes(text);
+      if (mode === 'right' ? !isRight : isRight || picked > 0) continue;
+      await choices.nth(c).locator('input').focus();
+      await page.keyboard.press('Space');
+      picked++;
+    }
+  }
+}
+
+describe('e2e: learner journey in Chromium', function () {
+  this.timeout(120_000);
+  useTestDatabase(import.meta.url);
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let course: Course;
+
+  before(async () => {
+    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' });
+    // The example course waits 10 minutes after a failed attempt; the journey retries at once.
+    const loaded = courseCatalogue().require('przyklad-kurs');
+    course = { ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } };
+    setCourseCatalogue(new CourseCatalogue([course]));
+    await buildOrganisation({ name: 'Urząd Gminy Przykładowo', slug: 'ug-przykladowo' });
+    browser = await launchBrowser();
+    // axe is injected as a script, which the app's CSP (rightly) forbids.
+    context = await browser.newContext({ bypassCSP: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('registers, confirms, logs in, enrols, reads, checks, fails and passes the quiz, and sees the course completed', async () => {
+    // Registration through the form.
+    await page.goto(`${server.url}/rejestracja`);
+    await expectNoAxeViolations(page, 'registration form');
+    await page.fill('#fullName', 'Anna Kowalska');
+    await page.fill('#email', EMAIL);
+    await page.fill('#password', PASSWORD);
+    await page.fill('#passwordConfirm', PASSWORD);
+    await page.selectOption('#organisationId', { label: 'Urząd Gminy Przykładowo' });
+    await page.check('#consent');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/rejestracja"] button[type="submit"]')]);
+    await expectNoAxeViolations(page, 'after registration');
+
+    // The confirmation link from the outbox.
+    const mails = await mailsTo(EMAIL);
+    expect(mails).to.have.length(1);
+    const link = new URL(linkIn(mails[0]));
+    await page.goto(`${server.url}${link.pathname}${link.search}`);
+    await expectNoAxeViolations(page, 'e-mail confirmed');
+
+    // Login lands on "Moje szkolenia", still empty.
+    await page.goto(`${server.url}/logowanie`);
+    await expectNoAxeViolations(page, 'login form');
+    await tabTo(page, '#email');
+    await page.keyboard.type(EMAIL);
+    await tabTo(page, '#password');
+    await page.keyboard.type(PASSWORD);
+    await pressAndLand(page, 'Enter', /\/moje-szkolenia$/);
+    expect(await page.textContent('main')).to.contain('Nie jesteś zapisana/zapisany na żadne szkolenie.');
+    await expectNoAxeViolations(page, 'my courses (empty)');
+
+    // From here on: keyboard only.
+    await tabTo(page, 'a[href="/szkolenia"]');
+    await expectVisibleFocus(page);
+    await pressAndLand(page, 'Enter', /\/szkolenia$/);
+    await expectNoAxeViolations(page, 'catalogue');
+    await screenshot(page, '01-catalogue');
+
+    await tabTo(page, 'a[href="/szkolenia/przyklad-kurs"]');
+    await pressAndLand(page, 'Enter', /\/szkolenia\/przyklad-kurs$/);
+    expect(await page.textContent('h1')).to.equal('Przykładowy kurs');
+    await expectNoAxeViolations(page, 'course page');
+    await screenshot(page, '02-course');
+
+    await tabTo(page, '.enrol-form button[type="submit"]');
+    await expectVisibleFocus(page);
+    await pressAndLand(page, 'Enter', /\/lekcje\/wprowadzenie$/);
+    // (The "Zapisano" notice is not asserted: a late favicon request of the previous page may take the one-shot flash.)
+    expect(await page.textContent('h1')).to.equal('Wprowadzenie');
+    await expectNoAxeViolations(page, 'lesson 1');
+    await screenshot(page, '03-lesson-1');
+
+    // The knowledge check: Tab into the radio group, Space to choose, Enter to send.
+    await tabTo(page, '#sprawdz-check-zasady-1 input[name="answer"]');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).to.equal('a');
+    await page.keyboard.press('Space');
+    await tabTo(page, '#sprawdz-check-zasady-1 button[type="submit"]');
+    await pressAndLand(page, 'Enter', /\/sprawdz\/check-zasady-1#sprawdz-check-zasady-1$/);
+    expect(await page.textContent('#sprawdz-check-zasady-1 .check-feedback')).to.contain('Dobrze!');
+    expect(await page.isChecked('#sprawdz-check-zasady-1 input[value="a"]')).to.equal(true);
+    await expectNoAxeViolations(page, 'lesson 1 with check feedback');
+    await screenshot(page, '04-check-feedback');
+
+    await tabTo(page, 'a[rel="next"]');
+    await pressAndLand(page, 'Enter', /\/lekcje\/podsumowanie$/);
+    expect(await page.getAttribute('.course-toc a[aria-current="page"]', 'href')).to.equal('/szkolenia/przyklad-kurs/lekcje/podsumowanie');
+    expect(await page.textContent('.course-toc')).to.contain('przeczytana');
+    await expectNoAxeViolations(page, 'lesson 2');
+
+    await tabTo(page, 'a.pager__next[href$="/test"]');
+    await pressAndLand(page, 'Enter', /\/szkolenia\/przyklad-kurs\/test$/);
+    await expectNoAxeViolations(page, 'quiz overview');
+
+    // First attempt: everything wrong.
+    await tabTo(page, 'form[action$="/test"] button[type="submit"]');
+    await pressAndLand(page, 'Enter', /\/test\/[0-9a-f]{24}$/);
+    await expectNoAxeViolations(page, 'quiz attempt 1');
+    await screenshot(page, '05-quiz-form');
+    await answerQuizByKeyboard(page, course, 'wrong');
+    await tabTo(page, '.quiz-form button[type="submit"]');
+    await pressAndLand(page, 'Enter', /\/wynik$/);
+    expect(await page.textContent('h1')).to.equal('Test niezaliczony');
+    await expectNoAxeViolations(page, 'failed result');
+    await screenshot(page, '06-quiz-failed');
+
+    // Second attempt at once (cool-down 0): everything right.
+    await tabTo(page, `a.button[href$="/test"]`);
+    await pressAndLand(page, 'Enter', /\/test$/);
+    await tabTo(page, 'form[action$="/test"] button[type="submit"]');
+    await pressAndLand(page, 'Enter', /\/test\/[0-9a-f]{24}$/);
+    await answerQuizByKeyboard(page, course, 'right');
+    await tabTo(page, '.quiz-form button[type="submit"]');
+    await pressAndLand(page, 'Enter', /\/wynik$/);
+    expect(await page.textContent('h1')).to.equal('Test zaliczony');
+    expect(await page.textContent('main')).to.contain('Wynik: 100%');
+    await expectNoAxeViolations(page, 'passed result');
+    await screenshot(page, '07-quiz-passed');
+
+    await tabTo(page, 'a.button[href="/moje-szkolenia"]');
+    await pressAndLand(page, 'Enter', /\/moje-szkolenia$/);
+    const card = page.locator('.enrolment-card', { hasText: 'Przykładowy kurs' });
+    expect(await card.locator('.status').textContent()).to.equal('Ukończone');
+    expect(await card.locator('progress').getAttribute('value')).to.equal('100');
+    await expectNoAxeViolations(page, 'my courses (completed)');
+    await screenshot(page, '08-my-courses');
+  });
+
+  it('works at phone width (375 px) without sideways scrolling', async () => {
+    const phone = await browser.newContext({ bypassCSP: true, locale: 'pl-PL', viewport: { width: 375, height: 812 }, storageState: await context.storageState() });
+    try {
+      const small = await phone.newPage();
+      for (const [path, name] of [
+        ['/moje-szkolenia', '09-phone-my-courses'],
+        ['/szkolenia', '10-phone-catalogue'],
+        ['/szkolenia/przyklad-kurs/lekcje/wprowadzenie', '11-phone-lesson'],
+        ['/szkolenia/przyklad-kurs/test', '12-phone-quiz'],
+      ] as const) {
+        await small.goto(`${server.url}${path}`);
+        expect(small.url()).to.not.contain('/logowanie');
+        await expectNoHorizontalScroll(small);
+        await expectNoAxeViolations(small, `${path} at 375 px`);
+        await screenshot(small, name);
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+});
