@@ -1,0 +1,54 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { expect } from 'chai';
+import { useTestDatabase } from '../helpers/database.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, tabTo } from '../helpers/browser.js';
+import { buildOrganisation } from '../helpers/factories.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+// The account pages in headless Chromium: axe-core (WCAG 2.1 A/AA), phone width, keyboard, no JavaScript needed.
+describe('auth pages in a browser (accessibility)', function () {
+  this.timeout(60_000);
+  useTestDatabase(import.meta.url);
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  before(async () => {
+    server = await startTestServer();
+    await buildOrganisation({ name: 'Urząd Gminy Dostępnowo' });
+    browser = await launchBrowser();
+    // The pages ship no JavaScript of their own; axe is injected by the test, so CSP is bypassed.
+    context = await browser.newContext({ bypassCSP: true, viewport: { width: 375, height: 800 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const path of ['/rejestracja', '/logowanie', '/haslo/reset', '/potwierdz-email/wyslij-ponownie', '/deklaracja-dostepnosci', '/rejestracja?lang=en']) {
+    it(`${path} passes axe and fits a 375 px screen`, async () => {
+      const page = await context.newPage();
+      await page.goto(server.url + path);
+      await expectNoAxeViolations(page, path);
+      await expectNoHorizontalScroll(page);
+      await page.close();
+    });
+  }
+
+  it('registration with errors passes axe, and the keyboard reaches the summary links and fields with visible focus', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/rejestracja`);
+    await page.fill('#fullName', 'Jan Kowalski');
+    await page.fill('#email', 'to-nie-jest-adres');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.error-summary');
+    expect(await page.inputValue('#fullName')).to.equal('Jan Kowalski');
+    expect(await page.getAttribute('#email', 'aria-invalid')).to.equal('true');
+    await expectNoAxeViolations(page, 'registration with errors');
+    await tabTo(page, '.error-summary a[href="#email"]');
+    await expectVisibleFocus(page);
+    await page.keyboard.press('Enter');
+    await tabTo(page, '#consent');
+    await expectVisibleFocus(page);
+    await page.close();
+  });
+});
