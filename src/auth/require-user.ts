@@ -27,7 +27,7 @@ export function requireUser(req: Request, res: Response, next: NextFunction): vo
     next();
     return;
   }
-  if (isApiRequest(req) || req.method !== 'GET') {
+  if (isApiRequest(req) || (req.method !== 'GET' && req.method !== 'HEAD')) {
     // A form posted after the session ended cannot be replayed after login: say so instead of redirecting.
     next(new UnauthorizedError());
     return;
