@@ -7,6 +7,7 @@ import { XapiAttachment } from './attachment.model.js';
 import { registeredProjectors } from './projectors.js';
 import { Statement as StatementSchema, VOIDED_VERB, describeIssues } from './statement.schemas.js';
 import { statementKeys } from './statement-keys.js';
+import { SIGNATURE_USAGE, checkSignature } from './statement-signature.js';
 import { XapiStatement } from './statement.model.js';
 import { platformAuthority, xapiSettings } from './xapi-settings.js';
 import type { Actor, CompleteStatement, StoredStatement } from './xapi.types.js';
@@ -110,6 +111,15 @@ export async function storeStatements(statements: unknown[], options: StoreState
           `Statement at index ${index}: attachment ${attachment.sha2} has no fileUrl, so its content must be sent as a part of a multipart/mixed request.`,
         );
       }
+    }
+  }
+  // Signed statements: a malformed signature rejects the whole request.
+  for (const [index, statement] of completed.entries()) {
+    for (const attachment of statement.attachments ?? []) {
+      if (attachment.usageType !== SIGNATURE_USAGE) continue;
+      const part = parts.get(attachment.sha2.toLowerCase());
+      if (!part) throw new BadRequestError(`Statement at index ${index}: the signature must be sent as an attachment part, not by fileUrl.`);
+      await checkSignature(inputs[index], attachment.contentType, part.content.toString('utf8'), index);
     }
   }
   const referenced = new Set(completed.flatMap((s) => (s.attachments ?? []).map((a) => a.sha2.toLowerCase())));
