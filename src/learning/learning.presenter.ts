@@ -106,6 +106,7 @@ export function enrolmentCard(course: Course | undefined, enrolment: EnrolmentDo
     status,
     statusLabel: t(`learning:status.${status}`),
     completed: status === 'completed',
+    completedAt: progress?.completedAt ?? undefined,
     lastActivityAt: progress?.lastActivityAt ?? undefined,
     enrolledAt: enrolment.enrolledAt,
     dueDate: enrolment.dueDate ?? undefined,
