@@ -17,7 +17,7 @@ import {
   requireVersion,
   versionHeader,
 } from './lrs.http.js';
-import { statementsRouter } from './statements.routes.js';
+import { consistentThrough, statementsRouter } from './statements.routes.js';
 import { setXapiSettings } from './xapi-settings.js';
 
 function about(_req: Request, res: Response): void {
@@ -47,6 +47,8 @@ export function xapiRouter({ config, logger }: AppContext): Router {
   router.use(versionHeader, corsPolicy, rawBody, prepareRequest);
   // About is open and version-agnostic (spec Communication 2.8).
   router.get('/about', about);
+  // Every Statements response carries the header, rejections included.
+  router.use('/statements', consistentThrough);
   router.use(requireVersion, authenticate, authorise);
   router.use(statementsRouter());
   router.use(documentsRouter());

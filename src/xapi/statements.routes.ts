@@ -20,7 +20,7 @@ import { formatStatement, multipartResponse, statementResultJson, type Statement
 import { storeStatements } from './statement.service.js';
 
 /** Every response of the Statements resource says up to when the LRS's reads are complete. */
-function consistentThrough(_req: Request, res: Response, next: () => void): void {
+export function consistentThrough(_req: Request, res: Response, next: () => void): void {
   // Writes are acknowledged before the answer, so everything stored until now is readable.
   res.setHeader('X-Experience-API-Consistent-Through', new Date().toISOString());
   next();
@@ -124,7 +124,6 @@ async function getStatements(req: Request, res: Response): Promise<void> {
 /** The Statements resource; POST with a `method` was already re-routed by prepareRequest. */
 export function statementsRouter(): Router {
   const router = Router();
-  router.use('/statements', consistentThrough);
   router.put('/statements', putStatement);
   router.post('/statements', postStatements);
   router.get('/statements', getStatements);
