@@ -62,6 +62,21 @@ export async function enrolLearner(params: EnrolLearnerParams): Promise<{ enrolm
   return { enrolment: created.toObject() as unknown as EnrolmentDoc, created: true };
 }
 
+/**
+ * HR assigns a course to a person (with a due date): enrols them if they are not enrolled yet,
+ * otherwise records the assignment on the existing enrolment. The caller checks that HR may assign.
+ */
+export async function assignCourse(params: { learner: Learner; course: Course; dueDate?: Date; assignedBy: string }): Promise<EnrolmentDoc> {
+  const { enrolment, created } = await enrolLearner(params);
+  if (created) return enrolment;
+  const updated = await Enrolment.findOneAndUpdate(
+    { _id: enrolment._id, organisationId: enrolment.organisationId },
+    params.dueDate ? { $set: { dueDate: params.dueDate, assignedBy: params.assignedBy } } : { $set: { assignedBy: params.assignedBy }, $unset: { dueDate: 1 } },
+    { new: true },
+  ).lean<EnrolmentDoc>();
+  return updated ?? enrolment;
+}
+
 /** The learner's enrolment in a course, or null. */
 export async function findEnrolment(learner: Learner, courseId: string): Promise<EnrolmentDoc | null> {
   return Enrolment.findOne({ organisationId: learner.organisationId, userId: learner.id, courseId }).lean<EnrolmentDoc>();

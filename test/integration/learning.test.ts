@@ -2,9 +2,13 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { XapiStatement } from '../../src/xapi/statement.model.js';
 import { Enrolment } from '../../src/learning/enrolment.model.js';
+import { assignCourse } from '../../src/learning/enrolment.service.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
-import { projectLearningProgress, resetLearningProgress } from '../../src/learning/progress.projector.js';
 import type { StoredStatement } from '../../src/xapi/projectors.js';
+import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
+import { storeStatements } from '../../src/xapi/statement.service.js';
+import { voiding } from '../../src/xapi/learning-statements.js';
+import { courseCatalogue } from '../../src/courses/course-catalogue.js';
 import { buildLearner, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -178,16 +182,59 @@ describe('learning/learning.routes', () => {
     await otherAgent.get(LESSON_1).expect(403);
   });
 
-  it('rebuilds the same progress from the statement log (reset + replay)', async () => {
+  it('rebuilds the same progress from the statement log (npm run xapi:rebuild)', async () => {
     const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
     const before = (await LearningProgress.findById(enrolment._id).lean())!;
-    await resetLearningProgress();
-    expect(await LearningProgress.findById(enrolment._id).lean()).to.equal(null);
-    const records = await XapiStatement.find({}).setOptions({ acrossOrganisations: true }).sort({ stored: 1 }).lean();
-    await projectLearningProgress(records.map((r) => ({ ...(JSON.parse(r.json) as StoredStatement), organisationId: String((r as { organisationId?: unknown }).organisationId) })));
+    await LearningProgress.deleteMany({}).setOptions({ acrossOrganisations: true });
+    const result = await rebuildProjections();
+    expect(result.projectors).to.include('learning-progress');
     const after = (await LearningProgress.findById(enrolment._id).lean())!;
     for (const field of ['status', 'lessonsViewed', 'lastLessonId', 'attempts', 'lastActivityAt'] as const) {
       expect(after[field], field).to.deep.equal(before[field]);
     }
+  });
+
+  it('takes a voided lesson view back out of the progress', async () => {
+    const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
+    const views = await XapiStatement.find({ registration: enrolment.registration, verbId: 'http://adlnet.gov/expapi/verbs/experienced' })
+      .setOptions({ acrossOrganisations: true })
+      .lean();
+    const secondLesson = views.filter((v) => v.activityIds.some((id) => id.endsWith('/lessons/podsumowanie')));
+    expect(secondLesson).to.have.length(1);
+    const ctx = {
+      learner: { learnerId: learner.user.learnerId, fullName: learner.user.fullName },
+      course: courseCatalogue().require('przyklad-kurs'),
+      registration: enrolment.registration,
+      language: 'pl' as const,
+    };
+    await storeStatements([voiding(secondLesson[0]._id, ctx)], { organisationId: String(learner.user.organisationId) });
+    const progress = (await LearningProgress.findById(enrolment._id).lean())!;
+    expect(progress.lessonsViewed).to.deep.equal(['wprowadzenie']);
+    expect(progress.status).to.equal('in_progress');
+  });
+
+  it('shows a due date set by HR (assignCourse) and flags it when overdue', async () => {
+    const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
+    const hr = await buildLearner({ organisation: { _id: learner.user.organisationId as never }, overrides: { roles: ['hr'] } });
+    const assigned = await assignCourse({
+      learner: { id: String(learner.user._id), organisationId: String(learner.user.organisationId), learnerId: learner.user.learnerId, fullName: learner.user.fullName },
+      course: courseCatalogue().require('przyklad-kurs'),
+      dueDate: new Date('2026-01-15T12:00:00Z'),
+      assignedBy: String(hr.user._id),
+    });
+    expect(String(assigned._id)).to.equal(String(enrolment._id));
+    const res = await agent.get('/moje-szkolenia').expect(200);
+    expect(res.text).to.contain('Termin ukończenia:');
+    expect(res.text).to.contain('15.01.2026');
+    expect(res.text).to.contain('po terminie');
+    expect(res.text).to.contain('przydzielone przez dział kadr');
+  });
+
+  it('plays the lesson in English with ?lang=en', async () => {
+    const res = await agent.get(`${LESSON_1}?lang=en`).expect(200);
+    expect(res.text).to.contain('<html lang="en">');
+    expect(res.text).to.contain('Reading time: about 10 min');
+    expect(res.text).to.contain('Lesson 1 of 2');
+    await agent.get('/szkolenia?lang=pl').expect(200);
   });
 });
