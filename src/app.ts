@@ -28,6 +28,7 @@ import { courseMediaRouter } from './courses/course-media.routes.js';
 import { certificateNavLinks, certificateRouter } from './certificates/certificate.routes.js';
 import { verificationRouters } from './certificates/verification.routes.js';
 import { xapiRouter } from './xapi/lrs.routes.js';
+import { lrsClientsRouter } from './xapi/lrs-clients.routes.js';
 
 export interface AppContext {
   config: Config;
@@ -95,18 +96,20 @@ export async function createApp(context: AppContext): Promise<Express> {
   app.use(currentUserLocals);
   const { middleware: i18nMiddleware } = await createI18nMiddleware();
   app.use(i18nMiddleware);
+  // Before anything that may reject the request, so error pages know their language.
+  app.use(pageLocals(config));
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const verification = verificationRouters(config);
   app.use(verification.beforeCsrf);
   app.use(certificateNavLinks);
   app.use(createCsrfProtection(config.SESSION_SECRET, config.isProduction).middleware);
-  app.use(pageLocals(config));
 
   app.use(homeRouter());
   // [feature page routers: auth, learning, certificates, admin …]
   app.use(certificateRouter(config));
   app.use(verification.pages);
   app.use(learningRouter());
+  app.use(lrsClientsRouter());
   app.use(authRouter(config, passport));
   app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
 

@@ -1,0 +1,16 @@
+// LRS clients as the admin page shows them: plain objects, never the secret hash.
+import type { listLrsClients } from './lrs-client.service.js';
+
+type ClientRow = Awaited<ReturnType<typeof listLrsClients>>[number];
+
+export function presentLrsClients(clients: ClientRow[]) {
+  return clients.map((client) => ({
+    id: client.clientId,
+    name: client.name,
+    key: client.key,
+    accessKey: client.canRead && client.canWrite ? 'xapi:clients.access.read-write' : client.canRead ? 'xapi:clients.access.read' : 'xapi:clients.access.write',
+    createdAt: client.createdAt,
+    fromEnvironment: client.fromEnvironment,
+    deleteUrl: `/admin/lrs-klienci/${client.clientId}/usun`,
+  }));
+}
