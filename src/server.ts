@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/connection.js';
+import { openDatabase, type DatabaseHandle } from './db/connection.js';
 import { createLogger } from './logger.js';
 import { runStartupTasks } from './startup.js';
 
@@ -19,7 +19,29 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
 
-  let database;
+  let database: DatabaseHandle | undefined;
+  let server: Server | undefined;
+  let stopping = false;
+  // Installed before the database starts, so a signal during start-up also stops FerretDB.
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    if (server) {
+      const listening = server;
+      // Give slow requests 10 s, then cut the remaining sockets so close() can finish.
+      const force = setTimeout(() => listening.closeAllConnections(), 10_000);
+      listening.closeIdleConnections();
+      await new Promise<void>((resolve) => listening.close(() => resolve()));
+      clearTimeout(force);
+    }
+    await database?.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
   try {
     database = await openDatabase(config);
   } catch (error) {
@@ -29,27 +51,11 @@ async function main(): Promise<void> {
   logger.info({ db: database.kind }, database.kind === 'ferretdb' ? 'embedded FerretDB (SQLite) started' : 'connected to MongoDB');
 
   await runStartupTasks({ config, logger, embedded: database.kind === 'ferretdb' });
+  if (stopping) return;
   const app = await createApp({ config, logger });
-  const server: Server = app.listen(config.PORT, config.HOST, () => {
+  server = app.listen(config.PORT, config.HOST, () => {
     logger.info(`Akademia JST listening on ${config.BASE_URL} (port ${config.PORT})`);
   });
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
-    // Give slow requests 10 s, then cut idle keep-alive sockets so close() can finish.
-    const force = setTimeout(() => server.closeAllConnections(), 10_000);
-    server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    clearTimeout(force);
-    await database.close();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 void main();

@@ -87,6 +87,9 @@ export async function startEmbeddedFerretDb(options: { dataDir: string; binary?:
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
 
+  // If this process ends without a graceful stop (an uncaught error, process.exit), take FerretDB with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const uri = `mongodb://127.0.0.1:${port}/`;
   try {
     await waitForPing(uri, child, () => output, 20_000);
@@ -98,6 +101,7 @@ export async function startEmbeddedFerretDb(options: { dataDir: string; binary?:
   return {
     uri,
     async stop() {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
