@@ -98,8 +98,6 @@ export async function createApp(context: AppContext): Promise<Express> {
   app.use(i18nMiddleware);
   // Before anything that may reject the request, so error pages know their language.
   app.use(pageLocals(config));
-  // Before anything that may reject the request, so error pages know their language.
-  app.use(pageLocals(config));
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const verification = verificationRouters(config);
   app.use(verification.beforeCsrf);
