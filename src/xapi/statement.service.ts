@@ -9,6 +9,7 @@ import { Statement as StatementSchema, VOIDED_VERB, describeIssues } from './sta
 import { statementKeys } from './statement-keys.js';
 import { SIGNATURE_USAGE, checkSignature } from './statement-signature.js';
 import { XapiStatement } from './statement.model.js';
+import { XapiVoidMark, voidMarkId } from './void-mark.model.js';
 import { platformAuthority, xapiSettings } from './xapi-settings.js';
 import type { Actor, CompleteStatement, StoredStatement } from './xapi.types.js';
 
@@ -151,10 +152,11 @@ export async function storeStatements(statements: unknown[], options: StoreState
     if (bad) throw new BadRequestError(`Statement ${bad} is a voiding statement and cannot be voided.`);
   }
   // A statement that arrives after the statement voiding it is stored as voided.
+  const organisationHex = organisationId.toHexString();
   const alreadyVoided = new Set(
     fresh.length
-      ? (await XapiStatement.find({ organisationId, verbId: VOIDED_VERB, targetId: { $in: fresh.map((s) => s.id.toLowerCase()) } }).select('targetId').lean()).map(
-          (doc) => doc.targetId,
+      ? (await XapiVoidMark.find({ organisationId, _id: { $in: fresh.map((s) => voidMarkId(organisationHex, s.id)) } }).select('_id').lean()).map((mark) =>
+          mark._id.slice(organisationHex.length + 1),
         )
       : [],
   );
@@ -195,7 +197,17 @@ export async function storeStatements(statements: unknown[], options: StoreState
       }
       throw error;
     }
-    const targets = fresh.filter((s) => s.verb.id === VOIDED_VERB).map((s) => String((s.object as { id: string }).id).toLowerCase());
+    const voiding = fresh.filter((s) => s.verb.id === VOIDED_VERB);
+    const targets = voiding.map((s) => String((s.object as { id: string }).id).toLowerCase());
+    // Marks first: a target stored later (or concurrently) is then stored as voided.
+    for (const statement of voiding) {
+      const target = String((statement.object as { id: string }).id);
+      await XapiVoidMark.updateOne(
+        { _id: voidMarkId(organisationHex, target), organisationId },
+        { $setOnInsert: { voidingId: statement.id.toLowerCase(), organisationId } },
+        { upsert: true },
+      );
+    }
     if (targets.length) {
       await XapiStatement.updateMany({ organisationId, _id: { $in: targets }, verbId: { $ne: VOIDED_VERB } }, { $set: { voided: true } });
     }
