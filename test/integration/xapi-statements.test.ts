@@ -345,6 +345,24 @@ describe('xapi/statements.routes', () => {
     expect(list.body.statements).to.deep.equal([]);
   });
 
+  it('answers HEAD like GET without a body', async () => {
+    const res = await raw().head('/xapi/statements').set(VERSION).set('Authorization', auth).expect(200);
+    expect(res.headers['x-experience-api-consistent-through']).to.be.a('string');
+    expect(res.text ?? '').to.equal('');
+  });
+
+  it('answers 400 for a body that is not JSON or multipart/mixed, and for broken JSON', async () => {
+    await raw().post('/xapi/statements').set(VERSION).set('Authorization', auth).set('Content-Type', 'text/plain').send('hello').expect(400);
+    const res = await raw().post('/xapi/statements').set(VERSION).set('Authorization', auth).set('Content-Type', 'application/json').send('{"actor":').expect(400);
+    expect(res.body.message).to.match(/not valid JSON/);
+  });
+
+  it('answers unknown LRS paths with a JSON 404 carrying the version header', async () => {
+    const res = await raw().get('/xapi/nothing-here').set(VERSION).set('Authorization', auth).expect(404);
+    expect(res.body.error).to.equal('not_found');
+    expect(res.headers['x-experience-api-version']).to.equal('1.0.3');
+  });
+
   it('serves About without authentication, with the version header', async () => {
     const res = await raw().get('/xapi/about').expect(200);
     expect(res.body.version).to.include('1.0.3');
