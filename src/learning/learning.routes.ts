@@ -1,13 +1,14 @@
 // Learner pages: catalogue, course page and enrolment, "Moje szkolenia", the lesson player and knowledge checks.
 import { Router, type Request, type Response } from 'express';
 import { requireUser } from '../auth/require-user.js';
-import { setFlash } from '../auth/flash.js';
 import { ValidationError } from '../http/errors.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOpenTo, coursesOpenTo, loadedCourse } from './catalogue.service.js';
 import { enrolLearner, findEnrolment, learnerEnrolments, progressOf } from './enrolment.service.js';
 import { CheckBody, CheckParams, CourseParams, LessonParams } from './learning.schemas.js';
-import { courseCard, coursePage, enrolmentCard, lessonUrl } from './learning.presenter.js';
+import { sendToCoursePage } from './enrolment-gate.js';
+import { setFlash } from '../auth/flash.js';
+import { courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl } from './learning.presenter.js';
 import { lessonPage } from './lesson.presenter.js';
 import { answerKnowledgeCheck, lessonWithProgress, viewLesson } from './lesson.service.js';
 import { quizRouter } from './quiz.routes.js';
@@ -32,7 +33,7 @@ async function enrol(req: Request, res: Response) {
   const course = courseOpenTo(req.user!, courseId);
   const { created } = await enrolLearner({ learner: req.user!, course });
   setFlash(req, 'success', req.t(created ? 'learning:course.enrolled' : 'learning:course.alreadyEnrolled', { title: course.title }));
-  res.redirect(303, course.lessons[0] ? lessonUrl(course.id, course.lessons[0].id) : `/szkolenia/${course.id}`);
+  res.redirect(303, course.lessons[0] ? lessonUrl(course.id, course.lessons[0].id) : courseUrl(course.id));
 }
 
 async function showMyCourses(req: Request, res: Response) {
@@ -44,6 +45,10 @@ async function showMyCourses(req: Request, res: Response) {
 async function showLesson(req: Request, res: Response) {
   const { courseId, lessonId } = inputOf<LessonParams>(res, 'params');
   const course = courseOpenTo(req.user!, courseId);
+  if (!(await findEnrolment(req.user!, course.id))) {
+    sendToCoursePage(req, res, course.id);
+    return;
+  }
   const { lesson, progress } = await viewLesson({ learner: req.user!, course, lessonId });
   res.render('learning/lesson', { title: `${lesson.title} – ${course.title}`, page: lessonPage({ course, lesson, progress, t: req.t }) });
 }

@@ -15,7 +15,15 @@ function attemptUrl(courseId: string, attemptId: unknown): string {
 }
 
 /** The quiz's start page: rules, attempts so far, and whether a new attempt may start. */
-export function quizOverview(course: Course, standing: QuizStanding) {
+/** Why a new attempt cannot start, in the page's language. */
+export function blockMessage(standing: QuizStanding, t: Translate): string | undefined {
+  const block = standing.block;
+  if (!block || block.reason === 'passed') return undefined;
+  if (block.reason === 'max_attempts') return t('learning:quiz.blockedMaxAttempts', { used: block.used, max: block.max });
+  return t('learning:quiz.blockedCooldown', { time: block.time, minutes: block.minutesLeft, cooldown: block.cooldownMinutes });
+}
+
+export function quizOverview(course: Course, standing: QuizStanding, t: Translate) {
   const { quiz } = course;
   return {
     course: { id: course.id, title: course.title, url: courseUrl(course.id) },
@@ -23,7 +31,8 @@ export function quizOverview(course: Course, standing: QuizStanding) {
     passThreshold: course.passThreshold,
     maxAttempts: quiz.maxAttempts,
     cooldownMinutes: quiz.cooldownMinutes,
-    attemptsUsed: standing.submitted.length,
+    attemptsUsed: standing.counted,
+    renewalDue: standing.renewalDue,
     attempts: standing.submitted.map((a) => ({
       number: a.number,
       percent: percentOf(a.scoreScaled),
@@ -33,8 +42,8 @@ export function quizOverview(course: Course, standing: QuizStanding) {
     })),
     open: standing.open ? { url: attemptUrl(course.id, standing.open._id), number: standing.open.number } : undefined,
     passed: standing.passed,
-    canStart: !standing.blockedReason && !standing.open,
-    blockedReason: standing.passed ? undefined : standing.blockedReason,
+    canStart: !standing.block && !standing.open,
+    blockedReason: blockMessage(standing, t),
     startUrl: quizUrl(course.id),
   };
 }

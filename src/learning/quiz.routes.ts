@@ -4,15 +4,21 @@ import { requireUser } from '../auth/require-user.js';
 import { ConflictError } from '../http/errors.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOpenTo } from './catalogue.service.js';
+import { findEnrolment } from './enrolment.service.js';
+import { sendToCoursePage } from './enrolment-gate.js';
 import { AttemptParams, CourseParams, QuizBody } from './learning.schemas.js';
 import { quizUrl } from './learning.presenter.js';
-import { quizForm, quizOverview, quizResult } from './quiz.presenter.js';
+import { blockMessage, quizForm, quizOverview, quizResult } from './quiz.presenter.js';
 import { findQuizAttempt, quizStanding, startQuizAttempt, submitQuizAttempt } from './quiz.service.js';
 
 async function showQuiz(req: Request, res: Response) {
   const course = courseOpenTo(req.user!, inputOf<CourseParams>(res, 'params').courseId);
+  if (!(await findEnrolment(req.user!, course.id))) {
+    sendToCoursePage(req, res, course.id);
+    return;
+  }
   const standing = await quizStanding({ learner: req.user!, course });
-  res.render('learning/quiz', { title: `${req.t('learning:quiz.title')} – ${course.title}`, quiz: quizOverview(course, standing) });
+  res.render('learning/quiz', { title: `${req.t('learning:quiz.title')} – ${course.title}`, quiz: quizOverview(course, standing, req.t) });
 }
 
 async function startAttempt(req: Request, res: Response) {
@@ -26,8 +32,8 @@ async function startAttempt(req: Request, res: Response) {
     const standing = await quizStanding({ learner: req.user!, course });
     res.status(409).render('learning/quiz', {
       title: `${req.t('learning:quiz.title')} – ${course.title}`,
-      quiz: quizOverview(course, standing),
-      startError: error.message,
+      quiz: quizOverview(course, standing, req.t),
+      startError: blockMessage(standing, req.t) ?? (standing.passed ? undefined : error.message),
     });
   }
 }

@@ -12,17 +12,27 @@ import { assertOwnEnrolment } from './learning.policy.js';
 import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
 import { decodeQuizForm, drawQuestions, gradeAnswer, scoreAttempt, type DrawnQuestion } from './quiz-grading.js';
 
+/** Why a new attempt cannot start now. */
+export type QuizBlock =
+  | { reason: 'passed' }
+  | { reason: 'max_attempts'; used: number; max: number }
+  | { reason: 'cooldown'; availableAt: Date; time: string; minutesLeft: number; cooldownMinutes: number };
+
 export interface QuizStanding {
   enrolment: EnrolmentDoc;
   /** Submitted attempts, oldest first. */
   submitted: QuizAttemptDoc[];
   /** An attempt started and not yet submitted: starting again resumes it. */
   open?: QuizAttemptDoc;
+  /** Submitted attempts that count towards maxAttempts (those since an expired pass, or all). */
+  counted: number;
+  /** A pass stands (and, for courses with validityMonths, has not expired). */
   passed: boolean;
-  /** Why a new attempt cannot start now (Polish, shown as is), or undefined when it can. */
+  /** The course's pass has expired (validityMonths): the learner may take the quiz again to renew it. */
+  renewalDue: boolean;
+  block?: QuizBlock;
+  /** The block in Polish, for the ConflictError a start meets (pages translate `block` themselves). */
   blockedReason?: string;
-  /** When the cool-down ends. */
-  availableAt?: Date;
 }
 
 /** The drawn questions of an attempt, decoded from their stored JSON. */
@@ -38,7 +48,28 @@ function formatTime(when: Date): string {
   return when.toLocaleTimeString('pl-PL', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Warsaw' });
 }
 
-/** Where the learner stands with the quiz: attempts so far, and whether (and why not) a new one may start. */
+function addMonths(date: Date, months: number): Date {
+  const result = new Date(date);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  return result;
+}
+
+function describeBlock(block: QuizBlock): string {
+  switch (block.reason) {
+    case 'passed':
+      return 'Test został już zaliczony.';
+    case 'max_attempts':
+      return `Wykorzystano wszystkie podejścia do testu (${block.used} z ${block.max}). Skontaktuj się z działem kadr, jeśli potrzebujesz kolejnego.`;
+    case 'cooldown':
+      return `Kolejne podejście będzie możliwe o ${block.time} (za ${block.minutesLeft} min). Przerwa po niezaliczonym teście trwa ${block.cooldownMinutes} min.`;
+  }
+}
+
+/**
+ * Where the learner stands with the quiz: attempts so far, and whether (and why not) a new one may start.
+ * A pass closes the quiz; for a course whose certificates expire (validityMonths) it opens again once the
+ * pass has expired, and the attempt limit and cool-down then count from that pass on.
+ */
 export async function quizStanding(params: { learner: Learner; course: Course; now?: Date }): Promise<QuizStanding> {
   const { learner, course, now = new Date() } = params;
   const enrolment = await requireEnrolment(learner, course);
@@ -47,22 +78,24 @@ export async function quizStanding(params: { learner: Learner; course: Course; n
     .lean<QuizAttemptDoc[]>();
   const submitted = attempts.filter((a) => a.submittedAt);
   const open = attempts.find((a) => !a.submittedAt);
-  const passed = submitted.some((a) => a.passed);
-  const standing: QuizStanding = { enrolment, submitted, open, passed };
+  const lastPass = submitted.filter((a) => a.passed).at(-1);
+  const renewalDue = Boolean(lastPass && course.validityMonths && addMonths(lastPass.submittedAt!, course.validityMonths) <= now);
+  const counted = lastPass ? submitted.filter((a) => a.number > lastPass.number) : submitted;
+  const standing: QuizStanding = { enrolment, submitted, counted: counted.length, open, passed: Boolean(lastPass) && !renewalDue, renewalDue };
   const { maxAttempts, cooldownMinutes } = course.quiz;
-  const last = submitted.at(-1);
-  if (passed) {
-    standing.blockedReason = 'Test został już zaliczony.';
-  } else if (maxAttempts !== undefined && submitted.length >= maxAttempts) {
-    standing.blockedReason = `Wykorzystano wszystkie podejścia do testu (${submitted.length} z ${maxAttempts}). Skontaktuj się z działem kadr, jeśli potrzebujesz kolejnego.`;
+  const last = counted.at(-1);
+  if (standing.passed) {
+    standing.block = { reason: 'passed' };
+  } else if (maxAttempts !== undefined && counted.length >= maxAttempts) {
+    standing.block = { reason: 'max_attempts', used: counted.length, max: maxAttempts };
   } else if (last?.submittedAt && cooldownMinutes > 0) {
     const availableAt = new Date(last.submittedAt.getTime() + cooldownMinutes * 60_000);
     if (availableAt > now) {
-      const minutes = Math.ceil((availableAt.getTime() - now.getTime()) / 60_000);
-      standing.availableAt = availableAt;
-      standing.blockedReason = `Kolejne podejście będzie możliwe o ${formatTime(availableAt)} (za ${minutes} min). Przerwa po niezaliczonym teście trwa ${cooldownMinutes} min.`;
+      const minutesLeft = Math.ceil((availableAt.getTime() - now.getTime()) / 60_000);
+      standing.block = { reason: 'cooldown', availableAt, time: formatTime(availableAt), minutesLeft, cooldownMinutes };
     }
   }
+  if (standing.block) standing.blockedReason = describeBlock(standing.block);
   return standing;
 }
 

@@ -99,7 +99,10 @@ describe('learning/quiz.routes', () => {
   after(async () => server.close());
 
   it('refuses the quiz to a learner who has not enrolled', async () => {
-    await agent.get(QUIZ).expect(403);
+    const res = await agent.get(QUIZ).expect(303);
+    expect(res.headers.location).to.equal(COURSE);
+    const page = await agent.get(COURSE).expect(200);
+    await agent.post(QUIZ).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(403);
   });
 
   it('shows the rules and a start button once enrolled', async () => {
@@ -225,6 +228,21 @@ describe('learning/quiz.routes', () => {
     const overview = await agent.get(QUIZ).expect(200);
     expect(overview.text).to.contain('Test został zaliczony.');
     await agent.post(QUIZ).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(409);
+  });
+
+  it('opens the quiz again once a pass has expired (validityMonths), and in English', async () => {
+    const original = courseCatalogue();
+    setCourseCatalogue(new CourseCatalogue([{ ...course, validityMonths: 1 }]));
+    try {
+      await QuizAttempt.updateMany({ organisationId: learner.user.organisationId }, { $set: { submittedAt: new Date(Date.now() - 40 * 24 * 60 * 60_000) } });
+      const overview = await agent.get(`${QUIZ}?lang=en`).expect(200);
+      expect(overview.text).to.contain('Your certificate has expired.');
+      expect(overview.text).to.contain('Start the quiz');
+      expect(overview.text).to.contain('Attempts: 3 (0 used).');
+    } finally {
+      setCourseCatalogue(original);
+      await agent.get(`${QUIZ}?lang=pl`).expect(200);
+    }
   });
 
   it('scores unanswered questions 0 and stops at maxAttempts', async () => {

@@ -73,9 +73,13 @@ describe('learning/learning.routes', () => {
     expect(res.text).to.not.contain('Kontynuuj');
   });
 
-  it('refuses to open a lesson before enrolling', async () => {
-    const res = await agent.get(LESSON_1).expect(403);
-    expect(res.text).to.contain('Najpierw zapisz się na to szkolenie.');
+  it('sends a learner who has not enrolled from a lesson to the course page, and refuses a check', async () => {
+    const res = await agent.get(LESSON_1).expect(303);
+    expect(res.headers.location).to.equal(COURSE);
+    const page = await agent.get(COURSE).expect(200);
+    expect(page.text).to.contain('Najpierw zapisz się na to szkolenie.');
+    const check = await agent.post(`${LESSON_1}/sprawdz/check-zasady-1`).type('form').send({ _csrf: csrfTokenFrom(page.text), answer: 'a' }).expect(403);
+    expect(check.text).to.contain('Najpierw zapisz się na to szkolenie.');
   });
 
   it('rejects enrolment without the CSRF token', async () => {
@@ -179,7 +183,7 @@ describe('learning/learning.routes', () => {
     const otherAgent = await loginAgent(server.url, other.user.email, other.password);
     const res = await otherAgent.get('/moje-szkolenia').expect(200);
     expect(res.text).to.contain('Nie jesteś zapisana/zapisany na żadne szkolenie.');
-    await otherAgent.get(LESSON_1).expect(403);
+    await otherAgent.get(LESSON_1).expect(303);
   });
 
   it('rebuilds the same progress from the statement log (npm run xapi:rebuild)', async () => {
