@@ -35,24 +35,20 @@ export function presentOwnCertificate(certificate: CertificateDoc, now: Date = n
 export type OwnCertificateView = ReturnType<typeof presentOwnCertificate>;
 
 /**
- * The learner's list split into what counts now (valid, or expired and due for a retake) and the history:
- * an expired certificate stays "current" only while no newer one exists for the same course.
+ * The learner's list split into what counts now and the history. Per course the current certificate is a
+ * valid one, or else the latest expired one (the learner is due to retake); everything else is history.
  */
 export function presentOwnCertificates(certificates: CertificateDoc[], now: Date = new Date()) {
-  const views = certificates.map((certificate) => ({ view: presentOwnCertificate(certificate, now), courseId: certificate.courseId }));
-  const current: OwnCertificateView[] = [];
-  const history: OwnCertificateView[] = [];
-  const coursesShown = new Set<string>();
-  // Newest first: the first valid/expired certificate of a course is its current one.
-  for (const { view, courseId } of views) {
-    if ((view.status === 'valid' || view.status === 'expired') && !coursesShown.has(courseId)) {
-      coursesShown.add(courseId);
-      current.push(view);
-    } else {
-      history.push(view);
-    }
+  const byCompletion = [...certificates].sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime() || b.issuedAt.getTime() - a.issuedAt.getTime());
+  const currentIds = new Set<string>();
+  const courses = new Set(byCompletion.map((certificate) => certificate.courseId));
+  for (const courseId of courses) {
+    const ofCourse = byCompletion.filter((certificate) => certificate.courseId === courseId);
+    const current = ofCourse.find((c) => statusOf(c, now) === 'valid') ?? ofCourse.find((c) => statusOf(c, now) === 'expired');
+    if (current) currentIds.add(current._id.toHexString());
   }
-  return { current, history };
+  const views = byCompletion.map((certificate) => presentOwnCertificate(certificate, now));
+  return { current: views.filter((view) => currentIds.has(view.id)), history: views.filter((view) => !currentIds.has(view.id)) };
 }
 
 /** One row of the HR list. */

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Certificate } from '../../src/certificates/certificate.model.js';
+import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
+import { issueCertificate } from '../../src/certificates/certificate.service.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { buildLearner, buildOrganisation } from '../helpers/factories.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/** Signs in through the login form in the browser. */
+async function signIn(page: Page, serverUrl: string, email: string, password: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${serverUrl}/logowanie`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/logowanie')), page.press('#password', 'Enter')]);
+}
+
+describe('certificate pages in Chromium (accessibility, phone width, uploads without JavaScript)', function () {
+  this.timeout(120_000);
+  useTestDatabase(import.meta.url);
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let code: string;
+  let id: string;
+  let learner: Awaited<ReturnType<typeof buildLearner>>;
+  let hr: Awaited<ReturnType<typeof buildLearner>>;
+
+  before(async () => {
+    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', BASE_URL: 'https://akademia.test' });
+    const organisation = await buildOrganisation({ name: 'Urząd Miasta Łódź' });
+    learner = await buildLearner({ organisation, overrides: { fullName: 'Zażółć Gęślą Jaźń' } });
+    hr = await buildLearner({ organisation, overrides: { roles: ['hr', 'learner'], fullName: 'Halina Kadrowa' } });
+    ({ code, id } = await issueCertificate({
+      userId: learner.user._id.toHexString(),
+      organisationId: organisation._id.toHexString(),
+      courseId: 'przyklad-kurs',
+      enrolmentId: new Types.ObjectId().toHexString(),
+      registration: randomUUID(),
+      scorePercent: 90,
+      completedAt: new Date('2026-02-02T10:00:00Z'),
+    }));
+    // An older, expired one for the history.
+    await issueCertificate({
+      userId: learner.user._id.toHexString(),
+      organisationId: organisation._id.toHexString(),
+      courseId: 'przyklad-kurs',
+      enrolmentId: new Types.ObjectId().toHexString(),
+      registration: randomUUID(),
+      scorePercent: 80,
+      completedAt: new Date('2024-02-02T10:00:00Z'),
+    });
+    browser = await launchBrowser();
+    context = await browser.newContext({ bypassCSP: true, javaScriptEnabled: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server.close();
+  });
+
+  it('the verification page is accessible, fits a phone, and checks an uploaded PDF by keyboard', async () => {
+    await page.goto(`${server.url}/verify/${code}`);
+    expect(await page.textContent('h1')).to.equal(`Zaświadczenie ${code}`);
+    await expectNoAxeViolations(page, 'verification page');
+    await screenshot(page, 'certificate-verify');
+
+    const file = await CertificateFile.findOne({ _id: new Types.ObjectId(id), organisationId: (await Certificate.findById(id).lean())!.organisationId });
+    await page.setInputFiles('#plik', { name: `${code}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(file!.pdf) });
+    await tabTo(page, 'form[action$="/plik"] button[type="submit"]');
+    await expectVisibleFocus(page);
+    await Promise.all([page.waitForURL(`**/verify/${code}/plik`), page.keyboard.press('Enter')]);
+    expect(await page.textContent('#pdf-result')).to.contain('Plik jest identyczny z wystawionym zaświadczeniem');
+    await expectNoAxeViolations(page, 'verification page with the PDF result');
+
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${server.url}/verify/${code}`);
+    await expectNoHorizontalScroll(page);
+    await screenshot(page, 'certificate-verify-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('the lookup page shows a field error tied to the field', async () => {
+    await page.goto(`${server.url}/verify`);
+    await expectNoAxeViolations(page, 'lookup page');
+    await page.fill('#code', 'ABC');
+    await Promise.all([page.waitForURL('**/verify?code=ABC'), page.press('#code', 'Enter')]);
+    expect(await page.getAttribute('#code', 'aria-invalid')).to.equal('true');
+    expect(await page.getAttribute('#code', 'aria-describedby')).to.equal('code-hint code-error');
+    expect(await page.inputValue('#code')).to.equal('ABC');
+    await expectNoAxeViolations(page, 'lookup page with an error');
+  });
+
+  it('"Moje zaświadczenia" lists the current certificate and the history, accessibly', async () => {
+    await signIn(page, server.url, learner.user.email, learner.password);
+    await page.goto(`${server.url}/moje-zaswiadczenia`);
+    expect(await page.textContent('main')).to.contain(code);
+    expect(await page.locator('a[href="/moje-zaswiadczenia"]').count()).to.be.greaterThan(0); // header link
+    await expectNoAxeViolations(page, 'my certificates');
+    await screenshot(page, 'certificate-mine');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expectNoHorizontalScroll(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("HR's list and revoke form are accessible and show field errors", async () => {
+    await signIn(page, server.url, hr.user.email, hr.password);
+    await page.goto(`${server.url}/zaswiadczenia`);
+    expect(await page.textContent('main')).to.contain('Zażółć Gęślą Jaźń');
+    await expectNoAxeViolations(page, 'HR certificate list');
+    await screenshot(page, 'certificate-manage');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expectNoHorizontalScroll(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/zaswiadczenia/${id}/uniewaznij`);
+    await expectNoAxeViolations(page, 'revoke form');
+    await Promise.all([page.waitForLoadState('load'), page.click('main button[type="submit"]')]);
+    expect(await page.getAttribute('#reason', 'aria-invalid')).to.equal('true');
+    await expectNoAxeViolations(page, 'revoke form with an error');
+    await page.fill('#reason', 'Szkolenie ukończyła inna osoba');
+    await Promise.all([page.waitForURL('**/zaswiadczenia'), page.click('main button[type="submit"]')]);
+    expect(await page.textContent('main')).to.contain(`Zaświadczenie ${code} zostało unieważnione.`);
+    await page.goto(`${server.url}/verify/${code}`);
+    expect(await page.textContent('.certificate-status')).to.contain('Unieważnione');
+    await expectNoAxeViolations(page, 'verification page, revoked');
+    await screenshot(page, 'certificate-verify-revoked');
+  });
+});
