@@ -71,6 +71,7 @@ describe('learning/learning.routes', () => {
     expect(res.text).to.contain('Wprowadzenie');
     expect(res.text).to.contain(`action="${COURSE}/zapis"`);
     expect(res.text).to.not.contain('Kontynuuj');
+    expect(res.text).to.contain('4 pytania, próg zaliczenia 70%.');
   });
 
   it('sends a learner who has not enrolled from a lesson to the course page, and refuses a check', async () => {
