@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Certificate } from '../../src/certificates/certificate.model.js';
+import { Certificate, type CertificateDoc } from '../../src/certificates/certificate.model.js';
 import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
 import { issueCertificate } from '../../src/certificates/certificate.service.js';
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
@@ -70,7 +70,7 @@ describe('certificate pages in Chromium (accessibility, phone width, uploads wit
     await expectNoAxeViolations(page, 'verification page');
     await screenshot(page, 'certificate-verify');
 
-    const file = await CertificateFile.findOne({ _id: new Types.ObjectId(id), organisationId: (await Certificate.findById(id).lean())!.organisationId });
+    const file = await CertificateFile.findOne({ _id: new Types.ObjectId(id), organisationId: (await Certificate.findById(id).lean<CertificateDoc>())!.organisationId });
     await page.setInputFiles('#plik', { name: `${code}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(file!.pdf) });
     await tabTo(page, 'form[action$="/plik"] button[type="submit"]');
     await expectVisibleFocus(page);
