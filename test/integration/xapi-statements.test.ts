@@ -308,6 +308,22 @@ describe('xapi/statements.routes', () => {
     expect(plain.headers['content-type']).to.match(/^application\/json/);
   });
 
+  it('round-trips an attachment with the @xapi/xapi client (multipart/mixed both ways)', async () => {
+    const text = 'Zaświadczenie — treść załącznika';
+    const bytes = new TextEncoder().encode(text);
+    const sha2 = createHash('sha256').update(bytes).digest('hex');
+    const attachments = [
+      { usageType: XAPI.AttachmentUsages.SUPPORTING_MEDIA, display: { pl: 'Załącznik' }, contentType: 'text/plain', length: bytes.length, sha2 },
+    ];
+    // The axios adapter replaces the multipart Content-Type of a Blob body in Node; the fetch adapter keeps it.
+    const fetchClient = new XAPI({ endpoint: `${server.url}/xapi/`, auth, adapter: 'fetch' });
+    const { data: ids } = await fetchClient.sendStatement({ statement: statement({ attachments }), attachments: [bytes.buffer as ArrayBuffer] });
+    const { data } = await fetchClient.getStatement({ statementId: ids[0], attachments: true });
+    const [received, part] = data;
+    expect(received.id).to.equal(ids[0]);
+    expect(String(part)).to.equal(text);
+  });
+
   it('supports the alternate request syntax for PUT and GET', async () => {
     const id = randomUUID();
     const form = new URLSearchParams({
