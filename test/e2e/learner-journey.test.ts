@@ -74,11 +74,13 @@ describe('e2e: learner journey in Chromium', function () {
   let context: BrowserContext;
   let page: Page;
   let course: Course;
+  let loadedCatalogue: CourseCatalogue;
 
   before(async () => {
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' });
     // The example course waits 10 minutes after a failed attempt; the journey retries at once.
-    const loaded = courseCatalogue().require('przyklad-kurs');
+    loadedCatalogue = courseCatalogue();
+    const loaded = loadedCatalogue.require('przyklad-kurs');
     course = { ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } };
     setCourseCatalogue(new CourseCatalogue([course]));
     await buildOrganisation({ name: 'Urząd Gminy Przykładowo', slug: 'ug-przykladowo' });
@@ -88,6 +90,7 @@ describe('e2e: learner journey in Chromium', function () {
     page = await context.newPage();
   });
   after(async () => {
+    if (loadedCatalogue) setCourseCatalogue(loadedCatalogue);
     await browser?.close();
     await server?.close();
   });
