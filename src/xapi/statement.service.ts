@@ -190,8 +190,13 @@ export async function storeStatements(statements: unknown[], options: StoreState
     try {
       await XapiStatement.insertMany(docs, { ordered: true });
     } catch (error) {
-      // No transactions on FerretDB: undo what this batch inserted before failing.
-      await XapiStatement.deleteMany({ organisationId, _id: { $in: docs.map((doc) => doc._id) }, stored }).catch(() => undefined);
+      // No transactions on FerretDB: undo what this batch inserted before failing. With an ordered insert the
+      // documents before the failing one are ours; the failing one may belong to a concurrent request.
+      const failedAt = (error as { writeErrors?: Array<{ index?: number }> }).writeErrors?.[0]?.index ?? (error as { index?: number }).index;
+      const inserted = typeof failedAt === 'number' ? docs.slice(0, failedAt) : docs;
+      if (inserted.length) {
+        await XapiStatement.deleteMany({ organisationId, _id: { $in: inserted.map((doc) => doc._id) }, stored }).catch(() => undefined);
+      }
       if ((error as { code?: number }).code === 11000) {
         throw new ConflictError('A statement with one of these ids was stored at the same moment; send the batch again.');
       }

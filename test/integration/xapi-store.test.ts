@@ -79,6 +79,22 @@ describe('xapi/statement.service', () => {
     expect(verbs.indexOf('http://example.com/verbs/first')).to.be.lessThan(verbs.indexOf('http://example.com/verbs/second'));
   });
 
+  it('leaves nothing of a batch that lost a race for a statement id (409), and all of the winner', async () => {
+    const organisationId = (await buildOrganisation())._id.toHexString();
+    const shared = randomUUID();
+    const [onlyA, onlyB] = [randomUUID(), randomUUID()];
+    const results = await Promise.allSettled([
+      storeStatements([{ ...statement(), id: onlyA }, { ...statement('http://example.com/verbs/a'), id: shared }], { organisationId }),
+      storeStatements([{ ...statement(), id: onlyB }, { ...statement('http://example.com/verbs/b'), id: shared }], { organisationId }),
+    ]);
+    const rejected = results.findIndex((result) => result.status === 'rejected');
+    expect(results.filter((result) => result.status === 'rejected')).to.have.length(1);
+    expect(((results[rejected] as PromiseRejectedResult).reason as { status: number }).status).to.equal(409);
+    const [loser, winner] = rejected === 0 ? [onlyA, onlyB] : [onlyB, onlyA];
+    expect(await XapiStatement.countDocuments({ _id: loser })).to.equal(0);
+    expect(await XapiStatement.countDocuments({ _id: { $in: [winner, shared] } })).to.equal(2);
+  });
+
   it('marks the target voided when the voiding statement arrives, and stores a late target as voided', async () => {
     const organisationId = (await buildOrganisation())._id.toHexString();
     const [target] = await storeStatements([statement()], { organisationId });
