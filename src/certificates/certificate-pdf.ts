@@ -180,9 +180,11 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     structType: 'P',
   });
   y += 22;
-  doc.font(FONTS.serifBold).fontSize(30).fillColor(INK);
-  doc.text(content.learnerName, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
-  y += 44;
+  // Long names and titles shrink (to one and two lines) rather than push the text into the footer band.
+  const nameSize = fittingFontSize(doc, content.learnerName, FONTS.serifBold, { max: 30, min: 14, width: centre.width, lines: 1 });
+  doc.font(FONTS.serifBold).fontSize(nameSize).fillColor(INK);
+  doc.text(content.learnerName, centre.x, y + (30 - nameSize) / 2, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
+  y = Math.max(y + 44, doc.y + 6);
   doc.font(FONTS.sans).fontSize(11).fillColor(MUTED);
   doc.text(
     template.englishLine ? 'ukończył(a) z wynikiem pozytywnym szkolenie  ·  has successfully completed the training' : 'ukończył(a) z wynikiem pozytywnym szkolenie',
@@ -191,8 +193,10 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     { width: centre.width, align: 'center', structParent: root, structType: 'P' },
   );
   y += 20;
-  doc.font(FONTS.serifBold).fontSize(18).fillColor(accent);
-  doc.text(`„${content.courseTitle}”`, centre.x + 40, y, { width: centre.width - 80, align: 'center', structParent: root, structType: 'P' });
+  const courseTitle = `„${content.courseTitle}”`;
+  const titleSize = fittingFontSize(doc, courseTitle, FONTS.serifBold, { max: 18, min: 11, width: centre.width - 80, lines: 2 });
+  doc.font(FONTS.serifBold).fontSize(titleSize).fillColor(accent);
+  doc.text(courseTitle, centre.x + 40, y, { width: centre.width - 80, align: 'center', structParent: root, structType: 'P' });
   y = doc.y + 14;
 
   // Facts, two short lines.
@@ -269,6 +273,16 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   root.end();
   doc.end();
   return finished;
+}
+
+/** The largest size (max..min) at which `text` fits in `lines` lines of `width`; min when nothing fits. */
+function fittingFontSize(doc: PDFKit.PDFDocument, text: string, font: string, fit: { max: number; min: number; width: number; lines: number }): number {
+  doc.font(font);
+  for (let size = fit.max; size > fit.min; size -= 1) {
+    doc.fontSize(size);
+    if (doc.heightOfString(text, { width: fit.width }) <= doc.currentLineHeight(true) * fit.lines * 1.05) return size;
+  }
+  return fit.min;
 }
 
 /** Draws the QR code as vector squares: sharp at any print size, and no raster image to embed. */

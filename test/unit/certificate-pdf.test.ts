@@ -63,6 +63,19 @@ describe('certificates/certificate-pdf', () => {
     expect(execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' })).to.contain(CAPITALS);
   });
 
+  it('keeps a very long name on one line and a long title clear of the footer', async () => {
+    const longName = 'Maria Magdalena Żółtowska-Szczebrzeszyńska-Wierzchosławicka-Brzęczyszczykiewicz';
+    const longTitle = 'Zamówienia publiczne w jednostkach samorządu terytorialnego: przygotowanie postępowania, dialog techniczny, wybór najkorzystniejszej oferty i umowa';
+    const file = write('long.pdf', await renderCertificatePdf(content({ learnerName: longName, courseTitle: longTitle })));
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    expect(text).to.contain(longName);
+    // The last line of the facts ends above the verification block (QR code starts 130 pt above the bottom).
+    const bbox = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    const until = [...bbox.matchAll(/<word xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">20\.11\.2027<\/word>/g)];
+    expect(until).to.have.length(1);
+    expect(Number(until[0][1])).to.be.lessThan(595.28 - 130);
+  });
+
   it('embeds every font it uses (no standard-14 fallback)', async () => {
     const file = write('fonts.pdf', await renderCertificatePdf(content()));
     const rows = execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n').slice(2);
