@@ -111,6 +111,12 @@ export async function recordFirstOpening(learner: Learner, course: Course, enrol
   }
 }
 
+/** Ids of the courses the learner is enrolled on. */
+export async function enrolledCourseIds(learner: Learner): Promise<Set<string>> {
+  const enrolments = await Enrolment.find({ organisationId: learner.organisationId, userId: learner.id }).select({ courseId: 1 }).lean<{ courseId: string }[]>();
+  return new Set(enrolments.map((e) => e.courseId));
+}
+
 /** The progress document of an enrolment (read by _id), or null before any statement was projected. */
 export async function progressOf(enrolment: { _id: mongoose.Types.ObjectId }): Promise<LearningProgressDoc | null> {
   return LearningProgress.findById(enrolment._id).lean<LearningProgressDoc>();

@@ -4,7 +4,7 @@ import { requireUser } from '../auth/require-user.js';
 import { ValidationError } from '../http/errors.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOpenTo, coursesOpenTo, loadedCourse } from './catalogue.service.js';
-import { enrolLearner, findEnrolment, learnerEnrolments, progressOf } from './enrolment.service.js';
+import { enrolLearner, enrolledCourseIds, findEnrolment, learnerEnrolments, progressOf } from './enrolment.service.js';
 import { CheckBody, CheckParams, CourseParams, LessonParams } from './learning.schemas.js';
 import { sendToCoursePage } from './enrolment-gate.js';
 import { setFlash } from '../auth/flash.js';
@@ -16,7 +16,8 @@ import { quizRouter } from './quiz.routes.js';
 import './progress.projector.js';
 
 async function showCatalogue(req: Request, res: Response) {
-  const courses = coursesOpenTo(req.user!).map((course) => courseCard(course, req.t));
+  const enrolled = await enrolledCourseIds(req.user!);
+  const courses = coursesOpenTo(req.user!).map((course) => ({ ...courseCard(course, req.t), enrolled: enrolled.has(course.id) }));
   res.render('learning/catalogue', { title: req.t('learning:catalogue.title'), courses });
 }
 

@@ -49,6 +49,7 @@ describe('learning/learning.routes', () => {
     expect(res.text).to.contain('<time datetime="2026-01-01">1.01.2026</time>');
     expect(res.text).to.contain('30 min');
     expect(res.text).to.match(/<li>przykład<\/li>\s*<li>test<\/li>/);
+    expect(res.text).to.not.contain('badge--done');
   });
 
   it('shows the catalogue in English with ?lang=en', async () => {
@@ -101,6 +102,9 @@ describe('learning/learning.routes', () => {
     expect(await verbsOf(enrolments[0].registration)).to.deep.equal(['registered']);
     const progress = await LearningProgress.findById(enrolments[0]._id).lean();
     expect(progress?.status).to.equal('enrolled');
+
+    const catalogue = await agent.get('/szkolenia').expect(200);
+    expect(catalogue.text).to.match(/badge--done[^>]*><span aria-hidden="true">✓<\/span> Zapisano/);
 
     const coursePage = await agent.get(COURSE).expect(200);
     expect(coursePage.text).to.contain('Kontynuuj');
