@@ -10,7 +10,7 @@ import request from 'supertest';
 import { User } from '../../src/auth/user.model.js';
 import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
 import { Certificate } from '../../src/certificates/certificate.model.js';
-import { issueCertificate } from '../../src/certificates/certificate.service.js';
+import { dueForRetake, issueCertificate } from '../../src/certificates/certificate.service.js';
 import { XapiStatement } from '../../src/xapi/statement.model.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
@@ -381,6 +381,48 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(revokedStatement.result.response).to.equal('Wystawione omyłkowo – błędne szkolenie');
 
       await hrAgent.post(`/zaswiadczenia/${issued.id}/uniewaznij`).type('form').send({ _csrf: token, reason: 'jeszcze raz' }).expect(409);
+    });
+  });
+
+  describe('validity and retakes', () => {
+    it('issues a new certificate for a retake on the same enrolment once the earlier one expired, keeping both', async () => {
+      const retaker = await buildLearner({ organisation, overrides: { fullName: 'Łukasz Ćwikła' } });
+      const enrolmentId = new Types.ObjectId().toHexString();
+      const registration = randomUUID();
+      const base = { userId: retaker.user._id.toHexString(), organisationId: organisation._id.toHexString(), courseId: 'przyklad-kurs', enrolmentId, registration, scorePercent: 90 };
+      const first = await issueCertificate({ ...base, completedAt: new Date('2024-05-01T10:00:00Z') });
+      expect((await dueForRetake(organisation._id)).map((due) => due.userId)).to.include(retaker.user._id.toHexString());
+
+      const second = await issueCertificate({ ...base, completedAt: new Date() });
+      expect(second.code).to.not.equal(first.code);
+      // While the new one is valid, another call for a slightly different completion time returns it.
+      expect(await issueCertificate({ ...base, completedAt: new Date(Date.now() + 1000) })).to.deep.equal(second);
+      expect(await Certificate.countDocuments({ organisationId: organisation._id, userId: retaker.user._id })).to.equal(2);
+      expect((await dueForRetake(organisation._id)).map((due) => due.userId)).to.not.include(retaker.user._id.toHexString());
+
+      const retakerAgent = await loginAgent(server.url, retaker.user.email, retaker.password);
+      const page = await retakerAgent.get('/moje-zaswiadczenia').expect(200);
+      const [current, history] = page.text.split('Historia (zaświadczenia wygasłe');
+      expect(current).to.contain(second.code);
+      expect(history).to.contain(first.code);
+      expect(history).to.contain('Wygasło');
+    });
+  });
+
+  describe('in English', () => {
+    it('shows the verification page in English with ?lang=en', async () => {
+      const res = await request(server.url).get(`/verify/${issued.code}?lang=en`).expect(200);
+      expect(res.text).to.contain('<html lang="en">');
+      expect(res.text).to.contain(`Certificate ${issued.code}`);
+      expect(res.text).to.contain('Is the PDF file the original?');
+    });
+
+    it('mails an English-speaking learner in English', async () => {
+      const english = await buildLearner({ organisation, overrides: { language: 'en', fullName: 'Agnieszka Wąsik' } });
+      await issueFor(english);
+      const [mail] = await mailsTo(english.user.email);
+      expect(mail.subject).to.equal('Certificate of completion: Przykładowy kurs');
+      expect(mail.text).to.contain('Hello Agnieszka Wąsik,');
     });
   });
 
