@@ -95,8 +95,8 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
       Keywords: `zaświadczenie, szkolenie, ${content.code}`,
       Creator: 'Akademia JST',
       Producer: 'Akademia JST (PDFKit)',
+      // No ModDate: pdfkit writes no xmp:ModifyDate, and PDF/A wants the Info dictionary and XMP to agree.
       CreationDate: content.issuedAt,
-      ModDate: content.issuedAt,
     },
   });
   const chunks: Buffer[] = [];
