@@ -1,26 +1,28 @@
-// npm run lrs:client -- create --org <slug> [--name <name>] [--read-only | --write-only] | list --org <slug>
+// npm run lrs:client -- create --org <slug> [--name <name>] [--read-only | --write-only] | list --org <slug> | delete --org <slug> --key <key>
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
-import { AppError } from '../src/http/errors.js';
-import { createLrsClient, listLrsClients, organisationIdBySlug } from '../src/xapi/lrs-client.service.js';
+import { AppError, NotFoundError } from '../src/http/errors.js';
+import { createLrsClient, deleteLrsClient, listLrsClients, organisationIdBySlug } from '../src/xapi/lrs-client.service.js';
 
 const USAGE = `Usage:
   npm run lrs:client -- create --org <organisation-slug> [--name <name>] [--read-only | --write-only]
-  npm run lrs:client -- list --org <organisation-slug>`;
+  npm run lrs:client -- list --org <organisation-slug>
+  npm run lrs:client -- delete --org <organisation-slug> --key <client-key>`;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
       org: { type: 'string' },
+      key: { type: 'string' },
       name: { type: 'string' },
       'read-only': { type: 'boolean', default: false },
       'write-only': { type: 'boolean', default: false },
     },
   });
   const command = positionals[0];
-  if (!['create', 'list'].includes(command ?? '') || !values.org || (values['read-only'] && values['write-only'])) {
+  if (!['create', 'list', 'delete'].includes(command ?? '') || !values.org || (command === 'delete' && !values.key) || (values['read-only'] && values['write-only'])) {
     console.error(USAGE);
     process.exit(64); // EX_USAGE
   }
@@ -37,6 +39,13 @@ async function main(): Promise<void> {
   const database = await openDatabase(config);
   try {
     const organisationId = await organisationIdBySlug(values.org);
+    if (command === 'delete') {
+      const client = (await listLrsClients(organisationId)).find((candidate) => candidate.key === values.key);
+      if (!client) throw new NotFoundError(`No LRS client with the key "${values.key}" in ${values.org}.`);
+      await deleteLrsClient(organisationId, client.clientId);
+      console.log(`LRS client ${values.key} deleted; its key no longer works.`);
+      return;
+    }
     if (command === 'list') {
       for (const client of await listLrsClients(organisationId)) {
         console.log(`${client.key}\t${client.name}\t${client.canRead ? 'read' : ''}${client.canRead && client.canWrite ? '+' : ''}${client.canWrite ? 'write' : ''}`);

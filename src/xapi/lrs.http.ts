@@ -37,7 +37,8 @@ export const versionHeader: RequestHandler = (_req, res, next) => {
 export const corsPolicy = cors({
   origin: true,
   methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
-  allowedHeaders: ['Authorization', 'Content-Type', 'X-Experience-API-Version', 'If-Match', 'If-None-Match', 'Accept-Language'],
+  // allowedHeaders left unset: the preflight's requested headers are reflected, so content packages that add
+  // their own headers (X-Requested-With, …) still work; Authorization and the xAPI headers are among them.
   exposedHeaders: ['ETag', 'Last-Modified', 'X-Experience-API-Version', 'X-Experience-API-Consistent-Through', 'Content-Type'],
   maxAge: 600,
 });
