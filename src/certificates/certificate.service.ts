@@ -309,7 +309,12 @@ export async function revokeCertificate(params: { actor: SessionUser; certificat
   const user = await User.findOne({ _id: certificate.userId, organisationId: certificate.organisationId }).lean();
   const course = courseOf(certificate.courseId);
   if (user && course) {
-    const ctx = { learner: { learnerId: user.learnerId, fullName: certificate.learnerName }, course, registration: certificate.registration, language: 'pl' as const };
+    const ctx = {
+      learner: { learnerId: user.learnerId, fullName: certificate.learnerName },
+      course,
+      registration: certificate.registration,
+      language: (user.language === 'en' ? 'en' : 'pl') as 'pl' | 'en',
+    };
     const [statementId] = await storeStatements([certificateRevoked(ctx, { code: certificate.code, reason: params.reason })], {
       organisationId: certificate.organisationId.toHexString(),
     });

@@ -145,6 +145,11 @@ export function verificationRouters(config: Config): { beforeCsrf: Router; pages
       res.redirect(301, `/verify/${record.code}`);
       return;
     }
+    // Machines (an HR system, a wallet) may ask for the same public record as JSON.
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.json(record);
+      return;
+    }
     renderRecord(req, res, record);
   });
 

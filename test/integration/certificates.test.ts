@@ -186,6 +186,15 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       }
     });
 
+    it('gives the same public record as JSON to clients that ask for it', async () => {
+      const res = await request(server.url).get(`/verify/${issued.code}`).set('Accept', 'application/json').expect(200);
+      expect(res.body).to.include({ code: issued.code, status: 'valid', learnerName: NAME, courseVersion: '1.0.0', legalStateDate: '2026-01-01', issuerName: 'Urząd Gminy Łącko' });
+      expect(res.body).to.not.have.property('scorePercent');
+      expect(JSON.stringify(res.body)).to.not.contain(learner.user.email);
+      const missing = await request(server.url).get('/verify/AJST-2026-AAAA-BBBB-CCCC-DDDD').set('Accept', 'application/json').expect(404);
+      expect(missing.body).to.deep.equal({ error: 'not_found', message: 'Nie znaleziono strony.' });
+    });
+
     it('answers an unknown and a malformed code with the same 404 page', async () => {
       const unknown = await request(server.url).get('/verify/AJST-2026-AAAA-BBBB-CCCC-DDDD').expect(404);
       const malformed = await request(server.url).get('/verify/to-nie-jest-kod').expect(404);
