@@ -75,6 +75,8 @@ export function presentPublicRecord(record: PublicCertificateRecord) {
     legalStateDate: polishIsoDate(record.legalStateDate),
     hours: hoursOf(record.durationMinutes),
     hasScore: record.scorePercent !== undefined,
+    // Whole percent, as printed on the PDF.
+    scorePercent: record.scorePercent === undefined ? undefined : Math.round(record.scorePercent),
     supersededByUrl: record.supersededBy ? `/verify/${record.supersededBy}` : undefined,
     pdfAction: `/verify/${record.code}/plik`,
     badgeAction: `/verify/${record.code}/odznaka`,
