@@ -30,6 +30,8 @@ export function lrsRequest(res: Response): LrsRequest {
 /** Every response carries the version header, errors included. */
 export const versionHeader: RequestHandler = (_req, res, next) => {
   res.setHeader('X-Experience-API-Version', XAPI_VERSION);
+  // helmet's same-origin default would stop content on other origins from reading LRS responses in some browsers.
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
   next();
 };
 
