@@ -44,11 +44,12 @@ function person(_req: Request, res: Response): void {
 export function xapiRouter({ config, logger }: AppContext): Router {
   setXapiSettings({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE, logger });
   const router = Router();
-  router.use(versionHeader, corsPolicy, rawBody, prepareRequest);
-  // About is open and version-agnostic (spec Communication 2.8).
-  router.get('/about', about);
+  router.use(versionHeader, corsPolicy);
   // Every Statements response carries the header, rejections included.
   router.use('/statements', consistentThrough);
+  router.use(rawBody, prepareRequest);
+  // About is open and version-agnostic (spec Communication 2.8).
+  router.get('/about', about);
   router.use(requireVersion, authenticate, authorise);
   router.use(statementsRouter());
   router.use(documentsRouter());
