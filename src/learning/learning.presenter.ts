@@ -90,22 +90,31 @@ export function coursePage(course: Course, enrolment: EnrolmentDoc | null, progr
   };
 }
 
+/** Whether a completed course whose certificates expire (validityMonths) is due for its refresher. */
+export function renewalDue(course: Course | undefined, progress: LearningProgressDoc | null, now = new Date()): boolean {
+  if (!course?.validityMonths || !progress?.completedAt) return false;
+  const expires = new Date(progress.completedAt);
+  expires.setUTCMonth(expires.getUTCMonth() + course.validityMonths);
+  return expires <= now;
+}
+
 /** One row of "Moje szkolenia". A course no longer loaded still shows, without links. */
 export function enrolmentCard(course: Course | undefined, enrolment: EnrolmentDoc, progress: LearningProgressDoc | null, t: Translate, now = new Date()) {
   const status = ((progress?.status as ProgressStatus | undefined) ?? 'enrolled') as ProgressStatus;
   const percent = course ? progressPercent(course, progress) : 0;
-  const done = status === 'completed' || status === 'passed';
+  const due = renewalDue(course, progress, now);
+  const done = (status === 'completed' || status === 'passed') && !due;
   return {
     id: String(enrolment._id),
     courseId: enrolment.courseId,
     title: course?.title ?? enrolment.courseId,
     available: Boolean(course),
     url: course ? courseUrl(course.id) : undefined,
-    continueUrl: course ? continueUrl(course, progress) : undefined,
+    continueUrl: course ? (due ? quizUrl(course.id) : continueUrl(course, progress)) : undefined,
     percent,
-    status,
-    statusLabel: t(`learning:status.${status}`),
-    completed: status === 'completed',
+    status: due ? 'renewal_due' : status,
+    statusLabel: t(due ? 'learning:status.renewal_due' : `learning:status.${status}`),
+    completed: status === 'completed' && !due,
     completedAt: progress?.completedAt ?? undefined,
     lastActivityAt: progress?.lastActivityAt ?? undefined,
     enrolledAt: enrolment.enrolledAt,

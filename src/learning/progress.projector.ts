@@ -86,8 +86,9 @@ async function applyStatement(statement: StoredStatement, enrolment: EnrolmentKe
       { $inc: { attempts: 1 }, $push: { countedStatementIds: statement.id }, ...(typeof scaled === 'number' ? { $max: { bestScore: scaled } } : {}) },
     );
   }
-  if (status === 'passed') await LearningProgress.updateOne({ _id }, { $min: { passedAt: at } });
-  if (status === 'completed') await LearningProgress.updateOne({ _id }, { $min: { completedAt: at } });
+  // The latest pass and completion: a renewed course (validityMonths) counts from its renewal.
+  if (status === 'passed') await LearningProgress.updateOne({ _id }, { $max: { passedAt: at } });
+  if (status === 'completed') await LearningProgress.updateOne({ _id }, { $max: { completedAt: at } });
   const rank = statusRank(status);
   await LearningProgress.updateOne({ _id, statusRank: { $lt: rank } }, { $set: { status, statusRank: rank } });
 }

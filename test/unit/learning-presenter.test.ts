@@ -54,6 +54,16 @@ describe('learning/learning.presenter and lesson.presenter', () => {
     expect(withdrawn.continueUrl).to.equal(undefined);
   });
 
+  it('shows a completed course whose certificate expired as due for renewal, leading to the quiz', () => {
+    const enrolment = { _id: new Types.ObjectId(), courseId: 'kurs', enrolledAt: new Date('2025-01-01') } as never;
+    const refresher = { ...course, validityMonths: 12 } as Course;
+    const completed = progress({ status: 'completed', completedAt: new Date('2025-02-01') });
+    const before = enrolmentCard(refresher, enrolment, completed, t, new Date('2026-01-31'));
+    expect(before).to.include({ status: 'completed', completed: true });
+    const after = enrolmentCard(refresher, enrolment, completed, t, new Date('2026-02-01'));
+    expect(after).to.include({ status: 'renewal_due', completed: false, continueUrl: '/szkolenia/kurs/test', statusLabel: 'learning:status.renewal_due' });
+  });
+
   it('splits the lesson around its knowledge checks and marks the current and viewed lessons', () => {
     const check = { id: 'k1', kind: 'true-false' as const, prompt: 'Czy?', points: 1, answer: true, explanation: 'Bo tak.' };
     const withCheck = { ...lesson('b', 2, '<p>przed</p>\n<div class="knowledge-check" data-check="k1"></div>\n<p>po</p>'), checks: [check] };
