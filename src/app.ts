@@ -28,7 +28,7 @@ import { courseMediaRouter } from './courses/course-media.routes.js';
 import { certificateNavLinks, certificateRouter } from './certificates/certificate.routes.js';
 import { verificationRouters } from './certificates/verification.routes.js';
 import { xapiRouter } from './xapi/lrs.routes.js';
-import { lrsClientsRouter } from './xapi/lrs-clients.routes.js';
+import { lrsClientsNavLink, lrsClientsRouter } from './xapi/lrs-clients.routes.js';
 
 export interface AppContext {
   config: Config;
@@ -102,6 +102,7 @@ export async function createApp(context: AppContext): Promise<Express> {
   const verification = verificationRouters(config);
   app.use(verification.beforeCsrf);
   app.use(certificateNavLinks);
+  app.use(lrsClientsNavLink);
   app.use(createCsrfProtection(config.SESSION_SECRET, config.isProduction).middleware);
 
   app.use(homeRouter());

@@ -1,5 +1,5 @@
 // Admin page /admin/lrs-klienci: list, create (secret shown once) and delete the organisation's LRS clients.
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { requireRole } from '../auth/require-user.js';
 import { setFlash } from '../auth/flash.js';
 import { fieldErrorsOf, inputOf, validate } from '../http/validate.js';
@@ -38,6 +38,15 @@ async function removeClient(req: Request, res: Response): Promise<void> {
   await deleteLrsClient(req.user!.organisationId, inputOf<LrsClientIdParams>(res, 'params').id);
   setFlash(req, 'success', req.t('xapi:clients.deleted'));
   res.redirect(303, PATH);
+}
+
+/** Adds "Klienci LRS" to the header for admins (mounted after i18n and currentUserLocals, like other nav links). */
+export function lrsClientsNavLink(req: Request, res: Response, next: NextFunction): void {
+  if (req.user?.roles.includes('admin')) {
+    const links = (res.locals.navExtras ??= []) as Array<{ href: string; label: string }>;
+    links.push({ href: PATH, label: req.t('xapi:clients.nav') });
+  }
+  next();
 }
 
 /** The admin page for LRS clients of the admin's own organisation. */

@@ -18,6 +18,7 @@ describe('xapi/lrs-clients.routes', () => {
     const agent = await loginAgent(server.url, user.email, password);
     const page = await agent.get('/admin/lrs-klienci').expect(200);
     expect(page.text).to.contain('Klienci LRS');
+    expect(page.text).to.contain('<li><a href="/admin/lrs-klienci">Klienci LRS</a></li>');
     const created = await agent
       .post('/admin/lrs-klienci')
       .type('form')
@@ -56,5 +57,7 @@ describe('xapi/lrs-clients.routes', () => {
     const { user, password } = await buildLearner({ overrides: { roles: ['hr'] } });
     const agent = await loginAgent(server.url, user.email, password);
     await agent.get('/admin/lrs-klienci').expect(403);
+    const home = await agent.get('/').expect(200);
+    expect(home.text).not.to.contain('href="/admin/lrs-klienci"');
   });
 });
