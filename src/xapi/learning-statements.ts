@@ -181,7 +181,7 @@ function context(ctx: LearningContext, options: { parent?: Activity[]; grouping?
   if (options.grouping !== false) contextActivities.grouping = [reference(courseActivity(ctx))];
   return {
     registration: ctx.registration,
-    contextActivities,
+    ...(Object.keys(contextActivities).length ? { contextActivities } : {}),
     revision: ctx.course.version,
     platform: 'Akademia JST',
     language: ctx.language,
