@@ -175,6 +175,53 @@ describe('xapi/documents.routes', () => {
     });
   });
 
+  describe('all document resources', () => {
+    it('answer HEAD with the ETag and no body', async () => {
+      await xapi.setState({ agent, activityId, stateId: 'head', state: { h: 1 } });
+      const res = await raw().head('/xapi/activities/state').query({ agent: JSON.stringify(agent), activityId, stateId: 'head' }).set(VERSION).set('Authorization', auth).expect(200);
+      expect(res.headers.etag).to.equal(sha1Etag(JSON.stringify({ h: 1 })));
+      expect(res.text ?? '').to.equal('');
+    });
+
+    it('honour If-Match on POST (412 for a stale ETag, nothing merged)', async () => {
+      await xapi.setState({ agent, activityId, stateId: 'guarded', state: { a: 1 } });
+      await raw()
+        .post('/xapi/activities/state')
+        .query({ agent: JSON.stringify(agent), activityId, stateId: 'guarded' })
+        .set(VERSION)
+        .set('Authorization', auth)
+        .set('If-Match', sha1Etag('something else'))
+        .send({ b: 2 })
+        .expect(412);
+      expect((await xapi.getState({ agent, activityId, stateId: 'guarded' })).data).to.deep.equal({ a: 1 });
+    });
+
+    it('work through the alternate request syntax, content and headers in the form', async () => {
+      const form = new URLSearchParams({
+        'X-Experience-API-Version': '1.0.3',
+        Authorization: auth,
+        'Content-Type': 'application/json',
+        'If-None-Match': '*',
+        content: JSON.stringify({ via: 'form' }),
+        activityId,
+        profileId: 'from-form',
+      });
+      await raw().post('/xapi/activities/profile?method=PUT').type('form').send(form.toString()).expect(204);
+      expect((await xapi.getActivityProfile({ activityId, profileId: 'from-form' })).data).to.deep.equal({ via: 'form' });
+    });
+
+    it('answer 403 to writes from a read-only client', async () => {
+      const reader = await createLrsClient({ organisationId: (await buildOrganisation())._id.toHexString(), name: 'reader', canWrite: false });
+      await raw()
+        .put('/xapi/activities/state')
+        .query({ agent: JSON.stringify(agent), activityId, stateId: 's' })
+        .set(VERSION)
+        .set('Authorization', XAPI.toBasicAuth(reader.key, reader.secret))
+        .send({ a: 1 })
+        .expect(403);
+    });
+  });
+
   describe('Activities and Agents resources', () => {
     it('returns the activity with the definition its statements carried, and a bare activity when unknown', async () => {
       const id = 'http://example.com/activities/defined';
