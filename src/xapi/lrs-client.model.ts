@@ -13,7 +13,6 @@ const lrsClientSchema = new Schema(
     canWrite: { type: Boolean, default: true },
     /** Set for the client created from XAPI_BASIC_USER / XAPI_BASIC_PASSWORD. */
     fromEnvironment: { type: Boolean, default: false },
-    lastUsedAt: { type: Date },
   },
   { timestamps: true },
 );
