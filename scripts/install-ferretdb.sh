@@ -12,7 +12,8 @@ fi
 # FerretDB v1.24.1 is what we asked for, but the Go module proxy refuses it ("403 This module version
 # is not available"); v1.24.2 is the same line with bug fixes only, so we pin that.
 VERSION="${FERRETDB_VERSION:-v1.24.2}"
-CACHE_DIR="${AKADEMIA_CACHE_DIR:-$HOME/.cache/akademia-jst}"
+# Must match defaultFerretDbBinary() in src/db/embedded-ferretdb.ts.
+CACHE_DIR="$HOME/.cache/akademia-jst"
 TARGET_DIR="$CACHE_DIR/ferretdb-$VERSION"
 BINARY="$TARGET_DIR/ferretdb"
 

@@ -1,6 +1,6 @@
 // npm run lrs:client -- create --org <slug> [--name <name>] [--read-only | --write-only] | list --org <slug> | delete --org <slug> --key <key>
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfigOrExit } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
 import { AppError, NotFoundError } from '../src/http/errors.js';
 import { createLrsClient, deleteLrsClient, listLrsClients, organisationIdBySlug } from '../src/xapi/lrs-client.service.js';
@@ -26,16 +26,7 @@ async function main(): Promise<void> {
     console.error(USAGE);
     process.exit(64); // EX_USAGE
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const database = await openDatabase(config);
   try {
     const organisationId = await organisationIdBySlug(values.org);

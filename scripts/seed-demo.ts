@@ -1,20 +1,11 @@
 // npm run seed:demo — creates the demo organisation and users (idempotent), then exits.
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfigOrExit } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
 import { createLogger } from '../src/logger.js';
 import { DEMO_USERS, seedDemo } from '../src/organisations/demo-seed.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   // Starts the embedded FerretDB itself when MONGODB_URI is unset (same data directory as the server).
   const database = await openDatabase(config);

@@ -1,21 +1,12 @@
 // npm run xapi:rebuild — rebuilds learning progress and other derived data from the stored xAPI statements.
 import { createApp } from '../src/app.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfigOrExit } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
 import { createLogger } from '../src/logger.js';
 import { rebuildProjections } from '../src/xapi/rebuild.service.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config);
   try {

@@ -1,22 +1,13 @@
 // Starts the platform: config, database (embedded or MONGODB_URI), listen, graceful shutdown.
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/connection.js';
 import { createLogger } from './logger.js';
 import { runStartupTasks } from './startup.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
 
   let database: DatabaseHandle | undefined;
