@@ -1,30 +1,11 @@
 // The e-mail that carries a newly issued certificate, in the learner's language (locales/<lng>/certificates.json).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
+import { translatorFor } from '../http/i18n.js';
 import { polishDate } from './certificate-pdf.js';
-
-let instance: ReturnType<typeof i18next.createInstance> | undefined;
 
 /** A translate function for the certificates namespace outside a request (services have no req.t). */
 export function certificateTranslator(language: string | undefined): TFunction {
-  if (!instance) {
-    const read = (lng: string) => JSON.parse(readFileSync(path.resolve('locales', lng, 'certificates.json'), 'utf8')) as Record<string, unknown>;
-    instance = i18next.createInstance();
-    // Synchronous: the resources are in memory, so init completes before it returns.
-    void instance.init({
-      initAsync: false,
-      lng: 'pl',
-      fallbackLng: 'pl',
-      supportedLngs: ['pl', 'en'],
-      resources: { pl: { certificates: read('pl') }, en: { certificates: read('en') } },
-      defaultNS: 'certificates',
-      ns: ['certificates'],
-      showSupportNotice: false,
-      interpolation: { escapeValue: false }, // plain-text mail
-    });
-  }
-  return instance.getFixedT(language === 'en' ? 'en' : 'pl', 'certificates');
+  return translatorFor('certificates', language);
 }
 
 export interface IssuedMailFacts {

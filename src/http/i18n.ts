@@ -1,7 +1,7 @@
-// Interface language: Polish first, English second (i18next). Strings live in locales/<lng>.json.
+// Interface language: Polish first, English second (i18next). Strings live in locales/<lng>/<feature>.json.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import i18next from 'i18next';
+import i18next, { type InitOptions, type TFunction } from 'i18next';
 import { LanguageDetector, handle } from 'i18next-http-middleware';
 
 export const LANGUAGES = ['pl', 'en'] as const;
@@ -20,10 +20,8 @@ function loadLocale(language: Language): Record<string, Record<string, unknown>>
   );
 }
 
-/** Initialises i18next once and returns the Express middleware that sets req.t / res.locals.t. */
-export async function createI18nMiddleware() {
-  const instance = i18next.createInstance();
-  await instance.use(LanguageDetector).init({
+function sharedOptions(): InitOptions {
+  return {
     supportedLngs: [...LANGUAGES],
     fallbackLng: 'pl',
     preload: [...LANGUAGES],
@@ -31,7 +29,31 @@ export async function createI18nMiddleware() {
     defaultNS: 'common',
     ns: Object.keys(loadLocale('pl')),
     showSupportNotice: false,
-    interpolation: { escapeValue: false }, // Handlebars escapes
+    // Handlebars escapes what pages show; mail and PDFs are plain text.
+    interpolation: { escapeValue: false },
+  };
+}
+
+let outsideRequests: ReturnType<typeof i18next.createInstance> | undefined;
+
+/**
+ * A translate function for code that runs outside a request (mail, certificates): the same locale
+ * files, fixed to one namespace and to Polish unless `language` is 'en'.
+ */
+export function translatorFor(namespace: string, language: string | undefined): TFunction {
+  if (!outsideRequests) {
+    outsideRequests = i18next.createInstance();
+    // Synchronous: the resources are in memory, so init completes before it returns.
+    void outsideRequests.init({ ...sharedOptions(), initAsync: false, lng: 'pl' });
+  }
+  return outsideRequests.getFixedT(language === 'en' ? 'en' : 'pl', namespace);
+}
+
+/** Initialises i18next once and returns the Express middleware that sets req.t / res.locals.t. */
+export async function createI18nMiddleware() {
+  const instance = i18next.createInstance();
+  await instance.use(LanguageDetector).init({
+    ...sharedOptions(),
     detection: {
       // Polish unless the person chose English (?lang=en, remembered in a cookie); the browser's
       // Accept-Language is not consulted because the office interface is Polish by default.
