@@ -31,6 +31,19 @@ export interface StoreStatementsOptions {
 
 type Loose = Record<string, unknown>;
 
+let lastStoredMs = 0;
+
+/**
+ * One `stored` instant per statement of a batch, a millisecond apart and never earlier than any this process
+ * handed out before: the LRS lists statements by `stored`, so a batch (answered…, failed) reads back, and
+ * replays into the projectors, in the order it was sent rather than in random id order.
+ */
+function storedInstants(count: number): Date[] {
+  const first = Math.max(Date.now(), lastStoredMs + 1);
+  lastStoredMs = first + count - 1;
+  return Array.from({ length: count }, (_unused, index) => new Date(first + index));
+}
+
 /** Returns every value in contextActivities as an array, as the spec requires the LRS to return it. */
 function normaliseContext(context: Loose | undefined): Loose | undefined {
   if (!context || typeof context.contextActivities !== 'object' || context.contextActivities === null) return context;
@@ -95,10 +108,9 @@ export async function storeStatements(statements: unknown[], options: StoreState
   if (statements.length === 0) return [];
   const organisationId = new Types.ObjectId(options.organisationId);
   const inputs = validateStatements(statements);
-  const stored = new Date();
-  const storedIso = stored.toISOString();
+  const stored = storedInstants(inputs.length);
   const authority = options.authority ?? platformAuthority();
-  const completed = inputs.map((input) => completeStatement(input, storedIso, authority));
+  const completed = inputs.map((input, index) => completeStatement(input, stored[index].toISOString(), authority));
 
   const ids = completed.map((statement) => statement.id.toLowerCase());
   if (new Set(ids).size !== ids.length) throw new BadRequestError('The batch contains two or more statements with the same id.');
@@ -168,7 +180,7 @@ export async function storeStatements(statements: unknown[], options: StoreState
       _id: id,
       organisationId,
       json: JSON.stringify(statement),
-      stored,
+      stored: new Date(statement.stored),
       voided: statement.verb.id !== VOIDED_VERB && (alreadyVoided.has(id) || voidedInBatch.has(id)),
       verbId: statement.verb.id,
       ...statementKeys(statement),
@@ -195,7 +207,9 @@ export async function storeStatements(statements: unknown[], options: StoreState
       const failedAt = (error as { writeErrors?: Array<{ index?: number }> }).writeErrors?.[0]?.index ?? (error as { index?: number }).index;
       const inserted = typeof failedAt === 'number' ? docs.slice(0, failedAt) : docs;
       if (inserted.length) {
-        await XapiStatement.deleteMany({ organisationId, _id: { $in: inserted.map((doc) => doc._id) }, stored }).catch(() => undefined);
+        await XapiStatement.deleteMany({ organisationId, _id: { $in: inserted.map((doc) => doc._id) }, stored: { $in: inserted.map((doc) => doc.stored) } }).catch(
+          () => undefined,
+        );
       }
       if ((error as { code?: number }).code === 11000) {
         throw new ConflictError('A statement with one of these ids was stored at the same moment; send the batch again.');

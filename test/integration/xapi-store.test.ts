@@ -52,6 +52,22 @@ describe('xapi/statement.service', () => {
     expect(received?.authority).to.include({ objectType: 'Agent' });
   });
 
+  it('gives each statement of a batch its own stored instant, so stored order is the order sent', async () => {
+    const organisation = await buildOrganisation();
+    const batch = Array.from({ length: 8 }, () => statement());
+    const ids = await storeStatements(batch, { organisationId: organisation._id.toHexString() });
+    const later = await storeStatements([statement()], { organisationId: organisation._id.toHexString() });
+    const docs = await XapiStatement.find({ organisationId: organisation._id }).sort({ stored: 1, _id: 1 }).lean();
+    expect(docs.map((doc) => doc._id)).to.deep.equal([...ids, ...later]);
+    expect(new Set(docs.map((doc) => doc.stored.getTime())).size).to.equal(9);
+    // The statement's own stored (and the timestamp the LRS filled in) match the indexed field.
+    for (const doc of docs) {
+      const json = JSON.parse(doc.json) as StoredStatement;
+      expect(new Date(json.stored).getTime()).to.equal(doc.stored.getTime());
+      expect(json.timestamp).to.equal(json.stored);
+    }
+  });
+
   it('does not fail the store when a projector throws: the statements stay and a rebuild repairs', async () => {
     registerProjector({ name: 'test-broken', reset: async () => undefined, apply: async () => Promise.reject(new Error('boom')) });
     try {
