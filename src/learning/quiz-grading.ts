@@ -66,7 +66,10 @@ export function gradeAnswer(question: Question, answer: Answer | undefined): Gra
   let response = '';
   switch (answer.kind) {
     case 'choice': {
-      response = answer.optionIds.join('[,]');
+      // Canonical order (as defined in the course): the order of a choice list is not significant in xAPI, and
+      // consumers comparing strings with correctResponsesPattern then see a right answer as equal.
+      const rank = (id: string) => (question.options ?? []).findIndex((option) => option.id === id);
+      response = [...answer.optionIds].sort((a, b) => rank(a) - rank(b)).join('[,]');
       const correct = question.correct ?? [];
       success = question.kind === 'single' ? answer.optionIds.length === 1 && answer.optionIds[0] === correct[0] : sameSet(answer.optionIds, correct);
       break;
@@ -84,8 +87,12 @@ export function gradeAnswer(question: Question, answer: Answer | undefined): Gra
       break;
     }
     case 'pairs': {
-      response = [...answer.matches.entries()].map(([left, right]) => `${left}[.]${right}`).join('[,]');
       const pairs = question.pairs ?? [];
+      const rank = (id: string) => pairs.findIndex((pair) => pair.id === id);
+      response = [...answer.matches.entries()]
+        .sort((a, b) => rank(a[0]) - rank(b[0]))
+        .map(([left, right]) => `${left}[.]${right}`)
+        .join('[,]');
       success = answer.matches.size === pairs.length && pairs.every((pair) => answer.matches.get(pair.id) === pair.id);
       break;
     }

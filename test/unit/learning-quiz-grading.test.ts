@@ -57,6 +57,11 @@ describe('learning/quiz-grading', () => {
     expect(gradeAnswer(single, undefined)).to.deep.include({ answered: false, success: false, points: 0, maxPoints: 1, response: '' });
   });
 
+  it('writes choice and matching responses in the course order, whatever order the shuffled form sent', () => {
+    expect(gradeAnswer(multiple, { kind: 'choice', optionIds: ['b', 'a'] })).to.include({ success: true, response: 'a[,]b' });
+    expect(gradeAnswer(matching, { kind: 'pairs', matches: new Map([['p2', 'p2'], ['p1', 'p1']]) })).to.include({ success: true, response: 'p1[.]p1[,]p2[.]p2' });
+  });
+
   it('decodes positions in the attempt into course ids', () => {
     const drawn: DrawnQuestion[] = [
       { questionId: 'm', itemOrder: ['c', 'a', 'b'], choiceOrder: [] },
