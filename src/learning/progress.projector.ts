@@ -21,19 +21,37 @@ const STATUS_OF_VERB: Record<string, ProgressStatus> = {
 
 type EnrolmentKey = Pick<EnrolmentDoc, '_id' | 'organisationId' | 'userId' | 'courseId' | 'registration'>;
 
+/** A registration as seen from one organisation: statements only ever move their own organisation's enrolments. */
+function scopedKey(organisationId: string, registration: string): string {
+  return `${organisationId}:${registration}`;
+}
+
 // Registrations never change owner, so the lookup is cached for the life of the process.
 const enrolmentByRegistration = new Map<string, EnrolmentKey>();
 
-async function enrolmentsFor(registrations: string[]): Promise<Map<string, EnrolmentKey>> {
-  const missing = registrations.filter((r) => !enrolmentByRegistration.has(r));
+/**
+ * The enrolments behind `(organisation, registration)` pairs. Scoped to each statement's organisation: an LRS
+ * client of one office that sends (or voids) statements carrying another office's registration must not move
+ * that office's progress.
+ */
+async function enrolmentsFor(pairs: Array<{ organisationId: string; registration: string }>): Promise<Map<string, EnrolmentKey>> {
+  const missing = pairs.filter((p) => !enrolmentByRegistration.has(scopedKey(p.organisationId, p.registration)));
   if (missing.length) {
-    const found = await Enrolment.find({ registration: { $in: missing } })
-      .setOptions({ acrossOrganisations: true })
+    const found = await Enrolment.find({
+      organisationId: { $in: [...new Set(missing.map((p) => p.organisationId))] },
+      registration: { $in: [...new Set(missing.map((p) => p.registration))] },
+    })
       .select({ _id: 1, organisationId: 1, userId: 1, courseId: 1, registration: 1 })
       .lean<EnrolmentKey[]>();
-    for (const enrolment of found) enrolmentByRegistration.set(enrolment.registration, enrolment);
+    for (const enrolment of found) enrolmentByRegistration.set(scopedKey(String(enrolment.organisationId), enrolment.registration), enrolment);
   }
-  return new Map(registrations.flatMap((r) => (enrolmentByRegistration.has(r) ? [[r, enrolmentByRegistration.get(r)!] as const] : [])));
+  const result = new Map<string, EnrolmentKey>();
+  for (const p of pairs) {
+    const key = scopedKey(p.organisationId, p.registration);
+    const enrolment = enrolmentByRegistration.get(key);
+    if (enrolment) result.set(key, enrolment);
+  }
+  return result;
 }
 
 /** The lesson id of a lesson activity IRI (…/courses/<course>/lessons/<lesson>), or undefined. */
@@ -109,29 +127,41 @@ async function rebuildRegistration(enrolment: EnrolmentKey, exceptIds: string[])
   }
 }
 
-async function voidedTargets(statements: StoredStatement[]): Promise<{ registration: string; targetId: string }[]> {
-  const targets = statements
-    .filter((s) => s.verb.id === VOIDED && (s.object as { objectType?: string }).objectType === 'StatementRef')
-    .map((s) => String((s.object as { id: string }).id).toLowerCase());
-  if (!targets.length) return [];
-  const records = await XapiStatement.find({ _id: { $in: targets } }).setOptions({ acrossOrganisations: true }).select({ _id: 1, registration: 1 }).lean();
-  return records.filter((r) => r.registration).map((r) => ({ registration: r.registration!, targetId: r._id }));
+/** Statements of the voiding statements' own organisation that they target, with their registrations. */
+async function voidedTargets(statements: StoredStatement[]): Promise<{ organisationId: string; registration: string; targetId: string }[]> {
+  const voiding = statements.filter((s) => s.verb.id === VOIDED && (s.object as { objectType?: string }).objectType === 'StatementRef');
+  const found: { organisationId: string; registration: string; targetId: string }[] = [];
+  for (const organisationId of new Set(voiding.map((s) => s.organisationId))) {
+    const targets = voiding.filter((s) => s.organisationId === organisationId).map((s) => String((s.object as { id: string }).id).toLowerCase());
+    const records = await XapiStatement.find({ organisationId, _id: { $in: targets } }).select({ _id: 1, registration: 1 }).lean();
+    for (const record of records) if (record.registration) found.push({ organisationId, registration: record.registration, targetId: record._id });
+  }
+  return found;
 }
 
 /** Applies stored statements (in stored order) to the progress of the enrolments they belong to. */
 export async function projectLearningProgress(statements: StoredStatement[]): Promise<void> {
   const voids = await voidedTargets(statements);
-  const registrations = [...new Set([...statements.map(registrationOf), ...voids.map((v) => v.registration)].filter((r): r is string => Boolean(r)))];
-  if (!registrations.length) return;
-  const enrolments = await enrolmentsFor(registrations);
+  const pairs = [
+    ...statements.flatMap((s) => {
+      const registration = registrationOf(s);
+      return registration ? [{ organisationId: s.organisationId, registration }] : [];
+    }),
+    ...voids,
+  ];
+  if (!pairs.length) return;
+  const enrolments = await enrolmentsFor(pairs);
   for (const statement of statements) {
     const registration = registrationOf(statement);
-    const enrolment = registration ? enrolments.get(registration) : undefined;
+    const enrolment = registration ? enrolments.get(scopedKey(statement.organisationId, registration)) : undefined;
     if (enrolment && statement.verb.id !== VOIDED) await applyStatement(statement, enrolment);
   }
-  for (const registration of new Set(voids.map((v) => v.registration))) {
-    const enrolment = enrolments.get(registration);
-    if (enrolment) await rebuildRegistration(enrolment, voids.filter((v) => v.registration === registration).map((v) => v.targetId));
+  for (const key of new Set(voids.map((v) => scopedKey(v.organisationId, v.registration)))) {
+    const enrolment = enrolments.get(key);
+    if (enrolment) {
+      const targetIds = voids.filter((v) => scopedKey(v.organisationId, v.registration) === key).map((v) => v.targetId);
+      await rebuildRegistration(enrolment, targetIds);
+    }
   }
 }
 
