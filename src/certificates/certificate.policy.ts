@@ -1,4 +1,4 @@
-// Who may do what with a certificate: learners their own, HR their organisation's, admins any.
+// Who may do what with a certificate: learners their own, HR and admins their own organisation's.
 import type { SessionUser } from '../auth/session-user.js';
 import { ForbiddenError } from '../http/errors.js';
 
@@ -10,9 +10,10 @@ export interface CertificateOwnership {
   organisationId: { toString(): string };
 }
 
+// Admins are an office's own administrators (as on /admin/lrs-klienci), not platform operators: an admin of
+// one office must not act on another office's certificates, so both roles stop at their own organisation.
 function managesOrganisation(user: SessionUser, organisationId: string): boolean {
-  if (user.roles.includes('admin')) return true;
-  return user.roles.includes('hr') && user.organisationId === organisationId;
+  return (user.roles.includes('hr') || user.roles.includes('admin')) && user.organisationId === organisationId;
 }
 
 /** True when `user` may do `action` with `certificate` (or, for list-organisation, with that organisation's list). */
