@@ -1,0 +1,373 @@
+// Authorisation and tenant isolation across the whole app: two offices, each with a learner, HR and an admin.
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import request from 'supertest';
+import { User } from '../../src/auth/user.model.js';
+import { createApp } from '../../src/app.js';
+import { Certificate, type CertificateDoc } from '../../src/certificates/certificate.model.js';
+import { issueCertificate } from '../../src/certificates/certificate.service.js';
+import { createLogger } from '../../src/logger.js';
+import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model.js';
+import { LearningProgress } from '../../src/learning/learning-progress.model.js';
+import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
+import { LrsClient } from '../../src/xapi/lrs-client.model.js';
+import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
+import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { routeTable, type RouteEntry } from '../helpers/route-table.js';
+import { startTestServer, testConfig, type TestServer } from '../helpers/server.js';
+
+type Agent = Awaited<ReturnType<typeof loginAgent>>;
+const COURSE = '/szkolenia/przyklad-kurs';
+const LESSON = `${COURSE}/lekcje/wprowadzenie`;
+const VERB = 'http://adlnet.gov/expapi/verbs/';
+
+interface Office {
+  id: string;
+  learner: Agent;
+  otherLearner: Agent;
+  hr: Agent;
+  admin: Agent;
+  learnerId: string;
+  certificateId: string;
+  certificateCode: string;
+  lrs: { key: string; secret: string; id: string };
+}
+
+/** A CSRF token of the agent's session (any page with a form has one: the header's logout form). */
+async function tokenOf(agent: Agent): Promise<string> {
+  return csrfTokenFrom((await agent.get('/moje-szkolenia').expect(200)).text);
+}
+
+function basic(client: { key: string; secret: string }): string {
+  return `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`;
+}
+
+/** Turns a route pattern into a concrete path with harmless, well-formed values. */
+function concrete(path: string): string {
+  return path
+    .replace(':courseId', 'przyklad-kurs')
+    .replace(':lessonId', 'wprowadzenie')
+    .replace(':checkId', 'check-zasady-1')
+    .replace(/:(attemptId|id)/g, new Types.ObjectId().toHexString())
+    .replace(':code', 'AJST-2026-ABCD-EFGH')
+    .replace(':token', 'x'.repeat(43))
+    .replace('*file', 'schemat-procesu.png');
+}
+
+describe('authorisation and tenant isolation', function () {
+  this.timeout(60_000);
+  useTestDatabase(import.meta.url);
+  let server: TestServer;
+  let routes: RouteEntry[];
+  const offices: Record<'a' | 'b', Office> = {} as Record<'a' | 'b', Office>;
+  let attemptOfA: string;
+  let enrolmentOfB: EnrolmentDoc;
+
+  async function buildOffice(): Promise<Office> {
+    const organisation = await buildOrganisation();
+    const learner = await buildLearner({ organisation });
+    const otherLearner = await buildLearner({ organisation });
+    const hr = await buildLearner({ organisation, overrides: { roles: ['hr', 'learner'] } });
+    const admin = await buildLearner({ organisation, overrides: { roles: ['admin', 'learner'] } });
+    const certificate = await issueCertificate({
+      userId: learner.user._id.toHexString(),
+      organisationId: organisation._id.toHexString(),
+      courseId: 'przyklad-kurs',
+      enrolmentId: new Types.ObjectId().toHexString(),
+      registration: randomUUID(),
+      scorePercent: 90,
+      completedAt: new Date(),
+    });
+    return {
+      id: organisation._id.toHexString(),
+      learner: await loginAgent(server.url, learner.user.email, learner.password),
+      otherLearner: await loginAgent(server.url, otherLearner.user.email, otherLearner.password),
+      hr: await loginAgent(server.url, hr.user.email, hr.password),
+      admin: await loginAgent(server.url, admin.user.email, admin.password),
+      learnerId: learner.user._id.toHexString(),
+      certificateId: certificate.id,
+      certificateCode: certificate.code,
+      lrs: await createLrsClient({ organisationId: organisation._id.toHexString(), name: 'LMS' }),
+    };
+  }
+
+  before(async () => {
+    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' });
+    routes = routeTable(await createApp({ config: testConfig({ COURSES_DIR: 'test/fixtures/courses' }), logger: createLogger('silent') }));
+    offices.a = await buildOffice();
+    offices.b = await buildOffice();
+    // Learner A enrols and opens a quiz attempt; learner B enrols and reads the first lesson.
+    for (const office of [offices.a, offices.b]) {
+      const page = await office.learner.get(COURSE).expect(200);
+      await office.learner.post(`${COURSE}/zapis`).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(303);
+    }
+    const overview = await offices.a.learner.get(`${COURSE}/test`).expect(200);
+    const started = await offices.a.learner.post(`${COURSE}/test`).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(303);
+    attemptOfA = started.headers.location as string;
+    await offices.b.learner.get(LESSON).expect(200);
+    enrolmentOfB = (await Enrolment.findOne({ organisationId: offices.b.id, userId: offices.b.learnerId }).lean<EnrolmentDoc>())!;
+    expect(enrolmentOfB, 'learner B enrolment').to.not.equal(null);
+  });
+  after(async () => server.close());
+
+  describe('anonymous visitors', () => {
+    const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/xapi\//, /^\/kursy-media\//, /^\/\.well-known\//, /^\/verify/, /^\/rejestracja$/, /^\/potwierdz-email/, /^\/logowanie$/, /^\/haslo\/reset/, /^\/deklaracja-dostepnosci$/];
+
+    it('are sent to the login page, with the page to return to, from every private page', async () => {
+      const privatePages = routes.filter((route) => route.method === 'GET' && !PUBLIC.some((pattern) => pattern.test(route.path)));
+      expect(privatePages.length, 'private pages found in the router').to.be.at.least(14);
+      for (const route of privatePages) {
+        const path = concrete(route.path);
+        const res = await request(server.url).get(path);
+        expect(res.status, `GET ${path}`).to.equal(302);
+        expect(res.headers.location, `GET ${path}`).to.equal(`/logowanie?next=${encodeURIComponent(path)}`);
+      }
+    });
+
+    it('cannot post to any private form, even with a valid CSRF token of an anonymous session', async () => {
+      const visitor = request.agent(server.url);
+      const csrf = csrfTokenFrom((await visitor.get('/logowanie').expect(200)).text);
+      const privateForms = routes.filter((route) => route.method === 'POST' && !PUBLIC.some((pattern) => pattern.test(route.path)) && route.path !== '/wyloguj');
+      expect(privateForms.length).to.be.at.least(8);
+      const before = await Promise.all([Enrolment.countDocuments({}).setOptions({ acrossOrganisations: true }), QuizAttempt.countDocuments({}).setOptions({ acrossOrganisations: true }), LrsClient.countDocuments({}).setOptions({ acrossOrganisations: true })]);
+      for (const route of privateForms) {
+        const path = concrete(route.path);
+        const res = await visitor.post(path).type('form').send({ _csrf: csrf, name: 'Włamanie', access: 'read-write', reason: 'Bez powodu, ot tak', fullName: 'Jan Obcy' });
+        expect(res.status, `POST ${path}`).to.equal(401);
+        expect(res.text, `POST ${path}`).to.contain('Zaloguj się');
+      }
+      const after = await Promise.all([Enrolment.countDocuments({}).setOptions({ acrossOrganisations: true }), QuizAttempt.countDocuments({}).setOptions({ acrossOrganisations: true }), LrsClient.countDocuments({}).setOptions({ acrossOrganisations: true })]);
+      expect(after).to.deep.equal(before);
+    });
+  });
+
+  describe('learners', () => {
+    it("cannot open, submit or see the result of another learner's quiz attempt (same office: 403, other office: 404)", async () => {
+      const attemptId = attemptOfA.split('/').pop()!;
+      const before = await QuizAttempt.findById(attemptId).lean();
+      for (const [agent, status] of [
+        [offices.a.otherLearner, 403],
+        [offices.b.learner, 404],
+        [offices.a.hr, 403],
+        [offices.b.admin, 404],
+      ] as const) {
+        await agent.get(attemptOfA).expect(status);
+        await agent.get(`${attemptOfA}/wynik`).expect(status);
+        const csrf = await tokenOf(agent);
+        await agent.post(attemptOfA).type('form').send({ _csrf: csrf, q0: '0', q1: '0' }).expect(status);
+      }
+      const after = await QuizAttempt.findById(attemptId).lean();
+      expect(after?.submittedAt).to.equal(undefined);
+      expect(after).to.deep.equal(before);
+      // The owner still reaches it.
+      await offices.a.learner.get(attemptOfA).expect(200);
+    });
+
+    it("see only their own enrolments and progress, never another learner's", async () => {
+      const mine = await offices.b.learner.get('/moje-szkolenia').expect(200);
+      expect(mine.text).to.contain('Przykładowy kurs');
+      for (const agent of [offices.a.otherLearner, offices.b.otherLearner]) {
+        const res = await agent.get('/moje-szkolenia').expect(200);
+        expect(res.text).to.not.contain('Przykładowy kurs');
+        // The course page offers enrolment rather than someone else's progress.
+        const course = await agent.get(COURSE).expect(200);
+        expect(course.text).to.contain(`action="${COURSE}/zapis"`);
+        // Lessons and the quiz of a course they are not enrolled on lead back to the course page.
+        expect((await agent.get(LESSON).expect(303)).headers.location).to.equal(COURSE);
+        expect((await agent.get(`${COURSE}/test`).expect(303)).headers.location).to.equal(COURSE);
+      }
+    });
+
+    it("cannot download another learner's certificate PDF or badge", async () => {
+      for (const office of [offices.a, offices.b]) {
+        for (const suffix of ['pdf', 'odznaka.json', 'odznaka.jwt']) {
+          await office.learner.get(`/moje-zaswiadczenia/${office.certificateId}/${suffix}`).expect(200);
+        }
+      }
+      for (const [agent, id] of [
+        [offices.a.otherLearner, offices.a.certificateId],
+        [offices.a.learner, offices.b.certificateId],
+        [offices.b.learner, offices.a.certificateId],
+      ] as const) {
+        for (const suffix of ['pdf', 'odznaka.json', 'odznaka.jwt']) {
+          const res = await agent.get(`/moje-zaswiadczenia/${id}/${suffix}`);
+          expect(res.status, suffix).to.equal(403);
+          expect(res.headers['content-type']).to.not.match(/pdf|jwt/);
+        }
+        const list = await agent.get('/moje-zaswiadczenia').expect(200);
+        expect(list.text).to.not.contain(id);
+      }
+    });
+
+    it('cannot reach the HR certificate pages', async () => {
+      const agent = offices.a.learner;
+      await agent.get('/zaswiadczenia').expect(403);
+      await agent.get(`/zaswiadczenia/${offices.a.certificateId}/pdf`).expect(403);
+      await agent.get(`/zaswiadczenia/${offices.a.certificateId}/uniewaznij`).expect(403);
+      const csrf = await tokenOf(agent);
+      await agent.post(`/zaswiadczenia/${offices.a.certificateId}/uniewaznij`).type('form').send({ _csrf: csrf, reason: 'Chcę unieważnić swoje' }).expect(403);
+      expect((await Certificate.findById(offices.a.certificateId).lean<CertificateDoc>())?.state).to.equal('issued');
+    });
+  });
+
+  describe('HR and admins', () => {
+    for (const role of ['hr', 'admin'] as const) {
+      it(`${role} of office A lists only office A's certificates`, async () => {
+        const res = await offices.a[role].get('/zaswiadczenia').expect(200);
+        expect(res.text).to.contain(offices.a.certificateCode);
+        expect(res.text).to.not.contain(offices.b.certificateCode);
+      });
+
+      it(`${role} of office A cannot download, revoke or correct office B's certificates`, async () => {
+        const agent = offices.a[role];
+        const id = offices.b.certificateId;
+        const before = await Certificate.findById(id).lean<CertificateDoc>();
+        const nameBefore = (await User.findOne({ _id: offices.b.learnerId, organisationId: offices.b.id }).lean())?.fullName;
+        await agent.get(`/zaswiadczenia/${id}/pdf`).expect(403);
+        await agent.get(`/zaswiadczenia/${id}/uniewaznij`).expect(403);
+        await agent.get(`/zaswiadczenia/${id}/popraw-dane`).expect(403);
+        const csrf = await tokenOf(agent);
+        await agent.post(`/zaswiadczenia/${id}/uniewaznij`).type('form').send({ _csrf: csrf, reason: 'Obca organizacja próbuje' }).expect(403);
+        await agent.post(`/zaswiadczenia/${id}/popraw-dane`).type('form').send({ _csrf: csrf, fullName: 'Jan Podmieniony' }).expect(403);
+        const after = await Certificate.findById(id).lean<CertificateDoc>();
+        expect(after?.state).to.equal('issued');
+        expect(after?.updatedAt?.getTime?.()).to.equal(before?.updatedAt?.getTime?.());
+        expect((await User.findOne({ _id: offices.b.learnerId, organisationId: offices.b.id }).lean())?.fullName).to.equal(nameBefore);
+        expect(await Certificate.countDocuments({ organisationId: offices.b.id })).to.equal(1);
+      });
+    }
+
+    it('HR of office A can still manage office A (the checks above are not blanket refusals)', async () => {
+      await offices.a.hr.get(`/zaswiadczenia/${offices.a.certificateId}/pdf`).expect(200);
+      await offices.a.hr.get(`/zaswiadczenia/${offices.a.certificateId}/uniewaznij`).expect(200);
+    });
+  });
+
+  describe('/admin/*', () => {
+    it('is refused (403) to learners and HR on every admin route', async () => {
+      const adminRoutes = routes.filter((route) => route.path.startsWith('/admin'));
+      expect(adminRoutes.length, 'admin routes found in the router').to.be.at.least(3);
+      const clientsBefore = await LrsClient.countDocuments({ organisationId: offices.a.id });
+      for (const agent of [offices.a.learner, offices.a.hr]) {
+        const csrf = await tokenOf(agent);
+        for (const route of adminRoutes) {
+          const path = route.path.replace(':id', offices.a.lrs.id);
+          const res = route.method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: csrf, name: 'Włamanie', access: 'read-write' });
+          expect(res.status, `${route.method} ${path}`).to.equal(403);
+          expect(res.text).to.not.contain(offices.a.lrs.key);
+        }
+      }
+      expect(await LrsClient.countDocuments({ organisationId: offices.a.id })).to.equal(clientsBefore);
+    });
+
+    it("an admin of office A sees and deletes only office A's LRS clients", async () => {
+      const page = await offices.a.admin.get('/admin/lrs-klienci').expect(200);
+      expect(page.text).to.contain(offices.a.lrs.key);
+      expect(page.text).to.not.contain(offices.b.lrs.key);
+      await offices.a.admin.post(`/admin/lrs-klienci/${offices.b.lrs.id}/usun`).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(404);
+      expect(await LrsClient.countDocuments({ _id: offices.b.lrs.id })).to.equal(1);
+    });
+  });
+
+  describe('the LRS', () => {
+    const xapi = (office: Office) => ({ Authorization: basic(office.lrs), 'X-Experience-API-Version': '1.0.3' });
+    const actor = { objectType: 'Agent', account: { homePage: 'https://lms.example', name: 'anna' } };
+    const activityId = 'https://lms.example/activities/tajne';
+    let statementOfB: string;
+
+    before(async () => {
+      const res = await request(server.url)
+        .post('/xapi/statements')
+        .set(xapi(offices.b))
+        .send({ actor, verb: { id: `${VERB}experienced` }, object: { id: activityId } })
+        .expect(200);
+      statementOfB = res.body[0];
+      await request(server.url)
+        .put('/xapi/activities/state')
+        .query({ activityId, agent: JSON.stringify(actor), stateId: 'postep' })
+        .set(xapi(offices.b))
+        .set('Content-Type', 'application/json')
+        .send({ tajne: 'B' })
+        .expect(204);
+      await request(server.url)
+        .put('/xapi/agents/profile')
+        .query({ agent: JSON.stringify(actor), profileId: 'profil' })
+        .set(xapi(offices.b))
+        .set('Content-Type', 'application/json')
+        .send({ tajne: 'B' })
+        .expect(204);
+      await request(server.url)
+        .put('/xapi/activities/profile')
+        .query({ activityId, profileId: 'profil' })
+        .set(xapi(offices.b))
+        .set('Content-Type', 'application/json')
+        .send({ tajne: 'B' })
+        .expect(204);
+    });
+
+    it("a client of office A cannot read office B's statements", async () => {
+      await request(server.url).get('/xapi/statements').query({ statementId: statementOfB }).set(xapi(offices.a)).expect(404);
+      const all = await request(server.url).get('/xapi/statements').query({ limit: 500 }).set(xapi(offices.a)).expect(200);
+      expect(all.text).to.not.contain(statementOfB);
+      expect(all.text).to.not.contain(enrolmentOfB.registration);
+      const byAgent = await request(server.url).get('/xapi/statements').query({ agent: JSON.stringify(actor) }).set(xapi(offices.a)).expect(200);
+      expect(byAgent.body.statements).to.deep.equal([]);
+      const byRegistration = await request(server.url).get('/xapi/statements').query({ registration: enrolmentOfB.registration }).set(xapi(offices.a)).expect(200);
+      expect(byRegistration.body.statements).to.deep.equal([]);
+      // …while office B's own client reads them.
+      await request(server.url).get('/xapi/statements').query({ statementId: statementOfB }).set(xapi(offices.b)).expect(200);
+    });
+
+    it("a client of office A cannot read, list or delete office B's documents", async () => {
+      const office = xapi(offices.a);
+      await request(server.url).get('/xapi/activities/state').query({ activityId, agent: JSON.stringify(actor), stateId: 'postep' }).set(office).expect(404);
+      expect((await request(server.url).get('/xapi/activities/state').query({ activityId, agent: JSON.stringify(actor) }).set(office).expect(200)).body).to.deep.equal([]);
+      await request(server.url).get('/xapi/agents/profile').query({ agent: JSON.stringify(actor), profileId: 'profil' }).set(office).expect(404);
+      await request(server.url).get('/xapi/activities/profile').query({ activityId, profileId: 'profil' }).set(office).expect(404);
+      const activity = await request(server.url).get('/xapi/activities').query({ activityId }).set(office).expect(200);
+      expect(JSON.stringify(activity.body)).to.not.contain('definition');
+      await request(server.url).delete('/xapi/activities/state').query({ activityId, agent: JSON.stringify(actor) }).set(office).expect(204);
+      await request(server.url).delete('/xapi/agents/profile').query({ agent: JSON.stringify(actor), profileId: 'profil' }).set(office).expect(204);
+      // Office B's documents survive office A's deletes.
+      const state = await request(server.url).get('/xapi/activities/state').query({ activityId, agent: JSON.stringify(actor), stateId: 'postep' }).set(xapi(offices.b)).expect(200);
+      expect(state.body).to.deep.equal({ tajne: 'B' });
+      await request(server.url).get('/xapi/agents/profile').query({ agent: JSON.stringify(actor), profileId: 'profil' }).set(xapi(offices.b)).expect(200);
+    });
+
+    it("statements a client of office A sends with office B's registration do not change office B's progress", async () => {
+      const before = await LearningProgress.findById(enrolmentOfB._id).lean();
+      expect(before?.status).to.equal('in_progress');
+      await request(server.url)
+        .post('/xapi/statements')
+        .set(xapi(offices.a))
+        .send([
+          { actor, verb: { id: `${VERB}passed` }, object: { id: activityId }, result: { score: { scaled: 1 } }, context: { registration: enrolmentOfB.registration } },
+          { actor, verb: { id: `${VERB}completed` }, object: { id: activityId }, context: { registration: enrolmentOfB.registration } },
+        ])
+        .expect(200);
+      const after = await LearningProgress.findById(enrolmentOfB._id).lean();
+      expect(after?.status).to.equal('in_progress');
+      expect(after?.attempts).to.equal(before?.attempts);
+      expect(after?.passedAt).to.equal(undefined);
+    });
+
+    it("a client of office A voiding office B's statement changes neither that statement nor office B's progress", async () => {
+      const experienced = await XapiStatement.findOne({ organisationId: offices.b.id, registration: enrolmentOfB.registration, verbId: `${VERB}experienced` }).lean();
+      expect(experienced, "learner B's lesson statement").to.not.equal(null);
+      const before = await LearningProgress.findById(enrolmentOfB._id).lean();
+      expect(before?.lessonsViewed).to.include('wprowadzenie');
+      await request(server.url)
+        .post('/xapi/statements')
+        .set(xapi(offices.a))
+        .send({ actor, verb: { id: `${VERB}voided` }, object: { objectType: 'StatementRef', id: experienced!._id } })
+        .expect(200);
+      expect((await XapiStatement.findOne({ _id: experienced!._id, organisationId: offices.b.id }).lean())?.voided).to.equal(false);
+      const after = await LearningProgress.findById(enrolmentOfB._id).lean();
+      expect(after?.lessonsViewed).to.deep.equal(before?.lessonsViewed);
+      expect(after?.status).to.equal(before?.status);
+    });
+  });
+});
