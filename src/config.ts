@@ -31,6 +31,8 @@ const ConfigSchema = z.object({
   XAPI_ACTIVITY_BASE: z.url({ message: 'expected an absolute IRI' }).optional(),
   XAPI_BASIC_USER: z.string().min(1).optional(),
   XAPI_BASIC_PASSWORD: z.string().min(8, { message: 'expected at least 8 characters' }).optional(),
+  /** Requests per minute one address may make to the LRS with one client key (429 above; 0 = no limit). */
+  XAPI_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(0).default(1200),
   /** Load the demo organisation and users on first start (default: yes on the embedded database). */
   SEED_DEMO: booleanFlag.optional(),
   COURSES_DIR: z.string().min(1).default('./courses'),

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { AppError, BadRequestError, ForbiddenError, UnauthorizedError } from '../http/errors.js';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { authenticateLrsClient, type LrsCredentials } from './lrs-client.service.js';
 
@@ -44,6 +45,33 @@ export const corsPolicy = cors({
   exposedHeaders: ['ETag', 'Last-Modified', 'X-Experience-API-Version', 'X-Experience-API-Consistent-Through', 'Content-Type'],
   maxAge: 600,
 });
+
+/** The client key named in a Basic Authorization header (not yet checked), or '' without one. */
+function claimedClientKey(req: Request): string {
+  const match = /^Basic\s+([A-Za-z0-9+/=._-]+)\s*$/i.exec(header(req, 'authorization') ?? '');
+  if (!match) return '';
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  return decoded.slice(0, Math.max(0, decoded.indexOf(':'))).slice(0, 100);
+}
+
+/**
+ * `perMinute` requests per minute per address and client key (0 turns the limit off); above it a 429 JSON error
+ * with Retry-After. Keyed by address and key together, so the learners of one office behind one NAT address
+ * share a bucket only per key, and wrong secrets sent with someone's key spend only the sender's bucket.
+ * Runs before authentication, so guessing secrets is limited too. One store per app.
+ */
+export function lrsRateLimit(perMinute: number): RequestHandler {
+  if (perMinute === 0) return (_req, _res, next) => next();
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${claimedClientKey(req)}`,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) =>
+      next(new TooManyRequestsError(`Too many requests: this LRS accepts ${perMinute} per minute from one address and client key. Wait for Retry-After seconds.`)),
+  });
+}
 
 /** Keeps the body as bytes: statements, documents and multipart parts are interpreted per resource. */
 export const rawBody = express.raw({ type: () => true, limit: BODY_LIMIT });

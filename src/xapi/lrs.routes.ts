@@ -11,6 +11,7 @@ import {
   authorise,
   corsPolicy,
   lrsErrorHandler,
+  lrsRateLimit,
   lrsRequest,
   prepareRequest,
   rawBody,
@@ -45,6 +46,8 @@ export function xapiRouter({ config, logger }: AppContext): Router {
   setXapiSettings({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE, logger });
   const router = Router();
   router.use(versionHeader, corsPolicy);
+  // After CORS (preflights are answered without counting), before anything that reads the body or a secret.
+  router.use(lrsRateLimit(config.XAPI_RATE_LIMIT_PER_MINUTE));
   // Every Statements response carries the header, rejections included.
   router.use('/statements', consistentThrough);
   router.use(rawBody, prepareRequest);
