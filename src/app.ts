@@ -29,6 +29,7 @@ import { certificateNavLinks, certificateRouter } from './certificates/certifica
 import { verificationRouters } from './certificates/verification.routes.js';
 import { xapiRouter } from './xapi/lrs.routes.js';
 import { lrsClientsNavLink, lrsClientsRouter } from './xapi/lrs-clients.routes.js';
+import { reportsNavLink, reportsRouter } from './reports/reports.routes.js';
 
 export interface AppContext {
   config: Config;
@@ -103,6 +104,7 @@ export async function createApp(context: AppContext): Promise<Express> {
   app.use(verification.beforeCsrf);
   app.use(certificateNavLinks);
   app.use(lrsClientsNavLink);
+  app.use(reportsNavLink);
   app.use(createCsrfProtection(config.SESSION_SECRET, config.isProduction).middleware);
 
   app.use(homeRouter());
@@ -111,6 +113,7 @@ export async function createApp(context: AppContext): Promise<Express> {
   app.use(verification.pages);
   app.use(learningRouter());
   app.use(lrsClientsRouter());
+  app.use(reportsRouter(config));
   app.use(authRouter(config, passport));
   app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
 

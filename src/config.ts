@@ -1,11 +1,22 @@
 // Reads and validates the environment once; nothing else in the code reads process.env.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** Whether croner accepts the pattern (a paused job is built and thrown away). */
+function isCronPattern(pattern: string): boolean {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -39,6 +50,12 @@ const ConfigSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   /** Requests per minute one address may make to the public certificate verification pages and uploads. */
   VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(30),
+  /** When HR reminders of due courses are e-mailed (cron, Europe/Warsaw time), or `off`. Default: weekdays 08:00. */
+  REMINDER_CRON: z
+    .string()
+    .trim()
+    .default('0 8 * * 1-5')
+    .refine((value) => value === 'off' || isCronPattern(value), { message: "expected a cron pattern such as '0 8 * * 1-5', or off" }),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'BASE_URL' | 'SESSION_SECRET' | 'XAPI_ACTIVITY_BASE'> & {

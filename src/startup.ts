@@ -4,6 +4,7 @@ import { loadCourseCatalogue, setCourseCatalogue } from './courses/course-catalo
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
 import { isFreshInstallation, seedDemo } from './organisations/demo-seed.js';
 import { ensureEnvironmentLrsClientTask } from './xapi/xapi-startup.js';
+import { scheduleReminders } from './reports/reminder-schedule.js';
 
 export interface StartupOptions extends AppContext {
   /** True when the embedded FerretDB is in use (first start of a fresh install loads demo data). */
@@ -20,6 +21,8 @@ export async function runStartupTasks(options: StartupOptions): Promise<void> {
     await seedDemo({ logger: options.logger });
   }
   scheduleTokenCleanup(options.logger);
+  // HR reminders of due courses on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none).
+  scheduleReminders(options);
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
   await ensureEnvironmentLrsClientTask(options);
 }

@@ -1,0 +1,31 @@
+// The e-mails HR actions send: a course assigned, and a reminder of a due or overdue course (locales/<lng>/reports.json).
+import { translatorFor } from '../http/i18n.js';
+import { formatDay } from './report-dates.js';
+
+export interface CourseMailFacts {
+  fullName: string;
+  courseTitle: string;
+  courseUrl: string;
+  dueDate: Date;
+  language: string | undefined;
+}
+
+function mailLines(facts: CourseMailFacts, body: string): string {
+  const t = translatorFor('reports', facts.language);
+  return [t('mail.greeting', { fullName: facts.fullName }), '', body, '', t('mail.linkLine', { url: facts.courseUrl }), '', t('mail.signature')].join('\n');
+}
+
+/** Subject and text of "you have been assigned a course". */
+export function assignmentMail(facts: CourseMailFacts): { subject: string; text: string } {
+  const t = translatorFor('reports', facts.language);
+  const values = { courseTitle: facts.courseTitle, dueDate: formatDay(facts.dueDate, facts.language) };
+  return { subject: t('mail.assignedSubject', values), text: mailLines(facts, t('mail.assignedBody', values)) };
+}
+
+/** Subject and text of the reminder; `overdue` says the due date has passed. */
+export function reminderMail(facts: CourseMailFacts & { overdue: boolean }): { subject: string; text: string } {
+  const t = translatorFor('reports', facts.language);
+  const values = { courseTitle: facts.courseTitle, dueDate: formatDay(facts.dueDate, facts.language) };
+  const kind = facts.overdue ? 'Overdue' : 'DueSoon';
+  return { subject: t(`mail.reminder${kind}Subject`, values), text: mailLines(facts, t(`mail.reminder${kind}Body`, values)) };
+}

@@ -1,0 +1,374 @@
+// HR reports: the completion matrix, assigning mandatory courses with due dates, and reminders of due courses.
+import { Types } from 'mongoose';
+import type { SessionUser } from '../auth/session-user.js';
+import { User } from '../auth/user.model.js';
+import { courseCatalogue } from '../courses/course-catalogue.js';
+import type { Course } from '../courses/course.types.js';
+import { NotFoundError, ValidationError } from '../http/errors.js';
+import { Enrolment, type EnrolmentDoc } from '../learning/enrolment.model.js';
+import { assignCourse } from '../learning/enrolment.service.js';
+import { LearningProgress, type LearningProgressDoc } from '../learning/learning-progress.model.js';
+import { renewalDue } from '../learning/learning.presenter.js';
+import { sendMail } from '../mail/mail.service.js';
+import { Organisation, type OrganisationDoc } from '../organisations/organisation.model.js';
+import { endOfWarsawDay } from './report-dates.js';
+import { Reminder, type ReminderDoc } from './reminder.model.js';
+import { assertCanManageTraining } from './reports.policy.js';
+import { assignmentMail, reminderMail } from './reports.mail.js';
+
+/** What one cell of the matrix says about one person and one course. */
+export type CellStatus = 'not_assigned' | 'not_started' | 'in_progress' | 'completed' | 'overdue' | 'renewal_due';
+
+export interface MatrixCell {
+  courseId: string;
+  status: CellStatus;
+  dueDate?: Date;
+  completedAt?: Date;
+}
+
+export interface MatrixPerson {
+  id: string;
+  fullName: string;
+  email: string;
+  cells: MatrixCell[];
+}
+
+/** Completed cells out of the cells with an enrolment; percent is null when nobody is enrolled. */
+export interface Completion {
+  enrolled: number;
+  completed: number;
+  percent: number | null;
+}
+
+export interface MatrixGroup extends Completion {
+  /** null for the people who belong to no department (or to one since removed). */
+  departmentId: string | null;
+  departmentName?: string;
+  people: MatrixPerson[];
+}
+
+export interface MatrixCourse extends Completion {
+  id: string;
+  title: string;
+}
+
+export interface CompletionMatrix {
+  organisationName: string;
+  /** Every department of the organisation (for the filter), in the organisation's order. */
+  departments: Array<{ id: string; name: string }>;
+  /** The department the matrix is filtered to, if any. */
+  departmentId?: string;
+  courses: MatrixCourse[];
+  groups: MatrixGroup[];
+  totals: Completion;
+  generatedAt: Date;
+}
+
+const REMINDER_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+const REMINDER_INTERVAL_MS = 24 * 60 * 60 * 1000;
+
+type PersonDoc = { _id: Types.ObjectId; fullName: string; email: string; departmentId?: Types.ObjectId | null; roles: string[]; learnerId: string; language?: string | null };
+
+function isDone(progress: LearningProgressDoc | undefined): boolean {
+  return progress?.status === 'passed' || progress?.status === 'completed';
+}
+
+/**
+ * The status of one enrolment at `now`. The rules match "Moje szkolenia": a completed course whose
+ * refresher is due (validityMonths) needs renewal; an unfinished one past its due date is overdue.
+ */
+export function cellStatus(enrolment: EnrolmentDoc | undefined, progress: LearningProgressDoc | undefined, course: Course | undefined, now: Date): MatrixCell['status'] {
+  if (!enrolment) return 'not_assigned';
+  if (isDone(progress)) return renewalDue(course, progress ?? null, now) ? 'renewal_due' : 'completed';
+  if (enrolment.dueDate && enrolment.dueDate < now) return 'overdue';
+  return progress && progress.status !== 'enrolled' ? 'in_progress' : 'not_started';
+}
+
+function completion(cells: MatrixCell[]): Completion {
+  const enrolled = cells.filter((cell) => cell.status !== 'not_assigned').length;
+  const completed = cells.filter((cell) => cell.status === 'completed').length;
+  return { enrolled, completed, percent: enrolled ? Math.round((completed * 100) / enrolled) : null };
+}
+
+function objectIdOrNull(id: string): Types.ObjectId | null {
+  return /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
+}
+
+async function organisationOf(organisationId: string): Promise<OrganisationDoc> {
+  const organisation = await Organisation.findById(objectIdOrNull(organisationId)).lean<OrganisationDoc>();
+  if (!organisation) throw new NotFoundError('Nie znaleziono organizacji.');
+  return organisation;
+}
+
+function departmentsOf(organisation: OrganisationDoc): Array<{ id: string; name: string }> {
+  return (organisation.departments ?? []).map((department) => ({ id: String(department._id), name: department.name }));
+}
+
+/** Throws a field error unless `departmentId` is one of the organisation's departments. */
+function checkDepartment(departments: Array<{ id: string }>, departmentId: string | undefined): void {
+  if (departmentId && !departments.some((department) => department.id === departmentId)) {
+    throw new ValidationError({ departmentId: ['Wybierz referat z listy.'] });
+  }
+}
+
+async function peopleOf(organisationId: Types.ObjectId): Promise<PersonDoc[]> {
+  const people = await User.find({ organisationId }).select('fullName email departmentId roles learnerId language').lean<PersonDoc[]>();
+  return people.sort((a, b) => a.fullName.localeCompare(b.fullName, 'pl') || a.email.localeCompare(b.email));
+}
+
+/** Progress documents of the enrolments, read by _id (never from the statement log), keyed by enrolment id. */
+async function progressByEnrolment(organisationId: Types.ObjectId, enrolments: EnrolmentDoc[]): Promise<Map<string, LearningProgressDoc>> {
+  if (!enrolments.length) return new Map();
+  const progress = await LearningProgress.find({ _id: { $in: enrolments.map((e) => e._id) }, organisationId }).lean<LearningProgressDoc[]>();
+  return new Map(progress.map((p) => [String(p._id), p]));
+}
+
+/**
+ * The completion matrix of an organisation: people (grouped by department, optionally one department)
+ * by courses, each cell with its status and due date, and completion percentages per department and
+ * per course. Columns are the loaded courses plus any course someone is still enrolled on.
+ */
+export async function completionMatrix(params: { organisationId: string; departmentId?: string; now?: Date }): Promise<CompletionMatrix> {
+  const now = params.now ?? new Date();
+  const organisation = await organisationOf(params.organisationId);
+  const departments = departmentsOf(organisation);
+  checkDepartment(departments, params.departmentId);
+  const organisationId = organisation._id;
+
+  const [everyone, enrolments] = await Promise.all([peopleOf(organisationId), Enrolment.find({ organisationId }).lean<EnrolmentDoc[]>()]);
+  const enrolledUserIds = new Set(enrolments.map((e) => String(e.userId)));
+  // Rows: people who learn, and anyone else (HR, admins) who has an enrolment.
+  const people = everyone.filter(
+    (person) =>
+      (person.roles.includes('learner') || enrolledUserIds.has(String(person._id))) &&
+      (!params.departmentId || String(person.departmentId ?? '') === params.departmentId),
+  );
+  const shownIds = new Set(people.map((person) => String(person._id)));
+  const shownEnrolments = enrolments.filter((e) => shownIds.has(String(e.userId)));
+  const progress = await progressByEnrolment(organisationId, shownEnrolments);
+  const byCell = new Map(shownEnrolments.map((e) => [`${String(e.userId)}|${e.courseId}`, e]));
+
+  const catalogue = courseCatalogue();
+  const courseIds = new Set([...catalogue.list().map((course) => course.id), ...shownEnrolments.map((e) => e.courseId)]);
+  const columns = [...courseIds]
+    .map((id) => ({ id, course: catalogue.get(id), title: catalogue.get(id)?.title ?? id }))
+    .sort((a, b) => a.title.localeCompare(b.title, 'pl'));
+
+  const rows = people.map((person) => ({
+    person,
+    row: {
+      id: String(person._id),
+      fullName: person.fullName,
+      email: person.email,
+      cells: columns.map(({ id, course }): MatrixCell => {
+        const enrolment = byCell.get(`${String(person._id)}|${id}`);
+        const personProgress = enrolment ? progress.get(String(enrolment._id)) : undefined;
+        const status = cellStatus(enrolment, personProgress, course, now);
+        return {
+          courseId: id,
+          status,
+          dueDate: enrolment?.dueDate ?? undefined,
+          completedAt: status === 'completed' || status === 'renewal_due' ? (personProgress?.completedAt ?? personProgress?.passedAt ?? undefined) : undefined,
+        };
+      }),
+    } satisfies MatrixPerson,
+  }));
+
+  const known = new Set(departments.map((department) => department.id));
+  const groups: MatrixGroup[] = [];
+  for (const department of departments) {
+    if (params.departmentId && department.id !== params.departmentId) continue;
+    const members = rows.filter(({ person }) => String(person.departmentId ?? '') === department.id).map(({ row }) => row);
+    groups.push({ departmentId: department.id, departmentName: department.name, people: members, ...completion(members.flatMap((m) => m.cells)) });
+  }
+  const unplaced = rows.filter(({ person }) => !known.has(String(person.departmentId ?? ''))).map(({ row }) => row);
+  if (unplaced.length) groups.push({ departmentId: null, people: unplaced, ...completion(unplaced.flatMap((m) => m.cells)) });
+
+  const allRows = rows.map(({ row }) => row);
+  return {
+    organisationName: organisation.name,
+    departments,
+    departmentId: params.departmentId,
+    courses: columns.map(({ id, title }, index) => ({ id, title, ...completion(allRows.map((row) => row.cells[index])) })),
+    groups,
+    totals: completion(allRows.flatMap((row) => row.cells)),
+    generatedAt: now,
+  };
+}
+
+/** What the assignment form offers: the loaded courses, the departments, and the people by department. */
+export async function assignmentChoices(actor: SessionUser) {
+  assertCanManageTraining(actor);
+  const organisation = await organisationOf(actor.organisationId);
+  const departments = departmentsOf(organisation);
+  const people = await peopleOf(organisation._id);
+  const known = new Set(departments.map((department) => department.id));
+  const groups = [
+    ...departments.map((department) => ({ departmentId: department.id as string | null, departmentName: department.name as string | undefined, people: people.filter((p) => String(p.departmentId ?? '') === department.id) })),
+    { departmentId: null, departmentName: undefined, people: people.filter((p) => !known.has(String(p.departmentId ?? ''))) },
+  ]
+    .filter((group) => group.people.length)
+    .map((group) => ({ ...group, people: group.people.map((p) => ({ id: String(p._id), fullName: p.fullName, email: p.email })) }));
+  const courses = courseCatalogue()
+    .list()
+    .map((course) => ({ id: course.id, title: course.title }))
+    .sort((a, b) => a.title.localeCompare(b.title, 'pl'));
+  return { courses, departments, groups };
+}
+
+export interface AssignMandatoryCourseParams {
+  actor: SessionUser;
+  courseId: string;
+  /** Everyone in this department … */
+  departmentId?: string;
+  /** … and/or these people (user ids of the actor's organisation). */
+  userIds: string[];
+  /** The due day, YYYY-MM-DD (Warsaw); the course is due by the end of that day. */
+  dueDate: string;
+  /** Public address of the platform, for the link in the e-mail. */
+  baseUrl: string;
+}
+
+/**
+ * Assigns a course with a due date to a department and/or chosen people of HR's organisation and
+ * e-mails each of them. Idempotent: a person already enrolled keeps the enrolment and gets the new
+ * due date. Every choice is checked before the first write, so bad input changes nothing.
+ */
+export async function assignMandatoryCourse(params: AssignMandatoryCourseParams): Promise<{ courseTitle: string; assigned: number; newlyEnrolled: number }> {
+  const { actor } = params;
+  assertCanManageTraining(actor);
+  const course = courseCatalogue().get(params.courseId);
+  if (!course) throw new ValidationError({ courseId: ['Wybierz szkolenie z listy.'] });
+  const organisation = await organisationOf(actor.organisationId);
+  checkDepartment(departmentsOf(organisation), params.departmentId);
+
+  const everyone = await peopleOf(organisation._id);
+  const byId = new Map(everyone.map((person) => [String(person._id), person]));
+  if (params.userIds.some((id) => !byId.has(id))) {
+    throw new ValidationError({ userIds: ['Wybierz osoby z listy – jedna z wybranych nie należy do Twojej organizacji.'] });
+  }
+  const chosen = new Set(params.userIds);
+  const targets = everyone.filter((person) => chosen.has(String(person._id)) || (params.departmentId && String(person.departmentId ?? '') === params.departmentId));
+  if (!targets.length) {
+    throw new ValidationError(
+      params.departmentId ? { departmentId: ['W wybranym referacie nie ma jeszcze nikogo. Wybierz inny referat albo osoby z listy.'] } : { departmentId: ['Wybierz referat albo co najmniej jedną osobę.'] },
+    );
+  }
+
+  const dueDate = endOfWarsawDay(params.dueDate);
+  const already = await Enrolment.find({ organisationId: organisation._id, courseId: course.id, userId: { $in: targets.map((t) => t._id) } })
+    .select('userId')
+    .lean<Array<{ userId: Types.ObjectId }>>();
+  const alreadyEnrolled = new Set(already.map((e) => String(e.userId)));
+  const courseUrl = `${params.baseUrl}/szkolenia/${encodeURIComponent(course.id)}`;
+  for (const person of targets) {
+    await assignCourse({
+      learner: { id: String(person._id), organisationId: String(organisation._id), learnerId: person.learnerId, fullName: person.fullName },
+      course,
+      dueDate,
+      assignedBy: actor.id,
+    });
+    const mail = assignmentMail({ fullName: person.fullName, courseTitle: course.title, courseUrl, dueDate, language: person.language ?? undefined });
+    await sendMail({ to: person.email, ...mail });
+  }
+  return { courseTitle: course.title, assigned: targets.length, newlyEnrolled: targets.filter((t) => !alreadyEnrolled.has(String(t._id))).length };
+}
+
+/** Whether an enrolment should be reminded of at `now`: assigned, unfinished, due within 7 days or overdue. */
+function needsReminder(enrolment: EnrolmentDoc, progress: LearningProgressDoc | undefined, course: Course, now: Date): boolean {
+  if (!enrolment.dueDate || enrolment.dueDate.getTime() > now.getTime() + REMINDER_WINDOW_MS) return false;
+  const status = cellStatus(enrolment, progress, course, now);
+  if (status === 'completed') return false;
+  // A refresher is due again: remind only when HR set the due date after the last completion.
+  if (status === 'renewal_due') {
+    const completedAt = progress?.completedAt ?? progress?.passedAt;
+    return Boolean(completedAt && enrolment.dueDate > completedAt);
+  }
+  return true;
+}
+
+/**
+ * Claims the right to remind of one enrolment: succeeds at most once per 24 h (the claim is one
+ * conditional update, so two runs at once send one mail). Returns the previous reminder time, or null.
+ */
+async function claimReminder(enrolment: EnrolmentDoc, now: Date): Promise<Date | null> {
+  const key = { _id: enrolment._id, organisationId: enrolment.organisationId };
+  try {
+    await Reminder.updateOne(key, { $setOnInsert: { userId: enrolment.userId, courseId: enrolment.courseId, lastSentAt: new Date(0), sentCount: 0 } }, { upsert: true });
+  } catch (error) {
+    // Another run inserted it at the same moment: the claim below decides.
+    if ((error as { code?: number })?.code !== 11000) throw error;
+  }
+  const previous = await Reminder.findOneAndUpdate(
+    { ...key, lastSentAt: { $lte: new Date(now.getTime() - REMINDER_INTERVAL_MS) } },
+    { $set: { lastSentAt: now }, $inc: { sentCount: 1 } },
+    { new: false },
+  ).lean<ReminderDoc>();
+  return previous ? previous.lastSentAt : null;
+}
+
+/**
+ * E-mails everyone in the organisation whose assigned course is unfinished and due within 7 days or
+ * overdue, at most once per person and course in 24 hours. Returns how many were sent and how many
+ * were skipped because they had been reminded within the last 24 hours.
+ */
+export async function sendReminders(params: { organisationId: string | Types.ObjectId; baseUrl: string; now?: Date }): Promise<{ sent: number; recentlyReminded: number }> {
+  const now = params.now ?? new Date();
+  const organisationId = typeof params.organisationId === 'string' ? objectIdOrNull(params.organisationId) : params.organisationId;
+  if (!organisationId) throw new NotFoundError('Nie znaleziono organizacji.');
+  const enrolments = await Enrolment.find({ organisationId, dueDate: { $lte: new Date(now.getTime() + REMINDER_WINDOW_MS) } }).lean<EnrolmentDoc[]>();
+  if (!enrolments.length) return { sent: 0, recentlyReminded: 0 };
+  const progress = await progressByEnrolment(organisationId, enrolments);
+  const catalogue = courseCatalogue();
+  const due = enrolments.filter((e) => {
+    const course = catalogue.get(e.courseId);
+    return course && needsReminder(e, progress.get(String(e._id)), course, now);
+  });
+  if (!due.length) return { sent: 0, recentlyReminded: 0 };
+  const people = await User.find({ organisationId, _id: { $in: due.map((e) => e.userId) } })
+    .select('fullName email language')
+    .lean<Array<Pick<PersonDoc, '_id' | 'fullName' | 'email' | 'language'>>>();
+  const personById = new Map(people.map((p) => [String(p._id), p]));
+
+  let sent = 0;
+  let recentlyReminded = 0;
+  for (const enrolment of due) {
+    const person = personById.get(String(enrolment.userId));
+    const course = catalogue.get(enrolment.courseId)!;
+    if (!person) continue;
+    const previous = await claimReminder(enrolment, now);
+    if (!previous) {
+      recentlyReminded += 1;
+      continue;
+    }
+    const mail = reminderMail({
+      fullName: person.fullName,
+      courseTitle: course.title,
+      courseUrl: `${params.baseUrl}/szkolenia/${encodeURIComponent(course.id)}`,
+      dueDate: enrolment.dueDate!,
+      overdue: enrolment.dueDate! < now,
+      language: person.language ?? undefined,
+    });
+    try {
+      await sendMail({ to: person.email, ...mail });
+    } catch (error) {
+      // Nothing was sent: give the claim back so the next run tries again.
+      await Reminder.updateOne({ _id: enrolment._id, organisationId, lastSentAt: now }, { $set: { lastSentAt: previous }, $inc: { sentCount: -1 } });
+      throw error;
+    }
+    sent += 1;
+  }
+  return { sent, recentlyReminded };
+}
+
+/** The scheduled run: reminders for every organisation. */
+export async function sendRemindersEverywhere(params: { baseUrl: string; now?: Date }): Promise<{ sent: number; recentlyReminded: number }> {
+  const organisations = await Organisation.find({}).select('_id').lean<Array<{ _id: Types.ObjectId }>>();
+  const total = { sent: 0, recentlyReminded: 0 };
+  for (const organisation of organisations) {
+    const result = await sendReminders({ organisationId: organisation._id, baseUrl: params.baseUrl, now: params.now });
+    total.sent += result.sent;
+    total.recentlyReminded += result.recentlyReminded;
+  }
+  return total;
+}
