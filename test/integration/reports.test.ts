@@ -1,0 +1,306 @@
+import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import type { Types } from 'mongoose';
+import request from 'supertest';
+import type { UserDoc } from '../../src/auth/user.model.js';
+import { courseCatalogue } from '../../src/courses/course-catalogue.js';
+import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model.js';
+import { enrolLearner } from '../../src/learning/enrolment.service.js';
+import { LearningProgress, type ProgressStatus } from '../../src/learning/learning-progress.model.js';
+import type { OrganisationDoc } from '../../src/organisations/organisation.model.js';
+import { endOfWarsawDay, formatDay, warsawIsoDay } from '../../src/reports/report-dates.js';
+import { completionMatrix, sendReminders } from '../../src/reports/reports.service.js';
+import { Reminder } from '../../src/reports/reminder.model.js';
+import { useTestDatabase } from '../helpers/database.js';
+import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { mailsTo } from '../helpers/mail.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+const RODO = 'rodo-w-urzedzie'; // validityMonths: 12
+const PZP = 'zamowienia-publiczne-w-jst';
+const DIALOG = 'dialog-techniczny';
+
+function isoDayIn(days: number): string {
+  return warsawIsoDay(new Date(Date.now() + days * DAY));
+}
+
+/** Enrols the person (a real enrolment with its `registered` statement) and sets the derived progress. */
+async function seedEnrolment(user: UserDoc, courseId: string, options: { status?: ProgressStatus; completedAt?: Date; dueDate?: Date } = {}): Promise<EnrolmentDoc> {
+  const course = courseCatalogue().require(courseId);
+  const learner = { id: user._id.toHexString(), organisationId: user.organisationId.toHexString(), learnerId: user.learnerId, fullName: user.fullName };
+  const { enrolment } = await enrolLearner({ learner, course, dueDate: options.dueDate });
+  if (options.status) {
+    await LearningProgress.updateOne(
+      { _id: enrolment._id, organisationId: user.organisationId },
+      {
+        $set: {
+          userId: user._id,
+          courseId,
+          registration: enrolment.registration,
+          status: options.status,
+          statusRank: ['enrolled', 'in_progress', 'failed', 'passed', 'completed'].indexOf(options.status),
+          completedAt: options.completedAt,
+          passedAt: options.completedAt,
+          lastActivityAt: new Date(),
+        },
+      },
+      { upsert: true },
+    );
+  }
+  return enrolment;
+}
+
+describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', function () {
+  this.timeout(60_000);
+  useTestDatabase(import.meta.url);
+  let server: TestServer;
+  let office: OrganisationDoc;
+  let organisational: string;
+  let finance: string;
+  let anna: UserDoc;
+  let bartek: UserDoc;
+  let celina: UserDoc;
+  let hrAgent: Awaited<ReturnType<typeof loginAgent>>;
+  const recentCompletion = new Date(Date.now() - 30 * DAY);
+
+  before(async () => {
+    server = await startTestServer({ BASE_URL: 'https://akademia.test' });
+    office = await buildOrganisation({ name: 'Urząd Gminy Kadrowo' });
+    [organisational, finance] = office.departments.map((d) => String(d._id));
+    const inOffice = (fullName: string, departmentId: string) =>
+      buildLearner({ organisation: office, overrides: { fullName, departmentId: departmentId as unknown as Types.ObjectId } }).then((b) => b.user);
+    anna = await inOffice('Anna Łęcka', organisational);
+    bartek = await inOffice('Bartosz Żmuda', organisational);
+    celina = await inOffice('Celina Ślusarczyk', finance);
+    const hr = await buildLearner({ organisation: office, overrides: { roles: ['hr'], fullName: 'Halina Kadrowa' } });
+    hrAgent = await loginAgent(server.url, hr.user.email, hr.password);
+
+    // Anna: RODO completed a month ago; PZP unfinished and past its due date.
+    await seedEnrolment(anna, RODO, { status: 'completed', completedAt: recentCompletion });
+    await seedEnrolment(anna, PZP, { status: 'in_progress', dueDate: endOfWarsawDay(isoDayIn(-3)) });
+    // Bartek: RODO in progress, due in 3 days.
+    await seedEnrolment(bartek, RODO, { status: 'in_progress', dueDate: endOfWarsawDay(isoDayIn(3)) });
+    // Celina: RODO completed two years ago (12-month refresher due); the dialogue course not started.
+    await seedEnrolment(celina, RODO, { status: 'completed', completedAt: new Date(Date.now() - 730 * DAY) });
+    await seedEnrolment(celina, DIALOG, { dueDate: endOfWarsawDay(isoDayIn(30)) });
+  });
+  after(async () => server.close());
+
+  it('completionMatrix: statuses per cell, percentages per department and per course', async () => {
+    const matrix = await completionMatrix({ organisationId: office._id.toHexString() });
+    expect(matrix.groups.map((g) => [g.departmentName, g.people.map((p) => p.fullName)])).to.deep.equal([
+      ['Referat Organizacyjny', ['Anna Łęcka', 'Bartosz Żmuda']],
+      ['Referat Finansowy', ['Celina Ślusarczyk']],
+    ]);
+    // HR without the learner role and without enrolments is not a row.
+    const column = (id: string) => matrix.courses.findIndex((c) => c.id === id);
+    const cell = (person: number, group: number, courseId: string) => matrix.groups[group].people[person].cells[column(courseId)];
+    expect(cell(0, 0, RODO)).to.include({ status: 'completed' });
+    expect(cell(0, 0, RODO).completedAt?.getTime()).to.equal(recentCompletion.getTime());
+    expect(cell(0, 0, PZP).status).to.equal('overdue');
+    expect(cell(0, 0, DIALOG).status).to.equal('not_assigned');
+    expect(cell(1, 0, RODO).status).to.equal('in_progress');
+    expect(cell(0, 1, RODO).status).to.equal('renewal_due');
+    expect(cell(0, 1, DIALOG).status).to.equal('not_started');
+
+    expect(matrix.groups.map((g) => [g.enrolled, g.completed, g.percent])).to.deep.equal([
+      [3, 1, 33],
+      [2, 0, 0],
+    ]);
+    expect(matrix.courses[column(RODO)]).to.include({ enrolled: 3, completed: 1, percent: 33 });
+    expect(matrix.courses[column(PZP)]).to.include({ enrolled: 1, completed: 0, percent: 0 });
+    expect(matrix.totals).to.deep.equal({ enrolled: 5, completed: 1, percent: 20 });
+
+    const onlyFinance = await completionMatrix({ organisationId: office._id.toHexString(), departmentId: finance });
+    expect(onlyFinance.groups.flatMap((g) => g.people.map((p) => p.fullName))).to.deep.equal(['Celina Ślusarczyk']);
+  });
+
+  it('/kadry shows an accessible table: caption, header scopes, statuses in words and due dates', async () => {
+    const res = await hrAgent.get('/kadry').expect(200);
+    expect(res.text).to.contain('<caption>');
+    expect(res.text).to.match(/<th scope="col">RODO w urzędzie<\/th>/);
+    expect(res.text).to.match(/<th scope="rowgroup" colspan="4">Referat Organizacyjny – ukończono 33%/);
+    expect(res.text).to.contain(`ukończono ${formatDay(recentCompletion)}`);
+    expect(res.text).to.contain('po terminie');
+    expect(res.text).to.contain('do odnowienia');
+    expect(res.text).to.contain('nie rozpoczęto');
+    expect(res.text).to.contain(`termin ${formatDay(endOfWarsawDay(isoDayIn(3)))}`);
+    expect(res.text).to.contain('href="/kadry"'); // header link for HR
+
+    const filtered = await hrAgent.get(`/kadry?departmentId=${finance}`).expect(200);
+    expect(filtered.text).to.contain('Celina Ślusarczyk');
+    expect(filtered.text).to.not.contain('Anna Łęcka');
+    await hrAgent.get('/kadry?departmentId=nie-referat').expect(400);
+    await hrAgent.get(`/kadry?departmentId=${'0'.repeat(24)}`).expect(400);
+  });
+
+  it('assignment form: field errors in Polish, typed values kept, nothing written', async () => {
+    const form = await hrAgent.get('/kadry/przypisz').expect(200);
+    const csrf = csrfTokenFrom(form.text);
+    const before = await Enrolment.countDocuments({ organisationId: office._id });
+
+    const empty = await hrAgent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: '', dueDate: '2020-01-01' }).expect(400);
+    expect(empty.text).to.contain('Wybierz szkolenie.');
+    expect(empty.text).to.contain('Termin nie może być w przeszłości.');
+    expect(empty.text).to.match(/id="dueDate"[^>]*value="2020-01-01"/);
+    expect(empty.text).to.match(/aria-describedby="dueDate-hint dueDate-error" aria-invalid="true"/);
+
+    const nobody = await hrAgent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: DIALOG, dueDate: isoDayIn(10) }).expect(400);
+    expect(nobody.text).to.contain('Wybierz referat albo co najmniej jedną osobę.');
+    expect(nobody.text).to.match(/<option value="dialog-techniczny" selected>/);
+
+    const badDay = await hrAgent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: DIALOG, userIds: anna._id.toHexString(), dueDate: '2027-02-30' }).expect(400);
+    expect(badDay.text).to.contain('Taki dzień nie istnieje w kalendarzu.');
+    expect(badDay.text).to.match(new RegExp(`value="${anna._id.toHexString()}" checked`));
+
+    const unknownCourse = await hrAgent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: 'nie-ma-takiego', userIds: anna._id.toHexString(), dueDate: isoDayIn(10) }).expect(400);
+    expect(unknownCourse.text).to.contain('Wybierz szkolenie z listy.');
+
+    const stranger = await buildLearner();
+    const foreign = await hrAgent
+      .post('/kadry/przypisz')
+      .type('form')
+      .send({ _csrf: csrf, courseId: DIALOG, userIds: [anna._id.toHexString(), stranger.user._id.toHexString()], dueDate: isoDayIn(10) })
+      .expect(400);
+    expect(foreign.text).to.contain('nie należy do Twojej organizacji');
+    expect(await Enrolment.countDocuments({ organisationId: office._id })).to.equal(before);
+    expect(await mailsTo(anna.email)).to.have.length(0);
+  });
+
+  it('assigns a course to a department and a chosen person: new enrolment, due date on the existing one, e-mails', async () => {
+    const form = await hrAgent.get('/kadry/przypisz').expect(200);
+    const due = isoDayIn(60);
+    const res = await hrAgent
+      .post('/kadry/przypisz')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(form.text), courseId: DIALOG, departmentId: finance, userIds: anna._id.toHexString(), dueDate: due })
+      .expect(303);
+    expect(res.headers.location).to.equal('/kadry');
+    const page = await hrAgent.get('/kadry').expect(200);
+    expect(page.text).to.contain('Przypisano szkolenie „Dialog techniczny i wstępne konsultacje rynkowe” 2 osobom (nowe zapisy: 1)');
+
+    const enrolments = await Enrolment.find({ organisationId: office._id, courseId: DIALOG }).lean<EnrolmentDoc[]>();
+    expect(enrolments.map((e) => String(e.userId)).sort()).to.deep.equal([anna._id.toHexString(), celina._id.toHexString()].sort());
+    for (const enrolment of enrolments) {
+      expect(enrolment.dueDate?.getTime()).to.equal(endOfWarsawDay(due).getTime());
+      expect(String(enrolment.assignedBy)).to.have.length(24);
+    }
+    for (const person of [anna, celina]) {
+      const mails = await mailsTo(person.email);
+      expect(mails).to.have.length(1);
+      expect(mails[0].subject).to.contain(formatDay(endOfWarsawDay(due)));
+      expect(mails[0].text).to.contain('https://akademia.test/szkolenia/dialog-techniczny');
+      expect(mails[0].text).to.contain(formatDay(endOfWarsawDay(due)));
+    }
+    // Assigning again is idempotent: still one enrolment per person.
+    await hrAgent
+      .post('/kadry/przypisz')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(form.text), courseId: DIALOG, userIds: anna._id.toHexString(), dueDate: due })
+      .expect(303);
+    expect(await Enrolment.countDocuments({ organisationId: office._id, courseId: DIALOG })).to.equal(2);
+  });
+
+  it('exports CSV (BOM, Polish headers, parsed back) and XLSX (date cells)', async () => {
+    const csv = await hrAgent.get('/kadry/eksport.csv').buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(csv.status).to.equal(200);
+    expect(csv.headers['content-type']).to.match(/^text\/csv; charset=utf-8/);
+    const bytes = csv.body as Buffer;
+    expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+    const records = parse(bytes, { bom: true, delimiter: ';', columns: true }) as Array<Record<string, string>>;
+    expect(Object.keys(records[0])).to.deep.equal(['Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin']);
+    expect(records).to.have.length(3 * 3); // three people, three courses
+    const annaRodo = records.find((r) => r['Imię i nazwisko'] === 'Anna Łęcka' && r.Szkolenie === 'RODO w urzędzie');
+    expect(annaRodo).to.include({ Referat: 'Referat Organizacyjny', Status: 'ukończono', 'Data ukończenia': formatDay(recentCompletion) });
+    const annaPzp = records.find((r) => r['Imię i nazwisko'] === 'Anna Łęcka' && r.Szkolenie === 'Zamówienia publiczne w JST');
+    expect(annaPzp).to.include({ Status: 'po terminie', Termin: formatDay(endOfWarsawDay(isoDayIn(-3))) });
+
+    const xlsx = await hrAgent.get(`/kadry/eksport.xlsx?departmentId=${organisational}`).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(xlsx.status).to.equal(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as Buffer);
+    const sheet = workbook.getWorksheet('Ukończenia')!;
+    expect(sheet.getRow(1).values).to.deep.equal([undefined, 'Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin']);
+    expect(sheet.rowCount).to.equal(1 + 2 * 3); // the organisational department only
+    let dateCell: ExcelJS.Cell | undefined;
+    sheet.eachRow((row) => {
+      if (row.getCell(2).value === 'Anna Łęcka' && row.getCell(4).value === 'RODO w urzędzie') dateCell = row.getCell(6);
+    });
+    expect(dateCell?.value).to.be.instanceOf(Date);
+    expect((dateCell!.value as Date).toISOString().slice(0, 10)).to.equal(warsawIsoDay(recentCompletion));
+    expect(dateCell!.numFmt).to.equal('dd.mm.yyyy');
+    const summary = workbook.getWorksheet('Podsumowanie')!;
+    expect(summary.getRow(2).values).to.deep.equal([undefined, 'Referat', 'Referat Organizacyjny', 4, 1, 0.25]);
+  });
+
+  it('reminders: due within 7 days or overdue, once per 24 h, again a day later', async () => {
+    const page = await hrAgent.get('/kadry').expect(200);
+    const csrf = csrfTokenFrom(page.text);
+    const mailCount = async (user: UserDoc) => (await mailsTo(user.email)).length;
+    const before = { anna: await mailCount(anna), bartek: await mailCount(bartek), celina: await mailCount(celina) };
+
+    await hrAgent.post('/kadry/przypomnienia').type('form').send({ _csrf: csrf }).expect(303);
+    expect((await hrAgent.get('/kadry')).text).to.contain('Wysłano 2 przypomnienia.');
+    const annaMails = await mailsTo(anna.email);
+    expect(annaMails).to.have.length(before.anna + 1);
+    expect(annaMails.at(-1)!.subject).to.equal(`Minął termin szkolenia „Zamówienia publiczne w JST” (${formatDay(endOfWarsawDay(isoDayIn(-3)))})`);
+    const bartekMails = await mailsTo(bartek.email);
+    expect(bartekMails).to.have.length(before.bartek + 1);
+    expect(bartekMails.at(-1)!.subject).to.contain('Przypomnienie: „RODO w urzędzie”');
+    // Celina: dialogue due in 60 days, RODO renewal without a newer due date: no reminder.
+    expect(await mailCount(celina)).to.equal(before.celina);
+
+    await hrAgent.post('/kadry/przypomnienia').type('form').send({ _csrf: csrf }).expect(303);
+    expect((await hrAgent.get('/kadry')).text).to.contain('Wysłano 0 przypomnień. Pominięto (przypomniano w ostatnich 24 godzinach): 2.');
+    expect(await mailCount(anna)).to.equal(before.anna + 1);
+    expect(await mailCount(bartek)).to.equal(before.bartek + 1);
+
+    // The scheduled run a day later reminds again.
+    const later = await sendReminders({ organisationId: office._id, baseUrl: 'https://akademia.test', now: new Date(Date.now() + DAY + 60_000) });
+    expect(later).to.deep.equal({ sent: 2, recentlyReminded: 0 });
+    expect(await mailCount(anna)).to.equal(before.anna + 2);
+    expect(await Reminder.countDocuments({ organisationId: office._id })).to.equal(2);
+  });
+
+  it('HR of another organisation sees and changes nothing of this one', async () => {
+    const other = await buildOrganisation({ name: 'Starostwo Powiatowe Obce' });
+    const otherHr = await buildLearner({ organisation: other, overrides: { roles: ['hr', 'learner'], fullName: 'Olga Obca' } });
+    const agent = await loginAgent(server.url, otherHr.user.email, otherHr.password);
+    const page = await agent.get('/kadry').expect(200);
+    for (const name of ['Anna Łęcka', 'Bartosz Żmuda', 'Celina Ślusarczyk', 'Urząd Gminy Kadrowo']) expect(page.text).to.not.contain(name);
+    expect(page.text).to.contain('Olga Obca');
+    await agent.get(`/kadry?departmentId=${finance}`).expect(400);
+    const csv = await agent.get('/kadry/eksport.csv').expect(200);
+    expect(csv.text).to.not.contain('Łęcka');
+
+    const enrolled = await Enrolment.countDocuments({ organisationId: office._id });
+    await agent
+      .post('/kadry/przypisz')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text), courseId: PZP, userIds: celina._id.toHexString(), dueDate: isoDayIn(5) })
+      .expect(400);
+    expect(await Enrolment.countDocuments({ organisationId: office._id })).to.equal(enrolled);
+  });
+
+  it('a learner gets 403 on every HR page and action; a visitor is sent to log in', async () => {
+    const agent = await loginAgent(server.url, anna.email, 'Haslo-testowe-2026');
+    const home = await agent.get('/moje-szkolenia').expect(200);
+    expect(home.text).to.not.contain('href="/kadry"');
+    for (const path of ['/kadry', '/kadry/przypisz', '/kadry/eksport.csv', '/kadry/eksport.xlsx']) await agent.get(path).expect(403);
+    const csrf = csrfTokenFrom(home.text);
+    await agent.post('/kadry/przypomnienia').type('form').send({ _csrf: csrf }).expect(403);
+    await agent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: PZP, userIds: anna._id.toHexString(), dueDate: isoDayIn(5) }).expect(403);
+    const visitor = await request(server.url).get('/kadry').expect(302);
+    expect(visitor.headers.location).to.equal('/logowanie?next=%2Fkadry');
+  });
+});
