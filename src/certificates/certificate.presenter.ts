@@ -1,4 +1,5 @@
 // Turns certificate records into plain objects shaped for the views (never a mongoose document).
+import { courseCatalogue } from '../courses/course-catalogue.js';
 import { hoursOf, polishIsoDate } from './certificate-pdf.js';
 import type { CertificateDoc } from './certificate.model.js';
 import { statusOf, type CertificateStatus } from './certificate.service.js';
@@ -6,6 +7,14 @@ import type { PublicCertificateRecord } from './verification.service.js';
 
 function statusView(status: CertificateStatus) {
   return { status, statusKey: `certificates:status.${status}`, isValid: status === 'valid', isExpired: status === 'expired' };
+}
+
+/**
+ * The language of a course's own texts (its title), for the lang attribute on English pages (WCAG 3.1.2).
+ * The platform's courses are Polish, so Polish when the course is unknown (no longer loaded, or no id).
+ */
+function courseLanguageOf(courseId: string | undefined): 'pl' | 'en' {
+  return (courseId && courseCatalogue().get(courseId)?.language) || 'pl';
 }
 
 /** One row of "Moje zaświadczenia". */
@@ -17,6 +26,7 @@ export function presentOwnCertificate(certificate: CertificateDoc, now: Date = n
     code: certificate.code,
     ...statusView(status),
     courseTitle: certificate.courseTitle,
+    courseLanguage: courseLanguageOf(certificate.courseId),
     courseVersion: certificate.courseVersion,
     legalStateDate: polishIsoDate(certificate.legalStateDate),
     hours: hoursOf(certificate.durationMinutes),
@@ -71,6 +81,8 @@ export function presentPublicRecord(record: PublicCertificateRecord) {
   return {
     ...record,
     ...statusView(record.status),
+    // The public record names no course id; the platform's courses are Polish.
+    courseLanguage: courseLanguageOf(undefined),
     statusTextKey: `certificates:verify.statusText.${record.status}`,
     legalStateDate: polishIsoDate(record.legalStateDate),
     hours: hoursOf(record.durationMinutes),

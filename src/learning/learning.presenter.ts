@@ -32,6 +32,8 @@ export function courseCard(course: Course, t: Translate) {
     id: course.id,
     url: courseUrl(course.id),
     title: course.title,
+    // Course content keeps its own language on an English page (lang attribute, WCAG 3.1.2).
+    language: course.language,
     summary: course.summary,
     duration: durationLabel(course.durationMinutes, t),
     legalStateDate: course.legalStateDate,
@@ -108,6 +110,7 @@ export function enrolmentCard(course: Course | undefined, enrolment: EnrolmentDo
     id: String(enrolment._id),
     courseId: enrolment.courseId,
     title: course?.title ?? enrolment.courseId,
+    language: course?.language ?? 'pl',
     available: Boolean(course),
     url: course ? courseUrl(course.id) : undefined,
     continueUrl: course ? (due ? quizUrl(course.id) : continueUrl(course, progress)) : undefined,

@@ -33,12 +33,14 @@ function checkForm(course: Course, lesson: Lesson, question: Question, feedback:
           { value: 'true', text: t('learning:check.true') },
           { value: 'false', text: t('learning:check.false') },
         ]
-      : (question.options ?? []).map((option) => ({ value: option.id, text: option.text }));
+      : (question.options ?? []).map((option) => ({ value: option.id, text: option.text, language: course.language }));
   return {
     id: question.id,
     anchor,
     action: `${lessonUrl(course.id, lesson.id)}/sprawdz/${encodeURIComponent(question.id)}#${anchor}`,
     prompt: question.prompt,
+    // The check's own words (title, button, verdict) follow the page; the question follows the course.
+    language: course.language,
     multiple: question.kind === 'multiple',
     inputType: question.kind === 'multiple' ? 'checkbox' : 'radio',
     choices: choices.map((choice, index) => ({ ...choice, inputId: `${anchor}-${index}`, checked: chosen.has(choice.value) })),
@@ -84,7 +86,8 @@ export function lessonPage(input: LessonPageInput) {
   const next = course.lessons[index + 1];
   const viewedCount = course.lessons.filter((l) => viewed.has(l.id)).length;
   return {
-    course: { id: course.id, title: course.title, url: courseUrl(course.id), legalStateDate: course.legalStateDate },
+    // language: course content keeps its own language on an English page (lang attribute, WCAG 3.1.2).
+    course: { id: course.id, title: course.title, url: courseUrl(course.id), legalStateDate: course.legalStateDate, language: course.language },
     lesson: { id: lesson.id, title: lesson.title, readingTime: durationLabel(lesson.durationMinutes, t), segments, headings: headingsOf(lesson) },
     position: index + 1,
     total: course.lessons.length,

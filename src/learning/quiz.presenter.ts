@@ -26,7 +26,8 @@ export function blockMessage(standing: QuizStanding, t: Translate): string | und
 export function quizOverview(course: Course, standing: QuizStanding, t: Translate) {
   const { quiz } = course;
   return {
-    course: { id: course.id, title: course.title, url: courseUrl(course.id) },
+    // language: course content keeps its own language on an English page (lang attribute, WCAG 3.1.2).
+    course: { id: course.id, title: course.title, url: courseUrl(course.id), language: course.language },
     questionsPerAttempt: Math.min(quiz.questionsPerAttempt, quiz.questions.length),
     passThreshold: course.passThreshold,
     maxAttempts: quiz.maxAttempts,
@@ -62,7 +63,8 @@ export interface QuizFormQuestion {
   hint?: string;
   choice?: boolean;
   inputType?: 'radio' | 'checkbox';
-  choices?: { value: string; inputId: string; text: string }[];
+  /** `language` is set on options that are course content (not on the interface's "true"/"false"). */
+  choices?: { value: string; inputId: string; text: string; language?: string }[];
   selects?: boolean;
   rows?: { name: string; inputId: string; label: string; options: { value: string; text: string }[] }[];
 }
@@ -88,7 +90,7 @@ export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate) 
           choice: true,
           inputType: question.kind === 'multiple' ? 'checkbox' : 'radio',
           hint: question.kind === 'multiple' ? t('learning:quiz.multipleHint') : undefined,
-          choices: slot.itemOrder.map((id, k) => ({ value: `o${k}`, inputId: `${name}-o${k}`, text: optionText.get(id) ?? '' })),
+          choices: slot.itemOrder.map((id, k) => ({ value: `o${k}`, inputId: `${name}-o${k}`, text: optionText.get(id) ?? '', language: course.language })),
         }];
       case 'true-false':
         return [{
@@ -129,7 +131,8 @@ export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate) 
     }
   });
   return {
-    course: { id: course.id, title: course.title, url: courseUrl(course.id) },
+    // language: course content keeps its own language on an English page (lang attribute, WCAG 3.1.2).
+    course: { id: course.id, title: course.title, url: courseUrl(course.id), language: course.language },
     number: attempt.number,
     action: attemptUrl(course.id, attempt._id),
     questions: items,
@@ -166,7 +169,8 @@ function answerText(question: Question, response: string, t: Translate): string 
 export function quizResult(course: Course, attempt: QuizAttemptDoc, t: Translate) {
   const questions = questionMap(course);
   return {
-    course: { id: course.id, title: course.title, url: courseUrl(course.id) },
+    // language: course content keeps its own language on an English page (lang attribute, WCAG 3.1.2).
+    course: { id: course.id, title: course.title, url: courseUrl(course.id), language: course.language },
     number: attempt.number,
     passed: Boolean(attempt.passed),
     percent: percentOf(attempt.scoreScaled),
@@ -181,6 +185,8 @@ export function quizResult(course: Course, attempt: QuizAttemptDoc, t: Translate
         number: index + 1,
         prompt: question.prompt,
         answer: answerText(question, result.response ?? '', t),
+        // Chosen options are course content; "true"/"false" and "no answer" are interface words.
+        answerLanguage: result.response && question.kind !== 'true-false' ? course.language : undefined,
         answered: result.answered,
         success: result.success,
         points: result.points,
