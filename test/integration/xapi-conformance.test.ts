@@ -50,8 +50,8 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
     for (const [what, overrides] of invalid) {
       it(`rejects ${what}`, async () => {
         const id = randomUUID();
-        const body = { id, ...statement(overrides) };
-        if ('id' in overrides) body.id = overrides.id as string;
+        const body: Record<string, unknown> = { id, ...statement(overrides) };
+        if ('id' in overrides) body.id = overrides.id;
         const res = await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(body);
         expect(res.status, JSON.stringify(res.body)).to.equal(400);
         expect(res.body.message).to.be.a('string').and.not.equal('');
