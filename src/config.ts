@@ -44,6 +44,8 @@ const ConfigSchema = z.object({
   XAPI_BASIC_PASSWORD: z.string().min(8, { message: 'expected at least 8 characters' }).optional(),
   /** Requests per minute one address may make to the LRS with one client key (429 above; 0 = no limit). */
   XAPI_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(0).default(1200),
+  /** Largest LRS request body (statement batch with attachments, document) in megabytes; 413 above. */
+  XAPI_MAX_BODY_MB: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(1024).default(20),
   /** Load the demo organisation and users on first start (default: yes on the embedded database). */
   SEED_DEMO: booleanFlag.optional(),
   COURSES_DIR: z.string().min(1).default('./courses'),

@@ -8,8 +8,6 @@ import type { Logger } from '../logger.js';
 import { authenticateLrsClient, type LrsCredentials } from './lrs-client.service.js';
 
 export const XAPI_VERSION = '1.0.3';
-/** Largest statement batch, document or attachment set the LRS accepts (413 above). */
-export const BODY_LIMIT = '20mb';
 
 /** What each LRS handler works from, whichever request syntax the client used. */
 export interface LrsRequest {
@@ -74,7 +72,10 @@ export function lrsRateLimit(perMinute: number): RequestHandler {
 }
 
 /** Keeps the body as bytes: statements, documents and multipart parts are interpreted per resource. */
-export const rawBody = express.raw({ type: () => true, limit: BODY_LIMIT });
+export function rawBody(limitMegabytes: number): RequestHandler {
+  // Largest statement batch, document or attachment set the LRS accepts (413 above); XAPI_MAX_BODY_MB.
+  return express.raw({ type: () => true, limit: limitMegabytes * 1024 * 1024 });
+}
 
 const FORM_HEADERS = new Map([
   ['authorization', 'authorization'],
@@ -205,7 +206,7 @@ export function lrsErrorHandler(logger: Logger) {
         : error instanceof AppError
           ? error.message
           : status === 413
-            ? `The request is larger than the LRS accepts (${BODY_LIMIT}).`
+            ? `The request is larger than the LRS accepts (${Math.floor(Number((error as { limit?: number }).limit) / 1024 / 1024)} MB).`
             : ((error as Error)?.message ?? 'Bad request.');
     res.status(status).json({ error: code, message, ...(status >= 500 ? { errorId } : {}) });
   };

@@ -50,7 +50,7 @@ export function xapiRouter({ config, logger }: AppContext): Router {
   router.use(lrsRateLimit(config.XAPI_RATE_LIMIT_PER_MINUTE));
   // Every Statements response carries the header, rejections included.
   router.use('/statements', consistentThrough);
-  router.use(rawBody, prepareRequest);
+  router.use(rawBody(config.XAPI_MAX_BODY_MB), prepareRequest);
   // About is open and version-agnostic (spec Communication 2.8).
   router.get('/about', about);
   router.use(requireVersion, authenticate, authorise);

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildOrganisation } from '../helpers/factories.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, testConfig, type TestServer } from '../helpers/server.js';
 
 const VERSION = { 'X-Experience-API-Version': '1.0.3' };
 const basic = (key: string, secret: string) => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
@@ -204,6 +204,20 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
     it('asks for Basic credentials with WWW-Authenticate on 401 (4.0)', async () => {
       const res = await lrs().get('/xapi/statements').set(VERSION).expect(401);
       expect(res.headers['www-authenticate']).to.match(/^Basic realm=/);
+    });
+
+    it('takes its largest request body from XAPI_MAX_BODY_MB (3.2.s3.b16), default 20 MB', async () => {
+      expect(testConfig().XAPI_MAX_BODY_MB).to.equal(20);
+      const small = await startTestServer({ XAPI_MAX_BODY_MB: '1' });
+      try {
+        const document = 'x'.repeat(1024 * 1024 + 1);
+        const state = `/xapi/activities/state?activityId=${encodeURIComponent('http://example.com/a')}&agent=${encodeURIComponent(JSON.stringify(actor))}&stateId=big`;
+        const res = await request(small.url).put(state).set(VERSION).set('Authorization', auth).set('Content-Type', 'text/plain').send(document).expect(413);
+        expect(res.body.message).to.contain('(1 MB)');
+        await request(small.url).put(state).set(VERSION).set('Authorization', auth).set('Content-Type', 'text/plain').send(document.slice(2)).expect(204);
+      } finally {
+        await small.close();
+      }
     });
 
     it('accepts any 1.0.x version header (3.3.s3.b5)', async () => {
