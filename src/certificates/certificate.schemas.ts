@@ -6,22 +6,23 @@ export const CertificateIdParams = z.object({
 });
 export type CertificateIdParams = z.infer<typeof CertificateIdParams>;
 
+// Form messages are locale keys (certificates namespace), translated where the form is shown.
 export const RevokeBody = z.object({
   reason: z
-    .string({ message: 'Podaj powód unieważnienia.' })
+    .string({ message: 'certificates:errors.reasonMissing' })
     .trim()
-    .min(5, { message: 'Podaj powód unieważnienia (co najmniej 5 znaków).' })
-    .max(500, { message: 'Powód może mieć najwyżej 500 znaków.' }),
+    .min(5, { message: 'certificates:errors.reasonShort' })
+    .max(500, { message: 'certificates:errors.reasonLong' }),
 });
 export type RevokeBody = z.infer<typeof RevokeBody>;
 
 export const CorrectNameBody = z.object({
   fullName: z
-    .string({ message: 'Podaj imię i nazwisko.' })
+    .string({ message: 'certificates:errors.fullNameMissing' })
     .trim()
-    .min(3, { message: 'Podaj imię i nazwisko (co najmniej 3 znaki).' })
-    .max(120, { message: 'Imię i nazwisko może mieć najwyżej 120 znaków.' })
-    .regex(/^[\p{L}][\p{L}\p{M} .'’-]*$/u, { message: 'Imię i nazwisko może zawierać tylko litery, spacje, łączniki i apostrofy.' }),
+    .min(3, { message: 'certificates:errors.fullNameShort' })
+    .max(120, { message: 'certificates:errors.fullNameLong' })
+    .regex(/^[\p{L}][\p{L}\p{M} .'’-]*$/u, { message: 'certificates:errors.fullNameLetters' }),
 });
 export type CorrectNameBody = z.infer<typeof CorrectNameBody>;
 
