@@ -45,6 +45,17 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
       ['context.platform with a StatementRef object', { object: { objectType: 'StatementRef', id: randomUUID() }, context: { platform: 'x' } }],
       ['a statement id that is not a UUID', { id: 'not-a-uuid' }],
       ['an extension key that is not an IRI', { result: { extensions: { score: 1 } } }],
+      ['a SubStatement with stored', { object: { objectType: 'SubStatement', actor, verb, object: { id: 'http://example.com/a' }, stored: new Date().toISOString() } }],
+      ['a SubStatement with version', { object: { objectType: 'SubStatement', actor, verb, object: { id: 'http://example.com/a' }, version: '1.0.0' } }],
+      ['a SubStatement with authority', { object: { objectType: 'SubStatement', actor, verb, object: { id: 'http://example.com/a' }, authority: actor } }],
+      ['a group member without an identifier', { actor: { objectType: 'Group', member: [{ objectType: 'Agent', name: 'Anonymous' }] } }],
+      ['an anonymous group without members', { actor: { objectType: 'Group', name: 'Referat' } }],
+      ['an openid that is not a URI', { actor: { openid: 'janek' } }],
+      ['a verb without id', { verb: { display: { pl: 'x' } } }],
+      ['an object without id', { object: { objectType: 'Activity' } }],
+      ['a StatementRef without a UUID', { object: { objectType: 'StatementRef', id: 'abc' } }],
+      ['a context with a bad contextActivities key', { context: { contextActivities: { parents: [{ id: 'http://example.com/p' }] } } }],
+      ['an interaction component without id', { object: { id: 'http://example.com/q', definition: { interactionType: 'choice', choices: [{ description: { pl: 'a' } }] } } }],
       ['an attachment with a bad sha2', { attachments: [{ usageType: 'http://example.com/u', display: { en: 'x' }, contentType: 'text/plain', length: 1, sha2: 'zz', fileUrl: 'http://example.com/f' }] }],
     ];
     for (const [what, overrides] of invalid) {
