@@ -34,5 +34,13 @@ export const AssignBody = z.object({
     // Compared as YYYY-MM-DD text, in Warsaw's calendar: today is still a valid due day.
     .refine((value) => value >= warsawIsoDay(new Date()), { message: 'Termin nie może być w przeszłości.' })
     .refine((value) => Number(value.slice(0, 4)) <= new Date().getUTCFullYear() + 5, { message: 'Termin może być najwyżej 5 lat naprzód.' }),
+}).refine((body) => Boolean(body.departmentId) || body.userIds.length > 0, {
+  path: ['departmentId'],
+  message: 'Wybierz referat albo co najmniej jedną osobę.',
+  // Checked even when other fields failed, so the form shows every problem at once.
+  when: (payload) => {
+    const value = payload.value as { departmentId?: unknown; userIds?: unknown };
+    return typeof value === 'object' && value !== null && (value.departmentId === undefined || typeof value.departmentId === 'string') && Array.isArray(value.userIds);
+  },
 });
 export type AssignBody = z.infer<typeof AssignBody>;

@@ -228,7 +228,8 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     });
     expect(xlsx.status).to.equal(200);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(xlsx.body as Buffer);
+    const body = xlsx.body as Buffer;
+    await workbook.xlsx.load(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
     const sheet = workbook.getWorksheet('Ukończenia')!;
     expect(sheet.getRow(1).values).to.deep.equal([undefined, 'Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin']);
     expect(sheet.rowCount).to.equal(1 + 2 * 3); // the organisational department only
