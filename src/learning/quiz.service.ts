@@ -192,7 +192,7 @@ export async function submitQuizAttempt(params: SubmitQuizParams): Promise<QuizA
   const statements = [
     ...graded.flatMap((g) => {
       const question = questions.get(g.questionId);
-      return question ? [questionAnswered(ctx, question, { response: g.response, success: g.success, parent: 'quiz', attemptId })] : [];
+      return question ? [questionAnswered(ctx, question, { response: g.answered ? g.response : undefined, success: g.success, parent: 'quiz', attemptId })] : [];
     }),
     quizScored(ctx, { passed: score.passed, scaled: score.scaled, raw: score.raw, min: score.min, max: score.max, attemptId }),
     ...(score.passed ? [courseCompleted(ctx, { scaled: score.scaled, raw: score.raw, min: score.min, max: score.max })] : []),

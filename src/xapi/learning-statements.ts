@@ -225,8 +225,11 @@ export function lessonExperienced(ctx: LearningContext, lesson: Pick<Lesson, 'id
 }
 
 export interface AnswerDetails {
-  /** In the format of formatResponse(). */
-  response: string;
+  /**
+   * In the format of formatResponse(); undefined when the learner left the question unanswered (no response
+   * string would be valid for every interactionType: "" is not a true-false response).
+   */
+  response: string | undefined;
   success: boolean;
   /** 'quiz' for a final-quiz question, or the lesson holding a knowledge check. */
   parent: 'quiz' | { lessonId: string };
@@ -245,7 +248,7 @@ export function questionAnswered(ctx: LearningContext, question: Question, answe
   } as Activity;
   const parent = inQuiz ? quizActivity(ctx) : lessonActivity(ctx, lesson ?? { id: lessonId!, title: lessonId!, order: 0 });
   return statement(ctx, VERBS.answered, object, {
-    result: { success: answer.success, response: answer.response },
+    result: { success: answer.success, ...(answer.response === undefined ? {} : { response: answer.response }) },
     context: context(ctx, { parent: [parent], extensions: answer.attemptId ? { [attemptExtensionKey()]: answer.attemptId } : undefined }),
   });
 }

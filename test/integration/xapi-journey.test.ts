@@ -28,17 +28,24 @@ function unescapeHtml(text: string): string {
 
 interface Drawn {
   question: Question;
-  /** The xAPI response this test's answer must be recorded as. */
-  response: string;
+  /** The xAPI response this test's answer must be recorded as; undefined when left unanswered. */
+  response?: string;
 }
 
-/** Fills the quiz form from the course files (the page carries positions, never answers): all right or all wrong. */
+/**
+ * Fills the quiz form from the course files (the page carries positions, never answers): all right, or all
+ * wrong with the first question left unanswered.
+ */
 function answerQuiz(html: string, course: Course, mode: 'right' | 'wrong'): { form: URLSearchParams; drawn: Drawn[] } {
   const form = new URLSearchParams({ _csrf: csrfTokenFrom(html) });
   const drawn: Drawn[] = [];
-  for (const chunk of html.split('<fieldset class="quiz-question"').slice(1)) {
+  for (const [index, chunk] of html.split('<fieldset class="quiz-question"').slice(1).entries()) {
     const prompt = unescapeHtml(/<span class="quiz-question__prompt"[^>]*>([^<]*)<\/span>/.exec(chunk)![1]);
     const question = course.quiz.questions.find((q) => q.prompt === prompt)!;
+    if (mode === 'wrong' && index === 0) {
+      drawn.push({ question, response: undefined });
+      continue;
+    }
     const inputs = [...chunk.matchAll(/<input type="(?:radio|checkbox)" name="(q\d+)" id="[^"]+" value="([^"]+)"[^>]*>\s*<label for="[^"]+"[^>]*>([^<]*)<\/label>/g)].map(
       (m) => ({ name: m[1], value: m[2], text: unescapeHtml(m[3]) }),
     );
@@ -73,15 +80,17 @@ function answerQuiz(html: string, course: Course, mode: 'right' | 'wrong'): { fo
         drawn.push({ question, response: order.join('[,]') });
         break;
       }
-      case 'matching':
-        if (mode === 'right') {
-          for (const select of selects) {
-            const right = question.pairs!.find((p) => p.left === select.label)!.right;
-            form.append(select.name, select.options.find((o) => o.text === right)!.value);
-          }
+      case 'matching': {
+        // Wrong = each left item matched with the next pair's right item.
+        const pairs = question.pairs!;
+        const chosen = pairs.map((pair, at) => ({ left: pair, right: mode === 'right' ? pair : pairs[(at + 1) % pairs.length] }));
+        for (const select of selects) {
+          const match = chosen.find((c) => c.left.left === select.label)!;
+          form.append(select.name, select.options.find((o) => o.text === match.right.right)!.value);
         }
-        drawn.push({ question, response: mode === 'right' ? question.pairs!.map((p) => `${p.id}[.]${p.id}`).join('[,]') : '' });
+        drawn.push({ question, response: chosen.map((c) => `${c.left.id}[.]${c.right.id}`).join('[,]') });
         break;
+      }
     }
   }
   return { form, drawn };
@@ -245,7 +254,8 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
     for (const [index, statement] of answered.entries()) {
       const { question, response, success } = expected[index];
       expect(statement.object.id).to.equal(`${activityBase}/courses/przyklad-kurs/quiz/questions/${question.id}`);
-      expect(statement.result, question.id).to.deep.equal({ success, response });
+      // An unanswered question has no response at all ("" is not valid for every interactionType).
+      expect(statement.result, question.id).to.deep.equal(response === undefined ? { success } : { success, response });
       expect(statement.context.contextActivities.parent[0].id).to.equal(`${activityBase}/courses/przyklad-kurs/quiz`);
       expect(statement.context.extensions[attemptKey]).to.match(/^[0-9a-f]{24}$/);
       const definition = statement.object.definition;
