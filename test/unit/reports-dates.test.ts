@@ -1,0 +1,52 @@
+import { expect } from 'chai';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { scheduleReminders } from '../../src/reports/reminder-schedule.js';
+import { AssignBody } from '../../src/reports/reports.schemas.js';
+import { endOfWarsawDay, formatDay, spreadsheetDay, warsawIsoDay } from '../../src/reports/report-dates.js';
+
+describe('reports/report-dates, reports.schemas and reminder-schedule', () => {
+  it('a due day ends at Warsaw midnight, in winter and in summer time', () => {
+    expect(endOfWarsawDay('2026-01-15').toISOString()).to.equal('2026-01-15T22:59:59.999Z');
+    expect(endOfWarsawDay('2026-07-15').toISOString()).to.equal('2026-07-15T21:59:59.999Z');
+    // The day the clocks go forward (29 March 2026) ends in summer time.
+    expect(endOfWarsawDay('2026-03-29').toISOString()).to.equal('2026-03-29T21:59:59.999Z');
+    expect(formatDay(endOfWarsawDay('2026-07-15'))).to.equal('15.07.2026');
+    expect(formatDay(endOfWarsawDay('2026-07-15'), 'en')).to.equal('15/07/2026');
+  });
+
+  it('days are Warsaw days: 23:30 UTC on 31 December is already New Year in Poland', () => {
+    const lateEvening = new Date('2026-12-31T23:30:00Z');
+    expect(warsawIsoDay(lateEvening)).to.equal('2027-01-01');
+    expect(spreadsheetDay(lateEvening).toISOString()).to.equal('2027-01-01T00:00:00.000Z');
+  });
+
+  it('the assignment form: one person as a string, checkboxes as a list, bad days and empty choices refused', () => {
+    const future = warsawIsoDay(new Date(Date.now() + 10 * 86_400_000));
+    const id = 'a'.repeat(24);
+    expect(AssignBody.parse({ courseId: 'rodo', userIds: id, dueDate: future }).userIds).to.deep.equal([id]);
+    expect(AssignBody.parse({ courseId: 'rodo', userIds: [id, 'b'.repeat(24)], departmentId: '', dueDate: future }).departmentId).to.equal(undefined);
+    const messages = (body: Record<string, unknown>) => AssignBody.safeParse(body).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    expect(messages({ courseId: 'rodo', userIds: id, dueDate: '2027-02-29' })).to.include('dueDate: Taki dzień nie istnieje w kalendarzu.');
+    expect(messages({ courseId: 'rodo', userIds: id, dueDate: warsawIsoDay(new Date(Date.now() - 2 * 86_400_000)) })).to.include('dueDate: Termin nie może być w przeszłości.');
+    expect(messages({ courseId: 'rodo', userIds: id, dueDate: warsawIsoDay(new Date()) })).to.deep.equal([]);
+    expect(messages({ courseId: 'rodo', userIds: ['<script>'], dueDate: future })).to.include('userIds.0: Wybierz osoby z listy.');
+    expect(messages({ courseId: '', dueDate: '' })).to.include.members(['courseId: Wybierz szkolenie.', 'dueDate: Podaj termin ukończenia.', 'departmentId: Wybierz referat albo co najmniej jedną osobę.']);
+  });
+
+  it('REMINDER_CRON: weekdays 08:00 by default, off, or a valid pattern; the job runs in Warsaw time', () => {
+    expect(loadConfig({}).REMINDER_CRON).to.equal('0 8 * * 1-5');
+    expect(loadConfig({ REMINDER_CRON: 'off' }).REMINDER_CRON).to.equal('off');
+    expect(() => loadConfig({ REMINDER_CRON: 'every morning' })).to.throw(/REMINDER_CRON: expected a cron pattern/);
+
+    const logger = createLogger('silent');
+    expect(scheduleReminders({ config: { REMINDER_CRON: 'off', BASE_URL: 'http://localhost' }, logger })).to.equal(undefined);
+    const job = scheduleReminders({ config: { REMINDER_CRON: '0 8 * * 1-5', BASE_URL: 'http://localhost' }, logger })!;
+    try {
+      // From Saturday 21 November 2026 the next run is Monday 23 November, 08:00 in Warsaw (07:00 UTC).
+      expect(job.nextRun(new Date('2026-11-21T12:00:00Z'))?.toISOString()).to.equal('2026-11-23T07:00:00.000Z');
+    } finally {
+      job.stop();
+    }
+  });
+});
