@@ -52,7 +52,8 @@ export function matrixCsv(matrix: CompletionMatrix, t: Translate): string {
     row.completedAt ? formatDay(row.completedAt) : '',
     row.dueDate ? formatDay(row.dueDate) : '',
   ]);
-  return stringify([headers(t), ...rows], { bom: true, delimiter: ';', record_delimiter: 'windows' });
+  // escape_formulas: a name typed at registration as "=HYPERLINK(…)" must stay text when HR opens the file in Excel.
+  return stringify([headers(t), ...rows], { bom: true, delimiter: ';', record_delimiter: 'windows', escape_formulas: true });
 }
 
 /** The matrix as an XLSX workbook: the rows (dates as date cells) and a sheet of completion percentages. */

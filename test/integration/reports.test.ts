@@ -293,6 +293,15 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(await Enrolment.countDocuments({ organisationId: office._id })).to.equal(enrolled);
   });
 
+  it('the CSV keeps a name that looks like a spreadsheet formula as text', async () => {
+    await buildLearner({ organisation: office, overrides: { fullName: '=HYPERLINK("https://zly.example","Kliknij")', departmentId: finance as unknown as Types.ObjectId } });
+    const csv = await hrAgent.get(`/kadry/eksport.csv?departmentId=${finance}`).expect(200);
+    const records = parse(csv.text, { bom: true, delimiter: ';', columns: true }) as Array<Record<string, string>>;
+    const names = new Set(records.map((r) => r['Imię i nazwisko']));
+    expect(names).to.include(`'=HYPERLINK("https://zly.example","Kliknij")`);
+    expect([...names].filter((name) => name.startsWith('='))).to.deep.equal([]);
+  });
+
   it('a learner gets 403 on every HR page and action; a visitor is sent to log in', async () => {
     const agent = await loginAgent(server.url, anna.email, 'Haslo-testowe-2026');
     const home = await agent.get('/moje-szkolenia').expect(200);
