@@ -79,8 +79,11 @@ const TEXT = {
   certificate: { pl: 'Zaświadczenie ukończenia szkolenia', en: 'Certificate of completion' },
 };
 
+/** The learner is the actor, but HR withdrew the certificate: the display says what happened to the learner. */
+const REVOKED_DISPLAY = { pl: 'utracił(a) unieważnione zaświadczenie', en: 'had a certificate revoked' };
+
 function verb(id: string) {
-  const display = VERB_DISPLAY[id];
+  const display = id === revokedVerbId() ? REVOKED_DISPLAY : VERB_DISPLAY[id];
   return display ? { id, display: { pl: display.pl, en: display.en } } : { id };
 }
 

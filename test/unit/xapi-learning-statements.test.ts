@@ -56,6 +56,12 @@ describe('xapi/learning-statements', () => {
       expect(statement.context?.registration).to.equal(ctx.registration);
     }
     expect(JSON.stringify(statements)).not.to.contain('Jan Kowalski');
+    // Every verb, the platform-coined `revoked` included, is displayed in Polish and English.
+    for (const statement of statements) expect(statement.verb.display, statement.verb.id).to.have.keys('pl', 'en');
+    // An unanswered question: success false and no response.
+    const unanswered = build.questionAnswered(ctx, question('true-false', { answer: true }), { response: undefined, success: false, parent: 'quiz' });
+    valid(unanswered);
+    expect(unanswered.result).to.deep.equal({ success: false });
   });
 
   it('uses stable activity IRIs under the configured base and an interaction definition for questions', () => {
