@@ -46,10 +46,10 @@ export function xapiRouter({ config, logger }: AppContext): Router {
   setXapiSettings({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE, logger });
   const router = Router();
   router.use(versionHeader, corsPolicy);
-  // After CORS (preflights are answered without counting), before anything that reads the body or a secret.
-  router.use(lrsRateLimit(config.XAPI_RATE_LIMIT_PER_MINUTE));
   // Every Statements response carries the header, rejections included.
   router.use('/statements', consistentThrough);
+  // After CORS (preflights are answered without counting), before anything that reads the body or a secret.
+  router.use(lrsRateLimit(config.XAPI_RATE_LIMIT_PER_MINUTE));
   router.use(rawBody(config.XAPI_MAX_BODY_MB), prepareRequest);
   // About is open and version-agnostic (spec Communication 2.8).
   router.get('/about', about);

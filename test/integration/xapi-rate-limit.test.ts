@@ -40,6 +40,7 @@ describe('xapi rate limit (XAPI_RATE_LIMIT_PER_MINUTE)', () => {
     const limited = await request(server.url).get('/xapi/statements').set(VERSION).set('Authorization', auth).expect(429);
     expect(limited.headers['content-type']).to.match(/^application\/json/);
     expect(limited.headers['x-experience-api-version']).to.equal('1.0.3');
+    expect(limited.headers['x-experience-api-consistent-through']).to.match(/^\d{4}-\d\d-\d\dT/);
     expect(Number(limited.headers['retry-after'])).to.be.within(1, 60);
     expect(limited.body).to.deep.include({ error: 'too_many_requests' });
     expect(limited.body.message).to.contain('3 per minute');
