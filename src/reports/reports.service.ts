@@ -179,6 +179,8 @@ export async function completionMatrix(params: { organisationId: string; departm
   for (const department of departments) {
     if (params.departmentId && department.id !== params.departmentId) continue;
     const members = rows.filter(({ person }) => String(person.departmentId ?? '') === department.id).map(({ row }) => row);
+    // A department nobody learns in would be an empty heading in the table.
+    if (!members.length) continue;
     groups.push({ departmentId: department.id, departmentName: department.name, people: members, ...completion(members.flatMap((m) => m.cells)) });
   }
   const unplaced = rows.filter(({ person }) => !known.has(String(person.departmentId ?? ''))).map(({ row }) => row);
