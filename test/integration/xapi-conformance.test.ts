@@ -56,6 +56,10 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
       ['a StatementRef without a UUID', { object: { objectType: 'StatementRef', id: 'abc' } }],
       ['a context with a bad contextActivities key', { context: { contextActivities: { parents: [{ id: 'http://example.com/p' }] } } }],
       ['an interaction component without id', { object: { id: 'http://example.com/q', definition: { interactionType: 'choice', choices: [{ description: { pl: 'a' } }] } } }],
+      ['a context team that is an Agent', { context: { team: actor } }],
+      ['a context statement that is not a StatementRef', { context: { statement: { objectType: 'Activity', id: 'http://example.com/a' } } }],
+      ['an attachment usageType that is not an IRI', { attachments: [{ usageType: 'photo', display: { en: 'x' }, contentType: 'text/plain', length: 1, sha2: 'a'.repeat(64), fileUrl: 'http://example.com/f' }] }],
+      ['an attachment with a negative length', { attachments: [{ usageType: 'http://example.com/u', display: { en: 'x' }, contentType: 'text/plain', length: -1, sha2: 'a'.repeat(64), fileUrl: 'http://example.com/f' }] }],
       ['an attachment with a bad sha2', { attachments: [{ usageType: 'http://example.com/u', display: { en: 'x' }, contentType: 'text/plain', length: 1, sha2: 'zz', fileUrl: 'http://example.com/f' }] }],
     ];
     for (const [what, overrides] of invalid) {
@@ -69,6 +73,12 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
         if (body.id === id) await lrs().get(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', auth).expect(404);
       });
     }
+
+    it('sets stored itself whatever the client sent (Data 2.4.8)', async () => {
+      const [id] = (await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(statement({ stored: '2001-01-01T00:00:00Z' })).expect(200)).body;
+      const res = await lrs().get(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', auth).expect(200);
+      expect(Date.parse(res.body.stored)).to.be.closeTo(Date.now(), 60_000);
+    });
 
     it('keeps the version a statement was sent with (Data 2.4.10)', async () => {
       const [id] = (await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(statement({ version: '1.0.2' })).expect(200)).body;
