@@ -17,17 +17,21 @@ const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 type UploadProblem = 'noFile' | 'tooLarge' | 'notPdf';
 
-/** One file from a multipart form, in memory; multer's own errors become a problem shown next to the field. */
+/**
+ * One file from a multipart form, in memory. Every upload error becomes a problem shown next to the field:
+ * multer's own (limits) and the parser's (no boundary, a truncated or malformed body) alike — with memory
+ * storage nothing else can fail here, and a broken form is the sender's mistake, not a server error.
+ */
 function singleUpload(field: string): RequestHandler {
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, parts: 6 } }).single(field);
   return (req, res, next) => {
     upload(req, res, (error?: unknown) => {
-      if (error instanceof multer.MulterError) {
-        res.locals.uploadProblem = (error.code === 'LIMIT_FILE_SIZE' ? 'tooLarge' : 'noFile') satisfies UploadProblem;
-        next();
-        return;
+      if (error) {
+        const tooLarge = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE';
+        res.locals.uploadProblem = (tooLarge ? 'tooLarge' : 'noFile') satisfies UploadProblem;
+        delete req.file;
       }
-      next(error);
+      next();
     });
   };
 }
