@@ -312,7 +312,12 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
     expect(earned.context.contextActivities.parent[0].id).to.equal(`${activityBase}/courses/przyklad-kurs`);
   });
 
-  it('lets the office filter by activity and verb, and serves the activity definition', async () => {
+  it('lets the office filter by agent, registration or activity alone, and serves the activity definition', async () => {
+    const actor = { objectType: 'Agent', account: { homePage: baseUrl, name: learner.user.learnerId } };
+    const byAgent = await allStatements(xapi, { agent: actor });
+    expect(byAgent.map((s) => s.id)).to.deep.equal(statements.map((s) => s.id));
+    const byRegistration = await allStatements(xapi, { registration });
+    expect(byRegistration.map((s) => s.id)).to.deep.equal(statements.map((s) => s.id));
     const quiz = await allStatements(xapi, { activity: `${activityBase}/courses/przyklad-kurs/quiz`, registration });
     expect(verbsOf(quiz as Loose[])).to.deep.equal(['failed', 'passed']);
     const related = await allStatements(xapi, { activity: `${activityBase}/courses/przyklad-kurs`, related_activities: true, registration });
