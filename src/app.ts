@@ -60,6 +60,10 @@ export async function createApp(context: AppContext): Promise<Express> {
 
   app.use(healthRouter());
   app.use('/assets', express.static(path.resolve('public'), { maxAge: config.isProduction ? '7d' : 0 }));
+  // Browsers ask for /favicon.ico on their own; answered here, before sessions, it cannot touch the session (flash).
+  app.get('/favicon.ico', (_req, res) => {
+    res.type('image/svg+xml').sendFile(path.resolve('public/favicon.svg'), { maxAge: config.isProduction ? '7d' : 0 });
+  });
 
   // APIs with their own authentication (Basic for xAPI) are mounted here, before sessions and CSRF.
   // [xapi router]

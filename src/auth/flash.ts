@@ -17,12 +17,19 @@ export function setFlash(req: Request, kind: Flash['kind'], message: string): vo
   if (req.session) req.session.flash = { kind, message };
 }
 
-/** Moves a waiting notice into res.locals.flash, once. */
+/**
+ * Shows a waiting notice on the next page this request renders, and only then removes it from the session:
+ * requests that render nothing (an icon, a download, a redirect) leave it for the page that follows.
+ */
 export function flashLocals(req: Request, res: Response, next: NextFunction): void {
-  const flash = req.session?.flash;
-  if (flash) {
-    res.locals.flash = flash;
-    delete req.session.flash;
-  }
+  const render = res.render.bind(res) as (...args: unknown[]) => void;
+  res.render = ((...args: unknown[]) => {
+    const flash = req.session?.flash;
+    if (flash) {
+      res.locals.flash = flash;
+      delete req.session.flash;
+    }
+    render(...args);
+  }) as Response['render'];
   next();
 }
