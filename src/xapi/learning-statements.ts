@@ -181,7 +181,9 @@ function compact<T>(value: T): T {
 function context(ctx: LearningContext, options: { parent?: Activity[]; grouping?: boolean; extensions?: Record<string, unknown> } = {}) {
   const contextActivities: Record<string, Activity[]> = {};
   if (options.parent?.length) contextActivities.parent = options.parent.map(reference);
-  if (options.grouping !== false) contextActivities.grouping = [reference(courseActivity(ctx))];
+  const course = courseActivity(ctx);
+  // Grouping names the course as a more distant context; when the course is already the parent it would only repeat it.
+  if (options.grouping !== false && !options.parent?.some((activity) => activity.id === course.id)) contextActivities.grouping = [reference(course)];
   return {
     registration: ctx.registration,
     ...(Object.keys(contextActivities).length ? { contextActivities } : {}),
