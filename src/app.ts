@@ -103,13 +103,15 @@ export async function createApp(context: AppContext): Promise<Express> {
   app.use(i18nMiddleware);
   // Before anything that may reject the request, so error pages know their language.
   app.use(pageLocals(config));
-  // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
-  const verification = verificationRouters(config);
-  app.use(verification.beforeCsrf);
+  // Header links first, so that the upload result pages show the same header as every other page.
   app.use(certificateNavLinks);
   app.use(lrsClientsNavLink);
   app.use(reportsNavLink);
-  app.use(createCsrfProtection(config.SESSION_SECRET, config.isProduction).middleware);
+  // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
+  const csrf = createCsrfProtection(config.SESSION_SECRET, config.isProduction);
+  const verification = verificationRouters(config, csrf.issueToken);
+  app.use(verification.beforeCsrf);
+  app.use(csrf.middleware);
 
   app.use(homeRouter());
   // [feature page routers: auth, learning, certificates, admin …]

@@ -68,15 +68,17 @@ function verificationLimiter(config: Config) {
  *   and a multipart body is not parsed before the CSRF middleware, which could not find a token in it.
  * - `pages`: GET /verify and /verify/:code, mounted with the other page routers.
  */
-export function verificationRouters(config: Config): { beforeCsrf: Router; pages: Router } {
+export function verificationRouters(config: Config, issueCsrfToken: RequestHandler): { beforeCsrf: Router; pages: Router } {
   const limiter = verificationLimiter(config);
 
   const beforeCsrf = Router();
   beforeCsrf.get('/.well-known/jwks.json', async (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').type('application/jwk-set+json').send(JSON.stringify(await publicJwks()));
   });
-  // These pages are rendered before the shared page locals run; give them the same ones.
-  const locals = pageLocals(config);
+  // These pages are rendered before the shared page locals and the CSRF middleware run: give them the same
+  // locals, and a token for the header's logout form (issued, never checked, here).
+  const pageSetup = pageLocals(config);
+  const locals: RequestHandler = (req, res, next) => pageSetup(req, res, () => issueCsrfToken(req, res, next));
 
   beforeCsrf.post('/verify/odznaka', limiter, locals, singleUpload('odznaka'), async (req, res) => {
     const problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');

@@ -25,5 +25,14 @@ export function createCsrfProtection(secret: string, secureCookies: boolean) {
         next();
       });
     },
+    /**
+     * Exposes a token to the views of a signed-in person without checking one. Only for the few pages answered
+     * before the check (the public certificate uploads), so that their header's logout form still carries a
+     * valid token; the check itself is unchanged for every request that goes through `middleware`.
+     */
+    issueToken(req: Request, res: Response, next: NextFunction) {
+      if (req.user) res.locals.csrfToken = generateCsrfToken(req, res);
+      next();
+    },
   };
 }

@@ -272,6 +272,27 @@ describe('authorisation and tenant isolation', function () {
     });
   });
 
+  describe('CSRF on pages answered before the check', () => {
+    it('the upload result page gives a signed-in person a working logout form; a forged logout is still refused', async () => {
+      const person = await buildLearner();
+      const agent = await loginAgent(server.url, person.user.email, person.password);
+      // Without a token the logout is refused (the check is not weakened)…
+      await agent.post('/wyloguj').type('form').send({}).expect(403);
+      const pdf = await offices.a.learner.get(`/moje-zaswiadczenia/${offices.a.certificateId}/pdf`).buffer(true).parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+      const result = await agent.post(`/verify/${offices.a.certificateCode}/plik`).attach('plik', pdf.body as Buffer, { filename: 'z.pdf', contentType: 'application/pdf' }).expect(200);
+      expect(result.text).to.contain('action="/wyloguj"');
+      expect(result.text).to.contain('href="/moje-zaswiadczenia"');
+      // …and the token on the result page works.
+      const logout = await agent.post('/wyloguj').type('form').send({ _csrf: csrfTokenFrom(result.text) });
+      expect(logout.status).to.equal(302);
+      await agent.get('/moje-szkolenia').expect(302);
+    });
+  });
+
   describe('the LRS', () => {
     const xapi = (office: Office) => ({ Authorization: basic(office.lrs), 'X-Experience-API-Version': '1.0.3' });
     const actor = { objectType: 'Agent', account: { homePage: 'https://lms.example', name: 'anna' } };
