@@ -22,16 +22,16 @@ function answerQuiz(html: string, course: Course, mode: 'right' | 'wrong'): URLS
   const form = new URLSearchParams({ _csrf: csrfTokenFrom(html) });
   const chunks = html.split('<fieldset class="quiz-question"').slice(1);
   for (const chunk of chunks) {
-    const prompt = unescapeHtml(/<span class="quiz-question__prompt">([^<]*)<\/span>/.exec(chunk)![1]);
+    const prompt = unescapeHtml(/<span class="quiz-question__prompt"[^>]*>([^<]*)<\/span>/.exec(chunk)![1]);
     const question = course.quiz.questions.find((q) => q.prompt === prompt)!;
     expect(question, prompt).to.not.equal(undefined);
-    const inputs = [...chunk.matchAll(/<input type="(?:radio|checkbox)" name="(q\d+)" id="[^"]+" value="([^"]+)">\s*<label for="[^"]+">([^<]*)<\/label>/g)].map(
+    const inputs = [...chunk.matchAll(/<input type="(?:radio|checkbox)" name="(q\d+)" id="[^"]+" value="([^"]+)"[^>]*>\s*<label for="[^"]+"[^>]*>([^<]*)<\/label>/g)].map(
       (m) => ({ name: m[1], value: m[2], text: unescapeHtml(m[3]) }),
     );
-    const selects = [...chunk.matchAll(/<label for="[^"]+">([^<]*)<\/label>\s*<select name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)].map((m) => ({
+    const selects = [...chunk.matchAll(/<label for="[^"]+"[^>]*>([^<]*)<\/label>\s*<select name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)].map((m) => ({
       label: unescapeHtml(m[1]),
       name: m[2],
-      options: [...m[3].matchAll(/<option value="([^"]*)">([^<]*)<\/option>/g)].map((o) => ({ value: o[1], text: unescapeHtml(o[2]) })),
+      options: [...m[3].matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((o) => ({ value: o[1], text: unescapeHtml(o[2]) })),
     }));
     const textOf = (id: string) => question.options!.find((o) => o.id === id)!.text;
     switch (question.kind) {

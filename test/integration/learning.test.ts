@@ -66,7 +66,7 @@ describe('learning/learning.routes', () => {
 
   it('shows the course page with objectives, author, lessons and an enrol button', async () => {
     const res = await agent.get(COURSE).expect(200);
-    expect(res.text).to.contain('<h1>Przykładowy kurs</h1>');
+    expect(res.text).to.match(/<h1[^>]*>Przykładowy kurs<\/h1>/);
     expect(res.text).to.contain('<li>Poznać budowę kursu</li>');
     expect(res.text).to.contain('Związek Gmin Przykładowych');
     expect(res.text).to.contain('Wprowadzenie');
@@ -113,8 +113,8 @@ describe('learning/learning.routes', () => {
 
   it('plays a lesson: course and heading TOCs, navigation, reading time, the check as a form; launched once', async () => {
     const res = await agent.get(LESSON_1).expect(200);
-    expect(res.text).to.contain('<h1 id="lesson-title">Wprowadzenie</h1>');
-    expect(res.text).to.match(/<a href="\/szkolenia\/przyklad-kurs\/lekcje\/wprowadzenie" aria-current="page">Wprowadzenie<\/a>/);
+    expect(res.text).to.match(/<h1 id="lesson-title"[^>]*>Wprowadzenie<\/h1>/);
+    expect(res.text).to.match(/<a href="\/szkolenia\/przyklad-kurs\/lekcje\/wprowadzenie" aria-current="page"[^>]*>Wprowadzenie<\/a>/);
     expect(res.text).to.contain('href="#po-co-ten-kurs"');
     expect(res.text).to.contain('Czas czytania: ok. 10 min');
     expect(res.text).to.contain('Lekcja 1 z 2');
@@ -135,7 +135,7 @@ describe('learning/learning.routes', () => {
 
   it('marks viewed lessons in the course TOC and links the last lesson to the quiz', async () => {
     const res = await agent.get(LESSON_2).expect(200);
-    expect(res.text).to.match(/is-viewed[^>]*>\s*<a href="\/szkolenia\/przyklad-kurs\/lekcje\/wprowadzenie">/);
+    expect(res.text).to.match(/is-viewed[^>]*>\s*<a href="\/szkolenia\/przyklad-kurs\/lekcje\/wprowadzenie"[^>]*>/);
     expect(res.text).to.contain(`href="${LESSON_1}" rel="prev"`);
     expect(res.text).to.contain(`href="${COURSE}/test"`);
     expect(res.text).to.contain('Przeczytano 2 z 2 lekcji');
