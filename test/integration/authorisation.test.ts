@@ -1,6 +1,7 @@
 // Authorisation and tenant isolation across the whole app: two offices, each with a learner, HR and an admin.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import request from 'supertest';
 import { User } from '../../src/auth/user.model.js';
@@ -11,6 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
+import { Organisation } from '../../src/organisations/organisation.model.js';
 import { LrsClient } from '../../src/xapi/lrs-client.model.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { XapiStatement } from '../../src/xapi/statement.model.js';
@@ -66,9 +68,9 @@ describe('authorisation and tenant isolation', function () {
   let attemptOfA: string;
   let enrolmentOfB: EnrolmentDoc;
 
-  async function buildOffice(): Promise<Office> {
+  async function buildOffice(learnerName: string): Promise<Office> {
     const organisation = await buildOrganisation();
-    const learner = await buildLearner({ organisation });
+    const learner = await buildLearner({ organisation, overrides: { fullName: learnerName } });
     const otherLearner = await buildLearner({ organisation });
     const hr = await buildLearner({ organisation, overrides: { roles: ['hr', 'learner'] } });
     const admin = await buildLearner({ organisation, overrides: { roles: ['admin', 'learner'] } });
@@ -97,8 +99,8 @@ describe('authorisation and tenant isolation', function () {
   before(async () => {
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' });
     routes = routeTable(await createApp({ config: testConfig({ COURSES_DIR: 'test/fixtures/courses' }), logger: createLogger('silent') }));
-    offices.a = await buildOffice();
-    offices.b = await buildOffice();
+    offices.a = await buildOffice('Anna Alfa');
+    offices.b = await buildOffice('Bogdan Beta');
     // Learner A enrols and opens a quiz attempt; learner B enrols and reads the first lesson.
     for (const office of [offices.a, offices.b]) {
       const page = await office.learner.get(COURSE).expect(200);
@@ -114,7 +116,7 @@ describe('authorisation and tenant isolation', function () {
   after(async () => server.close());
 
   describe('anonymous visitors', () => {
-    const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/xapi\//, /^\/kursy-media\//, /^\/\.well-known\//, /^\/verify/, /^\/rejestracja$/, /^\/potwierdz-email/, /^\/logowanie$/, /^\/haslo\/reset/, /^\/deklaracja-dostepnosci$/];
+    const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/favicon\.ico$/, /^\/xapi\//, /^\/kursy-media\//, /^\/\.well-known\//, /^\/verify/, /^\/rejestracja$/, /^\/potwierdz-email/, /^\/logowanie$/, /^\/haslo\/reset/, /^\/deklaracja-dostepnosci$/];
 
     it('are sent to the login page, with the page to return to, from every private page', async () => {
       const privatePages = routes.filter((route) => route.method === 'GET' && !PUBLIC.some((pattern) => pattern.test(route.path)));
@@ -239,6 +241,48 @@ describe('authorisation and tenant isolation', function () {
         expect(await Certificate.countDocuments({ organisationId: offices.b.id })).to.equal(1);
       });
     }
+
+    it("HR of office A sees, exports and assigns only office A's people", async () => {
+      const agent = offices.a.hr;
+      const matrix = await agent.get('/kadry').expect(200);
+      expect(matrix.text).to.contain('Anna Alfa');
+      expect(matrix.text).to.not.contain('Bogdan Beta');
+      for (const file of ['/kadry/eksport.csv', '/kadry/eksport.xlsx']) {
+        const res = await agent.get(file).buffer(true).parse((stream, done) => {
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+        expect(res.status, file).to.equal(200);
+        let text = (res.body as Buffer).toString('utf8');
+        if (file.endsWith('.xlsx')) {
+          // A zipped workbook: read its cells.
+          const workbook = new ExcelJS.Workbook();
+          const bytes = res.body as Buffer;
+          await workbook.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+          text = workbook.worksheets.flatMap((sheet) => sheet.getSheetValues().flat().map(String)).join('\n');
+        }
+        expect(text, file).to.contain('Anna Alfa');
+        expect(text, file).to.not.contain('Bogdan Beta');
+      }
+      const departmentOfB = (await Organisation.findById(offices.b.id).lean())!.departments[0]._id.toHexString();
+      await agent.get('/kadry').query({ departmentId: departmentOfB }).expect(400);
+      const csrf = await tokenOf(agent);
+      const enrolmentsBefore = await Enrolment.countDocuments({ organisationId: offices.b.id });
+      const byUser = await agent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: 'przyklad-kurs', userIds: offices.b.learnerId, dueDate: '2030-01-01' });
+      expect(byUser.status).to.equal(400);
+      const byDepartment = await agent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: 'przyklad-kurs', departmentId: departmentOfB, dueDate: '2030-01-01' });
+      expect(byDepartment.status).to.equal(400);
+      expect(await Enrolment.countDocuments({ organisationId: offices.b.id })).to.equal(enrolmentsBefore);
+      expect(await Enrolment.countDocuments({ userId: offices.b.learnerId }).setOptions({ acrossOrganisations: true })).to.equal(1);
+    });
+
+    it('learners cannot reach the HR reports', async () => {
+      for (const path of ['/kadry', '/kadry/eksport.csv', '/kadry/eksport.xlsx', '/kadry/przypisz']) await offices.a.learner.get(path).expect(403);
+      const csrf = await tokenOf(offices.a.learner);
+      await offices.a.learner.post('/kadry/przypomnienia').type('form').send({ _csrf: csrf }).expect(403);
+      await offices.a.learner.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: 'przyklad-kurs', userIds: offices.a.learnerId, dueDate: '2030-01-01' }).expect(403);
+    });
 
     it('HR of office A can still manage office A (the checks above are not blanket refusals)', async () => {
       await offices.a.hr.get(`/zaswiadczenia/${offices.a.certificateId}/pdf`).expect(200);
