@@ -17,6 +17,11 @@ function courseLanguageOf(courseId: string | undefined): 'pl' | 'en' {
   return (courseId && courseCatalogue().get(courseId)?.language) || 'pl';
 }
 
+/** Hours as a number (one decimal) for the page, which formats it in its own language ("1,5" or "1.5"). */
+function hoursNumber(durationMinutes: number): number {
+  return Math.round((durationMinutes / 60) * 10) / 10;
+}
+
 /** One row of "Moje zaświadczenia". */
 export function presentOwnCertificate(certificate: CertificateDoc, now: Date = new Date()) {
   const id = certificate._id.toHexString();
@@ -29,7 +34,10 @@ export function presentOwnCertificate(certificate: CertificateDoc, now: Date = n
     courseLanguage: courseLanguageOf(certificate.courseId),
     courseVersion: certificate.courseVersion,
     legalStateDate: polishIsoDate(certificate.legalStateDate),
+    // ISO day, shown by the page's date helper in its own language's format.
+    legalStateDay: certificate.legalStateDate,
     hours: hoursOf(certificate.durationMinutes),
+    hoursNumber: hoursNumber(certificate.durationMinutes),
     completedAt: certificate.completedAt,
     issuedAt: certificate.issuedAt,
     validUntil: certificate.validUntil ?? undefined,
@@ -85,7 +93,9 @@ export function presentPublicRecord(record: PublicCertificateRecord) {
     courseLanguage: courseLanguageOf(undefined),
     statusTextKey: `certificates:verify.statusText.${record.status}`,
     legalStateDate: polishIsoDate(record.legalStateDate),
+    legalStateDay: record.legalStateDate,
     hours: hoursOf(record.durationMinutes),
+    hoursNumber: hoursNumber(record.durationMinutes),
     hasScore: record.scorePercent !== undefined,
     // Whole percent, as printed on the PDF.
     scorePercent: record.scorePercent === undefined ? undefined : Math.round(record.scorePercent),
