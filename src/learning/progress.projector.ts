@@ -168,6 +168,7 @@ export async function projectLearningProgress(statements: StoredStatement[]): Pr
 /** Empties the projection before a full replay (npm run xapi:rebuild). */
 export async function resetLearningProgress(): Promise<void> {
   enrolmentByRegistration.clear();
+  // Every organisation's: the rebuild that follows replays every organisation's statements (a CLI, never a request).
   await LearningProgress.deleteMany({}).setOptions({ acrossOrganisations: true });
 }
 

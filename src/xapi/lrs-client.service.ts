@@ -52,6 +52,8 @@ function toCredentials(client: LrsClientDoc): LrsCredentials {
 
 /** Returns the client whose key and secret match, or undefined. */
 export async function authenticateLrsClient(key: string, secret: string): Promise<LrsCredentials | undefined> {
+  // Cross-tenant by design: the key is what tells us the organisation (keys are unique platform-wide), and
+  // nothing is returned unless the secret matches; every later query is scoped to the client's organisation.
   const client = await LrsClient.findOne({ key }).setOptions({ acrossOrganisations: true }).lean<LrsClientDoc>();
   if (!client) return undefined;
   const remembered = cacheKey(key, secret);
@@ -86,6 +88,7 @@ export async function createLrsClient(input: NewLrsClient): Promise<{ id: string
 
 /** Creates or updates the full-rights client named by the environment (XAPI_BASIC_USER / XAPI_BASIC_PASSWORD). */
 export async function ensureEnvironmentLrsClient(input: { key: string; secret: string; organisationId: string }): Promise<void> {
+  // Cross-tenant by design: keys are unique platform-wide, so an administrator's client in any organisation may hold it.
   const existing = await LrsClient.findOne({ key: input.key }).setOptions({ acrossOrganisations: true }).lean<LrsClientDoc>();
   if (existing && !existing.fromEnvironment) {
     throw new ConflictError(`XAPI_BASIC_USER "${input.key}" is already the key of an LRS client created by an administrator.`);

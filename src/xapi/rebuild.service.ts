@@ -17,6 +17,7 @@ export async function rebuildProjections(): Promise<{ projectors: string[]; stat
     statements += batch.length;
     batch = [];
   };
+  // Cross-tenant by design: a CLI replay of the whole log; each statement carries its own organisationId onward.
   const cursor = XapiStatement.find({})
     .setOptions({ acrossOrganisations: true })
     .sort({ stored: 1, _id: 1 })
