@@ -264,6 +264,15 @@ describe('bad input to every route', function () {
     });
   }
 
+  it('unusual methods never give a 5xx', async () => {
+    for (const path of ['/', '/logowanie', '/szkolenia/przyklad-kurs', '/xapi/statements', '/verify/odznaka', '/favicon.ico']) {
+      for (const method of ['OPTIONS', 'PATCH', 'DELETE', 'PUT', 'HEAD'] as const) {
+        const res = await member[method.toLowerCase() as 'options' | 'patch' | 'delete' | 'put' | 'head'](path).set('x-csrf-token', memberCsrf);
+        expectNoLeak(res, `${method} ${path}`);
+      }
+    }
+  });
+
   it('garbage cookies and headers never give a 5xx', async () => {
     const cookies = ['lang=%E0%A4%A; ajst.sid=s%3Agarbage.sig; ajst.x-csrf=%ZZ', `lang=${'x'.repeat(3000)}`, 'ajst.sid=; lang=en; lang=pl'];
     for (const cookie of cookies) {
