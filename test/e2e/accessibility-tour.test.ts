@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { issueCertificate } from '../../src/certificates/certificate.service.js';
 import { CourseCatalogue, courseCatalogue, setCourseCatalogue } from '../../src/courses/course-catalogue.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, screenshot } from '../helpers/browser.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -80,6 +80,33 @@ async function checkPage(page: Page, label: string, language: Language, shot?: s
   } finally {
     await page.setViewportSize(DESKTOP);
   }
+}
+
+/**
+ * Keyboard only, from the top of the page: the first Tab reaches the skip link, which moves focus to the content;
+ * then every Tab moves focus forward, each stop visibly focused, until the footer's last link (no trap on the way).
+ */
+async function expectKeyboardPassage(page: Page, where: string): Promise<void> {
+  await page.reload();
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.className), `first Tab stop on ${where}`).to.equal('skip-link');
+  await expectVisibleFocus(page);
+  await page.keyboard.press('Enter');
+  expect(await page.evaluate(() => document.activeElement?.id), `skip link target on ${where}`).to.equal('main');
+  const last = 'footer a[href="/deklaracja-dostepnosci"]';
+  let previous: unknown;
+  for (let presses = 0; presses < 150; presses++) {
+    await page.keyboard.press('Tab');
+    const current = await page.evaluate(() => {
+      const element = document.activeElement as HTMLElement;
+      return `${element.tagName}#${element.id}.${element.getAttribute('name') ?? ''}.${element.getAttribute('href') ?? ''}.${element.textContent?.trim().slice(0, 30) ?? ''}`;
+    });
+    expect(current, `focus did not move on Tab (a keyboard trap?) on ${where}`).to.not.equal(previous);
+    previous = current;
+    await expectVisibleFocus(page);
+    if (await page.evaluate((selector) => document.activeElement?.matches(selector) ?? false, last)) return;
+  }
+  expect.fail(`Tab never reached the footer on ${where}`);
 }
 
 /** Opens `path` in `language` (the ?lang= switch, remembered in a cookie for the forms that follow). */
@@ -210,6 +237,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'course (not enrolled)', language);
         await Promise.all([page.waitForURL(/\/lekcje\//), page.click('.enrol-form button[type="submit"]')]);
         await checkPage(page, 'lesson 1', language, 'lesson');
+        await expectKeyboardPassage(page, `lesson 1 [${language}]`);
         await submit(page, '#sprawdz-check-zasady-1 form');
         expect(await page.locator('#sprawdz-check-zasady-1 .field-error').count()).to.equal(1);
         await checkPage(page, 'lesson 1, check sent empty', language);
@@ -224,6 +252,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'quiz overview', language, 'quiz-overview');
         await Promise.all([page.waitForURL(/\/test\/[0-9a-f]{24}$/), page.click(`form[action$="/test"] button[type="submit"]`)]);
         await checkPage(page, 'quiz attempt', language, 'quiz');
+        await expectKeyboardPassage(page, `quiz attempt [${language}]`);
         await page.locator('.quiz-form input[type="radio"]').first().check();
         await Promise.all([page.waitForURL(/\/wynik$/), page.click('.quiz-form button[type="submit"]')]);
         await checkPage(page, 'quiz result', language, 'quiz-result');
