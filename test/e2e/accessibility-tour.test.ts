@@ -62,6 +62,10 @@ async function checkPage(page: Page, label: string, language: Language, shot?: s
   expect(await page.locator('h1').count(), `h1 count on ${where}`).to.equal(1);
   expect(await page.locator('a.skip-link[href="#main"]').count(), `skip link on ${where}`).to.equal(1);
   expect(await page.locator('main#main').count(), `<main id="main"> on ${where}`).to.equal(1);
+  // Headings never skip a level going down (h2 → h4), so their outline reads as a table of contents.
+  const levels = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => Number(h.tagName[1])));
+  const skips = levels.filter((level, index) => index > 0 && level > levels[index - 1] + 1);
+  expect(skips, `heading levels ${levels.join(' ')} skip a level on ${where}`).to.deep.equal([]);
   if (language === 'en') {
     const polish = (await polishInterfaceStrings(page)).filter((text) => !knownPolish.includes(text));
     expect(polish, `Polish interface text on ${where}: ${JSON.stringify(polish)}`).to.deep.equal([]);
