@@ -308,6 +308,28 @@ describe('bad input to every route', function () {
       expect(res.text).to.contain('aria-describedby');
     });
 
+    it("registration refuses an association, an unknown office and another office's department, creating nothing", async () => {
+      const association = await buildOrganisation({ kind: 'association' });
+      const office = await buildOrganisation();
+      const other = await buildOrganisation();
+      const valid = { fullName: 'Jan Nowak', email: 'jan.nowak@example.test', password: 'Bardzo-dlugie-haslo-1', passwordConfirm: 'Bardzo-dlugie-haslo-1', consent: 'tak' };
+      const cases = [
+        { organisationId: association._id.toHexString(), field: 'organisationId' },
+        { organisationId: new Types.ObjectId().toHexString(), field: 'organisationId' },
+        { organisationId: office._id.toHexString(), departmentId: other.departments[0]._id.toHexString(), field: 'departmentId' },
+      ];
+      const before = await documentCounts();
+      for (const { field, ...placement } of cases) {
+        const agent = request.agent(server.url);
+        const csrf = await freshCsrf(agent, '/rejestracja');
+        const res = await agent.post('/rejestracja').type('form').send({ _csrf: csrf, ...valid, ...placement }).expect(400);
+        expect(res.text, field).to.contain(`id="${field}-error"`);
+        expect(res.text, field).to.match(new RegExp(`aria-describedby="[^"]*${field}-error"`));
+        expect(res.text).to.contain('value="jan.nowak@example.test"');
+      }
+      expect(await documentCounts()).to.deep.equal(before);
+    });
+
     it('login and password reset', async () => {
       const agent = request.agent(server.url);
       const loginCsrf = await freshCsrf(agent, '/logowanie');
