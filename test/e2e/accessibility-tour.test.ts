@@ -8,6 +8,7 @@ import { CourseCatalogue, courseCatalogue, setCourseCatalogue } from '../../src/
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation } from '../helpers/factories.js';
+import { linkIn, mailsTo } from '../helpers/mail.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 type Language = 'pl' | 'en';
@@ -202,10 +203,32 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         expect(await page.inputValue('#fullName')).to.equal('Ktoś Wpisał');
         expect(await page.locator('[aria-invalid="true"]').count()).to.be.greaterThan(0);
         await checkPage(page, 'registration with errors', language, 'register-errors');
+        // Registration through to the confirmation link from the outbox.
+        const email = `nowa-${language}@example.test`;
+        await page.fill('#fullName', 'Ewa Nowa');
+        await page.fill('#email', email);
+        await page.fill('#password', 'Bardzo-tajne-haslo-2026');
+        await page.fill('#passwordConfirm', 'Bardzo-tajne-haslo-2026');
+        await page.selectOption('#organisationId', { label: 'Gmina Testowo' });
+        await page.check('#consent');
+        await submit(page, 'form[action="/rejestracja"]');
+        await checkPage(page, 'registration sent, check the mailbox', language);
+        const confirmation = new URL(linkIn((await mailsTo(email))[0]));
+        await go(`${confirmation.pathname}${confirmation.search}`);
+        await checkPage(page, 'e-mail confirmed', language);
         await go('/haslo/reset');
         await checkPage(page, 'password reset request', language);
         await submit(page, 'form[action="/haslo/reset"]');
         await checkPage(page, 'password reset request with errors', language);
+        await page.fill('#email', email);
+        await submit(page, 'form[action="/haslo/reset"]');
+        await checkPage(page, 'password reset requested', language);
+        const reset = new URL(linkIn((await mailsTo(email)).at(-1)!));
+        await go(reset.pathname);
+        await checkPage(page, 'new password form', language);
+        await page.fill('#password', 'krotkie');
+        await submit(page, 'form');
+        await checkPage(page, 'new password form with errors', language, 'new-password-errors');
         await go('/haslo/reset/nieznany-token-0000000000000000');
         await checkPage(page, 'password reset, unknown link', language);
         await go('/potwierdz-email/wyslij-ponownie');
