@@ -68,6 +68,9 @@ async function checkPage(page: Page, label: string, language: Language, shot?: s
   const levels = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => Number(h.tagName[1])));
   const skips = levels.filter((level, index) => index > 0 && level > levels[index - 1] + 1);
   expect(skips, `heading levels ${levels.join(' ')} skip a level on ${where}`).to.deep.equal([]);
+  // A missing translation shows its key (e.g. "learning:quiz.title" or "errors.title_418").
+  const keys = (await page.locator('body').innerText()).match(/\b[a-z]+:[a-zA-Z]+\.[\w.]+|\b(errors|layout|nav|home|form)\.[a-zA-Z_]+\b/g) ?? [];
+  expect(keys, `untranslated keys on ${where}`).to.deep.equal([]);
   if (language === 'en') {
     const polish = (await polishInterfaceStrings(page)).filter((text) => !knownPolish.includes(text));
     expect(polish, `Polish interface text on ${where}: ${JSON.stringify(polish)}`).to.deep.equal([]);
