@@ -50,7 +50,9 @@ async function showLesson(req: Request, res: Response) {
     sendToCoursePage(req, res, course.id);
     return;
   }
-  const { lesson, progress } = await viewLesson({ learner: req.user!, course, lessonId });
+  // A HEAD request (link checkers, prefetch) reads the lesson without recording that it was read.
+  const visit = req.method === 'HEAD' ? lessonWithProgress : viewLesson;
+  const { lesson, progress } = await visit({ learner: req.user!, course, lessonId });
   res.render('learning/lesson', { title: `${lesson.title} – ${course.title}`, page: lessonPage({ course, lesson, progress, t: req.t }) });
 }
 

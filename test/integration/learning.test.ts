@@ -125,6 +125,8 @@ describe('learning/learning.routes', () => {
     expect(res.text).to.match(/<progress[^>]*>\d+%<\/progress>/);
 
     await agent.get(LESSON_1).expect(200);
+    // A HEAD request (a link checker) is not a reading: no statement.
+    await agent.head(LESSON_2).expect(200);
     const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
     expect(await verbsOf(enrolment.registration)).to.deep.equal(['registered', 'launched', 'initialized', 'experienced', 'experienced']);
     const progress = (await LearningProgress.findById(enrolment._id).lean())!;
