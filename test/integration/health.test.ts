@@ -30,6 +30,11 @@ describe('http/health.routes', () => {
     expect(res.text).to.contain('Training for local-government staff');
   });
 
+  it('keeps the rest of the query in the language switch link', async () => {
+    const res = await request(server.url).get('/nie-ma?code=AJST-1&lang=pl').expect(404);
+    expect(res.text).to.contain('href="?code&#x3D;AJST-1&amp;lang&#x3D;en"');
+  });
+
   it('answers 503 with a JSON reason when the database is gone', async () => {
     const uri = process.env.TEST_DATABASE_URI!;
     const dbName = mongoose.connection.db!.databaseName;
