@@ -7,7 +7,7 @@ import { setCertificateBaseUrl } from './certificate-settings.js';
 import { setFlash } from '../auth/flash.js';
 import { fieldErrorsOf, inputOf, validate } from '../http/validate.js';
 import { presentOrganisationCertificate, presentOwnCertificates } from './certificate.presenter.js';
-import { CertificateIdParams, CorrectNameBody, RevokeBody } from './certificate.schemas.js';
+import { CertificateIdParams, CorrectNameBody, RevokeBody, ScoreConsentBody } from './certificate.schemas.js';
 import {
   certificateCredential,
   certificateForActor,
@@ -16,6 +16,8 @@ import {
   certificatesOfOrganisation,
   correctLearnerName,
   revokeCertificate,
+  scoreConsentOf,
+  setScoreConsent,
 } from './certificate.service.js';
 import type { CertificateDoc } from './certificate.model.js';
 import { envelopeOf } from './open-badge.js';
@@ -78,7 +80,14 @@ export function certificateRouter(config: Pick<Config, 'BASE_URL'>): Router {
 
   router.get('/moje-zaswiadczenia', requireUser, async (req, res) => {
     const { current, history } = presentOwnCertificates(await certificatesOfLearner(req.user!));
-    res.render('certificates/mine', { title: req.t('certificates:mine.title'), current, history, hasAny: current.length + history.length > 0 });
+    const showScore = await scoreConsentOf(req.user!);
+    res.render('certificates/mine', { title: req.t('certificates:mine.title'), current, history, hasAny: current.length + history.length > 0, showScore });
+  });
+  router.post('/moje-zaswiadczenia/wynik', requireUser, validate(ScoreConsentBody), async (req, res) => {
+    const showScore = inputOf<ScoreConsentBody>(res).showScore === 'tak';
+    await setScoreConsent(req.user!, showScore);
+    setFlash(req, 'success', req.t(showScore ? 'certificates:mine.scoreShown' : 'certificates:mine.scoreHidden'));
+    res.redirect(303, '/moje-zaswiadczenia');
   });
   router.get('/moje-zaswiadczenia/:id/pdf', requireUser, params, downloadPdf);
   router.get('/moje-zaswiadczenia/:id/odznaka.json', requireUser, params, async (req, res) => {

@@ -26,6 +26,12 @@ export const CorrectNameBody = z.object({
 });
 export type CorrectNameBody = z.infer<typeof CorrectNameBody>;
 
+/** The learner's consent to show the score on the public verification page (a checkbox: present = yes). */
+export const ScoreConsentBody = z.object({
+  showScore: z.literal('tak').optional(),
+});
+export type ScoreConsentBody = z.infer<typeof ScoreConsentBody>;
+
 /** GET /verify?code=… (the lookup form). */
 export const LookupQuery = z.object({
   code: z.string().trim().max(64).optional(),

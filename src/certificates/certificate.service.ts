@@ -261,6 +261,17 @@ export async function certificatesOfLearner(user: Pick<SessionUser, 'id' | 'orga
     .lean<CertificateDoc[]>();
 }
 
+/** Whether the learner lets the public verification page show their score (false by default). */
+export async function scoreConsentOf(user: Pick<SessionUser, 'id' | 'organisationId'>): Promise<boolean> {
+  const holder = await User.findOne({ _id: objectId(user.id), organisationId: objectId(user.organisationId) }).select('showScoreOnCertificates').lean();
+  return Boolean(holder?.showScoreOnCertificates);
+}
+
+/** Records the learner's consent (or its withdrawal) to show the score on their certificates' public page. */
+export async function setScoreConsent(user: Pick<SessionUser, 'id' | 'organisationId'>, showScore: boolean): Promise<void> {
+  await User.updateOne({ _id: objectId(user.id), organisationId: objectId(user.organisationId) }, { $set: { showScoreOnCertificates: showScore } });
+}
+
 /** Every certificate of the HR person's organisation, newest first. */
 export async function certificatesOfOrganisation(actor: SessionUser, organisationId: string = actor.organisationId): Promise<CertificateDoc[]> {
   authorise(actor, 'list-organisation', { userId: '', organisationId });

@@ -186,6 +186,22 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       }
     });
 
+    it('lets the learner give and withdraw consent to show the score, from "Moje zaświadczenia"', async () => {
+      const page = await agent.get('/moje-zaswiadczenia').expect(200);
+      expect(page.text).to.match(/<input type="checkbox" id="show-score" name="showScore" value="tak" aria-describedby="show-score-hint"\s*>/);
+      await agent.post('/moje-zaswiadczenia/wynik').type('form').send({ _csrf: csrfTokenFrom(page.text), showScore: 'tak' }).expect(303);
+      const shown = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+      expect(shown.text).to.contain('<dd>88%</dd>');
+      const after = await agent.get('/moje-zaswiadczenia').expect(200);
+      expect(after.text).to.contain('Wynik testu będzie widoczny na stronie weryfikacji.');
+      expect(after.text).to.match(/id="show-score"[^>]*checked/);
+      // An unchecked box sends nothing: consent withdrawn.
+      await agent.post('/moje-zaswiadczenia/wynik').type('form').send({ _csrf: csrfTokenFrom(after.text) }).expect(303);
+      const hidden = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+      expect(hidden.text).to.not.contain('<dd>88%</dd>');
+      await agent.post('/moje-zaswiadczenia/wynik').type('form').send({ _csrf: csrfTokenFrom(after.text), showScore: ['tak', 'x'] }).expect(400);
+    });
+
     it('gives the same public record as JSON to clients that ask for it', async () => {
       const res = await request(server.url).get(`/verify/${issued.code}`).set('Accept', 'application/json').expect(200);
       expect(res.body).to.include({ code: issued.code, status: 'valid', learnerName: NAME, courseVersion: '1.0.0', legalStateDate: '2026-01-01', issuerName: 'Urząd Gminy Łącko' });
