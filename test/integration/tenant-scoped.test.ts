@@ -46,6 +46,33 @@ describe('db/tenant-scoped', () => {
     expect(await Note.countDocuments({ organisationId: orgB })).to.equal(1);
   });
 
+  it('accepts a lookup that names documents by _id, but not an _id operator that matches many', async () => {
+    const note = (await Note.findOne({ organisationId: orgA }).lean())!;
+    expect((await Note.findById(note._id).lean())?.title).to.equal('a1');
+    expect(await Note.find({ _id: { $in: [note._id] } }).lean()).to.have.length(1);
+    for (const run of [() => Note.find({ _id: { $exists: true } }), () => Note.find({ _id: { $ne: note._id } })]) {
+      try {
+        await run();
+        expect.fail('an _id operator passed as a scope');
+      } catch (error) {
+        expect(error).to.be.instanceOf(MissingTenantScopeError);
+      }
+    }
+  });
+
+  it('guards aggregations and distinct too', async () => {
+    const rows = await Note.aggregate([{ $match: { organisationId: orgB } }, { $group: { _id: '$organisationId', n: { $sum: 1 } } }]);
+    expect(rows).to.deep.equal([{ _id: orgB, n: 1 }]);
+    for (const run of [() => Note.aggregate([{ $group: { _id: '$organisationId', n: { $sum: 1 } } }]), () => Note.distinct('title')]) {
+      try {
+        await run();
+        expect.fail('ran unscoped');
+      } catch (error) {
+        expect(error).to.be.instanceOf(MissingTenantScopeError);
+      }
+    }
+  });
+
   it('allows an explicit cross-organisation query', async () => {
     const all = await Note.find({}).setOptions({ acrossOrganisations: true }).lean();
     expect(all).to.have.length(2);
