@@ -1,13 +1,10 @@
 // Accessibility tour: every page, as visitor, learner, HR and admin, in Polish and English, at 1280 and 375 px.
-import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { Types } from 'mongoose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { issueCertificate } from '../../src/certificates/certificate.service.js';
 import { CourseCatalogue, courseCatalogue, setCourseCatalogue } from '../../src/courses/course-catalogue.js';
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { buildLearner, buildOrganisation } from '../helpers/factories.js';
+import { buildCertificate, buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -165,15 +162,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
     hr = await buildLearner({ organisation, overrides: { fullName: 'Halina Kadrowa', roles: ['hr', 'learner'] } });
     admin = await buildLearner({ organisation, overrides: { fullName: 'Adam Admin', roles: ['admin', 'hr', 'learner'] } });
     for (const language of ['pl', 'en'] as const) {
-      certificate = await issueCertificate({
-        userId: learners[language].user._id.toHexString(),
-        organisationId: organisation._id.toHexString(),
-        courseId: 'przyklad-kurs',
-        enrolmentId: new Types.ObjectId().toHexString(),
-        registration: randomUUID(),
-        scorePercent: 90,
-        completedAt: new Date(),
-      });
+      certificate = await buildCertificate(learners[language].user);
     }
     browser = await launchBrowser();
     context = await browser.newContext({ bypassCSP: true, viewport: DESKTOP });

@@ -1,9 +1,11 @@
 // Test factories: organisations, confirmed learners, and a supertest agent that has logged in.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.js';
 import { User, type Role, type UserDoc } from '../../src/auth/user.model.js';
+import { issueCertificate } from '../../src/certificates/certificate.service.js';
 import { Organisation, type OrganisationDoc } from '../../src/organisations/organisation.model.js';
 
 /** The password every factory-built user gets unless told otherwise (meets the 12-character rule). */
@@ -68,4 +70,17 @@ export async function loginAgent(serverUrl: string, email: string, password: str
   expect(res.status, `login as ${email} failed: ${res.text.slice(0, 300)}`).to.equal(302);
   expect(res.headers.location).to.not.match(/^\/logowanie/);
   return agent;
+}
+
+/** Issues a certificate of the example course (test/fixtures/courses) to `user`, as passing its quiz would. */
+export function buildCertificate(user: UserDoc, options: { scorePercent?: number; completedAt?: Date } = {}) {
+  return issueCertificate({
+    userId: user._id.toHexString(),
+    organisationId: user.organisationId.toHexString(),
+    courseId: 'przyklad-kurs',
+    enrolmentId: new Types.ObjectId().toHexString(),
+    registration: randomUUID(),
+    scorePercent: options.scorePercent ?? 90,
+    completedAt: options.completedAt ?? new Date(),
+  });
 }

@@ -1,5 +1,4 @@
 // Authorisation and tenant isolation across the whole app: two offices, each with a learner, HR and an admin.
-import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
@@ -7,7 +6,6 @@ import request from 'supertest';
 import { User } from '../../src/auth/user.model.js';
 import { createApp } from '../../src/app.js';
 import { Certificate, type CertificateDoc } from '../../src/certificates/certificate.model.js';
-import { issueCertificate } from '../../src/certificates/certificate.service.js';
 import { createLogger } from '../../src/logger.js';
 import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
@@ -17,7 +15,7 @@ import { LrsClient } from '../../src/xapi/lrs-client.model.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { XapiStatement } from '../../src/xapi/statement.model.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { routeTable, type RouteEntry } from '../helpers/route-table.js';
 import { startTestServer, testConfig, type TestServer } from '../helpers/server.js';
 
@@ -74,15 +72,7 @@ describe('authorisation and tenant isolation', function () {
     const otherLearner = await buildLearner({ organisation });
     const hr = await buildLearner({ organisation, overrides: { roles: ['hr', 'learner'] } });
     const admin = await buildLearner({ organisation, overrides: { roles: ['admin', 'learner'] } });
-    const certificate = await issueCertificate({
-      userId: learner.user._id.toHexString(),
-      organisationId: organisation._id.toHexString(),
-      courseId: 'przyklad-kurs',
-      enrolmentId: new Types.ObjectId().toHexString(),
-      registration: randomUUID(),
-      scorePercent: 90,
-      completedAt: new Date(),
-    });
+    const certificate = await buildCertificate(learner.user);
     return {
       id: organisation._id.toHexString(),
       learner: await loginAgent(server.url, learner.user.email, learner.password),

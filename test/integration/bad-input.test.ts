@@ -1,14 +1,12 @@
 // Hostile and garbage input to every route of the app: never a 5xx, forms answer 4xx with field errors, nothing half-written.
-import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
-import { issueCertificate } from '../../src/certificates/certificate.service.js';
 import { createLogger } from '../../src/logger.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { routeTable, type RouteEntry } from '../helpers/route-table.js';
 import { startTestServer, testConfig, type TestServer } from '../helpers/server.js';
 
@@ -136,15 +134,7 @@ describe('bad input to every route', function () {
     const person = await buildLearner({ organisation, overrides: { roles: ['learner', 'hr', 'admin', 'author'] } });
     member = await loginAgent(server.url, person.user.email, person.password);
     certificateId = (
-      await issueCertificate({
-        userId: person.user._id.toHexString(),
-        organisationId: organisation._id.toHexString(),
-        courseId: 'przyklad-kurs',
-        enrolmentId: new Types.ObjectId().toHexString(),
-        registration: randomUUID(),
-        scorePercent: 90,
-        completedAt: new Date(),
-      })
+      await buildCertificate(person.user)
     ).id;
     // Enrolled with an open attempt, so the enrolment and the quiz start are idempotent during the run.
     const course = await member.get('/szkolenia/przyklad-kurs').expect(200);

@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Certificate, type CertificateDoc } from '../../src/certificates/certificate.model.js';
 import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
-import { issueCertificate } from '../../src/certificates/certificate.service.js';
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { buildLearner, buildOrganisation } from '../helpers/factories.js';
+import { buildCertificate, buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Signs in through the login form in the browser. */
@@ -36,25 +34,9 @@ describe('certificate pages in Chromium (accessibility, phone width, uploads wit
     const organisation = await buildOrganisation({ name: 'Urząd Miasta Łódź' });
     learner = await buildLearner({ organisation, overrides: { fullName: 'Zażółć Gęślą Jaźń' } });
     hr = await buildLearner({ organisation, overrides: { roles: ['hr', 'learner'], fullName: 'Halina Kadrowa' } });
-    ({ code, id } = await issueCertificate({
-      userId: learner.user._id.toHexString(),
-      organisationId: organisation._id.toHexString(),
-      courseId: 'przyklad-kurs',
-      enrolmentId: new Types.ObjectId().toHexString(),
-      registration: randomUUID(),
-      scorePercent: 90,
-      completedAt: new Date('2026-02-02T10:00:00Z'),
-    }));
+    ({ code, id } = await buildCertificate(learner.user, { completedAt: new Date('2026-02-02T10:00:00Z') }));
     // An older, expired one for the history.
-    await issueCertificate({
-      userId: learner.user._id.toHexString(),
-      organisationId: organisation._id.toHexString(),
-      courseId: 'przyklad-kurs',
-      enrolmentId: new Types.ObjectId().toHexString(),
-      registration: randomUUID(),
-      scorePercent: 80,
-      completedAt: new Date('2024-02-02T10:00:00Z'),
-    });
+    await buildCertificate(learner.user, { scorePercent: 80, completedAt: new Date('2024-02-02T10:00:00Z') });
     browser = await launchBrowser();
     context = await browser.newContext({ bypassCSP: true, javaScriptEnabled: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();

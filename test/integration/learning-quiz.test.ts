@@ -7,32 +7,17 @@ import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { XapiStatement } from '../../src/xapi/statement.model.js';
 import { buildLearner, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { readQuizForm } from '../helpers/quiz-form.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const COURSE = '/szkolenia/przyklad-kurs';
 const QUIZ = `${COURSE}/test`;
 type Agent = Awaited<ReturnType<typeof loginAgent>>;
 
-function unescapeHtml(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
 /** Fills the quiz form from the course files (the page itself carries no answers): all right, or all wrong. */
 function answerQuiz(html: string, course: Course, mode: 'right' | 'wrong'): URLSearchParams {
   const form = new URLSearchParams({ _csrf: csrfTokenFrom(html) });
-  const chunks = html.split('<fieldset class="quiz-question"').slice(1);
-  for (const chunk of chunks) {
-    const prompt = unescapeHtml(/<span class="quiz-question__prompt"[^>]*>([^<]*)<\/span>/.exec(chunk)![1]);
-    const question = course.quiz.questions.find((q) => q.prompt === prompt)!;
-    expect(question, prompt).to.not.equal(undefined);
-    const inputs = [...chunk.matchAll(/<input type="(?:radio|checkbox)" name="(q\d+)" id="[^"]+" value="([^"]+)"[^>]*>\s*<label for="[^"]+"[^>]*>([^<]*)<\/label>/g)].map(
-      (m) => ({ name: m[1], value: m[2], text: unescapeHtml(m[3]) }),
-    );
-    const selects = [...chunk.matchAll(/<label for="[^"]+"[^>]*>([^<]*)<\/label>\s*<select name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)].map((m) => ({
-      label: unescapeHtml(m[1]),
-      name: m[2],
-      options: [...m[3].matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((o) => ({ value: o[1], text: unescapeHtml(o[2]) })),
-    }));
+  for (const { question, inputs, selects } of readQuizForm(html, course)) {
     const textOf = (id: string) => question.options!.find((o) => o.id === id)!.text;
     switch (question.kind) {
       case 'single':

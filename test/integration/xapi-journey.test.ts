@@ -10,6 +10,7 @@ import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { readQuizForm } from '../helpers/quiz-form.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const XAPI = xapiModule.default;
@@ -21,10 +22,6 @@ const COURSE = '/szkolenia/przyklad-kurs';
 const QUIZ = `${COURSE}/test`;
 const ADL = 'http://adlnet.gov/expapi/verbs/';
 const EARNED = 'http://id.tincanapi.com/verb/earned';
-
-function unescapeHtml(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
 
 interface Drawn {
   question: Question;
@@ -39,22 +36,11 @@ interface Drawn {
 function answerQuiz(html: string, course: Course, mode: 'right' | 'wrong'): { form: URLSearchParams; drawn: Drawn[] } {
   const form = new URLSearchParams({ _csrf: csrfTokenFrom(html) });
   const drawn: Drawn[] = [];
-  for (const [index, chunk] of html.split('<fieldset class="quiz-question"').slice(1).entries()) {
-    const prompt = unescapeHtml(/<span class="quiz-question__prompt"[^>]*>([^<]*)<\/span>/.exec(chunk)![1]);
-    const question = course.quiz.questions.find((q) => q.prompt === prompt)!;
+  for (const [index, { question, inputs, selects, idOfText }] of readQuizForm(html, course).entries()) {
     if (mode === 'wrong' && index === 0) {
       drawn.push({ question, response: undefined });
       continue;
     }
-    const inputs = [...chunk.matchAll(/<input type="(?:radio|checkbox)" name="(q\d+)" id="[^"]+" value="([^"]+)"[^>]*>\s*<label for="[^"]+"[^>]*>([^<]*)<\/label>/g)].map(
-      (m) => ({ name: m[1], value: m[2], text: unescapeHtml(m[3]) }),
-    );
-    const selects = [...chunk.matchAll(/<label for="[^"]+"[^>]*>([^<]*)<\/label>\s*<select name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)].map((m) => ({
-      label: unescapeHtml(m[1]),
-      name: m[2],
-      options: [...m[3].matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((o) => ({ value: o[1], text: unescapeHtml(o[2]) })),
-    }));
-    const idOfText = (text: string) => question.options!.find((o) => o.text === text)!.id;
     switch (question.kind) {
       case 'single':
       case 'multiple': {

@@ -1,0 +1,38 @@
+// Reads a rendered quiz attempt the way a test needs it: each drawn question with its form controls.
+import type { Course, Question } from '../../src/courses/course.types.js';
+
+export function unescapeHtml(text: string): string {
+  return text.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+export interface QuizFormQuestion {
+  /** The course's question, found by its prompt (the page carries positions, never answers). */
+  question: Question;
+  /** Radio buttons and checkboxes: field name, submitted value, visible label. */
+  inputs: { name: string; value: string; text: string }[];
+  /** Selects (ordering, matching): label, field name and options. */
+  selects: { label: string; name: string; options: { value: string; text: string }[] }[];
+  /** The course's option id for an option's visible text. */
+  idOfText(text: string): string;
+}
+
+/** Splits the quiz page into its questions, in the order shown, with their controls. */
+export function readQuizForm(html: string, course: Course): QuizFormQuestion[] {
+  return html
+    .split('<fieldset class="quiz-question"')
+    .slice(1)
+    .map((chunk) => {
+      const prompt = unescapeHtml(/<span class="quiz-question__prompt"[^>]*>([^<]*)<\/span>/.exec(chunk)![1]);
+      const question = course.quiz.questions.find((q) => q.prompt === prompt);
+      if (!question) throw new Error(`The quiz page shows a question that is not in the course: ${prompt}`);
+      const inputs = [...chunk.matchAll(/<input type="(?:radio|checkbox)" name="(q\d+)" id="[^"]+" value="([^"]+)"[^>]*>\s*<label for="[^"]+"[^>]*>([^<]*)<\/label>/g)].map(
+        (m) => ({ name: m[1], value: m[2], text: unescapeHtml(m[3]) }),
+      );
+      const selects = [...chunk.matchAll(/<label for="[^"]+"[^>]*>([^<]*)<\/label>\s*<select name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)].map((m) => ({
+        label: unescapeHtml(m[1]),
+        name: m[2],
+        options: [...m[3].matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((o) => ({ value: o[1], text: unescapeHtml(o[2]) })),
+      }));
+      return { question, inputs, selects, idOfText: (text: string) => question.options!.find((o) => o.text === text)!.id };
+    });
+}
