@@ -363,14 +363,23 @@ export async function sendReminders(params: { organisationId: string | Types.Obj
   return { sent, recentlyReminded };
 }
 
-/** The scheduled run: reminders for every organisation. */
+/**
+ * The scheduled run: reminders for every organisation. One organisation's failure does not stop the
+ * others; the failures are thrown together at the end (the scheduler logs them).
+ */
 export async function sendRemindersEverywhere(params: { baseUrl: string; now?: Date }): Promise<{ sent: number; recentlyReminded: number }> {
   const organisations = await Organisation.find({}).select('_id').lean<Array<{ _id: Types.ObjectId }>>();
   const total = { sent: 0, recentlyReminded: 0 };
+  const failures: unknown[] = [];
   for (const organisation of organisations) {
-    const result = await sendReminders({ organisationId: organisation._id, baseUrl: params.baseUrl, now: params.now });
-    total.sent += result.sent;
-    total.recentlyReminded += result.recentlyReminded;
+    try {
+      const result = await sendReminders({ organisationId: organisation._id, baseUrl: params.baseUrl, now: params.now });
+      total.sent += result.sent;
+      total.recentlyReminded += result.recentlyReminded;
+    } catch (error) {
+      failures.push(error);
+    }
   }
+  if (failures.length) throw new AggregateError(failures, `reminders failed for ${failures.length} of ${organisations.length} organisations (${total.sent} sent)`);
   return total;
 }

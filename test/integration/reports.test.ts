@@ -10,7 +10,7 @@ import { enrolLearner } from '../../src/learning/enrolment.service.js';
 import { LearningProgress, type ProgressStatus } from '../../src/learning/learning-progress.model.js';
 import type { OrganisationDoc } from '../../src/organisations/organisation.model.js';
 import { endOfWarsawDay, formatDay, warsawIsoDay } from '../../src/reports/report-dates.js';
-import { completionMatrix, sendReminders } from '../../src/reports/reports.service.js';
+import { completionMatrix, sendReminders, sendRemindersEverywhere } from '../../src/reports/reports.service.js';
 import { Reminder } from '../../src/reports/reminder.model.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
@@ -271,6 +271,13 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(later).to.deep.equal({ sent: 2, recentlyReminded: 0 });
     expect(await mailCount(anna)).to.equal(before.anna + 2);
     expect(await Reminder.countDocuments({ organisationId: office._id })).to.equal(2);
+  });
+
+  it('the scheduled run goes through every organisation', async () => {
+    const twoDaysOn = await sendRemindersEverywhere({ baseUrl: 'https://akademia.test', now: new Date(Date.now() + 2 * DAY + 120_000) });
+    expect(twoDaysOn).to.deep.equal({ sent: 2, recentlyReminded: 0 });
+    const sameRunAgain = await sendRemindersEverywhere({ baseUrl: 'https://akademia.test', now: new Date(Date.now() + 2 * DAY + 180_000) });
+    expect(sameRunAgain).to.deep.equal({ sent: 0, recentlyReminded: 2 });
   });
 
   it('HR of another organisation sees and changes nothing of this one', async () => {
