@@ -13,7 +13,6 @@ export interface StartupOptions extends AppContext {
 
 /** Runs every start-up task in order; a failure stops the start. */
 export async function runStartupTasks(options: StartupOptions): Promise<void> {
-  // Features register their tasks here (course loading, demo seed, xAPI client from the environment).
   // Courses first: later tasks (demo seed) may refer to them. An invalid course is refused, not fatal.
   setCourseCatalogue(await loadCourseCatalogue({ dir: options.config.COURSES_DIR, logger: options.logger }));
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database.
