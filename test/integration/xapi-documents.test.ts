@@ -1,25 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import xapiModule from '@xapi/xapi';
 import { expect } from 'chai';
 import request from 'supertest';
 import { useTestDatabase } from '../helpers/database.js';
+import { statusOf, XAPI } from '../helpers/xapi-client.js';
 import { buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 
-const XAPI = xapiModule.default;
-type XAPI = InstanceType<typeof XAPI>;
 const VERSION = { 'X-Experience-API-Version': '1.0.3' };
 const sha1Etag = (text: string) => `"${createHash('sha1').update(text).digest('hex')}"`;
-
-async function statusOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-    return 0;
-  } catch (error) {
-    return (error as { response?: { status: number } }).response?.status ?? -1;
-  }
-}
 
 describe('xapi/documents.routes', () => {
   useTestDatabase(import.meta.url);

@@ -1,5 +1,5 @@
 // A learner takes a whole course over HTTP; an LRS client of the organisation then reads the xAPI record back.
-import xapiModule, { type Statement, type StatementsResponse } from '@xapi/xapi';
+import type { Statement, StatementsResponse } from '@xapi/xapi';
 import { expect } from 'chai';
 import { courseCatalogue } from '../../src/courses/course-catalogue.js';
 import type { Course, Question } from '../../src/courses/course.types.js';
@@ -10,11 +10,10 @@ import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { XAPI } from '../helpers/xapi-client.js';
 import { readQuizForm } from '../helpers/quiz-form.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const XAPI = xapiModule.default;
-type XAPI = InstanceType<typeof XAPI>;
 type Agent = Awaited<ReturnType<typeof loginAgent>>;
 type Loose = Record<string, any>;
 

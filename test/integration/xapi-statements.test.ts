@@ -1,15 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import xapiModule, { type Statement, type StatementsResponse } from '@xapi/xapi';
+import type { Statement, StatementsResponse } from '@xapi/xapi';
 import { expect } from 'chai';
 import request from 'supertest';
 import { useTestDatabase } from '../helpers/database.js';
+import { statusOf, XAPI } from '../helpers/xapi-client.js';
 import { buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 
 // Under NodeNext the CommonJS default export is the module; its `default` is the XAPI class at run time and in types.
-const XAPI = xapiModule.default;
-type XAPI = InstanceType<typeof XAPI>;
 
 const VERSION = { 'X-Experience-API-Version': '1.0.3' };
 
@@ -21,16 +20,6 @@ const activity = (id = 'http://example.com/activities/lesson-1') => ({
   definition: { name: { 'en-US': 'Lesson one', pl: 'Lekcja pierwsza' }, description: { 'en-US': 'The first lesson' } },
 });
 const statement = (overrides: Record<string, unknown> = {}): Statement => ({ actor, verb, object: activity(), ...overrides }) as Statement;
-
-/** Status of a failed @xapi/xapi call (axios error) or 0 when it succeeded. */
-async function statusOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-    return 0;
-  } catch (error) {
-    return (error as { response?: { status: number } }).response?.status ?? -1;
-  }
-}
 
 describe('xapi/statements.routes', () => {
   useTestDatabase(import.meta.url);
