@@ -1,6 +1,7 @@
 // npm run seed:demo — creates the demo organisation and users (idempotent), then exits.
 import { loadConfigOrExit } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
+import { loadCourseCatalogue, setCourseCatalogue } from '../src/courses/course-catalogue.js';
 import { createLogger } from '../src/logger.js';
 import { DEMO_USERS, seedDemo } from '../src/organisations/demo-seed.js';
 
@@ -10,7 +11,9 @@ async function main(): Promise<void> {
   // Starts the embedded FerretDB itself when MONGODB_URI is unset (same data directory as the server).
   const database = await openDatabase(config);
   try {
-    const result = await seedDemo({ logger });
+    const catalogue = await loadCourseCatalogue({ dir: config.COURSES_DIR, logger });
+    setCourseCatalogue(catalogue);
+    const result = await seedDemo({ logger, courses: catalogue.list() });
     console.log(`Demo data ready (${database.kind}); new users: ${result.createdUsers.length ? result.createdUsers.join(', ') : 'none'}.`);
     console.log('Demo logins:');
     for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(34)} ${user.password.padEnd(20)} ${user.roles.join(', ')}`);

@@ -14,10 +14,11 @@ export interface StartupOptions extends AppContext {
 /** Runs every start-up task in order; a failure stops the start. */
 export async function runStartupTasks(options: StartupOptions): Promise<void> {
   // Courses first: later tasks (demo seed) may refer to them. An invalid course is refused, not fatal.
-  setCourseCatalogue(await loadCourseCatalogue({ dir: options.config.COURSES_DIR, logger: options.logger }));
+  const catalogue = await loadCourseCatalogue({ dir: options.config.COURSES_DIR, logger: options.logger });
+  setCourseCatalogue(catalogue);
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database.
   if ((options.config.SEED_DEMO ?? options.embedded) && (await isFreshInstallation())) {
-    await seedDemo({ logger: options.logger });
+    await seedDemo({ logger: options.logger, courses: catalogue.list() });
   }
   scheduleTokenCleanup(options.logger);
   // HR reminders of due courses on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none).

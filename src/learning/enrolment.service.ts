@@ -9,6 +9,9 @@ import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
 import { statementContext, type Learner } from './learner.js';
 import { assertCanSeeCourse } from './learning.policy.js';
 import { LearningProgress, type LearningProgressDoc } from './learning-progress.model.js';
+// Enrolments record statements; their progress projector must be registered wherever enrolments are made
+// (the server, and CLIs such as seed:demo that never build the app).
+import './progress.projector.js';
 
 export interface EnrolLearnerParams {
   learner: Learner;

@@ -2,6 +2,8 @@
 import type { Types } from 'mongoose';
 import { hashPassword } from '../auth/password.js';
 import { User, type Role } from '../auth/user.model.js';
+import type { Course } from '../courses/course.types.js';
+import { assignCourse } from '../learning/enrolment.service.js';
 import type { Logger } from '../logger.js';
 import { Organisation } from './organisation.model.js';
 
@@ -60,7 +62,7 @@ export interface DemoSeedResult {
  * Creates the demo association, office (a member of it, with four departments) and users — only what is
  * missing, so it can run any number of times. Existing users keep their password and roles.
  */
-export async function seedDemo(options: { logger?: Logger } = {}): Promise<DemoSeedResult> {
+export async function seedDemo(options: { logger?: Logger; courses?: Course[] } = {}): Promise<DemoSeedResult> {
   const association = await Organisation.findOneAndUpdate(
     { slug: DEMO_ASSOCIATION.slug },
     { $setOnInsert: { name: DEMO_ASSOCIATION.name, slug: DEMO_ASSOCIATION.slug, kind: 'association' } },
@@ -98,6 +100,20 @@ export async function seedDemo(options: { logger?: Logger } = {}): Promise<DemoS
       emailConfirmedAt: new Date(),
     });
     createdUsers.push(demo.email);
+  }
+  // A new demo learner starts with RODO assigned by HR (due in 30 days), so "Moje szkolenia" and the HR
+  // matrix show something on the first visit.
+  const rodo = options.courses?.find((course) => course.id === 'rodo-w-urzedzie');
+  const learnerEmail = DEMO_USERS[0].email;
+  if (rodo && createdUsers.includes(learnerEmail)) {
+    const learner = await User.findOne({ email: learnerEmail, organisationId: seededOffice._id }).orFail().lean();
+    const hr = await User.findOne({ email: DEMO_USERS[1].email, organisationId: seededOffice._id }).lean();
+    await assignCourse({
+      learner: { id: learner._id.toHexString(), organisationId: seededOffice._id.toHexString(), learnerId: learner.learnerId, fullName: learner.fullName },
+      course: rodo,
+      dueDate: new Date(Date.now() + 30 * 24 * 60 * 60 * 1000),
+      assignedBy: (hr?._id ?? learner._id).toHexString(),
+    });
   }
   options.logger?.info({ createdUsers }, 'demo organisation and users are in place');
   return { associationId: association._id, officeId: office._id, createdUsers };

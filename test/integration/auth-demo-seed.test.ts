@@ -1,5 +1,9 @@
 import { expect } from 'chai';
 import { User } from '../../src/auth/user.model.js';
+import { loadCourseCatalogue } from '../../src/courses/course-catalogue.js';
+import { Enrolment } from '../../src/learning/enrolment.model.js';
+import { LearningProgress } from '../../src/learning/learning-progress.model.js';
+import { createLogger } from '../../src/logger.js';
 import { DEMO_DEPARTMENTS, DEMO_USERS, isFreshInstallation, seedDemo } from '../../src/organisations/demo-seed.js';
 import { Organisation } from '../../src/organisations/organisation.model.js';
 import { useTestDatabase } from '../helpers/database.js';
@@ -12,7 +16,7 @@ describe('organisations/demo-seed', () => {
   it('creates the association, the member office with its departments and the four users, once', async function () {
     this.timeout(60_000);
     expect(await isFreshInstallation()).to.equal(true);
-    const first = await seedDemo();
+    const first = await seedDemo({ courses: (await loadCourseCatalogue({ dir: 'courses', logger: createLogger('silent') })).list() });
     expect(first.createdUsers).to.have.length(4);
     const second = await seedDemo();
     expect(second.createdUsers).to.deep.equal([]);
@@ -31,6 +35,14 @@ describe('organisations/demo-seed', () => {
     expect(users).to.have.length(4);
     expect(users.every((u) => u.emailConfirmedAt)).to.equal(true);
     expect(users.find((u) => u.email === 'kadry@demo.akademia-jst.local')!.roles).to.include('hr');
+
+    // The demo learner starts with RODO assigned by HR, due in about 30 days, with its progress projected.
+    const learner = users.find((u) => u.email === DEMO_USERS[0].email)!;
+    const enrolments = await Enrolment.find({ organisationId: office._id }).lean();
+    expect(enrolments.map((e) => [String(e.userId), e.courseId])).to.deep.equal([[String(learner._id), 'rodo-w-urzedzie']]);
+    const daysLeft = (enrolments[0].dueDate!.getTime() - Date.now()) / 86_400_000;
+    expect(daysLeft).to.be.within(29, 31);
+    expect((await LearningProgress.findById(enrolments[0]._id).lean())?.status).to.equal('enrolled');
   });
 
   it('lets the documented demo learner log in with the documented password', async () => {
