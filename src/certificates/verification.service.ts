@@ -3,21 +3,11 @@ import { User } from '../auth/user.model.js';
 import { normaliseCertificateCode } from './certificate-code.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
 import { sha256Hex, statusOf, type CertificateStatus } from './certificate.service.js';
-import { extractCredentialJwt, verifyCredentialSignature } from './open-badge.js';
+import { extractCredentialJwt, verifyCredentialSignature, type BadgeFacts } from './open-badge.js';
 
 /** Exactly what the public page shows: no e-mail, no ids, the score only with the learner's consent. */
-export interface PublicCertificateRecord {
-  code: string;
+export interface PublicCertificateRecord extends Omit<BadgeFacts, 'organisationId' | 'courseId'> {
   status: CertificateStatus;
-  learnerName: string;
-  courseTitle: string;
-  courseVersion: string;
-  legalStateDate: string;
-  durationMinutes: number;
-  completedAt: Date;
-  issuedAt: Date;
-  validUntil?: Date;
-  issuerName: string;
   revokedAt?: Date;
   supersededBy?: string;
   scorePercent?: number;
