@@ -3,7 +3,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Course, Lesson, Question } from './course.types.js';
 import { LessonFrontMatterSchema, ManifestSchema, QuizSchema, type Manifest, type QuizInput } from './course.schemas.js';
-import { checkWithSchema, lineOfPath, parseYaml, type CourseError } from './course-source.js';
+import type { z } from 'zod';
+import { checkWithSchema, lineOfPath, parseYaml, type CourseError, type YamlSource } from './course-source.js';
 import { renderLesson } from './lesson.renderer.js';
 
 export type { CourseError } from './course-source.js';
@@ -75,11 +76,19 @@ async function readText(file: string): Promise<string | undefined> {
   }
 }
 
-async function readManifest(courseDir: string, folderName: string, errors: CourseError[]): Promise<Manifest | undefined> {
-  const file = path.join(courseDir, 'course.yaml');
+/**
+ * Reads a YAML file and checks it against `schema`; on any problem (missing file, YAML syntax, schema) adds
+ * the errors with their lines and returns undefined.
+ */
+async function readYamlFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  missingMessage: string,
+  errors: CourseError[],
+): Promise<{ value: z.infer<S>; source: YamlSource } | undefined> {
   const text = await readText(file);
   if (text === undefined) {
-    errors.push({ file, line: 1, message: 'course.yaml is missing: every course folder needs a manifest' });
+    errors.push({ file, line: 1, message: missingMessage });
     return undefined;
   }
   const parsed = parseYaml(text, file);
@@ -87,15 +96,22 @@ async function readManifest(courseDir: string, folderName: string, errors: Cours
     errors.push(...parsed.errors);
     return undefined;
   }
-  const checked = checkWithSchema(ManifestSchema, parsed.data, parsed.source);
+  const checked = checkWithSchema(schema, parsed.data, parsed.source);
   if (!checked.ok) {
     errors.push(...checked.errors);
     return undefined;
   }
+  return { value: checked.value, source: parsed.source };
+}
+
+async function readManifest(courseDir: string, folderName: string, errors: CourseError[]): Promise<Manifest | undefined> {
+  const file = path.join(courseDir, 'course.yaml');
+  const checked = await readYamlFile(file, ManifestSchema, 'course.yaml is missing: every course folder needs a manifest', errors);
+  if (!checked) return undefined;
   if (checked.value.id !== folderName) {
     errors.push({
       file,
-      line: lineOfPath(parsed.source, ['id']),
+      line: lineOfPath(checked.source, ['id']),
       message: `id: "${checked.value.id}" must equal the course folder name "${folderName}"`,
     });
     return undefined;
@@ -202,25 +218,12 @@ interface ReadQuiz {
 
 async function readQuiz(courseDir: string, errors: CourseError[]): Promise<ReadQuiz | undefined> {
   const file = path.join(courseDir, 'quiz.yaml');
-  const text = await readText(file);
-  if (text === undefined) {
-    errors.push({ file, line: 1, message: 'quiz.yaml is missing: every course ends with a quiz' });
-    return undefined;
-  }
-  const parsed = parseYaml(text, file);
-  if (!parsed.ok) {
-    errors.push(...parsed.errors);
-    return undefined;
-  }
-  const checked = checkWithSchema(QuizSchema, parsed.data, parsed.source);
-  if (!checked.ok) {
-    errors.push(...checked.errors);
-    return undefined;
-  }
+  const checked = await readYamlFile(file, QuizSchema, 'quiz.yaml is missing: every course ends with a quiz', errors);
+  if (!checked) return undefined;
   return {
     value: checked.value,
     file,
-    idLines: checked.value.questions.map((_question, index) => lineOfPath(parsed.source, ['questions', index, 'id'])),
+    idLines: checked.value.questions.map((_question, index) => lineOfPath(checked.source, ['questions', index, 'id'])),
   };
 }
 
