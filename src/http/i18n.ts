@@ -21,13 +21,14 @@ function loadLocale(language: Language): Record<string, Record<string, unknown>>
 }
 
 function sharedOptions(): InitOptions {
+  const resources = Object.fromEntries(LANGUAGES.map((language) => [language, loadLocale(language)]));
   return {
     supportedLngs: [...LANGUAGES],
     fallbackLng: 'pl',
     preload: [...LANGUAGES],
-    resources: Object.fromEntries(LANGUAGES.map((language) => [language, loadLocale(language)])),
+    resources,
     defaultNS: 'common',
-    ns: Object.keys(loadLocale('pl')),
+    ns: Object.keys(resources.pl),
     showSupportNotice: false,
     // Handlebars escapes what pages show; mail and PDFs are plain text.
     interpolation: { escapeValue: false },
