@@ -11,16 +11,15 @@ import mongoose, { Types } from 'mongoose';
 import { createApp } from '../src/app.js';
 import { User } from '../src/auth/user.model.js';
 import { loadConfig } from '../src/config.js';
-import { loadCourseCatalogue, setCourseCatalogue } from '../src/courses/course-catalogue.js';
 import { connectMongoose, ensureIndexes } from '../src/db/connection.js';
 import { startEmbeddedFerretDb } from '../src/db/embedded-ferretdb.js';
 import { enrolLearner, learnerEnrolments } from '../src/learning/enrolment.service.js';
-import { statementContext, type Learner } from '../src/learning/learner.js';
+import type { Learner } from '../src/learning/learner.js';
 import { createLogger } from '../src/logger.js';
 import { Organisation } from '../src/organisations/organisation.model.js';
+import { createPlatform } from '../src/platform.js';
 import { lessonExperienced } from '../src/xapi/learning-statements.js';
 import { createLrsClient } from '../src/xapi/lrs-client.service.js';
-import { storeStatements } from '../src/xapi/statement.service.js';
 
 const { values: args } = parseArgs({ options: { learners: { type: 'string', default: '100' } } });
 const learnerCount = Number(args.learners);
@@ -67,9 +66,8 @@ async function main(): Promise<void> {
   const dbName = `bench_${randomBytes(3).toString('hex')}`;
   await connectMongoose(uri, dbName);
   await ensureIndexes();
-  const catalogue = await loadCourseCatalogue({ dir: config.COURSES_DIR, logger });
-  setCourseCatalogue(catalogue);
-  const course = catalogue.require('rodo-w-urzedzie');
+  const platform = await createPlatform(config, logger);
+  const course = platform.catalogue.require('rodo-w-urzedzie');
 
   console.log(`Database: ${config.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'embedded FerretDB v1.24 (SQLite)'}; ${learnerCount} learners, course ${course.id} (${course.lessons.length} lessons)`);
   const organisation = await Organisation.create({ name: 'Urząd Gminy Benchmark', slug: `bench-${dbName}`, kind: 'office' });
@@ -84,21 +82,21 @@ async function main(): Promise<void> {
   const registrations = new Map<string, string>();
   samples.push(
     await measure('enrolLearner (enrolment + registered statement + projection)', learners.length, async (i) => {
-      const { enrolment } = await enrolLearner({ learner: learners[i], course });
+      const { enrolment } = await enrolLearner(platform, { learner: learners[i], course });
       registrations.set(learners[i].id, enrolment.registration);
     }),
   );
   samples.push(
-    await measure('storeStatements: one "experienced" statement + projection', learners.length * course.lessons.length, async (i) => {
+    await measure('record one "experienced" statement + projection', learners.length * course.lessons.length, async (i) => {
       const learner = learners[i % learners.length];
       const lesson = course.lessons[Math.floor(i / learners.length)];
-      await storeStatements([lessonExperienced(statementContext(learner, course, registrations.get(learner.id)!), lesson)], { organisationId });
+      await platform.recorder.record({ learner, course, registration: registrations.get(learner.id)! }, (ctx) => [lessonExperienced(ctx, lesson)]);
     }),
   );
   const statementCount = await mongoose.connection.db!.collection('xapi_statements').countDocuments();
   samples.push(await measure('"Moje szkolenia" data: learnerEnrolments (progress by _id)', 200, (i) => learnerEnrolments(learners[i % learners.length])));
 
-  const app = await createApp({ config, logger });
+  const app = await createApp(platform);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,9 +1,9 @@
 // npm run seed:demo — creates the demo organisation and users (idempotent), then exits.
 import { loadConfigOrExit } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
-import { loadCourseCatalogue, setCourseCatalogue } from '../src/courses/course-catalogue.js';
 import { createLogger } from '../src/logger.js';
-import { DEMO_USERS, seedDemo } from '../src/organisations/demo-seed.js';
+import { DEMO_USERS, seedDemo } from '../src/demo/demo-seed.js';
+import { createPlatform } from '../src/platform.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -11,9 +11,8 @@ async function main(): Promise<void> {
   // Starts the embedded FerretDB itself when MONGODB_URI is unset (same data directory as the server).
   const database = await openDatabase(config);
   try {
-    const catalogue = await loadCourseCatalogue({ dir: config.COURSES_DIR, logger });
-    setCourseCatalogue(catalogue);
-    const result = await seedDemo({ logger, courses: catalogue.list() });
+    // The same wiring as the server: the demo learner's statements carry this installation's BASE_URL.
+    const result = await seedDemo(await createPlatform(config, logger));
     console.log(`Demo data ready (${database.kind}); new users: ${result.createdUsers.length ? result.createdUsers.join(', ') : 'none'}.`);
     console.log('Demo logins:');
     for (const user of DEMO_USERS) console.log(`  ${user.email.padEnd(34)} ${user.password.padEnd(20)} ${user.roles.join(', ')}`);

@@ -8,8 +8,7 @@ import MongoStore from 'connect-mongo';
 import type { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
-import type { Config } from './config.js';
-import type { Logger } from './logger.js';
+import type { Platform } from './platform.js';
 import { createCsrfProtection } from './http/csrf.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRouter } from './http/health.routes.js';
@@ -22,7 +21,6 @@ import { authRouter } from './auth/auth.routes.js';
 import { flashLocals } from './auth/flash.js';
 import { createPassport } from './auth/passport.js';
 import { currentUserLocals } from './auth/require-user.js';
-import { configureMail } from './mail/mail.service.js';
 import { accessibilityStatementRouter } from './organisations/accessibility-statement.routes.js';
 import { courseMediaRouter } from './courses/course-media.routes.js';
 import { certificateNavLinks, certificateRouter } from './certificates/certificate.routes.js';
@@ -31,13 +29,9 @@ import { xapiRouter } from './xapi/lrs.routes.js';
 import { lrsClientsNavLink, lrsClientsRouter } from './xapi/lrs-clients.routes.js';
 import { reportsNavLink, reportsRouter } from './reports/reports.routes.js';
 
-export interface AppContext {
-  config: Config;
-  logger: Logger;
-}
-
-export async function createApp(context: AppContext): Promise<Express> {
-  const { config, logger } = context;
+/** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
+export async function createApp(platform: Platform): Promise<Express> {
+  const { config, logger } = platform;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -67,9 +61,9 @@ export async function createApp(context: AppContext): Promise<Express> {
 
   // APIs with their own authentication (Basic for xAPI) are mounted here, before sessions and CSRF.
   // [xapi router]
-  app.use('/xapi', xapiRouter(context));
+  app.use('/xapi', xapiRouter(platform));
   // [course media]
-  app.use(courseMediaRouter());
+  app.use(courseMediaRouter(platform.catalogue));
 
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(cookieParser());
@@ -93,7 +87,6 @@ export async function createApp(context: AppContext): Promise<Express> {
     }),
   );
   // [passport: initialize + session, right after the session middleware]
-  configureMail({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger });
   const passport = createPassport();
   app.use(passport.initialize());
   app.use(passport.session());
@@ -115,12 +108,12 @@ export async function createApp(context: AppContext): Promise<Express> {
 
   app.use(homeRouter());
   // [feature page routers: auth, learning, certificates, admin …]
-  app.use(certificateRouter(config));
+  app.use(certificateRouter(platform));
   app.use(verification.pages);
-  app.use(learningRouter());
-  app.use(lrsClientsRouter());
-  app.use(reportsRouter(config));
-  app.use(authRouter(config, passport));
+  app.use(learningRouter(platform));
+  app.use(lrsClientsRouter(platform));
+  app.use(reportsRouter(platform));
+  app.use(authRouter(platform, passport));
   app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
 
   app.use(notFoundHandler);

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/connection.js';
 import { createLogger } from './logger.js';
+import { createPlatform } from './platform.js';
 import { runStartupTasks } from './startup.js';
 
 async function main(): Promise<void> {
@@ -41,9 +42,10 @@ async function main(): Promise<void> {
   }
   logger.info({ db: database.kind }, database.kind === 'ferretdb' ? 'embedded FerretDB (SQLite) started' : 'connected to MongoDB');
 
-  await runStartupTasks({ config, logger, embedded: database.kind === 'ferretdb' });
+  const platform = await createPlatform(config, logger);
+  await runStartupTasks(platform, { embedded: database.kind === 'ferretdb' });
   if (stopping) return;
-  const app = await createApp({ config, logger });
+  const app = await createApp(platform);
   server = app.listen(config.PORT, config.HOST, () => {
     logger.info(`Akademia JST listening on ${config.BASE_URL} (port ${config.PORT})`);
   });

@@ -1,28 +1,25 @@
-// One-off work at start-up, after the database is connected and before the server listens.
-import type { AppContext } from './app.js';
-import { loadCourseCatalogue, setCourseCatalogue } from './courses/course-catalogue.js';
+// One-off work at start-up, after the database is connected and the platform built, before the server listens.
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
-import { isFreshInstallation, seedDemo } from './organisations/demo-seed.js';
-import { ensureEnvironmentLrsClientTask } from './xapi/xapi-startup.js';
+import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
+import type { Platform } from './platform.js';
 import { scheduleReminders } from './reports/reminder-schedule.js';
+import { ensureEnvironmentLrsClientTask } from './xapi/xapi-startup.js';
 
-export interface StartupOptions extends AppContext {
+export interface StartupOptions {
   /** True when the embedded FerretDB is in use (first start of a fresh install loads demo data). */
   embedded: boolean;
 }
 
 /** Runs every start-up task in order; a failure stops the start. */
-export async function runStartupTasks(options: StartupOptions): Promise<void> {
-  // Courses first: later tasks (demo seed) may refer to them. An invalid course is refused, not fatal.
-  const catalogue = await loadCourseCatalogue({ dir: options.config.COURSES_DIR, logger: options.logger });
-  setCourseCatalogue(catalogue);
+export async function runStartupTasks(platform: Platform, options: StartupOptions): Promise<void> {
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database.
-  if ((options.config.SEED_DEMO ?? options.embedded) && (await isFreshInstallation())) {
-    await seedDemo({ logger: options.logger, courses: catalogue.list() });
+  // It records statements, so it runs on the built platform: their IRIs come from BASE_URL like every other.
+  if ((platform.config.SEED_DEMO ?? options.embedded) && (await isFreshInstallation())) {
+    await seedDemo(platform);
   }
-  scheduleTokenCleanup(options.logger);
+  scheduleTokenCleanup(platform.logger);
   // HR reminders of due courses on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none).
-  scheduleReminders(options);
+  scheduleReminders(platform);
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
-  await ensureEnvironmentLrsClientTask(options);
+  await ensureEnvironmentLrsClientTask(platform);
 }

@@ -1,6 +1,5 @@
 // /haslo/reset: wiring for the password reset request and the new-password form.
 import { Router, type Request, type Response } from 'express';
-import type { Config } from '../config.js';
 import { ValidationError } from '../http/errors.js';
 import { parseInput } from '../http/validate.js';
 import { createMailRateLimit } from './auth-rate-limits.js';
@@ -9,6 +8,7 @@ import { keepSessionForForm } from './form-session.js';
 import { EmailOnlyBody, NewPasswordBody } from './auth.schemas.js';
 import { setFlash } from './flash.js';
 import { isResetTokenLive, requestPasswordReset, resetPassword } from './password-reset.service.js';
+import { mailContextOf, type AccountPagesDeps } from './mail-context.js';
 
 function renderLinkInvalid(req: Request, res: Response): void {
   res.status(400).render('auth/link-invalid', {
@@ -19,7 +19,7 @@ function renderLinkInvalid(req: Request, res: Response): void {
 }
 
 /** Reset request (same answer for any address) and the one-time new-password form. */
-export function passwordResetRouter(config: Config): Router {
+export function passwordResetRouter(deps: AccountPagesDeps): Router {
   const router = Router();
   const mailRateLimit = createMailRateLimit();
 
@@ -29,7 +29,7 @@ export function passwordResetRouter(config: Config): Router {
   router.post('/haslo/reset', mailRateLimit, async (req, res) => {
     try {
       const { email } = parseInput(EmailOnlyBody, req.body);
-      await requestPasswordReset(email, { baseUrl: config.BASE_URL, language: res.locals.lang === 'en' ? 'en' : 'pl' });
+      await requestPasswordReset(email, mailContextOf(deps, res));
       res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email, lead: req.t('auth:resetRequest.sent') });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -56,7 +56,7 @@ export function passwordResetRouter(config: Config): Router {
       });
       return;
     }
-    const done = await resetPassword(req.params.token, input.password, { baseUrl: config.BASE_URL, language: res.locals.lang === 'en' ? 'en' : 'pl' });
+    const done = await resetPassword(req.params.token, input.password, mailContextOf(deps, res));
     if (!done) return renderLinkInvalid(req, res);
     setFlash(req, 'success', req.t('auth:resetPassword.done'));
     res.redirect('/logowanie');

@@ -1,22 +1,21 @@
 // Password reset by e-mail link: request (silent about unknown addresses), check the link, set the new password.
 import mongoose from 'mongoose';
-import { sendMail } from '../mail/mail.service.js';
 import { passwordChangedMail, passwordResetMail } from './auth.mails.js';
 import { issueToken, peekToken, redeemToken } from './auth-token.service.js';
 import { hashPassword } from './password.js';
-import type { LinkContext } from './registration.service.js';
+import type { MailContext } from './registration.service.js';
 import { User, type UserDoc } from './user.model.js';
 
 /**
  * Mails a reset link (valid 1 h, single use) when `email` has an account; does nothing otherwise.
  * The caller answers the same either way so the form does not reveal who has an account.
  */
-export async function requestPasswordReset(email: string, context: LinkContext): Promise<void> {
+export async function requestPasswordReset(email: string, context: MailContext): Promise<void> {
   // Cross-tenant by design: the person is not signed in, and addresses are unique platform-wide.
   const user = await User.findOne({ email: email.toLowerCase() }).setOptions({ acrossOrganisations: true }).lean<UserDoc>();
   if (!user) return;
   const token = await issueToken(user._id, 'reset-password');
-  await sendMail(passwordResetMail(user, `${context.baseUrl}/haslo/reset/${token}`));
+  await context.mailer.send(passwordResetMail(user, `${context.baseUrl}/haslo/reset/${token}`));
 }
 
 /** True when a reset link is still usable (so the form is worth showing). */
@@ -28,7 +27,7 @@ export async function isResetTokenLive(token: unknown): Promise<boolean> {
  * Sets a new password with a reset token, using the token up. The address counts as confirmed (the link
  * proved it) and every session of the account is ended. Returns false for an unknown, used or expired token.
  */
-export async function resetPassword(token: unknown, newPassword: string, context: LinkContext): Promise<boolean> {
+export async function resetPassword(token: unknown, newPassword: string, context: MailContext): Promise<boolean> {
   // Hash first: the token is used up only when the new password is ready to be stored.
   const passwordHash = await hashPassword(newPassword);
   const userId = await redeemToken(token, 'reset-password');
@@ -37,7 +36,7 @@ export async function resetPassword(token: unknown, newPassword: string, context
   if (!user) return false;
   await User.updateOne({ _id: userId }, { $set: { passwordHash, emailConfirmedAt: user.emailConfirmedAt ?? new Date() } });
   await endSessionsOf(userId.toHexString());
-  await sendMail(passwordChangedMail(user, `${context.baseUrl}/haslo/reset`));
+  await context.mailer.send(passwordChangedMail(user, `${context.baseUrl}/haslo/reset`));
   return true;
 }
 

@@ -1,6 +1,5 @@
 // /rejestracja and /potwierdz-email: wiring for registration and e-mail confirmation.
 import { Router, type Request, type Response } from 'express';
-import type { Config } from '../config.js';
 import { ValidationError } from '../http/errors.js';
 import { parseInput } from '../http/validate.js';
 import { listOfficeChoices } from '../organisations/organisation.service.js';
@@ -9,12 +8,9 @@ import { keepSessionForForm } from './form-session.js';
 import { EmailOnlyBody, RegistrationBody } from './auth.schemas.js';
 import { confirmEmail, registerLearner, resendConfirmation } from './registration.service.js';
 import { createMailRateLimit } from './auth-rate-limits.js';
+import { mailContextOf, type AccountPagesDeps } from './mail-context.js';
 
 const REGISTRATION_FIELDS = ['fullName', 'email', 'password', 'passwordConfirm', 'organisationId', 'departmentId', 'consent'];
-
-function linkContext(config: Config, res: Response) {
-  return { baseUrl: config.BASE_URL, language: res.locals.lang === 'en' ? ('en' as const) : ('pl' as const) };
-}
 
 async function renderRegistration(req: Request, res: Response, fieldErrors?: Record<string, string[]>): Promise<void> {
   const form = formView(req.t, req.body, {
@@ -35,7 +31,7 @@ function renderResendSent(req: Request, res: Response, email: string): void {
 }
 
 /** Registration, confirmation links, and resending them. */
-export function registrationRouter(config: Config): Router {
+export function registrationRouter(deps: AccountPagesDeps): Router {
   const router = Router();
   const mailRateLimit = createMailRateLimit();
 
@@ -43,7 +39,7 @@ export function registrationRouter(config: Config): Router {
   router.post('/rejestracja', mailRateLimit, async (req, res) => {
     try {
       const input = parseInput(RegistrationBody, req.body);
-      await registerLearner(input, linkContext(config, res));
+      await registerLearner(input, mailContextOf(deps, res));
       res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email: input.email, lead: req.t('auth:checkMailbox.lead') });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -58,7 +54,7 @@ export function registrationRouter(config: Config): Router {
   router.post('/potwierdz-email/wyslij-ponownie', mailRateLimit, async (req, res) => {
     try {
       const { email } = parseInput(EmailOnlyBody, req.body);
-      await resendConfirmation(email, linkContext(config, res));
+      await resendConfirmation(email, mailContextOf(deps, res));
       renderResendSent(req, res, email);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;

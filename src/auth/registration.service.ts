@@ -1,7 +1,7 @@
 // Registration and e-mail confirmation: new learner accounts, confirmation links, resending them.
 import { Types } from 'mongoose';
 import { ValidationError } from '../http/errors.js';
-import { sendMail } from '../mail/mail.service.js';
+import type { Mailer } from '../mail/mail.service.js';
 import { checkPlacement } from '../organisations/organisation.service.js';
 import { alreadyRegisteredMail, confirmationMail } from './auth.mails.js';
 import { issueToken, redeemToken } from './auth-token.service.js';
@@ -9,7 +9,9 @@ import type { RegistrationInput } from './auth.schemas.js';
 import { hashPassword } from './password.js';
 import { User, type UserDoc } from './user.model.js';
 
-export interface LinkContext {
+/** What the account mails need: the platform's mailer, the links' address and the person's language. */
+export interface MailContext {
+  mailer: Mailer;
   /** Public address for links in e-mails (config.BASE_URL). */
   baseUrl: string;
   language: 'pl' | 'en';
@@ -24,9 +26,9 @@ async function findByEmail(email: string) {
   return User.findOne({ email: email.toLowerCase() }).setOptions({ acrossOrganisations: true }).lean<UserDoc>();
 }
 
-async function sendConfirmation(user: Pick<UserDoc, '_id' | 'email' | 'fullName' | 'language'>, baseUrl: string): Promise<void> {
+async function sendConfirmation(user: Pick<UserDoc, '_id' | 'email' | 'fullName' | 'language'>, context: MailContext): Promise<void> {
   const token = await issueToken(user._id, 'confirm-email');
-  await sendMail(confirmationMail(user, `${baseUrl}/potwierdz-email/${token}`));
+  await context.mailer.send(confirmationMail(user, `${context.baseUrl}/potwierdz-email/${token}`));
 }
 
 /**
@@ -35,7 +37,7 @@ async function sendConfirmation(user: Pick<UserDoc, '_id' | 'email' | 'fullName'
  * the page then looks the same either way, so the form cannot be used to test which addresses exist.
  * Throws ValidationError when the office or department is not valid.
  */
-export async function registerLearner(input: RegistrationInput, context: LinkContext): Promise<void> {
+export async function registerLearner(input: RegistrationInput, context: MailContext): Promise<void> {
   const wrong = await checkPlacement(input.organisationId, input.departmentId);
   if (wrong === 'organisation') throw new ValidationError({ organisationId: ['auth:errors.organisationRequired'] });
   if (wrong === 'department') throw new ValidationError({ departmentId: ['auth:errors.departmentNotInOffice'] });
@@ -45,7 +47,7 @@ export async function registerLearner(input: RegistrationInput, context: LinkCon
   const passwordHash = await hashPassword(input.password);
   const existing = await findByEmail(input.email);
   if (existing) {
-    await sendMail(alreadyRegisteredMail(existing, `${context.baseUrl}/logowanie`, `${context.baseUrl}/haslo/reset`));
+    await context.mailer.send(alreadyRegisteredMail(existing, `${context.baseUrl}/logowanie`, `${context.baseUrl}/haslo/reset`));
     return;
   }
   let user;
@@ -65,7 +67,7 @@ export async function registerLearner(input: RegistrationInput, context: LinkCon
     if (isDuplicateKey(error)) return;
     throw error;
   }
-  await sendConfirmation(user, context.baseUrl);
+  await sendConfirmation(user, context);
 }
 
 /** Confirms the address a confirmation token was sent to. Returns false for an unknown, used or expired token. */
@@ -80,8 +82,8 @@ export async function confirmEmail(token: unknown): Promise<boolean> {
  * Sends a fresh confirmation link when `email` belongs to an unconfirmed account; otherwise does nothing.
  * The caller shows the same answer either way.
  */
-export async function resendConfirmation(email: string, context: LinkContext): Promise<void> {
+export async function resendConfirmation(email: string, context: MailContext): Promise<void> {
   const user = await findByEmail(email);
   if (!user || user.emailConfirmedAt) return;
-  await sendConfirmation(user, context.baseUrl);
+  await sendConfirmation(user, context);
 }

@@ -1,5 +1,5 @@
 // Turns certificate records into plain objects shaped for the views (never a mongoose document).
-import { courseCatalogue } from '../courses/course-catalogue.js';
+import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import { hoursOf, polishIsoDate } from './certificate-pdf.js';
 import type { CertificateDoc } from './certificate.model.js';
 import { statusOf, type CertificateStatus } from './certificate.service.js';
@@ -9,13 +9,8 @@ function statusView(status: CertificateStatus) {
   return { status, statusKey: `certificates:status.${status}`, isValid: status === 'valid', isExpired: status === 'expired' };
 }
 
-/**
- * The language of a course's own texts (its title), for the lang attribute on English pages (WCAG 3.1.2).
- * The platform's courses are Polish, so Polish when the course is unknown (no longer loaded, or no id).
- */
-function courseLanguageOf(courseId: string | undefined): 'pl' | 'en' {
-  return (courseId && courseCatalogue().get(courseId)?.language) || 'pl';
-}
+/** Where a certificate's course language is looked up (the platform's catalogue). */
+type CourseLanguages = Pick<CourseCatalogue, 'languageOf'>;
 
 /** Hours as a number (one decimal) for the page, which formats it in its own language ("1,5" or "1.5"). */
 function hoursNumber(durationMinutes: number): number {
@@ -23,7 +18,7 @@ function hoursNumber(durationMinutes: number): number {
 }
 
 /** One row of "Moje zaświadczenia". */
-export function presentOwnCertificate(certificate: CertificateDoc, now: Date = new Date()) {
+export function presentOwnCertificate(certificate: CertificateDoc, courses: CourseLanguages, now: Date = new Date()) {
   const id = certificate._id.toHexString();
   const status = statusOf(certificate, now);
   return {
@@ -31,7 +26,7 @@ export function presentOwnCertificate(certificate: CertificateDoc, now: Date = n
     code: certificate.code,
     ...statusView(status),
     courseTitle: certificate.courseTitle,
-    courseLanguage: courseLanguageOf(certificate.courseId),
+    courseLanguage: courses.languageOf(certificate.courseId),
     courseVersion: certificate.courseVersion,
     legalStateDate: polishIsoDate(certificate.legalStateDate),
     // ISO day, shown by the page's date helper in its own language's format.
@@ -56,7 +51,7 @@ export type OwnCertificateView = ReturnType<typeof presentOwnCertificate>;
  * The learner's list split into what counts now and the history. Per course the current certificate is a
  * valid one, or else the latest expired one (the learner is due to retake); everything else is history.
  */
-export function presentOwnCertificates(certificates: CertificateDoc[], now: Date = new Date()) {
+export function presentOwnCertificates(certificates: CertificateDoc[], catalogue: CourseLanguages, now: Date = new Date()) {
   const byCompletion = [...certificates].sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime() || b.issuedAt.getTime() - a.issuedAt.getTime());
   const currentIds = new Set<string>();
   const courses = new Set(byCompletion.map((certificate) => certificate.courseId));
@@ -65,13 +60,13 @@ export function presentOwnCertificates(certificates: CertificateDoc[], now: Date
     const current = ofCourse.find((c) => statusOf(c, now) === 'valid') ?? ofCourse.find((c) => statusOf(c, now) === 'expired');
     if (current) currentIds.add(current._id.toHexString());
   }
-  const views = byCompletion.map((certificate) => presentOwnCertificate(certificate, now));
+  const views = byCompletion.map((certificate) => presentOwnCertificate(certificate, catalogue, now));
   return { current: views.filter((view) => currentIds.has(view.id)), history: views.filter((view) => !currentIds.has(view.id)) };
 }
 
 /** One row of the HR list. */
-export function presentOrganisationCertificate(certificate: CertificateDoc, now: Date = new Date()) {
-  const own = presentOwnCertificate(certificate, now);
+export function presentOrganisationCertificate(certificate: CertificateDoc, catalogue: CourseLanguages, now: Date = new Date()) {
+  const own = presentOwnCertificate(certificate, catalogue, now);
   return {
     ...own,
     pdfUrl: `/zaswiadczenia/${own.id}/pdf`,
@@ -90,7 +85,8 @@ export function presentPublicRecord(record: PublicCertificateRecord) {
     ...record,
     ...statusView(record.status),
     // The public record names no course id; the platform's courses are Polish.
-    courseLanguage: courseLanguageOf(undefined),
+    // The public record names no course id; the platform's courses are Polish.
+    courseLanguage: 'pl',
     statusTextKey: `certificates:verify.statusText.${record.status}`,
     legalStateDate: polishIsoDate(record.legalStateDate),
     legalStateDay: record.legalStateDate,

@@ -2,8 +2,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import { requireRole, requireUser } from '../auth/require-user.js';
-import type { Config } from '../config.js';
-import { setCertificateBaseUrl } from './certificate-settings.js';
+import type { CourseCatalogue } from '../courses/course-catalogue.js';
+import type { Platform } from '../platform.js';
 import { setFlash } from '../auth/flash.js';
 import { fieldErrorsOf, inputOf, validate } from '../http/validate.js';
 import { presentOrganisationCertificate, presentOwnCertificates } from './certificate.presenter.js';
@@ -40,18 +40,18 @@ function managedCertificate(req: Request, res: Response, action: 'revoke' | 'rei
   return certificateForActor(req.user!, inputOf<CertificateIdParams>(res, 'params').id, action);
 }
 
-function renderRevokeForm(req: Request, res: Response, certificate: CertificateDoc, extra: Record<string, unknown> = {}, status = 200): void {
+function renderRevokeForm(catalogue: CourseCatalogue, req: Request, res: Response, certificate: CertificateDoc, extra: Record<string, unknown> = {}, status = 200): void {
   res.status(status).render('certificates/revoke', {
     title: req.t('certificates:manage.revokeTitle', { code: certificate.code }),
-    certificate: presentOrganisationCertificate(certificate),
+    certificate: presentOrganisationCertificate(certificate, catalogue),
     ...extra,
   });
 }
 
-function renderCorrectForm(req: Request, res: Response, certificate: CertificateDoc, extra: Record<string, unknown> = {}, status = 200): void {
+function renderCorrectForm(catalogue: CourseCatalogue, req: Request, res: Response, certificate: CertificateDoc, extra: Record<string, unknown> = {}, status = 200): void {
   res.status(status).render('certificates/correct-name', {
     title: req.t('certificates:manage.correctTitle', { code: certificate.code }),
-    certificate: presentOrganisationCertificate(certificate),
+    certificate: presentOrganisationCertificate(certificate, catalogue),
     values: { fullName: certificate.learnerName },
     ...extra,
   });
@@ -71,15 +71,14 @@ export function certificateNavLinks(req: Request, res: Response, next: NextFunct
   next();
 }
 
-/** The certificate pages; also tells the certificate services the public address (config.BASE_URL). */
-export function certificateRouter(config: Pick<Config, 'BASE_URL'>): Router {
-  setCertificateBaseUrl(config.BASE_URL);
+/** The certificate pages of learners and HR. */
+export function certificateRouter(platform: Platform): Router {
   const router = Router();
   const params = validate(CertificateIdParams, 'params');
   const hr = requireRole('hr', 'admin');
 
   router.get('/moje-zaswiadczenia', requireUser, async (req, res) => {
-    const { current, history } = presentOwnCertificates(await certificatesOfLearner(req.user!));
+    const { current, history } = presentOwnCertificates(await certificatesOfLearner(req.user!), platform.catalogue);
     const showScore = await scoreConsentOf(req.user!);
     res.render('certificates/mine', { title: req.t('certificates:mine.title'), current, history, hasAny: current.length + history.length > 0, showScore });
   });
@@ -103,7 +102,7 @@ export function certificateRouter(config: Pick<Config, 'BASE_URL'>): Router {
   });
 
   router.get('/zaswiadczenia', hr, async (req, res) => {
-    const certificates = (await certificatesOfOrganisation(req.user!)).map((certificate) => presentOrganisationCertificate(certificate));
+    const certificates = (await certificatesOfOrganisation(req.user!)).map((certificate) => presentOrganisationCertificate(certificate, platform.catalogue));
     res.render('certificates/manage', { title: req.t('certificates:manage.title'), certificates });
   });
   router.get('/zaswiadczenia/:id/pdf', hr, params, downloadPdf);
@@ -111,16 +110,16 @@ export function certificateRouter(config: Pick<Config, 'BASE_URL'>): Router {
   router.get('/zaswiadczenia/:id/uniewaznij', hr, params, async (req, res) => {
     const certificate = await managedCertificate(req, res, 'revoke');
     if (certificate.state === 'revoked') throw new ConflictError('To zaświadczenie zostało już unieważnione.');
-    renderRevokeForm(req, res, certificate);
+    renderRevokeForm(platform.catalogue, req, res, certificate);
   });
   router.post('/zaswiadczenia/:id/uniewaznij', hr, params, async (req, res) => {
     const certificate = await managedCertificate(req, res, 'revoke');
     const body = RevokeBody.safeParse(req.body);
     if (!body.success) {
-      renderRevokeForm(req, res, certificate, { errors: fieldErrorsOf(body.error), values: req.body }, 400);
+      renderRevokeForm(platform.catalogue, req, res, certificate, { errors: fieldErrorsOf(body.error), values: req.body }, 400);
       return;
     }
-    await revokeCertificate({ actor: req.user!, certificateId: certificate._id.toHexString(), reason: body.data.reason });
+    await revokeCertificate(platform, { actor: req.user!, certificateId: certificate._id.toHexString(), reason: body.data.reason });
     setFlash(req, 'success', req.t('certificates:manage.revoked', { code: certificate.code }));
     res.redirect(303, '/zaswiadczenia');
   });
@@ -128,16 +127,16 @@ export function certificateRouter(config: Pick<Config, 'BASE_URL'>): Router {
   router.get('/zaswiadczenia/:id/popraw-dane', hr, params, async (req, res) => {
     const certificate = await managedCertificate(req, res, 'reissue');
     if (certificate.state !== 'issued') throw new ConflictError('Ponownie wystawić można tylko aktualne zaświadczenie.');
-    renderCorrectForm(req, res, certificate);
+    renderCorrectForm(platform.catalogue, req, res, certificate);
   });
   router.post('/zaswiadczenia/:id/popraw-dane', hr, params, async (req, res) => {
     const certificate = await managedCertificate(req, res, 'reissue');
     const body = CorrectNameBody.safeParse(req.body);
     if (!body.success) {
-      renderCorrectForm(req, res, certificate, { errors: fieldErrorsOf(body.error), values: req.body }, 400);
+      renderCorrectForm(platform.catalogue, req, res, certificate, { errors: fieldErrorsOf(body.error), values: req.body }, 400);
       return;
     }
-    const reissued = await correctLearnerName({ actor: req.user!, certificateId: certificate._id.toHexString(), fullName: body.data.fullName });
+    const reissued = await correctLearnerName(platform, { actor: req.user!, certificateId: certificate._id.toHexString(), fullName: body.data.fullName });
     setFlash(
       req,
       'success',

@@ -3,23 +3,31 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { SessionUser } from '../auth/session-user.js';
 import { User } from '../auth/user.model.js';
-import { courseCatalogue } from '../courses/course-catalogue.js';
+import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { Course } from '../courses/course.types.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
-import { Enrolment } from '../learning/enrolment.model.js';
-import { sendMail } from '../mail/mail.service.js';
+import type { Config } from '../config.js';
+import type { Mailer } from '../mail/mail.service.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { certificateIssued, certificateRevoked } from '../xapi/learning-statements.js';
-import { storeStatements } from '../xapi/statement.service.js';
+import type { LearningRecorder } from '../xapi/learning-recorder.js';
 import { newCertificateCode } from './certificate-code.js';
 import { CertificateFile } from './certificate-file.model.js';
 import { renderCertificatePdf, type CertificateContent } from './certificate-pdf.js';
-import { certificateBaseUrl } from './certificate-settings.js';
 import { resolveTemplate } from './certificate-template.js';
 import { issuedMail } from './certificate.mail.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
 import { authorise } from './certificate.policy.js';
 import { buildOpenBadgeCredential, signOpenBadgeCredential, verificationUrl } from './open-badge.js';
+
+/** What issuing and withdrawing certificates needs from the platform (a Platform fits). */
+export interface CertificateDeps {
+  catalogue: CourseCatalogue;
+  recorder: LearningRecorder;
+  mailer: Mailer;
+  /** BASE_URL: verification links and credential ids. */
+  config: Pick<Config, 'BASE_URL'>;
+}
 
 export type CertificateStatus = 'valid' | 'expired' | 'revoked' | 'superseded';
 
@@ -50,19 +58,28 @@ export function addMonths(from: Date, months: number): Date {
   return result;
 }
 
+/** The recording scope of a certificate's statements: its holder's enrolment. */
+function recordingScope(certificate: CertificateDoc, learnerId: string, course: Course) {
+  return {
+    learner: { organisationId: certificate.organisationId.toHexString(), learnerId, fullName: certificate.learnerName },
+    course,
+    registration: certificate.registration,
+  };
+}
+
 export function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The course of a certificate from the loaded catalogue (undefined when it was removed since). */
-function courseOf(courseId: string): Course | undefined {
-  return courseCatalogue().get(courseId);
+function courseOf(deps: CertificateDeps, courseId: string): Course | undefined {
+  return deps.catalogue.get(courseId);
 }
 
-function contentOf(certificate: CertificateDoc, logoPng: Buffer | undefined, englishLine: boolean, accentColour: string): CertificateContent {
+function contentOf(baseUrl: string, certificate: CertificateDoc, logoPng: Buffer | undefined, englishLine: boolean, accentColour: string): CertificateContent {
   return {
     code: certificate.code,
-    verificationUrl: verificationUrl(certificateBaseUrl(), certificate.code),
+    verificationUrl: verificationUrl(baseUrl, certificate.code),
     learnerName: certificate.learnerName,
     courseTitle: certificate.courseTitle,
     courseVersion: certificate.courseVersion,
@@ -107,7 +124,7 @@ interface NewCertificate {
  * (which the verification page and the lists read) last; a duplicate issueKey means someone else won the race,
  * so our file is removed and theirs returned.
  */
-async function createCertificate(data: NewCertificate): Promise<{ certificate: CertificateDoc; created: boolean }> {
+async function createCertificate(deps: CertificateDeps, data: NewCertificate): Promise<{ certificate: CertificateDoc; created: boolean }> {
   const organisation = await Organisation.findById(data.organisationId).lean();
   if (!organisation) throw new NotFoundError('Nie znaleziono organizacji.');
   const template = resolveTemplate(organisation);
@@ -124,7 +141,7 @@ async function createCertificate(data: NewCertificate): Promise<{ certificate: C
     signatoryRole: template.signatoryRole,
     state: 'issued',
   } as unknown as CertificateDoc;
-  const pdf = await renderCertificatePdf(contentOf(record, template.logoPng, template.englishLine, template.accentColour));
+  const pdf = await renderCertificatePdf(contentOf(deps.config.BASE_URL, record, template.logoPng, template.englishLine, template.accentColour));
   const credentialJwt = await signOpenBadgeCredential(
     buildOpenBadgeCredential(
       {
@@ -134,7 +151,7 @@ async function createCertificate(data: NewCertificate): Promise<{ certificate: C
         issuedAt,
         issuerName: template.issuerName,
       },
-      certificateBaseUrl(),
+      deps.config.BASE_URL,
     ),
   );
   await CertificateFile.create({ _id, organisationId: data.organisationId, pdf });
@@ -154,11 +171,11 @@ async function createCertificate(data: NewCertificate): Promise<{ certificate: C
  * The follow-ups of an issue, each recorded on the certificate once done so that calling issueCertificate
  * again (it is idempotent) finishes whatever failed: the e-mail with the PDF, and the xAPI statement.
  */
-async function completeIssue(certificate: CertificateDoc): Promise<void> {
+async function completeIssue(deps: CertificateDeps, certificate: CertificateDoc): Promise<void> {
   const scope = { _id: certificate._id, organisationId: certificate.organisationId };
   const user = await User.findOne({ _id: certificate.userId, organisationId: certificate.organisationId }).lean();
   if (!user) return; // the account was deleted: nobody to mail, no actor for a statement
-  const url = verificationUrl(certificateBaseUrl(), certificate.code);
+  const url = verificationUrl(deps.config.BASE_URL, certificate.code);
   if (!certificate.mailedAt) {
     // Hydrated, not lean: lean() would hand back the driver's Binary instead of a Buffer.
     const file = await CertificateFile.findOne(scope);
@@ -168,28 +185,22 @@ async function completeIssue(certificate: CertificateDoc): Promise<void> {
       code: certificate.code,
       completedAt: certificate.completedAt,
       verificationUrl: url,
-      listUrl: `${certificateBaseUrl()}/moje-zaswiadczenia`,
+      listUrl: `${deps.config.BASE_URL}/moje-zaswiadczenia`,
       language: user.language ?? 'pl',
       reissued: Boolean(certificate.supersedes),
     });
-    await sendMail({
+    await deps.mailer.send({
       to: user.email,
       ...mail,
       attachments: file ? [{ filename: `${certificate.code}.pdf`, content: Buffer.from(file.pdf), contentType: 'application/pdf' }] : [],
     });
     await Certificate.updateOne(scope, { $set: { mailedAt: new Date() } });
   }
-  const course = courseOf(certificate.courseId);
+  const course = courseOf(deps, certificate.courseId);
   if (!certificate.issuedStatementId && course) {
-    const ctx = {
-      learner: { learnerId: user.learnerId, fullName: certificate.learnerName },
-      course,
-      registration: certificate.registration,
-      language: (user.language === 'en' ? 'en' : 'pl') as 'pl' | 'en',
-    };
-    const [statementId] = await storeStatements([certificateIssued(ctx, { code: certificate.code, url })], {
-      organisationId: certificate.organisationId.toHexString(),
-    });
+    const [statementId] = await deps.recorder.record(recordingScope(certificate, user.learnerId, course), (ctx) => [
+      certificateIssued(ctx, { code: certificate.code, url }),
+    ]);
     await Certificate.updateOne(scope, { $set: { issuedStatementId: statementId } });
   }
 }
@@ -201,6 +212,8 @@ export interface IssueCertificateInput {
   enrolmentId: Id;
   /** The xAPI registration (uuid) of the enrolment. */
   registration: string;
+  /** The course version the learner took (the catalogue may hold a newer one by now). */
+  courseVersion?: string;
   /** 0–100 */
   scorePercent: number;
   completedAt: Date;
@@ -211,7 +224,7 @@ export interface IssueCertificateInput {
  * and records a certificateIssued statement. Idempotent: a second call for the same completion (or while the
  * enrolment still has a valid certificate) returns the existing one and only finishes its pending follow-ups.
  */
-export async function issueCertificate(input: IssueCertificateInput): Promise<{ code: string; id: string }> {
+export async function issueCertificate(deps: CertificateDeps, input: IssueCertificateInput): Promise<{ code: string; id: string }> {
   const organisationId = objectId(input.organisationId);
   const userId = objectId(input.userId);
   const enrolmentId = objectId(input.enrolmentId);
@@ -223,24 +236,22 @@ export async function issueCertificate(input: IssueCertificateInput): Promise<{ 
     // A retake is a new completion only once the earlier certificate has expired (or was revoked).
     earlier.find((certificate) => statusOf(certificate, input.completedAt) === 'valid');
   if (existing) {
-    await completeIssue(existing);
+    await completeIssue(deps, existing);
     return { code: existing.code, id: existing._id.toHexString() };
   }
 
   const user = await User.findOne({ _id: userId, organisationId }).lean();
   if (!user) throw new NotFoundError('Nie znaleziono uczestnika szkolenia.');
-  const course = courseOf(input.courseId);
+  const course = courseOf(deps, input.courseId);
   if (!course) throw new NotFoundError(`Nie znaleziono szkolenia ${input.courseId}.`);
-  // The version the learner actually took is the enrolment's; the catalogue may hold a newer one by now.
-  const enrolment = await Enrolment.findOne({ _id: enrolmentId, organisationId }).lean();
-  const { certificate } = await createCertificate({
+  const { certificate } = await createCertificate(deps, {
     issueKey,
     organisationId,
     userId,
     enrolmentId,
     registration: input.registration,
     courseId: course.id,
-    courseVersion: enrolment?.courseVersion ?? course.version,
+    courseVersion: input.courseVersion ?? course.version,
     courseTitle: course.title,
     legalStateDate: course.legalStateDate,
     durationMinutes: course.durationMinutes,
@@ -249,7 +260,7 @@ export async function issueCertificate(input: IssueCertificateInput): Promise<{ 
     completedAt: input.completedAt,
     validUntil: course.validityMonths ? addMonths(input.completedAt, course.validityMonths) : undefined,
   });
-  await completeIssue(certificate);
+  await completeIssue(deps, certificate);
   return { code: certificate.code, id: certificate._id.toHexString() };
 }
 
@@ -306,7 +317,7 @@ export async function certificateCredential(actor: SessionUser, certificateId: s
 }
 
 /** Withdraws a certificate (HR of its organisation, or an admin), with the reason shown on the verification page. */
-export async function revokeCertificate(params: { actor: SessionUser; certificateId: string; reason: string }): Promise<CertificateDoc> {
+export async function revokeCertificate(deps: CertificateDeps, params: { actor: SessionUser; certificateId: string; reason: string }): Promise<CertificateDoc> {
   const certificate = await certificateForActor(params.actor, params.certificateId, 'revoke');
   if (certificate.state === 'revoked') throw new ConflictError('To zaświadczenie zostało już unieważnione.');
   const scope = { _id: certificate._id, organisationId: certificate.organisationId };
@@ -318,17 +329,11 @@ export async function revokeCertificate(params: { actor: SessionUser; certificat
   );
   if (result.modifiedCount !== 1) throw new ConflictError('Zaświadczenie zmieniło się w międzyczasie. Odśwież stronę.');
   const user = await User.findOne({ _id: certificate.userId, organisationId: certificate.organisationId }).lean();
-  const course = courseOf(certificate.courseId);
+  const course = courseOf(deps, certificate.courseId);
   if (user && course) {
-    const ctx = {
-      learner: { learnerId: user.learnerId, fullName: certificate.learnerName },
-      course,
-      registration: certificate.registration,
-      language: (user.language === 'en' ? 'en' : 'pl') as 'pl' | 'en',
-    };
-    const [statementId] = await storeStatements([certificateRevoked(ctx, { code: certificate.code, reason: params.reason })], {
-      organisationId: certificate.organisationId.toHexString(),
-    });
+    const [statementId] = await deps.recorder.record(recordingScope(certificate, user.learnerId, course), (ctx) => [
+      certificateRevoked(ctx, { code: certificate.code, reason: params.reason }),
+    ]);
     await Certificate.updateOne(scope, { $set: { revokedStatementId: statementId } });
   }
   return { ...certificate, state: 'revoked', revokedAt, revocationReason: params.reason } as CertificateDoc;
@@ -338,8 +343,8 @@ export async function revokeCertificate(params: { actor: SessionUser; certificat
  * Replaces a certificate with one carrying the learner's current name: the new one gets a new number, the old one
  * is marked superseded and points to it. Idempotent per old certificate (issueKey "reissue:<old code>").
  */
-async function reissue(old: CertificateDoc, learnerName: string): Promise<CertificateDoc> {
-  const { certificate } = await createCertificate({
+async function reissue(deps: CertificateDeps, old: CertificateDoc, learnerName: string): Promise<CertificateDoc> {
+  const { certificate } = await createCertificate(deps, {
     issueKey: `reissue:${old.code}`,
     organisationId: old.organisationId,
     userId: old.userId,
@@ -361,7 +366,7 @@ async function reissue(old: CertificateDoc, learnerName: string): Promise<Certif
     { _id: old._id, organisationId: old.organisationId, state: 'issued' },
     { $set: { state: 'superseded', supersededAt: new Date(), supersededBy: certificate.code } },
   );
-  await completeIssue(certificate);
+  await completeIssue(deps, certificate);
   return certificate;
 }
 
@@ -369,14 +374,14 @@ async function reissue(old: CertificateDoc, learnerName: string): Promise<Certif
  * After a learner's name was corrected: re-issues every still-current certificate whose printed name differs
  * from the account's name. Returns the new certificates. (Call it from wherever a name is changed.)
  */
-export async function reissueCertificatesForNameChange(params: { userId: Id; organisationId: Id }): Promise<CertificateDoc[]> {
+export async function reissueCertificatesForNameChange(deps: CertificateDeps, params: { userId: Id; organisationId: Id }): Promise<CertificateDoc[]> {
   const organisationId = objectId(params.organisationId);
   const user = await User.findOne({ _id: objectId(params.userId), organisationId }).lean();
   if (!user) throw new NotFoundError('Nie znaleziono uczestnika szkolenia.');
   const current = await Certificate.find({ organisationId, userId: user._id, state: 'issued' }).lean<CertificateDoc[]>();
   const replaced: CertificateDoc[] = [];
   for (const certificate of current) {
-    if (certificate.learnerName !== user.fullName) replaced.push(await reissue(certificate, user.fullName));
+    if (certificate.learnerName !== user.fullName) replaced.push(await reissue(deps, certificate, user.fullName));
   }
   return replaced;
 }
@@ -385,11 +390,11 @@ export async function reissueCertificatesForNameChange(params: { userId: Id; org
  * HR corrects the name of a certificate's holder: the account's name is updated and the learner's current
  * certificates are re-issued with it.
  */
-export async function correctLearnerName(params: { actor: SessionUser; certificateId: string; fullName: string }): Promise<CertificateDoc[]> {
+export async function correctLearnerName(deps: CertificateDeps, params: { actor: SessionUser; certificateId: string; fullName: string }): Promise<CertificateDoc[]> {
   const certificate = await certificateForActor(params.actor, params.certificateId, 'reissue');
   if (certificate.state !== 'issued') throw new ConflictError('Ponownie wystawić można tylko aktualne zaświadczenie.');
   await User.updateOne({ _id: certificate.userId, organisationId: certificate.organisationId }, { $set: { fullName: params.fullName } });
-  return reissueCertificatesForNameChange({ userId: certificate.userId, organisationId: certificate.organisationId });
+  return reissueCertificatesForNameChange(deps, { userId: certificate.userId, organisationId: certificate.organisationId });
 }
 
 /** Learners whose certificate for a course has expired and who have no newer valid one: due to retake it. */

@@ -1,4 +1,4 @@
-// The set of courses the platform serves: every valid folder under COURSES_DIR, loaded once at start-up.
+// The set of courses the platform serves: every valid folder under COURSES_DIR, loaded once by createPlatform.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError } from '../http/errors.js';
@@ -32,6 +32,14 @@ export class CourseCatalogue {
 
   get(id: string): Course | undefined {
     return this.byId.get(id);
+  }
+
+  /**
+   * The language of a course's own texts, for the lang attribute on English pages (WCAG 3.1.2). The platform's
+   * courses are Polish, so Polish when the course is unknown (no longer loaded).
+   */
+  languageOf(courseId: string): 'pl' | 'en' {
+    return this.byId.get(courseId)?.language ?? 'pl';
   }
 
   /** The course with this id, or a NotFoundError (404) for a route to pass on. */
@@ -85,17 +93,4 @@ export async function loadCourseCatalogue({ dir, logger }: LoadCourseCatalogueOp
   }
   logger.info({ courses: courses.map((course) => course.id), refused: refused.length }, `${courses.length} course(s) loaded`);
   return new CourseCatalogue(courses, refused);
-}
-
-let current: CourseCatalogue | undefined;
-
-/** Makes `catalogue` the one the app serves (start-up task, test server). */
-export function setCourseCatalogue(catalogue: CourseCatalogue): void {
-  current = catalogue;
-}
-
-/** The catalogue loaded at start-up; throws if nothing loaded it (a wiring mistake, not a user error). */
-export function courseCatalogue(): CourseCatalogue {
-  if (!current) throw new Error('The course catalogue is not loaded: call setCourseCatalogue(await loadCourseCatalogue(…)) at start-up.');
-  return current;
 }

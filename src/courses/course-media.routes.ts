@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError } from '../http/errors.js';
-import { courseCatalogue } from './course-catalogue.js';
+import type { CourseCatalogue } from './course-catalogue.js';
 
 const MediaParams = z.object({
   courseId: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
@@ -11,9 +11,9 @@ const MediaParams = z.object({
   file: z.array(z.string().regex(/^(?!\.)[^/\\\0]+$/)).min(1),
 });
 
-function sendCourseImage(req: Request, res: Response, next: NextFunction): void {
+function sendCourseImage(catalogue: CourseCatalogue, req: Request, res: Response, next: NextFunction): void {
   const params = MediaParams.safeParse(req.params);
-  const course = params.success ? courseCatalogue().get(params.data.courseId) : undefined;
+  const course = params.success ? catalogue.get(params.data.courseId) : undefined;
   if (!params.success || !course) {
     next(new NotFoundError());
     return;
@@ -25,8 +25,8 @@ function sendCourseImage(req: Request, res: Response, next: NextFunction): void 
 }
 
 /** GET /kursy-media/:courseId/images/*file (mounted before sessions: images need no session). */
-export function courseMediaRouter(): Router {
+export function courseMediaRouter(catalogue: CourseCatalogue): Router {
   const router = Router();
-  router.get('/kursy-media/:courseId/images/*file', sendCourseImage);
+  router.get('/kursy-media/:courseId/images/*file', (req, res, next) => sendCourseImage(catalogue, req, res, next));
   return router;
 }

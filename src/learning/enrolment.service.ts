@@ -3,15 +3,11 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { Course } from '../courses/course.types.js';
 import { ForbiddenError } from '../http/errors.js';
-import { storeStatements } from '../xapi/statement.service.js';
 import { initialized, launched, registered } from '../xapi/learning-statements.js';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
-import { statementContext, type Learner } from './learner.js';
+import type { Learner, LearningDeps } from './learner.js';
 import { assertCanSeeCourse } from './learning.policy.js';
 import { LearningProgress, type LearningProgressDoc } from './learning-progress.model.js';
-// Enrolments record statements; their progress projector must be registered wherever enrolments are made
-// (the server, and CLIs such as seed:demo that never build the app).
-import './progress.projector.js';
 
 export interface EnrolLearnerParams {
   learner: Learner;
@@ -30,7 +26,7 @@ function isDuplicateKey(error: unknown): boolean {
  * enrolment (created: false). If the statement cannot be stored the enrolment is removed again, so
  * there is never an enrolment without its registration in the record.
  */
-export async function enrolLearner(params: EnrolLearnerParams): Promise<{ enrolment: EnrolmentDoc; created: boolean }> {
+export async function enrolLearner(deps: LearningDeps, params: EnrolLearnerParams): Promise<{ enrolment: EnrolmentDoc; created: boolean }> {
   const { learner, course } = params;
   assertCanSeeCourse(learner, course);
   const existing = await findEnrolment(learner, course.id);
@@ -57,7 +53,7 @@ export async function enrolLearner(params: EnrolLearnerParams): Promise<{ enrolm
     throw error;
   }
   try {
-    await storeStatements([registered(statementContext(learner, course, created.registration))], { organisationId: learner.organisationId });
+    await deps.recorder.record({ learner, course, registration: created.registration }, (ctx) => [registered(ctx)]);
   } catch (error) {
     await Enrolment.deleteOne({ _id: created._id, organisationId: learner.organisationId });
     throw error;
@@ -69,8 +65,11 @@ export async function enrolLearner(params: EnrolLearnerParams): Promise<{ enrolm
  * HR assigns a course to a person (with a due date): enrols them if they are not enrolled yet,
  * otherwise records the assignment on the existing enrolment. The caller checks that HR may assign.
  */
-export async function assignCourse(params: { learner: Learner; course: Course; dueDate?: Date; assignedBy: string }): Promise<EnrolmentDoc> {
-  const { enrolment, created } = await enrolLearner(params);
+export async function assignCourse(
+  deps: LearningDeps,
+  params: { learner: Learner; course: Course; dueDate?: Date; assignedBy: string },
+): Promise<EnrolmentDoc> {
+  const { enrolment, created } = await enrolLearner(deps, params);
   if (created) return enrolment;
   const updated = await Enrolment.findOneAndUpdate(
     { _id: enrolment._id, organisationId: enrolment.organisationId },
@@ -97,16 +96,15 @@ export async function requireEnrolment(learner: Learner, course: Course): Promis
  * Records `launched` and `initialized` the first time the learner opens the course. The launch time
  * is claimed atomically, so two tabs opening at once record the pair once.
  */
-export async function recordFirstOpening(learner: Learner, course: Course, enrolment: EnrolmentDoc): Promise<void> {
+export async function recordFirstOpening(deps: LearningDeps, learner: Learner, course: Course, enrolment: EnrolmentDoc): Promise<void> {
   if (enrolment.launchedAt) return;
   const claimed = await Enrolment.updateOne(
     { _id: enrolment._id, organisationId: enrolment.organisationId, launchedAt: { $exists: false } },
     { $set: { launchedAt: new Date() } },
   );
   if (claimed.modifiedCount !== 1) return;
-  const ctx = statementContext(learner, course, enrolment.registration);
   try {
-    await storeStatements([launched(ctx), initialized(ctx)], { organisationId: learner.organisationId });
+    await deps.recorder.record({ learner, course, registration: enrolment.registration }, (ctx) => [launched(ctx), initialized(ctx)]);
   } catch (error) {
     // Release the claim so that the next opening records the pair.
     await Enrolment.updateOne({ _id: enrolment._id, organisationId: enrolment.organisationId }, { $unset: { launchedAt: 1 } });

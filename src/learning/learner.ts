@@ -1,16 +1,11 @@
-// The learner as learning services need them, and the xAPI statement context of one enrolment.
+// The learner as learning services need them, and what those services need from the platform.
 import type { SessionUser } from '../auth/session-user.js';
-import type { Course } from '../courses/course.types.js';
+import type { LearningRecorder } from '../xapi/learning-recorder.js';
 
 /** What the learning services need to know about a person (a SessionUser fits). */
 export type Learner = Pick<SessionUser, 'id' | 'organisationId' | 'learnerId' | 'fullName'>;
 
-/** The context every learning statement builder takes (src/xapi/learning-statements.ts). */
-export function statementContext(learner: Learner, course: Course, registration: string) {
-  return {
-    learner: { learnerId: learner.learnerId, fullName: learner.fullName },
-    course,
-    registration,
-    language: course.language,
-  };
+/** What the learning services that record statements need from the platform (a Platform fits). */
+export interface LearningDeps {
+  recorder: LearningRecorder;
 }

@@ -12,58 +12,57 @@ import { courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl } from './l
 import { lessonPage } from './lesson.presenter.js';
 import { answerKnowledgeCheck, lessonWithProgress, viewLesson } from './lesson.service.js';
 import { quizRouter } from './quiz.routes.js';
-// Registers the LearningProgress projector with the statement store as soon as the app is built.
-import './progress.projector.js';
+import type { Platform } from '../platform.js';
 
-async function showCatalogue(req: Request, res: Response) {
+async function showCatalogue(platform: Platform, req: Request, res: Response) {
   const enrolled = await enrolledCourseIds(req.user!);
-  const courses = coursesOpenTo(req.user!).map((course) => ({ ...courseCard(course, req.t), enrolled: enrolled.has(course.id) }));
+  const courses = coursesOpenTo(platform.catalogue, req.user!).map((course) => ({ ...courseCard(course, req.t), enrolled: enrolled.has(course.id) }));
   res.render('learning/catalogue', { title: req.t('learning:catalogue.title'), courses });
 }
 
-async function showCourse(req: Request, res: Response) {
+async function showCourse(platform: Platform, req: Request, res: Response) {
   const { courseId } = inputOf<CourseParams>(res, 'params');
-  const course = courseOpenTo(req.user!, courseId);
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
   const enrolment = await findEnrolment(req.user!, course.id);
   const progress = enrolment ? await progressOf(enrolment) : null;
   res.render('learning/course', { title: course.title, course: coursePage(course, enrolment, progress, req.t) });
 }
 
-async function enrol(req: Request, res: Response) {
+async function enrol(platform: Platform, req: Request, res: Response) {
   const { courseId } = inputOf<CourseParams>(res, 'params');
-  const course = courseOpenTo(req.user!, courseId);
-  const { created } = await enrolLearner({ learner: req.user!, course });
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const { created } = await enrolLearner(platform, { learner: req.user!, course });
   setFlash(req, 'success', req.t(created ? 'learning:course.enrolled' : 'learning:course.alreadyEnrolled', { title: course.title }));
   res.redirect(303, course.lessons[0] ? lessonUrl(course.id, course.lessons[0].id) : courseUrl(course.id));
 }
 
-async function showMyCourses(req: Request, res: Response) {
+async function showMyCourses(platform: Platform, req: Request, res: Response) {
   const rows = await learnerEnrolments(req.user!);
-  const enrolments = rows.map(({ enrolment, progress }) => enrolmentCard(loadedCourse(enrolment.courseId), enrolment, progress, req.t));
+  const enrolments = rows.map(({ enrolment, progress }) => enrolmentCard(loadedCourse(platform.catalogue, enrolment.courseId), enrolment, progress, req.t));
   res.render('learning/my-courses', { title: req.t('learning:myCourses.title'), enrolments });
 }
 
-async function showLesson(req: Request, res: Response) {
+async function showLesson(platform: Platform, req: Request, res: Response) {
   const { courseId, lessonId } = inputOf<LessonParams>(res, 'params');
-  const course = courseOpenTo(req.user!, courseId);
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
   if (!(await findEnrolment(req.user!, course.id))) {
     sendToCoursePage(req, res, course.id);
     return;
   }
   // A HEAD request (link checkers, prefetch) reads the lesson without recording that it was read.
-  const visit = req.method === 'HEAD' ? lessonWithProgress : viewLesson;
-  const { lesson, progress } = await visit({ learner: req.user!, course, lessonId });
+  const visit = req.method === 'HEAD' ? lessonWithProgress({ learner: req.user!, course, lessonId }) : viewLesson(platform, { learner: req.user!, course, lessonId });
+  const { lesson, progress } = await visit;
   res.render('learning/lesson', { title: `${lesson.title} – ${course.title}`, page: lessonPage({ course, lesson, progress, t: req.t }) });
 }
 
 /** Grades a knowledge check and shows the lesson again, scrolled (by the form's #anchor) to the feedback. */
-async function answerCheck(req: Request, res: Response) {
+async function answerCheck(platform: Platform, req: Request, res: Response) {
   const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
-  const course = courseOpenTo(req.user!, courseId);
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
   let feedback;
   let checkError;
   try {
-    feedback = await answerKnowledgeCheck({ learner: req.user!, course, lessonId, checkId, answer: inputOf<CheckBody>(res).answer });
+    feedback = await answerKnowledgeCheck(platform, { learner: req.user!, course, lessonId, checkId, answer: inputOf<CheckBody>(res).answer });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     checkError = { checkId, message: req.t('learning:check.chooseAnswer') };
@@ -77,14 +76,14 @@ async function answerCheck(req: Request, res: Response) {
 }
 
 /** The learner's pages; every one needs a signed-in person. */
-export function learningRouter(): Router {
+export function learningRouter(platform: Platform): Router {
   const router = Router();
-  router.get('/szkolenia', requireUser, showCatalogue);
-  router.get('/moje-szkolenia', requireUser, showMyCourses);
-  router.get('/szkolenia/:courseId', requireUser, validate(CourseParams, 'params'), showCourse);
-  router.post('/szkolenia/:courseId/zapis', requireUser, validate(CourseParams, 'params'), enrol);
-  router.get('/szkolenia/:courseId/lekcje/:lessonId', requireUser, validate(LessonParams, 'params'), showLesson);
-  router.post('/szkolenia/:courseId/lekcje/:lessonId/sprawdz/:checkId', requireUser, validate(CheckParams, 'params'), validate(CheckBody), answerCheck);
-  router.use(quizRouter());
+  router.get('/szkolenia', requireUser, (req, res) => showCatalogue(platform, req, res));
+  router.get('/moje-szkolenia', requireUser, (req, res) => showMyCourses(platform, req, res));
+  router.get('/szkolenia/:courseId', requireUser, validate(CourseParams, 'params'), (req, res) => showCourse(platform, req, res));
+  router.post('/szkolenia/:courseId/zapis', requireUser, validate(CourseParams, 'params'), (req, res) => enrol(platform, req, res));
+  router.get('/szkolenia/:courseId/lekcje/:lessonId', requireUser, validate(LessonParams, 'params'), (req, res) => showLesson(platform, req, res));
+  router.post('/szkolenia/:courseId/lekcje/:lessonId/sprawdz/:checkId', requireUser, validate(CheckParams, 'params'), validate(CheckBody), (req, res) => answerCheck(platform, req, res));
+  router.use(quizRouter(platform));
   return router;
 }

@@ -1,11 +1,10 @@
 // The lesson player's rules: viewing a lesson (experienced) and answering an in-lesson knowledge check (answered).
 import type { Course, Lesson, Question } from '../courses/course.types.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
-import { storeStatements } from '../xapi/statement.service.js';
 import { lessonExperienced, questionAnswered } from '../xapi/learning-statements.js';
 import { progressOf, recordFirstOpening, requireEnrolment } from './enrolment.service.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
-import { statementContext, type Learner } from './learner.js';
+import type { Learner, LearningDeps } from './learner.js';
 import type { LearningProgressDoc } from './learning-progress.model.js';
 import { decodeCheckAnswer, gradeAnswer, type GradedQuestion } from './quiz-grading.js';
 
@@ -23,14 +22,12 @@ export function lessonOf(course: Course, lessonId: string): Lesson {
 }
 
 /** Opens a lesson for an enrolled learner: records the first opening of the course and `experienced`. */
-export async function viewLesson(params: { learner: Learner; course: Course; lessonId: string }): Promise<LessonVisit> {
+export async function viewLesson(deps: LearningDeps, params: { learner: Learner; course: Course; lessonId: string }): Promise<LessonVisit> {
   const { learner, course } = params;
   const lesson = lessonOf(course, params.lessonId);
   const enrolment = await requireEnrolment(learner, course);
-  await recordFirstOpening(learner, course, enrolment);
-  await storeStatements([lessonExperienced(statementContext(learner, course, enrolment.registration), lesson)], {
-    organisationId: learner.organisationId,
-  });
+  await recordFirstOpening(deps, learner, course, enrolment);
+  await deps.recorder.record({ learner, course, registration: enrolment.registration }, (ctx) => [lessonExperienced(ctx, lesson)]);
   return { enrolment, lesson, progress: await progressOf(enrolment) };
 }
 
@@ -53,13 +50,16 @@ export interface CheckFeedback {
  * Grades an in-lesson knowledge check on the server and records `answered` (parent: the lesson).
  * Nothing chosen is a ValidationError on the field `answer`.
  */
-export async function answerKnowledgeCheck(params: {
+export async function answerKnowledgeCheck(
+  deps: LearningDeps,
+  params: {
   learner: Learner;
   course: Course;
   lessonId: string;
   checkId: string;
   answer: string | string[] | undefined;
-}): Promise<CheckFeedback> {
+  },
+): Promise<CheckFeedback> {
   const { learner, course } = params;
   const lesson = lessonOf(course, params.lessonId);
   const question = lesson.checks.find((check) => check.id === params.checkId);
@@ -68,10 +68,9 @@ export async function answerKnowledgeCheck(params: {
   const answer = decodeCheckAnswer(question, params.answer);
   if (!answer) throw new ValidationError({ answer: ['Wybierz odpowiedź.'] });
   const graded = gradeAnswer(question, answer);
-  await storeStatements(
-    [questionAnswered(statementContext(learner, course, enrolment.registration), question, { response: graded.response, success: graded.success, parent: { lessonId: lesson.id } })],
-    { organisationId: learner.organisationId },
-  );
+  await deps.recorder.record({ learner, course, registration: enrolment.registration }, (ctx) => [
+    questionAnswered(ctx, question, { response: graded.response, success: graded.success, parent: { lessonId: lesson.id } }),
+  ]);
   const chosen = answer.kind === 'truth' ? [String(answer.value)] : answer.kind === 'choice' ? answer.optionIds : [];
   return { checkId: question.id, question, graded, chosen };
 }

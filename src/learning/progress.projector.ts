@@ -1,22 +1,22 @@
 // Projects the statement log onto LearningProgress (one document per enrolment); rebuildable from scratch.
-import { registerProjector, type StoredStatement } from '../xapi/projectors.js';
+import type { Projector, StoredStatement } from '../xapi/projectors.js';
 import { XapiStatement } from '../xapi/statement.model.js';
+import { VERBS } from '../xapi/xapi-vocabulary.js';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
 import { LearningProgress, statusRank, type ProgressStatus } from './learning-progress.model.js';
 
-const VERB = 'http://adlnet.gov/expapi/verbs/';
-const VOIDED = `${VERB}voided`;
+const VOIDED = VERBS.voided;
 
 /** The status a verb moves an enrolment to (statuses only move forward). */
 const STATUS_OF_VERB: Record<string, ProgressStatus> = {
-  [`${VERB}registered`]: 'enrolled',
-  [`${VERB}launched`]: 'in_progress',
-  [`${VERB}initialized`]: 'in_progress',
-  [`${VERB}experienced`]: 'in_progress',
-  [`${VERB}answered`]: 'in_progress',
-  [`${VERB}failed`]: 'failed',
-  [`${VERB}passed`]: 'passed',
-  [`${VERB}completed`]: 'completed',
+  [VERBS.registered]: 'enrolled',
+  [VERBS.launched]: 'in_progress',
+  [VERBS.initialized]: 'in_progress',
+  [VERBS.experienced]: 'in_progress',
+  [VERBS.answered]: 'in_progress',
+  [VERBS.failed]: 'failed',
+  [VERBS.passed]: 'passed',
+  [VERBS.completed]: 'completed',
 };
 
 type EnrolmentKey = Pick<EnrolmentDoc, '_id' | 'organisationId' | 'userId' | 'courseId' | 'registration'>;
@@ -26,7 +26,7 @@ function scopedKey(organisationId: string, registration: string): string {
   return `${organisationId}:${registration}`;
 }
 
-// Registrations never change owner, so the lookup is cached for the life of the process.
+// Registrations never change owner, so the lookup is cached for the life of the process (a cache, not a setting).
 const enrolmentByRegistration = new Map<string, EnrolmentKey>();
 
 /**
@@ -71,7 +71,7 @@ async function applyStatement(statement: StoredStatement, enrolment: EnrolmentKe
   const at = new Date(statement.timestamp);
   const _id = enrolment._id;
   const object = statement.object as { objectType?: string; id?: string };
-  const lessonId = statement.verb.id === `${VERB}experienced` && object.id ? lessonIdOf(object.id) : undefined;
+  const lessonId = statement.verb.id === VERBS.experienced && object.id ? lessonIdOf(object.id) : undefined;
 
   const set: Record<string, unknown> = {};
   const addToSet: Record<string, unknown> = {};
@@ -172,4 +172,5 @@ export async function resetLearningProgress(): Promise<void> {
   await LearningProgress.deleteMany({}).setOptions({ acrossOrganisations: true });
 }
 
-registerProjector({ name: 'learning-progress', reset: resetLearningProgress, apply: projectLearningProgress });
+/** The LearningProgress projector, listed by createPlatform. */
+export const learningProgressProjector: Projector = { name: 'learning-progress', reset: resetLearningProgress, apply: projectLearningProgress };

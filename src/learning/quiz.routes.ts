@@ -10,9 +10,10 @@ import { AttemptParams, CourseParams, QuizBody } from './learning.schemas.js';
 import { quizUrl } from './learning.presenter.js';
 import { blockMessage, quizForm, quizOverview, quizResult } from './quiz.presenter.js';
 import { findQuizAttempt, quizStanding, startQuizAttempt, submitQuizAttempt } from './quiz.service.js';
+import type { Platform } from '../platform.js';
 
-async function showQuiz(req: Request, res: Response) {
-  const course = courseOpenTo(req.user!, inputOf<CourseParams>(res, 'params').courseId);
+async function showQuiz(platform: Platform, req: Request, res: Response) {
+  const course = courseOpenTo(platform.catalogue, req.user!, inputOf<CourseParams>(res, 'params').courseId);
   if (!(await findEnrolment(req.user!, course.id))) {
     sendToCoursePage(req, res, course.id);
     return;
@@ -21,8 +22,8 @@ async function showQuiz(req: Request, res: Response) {
   res.render('learning/quiz', { title: `${req.t('learning:quiz.title')} – ${course.title}`, quiz: quizOverview(course, standing, req.t) });
 }
 
-async function startAttempt(req: Request, res: Response) {
-  const course = courseOpenTo(req.user!, inputOf<CourseParams>(res, 'params').courseId);
+async function startAttempt(platform: Platform, req: Request, res: Response) {
+  const course = courseOpenTo(platform.catalogue, req.user!, inputOf<CourseParams>(res, 'params').courseId);
   try {
     const attempt = await startQuizAttempt({ learner: req.user!, course });
     res.redirect(303, `${quizUrl(course.id)}/${String(attempt._id)}`);
@@ -38,9 +39,9 @@ async function startAttempt(req: Request, res: Response) {
   }
 }
 
-async function showAttempt(req: Request, res: Response) {
+async function showAttempt(platform: Platform, req: Request, res: Response) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
-  const course = courseOpenTo(req.user!, courseId);
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
   const attempt = await findQuizAttempt({ learner: req.user!, course, attemptId });
   if (attempt.submittedAt) {
     res.redirect(303, `${quizUrl(course.id)}/${attemptId}/wynik`);
@@ -49,16 +50,16 @@ async function showAttempt(req: Request, res: Response) {
   res.render('learning/quiz-attempt', { title: `${req.t('learning:quiz.title')} – ${course.title}`, attempt: quizForm(course, attempt, req.t) });
 }
 
-async function submitAttempt(req: Request, res: Response) {
+async function submitAttempt(platform: Platform, req: Request, res: Response) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
-  const course = courseOpenTo(req.user!, courseId);
-  await submitQuizAttempt({ learner: req.user!, course, attemptId, form: inputOf<QuizBody>(res), logger: req.log });
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  await submitQuizAttempt(platform, { learner: req.user!, course, attemptId, form: inputOf<QuizBody>(res) });
   res.redirect(303, `${quizUrl(course.id)}/${attemptId}/wynik`);
 }
 
-async function showResult(req: Request, res: Response) {
+async function showResult(platform: Platform, req: Request, res: Response) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
-  const course = courseOpenTo(req.user!, courseId);
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
   const attempt = await findQuizAttempt({ learner: req.user!, course, attemptId });
   if (!attempt.submittedAt) {
     res.redirect(303, `${quizUrl(course.id)}/${attemptId}`);
@@ -68,12 +69,12 @@ async function showResult(req: Request, res: Response) {
 }
 
 /** Quiz routes, mounted by learningRouter. */
-export function quizRouter(): Router {
+export function quizRouter(platform: Platform): Router {
   const router = Router();
-  router.get('/szkolenia/:courseId/test', requireUser, validate(CourseParams, 'params'), showQuiz);
-  router.post('/szkolenia/:courseId/test', requireUser, validate(CourseParams, 'params'), startAttempt);
-  router.get('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), showAttempt);
-  router.post('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), validate(QuizBody), submitAttempt);
-  router.get('/szkolenia/:courseId/test/:attemptId/wynik', requireUser, validate(AttemptParams, 'params'), showResult);
+  router.get('/szkolenia/:courseId/test', requireUser, validate(CourseParams, 'params'), (req, res) => showQuiz(platform, req, res));
+  router.post('/szkolenia/:courseId/test', requireUser, validate(CourseParams, 'params'), (req, res) => startAttempt(platform, req, res));
+  router.get('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), (req, res) => showAttempt(platform, req, res));
+  router.post('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), validate(QuizBody), (req, res) => submitAttempt(platform, req, res));
+  router.get('/szkolenia/:courseId/test/:attemptId/wynik', requireUser, validate(AttemptParams, 'params'), (req, res) => showResult(platform, req, res));
   return router;
 }

@@ -1,13 +1,12 @@
 // The final quiz: attempts (limit and cool-down), the random draw, grading on the server, and what a pass sets off.
 import type { Course, Question } from '../courses/course.types.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.js';
-import type { Logger } from '../logger.js';
-import { issueCertificate } from '../certificates/certificate.service.js';
-import { storeStatements } from '../xapi/statement.service.js';
-import { courseCompleted, questionAnswered, quizScored } from '../xapi/learning-statements.js';
+import type { PlatformEvents } from '../events/platform-events.js';
+import type { LearningRecorder } from '../xapi/learning-recorder.js';
+import { courseCompleted, questionAnswered, quizScored, type LearningContext } from '../xapi/learning-statements.js';
 import { requireEnrolment } from './enrolment.service.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
-import { statementContext, type Learner } from './learner.js';
+import type { Learner } from './learner.js';
 import { assertOwnEnrolment } from './learning.policy.js';
 import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
 import { decodeQuizForm, drawQuestions, gradeAnswer, scoreAttempt, type DrawnQuestion } from './quiz-grading.js';
@@ -153,8 +152,13 @@ export interface SubmitQuizParams {
   attemptId: string;
   /** The posted form, as parsed by express (repeated names become arrays). */
   form: Record<string, string | string[] | undefined>;
-  logger: Pick<Logger, 'error'>;
   now?: Date;
+}
+
+/** What grading a quiz needs from the platform (a Platform fits). */
+export interface QuizDeps {
+  recorder: LearningRecorder;
+  events: PlatformEvents;
 }
 
 /**
@@ -162,7 +166,7 @@ export interface SubmitQuizParams {
  * `failed`, and on a pass `completed` and the certificate. The attempt is claimed as submitted first
  * (a second submission is a 400), and released again if the statements cannot be stored.
  */
-export async function submitQuizAttempt(params: SubmitQuizParams): Promise<QuizAttemptDoc> {
+export async function submitQuizAttempt(deps: QuizDeps, params: SubmitQuizParams): Promise<QuizAttemptDoc> {
   const { learner, course } = params;
   const attempt = await findQuizAttempt(params);
   if (attempt.submittedAt) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
@@ -187,9 +191,8 @@ export async function submitQuizAttempt(params: SubmitQuizParams): Promise<QuizA
   ).lean<QuizAttemptDoc>();
   if (!claimed) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
 
-  const ctx = statementContext(learner, course, enrolment.registration);
   const attemptId = String(attempt._id);
-  const statements = [
+  const statements = (ctx: LearningContext) => [
     ...graded.flatMap((g) => {
       const question = questions.get(g.questionId);
       return question ? [questionAnswered(ctx, question, { response: g.answered ? g.response : undefined, success: g.success, parent: 'quiz', attemptId })] : [];
@@ -198,7 +201,7 @@ export async function submitQuizAttempt(params: SubmitQuizParams): Promise<QuizA
     ...(score.passed ? [courseCompleted(ctx, { scaled: score.scaled, raw: score.raw, min: score.min, max: score.max })] : []),
   ];
   try {
-    await storeStatements(statements, { organisationId: learner.organisationId });
+    await deps.recorder.record({ learner, course, registration: enrolment.registration }, statements);
   } catch (error) {
     await QuizAttempt.updateOne(
       { _id: attempt._id, organisationId: attempt.organisationId },
@@ -208,20 +211,17 @@ export async function submitQuizAttempt(params: SubmitQuizParams): Promise<QuizA
   }
 
   if (score.passed) {
-    try {
-      await issueCertificate({
-        userId: learner.id,
-        organisationId: learner.organisationId,
-        courseId: course.id,
-        enrolmentId: String(enrolment._id),
-        registration: enrolment.registration,
-        scorePercent: score.percent,
-        completedAt: submittedAt,
-      });
-    } catch (error) {
-      // The pass stands; the certificate can be issued again later (issueCertificate is idempotent).
-      params.logger.error({ err: error, enrolmentId: String(enrolment._id), courseId: course.id }, 'certificate could not be issued after a passed quiz');
-    }
+    // Certificates listen; a failure there is logged by the bus and leaves the pass standing.
+    await deps.events.emit('course.passed', {
+      userId: learner.id,
+      organisationId: learner.organisationId,
+      courseId: course.id,
+      courseVersion: enrolment.courseVersion,
+      enrolmentId: String(enrolment._id),
+      registration: enrolment.registration,
+      scorePercent: score.percent,
+      completedAt: submittedAt,
+    });
   }
   return claimed;
 }

@@ -17,61 +17,59 @@ export interface OutgoingMail {
   attachments?: MailAttachment[];
 }
 
-interface MailSettings {
+export interface MailerOptions {
+  /** SMTP connection (config.SMTP_URL); without it mail is only kept in the outbox. */
+  smtpUrl?: string;
+  /** Sender (config.MAIL_FROM). */
   from: string;
-  transport?: Transporter;
-  logger?: Logger;
+  logger: Pick<Logger, 'info' | 'error'>;
 }
 
-// Module-level so that any service can call sendMail() without threading config through;
-// createApp() (and scripts) call configureMail() once. Until then mail is only kept in the outbox.
-let settings: MailSettings = { from: 'Akademia JST <no-reply@akademia-jst.local>' };
+/** The platform's mail: one per platform, built by createPlatform from the config. */
+export class Mailer {
+  private readonly transport?: Transporter;
 
-/** Sets the sender and, when `smtpUrl` is given, the SMTP transport used by sendMail(). */
-export function configureMail(options: { smtpUrl?: string; from: string; logger?: Logger }): void {
-  settings = {
-    from: options.from,
-    logger: options.logger,
-    transport: options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined,
-  };
-}
-
-/**
- * Stores the message in the outbox and sends it via SMTP when configured.
- * A failed SMTP delivery is recorded on the outbox entry and logged, not thrown: the action that
- * caused the mail (a registration, a certificate) has already happened and must not be undone.
- * Returns the outbox id.
- */
-export async function sendMail(mail: OutgoingMail): Promise<string> {
-  const attachments = mail.attachments ?? [];
-  const stored = await MailMessage.create({
-    to: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.length })),
-  });
-  const { transport, logger } = settings;
-  if (!transport) {
-    // Never log the body: it carries one-time links.
-    logger?.info({ mailId: stored.id, to: stored.to, subject: stored.subject }, 'mail kept in outbox');
-    return stored.id;
+  constructor(private readonly options: MailerOptions) {
+    this.transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
   }
-  try {
-    await transport.sendMail({
-      from: settings.from,
+
+  /**
+   * Stores the message in the outbox and sends it via SMTP when configured.
+   * A failed SMTP delivery is recorded on the outbox entry and logged, not thrown: the action that
+   * caused the mail (a registration, a certificate) has already happened and must not be undone.
+   * Returns the outbox id.
+   */
+  async send(mail: OutgoingMail): Promise<string> {
+    const attachments = mail.attachments ?? [];
+    const stored = await MailMessage.create({
       to: mail.to,
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
-      attachments: attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+      attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.length })),
     });
-    await MailMessage.updateOne({ _id: stored._id }, { $set: { sentAt: new Date() } });
-    logger?.info({ mailId: stored.id, to: stored.to, subject: stored.subject }, 'mail sent');
-  } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    await MailMessage.updateOne({ _id: stored._id }, { $set: { error: message } });
-    logger?.error({ mailId: stored.id, to: stored.to, err: message }, 'mail could not be sent');
+    const { logger } = this.options;
+    if (!this.transport) {
+      // Never log the body: it carries one-time links.
+      logger.info({ mailId: stored.id, to: stored.to, subject: stored.subject }, 'mail kept in outbox');
+      return stored.id;
+    }
+    try {
+      await this.transport.sendMail({
+        from: this.options.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments: attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+      });
+      await MailMessage.updateOne({ _id: stored._id }, { $set: { sentAt: new Date() } });
+      logger.info({ mailId: stored.id, to: stored.to, subject: stored.subject }, 'mail sent');
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      await MailMessage.updateOne({ _id: stored._id }, { $set: { error: message } });
+      logger.error({ mailId: stored.id, to: stored.to, err: message }, 'mail could not be sent');
+    }
+    return stored.id;
   }
-  return stored.id;
 }

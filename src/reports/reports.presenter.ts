@@ -1,6 +1,5 @@
 // Turns the completion matrix into plain objects for the page and the exports (labels already translated).
 import type { TFunction } from 'i18next';
-import { courseCatalogue } from '../courses/course-catalogue.js';
 import { formatDay } from './report-dates.js';
 import type { Completion, CompletionMatrix, MatrixCell } from './reports.service.js';
 
@@ -35,7 +34,7 @@ export function presentMatrix(matrix: CompletionMatrix, t: Translate, language: 
     exportQuery: matrix.departmentId ? `?departmentId=${matrix.departmentId}` : '',
     columnCount: matrix.courses.length + 1,
     // language: a course title keeps its own lang attribute on an English page (WCAG 3.1.2).
-    courses: matrix.courses.map((course) => ({ id: course.id, title: course.title, language: courseCatalogue().get(course.id)?.language ?? 'pl', ...percentView(course, t) })),
+    courses: matrix.courses.map((course) => ({ id: course.id, title: course.title, language: course.language, ...percentView(course, t) })),
     totals: percentView(matrix.totals, t),
     hasPeople: matrix.groups.some((group) => group.people.length),
     groups: matrix.groups.map((group) => ({

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import { setFlash } from '../auth/flash.js';
 import { requireRole } from '../auth/require-user.js';
-import type { Config } from '../config.js';
+import type { Platform } from '../platform.js';
 import { ValidationError } from '../http/errors.js';
 import { fieldErrorsOf, inputOf, validate } from '../http/validate.js';
 import { matrixCsv, matrixXlsx } from './matrix-export.js';
@@ -28,8 +28,8 @@ interface AssignFormState {
 }
 
 /** The assignment form, with what was typed and the field errors when it is shown again. */
-async function renderAssignForm(req: Request, res: Response, state: AssignFormState = {}, status = 200): Promise<void> {
-  const choices = await assignmentChoices(req.user!);
+async function renderAssignForm(platform: Platform, req: Request, res: Response, state: AssignFormState = {}, status = 200): Promise<void> {
+  const choices = await assignmentChoices(platform, req.user!);
   const values = state.values ?? {};
   const chosenPeople = new Set(([] as unknown[]).concat(values.userIds ?? []).map(String));
   const errors = state.errors ?? {};
@@ -50,13 +50,13 @@ async function renderAssignForm(req: Request, res: Response, state: AssignFormSt
   });
 }
 
-/** The HR router; `config.BASE_URL` goes into the links of the e-mails. */
-export function reportsRouter(config: Pick<Config, 'BASE_URL'>): Router {
+/** The HR router. */
+export function reportsRouter(platform: Platform): Router {
   const router = Router();
   const hr = requireRole('hr', 'admin');
   const query = validate(MatrixQuery, 'query');
   const matrixFor = (req: Request, res: Response) =>
-    completionMatrix({ organisationId: req.user!.organisationId, departmentId: inputOf<MatrixQuery>(res, 'query').departmentId });
+    completionMatrix(platform, { organisationId: req.user!.organisationId, departmentId: inputOf<MatrixQuery>(res, 'query').departmentId });
 
   router.get('/kadry', hr, query, async (req, res) => {
     const matrix = presentMatrix(await matrixFor(req, res), req.t, req.language);
@@ -83,27 +83,27 @@ export function reportsRouter(config: Pick<Config, 'BASE_URL'>): Router {
 
   router.get('/kadry/przypisz', hr, async (req, res) => {
     const departmentId = typeof req.query.departmentId === 'string' ? req.query.departmentId : undefined;
-    await renderAssignForm(req, res, { values: { departmentId } });
+    await renderAssignForm(platform, req, res, { values: { departmentId } });
   });
 
   router.post('/kadry/przypisz', hr, async (req, res) => {
     const body = AssignBody.safeParse(req.body);
     if (!body.success) {
-      await renderAssignForm(req, res, { values: req.body, errors: fieldErrorsOf(body.error) }, 400);
+      await renderAssignForm(platform, req, res, { values: req.body, errors: fieldErrorsOf(body.error) }, 400);
       return;
     }
     try {
-      const result = await assignMandatoryCourse({ actor: req.user!, ...body.data, baseUrl: config.BASE_URL });
+      const result = await assignMandatoryCourse(platform, { actor: req.user!, ...body.data });
       setFlash(req, 'success', req.t('reports:assign.done', { count: result.assigned, courseTitle: result.courseTitle, newlyEnrolled: result.newlyEnrolled }));
       res.redirect(303, '/kadry');
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await renderAssignForm(req, res, { values: req.body, errors: error.fieldErrors }, 400);
+      await renderAssignForm(platform, req, res, { values: req.body, errors: error.fieldErrors }, 400);
     }
   });
 
   router.post('/kadry/przypomnienia', hr, async (req, res) => {
-    const result = await sendReminders({ organisationId: req.user!.organisationId, baseUrl: config.BASE_URL });
+    const result = await sendReminders(platform, { organisationId: req.user!.organisationId });
     setFlash(req, result.sent ? 'success' : 'info', req.t('reports:reminders.done', { count: result.sent, skipped: result.recentlyReminded }));
     res.redirect(303, '/kadry');
   });

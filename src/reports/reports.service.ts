@@ -2,19 +2,30 @@
 import { Types } from 'mongoose';
 import type { SessionUser } from '../auth/session-user.js';
 import { User } from '../auth/user.model.js';
-import { courseCatalogue } from '../courses/course-catalogue.js';
+import type { Config } from '../config.js';
+import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { Course } from '../courses/course.types.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
-import { Enrolment, type EnrolmentDoc } from '../learning/enrolment.model.js';
+import type { EnrolmentDoc } from '../learning/enrolment.model.js';
 import { assignCourse } from '../learning/enrolment.service.js';
-import { LearningProgress, type LearningProgressDoc } from '../learning/learning-progress.model.js';
+import type { LearningDeps } from '../learning/learner.js';
+import type { LearningProgressDoc } from '../learning/learning-progress.model.js';
+import { enrolmentsOfOrganisation, type EnrolmentWithProgress } from '../learning/learning.read.js';
 import { renewalDue } from '../learning/learning.presenter.js';
-import { sendMail } from '../mail/mail.service.js';
+import type { Mailer } from '../mail/mail.service.js';
 import { Organisation, type OrganisationDoc } from '../organisations/organisation.model.js';
 import { endOfWarsawDay } from './report-dates.js';
 import { Reminder, type ReminderDoc } from './reminder.model.js';
 import { assertCanManageTraining } from './reports.policy.js';
 import { assignmentMail, reminderMail } from './reports.mail.js';
+
+/** What HR's reports, assignments and reminders need from the platform (a Platform fits). */
+export interface ReportsDeps extends LearningDeps {
+  catalogue: CourseCatalogue;
+  mailer: Mailer;
+  /** BASE_URL: course links in the e-mails. */
+  config: Pick<Config, 'BASE_URL'>;
+}
 
 /** What one cell of the matrix says about one person and one course. */
 export type CellStatus = 'not_assigned' | 'not_started' | 'in_progress' | 'completed' | 'overdue' | 'renewal_due';
@@ -50,6 +61,8 @@ export interface MatrixGroup extends Completion {
 export interface MatrixCourse extends Completion {
   id: string;
   title: string;
+  /** The course's own language (its title keeps a lang attribute on English pages). */
+  language: 'pl' | 'en';
 }
 
 export interface CompletionMatrix {
@@ -116,27 +129,23 @@ async function peopleOf(organisationId: Types.ObjectId): Promise<PersonDoc[]> {
   return people.sort((a, b) => a.fullName.localeCompare(b.fullName, 'pl') || a.email.localeCompare(b.email));
 }
 
-/** Progress documents of the enrolments, read by _id (never from the statement log), keyed by enrolment id. */
-async function progressByEnrolment(organisationId: Types.ObjectId, enrolments: EnrolmentDoc[]): Promise<Map<string, LearningProgressDoc>> {
-  if (!enrolments.length) return new Map();
-  const progress = await LearningProgress.find({ _id: { $in: enrolments.map((e) => e._id) }, organisationId }).lean<LearningProgressDoc[]>();
-  return new Map(progress.map((p) => [String(p._id), p]));
-}
-
 /**
  * The completion matrix of an organisation: people (grouped by department, optionally one department)
  * by courses, each cell with its status and due date, and completion percentages per department and
  * per course. Columns are the loaded courses plus any course someone is still enrolled on.
  */
-export async function completionMatrix(params: { organisationId: string; departmentId?: string; now?: Date }): Promise<CompletionMatrix> {
+export async function completionMatrix(
+  deps: Pick<ReportsDeps, 'catalogue'>,
+  params: { organisationId: string; departmentId?: string; now?: Date },
+): Promise<CompletionMatrix> {
   const now = params.now ?? new Date();
   const organisation = await organisationOf(params.organisationId);
   const departments = departmentsOf(organisation);
   checkDepartment(departments, params.departmentId);
   const organisationId = organisation._id;
 
-  const [everyone, enrolments] = await Promise.all([peopleOf(organisationId), Enrolment.find({ organisationId }).lean<EnrolmentDoc[]>()]);
-  const enrolledUserIds = new Set(enrolments.map((e) => String(e.userId)));
+  const [everyone, standings] = await Promise.all([peopleOf(organisationId), enrolmentsOfOrganisation(organisationId)]);
+  const enrolledUserIds = new Set(standings.map(({ enrolment }) => String(enrolment.userId)));
   // Rows: people who learn, and anyone else (HR, admins) who has an enrolment.
   const people = everyone.filter(
     (person) =>
@@ -144,12 +153,11 @@ export async function completionMatrix(params: { organisationId: string; departm
       (!params.departmentId || String(person.departmentId ?? '') === params.departmentId),
   );
   const shownIds = new Set(people.map((person) => String(person._id)));
-  const shownEnrolments = enrolments.filter((e) => shownIds.has(String(e.userId)));
-  const progress = await progressByEnrolment(organisationId, shownEnrolments);
-  const byCell = new Map(shownEnrolments.map((e) => [`${String(e.userId)}|${e.courseId}`, e]));
+  const shown = standings.filter(({ enrolment }) => shownIds.has(String(enrolment.userId)));
+  const byCell = new Map(shown.map((standing) => [`${String(standing.enrolment.userId)}|${standing.enrolment.courseId}`, standing]));
 
-  const catalogue = courseCatalogue();
-  const courseIds = new Set([...catalogue.list().map((course) => course.id), ...shownEnrolments.map((e) => e.courseId)]);
+  const { catalogue } = deps;
+  const courseIds = new Set([...catalogue.list().map((course) => course.id), ...shown.map(({ enrolment }) => enrolment.courseId)]);
   const columns = [...courseIds]
     .map((id) => ({ id, course: catalogue.get(id), title: catalogue.get(id)?.title ?? id }))
     .sort((a, b) => a.title.localeCompare(b.title, 'pl'));
@@ -161,8 +169,7 @@ export async function completionMatrix(params: { organisationId: string; departm
       fullName: person.fullName,
       email: person.email,
       cells: columns.map(({ id, course }): MatrixCell => {
-        const enrolment = byCell.get(`${String(person._id)}|${id}`);
-        const personProgress = enrolment ? progress.get(String(enrolment._id)) : undefined;
+        const { enrolment, progress: personProgress } = byCell.get(`${String(person._id)}|${id}`) ?? {};
         const status = cellStatus(enrolment, personProgress, course, now);
         return {
           courseId: id,
@@ -191,7 +198,7 @@ export async function completionMatrix(params: { organisationId: string; departm
     organisationName: organisation.name,
     departments,
     departmentId: params.departmentId,
-    courses: columns.map(({ id, title }, index) => ({ id, title, ...completion(allRows.map((row) => row.cells[index])) })),
+    courses: columns.map(({ id, title }, index) => ({ id, title, language: catalogue.languageOf(id), ...completion(allRows.map((row) => row.cells[index])) })),
     groups,
     totals: completion(allRows.flatMap((row) => row.cells)),
     generatedAt: now,
@@ -199,7 +206,7 @@ export async function completionMatrix(params: { organisationId: string; departm
 }
 
 /** What the assignment form offers: the loaded courses, the departments, and the people by department. */
-export async function assignmentChoices(actor: SessionUser) {
+export async function assignmentChoices(deps: Pick<ReportsDeps, 'catalogue'>, actor: SessionUser) {
   assertCanManageTraining(actor);
   const organisation = await organisationOf(actor.organisationId);
   const departments = departmentsOf(organisation);
@@ -211,7 +218,7 @@ export async function assignmentChoices(actor: SessionUser) {
   ]
     .filter((group) => group.people.length)
     .map((group) => ({ ...group, people: group.people.map((p) => ({ id: String(p._id), fullName: p.fullName, email: p.email })) }));
-  const courses = courseCatalogue()
+  const courses = deps.catalogue
     .list()
     .map((course) => ({ id: course.id, title: course.title }))
     .sort((a, b) => a.title.localeCompare(b.title, 'pl'));
@@ -227,8 +234,6 @@ export interface AssignMandatoryCourseParams {
   userIds: string[];
   /** The due day, YYYY-MM-DD (Warsaw); the course is due by the end of that day. */
   dueDate: string;
-  /** Public address of the platform, for the link in the e-mail. */
-  baseUrl: string;
 }
 
 /**
@@ -236,10 +241,10 @@ export interface AssignMandatoryCourseParams {
  * e-mails each of them. Idempotent: a person already enrolled keeps the enrolment and gets the new
  * due date. Every choice is checked before the first write, so bad input changes nothing.
  */
-export async function assignMandatoryCourse(params: AssignMandatoryCourseParams): Promise<{ courseTitle: string; assigned: number; newlyEnrolled: number }> {
+export async function assignMandatoryCourse(deps: ReportsDeps, params: AssignMandatoryCourseParams): Promise<{ courseTitle: string; assigned: number; newlyEnrolled: number }> {
   const { actor } = params;
   assertCanManageTraining(actor);
-  const course = courseCatalogue().get(params.courseId);
+  const course = deps.catalogue.get(params.courseId);
   if (!course) throw new ValidationError({ courseId: ['Wybierz szkolenie z listy.'] });
   const organisation = await organisationOf(actor.organisationId);
   checkDepartment(departmentsOf(organisation), params.departmentId);
@@ -258,20 +263,18 @@ export async function assignMandatoryCourse(params: AssignMandatoryCourseParams)
   }
 
   const dueDate = endOfWarsawDay(params.dueDate);
-  const already = await Enrolment.find({ organisationId: organisation._id, courseId: course.id, userId: { $in: targets.map((t) => t._id) } })
-    .select('userId')
-    .lean<Array<{ userId: Types.ObjectId }>>();
-  const alreadyEnrolled = new Set(already.map((e) => String(e.userId)));
-  const courseUrl = `${params.baseUrl}/szkolenia/${encodeURIComponent(course.id)}`;
+  const already = await enrolmentsOfOrganisation(organisation._id, { courseId: course.id, userIds: targets.map((t) => t._id) });
+  const alreadyEnrolled = new Set(already.map(({ enrolment }) => String(enrolment.userId)));
+  const courseUrl = `${deps.config.BASE_URL}/szkolenia/${encodeURIComponent(course.id)}`;
   for (const person of targets) {
-    await assignCourse({
+    await assignCourse(deps, {
       learner: { id: String(person._id), organisationId: String(organisation._id), learnerId: person.learnerId, fullName: person.fullName },
       course,
       dueDate,
       assignedBy: actor.id,
     });
     const mail = assignmentMail({ fullName: person.fullName, courseTitle: course.title, courseUrl, dueDate, language: person.language ?? undefined });
-    await sendMail({ to: person.email, ...mail });
+    await deps.mailer.send({ to: person.email, ...mail });
   }
   return { courseTitle: course.title, assigned: targets.length, newlyEnrolled: targets.filter((t) => !alreadyEnrolled.has(String(t._id))).length };
 }
@@ -314,18 +317,21 @@ async function claimReminder(enrolment: EnrolmentDoc, now: Date): Promise<Date |
  * overdue, at most once per person and course in 24 hours. Returns how many were sent and how many
  * were skipped because they had been reminded within the last 24 hours.
  */
-export async function sendReminders(params: { organisationId: string | Types.ObjectId; baseUrl: string; now?: Date }): Promise<{ sent: number; recentlyReminded: number }> {
+export async function sendReminders(
+  deps: Pick<ReportsDeps, 'catalogue' | 'mailer' | 'config'>,
+  params: { organisationId: string | Types.ObjectId; now?: Date },
+): Promise<{ sent: number; recentlyReminded: number }> {
   const now = params.now ?? new Date();
   const organisationId = typeof params.organisationId === 'string' ? objectIdOrNull(params.organisationId) : params.organisationId;
   if (!organisationId) throw new NotFoundError('Nie znaleziono organizacji.');
-  const enrolments = await Enrolment.find({ organisationId, dueDate: { $lte: new Date(now.getTime() + REMINDER_WINDOW_MS) } }).lean<EnrolmentDoc[]>();
-  if (!enrolments.length) return { sent: 0, recentlyReminded: 0 };
-  const progress = await progressByEnrolment(organisationId, enrolments);
-  const catalogue = courseCatalogue();
-  const due = enrolments.filter((e) => {
-    const course = catalogue.get(e.courseId);
-    return course && needsReminder(e, progress.get(String(e._id)), course, now);
-  });
+  const standings = await enrolmentsOfOrganisation(organisationId, { dueBy: new Date(now.getTime() + REMINDER_WINDOW_MS) });
+  const { catalogue } = deps;
+  const due = standings
+    .filter(({ enrolment, progress }: EnrolmentWithProgress) => {
+      const course = catalogue.get(enrolment.courseId);
+      return course && needsReminder(enrolment, progress, course, now);
+    })
+    .map(({ enrolment }) => enrolment);
   if (!due.length) return { sent: 0, recentlyReminded: 0 };
   const people = await User.find({ organisationId, _id: { $in: due.map((e) => e.userId) } })
     .select('fullName email language')
@@ -346,13 +352,13 @@ export async function sendReminders(params: { organisationId: string | Types.Obj
     const mail = reminderMail({
       fullName: person.fullName,
       courseTitle: course.title,
-      courseUrl: `${params.baseUrl}/szkolenia/${encodeURIComponent(course.id)}`,
+      courseUrl: `${deps.config.BASE_URL}/szkolenia/${encodeURIComponent(course.id)}`,
       dueDate: enrolment.dueDate!,
       overdue: enrolment.dueDate! < now,
       language: person.language ?? undefined,
     });
     try {
-      await sendMail({ to: person.email, ...mail });
+      await deps.mailer.send({ to: person.email, ...mail });
     } catch (error) {
       // Nothing was sent: give the claim back so the next run tries again.
       await Reminder.updateOne({ _id: enrolment._id, organisationId, lastSentAt: now }, { $set: { lastSentAt: previous }, $inc: { sentCount: -1 } });
@@ -367,13 +373,16 @@ export async function sendReminders(params: { organisationId: string | Types.Obj
  * The scheduled run: reminders for every organisation. One organisation's failure does not stop the
  * others; the failures are thrown together at the end (the scheduler logs them).
  */
-export async function sendRemindersEverywhere(params: { baseUrl: string; now?: Date }): Promise<{ sent: number; recentlyReminded: number }> {
+export async function sendRemindersEverywhere(
+  deps: Pick<ReportsDeps, 'catalogue' | 'mailer' | 'config'>,
+  params: { now?: Date } = {},
+): Promise<{ sent: number; recentlyReminded: number }> {
   const organisations = await Organisation.find({}).select('_id').lean<Array<{ _id: Types.ObjectId }>>();
   const total = { sent: 0, recentlyReminded: 0 };
   const failures: unknown[] = [];
   for (const organisation of organisations) {
     try {
-      const result = await sendReminders({ organisationId: organisation._id, baseUrl: params.baseUrl, now: params.now });
+      const result = await sendReminders(deps, { organisationId: organisation._id, now: params.now });
       total.sent += result.sent;
       total.recentlyReminded += result.recentlyReminded;
     } catch (error) {

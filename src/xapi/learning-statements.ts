@@ -1,43 +1,16 @@
 // Pure builders turning platform learning events into xAPI statements (ADL verbs, stable activity IRIs).
 import type { Course, Lesson, Question } from '../courses/course.types.js';
-import { xapiSettings } from './xapi-settings.js';
+import { ACTIVITY_TYPES, VERBS, type XapiVocabulary } from './xapi-vocabulary.js';
 import type { Activity, Agent, Statement } from './xapi.types.js';
 
 export interface LearningContext {
+  /** The installation's IRIs (activity ids, actor homePage). */
+  vocabulary: XapiVocabulary;
   learner: { learnerId: string; fullName: string };
   course: Course;
   /** UUID of the enrolment: every statement of one enrolment shares it. */
   registration: string;
-  /** Interface language of the learner. */
-  language: 'pl' | 'en';
 }
-
-export const VERBS = {
-  registered: 'http://adlnet.gov/expapi/verbs/registered',
-  launched: 'http://adlnet.gov/expapi/verbs/launched',
-  initialized: 'http://adlnet.gov/expapi/verbs/initialized',
-  experienced: 'http://adlnet.gov/expapi/verbs/experienced',
-  answered: 'http://adlnet.gov/expapi/verbs/answered',
-  passed: 'http://adlnet.gov/expapi/verbs/passed',
-  failed: 'http://adlnet.gov/expapi/verbs/failed',
-  completed: 'http://adlnet.gov/expapi/verbs/completed',
-  voided: 'http://adlnet.gov/expapi/verbs/voided',
-  /** Tin Can registry verb for rewards such as certificates. */
-  earned: 'http://id.tincanapi.com/verb/earned',
-} as const;
-
-/** Platform-coined verb for withdrawing a certificate (no ADL verb says it). */
-export function revokedVerbId(): string {
-  return `${xapiSettings().baseUrl}/xapi/verbs/revoked`;
-}
-
-export const ACTIVITY_TYPES = {
-  course: 'http://adlnet.gov/expapi/activities/course',
-  lesson: 'http://adlnet.gov/expapi/activities/lesson',
-  assessment: 'http://adlnet.gov/expapi/activities/assessment',
-  interaction: 'http://adlnet.gov/expapi/activities/cmi.interaction',
-  certificate: 'https://w3id.org/xapi/cmi5/activities/certificate',
-} as const;
 
 const VERB_DISPLAY: Record<string, { pl: string; en: string }> = {
   [VERBS.registered]: { pl: 'zapisał(a) się', en: 'registered' },
@@ -52,27 +25,6 @@ const VERB_DISPLAY: Record<string, { pl: string; en: string }> = {
   [VERBS.earned]: { pl: 'otrzymał(a)', en: 'earned' },
 };
 
-/** Extension key carrying the quiz attempt id on answered/passed/failed statements. */
-export function attemptExtensionKey(): string {
-  return `${xapiSettings().baseUrl}/xapi/extensions/attempt-id`;
-}
-
-/** Activity IRIs: stable across course versions (the version goes into context.revision). */
-export const activityIri = {
-  course: (courseId: string) => `${xapiSettings().activityBase}/courses/${encodeURIComponent(courseId)}`,
-  lesson: (courseId: string, lessonId: string) => `${activityIri.course(courseId)}/lessons/${encodeURIComponent(lessonId)}`,
-  quiz: (courseId: string) => `${activityIri.course(courseId)}/quiz`,
-  quizQuestion: (courseId: string, questionId: string) => `${activityIri.quiz(courseId)}/questions/${encodeURIComponent(questionId)}`,
-  lessonCheck: (courseId: string, lessonId: string, questionId: string) =>
-    `${activityIri.lesson(courseId, lessonId)}/checks/${encodeURIComponent(questionId)}`,
-  certificate: (code: string) => `${xapiSettings().activityBase}/certificates/${encodeURIComponent(code)}`,
-};
-
-/** The learner as an xAPI actor: an opaque account, never the e-mail or the name (see docs/xapi.md). */
-export function learnerActor(learnerId: string): Agent {
-  return { objectType: 'Agent', account: { homePage: xapiSettings().baseUrl, name: learnerId } };
-}
-
 const TEXT = {
   quiz: { pl: 'Test końcowy', en: 'Final quiz' },
   lesson: { pl: 'Lekcja', en: 'Lesson' },
@@ -82,8 +34,8 @@ const TEXT = {
 /** The learner is the actor, but HR withdrew the certificate: the display says what happened to the learner. */
 const REVOKED_DISPLAY = { pl: 'utracił(a) unieważnione zaświadczenie', en: 'had a certificate revoked' };
 
-function verb(id: string) {
-  const display = id === revokedVerbId() ? REVOKED_DISPLAY : VERB_DISPLAY[id];
+function verb(ctx: LearningContext, id: string) {
+  const display = id === ctx.vocabulary.revokedVerb ? REVOKED_DISPLAY : VERB_DISPLAY[id];
   return display ? { id, display: { pl: display.pl, en: display.en } } : { id };
 }
 
@@ -95,7 +47,7 @@ function inCourseLanguage(ctx: LearningContext, text: string) {
 function courseActivity(ctx: LearningContext): Activity {
   return {
     objectType: 'Activity',
-    id: activityIri.course(ctx.course.id),
+    id: ctx.vocabulary.activityIri.course(ctx.course.id),
     definition: {
       type: ACTIVITY_TYPES.course,
       name: inCourseLanguage(ctx, ctx.course.title),
@@ -108,7 +60,7 @@ function lessonActivity(ctx: LearningContext, lesson: Pick<Lesson, 'id' | 'title
   const label = TEXT.lesson[ctx.course.language];
   return {
     objectType: 'Activity',
-    id: activityIri.lesson(ctx.course.id, lesson.id),
+    id: ctx.vocabulary.activityIri.lesson(ctx.course.id, lesson.id),
     definition: {
       type: ACTIVITY_TYPES.lesson,
       name: inCourseLanguage(ctx, lesson.title),
@@ -120,7 +72,7 @@ function lessonActivity(ctx: LearningContext, lesson: Pick<Lesson, 'id' | 'title
 function quizActivity(ctx: LearningContext): Activity {
   return {
     objectType: 'Activity',
-    id: activityIri.quiz(ctx.course.id),
+    id: ctx.vocabulary.activityIri.quiz(ctx.course.id),
     definition: {
       type: ACTIVITY_TYPES.assessment,
       name: inCourseLanguage(ctx, `${TEXT.quiz[ctx.course.language]}: ${ctx.course.title}`),
@@ -189,7 +141,8 @@ function context(ctx: LearningContext, options: { parent?: Activity[]; grouping?
     ...(Object.keys(contextActivities).length ? { contextActivities } : {}),
     revision: ctx.course.version,
     platform: 'Akademia JST',
-    language: ctx.language,
+    // xAPI context.language is the language the experience happened in: the course's, never the interface's.
+    language: ctx.course.language,
     ...(options.extensions ? { extensions: options.extensions } : {}),
   };
 }
@@ -201,8 +154,8 @@ function reference(activity: Activity): Activity {
 
 function statement(ctx: LearningContext, verbId: string, object: Activity, extra: Partial<Statement> = {}): Statement {
   return compact({
-    actor: learnerActor(ctx.learner.learnerId),
-    verb: verb(verbId),
+    actor: ctx.vocabulary.learnerActor(ctx.learner.learnerId),
+    verb: verb(ctx, verbId),
     object,
     ...extra,
     timestamp: new Date().toISOString(),
@@ -248,13 +201,13 @@ export function questionAnswered(ctx: LearningContext, question: Question, answe
   const lesson = lessonId ? ctx.course.lessons.find((candidate) => candidate.id === lessonId) : undefined;
   const object = {
     objectType: 'Activity',
-    id: inQuiz ? activityIri.quizQuestion(ctx.course.id, question.id) : activityIri.lessonCheck(ctx.course.id, lessonId!, question.id),
+    id: inQuiz ? ctx.vocabulary.activityIri.quizQuestion(ctx.course.id, question.id) : ctx.vocabulary.activityIri.lessonCheck(ctx.course.id, lessonId!, question.id),
     definition: questionDefinition(ctx, question),
   } as Activity;
   const parent = inQuiz ? quizActivity(ctx) : lessonActivity(ctx, lesson ?? { id: lessonId!, title: lessonId!, order: 0 });
   return statement(ctx, VERBS.answered, object, {
     result: { success: answer.success, ...(answer.response === undefined ? {} : { response: answer.response }) },
-    context: context(ctx, { parent: [parent], extensions: answer.attemptId ? { [attemptExtensionKey()]: answer.attemptId } : undefined }),
+    context: context(ctx, { parent: [parent], extensions: answer.attemptId ? { [ctx.vocabulary.attemptExtension]: answer.attemptId } : undefined }),
   });
 }
 
@@ -269,7 +222,7 @@ export interface ScoreDetails {
 export function quizScored(ctx: LearningContext, details: ScoreDetails & { passed: boolean; attemptId: string }): Statement {
   return statement(ctx, details.passed ? VERBS.passed : VERBS.failed, quizActivity(ctx), {
     result: { score: { scaled: details.scaled, raw: details.raw, min: details.min, max: details.max }, success: details.passed, completion: true },
-    context: context(ctx, { parent: [courseActivity(ctx)], extensions: { [attemptExtensionKey()]: details.attemptId } }),
+    context: context(ctx, { parent: [courseActivity(ctx)], extensions: { [ctx.vocabulary.attemptExtension]: details.attemptId } }),
   });
 }
 
@@ -284,7 +237,7 @@ export function courseCompleted(ctx: LearningContext, score: ScoreDetails): Stat
 function certificateActivity(ctx: LearningContext, code: string, url?: string): Activity {
   return {
     objectType: 'Activity',
-    id: activityIri.certificate(code),
+    id: ctx.vocabulary.activityIri.certificate(code),
     definition: {
       type: ACTIVITY_TYPES.certificate,
       name: inCourseLanguage(ctx, `${TEXT.certificate[ctx.course.language]}: ${ctx.course.title}`),
@@ -300,7 +253,7 @@ export function certificateIssued(ctx: LearningContext, details: { code: string;
 
 /** A certificate of the learner was withdrawn; the reason is the result response. */
 export function certificateRevoked(ctx: LearningContext, details: { code: string; reason: string }): Statement {
-  return statement(ctx, revokedVerbId(), certificateActivity(ctx, details.code), {
+  return statement(ctx, ctx.vocabulary.revokedVerb, certificateActivity(ctx, details.code), {
     result: { response: details.reason },
     context: context(ctx, { parent: [courseActivity(ctx)] }),
   });
@@ -309,10 +262,10 @@ export function certificateRevoked(ctx: LearningContext, details: { code: string
 /** Voids an earlier statement (something was undone); the learner remains the actor. */
 export function voiding(targetStatementId: string, ctx: LearningContext): Statement {
   return compact({
-    actor: learnerActor(ctx.learner.learnerId),
-    verb: verb(VERBS.voided),
+    actor: ctx.vocabulary.learnerActor(ctx.learner.learnerId),
+    verb: verb(ctx, VERBS.voided),
     object: { objectType: 'StatementRef', id: targetStatementId },
-    context: { registration: ctx.registration, language: ctx.language },
+    context: { registration: ctx.registration, language: ctx.course.language },
     timestamp: new Date().toISOString(),
   } as Statement);
 }

@@ -5,7 +5,6 @@ import { Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../http/errors.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { LrsClient, type LrsClientDoc } from './lrs-client.model.js';
-import { xapiSettings } from './xapi-settings.js';
 import type { Agent } from './xapi.types.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -129,9 +128,4 @@ export async function listLrsClients(organisationId: string) {
 export async function deleteLrsClient(organisationId: string, clientId: string): Promise<void> {
   const result = await LrsClient.deleteOne({ _id: clientId, organisationId: new Types.ObjectId(organisationId) });
   if (result.deletedCount === 0) throw new NotFoundError('No such LRS client.');
-}
-
-/** The authority recorded on statements a client sends: an Agent identified by the client's account. */
-export function clientAuthority(credentials: Pick<LrsCredentials, 'key' | 'name'>): Agent {
-  return { objectType: 'Agent', name: credentials.name, account: { homePage: `${xapiSettings().baseUrl}/xapi/clients`, name: credentials.key } };
 }

@@ -6,32 +6,32 @@ import { fieldErrorsOf, inputOf, validate } from '../http/validate.js';
 import { presentLrsClients } from './lrs-client.presenter.js';
 import { CreateLrsClientBody, LrsClientIdParams } from './lrs-client.schemas.js';
 import { createLrsClient, deleteLrsClient, listLrsClients } from './lrs-client.service.js';
-import { xapiSettings } from './xapi-settings.js';
+import type { XapiVocabulary } from './xapi-vocabulary.js';
 
 const PATH = '/admin/lrs-klienci';
 
-async function renderPage(req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
+async function renderPage(vocabulary: XapiVocabulary, req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
   const clients = presentLrsClients(await listLrsClients(req.user!.organisationId));
   res.status(status).render('xapi/clients', {
     title: req.t('xapi:clients.title'),
     clients,
-    endpoint: `${xapiSettings().baseUrl}/xapi/`,
+    endpoint: vocabulary.lrsEndpoint,
     values: { access: 'read-write' },
     ...extra,
   });
 }
 
-async function createClient(req: Request, res: Response): Promise<void> {
+async function createClient(vocabulary: XapiVocabulary, req: Request, res: Response): Promise<void> {
   const parsed = CreateLrsClientBody.safeParse(req.body);
   if (!parsed.success) {
     // Field-level messages are locale keys, translated here so the form keeps what was typed.
     const errors = Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).map(([field, messages]) => [field, req.t(messages[0])]));
-    await renderPage(req, res, { errors, values: req.body as Record<string, unknown> }, 400);
+    await renderPage(vocabulary, req, res, { errors, values: req.body as Record<string, unknown> }, 400);
     return;
   }
   const { name, access } = parsed.data;
   const created = await createLrsClient({ organisationId: req.user!.organisationId, name, canRead: access !== 'write', canWrite: access !== 'read' });
-  await renderPage(req, res, { created: { name, key: created.key, secret: created.secret } }, 201);
+  await renderPage(vocabulary, req, res, { created: { name, key: created.key, secret: created.secret } }, 201);
 }
 
 async function removeClient(req: Request, res: Response): Promise<void> {
@@ -50,11 +50,11 @@ export function lrsClientsNavLink(req: Request, res: Response, next: NextFunctio
 }
 
 /** The admin page for LRS clients of the admin's own organisation. */
-export function lrsClientsRouter(): Router {
+export function lrsClientsRouter({ vocabulary }: { vocabulary: XapiVocabulary }): Router {
   const router = Router();
   const admin = requireRole('admin');
-  router.get(PATH, admin, (req, res) => renderPage(req, res));
-  router.post(PATH, admin, createClient);
+  router.get(PATH, admin, (req, res) => renderPage(vocabulary, req, res));
+  router.post(PATH, admin, (req, res) => createClient(vocabulary, req, res));
   router.post(`${PATH}/:id/usun`, admin, validate(LrsClientIdParams, 'params'), removeClient);
   return router;
 }

@@ -1,6 +1,6 @@
 // The LRS at /xapi: its own body parsing, CORS, version header, Basic auth and JSON errors; then the resources.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { Platform } from '../platform.js';
 import { NotFoundError } from '../http/errors.js';
 import { documentsRouter } from './documents.routes.js';
 import { describeActivity } from './activity.service.js';
@@ -19,7 +19,6 @@ import {
   versionHeader,
 } from './lrs.http.js';
 import { consistentThrough, statementsRouter } from './statements.routes.js';
-import { setXapiSettings } from './xapi-settings.js';
 
 function about(_req: Request, res: Response): void {
   parseParams(NoParams, lrsRequest(res).params);
@@ -42,8 +41,8 @@ function person(_req: Request, res: Response): void {
 }
 
 /** Builds the LRS router; mount it at /xapi before sessions and CSRF (it authenticates each request itself). */
-export function xapiRouter({ config, logger }: AppContext): Router {
-  setXapiSettings({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE, logger });
+export function xapiRouter(platform: Platform): Router {
+  const { config, logger } = platform;
   const router = Router();
   router.use(versionHeader, corsPolicy);
   // Every Statements response carries the header, rejections included.
@@ -54,7 +53,7 @@ export function xapiRouter({ config, logger }: AppContext): Router {
   // About is open and version-agnostic (spec Communication 2.8).
   router.get('/about', about);
   router.use(requireVersion, authenticate, authorise);
-  router.use(statementsRouter());
+  router.use(statementsRouter(platform));
   router.use(documentsRouter());
   router.get('/activities', activity);
   router.get('/agents', person);

@@ -1,13 +1,12 @@
 // Rebuilds every derived collection from the statement log: reset each projector, then replay in stored order.
 import { XapiStatement } from './statement.model.js';
-import { registeredProjectors } from './projectors.js';
+import type { Projector } from './projectors.js';
 import type { StoredStatement } from './xapi.types.js';
 
 const BATCH = 500;
 
-/** Resets all registered projectors and replays every statement of every organisation; returns the counts. */
-export async function rebuildProjections(): Promise<{ projectors: string[]; statements: number }> {
-  const projectors = registeredProjectors();
+/** Resets the platform's projectors and replays every statement of every organisation; returns the counts. */
+export async function rebuildProjections(projectors: readonly Projector[]): Promise<{ projectors: string[]; statements: number }> {
   for (const projector of projectors) await projector.reset();
   let batch: StoredStatement[] = [];
   let statements = 0;

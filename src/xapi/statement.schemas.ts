@@ -1,5 +1,6 @@
 // zod schemas for xAPI 1.0.3 statements: strict validation so the LRS rejects every statement the spec says it must.
 import { z } from 'zod';
+import { VERBS } from './xapi-vocabulary.js';
 
 /** Best-effort IRI/IRL check: a scheme, then no whitespace (spec Data 2.2.s4.b6 allows best effort). */
 const IRI_PATTERN = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`]+$/;
@@ -16,7 +17,7 @@ const SHA1_PATTERN = /^[0-9a-fA-F]{40}$/;
 const SHA2_PATTERN = /^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$/;
 const MAILTO_PATTERN = /^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-export const VOIDED_VERB = 'http://adlnet.gov/expapi/verbs/voided';
+export const VOIDED_VERB = VERBS.voided;
 export const INTERACTION_TYPES = [
   'true-false',
   'choice',

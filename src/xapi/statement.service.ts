@@ -4,13 +4,14 @@ import { isDeepStrictEqual } from 'node:util';
 import { Types } from 'mongoose';
 import { BadRequestError, ConflictError } from '../http/errors.js';
 import { XapiAttachment } from './attachment.model.js';
-import { registeredProjectors } from './projectors.js';
+import type { Logger } from '../logger.js';
+import type { Projector } from './projectors.js';
 import { Statement as StatementSchema, VOIDED_VERB, describeIssues } from './statement.schemas.js';
 import { statementKeys } from './statement-keys.js';
 import { SIGNATURE_USAGE, checkSignature } from './statement-signature.js';
 import { XapiStatement } from './statement.model.js';
 import { XapiVoidMark, voidMarkId } from './void-mark.model.js';
-import { platformAuthority, xapiSettings } from './xapi-settings.js';
+import type { XapiVocabulary } from './xapi-vocabulary.js';
 import type { Actor, CompleteStatement, StoredStatement } from './xapi.types.js';
 
 /** Raw attachment content that arrived with the statements, by SHA-2 hash. */
@@ -30,19 +31,6 @@ export interface StoreStatementsOptions {
 }
 
 type Loose = Record<string, unknown>;
-
-let lastStoredMs = 0;
-
-/**
- * One `stored` instant per statement of a batch, a millisecond apart and never earlier than any this process
- * handed out before: the LRS lists statements by `stored`, so a batch (answered…, failed) reads back, and
- * replays into the projectors, in the order it was sent rather than in random id order.
- */
-function storedInstants(count: number): Date[] {
-  const first = Math.max(Date.now(), lastStoredMs + 1);
-  lastStoredMs = first + count - 1;
-  return Array.from({ length: count }, (_unused, index) => new Date(first + index));
-}
 
 /** Returns every value in contextActivities as an array, as the spec requires the LRS to return it. */
 function normaliseContext(context: Loose | undefined): Loose | undefined {
@@ -98,25 +86,96 @@ export function validateStatements(statements: unknown[]): Loose[] {
   });
 }
 
+type StatementDoc = Record<string, unknown> & { _id: string; stored: Date };
+
+/** What one batch looks like once checked: the completed statements, the new ones among them, and their parts. */
+interface CheckedBatch {
+  organisationId: Types.ObjectId;
+  inputs: Loose[];
+  completed: CompleteStatement[];
+  ids: string[];
+  parts: Map<string, AttachmentPart>;
+}
+
+export interface StatementStoreOptions {
+  vocabulary: XapiVocabulary;
+  /** Derived collections kept in step with the log, in the order given (createPlatform lists them). */
+  projectors: Projector[];
+  logger: Pick<Logger, 'error'>;
+}
+
 /**
- * Validates, assigns id/stored/timestamp/authority/version, persists the statements (answering only after
- * the database acknowledged the write), then awaits every registered projector. Returns the ids in order.
+ * The statement store of one platform: validates, completes and persists statements, then feeds its projectors.
  * Statements already stored with the same content are accepted again without change; different content
  * under a known id is a ConflictError (409). Nothing from a batch is stored when one statement is invalid.
  */
-export async function storeStatements(statements: unknown[], options: StoreStatementsOptions): Promise<string[]> {
-  if (statements.length === 0) return [];
-  const organisationId = new Types.ObjectId(options.organisationId);
-  const inputs = validateStatements(statements);
-  const stored = storedInstants(inputs.length);
-  const authority = options.authority ?? platformAuthority();
-  const completed = inputs.map((input, index) => completeStatement(input, stored[index].toISOString(), authority));
+export class StatementStore {
+  readonly projectors: readonly Projector[];
+  private lastStoredMs = 0;
 
-  const ids = completed.map((statement) => statement.id.toLowerCase());
-  if (new Set(ids).size !== ids.length) throw new BadRequestError('The batch contains two or more statements with the same id.');
+  constructor(private readonly options: StatementStoreOptions) {
+    this.projectors = [...options.projectors];
+  }
 
-  // Attachments: each statement attachment without a fileUrl must come with its content (multipart/mixed).
-  const parts = new Map((options.attachments ?? []).map((part) => [part.sha2.toLowerCase(), part]));
+  /**
+   * Validates, assigns id/stored/timestamp/authority/version, persists the statements (answering only after
+   * the database acknowledged the write), then awaits every projector. Returns the ids in order.
+   */
+  async store(statements: unknown[], options: StoreStatementsOptions): Promise<string[]> {
+    if (statements.length === 0) return [];
+    const batch = this.complete(statements, options);
+    checkAttachmentParts(batch);
+    await checkSignatures(batch);
+    const fresh = await withoutKnownStatements(batch);
+    await checkVoidingTargets(batch.organisationId, fresh);
+    const docs = await statementDocuments(batch, fresh);
+    await storeAttachmentContent(batch);
+    if (docs.length) {
+      await insertBatch(batch.organisationId, docs);
+      await applyVoiding(batch.organisationId, fresh);
+    }
+    await this.runProjectors(fresh.map((statement) => ({ ...statement, organisationId: batch.organisationId.toHexString() })));
+    return batch.completed.map((statement) => statement.id);
+  }
+
+  /** Feeds projectors; a failing projector is logged, not fatal: the statements are stored and a rebuild repairs it. */
+  async runProjectors(statements: StoredStatement[]): Promise<void> {
+    if (!statements.length) return;
+    for (const projector of this.projectors) {
+      try {
+        await projector.apply(statements);
+      } catch (error) {
+        this.options.logger.error({ err: error, projector: projector.name }, 'xAPI projector failed; run npm run xapi:rebuild');
+      }
+    }
+  }
+
+  /** Step 1: validate every statement and complete it with id, stored, timestamp, authority and version. */
+  private complete(statements: unknown[], options: StoreStatementsOptions): CheckedBatch {
+    const inputs = validateStatements(statements);
+    const stored = this.storedInstants(inputs.length);
+    const authority = options.authority ?? this.options.vocabulary.platformAuthority();
+    const completed = inputs.map((input, index) => completeStatement(input, stored[index].toISOString(), authority));
+    const ids = completed.map((statement) => statement.id.toLowerCase());
+    if (new Set(ids).size !== ids.length) throw new BadRequestError('The batch contains two or more statements with the same id.');
+    const parts = new Map((options.attachments ?? []).map((part) => [part.sha2.toLowerCase(), part]));
+    return { organisationId: new Types.ObjectId(options.organisationId), inputs, completed, ids, parts };
+  }
+
+  /**
+   * One `stored` instant per statement of a batch, a millisecond apart and never earlier than any this store
+   * handed out before: the LRS lists statements by `stored`, so a batch (answered…, failed) reads back, and
+   * replays into the projectors, in the order it was sent rather than in random id order.
+   */
+  private storedInstants(count: number): Date[] {
+    const first = Math.max(Date.now(), this.lastStoredMs + 1);
+    this.lastStoredMs = first + count - 1;
+    return Array.from({ length: count }, (_unused, index) => new Date(first + index));
+  }
+}
+
+/** Step 2: each statement attachment without a fileUrl must come with its content (multipart/mixed), and every part must be referenced. */
+function checkAttachmentParts({ completed, parts }: CheckedBatch): void {
   for (const [index, statement] of completed.entries()) {
     for (const attachment of statement.attachments ?? []) {
       if (!attachment.fileUrl && !parts.has(attachment.sha2.toLowerCase())) {
@@ -126,7 +185,14 @@ export async function storeStatements(statements: unknown[], options: StoreState
       }
     }
   }
-  // Signed statements: a malformed signature rejects the whole request.
+  const referenced = new Set(completed.flatMap((s) => (s.attachments ?? []).map((a) => a.sha2.toLowerCase())));
+  for (const sha2 of parts.keys()) {
+    if (!referenced.has(sha2)) throw new BadRequestError(`The attachment part with hash ${sha2} is not referenced by any statement.`);
+  }
+}
+
+/** Step 3: signed statements; a malformed signature rejects the whole request. */
+async function checkSignatures({ completed, inputs, parts }: CheckedBatch): Promise<void> {
   for (const [index, statement] of completed.entries()) {
     for (const attachment of statement.attachments ?? []) {
       if (attachment.usageType !== SIGNATURE_USAGE) continue;
@@ -135,14 +201,14 @@ export async function storeStatements(statements: unknown[], options: StoreState
       await checkSignature(inputs[index], attachment.contentType, part.content.toString('utf8'), index);
     }
   }
-  const referenced = new Set(completed.flatMap((s) => (s.attachments ?? []).map((a) => a.sha2.toLowerCase())));
-  for (const sha2 of parts.keys()) {
-    if (!referenced.has(sha2)) throw new BadRequestError(`The attachment part with hash ${sha2} is not referenced by any statement.`);
-  }
+}
 
-  // Known ids: identical statements are accepted as they are, different ones conflict.
-  // One equality lookup per id: on FerretDB's SQLite backend only `_id` equality reaches SQL, while `$in` would
-  // scan the whole statement log on every write (npm run bench shows the difference).
+/**
+ * Step 4: known ids. Identical statements are accepted as they are, different ones conflict; returns the new ones.
+ * One equality lookup per id: on FerretDB's SQLite backend only `_id` equality reaches SQL, while `$in` would
+ * scan the whole statement log on every write (npm run bench shows the difference).
+ */
+async function withoutKnownStatements({ organisationId, inputs, completed, ids }: CheckedBatch): Promise<CompleteStatement[]> {
   const existing = (await Promise.all([...new Set(ids)].map((id) => XapiStatement.findById(id).lean()))).filter((doc) => doc !== null);
   const existingById = new Map(existing.map((doc) => [doc._id, doc]));
   for (const [index, statement] of completed.entries()) {
@@ -155,17 +221,25 @@ export async function storeStatements(statements: unknown[], options: StoreState
       throw new ConflictError(`A different statement with id ${statement.id} is already stored; statements cannot be changed.`);
     }
   }
-  const fresh = completed.filter((_statement, index) => !existingById.has(ids[index]));
+  return completed.filter((_statement, index) => !existingById.has(ids[index]));
+}
 
-  // Voiding: the target may not itself be a voiding statement.
-  const voidingTargets = fresh.filter((s) => s.verb.id === VOIDED_VERB).map((s) => String((s.object as { id: string }).id).toLowerCase());
-  if (voidingTargets.length) {
-    const voidingInBatch = new Set(fresh.filter((s) => s.verb.id === VOIDED_VERB).map((s) => s.id.toLowerCase()));
-    const storedVoiding = await XapiStatement.find({ organisationId, _id: { $in: voidingTargets }, verbId: VOIDED_VERB }).select('_id').lean();
-    const bad = voidingTargets.find((target) => voidingInBatch.has(target) || storedVoiding.some((doc) => doc._id === target));
-    if (bad) throw new BadRequestError(`Statement ${bad} is a voiding statement and cannot be voided.`);
-  }
-  // A statement that arrives after the statement voiding it is stored as voided.
+function voidingTargetsOf(statements: CompleteStatement[]): string[] {
+  return statements.filter((s) => s.verb.id === VOIDED_VERB).map((s) => String((s.object as { id: string }).id).toLowerCase());
+}
+
+/** Step 5: the target of a voiding statement may not itself be a voiding statement. */
+async function checkVoidingTargets(organisationId: Types.ObjectId, fresh: CompleteStatement[]): Promise<void> {
+  const voidingTargets = voidingTargetsOf(fresh);
+  if (!voidingTargets.length) return;
+  const voidingInBatch = new Set(fresh.filter((s) => s.verb.id === VOIDED_VERB).map((s) => s.id.toLowerCase()));
+  const storedVoiding = await XapiStatement.find({ organisationId, _id: { $in: voidingTargets }, verbId: VOIDED_VERB }).select('_id').lean();
+  const bad = voidingTargets.find((target) => voidingInBatch.has(target) || storedVoiding.some((doc) => doc._id === target));
+  if (bad) throw new BadRequestError(`Statement ${bad} is a voiding statement and cannot be voided.`);
+}
+
+/** Step 6: the documents to insert; a statement that arrives after the statement voiding it is stored as voided. */
+async function statementDocuments({ organisationId, parts }: CheckedBatch, fresh: CompleteStatement[]): Promise<StatementDoc[]> {
   const organisationHex = organisationId.toHexString();
   const alreadyVoided = new Set(
     fresh.length
@@ -174,9 +248,8 @@ export async function storeStatements(statements: unknown[], options: StoreState
         )
       : [],
   );
-  const voidedInBatch = new Set(voidingTargets);
-
-  const docs = fresh.map((statement) => {
+  const voidedInBatch = new Set(voidingTargetsOf(fresh));
+  return fresh.map((statement) => {
     const id = statement.id.toLowerCase();
     return {
       _id: id,
@@ -189,8 +262,10 @@ export async function storeStatements(statements: unknown[], options: StoreState
       attachmentHashes: (statement.attachments ?? []).filter((a) => parts.has(a.sha2.toLowerCase())).map((a) => a.sha2.toLowerCase()),
     };
   });
+}
 
-  // Attachment content first: harmless if the statements then fail, and statements never point at missing content.
+/** Step 7: attachment content first: harmless if the statements then fail, and statements never point at missing content. */
+async function storeAttachmentContent({ organisationId, parts }: CheckedBatch): Promise<void> {
   for (const part of parts.values()) {
     const sha2 = part.sha2.toLowerCase();
     await XapiAttachment.updateOne(
@@ -199,53 +274,41 @@ export async function storeStatements(statements: unknown[], options: StoreState
       { upsert: true },
     );
   }
-
-  if (docs.length) {
-    try {
-      await XapiStatement.insertMany(docs, { ordered: true });
-    } catch (error) {
-      // No transactions on FerretDB: undo what this batch inserted before failing. With an ordered insert the
-      // documents before the failing one are ours; the failing one may belong to a concurrent request.
-      const failedAt = (error as { writeErrors?: Array<{ index?: number }> }).writeErrors?.[0]?.index ?? (error as { index?: number }).index;
-      const inserted = typeof failedAt === 'number' ? docs.slice(0, failedAt) : docs;
-      if (inserted.length) {
-        await XapiStatement.deleteMany({ organisationId, _id: { $in: inserted.map((doc) => doc._id) }, stored: { $in: inserted.map((doc) => doc.stored) } }).catch(
-          () => undefined,
-        );
-      }
-      if ((error as { code?: number }).code === 11000) {
-        throw new ConflictError('A statement with one of these ids was stored at the same moment; send the batch again.');
-      }
-      throw error;
-    }
-    const voiding = fresh.filter((s) => s.verb.id === VOIDED_VERB);
-    const targets = voiding.map((s) => String((s.object as { id: string }).id).toLowerCase());
-    // Marks first: a target stored later (or concurrently) is then stored as voided.
-    for (const statement of voiding) {
-      const target = String((statement.object as { id: string }).id);
-      await XapiVoidMark.updateOne(
-        { _id: voidMarkId(organisationHex, target), organisationId },
-        { $setOnInsert: { voidingId: statement.id.toLowerCase(), organisationId } },
-        { upsert: true },
-      );
-    }
-    if (targets.length) {
-      await XapiStatement.updateMany({ organisationId, _id: { $in: targets }, verbId: { $ne: VOIDED_VERB } }, { $set: { voided: true } });
-    }
-  }
-
-  await runProjectors(fresh.map((statement) => ({ ...statement, organisationId: organisationId.toHexString() })));
-  return completed.map((statement) => statement.id);
 }
 
-/** Feeds projectors; a failing projector is logged, not fatal: the statements are stored and a rebuild repairs it. */
-export async function runProjectors(statements: StoredStatement[]): Promise<void> {
-  if (!statements.length) return;
-  for (const projector of registeredProjectors()) {
-    try {
-      await projector.apply(statements);
-    } catch (error) {
-      xapiSettings().logger?.error({ err: error, projector: projector.name }, 'xAPI projector failed; run npm run xapi:rebuild');
+/** Step 8: one ordered insert; on failure, what this batch inserted is removed again (no transactions on FerretDB). */
+async function insertBatch(organisationId: Types.ObjectId, docs: StatementDoc[]): Promise<void> {
+  try {
+    await XapiStatement.insertMany(docs, { ordered: true });
+  } catch (error) {
+    // With an ordered insert the documents before the failing one are ours; the failing one may belong to a concurrent request.
+    const failedAt = (error as { writeErrors?: Array<{ index?: number }> }).writeErrors?.[0]?.index ?? (error as { index?: number }).index;
+    const inserted = typeof failedAt === 'number' ? docs.slice(0, failedAt) : docs;
+    if (inserted.length) {
+      await XapiStatement.deleteMany({ organisationId, _id: { $in: inserted.map((doc) => doc._id) }, stored: { $in: inserted.map((doc) => doc.stored) } }).catch(
+        () => undefined,
+      );
     }
+    if ((error as { code?: number }).code === 11000) {
+      throw new ConflictError('A statement with one of these ids was stored at the same moment; send the batch again.');
+    }
+    throw error;
+  }
+}
+
+/** Step 9: void mark first (a target stored later, or concurrently, is then stored as voided), then the targets. */
+async function applyVoiding(organisationId: Types.ObjectId, fresh: CompleteStatement[]): Promise<void> {
+  const organisationHex = organisationId.toHexString();
+  for (const statement of fresh.filter((s) => s.verb.id === VOIDED_VERB)) {
+    const target = String((statement.object as { id: string }).id);
+    await XapiVoidMark.updateOne(
+      { _id: voidMarkId(organisationHex, target), organisationId },
+      { $setOnInsert: { voidingId: statement.id.toLowerCase(), organisationId } },
+      { upsert: true },
+    );
+  }
+  const targets = voidingTargetsOf(fresh);
+  if (targets.length) {
+    await XapiStatement.updateMany({ organisationId, _id: { $in: targets }, verbId: { $ne: VOIDED_VERB } }, { $set: { voided: true } });
   }
 }

@@ -2,7 +2,6 @@
 import { Router, type Request, type Response } from 'express';
 import { BadRequestError } from '../http/errors.js';
 import { bytesOf } from './attachment.model.js';
-import { clientAuthority } from './lrs-client.service.js';
 import { lrsRequest } from './lrs.http.js';
 import { NoParams, StatementPutParams, StatementsGetParams, parseParams } from './lrs.schemas.js';
 import { agentKey } from './statement-keys.js';
@@ -17,7 +16,14 @@ import {
 } from './statement-query.service.js';
 import { readStatementBody } from './statement-request.js';
 import { formatStatement, multipartResponse, statementResultJson, type StatementFormat } from './statement.presenter.js';
-import { storeStatements } from './statement.service.js';
+import type { StatementStore } from './statement.service.js';
+import type { XapiVocabulary } from './xapi-vocabulary.js';
+
+/** What the Statements resource needs from the platform (a Platform fits). */
+export interface StatementsDeps {
+  statements: StatementStore;
+  vocabulary: XapiVocabulary;
+}
 
 /** Every response of the Statements resource says up to when the LRS's reads are complete. */
 export function consistentThrough(_req: Request, res: Response, next: () => void): void {
@@ -26,7 +32,7 @@ export function consistentThrough(_req: Request, res: Response, next: () => void
   next();
 }
 
-async function putStatement(_req: Request, res: Response): Promise<void> {
+async function putStatement(deps: StatementsDeps, res: Response): Promise<void> {
   const lrs = lrsRequest(res);
   const { statementId } = parseParams(StatementPutParams, lrs.params);
   const { payload, attachments } = readStatementBody(lrs);
@@ -37,23 +43,23 @@ async function putStatement(_req: Request, res: Response): Promise<void> {
   if (statement.id !== undefined && (typeof statement.id !== 'string' || statement.id.toLowerCase() !== statementId.toLowerCase())) {
     throw new BadRequestError(`The statement id ${JSON.stringify(statement.id)} differs from the statementId parameter ${statementId}.`);
   }
-  await storeStatements([{ ...statement, id: statement.id ?? statementId }], {
+  await deps.statements.store([{ ...statement, id: statement.id ?? statementId }], {
     organisationId: lrs.credentials!.organisationId,
-    authority: clientAuthority(lrs.credentials!),
+    authority: deps.vocabulary.clientAuthority(lrs.credentials!),
     attachments,
   });
   res.status(204).end();
 }
 
-async function postStatements(req: Request, res: Response): Promise<void> {
+async function postStatements(deps: StatementsDeps, res: Response): Promise<void> {
   const lrs = lrsRequest(res);
   parseParams(NoParams, lrs.params);
   const { payload, attachments } = readStatementBody(lrs);
   const batch = Array.isArray(payload) ? payload : [payload];
   if (typeof payload !== 'object' || payload === null) throw new BadRequestError('POST takes a statement object or an array of statements.');
-  const ids = await storeStatements(batch, {
+  const ids = await deps.statements.store(batch, {
     organisationId: lrs.credentials!.organisationId,
-    authority: clientAuthority(lrs.credentials!),
+    authority: deps.vocabulary.clientAuthority(lrs.credentials!),
     attachments,
   });
   res.status(200).type('application/json').send(JSON.stringify(ids));
@@ -122,10 +128,10 @@ async function getStatements(req: Request, res: Response): Promise<void> {
 }
 
 /** The Statements resource; POST with a `method` was already re-routed by prepareRequest. */
-export function statementsRouter(): Router {
+export function statementsRouter(deps: StatementsDeps): Router {
   const router = Router();
-  router.put('/statements', putStatement);
-  router.post('/statements', postStatements);
+  router.put('/statements', (_req, res) => putStatement(deps, res));
+  router.post('/statements', (_req, res) => postStatements(deps, res));
   router.get('/statements', getStatements);
   return router;
 }

@@ -1,12 +1,11 @@
 // Accessibility tour: every page, as visitor, learner, HR and admin, in Polish and English, at 1280 and 375 px.
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CourseCatalogue, courseCatalogue, setCourseCatalogue } from '../../src/courses/course-catalogue.js';
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { changedCatalogue, startTestServer, type TestServer } from '../helpers/server.js';
 
 type Language = 'pl' | 'en';
 type Person = Awaited<ReturnType<typeof buildLearner>>;
@@ -143,17 +142,14 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let loadedCatalogue: CourseCatalogue;
   const learners = {} as Record<Language, Person>;
   let hr: Person;
   let admin: Person;
   let certificate: { code: string; id: string };
 
   before(async () => {
-    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', VERIFY_RATE_LIMIT_PER_MINUTE: '1000' });
-    loadedCatalogue = courseCatalogue();
-    const loaded = loadedCatalogue.require('przyklad-kurs');
-    setCourseCatalogue(new CourseCatalogue([{ ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } }]));
+    const catalogue = await changedCatalogue('test/fixtures/courses', 'przyklad-kurs', (loaded) => ({ ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } }));
+    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', VERIFY_RATE_LIMIT_PER_MINUTE: '1000' }, { catalogue });
     // Proper names (people, offices) need no language mark (WCAG 3.1.2): these keep the Polish check simple.
     const organisation = await buildOrganisation({ name: 'Gmina Testowo' });
     for (const language of ['pl', 'en'] as const) {
@@ -162,14 +158,13 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
     hr = await buildLearner({ organisation, overrides: { fullName: 'Halina Kadrowa', roles: ['hr', 'learner'] } });
     admin = await buildLearner({ organisation, overrides: { fullName: 'Adam Admin', roles: ['admin', 'hr', 'learner'] } });
     for (const language of ['pl', 'en'] as const) {
-      certificate = await buildCertificate(learners[language].user);
+      certificate = await buildCertificate(server.platform, learners[language].user);
     }
     browser = await launchBrowser();
     context = await browser.newContext({ bypassCSP: true, viewport: DESKTOP });
     page = await context.newPage();
   });
   after(async () => {
-    if (loadedCatalogue) setCourseCatalogue(loadedCatalogue);
     await browser?.close();
     await server?.close();
   });

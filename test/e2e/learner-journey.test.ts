@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CourseCatalogue, courseCatalogue, setCourseCatalogue } from '../../src/courses/course-catalogue.js';
 import type { Course } from '../../src/courses/course.types.js';
 import { buildOrganisation } from '../helpers/factories.js';
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { changedCatalogue, startTestServer, type TestServer } from '../helpers/server.js';
 
 const EMAIL = 'anna.kowalska@example.test';
 const PASSWORD = 'Bardzo-tajne-haslo-2026';
@@ -74,15 +73,12 @@ describe('e2e: learner journey in Chromium', function () {
   let context: BrowserContext;
   let page: Page;
   let course: Course;
-  let loadedCatalogue: CourseCatalogue;
 
   before(async () => {
-    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' });
     // The example course waits 10 minutes after a failed attempt; the journey retries at once.
-    loadedCatalogue = courseCatalogue();
-    const loaded = loadedCatalogue.require('przyklad-kurs');
-    course = { ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } };
-    setCourseCatalogue(new CourseCatalogue([course]));
+    const catalogue = await changedCatalogue('test/fixtures/courses', 'przyklad-kurs', (loaded) => ({ ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } }));
+    course = catalogue.require('przyklad-kurs');
+    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' }, { catalogue });
     await buildOrganisation({ name: 'Urząd Gminy Przykładowo', slug: 'ug-przykladowo' });
     browser = await launchBrowser();
     // axe is injected as a script, which the app's CSP (rightly) forbids.
@@ -90,7 +86,6 @@ describe('e2e: learner journey in Chromium', function () {
     page = await context.newPage();
   });
   after(async () => {
-    if (loadedCatalogue) setCourseCatalogue(loadedCatalogue);
     await browser?.close();
     await server?.close();
   });

@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.js';
 import { User, type Role, type UserDoc } from '../../src/auth/user.model.js';
-import { issueCertificate } from '../../src/certificates/certificate.service.js';
+import { issueCertificate, type CertificateDeps } from '../../src/certificates/certificate.service.js';
 import { Organisation, type OrganisationDoc } from '../../src/organisations/organisation.model.js';
 
 /** The password every factory-built user gets unless told otherwise (meets the 12-character rule). */
@@ -73,8 +73,8 @@ export async function loginAgent(serverUrl: string, email: string, password: str
 }
 
 /** Issues a certificate of the example course (test/fixtures/courses) to `user`, as passing its quiz would. */
-export function buildCertificate(user: UserDoc, options: { scorePercent?: number; completedAt?: Date } = {}) {
-  return issueCertificate({
+export function buildCertificate(platform: CertificateDeps, user: UserDoc, options: { scorePercent?: number; completedAt?: Date } = {}) {
+  return issueCertificate(platform, {
     userId: user._id.toHexString(),
     organisationId: user.organisationId.toHexString(),
     courseId: 'przyklad-kurs',

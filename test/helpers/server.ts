@@ -3,13 +3,39 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { CourseCatalogue, loadCourseCatalogue } from '../../src/courses/course-catalogue.js';
+import type { Course } from '../../src/courses/course.types.js';
 import { createLogger } from '../../src/logger.js';
-import { loadCourseCatalogue, setCourseCatalogue } from '../../src/courses/course-catalogue.js';
+import { createPlatform, type Platform } from '../../src/platform.js';
 
 export interface TestServer {
   url: string;
   config: Config;
+  /** The platform the app was built on (its catalogue, recorder, mailer …), for tests that call services. */
+  platform: Platform;
   close(): Promise<void>;
+}
+
+export interface TestPlatformOptions {
+  /** Environment overrides (e.g. BASE_URL). */
+  env?: Record<string, string>;
+  /** A catalogue to serve instead of the repository's courses. */
+  catalogue?: CourseCatalogue;
+}
+
+/**
+ * The courses of `dir` with `change` applied to one of them (e.g. no cool-down), as a catalogue to serve:
+ * a platform's catalogue never changes once built, so a test wanting other rules starts a server with these.
+ */
+export async function changedCatalogue(dir: string, courseId: string, change: (course: Course) => Course): Promise<CourseCatalogue> {
+  const loaded = await loadCourseCatalogue({ dir, logger: createLogger('silent') });
+  return new CourseCatalogue(loaded.list().map((course) => (course.id === courseId ? change(course) : course)));
+}
+
+/** Builds the platform as the server does (createPlatform), with the tests' config. */
+export async function buildTestPlatform(options: TestPlatformOptions = {}): Promise<Platform> {
+  const config = testConfig(options.env);
+  return createPlatform(config, createLogger(config.LOG_LEVEL), { catalogue: options.catalogue });
 }
 
 /** A config as the tests run it: quiet logs, a fixed secret, the repository's courses. */
@@ -23,13 +49,14 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-/** Starts the app (call inside `before`, after useTestDatabase's hook has connected). */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
-  const config = testConfig(overrides);
-  const logger = createLogger(config.LOG_LEVEL);
-  // The app serves whatever catalogue is set, as at start-up (src/startup.ts).
-  setCourseCatalogue(await loadCourseCatalogue({ dir: config.COURSES_DIR, logger }));
-  const app = await createApp({ config, logger });
+/**
+ * Starts the app on a platform built as the server builds it (call inside `before`, after useTestDatabase's
+ * hook has connected). `overrides` are environment variables; `options.catalogue` replaces the courses.
+ */
+export async function startTestServer(overrides: Record<string, string> = {}, options: Omit<TestPlatformOptions, 'env'> = {}): Promise<TestServer> {
+  const platform = await buildTestPlatform({ env: overrides, catalogue: options.catalogue });
+  const { config } = platform;
+  const app = await createApp(platform);
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
@@ -37,6 +64,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
   return {
     url: `http://127.0.0.1:${port}`,
     config,
+    platform,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,24 +1,25 @@
 import { expect } from 'chai';
 import { User } from '../../src/auth/user.model.js';
-import { loadCourseCatalogue } from '../../src/courses/course-catalogue.js';
 import { Enrolment } from '../../src/learning/enrolment.model.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
-import { createLogger } from '../../src/logger.js';
-import { DEMO_DEPARTMENTS, DEMO_USERS, isFreshInstallation, seedDemo } from '../../src/organisations/demo-seed.js';
+import { DEMO_DEPARTMENTS, DEMO_USERS, isFreshInstallation, seedDemo } from '../../src/demo/demo-seed.js';
+import { runStartupTasks } from '../../src/startup.js';
+import { XapiStatement } from '../../src/xapi/statement.model.js';
 import { Organisation } from '../../src/organisations/organisation.model.js';
-import { useTestDatabase } from '../helpers/database.js';
+import { clearCollections, useTestDatabase } from '../helpers/database.js';
 import { loginAgent } from '../helpers/factories.js';
-import { startTestServer } from '../helpers/server.js';
+import { buildTestPlatform, startTestServer } from '../helpers/server.js';
 
-describe('organisations/demo-seed', () => {
+describe('demo/demo-seed', () => {
   useTestDatabase(import.meta.url);
 
   it('creates the association, the member office with its departments and the four users, once', async function () {
     this.timeout(60_000);
     expect(await isFreshInstallation()).to.equal(true);
-    const first = await seedDemo({ courses: (await loadCourseCatalogue({ dir: 'courses', logger: createLogger('silent') })).list() });
+    const platform = await buildTestPlatform();
+    const first = await seedDemo(platform);
     expect(first.createdUsers).to.have.length(4);
-    const second = await seedDemo();
+    const second = await seedDemo(platform);
     expect(second.createdUsers).to.deep.equal([]);
     expect(await isFreshInstallation()).to.equal(false);
 
@@ -55,5 +56,21 @@ describe('organisations/demo-seed', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('records the demo learner\'s first statements with the BASE_URL of the installation, on the first start', async function () {
+    this.timeout(60_000);
+    await clearCollections();
+    const base = 'https://akademia.gmina.example.pl';
+    // As the server starts on a fresh embedded database: build the platform, then the start-up tasks seed it.
+    const platform = await buildTestPlatform({ env: { BASE_URL: base, REMINDER_CRON: 'off' } });
+    await runStartupTasks(platform, { embedded: true });
+    const statements = (await XapiStatement.find({}).setOptions({ acrossOrganisations: true }).lean()).map((doc) => JSON.parse(doc.json));
+    expect(statements.map((statement) => statement.verb.id)).to.deep.equal(['http://adlnet.gov/expapi/verbs/registered']);
+    const [registered] = statements;
+    expect(registered.object.id).to.equal(`${base}/xapi/activities/courses/rodo-w-urzedzie`);
+    expect(registered.actor.account.homePage).to.equal(base);
+    expect(registered.authority.account.homePage).to.equal(`${base}/xapi/clients`);
+    expect(JSON.stringify(statements)).to.not.contain('localhost');
   });
 });

@@ -1,17 +1,18 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { MailMessage } from '../../src/mail/mail-message.model.js';
-import { configureMail, sendMail } from '../../src/mail/mail.service.js';
+import { createLogger } from '../../src/logger.js';
+import { Mailer } from '../../src/mail/mail.service.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { mailsTo } from '../helpers/mail.js';
 import { startTestServer } from '../helpers/server.js';
 
 describe('mail/mail.service', () => {
   useTestDatabase(import.meta.url);
-  afterEach(() => configureMail({ from: 'Akademia JST <no-reply@akademia-jst.local>' }));
+  const logger = createLogger('silent');
 
   it('keeps every message in the outbox with attachment names and sizes, not the bytes', async () => {
-    const id = await sendMail({
+    const id = await new Mailer({ from: 'Akademia JST <no-reply@akademia-jst.local>', logger }).send({
       to: 'Kadry@Example.TEST',
       subject: 'Zaświadczenie',
       text: 'W załączniku zaświadczenie.',
@@ -29,8 +30,8 @@ describe('mail/mail.service', () => {
   it('records an SMTP failure on the outbox entry instead of throwing', async function () {
     this.timeout(20_000);
     // Port 9 (discard) on localhost: nothing listens, so the connection is refused at once.
-    configureMail({ smtpUrl: 'smtp://127.0.0.1:9', from: 'Akademia JST <no-reply@akademia-jst.local>' });
-    await sendMail({ to: 'smtp@example.test', subject: 'Test', text: 'Treść' });
+    const mailer = new Mailer({ smtpUrl: 'smtp://127.0.0.1:9', from: 'Akademia JST <no-reply@akademia-jst.local>', logger });
+    await mailer.send({ to: 'smtp@example.test', subject: 'Test', text: 'Treść' });
     const stored = await MailMessage.findOne({ to: 'smtp@example.test' }).lean();
     expect(stored!.error).to.be.a('string').and.not.equal('');
     expect(stored!.sentAt).to.equal(undefined);

@@ -6,7 +6,6 @@ import request from 'supertest';
 import { User } from '../../src/auth/user.model.js';
 import { createApp } from '../../src/app.js';
 import { Certificate, type CertificateDoc } from '../../src/certificates/certificate.model.js';
-import { createLogger } from '../../src/logger.js';
 import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
@@ -17,7 +16,7 @@ import { XapiStatement } from '../../src/xapi/statement.model.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { routeTable, type RouteEntry } from '../helpers/route-table.js';
-import { startTestServer, testConfig, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 type Agent = Awaited<ReturnType<typeof loginAgent>>;
 const COURSE = '/szkolenia/przyklad-kurs';
@@ -72,7 +71,7 @@ describe('authorisation and tenant isolation', function () {
     const otherLearner = await buildLearner({ organisation });
     const hr = await buildLearner({ organisation, overrides: { roles: ['hr', 'learner'] } });
     const admin = await buildLearner({ organisation, overrides: { roles: ['admin', 'learner'] } });
-    const certificate = await buildCertificate(learner.user);
+    const certificate = await buildCertificate(server.platform, learner.user);
     return {
       id: organisation._id.toHexString(),
       learner: await loginAgent(server.url, learner.user.email, learner.password),
@@ -88,7 +87,7 @@ describe('authorisation and tenant isolation', function () {
 
   before(async () => {
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' });
-    routes = routeTable(await createApp({ config: testConfig({ COURSES_DIR: 'test/fixtures/courses' }), logger: createLogger('silent') }));
+    routes = routeTable(await createApp(server.platform));
     offices.a = await buildOffice('Anna Alfa');
     offices.b = await buildOffice('Bogdan Beta');
     // Learner A enrols and opens a quiz attempt; learner B enrols and reads the first lesson.

@@ -3,12 +3,11 @@ import { expect } from 'chai';
 import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
-import { createLogger } from '../../src/logger.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { routeTable, type RouteEntry } from '../helpers/route-table.js';
-import { startTestServer, testConfig, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -128,13 +127,13 @@ describe('bad input to every route', function () {
 
   before(async () => {
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', VERIFY_RATE_LIMIT_PER_MINUTE: '100000' });
-    routes = routeTable(await createApp({ config: testConfig({ COURSES_DIR: 'test/fixtures/courses' }), logger: createLogger('silent') }));
+    routes = routeTable(await createApp(server.platform));
     const organisation = await buildOrganisation();
     // Every role at once, so each handler is reached rather than stopped by a role check.
     const person = await buildLearner({ organisation, overrides: { roles: ['learner', 'hr', 'admin', 'author'] } });
     member = await loginAgent(server.url, person.user.email, person.password);
     certificateId = (
-      await buildCertificate(person.user)
+      await buildCertificate(server.platform, person.user)
     ).id;
     // Enrolled with an open attempt, so the enrolment and the quiz start are idempotent during the run.
     const course = await member.get('/szkolenia/przyklad-kurs').expect(200);

@@ -34,9 +34,9 @@ describe('certificate pages in Chromium (accessibility, phone width, uploads wit
     const organisation = await buildOrganisation({ name: 'Urząd Miasta Łódź' });
     learner = await buildLearner({ organisation, overrides: { fullName: 'Zażółć Gęślą Jaźń' } });
     hr = await buildLearner({ organisation, overrides: { roles: ['hr', 'learner'], fullName: 'Halina Kadrowa' } });
-    ({ code, id } = await buildCertificate(learner.user, { completedAt: new Date('2026-02-02T10:00:00Z') }));
+    ({ code, id } = await buildCertificate(server.platform, learner.user, { completedAt: new Date('2026-02-02T10:00:00Z') }));
     // An older, expired one for the history.
-    await buildCertificate(learner.user, { scorePercent: 80, completedAt: new Date('2024-02-02T10:00:00Z') });
+    await buildCertificate(server.platform, learner.user, { scorePercent: 80, completedAt: new Date('2024-02-02T10:00:00Z') });
     browser = await launchBrowser();
     context = await browser.newContext({ bypassCSP: true, javaScriptEnabled: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();

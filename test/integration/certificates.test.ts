@@ -10,7 +10,7 @@ import request from 'supertest';
 import { User } from '../../src/auth/user.model.js';
 import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
 import { Certificate } from '../../src/certificates/certificate.model.js';
-import { dueForRetake, issueCertificate } from '../../src/certificates/certificate.service.js';
+import { dueForRetake, issueCertificate, type CertificateDeps } from '../../src/certificates/certificate.service.js';
 import { XapiStatement } from '../../src/xapi/statement.model.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
@@ -22,8 +22,8 @@ const NAME = 'Zażółć Gęślą Jaźń';
 
 type Learner = Awaited<ReturnType<typeof buildLearner>>;
 
-async function issueFor(learner: Learner, completedAt = new Date('2026-03-10T09:30:00Z'), scorePercent = 87.5) {
-  return issueCertificate({
+async function issueFor(platform: CertificateDeps, learner: Learner, completedAt = new Date('2026-03-10T09:30:00Z'), scorePercent = 87.5) {
+  return issueCertificate(platform, {
     userId: learner.user._id.toHexString(),
     organisationId: learner.user.organisationId.toHexString(),
     courseId: 'przyklad-kurs',
@@ -49,7 +49,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     organisation = await buildOrganisation({ name: 'Urząd Gminy Łącko' });
     learner = await buildLearner({ organisation, overrides: { fullName: NAME } });
     agent = await loginAgent(server.url, learner.user.email, learner.password);
-    issued = await issueFor(learner);
+    issued = await issueFor(server.platform, learner);
   });
   after(async () => {
     await server.close();
@@ -60,7 +60,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     it('issues one certificate per completion, idempotently', async () => {
       expect(issued.code).to.match(/^AJST-2026-[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
       const record = await Certificate.findById(issued.id).lean();
-      const again = await issueCertificate({
+      const again = await issueCertificate(server.platform, {
         userId: learner.user._id.toHexString(),
         organisationId: organisation._id.toHexString(),
         courseId: 'przyklad-kurs',
@@ -235,7 +235,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     });
 
     it('shows an expired certificate as expired', async () => {
-      const expiring = await issueFor(await buildLearner({ organisation }), new Date('2024-01-15T08:00:00Z'));
+      const expiring = await issueFor(server.platform, await buildLearner({ organisation }), new Date('2024-01-15T08:00:00Z'));
       const res = await request(server.url).get(`/verify/${expiring.code}`).expect(200);
       expect(res.text).to.contain('Wygasło');
       expect(res.text).to.contain('jego okres ważności minął');
@@ -353,7 +353,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
 
     it('corrects a name: a new certificate with a new number, the old one superseded and pointing to it', async () => {
       const other = await buildLearner({ organisation, overrides: { fullName: 'Grzegorz Brzeczyszczykiewicz' } });
-      const old = await issueFor(other);
+      const old = await issueFor(server.platform, other);
       const form = await hrAgent.get(`/zaswiadczenia/${old.id}/popraw-dane`).expect(200);
       const token = csrfTokenFrom(form.text);
       const invalid = await hrAgent.post(`/zaswiadczenia/${old.id}/popraw-dane`).type('form').send({ _csrf: token, fullName: '12' }).expect(400);
@@ -415,13 +415,13 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       const enrolmentId = new Types.ObjectId().toHexString();
       const registration = randomUUID();
       const base = { userId: retaker.user._id.toHexString(), organisationId: organisation._id.toHexString(), courseId: 'przyklad-kurs', enrolmentId, registration, scorePercent: 90 };
-      const first = await issueCertificate({ ...base, completedAt: new Date('2024-05-01T10:00:00Z') });
+      const first = await issueCertificate(server.platform, { ...base, completedAt: new Date('2024-05-01T10:00:00Z') });
       expect((await dueForRetake(organisation._id)).map((due) => due.userId)).to.include(retaker.user._id.toHexString());
 
-      const second = await issueCertificate({ ...base, completedAt: new Date() });
+      const second = await issueCertificate(server.platform, { ...base, completedAt: new Date() });
       expect(second.code).to.not.equal(first.code);
       // While the new one is valid, another call for a slightly different completion time returns it.
-      expect(await issueCertificate({ ...base, completedAt: new Date(Date.now() + 1000) })).to.deep.equal(second);
+      expect(await issueCertificate(server.platform, { ...base, completedAt: new Date(Date.now() + 1000) })).to.deep.equal(second);
       expect(await Certificate.countDocuments({ organisationId: organisation._id, userId: retaker.user._id })).to.equal(2);
       expect((await dueForRetake(organisation._id)).map((due) => due.userId)).to.not.include(retaker.user._id.toHexString());
 
@@ -444,7 +444,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
 
     it('mails an English-speaking learner in English', async () => {
       const english = await buildLearner({ organisation, overrides: { language: 'en', fullName: 'Agnieszka Wąsik' } });
-      await issueFor(english);
+      await issueFor(server.platform, english);
       const [mail] = await mailsTo(english.user.email);
       expect(mail.subject).to.equal('Certificate of completion: Przykładowy kurs');
       expect(mail.text).to.contain('Hello Agnieszka Wąsik,');

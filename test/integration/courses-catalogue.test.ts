@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
-import { courseCatalogue, loadCourseCatalogue } from '../../src/courses/course-catalogue.js';
+import { loadCourseCatalogue } from '../../src/courses/course-catalogue.js';
 import { NotFoundError } from '../../src/http/errors.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -68,7 +68,7 @@ describe('courses/course-media.routes', () => {
   after(async () => server.close());
 
   it('startTestServer loads the example course into the catalogue', () => {
-    expect(courseCatalogue().require('przyklad-kurs').lessons).to.have.length(2);
+    expect(server.platform.catalogue.require('przyklad-kurs').lessons).to.have.length(2);
   });
 
   it('serves an image of a course from its images folder', async () => {

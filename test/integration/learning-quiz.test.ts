@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CourseCatalogue, courseCatalogue, setCourseCatalogue } from '../../src/courses/course-catalogue.js';
+import { CourseCatalogue } from '../../src/courses/course-catalogue.js';
 import type { Course } from '../../src/courses/course.types.js';
 import { Enrolment } from '../../src/learning/enrolment.model.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
@@ -9,6 +9,12 @@ import { buildLearner, csrfTokenFrom, loginAgent } from '../helpers/factories.js
 import { useTestDatabase } from '../helpers/database.js';
 import { readQuizForm } from '../helpers/quiz-form.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/** A second app on the same database serving `changed` courses, with `person` signed in there. */
+async function serverWithCourses(changed: Course[], person: { user: { email: string }; password: string }) {
+  const other = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' }, { catalogue: new CourseCatalogue(changed) });
+  return { server: other, agent: await loginAgent(other.url, person.user.email, person.password) };
+}
 
 const COURSE = '/szkolenia/przyklad-kurs';
 const QUIZ = `${COURSE}/test`;
@@ -77,7 +83,7 @@ describe('learning/quiz.routes', () => {
 
   before(async () => {
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' });
-    course = courseCatalogue().require('przyklad-kurs');
+    course = server.platform.catalogue.require('przyklad-kurs');
     learner = await buildLearner();
     agent = await loginAgent(server.url, learner.user.email, learner.password);
   });
@@ -216,26 +222,23 @@ describe('learning/quiz.routes', () => {
   });
 
   it('opens the quiz again once a pass has expired (validityMonths), and in English', async () => {
-    const original = courseCatalogue();
-    setCourseCatalogue(new CourseCatalogue([{ ...course, validityMonths: 1 }]));
+    const renewing = await serverWithCourses([{ ...course, validityMonths: 1 }], learner);
     try {
       await QuizAttempt.updateMany({ organisationId: learner.user.organisationId }, { $set: { submittedAt: new Date(Date.now() - 40 * 24 * 60 * 60_000) } });
-      const overview = await agent.get(`${QUIZ}?lang=en`).expect(200);
+      const overview = await renewing.agent.get(`${QUIZ}?lang=en`).expect(200);
       expect(overview.text).to.contain('Your certificate has expired.');
       expect(overview.text).to.contain('Start the quiz');
       expect(overview.text).to.contain('Attempts: 3 (0 used).');
     } finally {
-      setCourseCatalogue(original);
-      await agent.get(`${QUIZ}?lang=pl`).expect(200);
+      await renewing.server.close();
     }
   });
 
   it('scores unanswered questions 0 and stops at maxAttempts', async () => {
-    const original = courseCatalogue();
-    setCourseCatalogue(new CourseCatalogue([{ ...course, quiz: { ...course.quiz, maxAttempts: 1, cooldownMinutes: 0 } }]));
+    const other = await buildLearner();
+    const oneAttempt = await serverWithCourses([{ ...course, quiz: { ...course.quiz, maxAttempts: 1, cooldownMinutes: 0 } }], other);
     try {
-      const other = await buildLearner();
-      const otherAgent = await loginAgent(server.url, other.user.email, other.password);
+      const otherAgent = oneAttempt.agent;
       await enrol(otherAgent);
       const { url, html } = await startAttempt(otherAgent);
       await otherAgent.post(url).type('form').send({ _csrf: csrfTokenFrom(html) }).expect(303);
@@ -247,7 +250,7 @@ describe('learning/quiz.routes', () => {
       const res = await otherAgent.post(QUIZ).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(409);
       expect(res.text).to.contain('Wykorzystano wszystkie podejścia');
     } finally {
-      setCourseCatalogue(original);
+      await oneAttempt.server.close();
     }
   });
 });

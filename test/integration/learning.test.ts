@@ -6,9 +6,7 @@ import { assignCourse } from '../../src/learning/enrolment.service.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
 import type { StoredStatement } from '../../src/xapi/projectors.js';
 import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
-import { storeStatements } from '../../src/xapi/statement.service.js';
 import { voiding } from '../../src/xapi/learning-statements.js';
-import { courseCatalogue } from '../../src/courses/course-catalogue.js';
 import { buildLearner, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -197,7 +195,7 @@ describe('learning/learning.routes', () => {
     const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
     const before = (await LearningProgress.findById(enrolment._id).lean())!;
     await LearningProgress.deleteMany({}).setOptions({ acrossOrganisations: true });
-    const result = await rebuildProjections();
+    const result = await rebuildProjections(server.platform.statements.projectors);
     expect(result.projectors).to.include('learning-progress');
     const after = (await LearningProgress.findById(enrolment._id).lean())!;
     for (const field of ['status', 'lessonsViewed', 'lastLessonId', 'attempts', 'lastActivityAt'] as const) {
@@ -212,13 +210,12 @@ describe('learning/learning.routes', () => {
       .lean();
     const secondLesson = views.filter((v) => v.activityIds.some((id) => id.endsWith('/lessons/podsumowanie')));
     expect(secondLesson).to.have.length(1);
-    const ctx = {
-      learner: { learnerId: learner.user.learnerId, fullName: learner.user.fullName },
-      course: courseCatalogue().require('przyklad-kurs'),
+    const scope = {
+      learner: { organisationId: String(learner.user.organisationId), learnerId: learner.user.learnerId, fullName: learner.user.fullName },
+      course: server.platform.catalogue.require('przyklad-kurs'),
       registration: enrolment.registration,
-      language: 'pl' as const,
     };
-    await storeStatements([voiding(secondLesson[0]._id, ctx)], { organisationId: String(learner.user.organisationId) });
+    await server.platform.recorder.record(scope, (ctx) => [voiding(secondLesson[0]._id, ctx)]);
     const progress = (await LearningProgress.findById(enrolment._id).lean())!;
     expect(progress.lessonsViewed).to.deep.equal(['wprowadzenie']);
     expect(progress.status).to.equal('in_progress');
@@ -227,9 +224,9 @@ describe('learning/learning.routes', () => {
   it('shows a due date set by HR (assignCourse) and flags it when overdue', async () => {
     const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
     const hr = await buildLearner({ organisation: { _id: learner.user.organisationId as never }, overrides: { roles: ['hr'] } });
-    const assigned = await assignCourse({
+    const assigned = await assignCourse(server.platform, {
       learner: { id: String(learner.user._id), organisationId: String(learner.user.organisationId), learnerId: learner.user.learnerId, fullName: learner.user.fullName },
-      course: courseCatalogue().require('przyklad-kurs'),
+      course: server.platform.catalogue.require('przyklad-kurs'),
       dueDate: new Date('2026-01-15T12:00:00Z'),
       assignedBy: String(hr.user._id),
     });

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { courseCatalogue } from '../../src/courses/course-catalogue.js';
 import { assignCourse } from '../../src/learning/enrolment.service.js';
 import { endOfWarsawDay, warsawIsoDay } from '../../src/reports/report-dates.js';
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
@@ -26,9 +25,9 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
       await buildLearner({ organisation: office, overrides: { fullName: 'Grzegorz Brzęczyszczykiewicz', departmentId: first } }),
       await buildLearner({ organisation: office, overrides: { fullName: 'Żaneta Źdźbło', departmentId: second } }),
     ];
-    const course = courseCatalogue().require('rodo-w-urzedzie');
+    const course = server.platform.catalogue.require('rodo-w-urzedzie');
     for (const { user } of people) {
-      await assignCourse({
+      await assignCourse(server.platform, {
         learner: { id: user._id.toHexString(), organisationId: office._id.toHexString(), learnerId: user.learnerId, fullName: user.fullName },
         course,
         dueDate: endOfWarsawDay(warsawIsoDay(new Date(Date.now() - 2 * 86_400_000))),

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Types } from 'mongoose';
 import request from 'supertest';
 import type { UserDoc } from '../../src/auth/user.model.js';
-import { courseCatalogue } from '../../src/courses/course-catalogue.js';
+import type { Platform } from '../../src/platform.js';
 import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model.js';
 import { enrolLearner } from '../../src/learning/enrolment.service.js';
 import { LearningProgress, type ProgressStatus } from '../../src/learning/learning-progress.model.js';
@@ -27,10 +27,10 @@ function isoDayIn(days: number): string {
 }
 
 /** Enrols the person (a real enrolment with its `registered` statement) and sets the derived progress. */
-async function seedEnrolment(user: UserDoc, courseId: string, options: { status?: ProgressStatus; completedAt?: Date; dueDate?: Date } = {}): Promise<EnrolmentDoc> {
-  const course = courseCatalogue().require(courseId);
+async function seedEnrolment(platform: Platform, user: UserDoc, courseId: string, options: { status?: ProgressStatus; completedAt?: Date; dueDate?: Date } = {}): Promise<EnrolmentDoc> {
+  const course = platform.catalogue.require(courseId);
   const learner = { id: user._id.toHexString(), organisationId: user.organisationId.toHexString(), learnerId: user.learnerId, fullName: user.fullName };
-  const { enrolment } = await enrolLearner({ learner, course, dueDate: options.dueDate });
+  const { enrolment } = await enrolLearner(platform, { learner, course, dueDate: options.dueDate });
   if (options.status) {
     await LearningProgress.updateOne(
       { _id: enrolment._id, organisationId: user.organisationId },
@@ -78,18 +78,18 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     hrAgent = await loginAgent(server.url, hr.user.email, hr.password);
 
     // Anna: RODO completed a month ago; PZP unfinished and past its due date.
-    await seedEnrolment(anna, RODO, { status: 'completed', completedAt: recentCompletion });
-    await seedEnrolment(anna, PZP, { status: 'in_progress', dueDate: endOfWarsawDay(isoDayIn(-3)) });
+    await seedEnrolment(server.platform, anna, RODO, { status: 'completed', completedAt: recentCompletion });
+    await seedEnrolment(server.platform, anna, PZP, { status: 'in_progress', dueDate: endOfWarsawDay(isoDayIn(-3)) });
     // Bartek: RODO in progress, due in 3 days.
-    await seedEnrolment(bartek, RODO, { status: 'in_progress', dueDate: endOfWarsawDay(isoDayIn(3)) });
+    await seedEnrolment(server.platform, bartek, RODO, { status: 'in_progress', dueDate: endOfWarsawDay(isoDayIn(3)) });
     // Celina: RODO completed two years ago (12-month refresher due); the dialogue course not started.
-    await seedEnrolment(celina, RODO, { status: 'completed', completedAt: new Date(Date.now() - 730 * DAY) });
-    await seedEnrolment(celina, DIALOG, { dueDate: endOfWarsawDay(isoDayIn(30)) });
+    await seedEnrolment(server.platform, celina, RODO, { status: 'completed', completedAt: new Date(Date.now() - 730 * DAY) });
+    await seedEnrolment(server.platform, celina, DIALOG, { dueDate: endOfWarsawDay(isoDayIn(30)) });
   });
   after(async () => server.close());
 
   it('completionMatrix: statuses per cell, percentages per department and per course', async () => {
-    const matrix = await completionMatrix({ organisationId: office._id.toHexString() });
+    const matrix = await completionMatrix(server.platform, { organisationId: office._id.toHexString() });
     expect(matrix.groups.map((g) => [g.departmentName, g.people.map((p) => p.fullName)])).to.deep.equal([
       ['Referat Organizacyjny', ['Anna Łęcka', 'Bartosz Żmuda']],
       ['Referat Finansowy', ['Celina Ślusarczyk']],
@@ -113,7 +113,7 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(matrix.courses[column(PZP)]).to.include({ enrolled: 1, completed: 0, percent: 0 });
     expect(matrix.totals).to.deep.equal({ enrolled: 5, completed: 1, percent: 20 });
 
-    const onlyFinance = await completionMatrix({ organisationId: office._id.toHexString(), departmentId: finance });
+    const onlyFinance = await completionMatrix(server.platform, { organisationId: office._id.toHexString(), departmentId: finance });
     expect(onlyFinance.groups.flatMap((g) => g.people.map((p) => p.fullName))).to.deep.equal(['Celina Ślusarczyk']);
   });
 
@@ -267,16 +267,16 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(await mailCount(bartek)).to.equal(before.bartek + 1);
 
     // The scheduled run a day later reminds again.
-    const later = await sendReminders({ organisationId: office._id, baseUrl: 'https://akademia.test', now: new Date(Date.now() + DAY + 60_000) });
+    const later = await sendReminders(server.platform, { organisationId: office._id, now: new Date(Date.now() + DAY + 60_000) });
     expect(later).to.deep.equal({ sent: 2, recentlyReminded: 0 });
     expect(await mailCount(anna)).to.equal(before.anna + 2);
     expect(await Reminder.countDocuments({ organisationId: office._id })).to.equal(2);
   });
 
   it('the scheduled run goes through every organisation', async () => {
-    const twoDaysOn = await sendRemindersEverywhere({ baseUrl: 'https://akademia.test', now: new Date(Date.now() + 2 * DAY + 120_000) });
+    const twoDaysOn = await sendRemindersEverywhere(server.platform, { now: new Date(Date.now() + 2 * DAY + 120_000) });
     expect(twoDaysOn).to.deep.equal({ sent: 2, recentlyReminded: 0 });
-    const sameRunAgain = await sendRemindersEverywhere({ baseUrl: 'https://akademia.test', now: new Date(Date.now() + 2 * DAY + 180_000) });
+    const sameRunAgain = await sendRemindersEverywhere(server.platform, { now: new Date(Date.now() + 2 * DAY + 180_000) });
     expect(sameRunAgain).to.deep.equal({ sent: 0, recentlyReminded: 2 });
   });
 

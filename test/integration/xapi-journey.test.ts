@@ -1,7 +1,6 @@
 // A learner takes a whole course over HTTP; an LRS client of the organisation then reads the xAPI record back.
 import type { Statement, StatementsResponse } from '@xapi/xapi';
 import { expect } from 'chai';
-import { courseCatalogue } from '../../src/courses/course-catalogue.js';
 import type { Course, Question } from '../../src/courses/course.types.js';
 import { Enrolment } from '../../src/learning/enrolment.model.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
@@ -119,7 +118,7 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' });
     baseUrl = server.config.BASE_URL;
     activityBase = server.config.XAPI_ACTIVITY_BASE;
-    course = courseCatalogue().require('przyklad-kurs');
+    course = server.platform.catalogue.require('przyklad-kurs');
     learner = await buildLearner();
     const reader = await createLrsClient({ organisationId: String(learner.user.organisationId), name: 'reporting', canWrite: false });
     xapi = new XAPI({ endpoint: `${server.url}/xapi/`, auth: XAPI.toBasicAuth(reader.key, reader.secret) });
@@ -345,7 +344,7 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
     expect(before[0]).to.include({ status: 'completed', attempts: 2, bestScore: 1, lastLessonId: 'podsumowanie' });
     expect(before[0].lessonsViewed).to.deep.equal(['wprowadzenie', 'podsumowanie']);
     await LearningProgress.deleteMany({ organisationId: learner.user.organisationId });
-    const result = await rebuildProjections();
+    const result = await rebuildProjections(server.platform.statements.projectors);
     expect(result.statements).to.be.at.least(statements.length);
     const after = await LearningProgress.find({ organisationId: learner.user.organisationId }).lean();
     expect(after.map(strip)).to.deep.equal(before.map(strip));

@@ -7,10 +7,11 @@ import { startTestServer, testConfig } from '../helpers/server.js';
 import { createLogger } from '../../src/logger.js';
 import { LrsClient } from '../../src/xapi/lrs-client.model.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
-import { registerProjector, type StoredStatement } from '../../src/xapi/projectors.js';
+import type { Projector, StoredStatement } from '../../src/xapi/projectors.js';
 import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
 import { XapiStatement } from '../../src/xapi/statement.model.js';
-import { storeStatements } from '../../src/xapi/statement.service.js';
+import { StatementStore } from '../../src/xapi/statement.service.js';
+import { createXapiVocabulary } from '../../src/xapi/xapi-vocabulary.js';
 import { ensureEnvironmentLrsClientTask } from '../../src/xapi/xapi-startup.js';
 
 const statement = (verb = 'http://adlnet.gov/expapi/verbs/experienced') => ({
@@ -23,19 +24,20 @@ describe('xapi/statement.service', () => {
   useTestDatabase(import.meta.url);
   const seen: StoredStatement[] = [];
   let resets = 0;
-  before(() => {
-    registerProjector({
-      name: 'test-recorder',
-      reset: async () => {
-        resets += 1;
-        seen.length = 0;
-      },
-      apply: async (statements) => {
-        seen.push(...statements);
-      },
-    });
-  });
-  after(() => registerProjector({ name: 'test-recorder', reset: async () => undefined, apply: async () => undefined }));
+  const recording: Projector = {
+    name: 'test-recorder',
+    reset: async () => {
+      resets += 1;
+      seen.length = 0;
+    },
+    apply: async (statements) => {
+      seen.push(...statements);
+    },
+  };
+  const vocabulary = createXapiVocabulary({ baseUrl: 'https://akademia.example.pl', activityBase: 'https://akademia.example.pl/xapi/activities' });
+  const logger = createLogger('silent');
+  const store = new StatementStore({ vocabulary, projectors: [recording], logger });
+  const storeStatements = (statements: unknown[], options: { organisationId: string }) => store.store(statements, options);
 
   it('persists the statement as a JSON string beside flat query fields and feeds projectors with the organisation', async () => {
     const organisation = await buildOrganisation();
@@ -69,14 +71,13 @@ describe('xapi/statement.service', () => {
   });
 
   it('does not fail the store when a projector throws: the statements stay and a rebuild repairs', async () => {
-    registerProjector({ name: 'test-broken', reset: async () => undefined, apply: async () => Promise.reject(new Error('boom')) });
-    try {
-      const organisation = await buildOrganisation();
-      const [id] = await storeStatements([statement()], { organisationId: organisation._id.toHexString() });
-      expect(await XapiStatement.countDocuments({ _id: id })).to.equal(1);
-    } finally {
-      registerProjector({ name: 'test-broken', reset: async () => undefined, apply: async () => undefined });
-    }
+    const broken: Projector = { name: 'test-broken', reset: async () => undefined, apply: async () => Promise.reject(new Error('boom')) };
+    const storeWithBroken = new StatementStore({ vocabulary, projectors: [broken, recording], logger });
+    const organisation = await buildOrganisation();
+    const [id] = await storeWithBroken.store([statement()], { organisationId: organisation._id.toHexString() });
+    expect(await XapiStatement.countDocuments({ _id: id })).to.equal(1);
+    // The projector after the broken one still saw the statement.
+    expect(seen.map((s) => s.id)).to.include(id);
   });
 
   it('rebuild resets every projector and replays all statements in stored order', async () => {
@@ -85,7 +86,7 @@ describe('xapi/statement.service', () => {
     await storeStatements([statement('http://example.com/verbs/second')], { organisationId: organisation._id.toHexString() });
     const total = await XapiStatement.countDocuments({}).setOptions({ acrossOrganisations: true });
     const before = resets;
-    const result = await rebuildProjections();
+    const result = await rebuildProjections(store.projectors);
     expect(resets).to.equal(before + 1);
     expect(result.statements).to.equal(total);
     expect(seen).to.have.length(total);

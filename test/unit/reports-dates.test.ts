@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
+import { CourseCatalogue } from '../../src/courses/course-catalogue.js';
 import { createLogger } from '../../src/logger.js';
+import { Mailer } from '../../src/mail/mail.service.js';
 import { scheduleReminders } from '../../src/reports/reminder-schedule.js';
 import { AssignBody } from '../../src/reports/reports.schemas.js';
 import { endOfWarsawDay, formatDay, spreadsheetDay, warsawIsoDay } from '../../src/reports/report-dates.js';
@@ -40,8 +42,9 @@ describe('reports/report-dates, reports.schemas and reminder-schedule', () => {
     expect(() => loadConfig({ REMINDER_CRON: 'every morning' })).to.throw(/REMINDER_CRON: expected a cron pattern/);
 
     const logger = createLogger('silent');
-    expect(scheduleReminders({ config: { REMINDER_CRON: 'off', BASE_URL: 'http://localhost' }, logger })).to.equal(undefined);
-    const job = scheduleReminders({ config: { REMINDER_CRON: '0 8 * * 1-5', BASE_URL: 'http://localhost' }, logger })!;
+    const platform = { logger, catalogue: new CourseCatalogue([]), mailer: new Mailer({ from: 'test@example.pl', logger }) };
+    expect(scheduleReminders({ ...platform, config: { REMINDER_CRON: 'off', BASE_URL: 'http://localhost' } })).to.equal(undefined);
+    const job = scheduleReminders({ ...platform, config: { REMINDER_CRON: '0 8 * * 1-5', BASE_URL: 'http://localhost' } })!;
     try {
       // From Saturday 21 November 2026 the next run is Monday 23 November, 08:00 in Warsaw (07:00 UTC).
       expect(job.nextRun(new Date('2026-11-21T12:00:00Z'))?.toISOString()).to.equal('2026-11-23T07:00:00.000Z');

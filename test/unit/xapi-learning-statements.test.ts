@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Course, Question } from '../../src/courses/course.types.js';
 import * as build from '../../src/xapi/learning-statements.js';
 import { Statement as StatementSchema, describeIssues } from '../../src/xapi/statement.schemas.js';
-import { setXapiSettings } from '../../src/xapi/xapi-settings.js';
+import { createXapiVocabulary } from '../../src/xapi/xapi-vocabulary.js';
 
 const question = (kind: Question['kind'], extra: Partial<Question>): Question => ({ id: `q-${kind}`, kind, prompt: `Pytanie ${kind}?`, points: 1, explanation: '', ...extra });
 
@@ -26,8 +26,8 @@ const course: Course = {
 };
 
 describe('xapi/learning-statements', () => {
-  before(() => setXapiSettings({ baseUrl: 'https://akademia.example.pl', activityBase: 'https://akademia.example.pl/xapi/activities' }));
-  const ctx = { learner: { learnerId: '3b0c2a4e-1111-4222-8333-444455556666', fullName: 'Jan Kowalski' }, course, registration: 'f7a4a3f6-8f7a-4d0c-9b1e-0c2c8c7b6a51', language: 'pl' as const };
+  const vocabulary = createXapiVocabulary({ baseUrl: 'https://akademia.example.pl', activityBase: 'https://akademia.example.pl/xapi/activities' });
+  const ctx = { vocabulary, learner: { learnerId: '3b0c2a4e-1111-4222-8333-444455556666', fullName: 'Jan Kowalski' }, course, registration: 'f7a4a3f6-8f7a-4d0c-9b1e-0c2c8c7b6a51' };
 
   const valid = (statement: unknown) => {
     const result = StatementSchema.safeParse(statement);

@@ -2,10 +2,11 @@
 import type { Types } from 'mongoose';
 import { hashPassword } from '../auth/password.js';
 import { User, type Role } from '../auth/user.model.js';
-import type { Course } from '../courses/course.types.js';
+import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import { assignCourse } from '../learning/enrolment.service.js';
+import type { LearningDeps } from '../learning/learner.js';
 import type { Logger } from '../logger.js';
-import { Organisation } from './organisation.model.js';
+import { Organisation } from '../organisations/organisation.model.js';
 
 export const DEMO_ASSOCIATION = { name: 'Związek Gmin Przykładowych', slug: 'zwiazek-gmin-przykladowych' };
 export const DEMO_OFFICE = { name: 'Urząd Gminy Przykładowo', slug: 'ug-przykladowo', teryt: '9999011' };
@@ -62,7 +63,7 @@ export interface DemoSeedResult {
  * Creates the demo association, office (a member of it, with four departments) and users — only what is
  * missing, so it can run any number of times. Existing users keep their password and roles.
  */
-export async function seedDemo(options: { logger?: Logger; courses?: Course[] } = {}): Promise<DemoSeedResult> {
+export async function seedDemo(platform: LearningDeps & { catalogue: CourseCatalogue; logger: Pick<Logger, 'info'> }): Promise<DemoSeedResult> {
   const association = await Organisation.findOneAndUpdate(
     { slug: DEMO_ASSOCIATION.slug },
     { $setOnInsert: { name: DEMO_ASSOCIATION.name, slug: DEMO_ASSOCIATION.slug, kind: 'association' } },
@@ -103,19 +104,19 @@ export async function seedDemo(options: { logger?: Logger; courses?: Course[] } 
   }
   // A new demo learner starts with RODO assigned by HR (due in 30 days), so "Moje szkolenia" and the HR
   // matrix show something on the first visit.
-  const rodo = options.courses?.find((course) => course.id === 'rodo-w-urzedzie');
+  const rodo = platform.catalogue.get('rodo-w-urzedzie');
   const learnerEmail = DEMO_USERS[0].email;
   if (rodo && createdUsers.includes(learnerEmail)) {
     const learner = await User.findOne({ email: learnerEmail, organisationId: seededOffice._id }).orFail().lean();
     const hr = await User.findOne({ email: DEMO_USERS[1].email, organisationId: seededOffice._id }).lean();
-    await assignCourse({
+    await assignCourse(platform, {
       learner: { id: learner._id.toHexString(), organisationId: seededOffice._id.toHexString(), learnerId: learner.learnerId, fullName: learner.fullName },
       course: rodo,
       dueDate: new Date(Date.now() + 30 * 24 * 60 * 60 * 1000),
       assignedBy: (hr?._id ?? learner._id).toHexString(),
     });
   }
-  options.logger?.info({ createdUsers }, 'demo organisation and users are in place');
+  platform.logger.info({ createdUsers }, 'demo organisation and users are in place');
   return { associationId: association._id, officeId: office._id, createdUsers };
 }
 

@@ -1,0 +1,16 @@
+// The mail context of an account page: the platform's mailer, the public address and the page's language.
+import type { Response } from 'express';
+import type { Config } from '../config.js';
+import type { Mailer } from '../mail/mail.service.js';
+import type { MailContext } from './registration.service.js';
+
+/** What the account pages need from the platform (a Platform fits). */
+export interface AccountPagesDeps {
+  config: Pick<Config, 'BASE_URL'>;
+  mailer: Mailer;
+}
+
+/** Mails sent from this request use the language the page was shown in. */
+export function mailContextOf(deps: AccountPagesDeps, res: Response): MailContext {
+  return { mailer: deps.mailer, baseUrl: deps.config.BASE_URL, language: res.locals.lang === 'en' ? 'en' : 'pl' };
+}

@@ -1,0 +1,52 @@
+// The in-process event bus features use to tell each other what happened, so no arrow runs back up the layers.
+import type { Logger } from '../logger.js';
+
+/** A learner passed a course's final quiz (learning announces it; certificates listen). */
+export interface CoursePassed {
+  userId: string;
+  organisationId: string;
+  courseId: string;
+  /** The version the learner took (the catalogue may hold a newer one by now). */
+  courseVersion: string;
+  enrolmentId: string;
+  registration: string;
+  scorePercent: number;
+  completedAt: Date;
+}
+
+/** Every event the platform announces, by name. */
+export interface PlatformEventMap {
+  'course.passed': CoursePassed;
+}
+
+export type PlatformEventName = keyof PlatformEventMap;
+type Listener<Name extends PlatformEventName> = (event: PlatformEventMap[Name]) => Promise<void>;
+
+/**
+ * Listeners run one after another and are awaited, so what they do is done when the announcing request
+ * answers. A failing listener is logged and does not undo what was announced: the fact stands (a pass is a pass),
+ * and each listener must be safe to run again (the certificate issue is idempotent).
+ */
+export class PlatformEvents {
+  private readonly listeners = new Map<PlatformEventName, Array<Listener<PlatformEventName>>>();
+
+  constructor(private readonly logger: Pick<Logger, 'error'>) {}
+
+  /** Adds a listener; createPlatform wires every listener, nothing subscribes by being imported. */
+  on<Name extends PlatformEventName>(name: Name, listener: Listener<Name>): void {
+    const list = this.listeners.get(name) ?? [];
+    list.push(listener as Listener<PlatformEventName>);
+    this.listeners.set(name, list);
+  }
+
+  /** Announces an event and waits for every listener; never rejects. */
+  async emit<Name extends PlatformEventName>(name: Name, event: PlatformEventMap[Name]): Promise<void> {
+    for (const listener of this.listeners.get(name) ?? []) {
+      try {
+        await listener(event);
+      } catch (error) {
+        this.logger.error({ err: error, event: name }, `a listener of ${name} failed`);
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// The one wiring point: builds the platform's services from the config, for the server, every script and the tests.
+import type { Config } from './config.js';
+import { listenForPassedCourses } from './certificates/certificate.listeners.js';
+import { loadCourseCatalogue, type CourseCatalogue } from './courses/course-catalogue.js';
+import { PlatformEvents } from './events/platform-events.js';
+import { learningProgressProjector } from './learning/progress.projector.js';
+import type { Logger } from './logger.js';
+import { Mailer } from './mail/mail.service.js';
+import { LearningRecorder } from './xapi/learning-recorder.js';
+import type { Projector } from './xapi/projectors.js';
+import { StatementStore } from './xapi/statement.service.js';
+import { createXapiVocabulary, type XapiVocabulary } from './xapi/xapi-vocabulary.js';
+
+/** Everything a feature may need outside a request, built once; passed on, never held in a module. */
+export interface Platform {
+  config: Config;
+  logger: Logger;
+  /** The courses served (valid folders of COURSES_DIR). */
+  catalogue: CourseCatalogue;
+  /** The IRIs this installation coins (BASE_URL, XAPI_ACTIVITY_BASE). */
+  vocabulary: XapiVocabulary;
+  /** The statement store and its projectors. */
+  statements: StatementStore;
+  /** Records the platform's own learning statements. */
+  recorder: LearningRecorder;
+  mailer: Mailer;
+  events: PlatformEvents;
+}
+
+export interface CreatePlatformOptions {
+  /** An already loaded catalogue (tests swapping courses); otherwise COURSES_DIR is loaded. */
+  catalogue?: CourseCatalogue;
+}
+
+/**
+ * Builds the platform from the config. The database must be open already (openDatabase); nothing here
+ * touches it. Projectors and event listeners are listed here explicitly, in the order they run.
+ */
+export async function createPlatform(config: Config, logger: Logger, options: CreatePlatformOptions = {}): Promise<Platform> {
+  const catalogue = options.catalogue ?? (await loadCourseCatalogue({ dir: config.COURSES_DIR, logger }));
+  const vocabulary = createXapiVocabulary({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE });
+  const projectors: Projector[] = [learningProgressProjector];
+  const statements = new StatementStore({ vocabulary, projectors, logger });
+  const recorder = new LearningRecorder(statements, vocabulary);
+  const mailer = new Mailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger });
+  const events = new PlatformEvents(logger);
+  const platform: Platform = { config, logger, catalogue, vocabulary, statements, recorder, mailer, events };
+  listenForPassedCourses(platform);
+  return platform;
+}

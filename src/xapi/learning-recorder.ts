@@ -1,0 +1,46 @@
+// The one way the platform records its own learning statements: build them in one enrolment's context, store them.
+import type { Course } from '../courses/course.types.js';
+import type { LearningContext } from './learning-statements.js';
+import type { StatementStore } from './statement.service.js';
+import type { XapiVocabulary } from './xapi-vocabulary.js';
+import type { Statement } from './xapi.types.js';
+
+/** Whose learning is recorded: the learner of one enrolment (a SessionUser or a user record fits). */
+export interface RecordedLearner {
+  organisationId: string;
+  learnerId: string;
+  fullName: string;
+}
+
+/** One enrolment's statements: who, which course, and the registration every statement of it shares. */
+export interface RecordingScope {
+  learner: RecordedLearner;
+  course: Course;
+  registration: string;
+}
+
+/** Builds and stores the statements of the platform's own learning events (enrolment, lessons, quiz, certificates). */
+export class LearningRecorder {
+  constructor(
+    private readonly store: StatementStore,
+    readonly vocabulary: XapiVocabulary,
+  ) {}
+
+  /** The builders' context for one enrolment (see learning-statements.ts). */
+  contextOf(scope: RecordingScope): LearningContext {
+    return {
+      vocabulary: this.vocabulary,
+      learner: { learnerId: scope.learner.learnerId, fullName: scope.learner.fullName },
+      course: scope.course,
+      registration: scope.registration,
+    };
+  }
+
+  /**
+   * Builds the statements in the scope's context and stores them in the learner's organisation, with the platform
+   * as authority; resolves with their ids once stored and projected. A failure rejects: callers undo what they did.
+   */
+  async record(scope: RecordingScope, build: (context: LearningContext) => Statement[]): Promise<string[]> {
+    return this.store.store(build(this.contextOf(scope)), { organisationId: scope.learner.organisationId });
+  }
+}
