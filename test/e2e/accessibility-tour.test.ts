@@ -1,8 +1,8 @@
 // Accessibility tour: every page, as visitor, learner, HR and admin, in Polish and English, at 1280 and 375 px.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { CourseCatalogue, courseCatalogue, setCourseCatalogue } from '../../src/courses/course-catalogue.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot } from '../helpers/browser.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
@@ -140,7 +140,6 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   this.timeout(180_000);
   useTestDatabase(import.meta.url);
   let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let loadedCatalogue: CourseCatalogue;
@@ -164,13 +163,12 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
     for (const language of ['pl', 'en'] as const) {
       certificate = await buildCertificate(learners[language].user);
     }
-    browser = await launchBrowser();
-    context = await browser.newContext({ bypassCSP: true, viewport: DESKTOP });
+    context = await newBrowserContext({ viewport: DESKTOP });
     page = await context.newPage();
   });
   after(async () => {
     if (loadedCatalogue) setCourseCatalogue(loadedCatalogue);
-    await browser?.close();
+    await context?.close();
     await server?.close();
   });
 

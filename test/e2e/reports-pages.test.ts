@@ -1,10 +1,11 @@
+// HR's report pages in headless Chromium: the completion matrix with its reminders form, and the assignment form.
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { courseCatalogue } from '../../src/courses/course-catalogue.js';
 import { assignCourse } from '../../src/learning/enrolment.service.js';
 import { endOfWarsawDay, warsawIsoDay } from '../../src/reports/report-dates.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -13,7 +14,6 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
   this.timeout(120_000);
   useTestDatabase(import.meta.url);
   let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
@@ -35,8 +35,7 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
         assignedBy: hr.user._id.toHexString(),
       });
     }
-    browser = await launchBrowser();
-    context = await browser.newContext({ bypassCSP: true, javaScriptEnabled: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
+    context = await newBrowserContext({ javaScriptEnabled: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     await page.goto(`${server.url}/logowanie`);
     await page.fill('#email', hr.user.email);
@@ -44,7 +43,7 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
     await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/logowanie')), page.press('#password', 'Enter')]);
   });
   after(async () => {
-    await browser?.close();
+    await context?.close();
     await server.close();
   });
 
