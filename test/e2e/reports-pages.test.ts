@@ -55,9 +55,10 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
     await screenshot(page, 'reports-matrix');
     await tabTo(page, 'form[action="/kadry/przypomnienia"] button');
     await expectVisibleFocus(page);
-    // Without JavaScript the reminders form posts and the page says what happened.
-    await Promise.all([page.waitForResponse((res) => res.url().endsWith('/kadry') && res.request().method() === 'GET'), page.keyboard.press('Enter')]);
-    await page.waitForLoadState();
+    // Without JavaScript the reminders form posts and the page says what happened. The redirect lands on /kadry
+    // again, so wait for the new document's load event: waitForLoadState could answer for the old page, whose
+    // <main> is there too, and read it before the notice.
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
     expect(await page.locator('main').textContent()).to.contain('Wysłano 2 przypomnienia.');
     await expectNoAxeViolations(page, 'completion matrix with the reminders notice');
 
