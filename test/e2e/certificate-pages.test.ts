@@ -4,19 +4,10 @@ import { Types } from 'mongoose';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Certificate, type CertificateDoc } from '../../src/certificates/certificate.model.js';
 import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, tabTo } from '../helpers/browser.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, signIn, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-/** Signs in through the login form in the browser. */
-async function signIn(page: Page, serverUrl: string, email: string, password: string): Promise<void> {
-  await page.context().clearCookies();
-  await page.goto(`${serverUrl}/logowanie`);
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/logowanie')), page.press('#password', 'Enter')]);
-}
 
 describe('certificate pages in Chromium (accessibility, phone width, uploads without JavaScript)', function () {
   this.timeout(120_000);

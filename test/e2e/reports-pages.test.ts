@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { courseCatalogue } from '../../src/courses/course-catalogue.js';
 import { assignCourse } from '../../src/learning/enrolment.service.js';
 import { endOfWarsawDay, warsawIsoDay } from '../../src/reports/report-dates.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, tabTo } from '../helpers/browser.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, signIn, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -37,10 +37,7 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
     }
     context = await newBrowserContext({ javaScriptEnabled: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    await page.goto(`${server.url}/logowanie`);
-    await page.fill('#email', hr.user.email);
-    await page.fill('#password', hr.password);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/logowanie')), page.press('#password', 'Enter')]);
+    await signIn(page, server.url, hr.user.email, hr.password);
   });
   after(async () => {
     await context?.close();

@@ -1,4 +1,4 @@
-// Headless Chromium for the e2e tests: one shared browser, a fresh context per file, axe-core checks, screenshots and keyboard-only navigation.
+// Headless Chromium for the e2e tests: one shared browser, a fresh context per file, sign-in, axe-core checks, screenshots and keyboard-only navigation.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -47,6 +47,21 @@ export async function closeSharedBrowser(): Promise<void> {
 export async function newBrowserContext(options: Omit<BrowserContextOptions, 'bypassCSP'> = {}): Promise<BrowserContext> {
   const browser = await sharedBrowser();
   return browser.newContext({ ...options, bypassCSP: true });
+}
+
+/**
+ * Signs the page in through the real login form (its cookies cleared first, so whoever was signed in before is
+ * not) and waits until the browser has left the login page.
+ */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${baseUrl}/logowanie`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  // A refused sign-in re-renders the form at /logowanie, so the wait would only time out: say whose it was.
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/logowanie')), page.press('#password', 'Enter')]).catch((error: unknown) => {
+    throw new Error(`signing in as ${email} did not leave the login page (${page.url()})`, { cause: error });
+  });
 }
 
 interface AxeViolation {
