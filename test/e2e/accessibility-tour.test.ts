@@ -1,7 +1,7 @@
 // Accessibility tour: every page, as visitor, learner, HR and admin, in Polish and English, at 1280 and 375 px.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot } from '../helpers/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, signIn } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
@@ -127,19 +127,10 @@ async function submit(page: Page, formSelector: string): Promise<void> {
   await Promise.all([page.waitForLoadState('load'), page.locator(`${formSelector} button[type="submit"]`).first().click()]);
 }
 
-async function signIn(page: Page, serverUrl: string, person: Person): Promise<void> {
-  await page.context().clearCookies();
-  await page.goto(`${serverUrl}/logowanie`);
-  await page.fill('#email', person.user.email);
-  await page.fill('#password', person.password);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/logowanie')), page.press('#password', 'Enter')]);
-}
-
 describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', function () {
   this.timeout(180_000);
   useTestDatabase(import.meta.url);
   let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const learners = {} as Record<Language, Person>;
@@ -160,12 +151,11 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
     for (const language of ['pl', 'en'] as const) {
       certificate = await buildCertificate(server.platform, learners[language].user);
     }
-    browser = await launchBrowser();
-    context = await browser.newContext({ bypassCSP: true, viewport: DESKTOP });
+    context = await newBrowserContext({ viewport: DESKTOP });
     page = await context.newPage();
   });
   after(async () => {
-    await browser?.close();
+    await context?.close();
     await server?.close();
   });
 
@@ -243,7 +233,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
       });
 
       it('learner: catalogue, course, lessons, checks, quiz, result, my courses, my certificates, errors', async () => {
-        await signIn(page, server.url, learners[language]);
+        await signIn(page, server.url, learners[language].user.email, learners[language].password);
         await go('/moje-szkolenia');
         await checkPage(page, 'my courses (empty)', language);
         await go('/szkolenia');
@@ -286,7 +276,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
       });
 
       it('HR: organisation certificates, revoke and name-correction forms with errors', async () => {
-        await signIn(page, server.url, hr);
+        await signIn(page, server.url, hr.user.email, hr.password);
         await go('/zaswiadczenia');
         await checkPage(page, 'HR certificates', language, 'hr-certificates');
         const revokeUrl = await page.locator('a[href$="/uniewaznij"]').first().getAttribute('href');
@@ -315,7 +305,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
       });
 
       it('admin: LRS clients, with errors and with a new secret shown', async () => {
-        await signIn(page, server.url, admin);
+        await signIn(page, server.url, admin.user.email, admin.password);
         await go('/admin/lrs-klienci');
         await checkPage(page, 'LRS clients', language, 'lrs-clients');
         await submit(page, 'form[action="/admin/lrs-klienci"]');

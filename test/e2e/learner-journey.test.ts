@@ -1,8 +1,9 @@
+// The learner's whole journey in headless Chromium, by keyboard: register, confirm, sign in, enrol, learn, pass the quiz.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Course } from '../../src/courses/course.types.js';
 import { buildOrganisation } from '../helpers/factories.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
 import { changedCatalogue, startTestServer, type TestServer } from '../helpers/server.js';
@@ -69,7 +70,6 @@ describe('e2e: learner journey in Chromium', function () {
   this.timeout(120_000);
   useTestDatabase(import.meta.url);
   let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let course: Course;
@@ -80,13 +80,11 @@ describe('e2e: learner journey in Chromium', function () {
     course = catalogue.require('przyklad-kurs');
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' }, { catalogue });
     await buildOrganisation({ name: 'Urząd Gminy Przykładowo', slug: 'ug-przykladowo' });
-    browser = await launchBrowser();
-    // axe is injected as a script, which the app's CSP (rightly) forbids.
-    context = await browser.newContext({ bypassCSP: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
+    context = await newBrowserContext({ locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
   });
   after(async () => {
-    await browser?.close();
+    await context?.close();
     await server?.close();
   });
 
@@ -198,7 +196,7 @@ describe('e2e: learner journey in Chromium', function () {
   });
 
   it('works at phone width (375 px) without sideways scrolling', async () => {
-    const phone = await browser.newContext({ bypassCSP: true, locale: 'pl-PL', viewport: { width: 375, height: 812 }, storageState: await context.storageState() });
+    const phone = await newBrowserContext({ locale: 'pl-PL', viewport: { width: 375, height: 812 }, storageState: await context.storageState() });
     try {
       const small = await phone.newPage();
       for (const [path, name] of [

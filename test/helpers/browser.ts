@@ -1,17 +1,66 @@
-// Headless Chromium for the e2e tests: launch, axe-core checks, screenshots and keyboard-only navigation.
+// Headless Chromium for the e2e tests: one shared browser, a fresh context per file, sign-in, axe-core checks, screenshots and keyboard-only navigation.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const SCREENSHOT_DIR = path.resolve('test-output');
 const AXE_PATH = path.resolve('node_modules/axe-core/axe.min.js');
 
-/** One headless Chromium (the system's /usr/bin/chromium, or CHROMIUM_PATH), no network beyond the app. */
-export async function launchBrowser(): Promise<Browser> {
+/** A headless Chromium (the system's /usr/bin/chromium, or CHROMIUM_PATH), no network beyond the app. */
+function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+// The run's one browser. Launched on first use, so a run of unit or HTTP tests alone never starts Chromium, and
+// closed by closeSharedBrowser in the root afterAll hook (test/helpers/root-hooks.ts); nothing else sets it.
+let shared: Promise<Browser> | undefined;
+
+/**
+ * The Chromium shared by every e2e file of the run, launched on the first call. A browser that has crashed or
+ * failed to start is launched again, so one file's crash does not fail the files after it.
+ */
+export async function sharedBrowser(): Promise<Browser> {
+  if (shared) {
+    const browser = await shared.catch(() => undefined);
+    if (browser?.isConnected()) return browser;
+  }
+  shared = launchBrowser();
+  return shared;
+}
+
+/** Closes the shared browser, and with it every context still open (called once, after the last file). */
+export async function closeSharedBrowser(): Promise<void> {
+  const launched = shared;
+  shared = undefined;
+  const browser = await launched?.catch(() => undefined);
+  await browser?.close();
+}
+
+/**
+ * A fresh context (its own cookies and storage) in the shared browser; close it in the file's `after`.
+ * CSP is always bypassed: axe-core is injected as a script, which the app's CSP (rightly) forbids.
+ */
+export async function newBrowserContext(options: Omit<BrowserContextOptions, 'bypassCSP'> = {}): Promise<BrowserContext> {
+  const browser = await sharedBrowser();
+  return browser.newContext({ ...options, bypassCSP: true });
+}
+
+/**
+ * Signs the page in through the real login form (its cookies cleared first, so whoever was signed in before is
+ * not) and waits until the browser has left the login page.
+ */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${baseUrl}/logowanie`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  // A refused sign-in re-renders the form at /logowanie, so the wait would only time out: say whose it was.
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/logowanie')), page.press('#password', 'Enter')]).catch((error: unknown) => {
+    throw new Error(`signing in as ${email} did not leave the login page (${page.url()})`, { cause: error });
   });
 }
 

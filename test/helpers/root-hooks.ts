@@ -1,8 +1,9 @@
-// Mocha root hooks: one database server for the whole run (MONGODB_URI, or the embedded FerretDB).
+// Mocha root hooks: one database server for the whole run (MONGODB_URI, or the embedded FerretDB), and closing the shared Chromium.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedFerretDb, type EmbeddedFerretDb } from '../../src/db/embedded-ferretdb.js';
+import { closeSharedBrowser } from './browser.js';
 
 let embedded: EmbeddedFerretDb | undefined;
 let dataDir: string | undefined;
@@ -20,7 +21,13 @@ export const mochaHooks = {
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(20_000);
-    await embedded?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    // The e2e files share one browser (test/helpers/browser.ts), launched by the first of them; a browser that
+    // fails to close must not leave the database server running.
+    try {
+      await closeSharedBrowser();
+    } finally {
+      await embedded?.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    }
   },
 };

@@ -1,9 +1,10 @@
+// HR's report pages in headless Chromium: the completion matrix with its reminders form, and the assignment form.
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { assignCourse } from '../../src/learning/enrolment.service.js';
 import { endOfWarsawDay, warsawIsoDay } from '../../src/reports/report-dates.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, signIn, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -12,7 +13,6 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
   this.timeout(120_000);
   useTestDatabase(import.meta.url);
   let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
@@ -34,16 +34,12 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
         assignedBy: hr.user._id.toHexString(),
       });
     }
-    browser = await launchBrowser();
-    context = await browser.newContext({ bypassCSP: true, javaScriptEnabled: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
+    context = await newBrowserContext({ javaScriptEnabled: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    await page.goto(`${server.url}/logowanie`);
-    await page.fill('#email', hr.user.email);
-    await page.fill('#password', hr.password);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/logowanie')), page.press('#password', 'Enter')]);
+    await signIn(page, server.url, hr.user.email, hr.password);
   });
   after(async () => {
-    await browser?.close();
+    await context?.close();
     await server.close();
   });
 
@@ -55,9 +51,10 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
     await screenshot(page, 'reports-matrix');
     await tabTo(page, 'form[action="/kadry/przypomnienia"] button');
     await expectVisibleFocus(page);
-    // Without JavaScript the reminders form posts and the page says what happened.
-    await Promise.all([page.waitForResponse((res) => res.url().endsWith('/kadry') && res.request().method() === 'GET'), page.keyboard.press('Enter')]);
-    await page.waitForLoadState();
+    // Without JavaScript the reminders form posts and the page says what happened. The redirect lands on /kadry
+    // again, so wait for the new document's load event: waitForLoadState could answer for the old page, whose
+    // <main> is there too, and read it before the notice.
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
     expect(await page.locator('main').textContent()).to.contain('Wysłano 2 przypomnienia.');
     await expectNoAxeViolations(page, 'completion matrix with the reminders notice');
 

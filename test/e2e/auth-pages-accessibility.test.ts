@@ -1,26 +1,24 @@
-import type { Browser, BrowserContext } from 'playwright-core';
+// The account pages in headless Chromium: axe-core (WCAG 2.1 A/AA), phone width, keyboard, no JavaScript needed.
+import type { BrowserContext } from 'playwright-core';
 import { expect } from 'chai';
 import { useTestDatabase } from '../helpers/database.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, tabTo } from '../helpers/browser.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, tabTo } from '../helpers/browser.js';
 import { buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-// The account pages in headless Chromium: axe-core (WCAG 2.1 A/AA), phone width, keyboard, no JavaScript needed.
 describe('auth pages in a browser (accessibility)', function () {
   this.timeout(60_000);
   useTestDatabase(import.meta.url);
   let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   before(async () => {
     server = await startTestServer();
     await buildOrganisation({ name: 'Urząd Gminy Dostępnowo' });
-    browser = await launchBrowser();
-    // The pages ship no JavaScript of their own; axe is injected by the test, so CSP is bypassed.
-    context = await browser.newContext({ bypassCSP: true, viewport: { width: 375, height: 800 } });
+    // The pages ship no JavaScript of their own; axe is injected by the test (the context bypasses CSP for it).
+    context = await newBrowserContext({ viewport: { width: 375, height: 800 } });
   });
   after(async () => {
-    await browser?.close();
+    await context?.close();
     await server?.close();
   });
 

@@ -1,27 +1,18 @@
+// The certificate pages in headless Chromium: verification, lookup, "Moje zaświadczenia" and HR's revoke form.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { Certificate, type CertificateDoc } from '../../src/certificates/certificate.model.js';
 import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
-import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
+import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, signIn, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-/** Signs in through the login form in the browser. */
-async function signIn(page: Page, serverUrl: string, email: string, password: string): Promise<void> {
-  await page.context().clearCookies();
-  await page.goto(`${serverUrl}/logowanie`);
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/logowanie')), page.press('#password', 'Enter')]);
-}
 
 describe('certificate pages in Chromium (accessibility, phone width, uploads without JavaScript)', function () {
   this.timeout(120_000);
   useTestDatabase(import.meta.url);
   let server: TestServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let code: string;
@@ -37,12 +28,11 @@ describe('certificate pages in Chromium (accessibility, phone width, uploads wit
     ({ code, id } = await buildCertificate(server.platform, learner.user, { completedAt: new Date('2026-02-02T10:00:00Z') }));
     // An older, expired one for the history.
     await buildCertificate(server.platform, learner.user, { scorePercent: 80, completedAt: new Date('2024-02-02T10:00:00Z') });
-    browser = await launchBrowser();
-    context = await browser.newContext({ bypassCSP: true, javaScriptEnabled: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
+    context = await newBrowserContext({ javaScriptEnabled: true, locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
   });
   after(async () => {
-    await browser?.close();
+    await context?.close();
     await server.close();
   });
 
