@@ -7,7 +7,7 @@ import { courseOpenTo, coursesOpenTo, loadedCourse } from './catalogue.service.j
 import { enrolLearner, enrolledCourseIds, findEnrolment, learnerEnrolments, progressOf } from './enrolment.service.js';
 import { CheckBody, CheckParams, CourseParams, LessonParams } from './learning.schemas.js';
 import { sendToCoursePage } from './enrolment-gate.js';
-import { setFlash } from '../auth/flash.js';
+import { setFlash } from '../http/flash.js';
 import { courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl } from './learning.presenter.js';
 import { lessonPage } from './lesson.presenter.js';
 import { answerKnowledgeCheck, lessonWithProgress, viewLesson } from './lesson.service.js';

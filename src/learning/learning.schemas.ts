@@ -1,5 +1,6 @@
 // Zod schemas for every input of the learning pages (params and form bodies).
 import { z } from 'zod';
+import { objectId } from '../http/validate.js';
 
 // Ids are checked against the loaded course, so the schemas only bound their size and alphabet.
 const courseId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, { message: 'Nieprawidłowy identyfikator szkolenia.' });
@@ -16,7 +17,7 @@ export type CheckParams = z.infer<typeof CheckParams>;
 
 export const AttemptParams = z.object({
   courseId,
-  attemptId: z.string().regex(/^[0-9a-f]{24}$/, { message: 'Nieprawidłowy identyfikator podejścia.' }),
+  attemptId: objectId('Nieprawidłowy identyfikator podejścia.'),
 });
 export type AttemptParams = z.infer<typeof AttemptParams>;
 
