@@ -1,7 +1,7 @@
 // Learner pages: catalogue, course page and enrolment, "Moje szkolenia", the lesson player and knowledge checks.
 import { Router, type Request, type Response } from 'express';
 import { requireUser } from '../auth/require-user.js';
-import { ValidationError } from '../http/errors.js';
+import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOpenTo, coursesOpenTo, loadedCourse } from './catalogue.service.js';
 import { enrolLearner, enrolledCourseIds, findEnrolment, learnerEnrolments, progressOf } from './enrolment.service.js';
@@ -10,7 +10,7 @@ import { sendToCoursePage } from './enrolment-gate.js';
 import { setFlash } from '../http/flash.js';
 import { courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl } from './learning.presenter.js';
 import { lessonPage } from './lesson.presenter.js';
-import { answerKnowledgeCheck, lessonWithProgress, viewLesson } from './lesson.service.js';
+import { answerKnowledgeCheck, lessonWithProgress, viewLesson, type CheckFeedback } from './lesson.service.js';
 import { quizRouter } from './quiz.routes.js';
 // Registers the LearningProgress projector with the statement store as soon as the app is built.
 import './progress.projector.js';
@@ -56,24 +56,27 @@ async function showLesson(req: Request, res: Response) {
   res.render('learning/lesson', { title: `${lesson.title} – ${course.title}`, page: lessonPage({ course, lesson, progress, t: req.t }) });
 }
 
+/** The lesson with one knowledge check's feedback (just answered) or its field error (refused). */
+async function renderLessonWithCheck(req: Request, res: Response, outcome: { feedback?: CheckFeedback; form?: FormView }) {
+  const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
+  const course = courseOpenTo(req.user!, courseId);
+  const { lesson, progress } = await lessonWithProgress({ learner: req.user!, course, lessonId });
+  const message = outcome.form?.errors.answer;
+  const checkError = message ? { checkId, message, chosen: [outcome.form?.values.answer ?? []].flat() } : undefined;
+  res.render('learning/lesson', {
+    title: `${lesson.title} – ${course.title}`,
+    page: lessonPage({ course, lesson, progress, feedback: outcome.feedback, checkError, t: req.t }),
+  });
+}
+
+const checkForm = defineForm({ schema: CheckBody, lists: ['answer'], show: (req, res, form) => renderLessonWithCheck(req, res, { form }) });
+
 /** Grades a knowledge check and shows the lesson again, scrolled (by the form's #anchor) to the feedback. */
 async function answerCheck(req: Request, res: Response) {
   const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
   const course = courseOpenTo(req.user!, courseId);
-  let feedback;
-  let checkError;
-  try {
-    feedback = await answerKnowledgeCheck({ learner: req.user!, course, lessonId, checkId, answer: inputOf<CheckBody>(res).answer });
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    checkError = { checkId, message: req.t('learning:check.chooseAnswer') };
-    res.status(400);
-  }
-  const { lesson, progress } = await lessonWithProgress({ learner: req.user!, course, lessonId });
-  res.render('learning/lesson', {
-    title: `${lesson.title} – ${course.title}`,
-    page: lessonPage({ course, lesson, progress, feedback, checkError, t: req.t }),
-  });
+  const feedback = await answerKnowledgeCheck({ learner: req.user!, course, lessonId, checkId, answer: checkForm.input(res).answer });
+  await renderLessonWithCheck(req, res, { feedback });
 }
 
 /** The learner's pages; every one needs a signed-in person. */
@@ -84,7 +87,7 @@ export function learningRouter(): Router {
   router.get('/szkolenia/:courseId', requireUser, validate(CourseParams, 'params'), showCourse);
   router.post('/szkolenia/:courseId/zapis', requireUser, validate(CourseParams, 'params'), enrol);
   router.get('/szkolenia/:courseId/lekcje/:lessonId', requireUser, validate(LessonParams, 'params'), showLesson);
-  router.post('/szkolenia/:courseId/lekcje/:lessonId/sprawdz/:checkId', requireUser, validate(CheckParams, 'params'), validate(CheckBody), answerCheck);
+  router.post('/szkolenia/:courseId/lekcje/:lessonId/sprawdz/:checkId', requireUser, validate(CheckParams, 'params'), checkForm.accept, answerCheck, checkForm.refuse);
   router.use(quizRouter());
   return router;
 }

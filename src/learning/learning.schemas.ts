@@ -21,9 +21,9 @@ export const AttemptParams = z.object({
 });
 export type AttemptParams = z.infer<typeof AttemptParams>;
 
-const formValue = z.union([z.string().max(100), z.array(z.string().max(100)).max(50)]);
+const formValue = z.union([z.string().max(100), z.array(z.string().max(100)).max(50)], { error: 'learning:check.invalidAnswer' });
 
-/** A knowledge check: `answer` holds an option id (radio), several (checkboxes), or true/false. */
+/** A knowledge check: `answer` holds an option id (radio), several (checkboxes), or true/false. Messages are locale keys. */
 export const CheckBody = z.object({ answer: formValue.optional() });
 export type CheckBody = z.infer<typeof CheckBody>;
 

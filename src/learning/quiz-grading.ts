@@ -1,7 +1,7 @@
 // Drawing quiz questions and grading answers: pure functions, no database, no request.
 import { randomInt } from 'node:crypto';
 import type { Question, Quiz } from '../courses/course.types.js';
-import { BadRequestError } from '../http/errors.js';
+import { BadRequestError, ValidationError } from '../http/errors.js';
 
 /** What one drawn question looks like in an attempt (orders as shown to the learner). */
 export interface DrawnQuestion {
@@ -187,17 +187,21 @@ export function decodeQuizForm(body: Record<string, FormValue>, drawn: DrawnQues
   return answers;
 }
 
-/** Decodes a knowledge-check form (option ids or true/false in `answer`); undefined when nothing was chosen. */
+/**
+ * Decodes a knowledge-check form (option ids or true/false in `answer`); undefined when nothing was chosen.
+ * Anything else is a field error (a locale key), so the lesson comes back with the check marked.
+ */
 export function decodeCheckAnswer(question: Question, value: FormValue): Answer | undefined {
   const chosen = values(value);
   if (!chosen.length) return undefined;
+  const invalid = () => new ValidationError({ answer: ['learning:check.invalidAnswer'] });
   if (question.kind === 'true-false') {
-    if (chosen.length > 1 || (chosen[0] !== 'true' && chosen[0] !== 'false')) throw new BadRequestError('Nieprawidłowa odpowiedź.');
+    if (chosen.length > 1 || (chosen[0] !== 'true' && chosen[0] !== 'false')) throw invalid();
     return { kind: 'truth', value: chosen[0] === 'true' };
   }
   const known = new Set((question.options ?? []).map((option) => option.id));
   if (chosen.some((id) => !known.has(id)) || new Set(chosen).size !== chosen.length || (question.kind === 'single' && chosen.length > 1)) {
-    throw new BadRequestError('Nieprawidłowa odpowiedź.');
+    throw invalid();
   }
   return { kind: 'choice', optionIds: chosen };
 }

@@ -58,7 +58,7 @@ describe('http/forms (schema → field errors → the same form again)', functio
     const unknown = await hr
       .post('/kadry/przypisz?lang=en')
       .type('form')
-      .send({ _csrf: csrfTokenFrom(form.text), courseId: 'nie-ma-takiego', departmentId: String(office.departments[0]._id), dueDate: '2099-01-01' })
+      .send({ _csrf: csrfTokenFrom(form.text), courseId: 'nie-ma-takiego', departmentId: String(office.departments[0]._id), dueDate: `${new Date().getUTCFullYear() + 1}-06-30` })
       .expect(400);
     expect(unknown.text).to.contain('Choose a course from the list.');
     expect(unknown.text).to.not.contain('Wybierz szkolenie z listy.');
