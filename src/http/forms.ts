@@ -96,10 +96,13 @@ export function defineForm<S extends z.ZodType>(spec: FormSpec<S>): Form<S> {
         return;
       }
       res.locals.input = { ...(res.locals.input ?? {}), body: parsed.data };
+      // Marks the body as this form's, so `refuse` handles only the handler's refusals, never an earlier
+      // middleware's ValidationError (bad params), which keeps going to the error page.
+      res.locals.acceptedForm = spec;
       next();
     },
     refuse: async (error: unknown, req: Request, res: Response, next: NextFunction) => {
-      if (!(error instanceof ValidationError) || res.headersSent) {
+      if (!(error instanceof ValidationError) || res.locals.acceptedForm !== spec || res.headersSent) {
         next(error);
         return;
       }

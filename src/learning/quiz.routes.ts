@@ -1,7 +1,8 @@
 // The final quiz pages: overview and start, the attempt form, submission and the result.
 import { Router, type Request, type Response } from 'express';
 import { requireUser } from '../auth/require-user.js';
-import { ConflictError } from '../http/errors.js';
+import { BadRequestError, ConflictError } from '../http/errors.js';
+import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOpenTo } from './catalogue.service.js';
 import { findEnrolment } from './enrolment.service.js';
@@ -9,6 +10,7 @@ import { sendToCoursePage } from './enrolment-gate.js';
 import { AttemptParams, CourseParams, QuizBody } from './learning.schemas.js';
 import { quizUrl } from './learning.presenter.js';
 import { blockMessage, quizForm, quizOverview, quizResult } from './quiz.presenter.js';
+import { decodeQuizForm, questionAnchor, questionOfField } from './quiz-form.js';
 import { findQuizAttempt, quizStanding, startQuizAttempt, submitQuizAttempt } from './quiz.service.js';
 
 async function showQuiz(req: Request, res: Response) {
@@ -38,6 +40,30 @@ async function startAttempt(req: Request, res: Response) {
   }
 }
 
+/** The attempt's form: blank, or sent back with what was chosen and each refused question marked. */
+async function renderAttempt(req: Request, res: Response, form: FormView) {
+  const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
+  const course = courseOpenTo(req.user!, courseId);
+  const attempt = await findQuizAttempt({ learner: req.user!, course, attemptId });
+  // A refused body for an attempt already sent is not a form to fix: the same answer as a second submission.
+  if (attempt.submittedAt) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
+  // Summary entries link to their question; a field of no question on the page links to the first one.
+  const anchorOf = (field: string) => {
+    const question = questionOfField(field);
+    return questionAnchor(question !== undefined && question < attempt.questions.length ? question : 0);
+  };
+  const errorSummary = form.errorSummary
+    .map((entry) => ({ field: anchorOf(entry.field), message: entry.message }))
+    .filter((entry, index, all) => all.findIndex((e) => e.field === entry.field && e.message === entry.message) === index);
+  res.render('learning/quiz-attempt', {
+    title: `${req.t('learning:quiz.title')} – ${course.title}`,
+    attempt: quizForm(course, attempt, req.t, { answers: decodeQuizForm(req.body).answers, errors: form.errors }),
+    errorSummary,
+  });
+}
+
+const attemptForm = defineForm({ schema: QuizBody, show: renderAttempt });
+
 async function showAttempt(req: Request, res: Response) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
   const course = courseOpenTo(req.user!, courseId);
@@ -46,13 +72,13 @@ async function showAttempt(req: Request, res: Response) {
     res.redirect(303, `${quizUrl(course.id)}/${attemptId}/wynik`);
     return;
   }
-  res.render('learning/quiz-attempt', { title: `${req.t('learning:quiz.title')} – ${course.title}`, attempt: quizForm(course, attempt, req.t) });
+  await attemptForm.show(req, res);
 }
 
 async function submitAttempt(req: Request, res: Response) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
   const course = courseOpenTo(req.user!, courseId);
-  await submitQuizAttempt({ learner: req.user!, course, attemptId, form: inputOf<QuizBody>(res), logger: req.log });
+  await submitQuizAttempt({ learner: req.user!, course, attemptId, answers: attemptForm.input(res), logger: req.log });
   res.redirect(303, `${quizUrl(course.id)}/${attemptId}/wynik`);
 }
 
@@ -73,7 +99,7 @@ export function quizRouter(): Router {
   router.get('/szkolenia/:courseId/test', requireUser, validate(CourseParams, 'params'), showQuiz);
   router.post('/szkolenia/:courseId/test', requireUser, validate(CourseParams, 'params'), startAttempt);
   router.get('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), showAttempt);
-  router.post('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), validate(QuizBody), submitAttempt);
+  router.post('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), attemptForm.accept, submitAttempt, attemptForm.refuse);
   router.get('/szkolenia/:courseId/test/:attemptId/wynik', requireUser, validate(AttemptParams, 'params'), showResult);
   return router;
 }
