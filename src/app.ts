@@ -18,7 +18,7 @@ import { configureViews } from './http/views.js';
 import { homeRouter } from './http/home.routes.js';
 import { learningRouter } from './learning/learning.routes.js';
 import { authRouter } from './auth/auth.routes.js';
-import { flashLocals } from './auth/flash.js';
+import { flashLocals } from './http/flash.js';
 import { createPassport } from './auth/passport.js';
 import { currentUserLocals } from './auth/require-user.js';
 import { accessibilityStatementRouter } from './organisations/accessibility-statement.routes.js';

@@ -1,5 +1,6 @@
 // zod schemas for every account form; messages are auth-namespace keys translated when the form is shown.
 import { z } from 'zod';
+import { objectId } from '../http/validate.js';
 import { PASSWORD_MIN_LENGTH } from './password.js';
 
 /** A required text field: arrays, objects and blanks all fail with the field's own message. */
@@ -18,8 +19,6 @@ const email = z
   .min(1, { error: 'auth:errors.emailRequired' })
   .max(254, { error: 'auth:errors.emailInvalid' })
   .pipe(z.email({ error: 'auth:errors.emailInvalid' }));
-
-const objectId = (key: string) => z.string({ error: key }).regex(/^[0-9a-f]{24}$/, { error: key });
 
 /** A new password: at least 12 characters, at most 72 bytes (bcrypt ignores anything beyond). */
 const newPassword = z

@@ -1,12 +1,10 @@
 // /logowanie and /wyloguj: wiring for signing in (passport-local, rate-limited) and out.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { ValidationError } from '../http/errors.js';
-import { parseInput } from '../http/validate.js';
+import { setFlash } from '../http/flash.js';
+import { keepSessionForForm } from '../http/form-session.js';
+import { defineForm, type FormView } from '../http/forms.js';
 import { createLoginRateLimit } from './auth-rate-limits.js';
-import { formView } from './auth.presenter.js';
-import { keepSessionForForm } from './form-session.js';
 import { LocalPath, LoginBody } from './auth.schemas.js';
-import { setFlash } from './flash.js';
 import type { AppPassport, LoginFailure } from './passport.js';
 
 /** Where people land after signing in when no (local) ?next= was given. */
@@ -18,50 +16,41 @@ function localNext(value: unknown): string | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-function renderLogin(
-  req: Request,
-  res: Response,
-  status: number,
-  extra: { fieldErrors?: Record<string, string[]>; unconfirmedEmail?: string } = {},
-): void {
-  const form = formView(req.t, req.body, { keep: ['email'], fieldErrors: extra.fieldErrors, order: ['email', 'password'] });
-  res.status(status).render('auth/login', {
+function renderLogin(req: Request, res: Response, form: FormView): void {
+  res.render('auth/login', {
     title: req.t('auth:login.title'),
     ...form,
     next: localNext((req.body as { next?: unknown } | undefined)?.next) ?? localNext(req.query.next),
-    unconfirmedEmail: extra.unconfirmedEmail,
+    // Set by the handler when the address is known but not confirmed: the page offers a new link.
+    unconfirmedEmail: res.locals.unconfirmedEmail as string | undefined,
   });
 }
+
+const loginForm = defineForm({ schema: LoginBody, keep: ['email'], order: ['email', 'password'], show: renderLogin });
 
 /** Sign-in form, sign-in, and sign-out. */
 export function loginRouter(passport: AppPassport): Router {
   const router = Router();
-  const loginRateLimit = createLoginRateLimit((req, res) => renderLogin(req, res, 429, { fieldErrors: { email: ['auth:errors.tooManyLogins'] } }));
+  const loginRateLimit = createLoginRateLimit((req, res) => loginForm.show(req, res, { status: 429, values: req.body, fieldErrors: { email: ['auth:errors.tooManyLogins'] } }));
 
   router.get('/logowanie', keepSessionForForm, (req, res) => {
     if (req.user) {
       res.redirect(localNext(req.query.next) ?? AFTER_LOGIN_PATH);
       return;
     }
-    renderLogin(req, res, 200);
+    return loginForm.show(req, res);
   });
 
-  router.post('/logowanie', loginRateLimit, (req: Request, res: Response, next: NextFunction) => {
-    let input;
-    try {
-      input = parseInput(LoginBody, req.body);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      renderLogin(req, res, 400, { fieldErrors: error.fieldErrors });
-      return;
-    }
+  router.post('/logowanie', loginRateLimit, loginForm.accept, (req: Request, res: Response, next: NextFunction) => {
+    const input = loginForm.input(res);
     passport.authenticate('local', (error: unknown, user: Express.User | false, info?: LoginFailure) => {
       if (error) return next(error);
       if (!user) {
         if (info?.reason === 'unconfirmed') {
-          renderLogin(req, res, 403, { fieldErrors: { email: ['auth:errors.emailNotConfirmed'] }, unconfirmedEmail: input.email });
+          res.locals.unconfirmedEmail = input.email;
+          loginForm.show(req, res, { status: 403, values: req.body, fieldErrors: { email: ['auth:errors.emailNotConfirmed'] } }).catch(next);
         } else {
-          renderLogin(req, res, 401, { fieldErrors: { email: ['auth:errors.invalidCredentials'] } });
+          loginForm.show(req, res, { status: 401, values: req.body, fieldErrors: { email: ['auth:errors.invalidCredentials'] } }).catch(next);
         }
         return;
       }

@@ -2,6 +2,7 @@
 import { hashPassword, verifyPassword } from './password.js';
 import { toSessionUser, type SessionUser } from './session-user.js';
 import { User, type UserDoc } from './user.model.js';
+import { isObjectId } from '../http/validate.js';
 
 export type LoginOutcome = { user: SessionUser } | { failure: 'invalid' | 'unconfirmed' };
 
@@ -27,7 +28,7 @@ export async function checkCredentials(email: string, password: string): Promise
 
 /** The SessionUser for a stored session's user id, or undefined when the account is gone. */
 export async function sessionUserById(id: string): Promise<SessionUser | undefined> {
-  if (!/^[0-9a-f]{24}$/.test(id)) return undefined;
+  if (!isObjectId(id)) return undefined;
   const user = await User.findById(id).lean<UserDoc>();
   return user ? toSessionUser(user) : undefined;
 }

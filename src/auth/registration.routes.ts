@@ -1,10 +1,8 @@
 // /rejestracja and /potwierdz-email: wiring for registration and e-mail confirmation.
 import { Router, type Request, type Response } from 'express';
-import { ValidationError } from '../http/errors.js';
-import { parseInput } from '../http/validate.js';
+import { keepSessionForForm } from '../http/form-session.js';
+import { defineForm, type FormView } from '../http/forms.js';
 import { listOfficeChoices } from '../organisations/organisation.service.js';
-import { formView } from './auth.presenter.js';
-import { keepSessionForForm } from './form-session.js';
 import { EmailOnlyBody, RegistrationBody } from './auth.schemas.js';
 import { confirmEmail, registerLearner, resendConfirmation } from './registration.service.js';
 import { createMailRateLimit } from './auth-rate-limits.js';
@@ -12,19 +10,28 @@ import { mailContextOf, type AccountPagesDeps } from './mail-context.js';
 
 const REGISTRATION_FIELDS = ['fullName', 'email', 'password', 'passwordConfirm', 'organisationId', 'departmentId', 'consent'];
 
-async function renderRegistration(req: Request, res: Response, fieldErrors?: Record<string, string[]>): Promise<void> {
-  const form = formView(req.t, req.body, {
-    keep: ['fullName', 'email', 'organisationId', 'departmentId', 'consent'],
-    fieldErrors,
-    order: REGISTRATION_FIELDS,
-  });
+async function renderRegistration(req: Request, res: Response, form: FormView): Promise<void> {
   const offices = (await listOfficeChoices()).map((office) => ({
     ...office,
     selected: office.id === form.values.organisationId,
     departments: office.departments.map((d) => ({ ...d, selected: d.id === form.values.departmentId })),
   }));
-  res.status(fieldErrors ? 400 : 200).render('auth/register', { title: req.t('auth:register.title'), ...form, offices });
+  res.render('auth/register', { title: req.t('auth:register.title'), ...form, offices });
 }
+
+// Passwords are never shown again.
+const registrationForm = defineForm({
+  schema: RegistrationBody,
+  keep: ['fullName', 'email', 'organisationId', 'departmentId', 'consent'],
+  order: REGISTRATION_FIELDS,
+  show: renderRegistration,
+});
+
+const resendForm = defineForm({
+  schema: EmailOnlyBody,
+  keep: ['email'],
+  show: (req, res, form) => res.render('auth/resend', { title: req.t('auth:resend.title'), ...form }),
+});
 
 function renderResendSent(req: Request, res: Response, email: string): void {
   res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email, lead: req.t('auth:resend.sent') });
@@ -35,32 +42,20 @@ export function registrationRouter(deps: AccountPagesDeps): Router {
   const router = Router();
   const mailRateLimit = createMailRateLimit();
 
-  router.get('/rejestracja', keepSessionForForm, (req, res) => renderRegistration(req, res));
-  router.post('/rejestracja', mailRateLimit, async (req, res) => {
-    try {
-      const input = parseInput(RegistrationBody, req.body);
-      await registerLearner(input, mailContextOf(deps, res));
-      res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email: input.email, lead: req.t('auth:checkMailbox.lead') });
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      await renderRegistration(req, res, error.fieldErrors);
-    }
-  });
+  router.get('/rejestracja', keepSessionForForm, (req, res) => registrationForm.show(req, res));
+  router.post('/rejestracja', mailRateLimit, registrationForm.accept, async (req: Request, res: Response) => {
+    const input = registrationForm.input(res);
+    await registerLearner(input, mailContextOf(deps, res));
+    res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email: input.email, lead: req.t('auth:checkMailbox.lead') });
+  }, registrationForm.refuse);
 
   // Declared before /:token so that "wyslij-ponownie" is never taken for a token.
-  router.get('/potwierdz-email/wyslij-ponownie', keepSessionForForm, (req, res) => {
-    res.render('auth/resend', { title: req.t('auth:resend.title'), ...formView(req.t, {}) });
-  });
-  router.post('/potwierdz-email/wyslij-ponownie', mailRateLimit, async (req, res) => {
-    try {
-      const { email } = parseInput(EmailOnlyBody, req.body);
-      await resendConfirmation(email, mailContextOf(deps, res));
-      renderResendSent(req, res, email);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      res.status(400).render('auth/resend', { title: req.t('auth:resend.title'), ...formView(req.t, req.body, { keep: ['email'], fieldErrors: error.fieldErrors }) });
-    }
-  });
+  router.get('/potwierdz-email/wyslij-ponownie', keepSessionForForm, (req, res) => resendForm.show(req, res));
+  router.post('/potwierdz-email/wyslij-ponownie', mailRateLimit, resendForm.accept, async (req: Request, res: Response) => {
+    const { email } = resendForm.input(res);
+    await resendConfirmation(email, mailContextOf(deps, res));
+    renderResendSent(req, res, email);
+  }, resendForm.refuse);
 
   router.get('/potwierdz-email/:token', async (req, res) => {
     if (await confirmEmail(req.params.token)) {

@@ -4,8 +4,9 @@ import { Router } from 'express';
 import { requireRole, requireUser } from '../auth/require-user.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { Platform } from '../platform.js';
-import { setFlash } from '../auth/flash.js';
-import { fieldErrorsOf, inputOf, validate } from '../http/validate.js';
+import { setFlash } from '../http/flash.js';
+import { defineForm, type FormView } from '../http/forms.js';
+import { inputOf, validate } from '../http/validate.js';
 import { presentOrganisationCertificate, presentOwnCertificates } from './certificate.presenter.js';
 import { CertificateIdParams, CorrectNameBody, RevokeBody, ScoreConsentBody } from './certificate.schemas.js';
 import {
@@ -40,21 +41,67 @@ function managedCertificate(req: Request, res: Response, action: 'revoke' | 'rei
   return certificateForActor(req.user!, inputOf<CertificateIdParams>(res, 'params').id, action);
 }
 
-function renderRevokeForm(catalogue: CourseCatalogue, req: Request, res: Response, certificate: CertificateDoc, extra: Record<string, unknown> = {}, status = 200): void {
-  res.status(status).render('certificates/revoke', {
-    title: req.t('certificates:manage.revokeTitle', { code: certificate.code }),
-    certificate: presentOrganisationCertificate(certificate, catalogue),
-    ...extra,
-  });
+/** The HR forms about one certificate find it (after the policy check) before the form is shown, and keep it here. */
+function certificateOf(res: Response): CertificateDoc {
+  return res.locals.certificate as CertificateDoc;
 }
 
-function renderCorrectForm(catalogue: CourseCatalogue, req: Request, res: Response, certificate: CertificateDoc, extra: Record<string, unknown> = {}, status = 200): void {
-  res.status(status).render('certificates/correct-name', {
-    title: req.t('certificates:manage.correctTitle', { code: certificate.code }),
-    certificate: presentOrganisationCertificate(certificate, catalogue),
-    values: { fullName: certificate.learnerName },
-    ...extra,
+/**
+ * Loads the certificate for the form's heading (403/404 before any form is shown). The blank form also refuses a
+ * certificate in the wrong state (409); a submission leaves that to the service, which checks it again anyway.
+ */
+function loadManaged(action: 'revoke' | 'reissue', checkState: boolean) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const certificate = await managedCertificate(req, res, action);
+    if (!checkState) {
+      res.locals.certificate = certificate;
+      next();
+      return;
+    }
+    if (action === 'revoke' && certificate.state === 'revoked') throw new ConflictError('To zaświadczenie zostało już unieważnione.');
+    if (action === 'reissue' && certificate.state !== 'issued') throw new ConflictError('Ponownie wystawić można tylko aktualne zaświadczenie.');
+    res.locals.certificate = certificate;
+    next();
+  };
+}
+
+/** "Moje zaświadczenia" with the score consent form (the page's one form). */
+async function renderMine(catalogue: CourseCatalogue, req: Request, res: Response, form: FormView): Promise<void> {
+  const { current, history } = presentOwnCertificates(await certificatesOfLearner(req.user!), catalogue);
+  const showScore = await scoreConsentOf(req.user!);
+  res.render('certificates/mine', { title: req.t('certificates:mine.title'), current, history, hasAny: current.length + history.length > 0, showScore, ...form });
+}
+
+/** The certificate pages' forms; their pages name each course in its own language (the catalogue's). */
+function certificateFormsOf(catalogue: CourseCatalogue) {
+  const revokeForm = defineForm({
+    schema: RevokeBody,
+    keep: ['reason'],
+    show: (req, res, form) => {
+      const certificate = certificateOf(res);
+      res.render('certificates/revoke', {
+        title: req.t('certificates:manage.revokeTitle', { code: certificate.code }),
+        certificate: presentOrganisationCertificate(certificate, catalogue),
+        ...form,
+      });
+    },
   });
+
+  const correctNameForm = defineForm({
+    schema: CorrectNameBody,
+    keep: ['fullName'],
+    show: (req, res, form) => {
+      const certificate = certificateOf(res);
+      res.render('certificates/correct-name', {
+        title: req.t('certificates:manage.correctTitle', { code: certificate.code }),
+        certificate: presentOrganisationCertificate(certificate, catalogue),
+        ...form,
+      });
+    },
+  });
+
+  const scoreConsentForm = defineForm({ schema: ScoreConsentBody, anchors: { showScore: 'show-score' }, show: (req, res, form) => renderMine(catalogue, req, res, form) });
+  return { revokeForm, correctNameForm, scoreConsentForm };
 }
 
 /**
@@ -74,20 +121,17 @@ export function certificateNavLinks(req: Request, res: Response, next: NextFunct
 /** The certificate pages of learners and HR. */
 export function certificateRouter(platform: Platform): Router {
   const router = Router();
+  const { revokeForm, correctNameForm, scoreConsentForm } = certificateFormsOf(platform.catalogue);
   const params = validate(CertificateIdParams, 'params');
   const hr = requireRole('hr', 'admin');
 
-  router.get('/moje-zaswiadczenia', requireUser, async (req, res) => {
-    const { current, history } = presentOwnCertificates(await certificatesOfLearner(req.user!), platform.catalogue);
-    const showScore = await scoreConsentOf(req.user!);
-    res.render('certificates/mine', { title: req.t('certificates:mine.title'), current, history, hasAny: current.length + history.length > 0, showScore });
-  });
-  router.post('/moje-zaswiadczenia/wynik', requireUser, validate(ScoreConsentBody), async (req, res) => {
-    const showScore = inputOf<ScoreConsentBody>(res).showScore === 'tak';
+  router.get('/moje-zaswiadczenia', requireUser, (req, res) => scoreConsentForm.show(req, res));
+  router.post('/moje-zaswiadczenia/wynik', requireUser, scoreConsentForm.accept, async (req: Request, res: Response) => {
+    const showScore = scoreConsentForm.input(res).showScore === 'tak';
     await setScoreConsent(req.user!, showScore);
     setFlash(req, 'success', req.t(showScore ? 'certificates:mine.scoreShown' : 'certificates:mine.scoreHidden'));
     res.redirect(303, '/moje-zaswiadczenia');
-  });
+  }, scoreConsentForm.refuse);
   router.get('/moje-zaswiadczenia/:id/pdf', requireUser, params, downloadPdf);
   router.get('/moje-zaswiadczenia/:id/odznaka.json', requireUser, params, async (req, res) => {
     const { code, jwt } = await certificateCredential(req.user!, inputOf<CertificateIdParams>(res, 'params').id);
@@ -107,36 +151,21 @@ export function certificateRouter(platform: Platform): Router {
   });
   router.get('/zaswiadczenia/:id/pdf', hr, params, downloadPdf);
 
-  router.get('/zaswiadczenia/:id/uniewaznij', hr, params, async (req, res) => {
-    const certificate = await managedCertificate(req, res, 'revoke');
-    if (certificate.state === 'revoked') throw new ConflictError('To zaświadczenie zostało już unieważnione.');
-    renderRevokeForm(platform.catalogue, req, res, certificate);
-  });
-  router.post('/zaswiadczenia/:id/uniewaznij', hr, params, async (req, res) => {
-    const certificate = await managedCertificate(req, res, 'revoke');
-    const body = RevokeBody.safeParse(req.body);
-    if (!body.success) {
-      renderRevokeForm(platform.catalogue, req, res, certificate, { errors: fieldErrorsOf(body.error), values: req.body }, 400);
-      return;
-    }
-    await revokeCertificate(platform, { actor: req.user!, certificateId: certificate._id.toHexString(), reason: body.data.reason });
+  router.get('/zaswiadczenia/:id/uniewaznij', hr, params, loadManaged('revoke', true), (req, res) => revokeForm.show(req, res));
+  router.post('/zaswiadczenia/:id/uniewaznij', hr, params, loadManaged('revoke', false), revokeForm.accept, async (req: Request, res: Response) => {
+    const certificate = certificateOf(res);
+    await revokeCertificate(platform, { actor: req.user!, certificateId: certificate._id.toHexString(), reason: revokeForm.input(res).reason });
     setFlash(req, 'success', req.t('certificates:manage.revoked', { code: certificate.code }));
     res.redirect(303, '/zaswiadczenia');
-  });
+  }, revokeForm.refuse);
 
-  router.get('/zaswiadczenia/:id/popraw-dane', hr, params, async (req, res) => {
-    const certificate = await managedCertificate(req, res, 'reissue');
-    if (certificate.state !== 'issued') throw new ConflictError('Ponownie wystawić można tylko aktualne zaświadczenie.');
-    renderCorrectForm(platform.catalogue, req, res, certificate);
+  router.get('/zaswiadczenia/:id/popraw-dane', hr, params, loadManaged('reissue', true), (req, res) => {
+    // The form starts from the name on the certificate.
+    return correctNameForm.show(req, res, { values: { fullName: certificateOf(res).learnerName } });
   });
-  router.post('/zaswiadczenia/:id/popraw-dane', hr, params, async (req, res) => {
-    const certificate = await managedCertificate(req, res, 'reissue');
-    const body = CorrectNameBody.safeParse(req.body);
-    if (!body.success) {
-      renderCorrectForm(platform.catalogue, req, res, certificate, { errors: fieldErrorsOf(body.error), values: req.body }, 400);
-      return;
-    }
-    const reissued = await correctLearnerName(platform, { actor: req.user!, certificateId: certificate._id.toHexString(), fullName: body.data.fullName });
+  router.post('/zaswiadczenia/:id/popraw-dane', hr, params, loadManaged('reissue', false), correctNameForm.accept, async (req: Request, res: Response) => {
+    const certificate = certificateOf(res);
+    const reissued = await correctLearnerName(platform, { actor: req.user!, certificateId: certificate._id.toHexString(), fullName: correctNameForm.input(res).fullName });
     setFlash(
       req,
       'success',
@@ -145,7 +174,7 @@ export function certificateRouter(platform: Platform): Router {
         : req.t('certificates:manage.nothingToReissue'),
     );
     res.redirect(303, '/zaswiadczenia');
-  });
+  }, correctNameForm.refuse);
 
   return router;
 }

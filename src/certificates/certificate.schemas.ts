@@ -1,9 +1,8 @@
 // zod schemas for every certificate input (route params, HR forms, the verification lookup).
 import { z } from 'zod';
+import { objectIdParam } from '../http/validate.js';
 
-export const CertificateIdParams = z.object({
-  id: z.string().regex(/^[0-9a-f]{24}$/i, { message: 'Nieprawidłowy identyfikator zaświadczenia.' }),
-});
+export const CertificateIdParams = objectIdParam('Nieprawidłowy identyfikator zaświadczenia.');
 export type CertificateIdParams = z.infer<typeof CertificateIdParams>;
 
 // Form messages are locale keys (certificates namespace), translated where the form is shown.
@@ -28,7 +27,7 @@ export type CorrectNameBody = z.infer<typeof CorrectNameBody>;
 
 /** The learner's consent to show the score on the public verification page (a checkbox: present = yes). */
 export const ScoreConsentBody = z.object({
-  showScore: z.literal('tak').optional(),
+  showScore: z.literal('tak', { message: 'certificates:errors.scoreConsent' }).optional(),
 });
 export type ScoreConsentBody = z.infer<typeof ScoreConsentBody>;
 

@@ -1,9 +1,27 @@
 // Runs a zod schema over one part of the request; failures become a ValidationError with field messages.
 import type { NextFunction, Request, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError } from './errors.js';
 
 type Part = 'body' | 'query' | 'params';
+
+/** A MongoDB ObjectId as 24 hex digits (mongoose would throw a CastError, a 500, on anything else). */
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
+/** Whether `text` is an ObjectId in hex, for code that checks an id outside a schema (a session, a query). */
+export function isObjectId(text: string): boolean {
+  return OBJECT_ID.test(text);
+}
+
+/** A zod string that must be an ObjectId in hex; `message` is the field's message (a locale key on forms). */
+export function objectId(message = 'Nieprawidłowy identyfikator.') {
+  return z.string({ error: message }).regex(OBJECT_ID, { error: message });
+}
+
+/** `{ id }` route params holding an ObjectId: `validate(objectIdParam(), 'params')`. */
+export function objectIdParam(message?: string) {
+  return z.object({ id: objectId(message) });
+}
 
 /** Turns zod issues into { 'field.path': ['message', …] }. */
 export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {

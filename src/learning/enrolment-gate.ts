@@ -1,6 +1,6 @@
 // Pages of a course the learner has not enrolled on lead to its course page, where the enrol button is.
 import type { Request, Response } from 'express';
-import { setFlash } from '../auth/flash.js';
+import { setFlash } from '../http/flash.js';
 import { courseUrl } from './learning.presenter.js';
 
 /** Redirects to the course page with a notice asking the learner to enrol first. */

@@ -1,16 +1,16 @@
 // Learner pages: catalogue, course page and enrolment, "Moje szkolenia", the lesson player and knowledge checks.
 import { Router, type Request, type Response } from 'express';
 import { requireUser } from '../auth/require-user.js';
-import { ValidationError } from '../http/errors.js';
+import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOpenTo, coursesOpenTo, loadedCourse } from './catalogue.service.js';
 import { enrolLearner, enrolledCourseIds, findEnrolment, learnerEnrolments, progressOf } from './enrolment.service.js';
 import { CheckBody, CheckParams, CourseParams, LessonParams } from './learning.schemas.js';
 import { sendToCoursePage } from './enrolment-gate.js';
-import { setFlash } from '../auth/flash.js';
+import { setFlash } from '../http/flash.js';
 import { courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl } from './learning.presenter.js';
 import { lessonPage } from './lesson.presenter.js';
-import { answerKnowledgeCheck, lessonWithProgress, viewLesson } from './lesson.service.js';
+import { answerKnowledgeCheck, lessonWithProgress, viewLesson, type CheckFeedback } from './lesson.service.js';
 import { quizRouter } from './quiz.routes.js';
 import type { Platform } from '../platform.js';
 
@@ -55,35 +55,42 @@ async function showLesson(platform: Platform, req: Request, res: Response) {
   res.render('learning/lesson', { title: `${lesson.title} – ${course.title}`, page: lessonPage({ course, lesson, progress, t: req.t }) });
 }
 
-/** Grades a knowledge check and shows the lesson again, scrolled (by the form's #anchor) to the feedback. */
-async function answerCheck(platform: Platform, req: Request, res: Response) {
+/** The lesson with one knowledge check's feedback (just answered) or its field error (refused). */
+async function renderLessonWithCheck(platform: Platform, req: Request, res: Response, outcome: { feedback?: CheckFeedback; form?: FormView }) {
   const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
   const course = courseOpenTo(platform.catalogue, req.user!, courseId);
-  let feedback;
-  let checkError;
-  try {
-    feedback = await answerKnowledgeCheck(platform, { learner: req.user!, course, lessonId, checkId, answer: inputOf<CheckBody>(res).answer });
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    checkError = { checkId, message: req.t('learning:check.chooseAnswer') };
-    res.status(400);
-  }
   const { lesson, progress } = await lessonWithProgress({ learner: req.user!, course, lessonId });
+  const message = outcome.form?.errors.answer;
+  const checkError = message ? { checkId, message, chosen: [outcome.form?.values.answer ?? []].flat() } : undefined;
   res.render('learning/lesson', {
     title: `${lesson.title} – ${course.title}`,
-    page: lessonPage({ course, lesson, progress, feedback, checkError, t: req.t }),
+    page: lessonPage({ course, lesson, progress, feedback: outcome.feedback, checkError, t: req.t }),
   });
+}
+
+/** The knowledge check form; refused, it is the lesson again with the check marked. */
+function checkFormOf(platform: Platform) {
+  return defineForm({ schema: CheckBody, lists: ['answer'], show: (req, res, form) => renderLessonWithCheck(platform, req, res, { form }) });
+}
+
+/** Grades a knowledge check and shows the lesson again, scrolled (by the form's #anchor) to the feedback. */
+async function answerCheck(platform: Platform, checkForm: ReturnType<typeof checkFormOf>, req: Request, res: Response) {
+  const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const feedback = await answerKnowledgeCheck(platform, { learner: req.user!, course, lessonId, checkId, answer: checkForm.input(res).answer });
+  await renderLessonWithCheck(platform, req, res, { feedback });
 }
 
 /** The learner's pages; every one needs a signed-in person. */
 export function learningRouter(platform: Platform): Router {
   const router = Router();
+  const checkForm = checkFormOf(platform);
   router.get('/szkolenia', requireUser, (req, res) => showCatalogue(platform, req, res));
   router.get('/moje-szkolenia', requireUser, (req, res) => showMyCourses(platform, req, res));
   router.get('/szkolenia/:courseId', requireUser, validate(CourseParams, 'params'), (req, res) => showCourse(platform, req, res));
   router.post('/szkolenia/:courseId/zapis', requireUser, validate(CourseParams, 'params'), (req, res) => enrol(platform, req, res));
   router.get('/szkolenia/:courseId/lekcje/:lessonId', requireUser, validate(LessonParams, 'params'), (req, res) => showLesson(platform, req, res));
-  router.post('/szkolenia/:courseId/lekcje/:lessonId/sprawdz/:checkId', requireUser, validate(CheckParams, 'params'), validate(CheckBody), (req, res) => answerCheck(platform, req, res));
+  router.post('/szkolenia/:courseId/lekcje/:lessonId/sprawdz/:checkId', requireUser, validate(CheckParams, 'params'), checkForm.accept, (req: Request, res: Response) => answerCheck(platform, checkForm, req, res), checkForm.refuse);
   router.use(quizRouter(platform));
   return router;
 }

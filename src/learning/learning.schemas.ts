@@ -1,5 +1,7 @@
 // Zod schemas for every input of the learning pages (params and form bodies).
 import { z } from 'zod';
+import { objectId } from '../http/validate.js';
+import { decodeQuizForm } from './quiz-form.js';
 
 // Ids are checked against the loaded course, so the schemas only bound their size and alphabet.
 const courseId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, { message: 'Nieprawidłowy identyfikator szkolenia.' });
@@ -16,17 +18,27 @@ export type CheckParams = z.infer<typeof CheckParams>;
 
 export const AttemptParams = z.object({
   courseId,
-  attemptId: z.string().regex(/^[0-9a-f]{24}$/, { message: 'Nieprawidłowy identyfikator podejścia.' }),
+  attemptId: objectId('Nieprawidłowy identyfikator podejścia.'),
 });
 export type AttemptParams = z.infer<typeof AttemptParams>;
 
-const formValue = z.union([z.string().max(100), z.array(z.string().max(100)).max(50)]);
+const formValue = z.union([z.string().max(100), z.array(z.string().max(100)).max(50)], { error: 'learning:check.invalidAnswer' });
 
-/** A knowledge check: `answer` holds an option id (radio), several (checkboxes), or true/false. */
+/** A knowledge check: `answer` holds an option id (radio), several (checkboxes), or true/false. Messages are locale keys. */
 export const CheckBody = z.object({ answer: formValue.optional() });
 export type CheckBody = z.infer<typeof CheckBody>;
 
-/** The quiz form: q<n> and q<n>_<k> fields, decoded against the attempt by decodeQuizForm. */
+/**
+ * The quiz form: q<n> and q<n>_<k> fields, read by the codec (quiz-form.ts) into answers by position;
+ * the quiz service checks them against the attempt. Messages are locale keys.
+ */
 // The CSRF token (longer than any answer) passes through; decodeQuizForm skips it.
-export const QuizBody = z.record(z.string().max(20), z.union([z.string().max(300), z.array(z.string().max(100)).max(50)])).refine((body) => Object.keys(body).length <= 500, { message: 'Za dużo pól.' });
+export const QuizBody = z
+  .record(z.string().max(20), z.union([z.string().max(300), z.array(z.string().max(100)).max(50)]), { error: 'learning:quiz.invalidAnswers' })
+  .refine((body) => Object.keys(body).length <= 500, { message: 'learning:quiz.invalidAnswers' })
+  .transform((body, ctx) => {
+    const { answers, problems } = decodeQuizForm(body);
+    for (const problem of problems) ctx.addIssue({ code: 'custom', path: [problem.field], message: 'learning:quiz.invalidAnswers' });
+    return answers;
+  });
 export type QuizBody = z.infer<typeof QuizBody>;

@@ -23,9 +23,16 @@ function headingsOf(lesson: Lesson): LessonHeading[] {
 }
 
 /** A knowledge check as a form: choices, the learner's last answer, and feedback when just answered. */
-function checkForm(course: Course, lesson: Lesson, question: Question, feedback: CheckFeedback | undefined, fieldError: string | undefined, t: Translate) {
+function checkForm(
+  course: Course,
+  lesson: Lesson,
+  question: Question,
+  feedback: CheckFeedback | undefined,
+  fieldError: { message: string; chosen: string[] } | undefined,
+  t: Translate,
+) {
   const answered = feedback?.checkId === question.id ? feedback : undefined;
-  const chosen = new Set(answered?.chosen ?? []);
+  const chosen = new Set(answered?.chosen ?? fieldError?.chosen ?? []);
   const anchor = `sprawdz-${question.id}`;
   const choices =
     question.kind === 'true-false'
@@ -44,7 +51,7 @@ function checkForm(course: Course, lesson: Lesson, question: Question, feedback:
     multiple: question.kind === 'multiple',
     inputType: question.kind === 'multiple' ? 'checkbox' : 'radio',
     choices: choices.map((choice, index) => ({ ...choice, inputId: `${anchor}-${index}`, checked: chosen.has(choice.value) })),
-    errorMessage: fieldError,
+    errorMessage: fieldError?.message,
     feedback: answered
       ? { success: answered.graded.success, explanation: question.explanation, legalReference: question.legalReference }
       : undefined,
@@ -56,8 +63,8 @@ export interface LessonPageInput {
   lesson: Lesson;
   progress: LearningProgressDoc | null;
   feedback?: CheckFeedback;
-  /** A knowledge check posted without an answer: its id and the message. */
-  checkError?: { checkId: string; message: string };
+  /** A knowledge check refused (nothing or something invalid chosen): its id, the message, and what was ticked. */
+  checkError?: { checkId: string; message: string; chosen: string[] };
   t: Translate;
 }
 
@@ -75,7 +82,7 @@ export function lessonPage(input: LessonPageInput) {
     segments.push({ html: lesson.html.slice(cursor, match.index) });
     const question = checks.get(unescapeAttribute(match[1]));
     if (question) {
-      const error = input.checkError?.checkId === question.id ? input.checkError.message : undefined;
+      const error = input.checkError?.checkId === question.id ? input.checkError : undefined;
       segments.push({ check: checkForm(course, lesson, question, input.feedback, error, t) });
     }
     cursor = match.index + match[0].length;

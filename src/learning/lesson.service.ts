@@ -48,7 +48,7 @@ export interface CheckFeedback {
 
 /**
  * Grades an in-lesson knowledge check on the server and records `answered` (parent: the lesson).
- * Nothing chosen is a ValidationError on the field `answer`.
+ * Nothing chosen, or something that is not one of its options, is a ValidationError on the field `answer`.
  */
 export async function answerKnowledgeCheck(
   deps: LearningDeps,
@@ -66,7 +66,7 @@ export async function answerKnowledgeCheck(
   if (!question) throw new NotFoundError('Nie znaleziono pytania sprawdzającego.');
   const enrolment = await requireEnrolment(learner, course);
   const answer = decodeCheckAnswer(question, params.answer);
-  if (!answer) throw new ValidationError({ answer: ['Wybierz odpowiedź.'] });
+  if (!answer) throw new ValidationError({ answer: ['learning:check.chooseAnswer'] });
   const graded = gradeAnswer(question, answer);
   await deps.recorder.record({ learner, course, registration: enrolment.registration }, (ctx) => [
     questionAnswered(ctx, question, { response: graded.response, success: graded.success, parent: { lessonId: lesson.id } }),

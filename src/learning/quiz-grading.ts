@@ -1,7 +1,8 @@
 // Drawing quiz questions and grading answers: pure functions, no database, no request.
 import { randomInt } from 'node:crypto';
 import type { Question, Quiz } from '../courses/course.types.js';
-import { BadRequestError } from '../http/errors.js';
+import { ValidationError } from '../http/errors.js';
+import { questionField, type QuizFormAnswers } from './quiz-form.js';
 
 /** What one drawn question looks like in an attempt (orders as shown to the learner). */
 export interface DrawnQuestion {
@@ -106,98 +107,79 @@ function values(value: FormValue): string[] {
   return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v) => v !== '');
 }
 
-function tampered(detail: string): BadRequestError {
-  return new BadRequestError('Formularz testu zawiera nieprawidłowe odpowiedzi. Wróć do testu i wyślij go ponownie.', { detail });
+/** An answer that does not fit the attempt (only a hand-made form sends one): the quiz form again, that question marked. */
+function tampered(question: number): ValidationError {
+  return new ValidationError({ [questionField(question)]: ['learning:quiz.invalidAnswers'] });
 }
 
 /**
- * Decodes the quiz form of one attempt into answers per question id. The form names questions by
- * position (q0, q1 …) and options by position (o0, o1 …; c0 … for matching), so the page never
- * carries course ids; anything that does not fit the attempt is rejected as tampered input.
+ * Turns the form's answers (positions, see quiz-form.ts) into answers per question id against the attempt's
+ * draw: options and choices by their shuffled order, places within the item count. An answer that does not
+ * fit its question — a position outside the attempt, the wrong kind, two options for a single choice — is refused.
  */
-export function decodeQuizForm(body: Record<string, FormValue>, drawn: DrawnQuestion[], questions: Map<string, Question>): Map<string, Answer> {
-  const byIndex = new Map<number, Map<string, FormValue>>();
-  for (const [name, value] of Object.entries(body)) {
-    if (name === '_csrf') continue;
-    const match = /^q(\d{1,3})(?:_(\d{1,3}))?$/.exec(name);
-    if (!match) throw tampered(`unknown field ${name}`);
-    const index = Number(match[1]);
-    if (index >= drawn.length) throw tampered(`question ${index} is not in this attempt`);
-    if (!byIndex.has(index)) byIndex.set(index, new Map());
-    byIndex.get(index)!.set(match[2] ?? '', value);
-  }
-
+export function resolveQuizAnswers(formAnswers: QuizFormAnswers, drawn: DrawnQuestion[], questions: Map<string, Question>): Map<string, Answer> {
   const answers = new Map<string, Answer>();
-  drawn.forEach((slot, index) => {
-    const fields = byIndex.get(index);
-    if (!fields) return;
+  for (const [index, given] of formAnswers) {
+    const slot = drawn[index];
+    if (!slot) throw tampered(index);
     const question = questions.get(slot.questionId);
-    if (!question) throw tampered(`question ${slot.questionId} left the course`);
-    const whole = values(fields.get(''));
-    const parts = [...fields.entries()].filter(([key]) => key !== '');
-
-    if (question.kind === 'single' || question.kind === 'multiple' || question.kind === 'true-false') {
-      if (parts.length) throw tampered(`question ${index} takes one field`);
-      if (question.kind === 'true-false') {
-        if (whole.length > 1 || (whole.length === 1 && whole[0] !== 'true' && whole[0] !== 'false')) throw tampered(`question ${index}: not true/false`);
-        if (whole.length === 1) answers.set(question.id, { kind: 'truth', value: whole[0] === 'true' });
-        return;
+    if (!question) throw tampered(index);
+    switch (question.kind) {
+      case 'true-false':
+        if (given.kind !== 'truth') throw tampered(index);
+        answers.set(question.id, { kind: 'truth', value: given.value });
+        break;
+      case 'single':
+      case 'multiple': {
+        if (given.kind !== 'options' || (question.kind === 'single' && given.options.length > 1)) throw tampered(index);
+        const optionIds = given.options.map((k) => slot.itemOrder[k]);
+        if (optionIds.some((id) => id === undefined)) throw tampered(index);
+        answers.set(question.id, { kind: 'choice', optionIds });
+        break;
       }
-      if (question.kind === 'single' && whole.length > 1) throw tampered(`question ${index}: several answers to a single-choice question`);
-      const optionIds = whole.map((token) => {
-        const position = /^o(\d{1,3})$/.exec(token);
-        const id = position ? slot.itemOrder[Number(position[1])] : undefined;
-        if (id === undefined) throw tampered(`question ${index}: unknown option ${token}`);
-        return id;
-      });
-      if (new Set(optionIds).size !== optionIds.length) throw tampered(`question ${index}: repeated option`);
-      if (optionIds.length) answers.set(question.id, { kind: 'choice', optionIds });
-      return;
-    }
-
-    if (fields.has('')) throw tampered(`question ${index} takes one field per item`);
-    if (question.kind === 'ordering') {
-      const positions = new Map<string, number>();
-      for (const [key, value] of parts) {
-        const itemId = slot.itemOrder[Number(key)];
-        const chosen = values(value);
-        if (itemId === undefined || chosen.length > 1) throw tampered(`question ${index}: unknown item ${key}`);
-        if (!chosen.length) continue;
-        const position = Number(chosen[0]);
-        if (!Number.isInteger(position) || position < 1 || position > slot.itemOrder.length) throw tampered(`question ${index}: bad position`);
-        positions.set(itemId, position);
+      case 'ordering': {
+        if (given.kind !== 'places') throw tampered(index);
+        const positions = new Map<string, number>();
+        for (const [item, place] of given.places) {
+          const itemId = slot.itemOrder[item];
+          if (itemId === undefined || place < 1 || place > slot.itemOrder.length) throw tampered(index);
+          positions.set(itemId, place);
+        }
+        answers.set(question.id, { kind: 'sequence', positions });
+        break;
       }
-      if (positions.size) answers.set(question.id, { kind: 'sequence', positions });
-      return;
+      case 'matching': {
+        if (given.kind !== 'pairs') throw tampered(index);
+        const matches = new Map<string, string>();
+        for (const [item, choice] of given.pairs) {
+          const leftId = slot.itemOrder[item];
+          const rightId = slot.choiceOrder[choice];
+          if (leftId === undefined || rightId === undefined) throw tampered(index);
+          matches.set(leftId, rightId);
+        }
+        answers.set(question.id, { kind: 'pairs', matches });
+        break;
+      }
     }
-
-    const matches = new Map<string, string>();
-    for (const [key, value] of parts) {
-      const leftId = slot.itemOrder[Number(key)];
-      const chosen = values(value);
-      if (leftId === undefined || chosen.length > 1) throw tampered(`question ${index}: unknown item ${key}`);
-      if (!chosen.length) continue;
-      const position = /^c(\d{1,3})$/.exec(chosen[0]);
-      const rightId = position ? slot.choiceOrder[Number(position[1])] : undefined;
-      if (rightId === undefined) throw tampered(`question ${index}: unknown answer ${chosen[0]}`);
-      matches.set(leftId, rightId);
-    }
-    if (matches.size) answers.set(question.id, { kind: 'pairs', matches });
-  });
+  }
   return answers;
 }
 
-/** Decodes a knowledge-check form (option ids or true/false in `answer`); undefined when nothing was chosen. */
+/**
+ * Decodes a knowledge-check form (option ids or true/false in `answer`); undefined when nothing was chosen.
+ * Anything else is a field error (a locale key), so the lesson comes back with the check marked.
+ */
 export function decodeCheckAnswer(question: Question, value: FormValue): Answer | undefined {
   const chosen = values(value);
   if (!chosen.length) return undefined;
+  const invalid = () => new ValidationError({ answer: ['learning:check.invalidAnswer'] });
   if (question.kind === 'true-false') {
-    if (chosen.length > 1 || (chosen[0] !== 'true' && chosen[0] !== 'false')) throw new BadRequestError('Nieprawidłowa odpowiedź.');
+    if (chosen.length > 1 || (chosen[0] !== 'true' && chosen[0] !== 'false')) throw invalid();
     return { kind: 'truth', value: chosen[0] === 'true' };
   }
   const known = new Set((question.options ?? []).map((option) => option.id));
   if (chosen.some((id) => !known.has(id)) || new Set(chosen).size !== chosen.length || (question.kind === 'single' && chosen.length > 1)) {
-    throw new BadRequestError('Nieprawidłowa odpowiedź.');
+    throw invalid();
   }
   return { kind: 'choice', optionIds: chosen };
 }

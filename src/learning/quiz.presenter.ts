@@ -2,6 +2,7 @@
 import type { Course, Question } from '../courses/course.types.js';
 import { courseUrl, quizUrl } from './learning.presenter.js';
 import type { QuizAttemptDoc } from './quiz-attempt.model.js';
+import { choiceValue, isChosen, itemField, optionValue, placeValue, questionAnchor, questionField, type QuizFormAnswers } from './quiz-form.js';
 import { drawnQuestionsOf, type QuizStanding } from './quiz.service.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -56,6 +57,10 @@ function questionMap(course: Course): Map<string, Question> {
 /** One question of the form: radios/checkboxes (`choice`) or one select per item (`selects`). */
 export interface QuizFormQuestion {
   number: number;
+  /** The fieldset's id, which the error summary links to. */
+  anchor: string;
+  /** The question's message when a refused form comes back. */
+  error?: string;
   name: string;
   prompt: string;
   points: number;
@@ -64,23 +69,33 @@ export interface QuizFormQuestion {
   choice?: boolean;
   inputType?: 'radio' | 'checkbox';
   /** `language` is set on options that are course content (not on the interface's "true"/"false"). */
-  choices?: { value: string; inputId: string; text: string; language?: string }[];
+  choices?: { value: string; inputId: string; text: string; language?: string; checked: boolean }[];
   selects?: boolean;
-  rows?: { name: string; inputId: string; label: string; options: { value: string; text: string }[] }[];
+  rows?: { name: string; inputId: string; label: string; options: { value: string; text: string; selected: boolean }[] }[];
 }
 
 /**
- * The attempt's form. Values are positions in the attempt's own shuffled order (o0, c1 …), never
- * course ids, and nothing about the right answers reaches the page.
+ * The attempt's form. Names and values come from the codec (quiz-form.ts): positions in the attempt's own
+ * shuffled order, never course ids, and nothing about the right answers reaches the page. `refused` is a form
+ * sent back: what it had chosen, shown again, and the translated message per question field.
  */
-export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate) {
+export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate, refused?: { answers: QuizFormAnswers; errors: Record<string, string> }) {
+  const answers = refused?.answers;
   const questions = questionMap(course);
   const drawn = drawnQuestionsOf(attempt);
   const items = drawn.flatMap((slot, index): QuizFormQuestion[] => {
     const question = questions.get(slot.questionId);
     if (!question) return [];
-    const name = `q${index}`;
-    const base: QuizFormQuestion = { number: index + 1, name, prompt: question.prompt, points: question.points, kind: question.kind };
+    const name = questionField(index);
+    const base: QuizFormQuestion = {
+      number: index + 1,
+      anchor: questionAnchor(index),
+      name,
+      prompt: question.prompt,
+      points: question.points,
+      kind: question.kind,
+      error: refused?.errors[name],
+    };
     const optionText = new Map((question.options ?? []).map((o) => [o.id, o.text]));
     switch (question.kind) {
       case 'single':
@@ -90,7 +105,13 @@ export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate) 
           choice: true,
           inputType: question.kind === 'multiple' ? 'checkbox' : 'radio',
           hint: question.kind === 'multiple' ? t('learning:quiz.multipleHint') : undefined,
-          choices: slot.itemOrder.map((id, k) => ({ value: `o${k}`, inputId: `${name}-o${k}`, text: optionText.get(id) ?? '', language: course.language })),
+          choices: slot.itemOrder.map((id, k) => ({
+            value: optionValue(k),
+            inputId: `${name}-${optionValue(k)}`,
+            text: optionText.get(id) ?? '',
+            language: course.language,
+            checked: isChosen(answers, index, { option: k }),
+          })),
         }];
       case 'true-false':
         return [{
@@ -98,8 +119,8 @@ export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate) 
           choice: true,
           inputType: 'radio',
           choices: [
-            { value: 'true', inputId: `${name}-true`, text: t('learning:check.true') },
-            { value: 'false', inputId: `${name}-false`, text: t('learning:check.false') },
+            { value: 'true', inputId: `${name}-true`, text: t('learning:check.true'), checked: isChosen(answers, index, { truth: true }) },
+            { value: 'false', inputId: `${name}-false`, text: t('learning:check.false'), checked: isChosen(answers, index, { truth: false }) },
           ],
         }];
       case 'ordering':
@@ -108,10 +129,14 @@ export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate) 
           selects: true,
           hint: t('learning:quiz.orderingHint'),
           rows: slot.itemOrder.map((id, k) => ({
-            name: `${name}_${k}`,
+            name: itemField(index, k),
             inputId: `${name}-${k}`,
             label: optionText.get(id) ?? '',
-            options: slot.itemOrder.map((_, position) => ({ value: String(position + 1), text: String(position + 1) })),
+            options: slot.itemOrder.map((_, position) => ({
+              value: placeValue(position + 1),
+              text: String(position + 1),
+              selected: isChosen(answers, index, { item: k, place: position + 1 }),
+            })),
           })),
         }];
       case 'matching': {
@@ -121,10 +146,14 @@ export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate) 
           selects: true,
           hint: t('learning:quiz.matchingHint'),
           rows: slot.itemOrder.map((id, k) => ({
-            name: `${name}_${k}`,
+            name: itemField(index, k),
             inputId: `${name}-${k}`,
             label: pairs.get(id)?.left ?? '',
-            options: slot.choiceOrder.map((rightId, j) => ({ value: `c${j}`, text: pairs.get(rightId)?.right ?? '' })),
+            options: slot.choiceOrder.map((rightId, j) => ({
+              value: choiceValue(j),
+              text: pairs.get(rightId)?.right ?? '',
+              selected: isChosen(answers, index, { item: k, choice: j }),
+            })),
           })),
         }];
       }

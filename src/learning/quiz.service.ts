@@ -9,7 +9,8 @@ import type { EnrolmentDoc } from './enrolment.model.js';
 import type { Learner } from './learner.js';
 import { assertOwnEnrolment } from './learning.policy.js';
 import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
-import { decodeQuizForm, drawQuestions, gradeAnswer, scoreAttempt, type DrawnQuestion } from './quiz-grading.js';
+import type { QuizFormAnswers } from './quiz-form.js';
+import { drawQuestions, gradeAnswer, resolveQuizAnswers, scoreAttempt, type DrawnQuestion } from './quiz-grading.js';
 
 /** Why a new attempt cannot start now. */
 export type QuizBlock =
@@ -150,8 +151,8 @@ export interface SubmitQuizParams {
   learner: Learner;
   course: Course;
   attemptId: string;
-  /** The posted form, as parsed by express (repeated names become arrays). */
-  form: Record<string, string | string[] | undefined>;
+  /** The learner's answers by position in the attempt (the quiz form decoded by quiz-form.ts). */
+  answers: QuizFormAnswers;
   now?: Date;
 }
 
@@ -164,7 +165,8 @@ export interface QuizDeps {
 /**
  * Grades a submitted attempt on the server and records one `answered` per question, then `passed` or
  * `failed`, and on a pass `completed` and the certificate. The attempt is claimed as submitted first
- * (a second submission is a 400), and released again if the statements cannot be stored.
+ * (a second submission is a 400), and released again if the statements cannot be stored. Answers that do not
+ * fit the attempt are a ValidationError on their question's field.
  */
 export async function submitQuizAttempt(deps: QuizDeps, params: SubmitQuizParams): Promise<QuizAttemptDoc> {
   const { learner, course } = params;
@@ -174,7 +176,7 @@ export async function submitQuizAttempt(deps: QuizDeps, params: SubmitQuizParams
 
   const questions = questionsById(course);
   const drawn = drawnQuestionsOf(attempt);
-  const answers = decodeQuizForm(params.form, drawn, questions);
+  const answers = resolveQuizAnswers(params.answers, drawn, questions);
   const graded = drawn.map((slot) => {
     const question = questions.get(slot.questionId);
     // A question removed from the course since the draw counts as neither right nor wrong.

@@ -1,11 +1,11 @@
 // HR pages under /kadry: the completion matrix, its exports, assigning a course, sending reminders.
 import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
-import { setFlash } from '../auth/flash.js';
 import { requireRole } from '../auth/require-user.js';
 import type { Platform } from '../platform.js';
-import { ValidationError } from '../http/errors.js';
-import { fieldErrorsOf, inputOf, validate } from '../http/validate.js';
+import { setFlash } from '../http/flash.js';
+import { defineForm, type FormView } from '../http/forms.js';
+import { inputOf, validate } from '../http/validate.js';
 import { matrixCsv, matrixXlsx } from './matrix-export.js';
 import { presentMatrix } from './reports.presenter.js';
 import { AssignBody, MatrixQuery } from './reports.schemas.js';
@@ -22,24 +22,14 @@ export function reportsNavLink(req: Request, res: Response, next: NextFunction):
   next();
 }
 
-interface AssignFormState {
-  values?: Record<string, unknown>;
-  errors?: Record<string, string[]>;
-}
-
 /** The assignment form, with what was typed and the field errors when it is shown again. */
-async function renderAssignForm(platform: Platform, req: Request, res: Response, state: AssignFormState = {}, status = 200): Promise<void> {
+async function renderAssignForm(platform: Platform, req: Request, res: Response, form: FormView): Promise<void> {
   const choices = await assignmentChoices(platform, req.user!);
-  const values = state.values ?? {};
-  const chosenPeople = new Set(([] as unknown[]).concat(values.userIds ?? []).map(String));
-  const errors = state.errors ?? {};
-  const order = ['courseId', 'departmentId', 'userIds', 'dueDate'];
-  res.status(status).render('reports/assign', {
+  const { values } = form;
+  const chosenPeople = new Set([values.userIds ?? []].flat());
+  res.render('reports/assign', {
     title: req.t('reports:assign.title'),
-    values,
-    errors: Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field, messages[0]])),
-    // Each summary entry links to its field; the people list is a fieldset, so it links to the first box.
-    errorSummary: order.filter((field) => errors[field]).map((field) => ({ field: field === 'userIds' ? 'people' : field, message: errors[field][0] })),
+    ...form,
     courses: choices.courses.map((course) => ({ ...course, selected: course.id === values.courseId })),
     departments: choices.departments.map((department) => ({ ...department, selected: department.id === values.departmentId })),
     groups: choices.groups.map((group) => ({
@@ -50,9 +40,23 @@ async function renderAssignForm(platform: Platform, req: Request, res: Response,
   });
 }
 
+/** The assignment form, which offers the platform's courses. */
+function assignFormOf(platform: Platform) {
+  return defineForm({
+    schema: AssignBody,
+    keep: ['courseId', 'departmentId', 'dueDate'],
+    lists: ['userIds'],
+    order: ['courseId', 'departmentId', 'userIds', 'dueDate'],
+    // The people list is a fieldset: its summary entry links to the first box.
+    anchors: { userIds: 'people' },
+    show: (req, res, form) => renderAssignForm(platform, req, res, form),
+  });
+}
+
 /** The HR router. */
 export function reportsRouter(platform: Platform): Router {
   const router = Router();
+  const assignForm = assignFormOf(platform);
   const hr = requireRole('hr', 'admin');
   const query = validate(MatrixQuery, 'query');
   const matrixFor = (req: Request, res: Response) =>
@@ -82,25 +86,14 @@ export function reportsRouter(platform: Platform): Router {
   });
 
   router.get('/kadry/przypisz', hr, async (req, res) => {
-    const departmentId = typeof req.query.departmentId === 'string' ? req.query.departmentId : undefined;
-    await renderAssignForm(platform, req, res, { values: { departmentId } });
+    await assignForm.show(req, res, { values: { departmentId: req.query.departmentId } });
   });
 
-  router.post('/kadry/przypisz', hr, async (req, res) => {
-    const body = AssignBody.safeParse(req.body);
-    if (!body.success) {
-      await renderAssignForm(platform, req, res, { values: req.body, errors: fieldErrorsOf(body.error) }, 400);
-      return;
-    }
-    try {
-      const result = await assignMandatoryCourse(platform, { actor: req.user!, ...body.data });
-      setFlash(req, 'success', req.t('reports:assign.done', { count: result.assigned, courseTitle: result.courseTitle, newlyEnrolled: result.newlyEnrolled }));
-      res.redirect(303, '/kadry');
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      await renderAssignForm(platform, req, res, { values: req.body, errors: error.fieldErrors }, 400);
-    }
-  });
+  router.post('/kadry/przypisz', hr, assignForm.accept, async (req: Request, res: Response) => {
+    const result = await assignMandatoryCourse(platform, { actor: req.user!, ...assignForm.input(res) });
+    setFlash(req, 'success', req.t('reports:assign.done', { count: result.assigned, courseTitle: result.courseTitle, newlyEnrolled: result.newlyEnrolled }));
+    res.redirect(303, '/kadry');
+  }, assignForm.refuse);
 
   router.post('/kadry/przypomnienia', hr, async (req, res) => {
     const result = await sendReminders(platform, { organisationId: req.user!.organisationId });

@@ -1,14 +1,13 @@
 // Input schemas of the HR pages: the matrix filter, the assignment form.
 import { z } from 'zod';
+import { objectId } from '../http/validate.js';
 import { warsawIsoDay } from './report-dates.js';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
-const objectIdText = z.string().regex(/^[0-9a-f]{24}$/i, { message: 'Wybierz referat z listy.' });
-
-/** ?departmentId=… on the matrix and the exports (empty = every department). */
+/** ?departmentId=… on the matrix and the exports (empty = every department); a bad one is a 400 page, so plain Polish. */
 export const MatrixQuery = z.object({
-  departmentId: z.preprocess(emptyToUndefined, objectIdText.optional()),
+  departmentId: z.preprocess(emptyToUndefined, objectId('Wybierz referat z listy.').optional()),
 });
 export type MatrixQuery = z.infer<typeof MatrixQuery>;
 
@@ -17,26 +16,29 @@ function isCalendarDay(value: string): boolean {
   return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
 }
 
-/** The assignment form. `userIds` arrives as one string or as repeated fields (checkboxes). */
+/**
+ * The assignment form. `userIds` arrives as one string or as repeated fields (checkboxes).
+ * Messages are reports-namespace keys, translated when the form is shown again (http/forms.ts).
+ */
 export const AssignBody = z.object({
-  courseId: z.string({ message: 'Wybierz szkolenie.' }).trim().min(1, { message: 'Wybierz szkolenie.' }).max(200),
-  departmentId: z.preprocess(emptyToUndefined, objectIdText.optional()),
+  courseId: z.string({ message: 'reports:errors.courseRequired' }).trim().min(1, { message: 'reports:errors.courseRequired' }).max(200),
+  departmentId: z.preprocess(emptyToUndefined, objectId('reports:errors.departmentFromList').optional()),
   userIds: z.preprocess(
     (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
-    z.array(z.string().regex(/^[0-9a-f]{24}$/i, { message: 'Wybierz osoby z listy.' }), { message: 'Wybierz osoby z listy.' }).max(2000),
+    z.array(objectId('reports:errors.peopleFromList'), { message: 'reports:errors.peopleFromList' }).max(2000),
   ),
   dueDate: z
-    .string({ message: 'Podaj termin ukończenia.' })
+    .string({ message: 'reports:errors.dueDateRequired' })
     .trim()
-    .min(1, { message: 'Podaj termin ukończenia.' })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Podaj termin jako datę w formacie RRRR-MM-DD, np. 2026-12-31.' })
-    .refine(isCalendarDay, { message: 'Taki dzień nie istnieje w kalendarzu.' })
+    .min(1, { message: 'reports:errors.dueDateRequired' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'reports:errors.dueDateFormat' })
+    .refine(isCalendarDay, { message: 'reports:errors.dueDateNotADay' })
     // Compared as YYYY-MM-DD text, in Warsaw's calendar: today is still a valid due day.
-    .refine((value) => value >= warsawIsoDay(new Date()), { message: 'Termin nie może być w przeszłości.' })
-    .refine((value) => Number(value.slice(0, 4)) <= new Date().getUTCFullYear() + 5, { message: 'Termin może być najwyżej 5 lat naprzód.' }),
+    .refine((value) => value >= warsawIsoDay(new Date()), { message: 'reports:errors.dueDatePast' })
+    .refine((value) => Number(value.slice(0, 4)) <= new Date().getUTCFullYear() + 5, { message: 'reports:errors.dueDateTooFar' }),
 }).refine((body) => Boolean(body.departmentId) || body.userIds.length > 0, {
   path: ['departmentId'],
-  message: 'Wybierz referat albo co najmniej jedną osobę.',
+  message: 'reports:errors.departmentOrPeople',
   // Checked even when other fields failed, so the form shows every problem at once.
   when: (payload) => {
     const value = payload.value as { departmentId?: unknown; userIds?: unknown };

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { Course } from '../courses/course.types.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
+import { isObjectId } from '../http/validate.js';
 import type { EnrolmentDoc } from '../learning/enrolment.model.js';
 import { assignCourse } from '../learning/enrolment.service.js';
 import type { LearningDeps } from '../learning/learner.js';
@@ -104,7 +105,7 @@ function completion(cells: MatrixCell[]): Completion {
 }
 
 function objectIdOrNull(id: string): Types.ObjectId | null {
-  return /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
+  return isObjectId(id) ? new Types.ObjectId(id) : null;
 }
 
 async function organisationOf(organisationId: string): Promise<OrganisationDoc> {
@@ -120,7 +121,7 @@ function departmentsOf(organisation: OrganisationDoc): Array<{ id: string; name:
 /** Throws a field error unless `departmentId` is one of the organisation's departments. */
 function checkDepartment(departments: Array<{ id: string }>, departmentId: string | undefined): void {
   if (departmentId && !departments.some((department) => department.id === departmentId)) {
-    throw new ValidationError({ departmentId: ['Wybierz referat z listy.'] });
+    throw new ValidationError({ departmentId: ['reports:errors.departmentFromList'] });
   }
 }
 
@@ -245,20 +246,20 @@ export async function assignMandatoryCourse(deps: ReportsDeps, params: AssignMan
   const { actor } = params;
   assertCanManageTraining(actor);
   const course = deps.catalogue.get(params.courseId);
-  if (!course) throw new ValidationError({ courseId: ['Wybierz szkolenie z listy.'] });
+  if (!course) throw new ValidationError({ courseId: ['reports:errors.courseFromList'] });
   const organisation = await organisationOf(actor.organisationId);
   checkDepartment(departmentsOf(organisation), params.departmentId);
 
   const everyone = await peopleOf(organisation._id);
   const byId = new Map(everyone.map((person) => [String(person._id), person]));
   if (params.userIds.some((id) => !byId.has(id))) {
-    throw new ValidationError({ userIds: ['Wybierz osoby z listy – jedna z wybranych nie należy do Twojej organizacji.'] });
+    throw new ValidationError({ userIds: ['reports:errors.personNotInOrganisation'] });
   }
   const chosen = new Set(params.userIds);
   const targets = everyone.filter((person) => chosen.has(String(person._id)) || (params.departmentId && String(person.departmentId ?? '') === params.departmentId));
   if (!targets.length) {
     throw new ValidationError(
-      params.departmentId ? { departmentId: ['W wybranym referacie nie ma jeszcze nikogo. Wybierz inny referat albo osoby z listy.'] } : { departmentId: ['Wybierz referat albo co najmniej jedną osobę.'] },
+      params.departmentId ? { departmentId: ['reports:errors.departmentEmpty'] } : { departmentId: ['reports:errors.departmentOrPeople'] },
     );
   }
 

@@ -1,8 +1,9 @@
 // Admin page /admin/lrs-klienci: list, create (secret shown once) and delete the organisation's LRS clients.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { requireRole } from '../auth/require-user.js';
-import { setFlash } from '../auth/flash.js';
-import { fieldErrorsOf, inputOf, validate } from '../http/validate.js';
+import { setFlash } from '../http/flash.js';
+import { defineForm, type FormView } from '../http/forms.js';
+import { inputOf, validate } from '../http/validate.js';
 import { presentLrsClients } from './lrs-client.presenter.js';
 import { CreateLrsClientBody, LrsClientIdParams } from './lrs-client.schemas.js';
 import { createLrsClient, deleteLrsClient, listLrsClients } from './lrs-client.service.js';
@@ -10,28 +11,36 @@ import type { XapiVocabulary } from './xapi-vocabulary.js';
 
 const PATH = '/admin/lrs-klienci';
 
-async function renderPage(vocabulary: XapiVocabulary, req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
+/** The page: the list, and the form for a new client (`created` once one was just made, its secret shown once). */
+async function renderPage(vocabulary: XapiVocabulary, req: Request, res: Response, form: FormView): Promise<void> {
   const clients = presentLrsClients(await listLrsClients(req.user!.organisationId));
-  res.status(status).render('xapi/clients', {
+  res.render('xapi/clients', {
     title: req.t('xapi:clients.title'),
     clients,
     endpoint: vocabulary.lrsEndpoint,
-    values: { access: 'read-write' },
-    ...extra,
+    ...form,
+    created: res.locals.createdClient,
   });
 }
 
-async function createClient(vocabulary: XapiVocabulary, req: Request, res: Response): Promise<void> {
-  const parsed = CreateLrsClientBody.safeParse(req.body);
-  if (!parsed.success) {
-    // Field-level messages are locale keys, translated here so the form keeps what was typed.
-    const errors = Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).map(([field, messages]) => [field, req.t(messages[0])]));
-    await renderPage(vocabulary, req, res, { errors, values: req.body as Record<string, unknown> }, 400);
-    return;
-  }
-  const { name, access } = parsed.data;
+/** The new-client form of the page, which names this installation's LRS endpoint. */
+function newClientFormOf(vocabulary: XapiVocabulary) {
+  return defineForm({
+    schema: CreateLrsClientBody,
+    keep: ['name', 'access'],
+    order: ['name', 'access'],
+    // The access choice is a fieldset of radios: its summary entry links to the first one.
+    anchors: { access: 'access-rw' },
+    show: (req, res, form) => renderPage(vocabulary, req, res, form),
+  });
+}
+
+async function createClient(newClientForm: ReturnType<typeof newClientFormOf>, req: Request, res: Response): Promise<void> {
+  const { name, access } = newClientForm.input(res);
   const created = await createLrsClient({ organisationId: req.user!.organisationId, name, canRead: access !== 'write', canWrite: access !== 'read' });
-  await renderPage(vocabulary, req, res, { created: { name, key: created.key, secret: created.secret } }, 201);
+  res.locals.createdClient = { name, key: created.key, secret: created.secret };
+  // A blank form again under the new secret, ready for the next client.
+  await newClientForm.show(req, res, { status: 201, values: { access: 'read-write' } });
 }
 
 async function removeClient(req: Request, res: Response): Promise<void> {
@@ -53,8 +62,9 @@ export function lrsClientsNavLink(req: Request, res: Response, next: NextFunctio
 export function lrsClientsRouter({ vocabulary }: { vocabulary: XapiVocabulary }): Router {
   const router = Router();
   const admin = requireRole('admin');
-  router.get(PATH, admin, (req, res) => renderPage(vocabulary, req, res));
-  router.post(PATH, admin, (req, res) => createClient(vocabulary, req, res));
+  const newClientForm = newClientFormOf(vocabulary);
+  router.get(PATH, admin, (req, res) => newClientForm.show(req, res, { values: { access: 'read-write' } }));
+  router.post(PATH, admin, newClientForm.accept, (req: Request, res: Response) => createClient(newClientForm, req, res), newClientForm.refuse);
   router.post(`${PATH}/:id/usun`, admin, validate(LrsClientIdParams, 'params'), removeClient);
   return router;
 }

@@ -1,5 +1,6 @@
 // Reads a rendered quiz attempt the way a test needs it: each drawn question with its form controls.
 import type { Course, Question } from '../../src/courses/course.types.js';
+import { questionOfField } from '../../src/learning/quiz-form.js';
 
 export function unescapeHtml(text: string): string {
   return text.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -19,15 +20,16 @@ export interface QuizFormQuestion {
 /** Splits the quiz page into its questions, in the order shown, with their controls. */
 export function readQuizForm(html: string, course: Course): QuizFormQuestion[] {
   return html
-    .split('<fieldset class="quiz-question"')
+    .split('<fieldset class="quiz-question')
     .slice(1)
     .map((chunk) => {
       const prompt = unescapeHtml(/<span class="quiz-question__prompt"[^>]*>([^<]*)<\/span>/.exec(chunk)![1]);
       const question = course.quiz.questions.find((q) => q.prompt === prompt);
       if (!question) throw new Error(`The quiz page shows a question that is not in the course: ${prompt}`);
-      const inputs = [...chunk.matchAll(/<input type="(?:radio|checkbox)" name="(q\d+)" id="[^"]+" value="([^"]+)"[^>]*>\s*<label for="[^"]+"[^>]*>([^<]*)<\/label>/g)].map(
-        (m) => ({ name: m[1], value: m[2], text: unescapeHtml(m[3]) }),
-      );
+      // Field names are the codec's (src/learning/quiz-form.ts): only its names count as quiz controls.
+      const inputs = [...chunk.matchAll(/<input type="(?:radio|checkbox)" name="([^"]+)" id="[^"]+" value="([^"]+)"[^>]*>\s*<label for="[^"]+"[^>]*>([^<]*)<\/label>/g)]
+        .filter((m) => questionOfField(m[1]) !== undefined)
+        .map((m) => ({ name: m[1], value: m[2], text: unescapeHtml(m[3]) }));
       const selects = [...chunk.matchAll(/<label for="[^"]+"[^>]*>([^<]*)<\/label>\s*<select name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)].map((m) => ({
         label: unescapeHtml(m[1]),
         name: m[2],

@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const NOTICE = 'Wylogowano. Do zobaczenia!';
 
-describe('auth/flash', () => {
+describe('http/flash', () => {
   useTestDatabase(import.meta.url);
   let server: TestServer;
   before(async () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { Question, Quiz } from '../../src/courses/course.types.js';
-import { BadRequestError } from '../../src/http/errors.js';
-import { decodeCheckAnswer, decodeQuizForm, drawQuestions, gradeAnswer, scoreAttempt, type DrawnQuestion } from '../../src/learning/quiz-grading.js';
+import { ValidationError } from '../../src/http/errors.js';
+import { decodeQuizForm, encodeQuizForm } from '../../src/learning/quiz-form.js';
+import { decodeCheckAnswer, drawQuestions, gradeAnswer, resolveQuizAnswers, scoreAttempt, type DrawnQuestion } from '../../src/learning/quiz-grading.js';
 
 const single: Question = { id: 's', kind: 'single', prompt: 'S?', points: 1, options: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }], correct: ['a'], explanation: '' };
 const multiple: Question = {
@@ -69,17 +70,28 @@ describe('learning/quiz-grading', () => {
       { questionId: 'p', itemOrder: ['p2', 'p1'], choiceOrder: ['p1', 'p2'] },
       { questionId: 't', itemOrder: [], choiceOrder: [] },
     ];
-    const answers = decodeQuizForm({ _csrf: 'x', q0: ['o1', 'o2'], q1_0: '3', q1_1: '1', q1_2: '2', q2_0: 'c1', q2_1: 'c0', q3: '' }, drawn, questions);
+    const form = decodeQuizForm({ _csrf: 'x', q0: ['o1', 'o2'], q1_0: '3', q1_1: '1', q1_2: '2', q2_0: 'c1', q2_1: 'c0', q3: '' });
+    expect(form.problems).to.deep.equal([]);
+    const answers = resolveQuizAnswers(form.answers, drawn, questions);
     expect(gradeAnswer(multiple, answers.get('m')).success).to.equal(true);
     expect(gradeAnswer(ordering, answers.get('o')).success).to.equal(true);
     expect(gradeAnswer(matching, answers.get('p')).success).to.equal(true);
     expect(answers.has('t')).to.equal(false);
   });
 
-  it('rejects tampered quiz forms', () => {
+  it('the quiz form codec: fields the form cannot send are problems; encoding reverses decoding', () => {
+    for (const body of [{ q0: 'a' }, { other: '1' }, { q0: ['o0', 'o0'] }, { q0_0: ['1', '2'] }, { q0_0: '1', q0_1: 'c0' }, { q0: { a: 1 } }]) {
+      expect(decodeQuizForm(body).problems, JSON.stringify(body)).to.have.length.greaterThan(0);
+    }
+    const body = { q0: ['o1', 'o2'], q1_0: '3', q2_1: 'c0', q3: 'true' };
+    const { answers } = decodeQuizForm(body);
+    expect(decodeQuizForm(Object.fromEntries(encodeQuizForm(answers).reduce((all, [name, value]) => all.set(name, [...(all.get(name) ?? []), value]), new Map<string, string[]>()))).answers).to.deep.equal(answers);
+  });
+
+  it('rejects answers that do not fit the attempt, as a field error on the question', () => {
     const drawn: DrawnQuestion[] = [{ questionId: 's', itemOrder: ['b', 'a'], choiceOrder: [] }];
-    for (const body of [{ q0: 'o2' }, { q1: 'o0' }, { q0: ['o0', 'o1'] }, { q0: 'a' }, { other: '1' }, { q0_0: '1' }]) {
-      expect(() => decodeQuizForm(body, drawn, questions), JSON.stringify(body)).to.throw(BadRequestError);
+    for (const body of [{ q0: 'o2' }, { q1: 'o0' }, { q0: ['o0', 'o1'] }, { q0_0: '1' }, { q0: 'true' }]) {
+      expect(() => resolveQuizAnswers(decodeQuizForm(body).answers, drawn, questions), JSON.stringify(body)).to.throw(ValidationError);
     }
   });
 
@@ -87,8 +99,8 @@ describe('learning/quiz-grading', () => {
     expect(decodeCheckAnswer(single, 'a')).to.deep.equal({ kind: 'choice', optionIds: ['a'] });
     expect(decodeCheckAnswer(single, undefined)).to.equal(undefined);
     expect(decodeCheckAnswer(truth, 'false')).to.deep.equal({ kind: 'truth', value: false });
-    expect(() => decodeCheckAnswer(single, 'q')).to.throw(BadRequestError);
-    expect(() => decodeCheckAnswer(single, ['a', 'b'])).to.throw(BadRequestError);
+    expect(() => decodeCheckAnswer(single, 'q')).to.throw(ValidationError);
+    expect(() => decodeCheckAnswer(single, ['a', 'b'])).to.throw(ValidationError);
   });
 
   it('passes at exactly the threshold and fails just below it', () => {
