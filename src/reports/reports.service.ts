@@ -2,6 +2,7 @@
 import { Types } from 'mongoose';
 import type { SessionUser } from '../auth/session-user.js';
 import { User } from '../auth/user.model.js';
+import { endOfWarsawDay } from '../calendar/calendar.js';
 import { courseCatalogue } from '../courses/course-catalogue.js';
 import type { Course } from '../courses/course.types.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
@@ -11,7 +12,6 @@ import { LearningProgress, type LearningProgressDoc } from '../learning/learning
 import { renewalDue } from '../learning/learning.presenter.js';
 import { sendMail } from '../mail/mail.service.js';
 import { Organisation, type OrganisationDoc } from '../organisations/organisation.model.js';
-import { endOfWarsawDay } from './report-dates.js';
 import { Reminder, type ReminderDoc } from './reminder.model.js';
 import { assertCanManageTraining } from './reports.policy.js';
 import { assignmentMail, reminderMail } from './reports.mail.js';

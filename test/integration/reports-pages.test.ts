@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { courseCatalogue } from '../../src/courses/course-catalogue.js';
 import { assignCourse } from '../../src/learning/enrolment.service.js';
-import { endOfWarsawDay, warsawIsoDay } from '../../src/reports/report-dates.js';
+import { endOfWarsawDay, warsawIsoDay } from '../../src/calendar/calendar.js';
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, launchBrowser, screenshot, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation } from '../helpers/factories.js';
