@@ -2,14 +2,13 @@
 import { Types } from 'mongoose';
 import type { SessionUser } from '../auth/session-user.js';
 import { User } from '../auth/user.model.js';
-import { endOfWarsawDay } from '../calendar/calendar.js';
+import { addDays, endOfWarsawDay, isOverdue, renewalDue } from '../calendar/calendar.js';
 import { courseCatalogue } from '../courses/course-catalogue.js';
 import type { Course } from '../courses/course.types.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { Enrolment, type EnrolmentDoc } from '../learning/enrolment.model.js';
 import { assignCourse } from '../learning/enrolment.service.js';
 import { LearningProgress, type LearningProgressDoc } from '../learning/learning-progress.model.js';
-import { renewalDue } from '../learning/learning.presenter.js';
 import { sendMail } from '../mail/mail.service.js';
 import { Organisation, type OrganisationDoc } from '../organisations/organisation.model.js';
 import { Reminder, type ReminderDoc } from './reminder.model.js';
@@ -64,7 +63,8 @@ export interface CompletionMatrix {
   generatedAt: Date;
 }
 
-const REMINDER_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** Reminders go out for courses due within this many (Warsaw calendar) days. */
+const REMINDER_WINDOW_DAYS = 7;
 const REMINDER_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 type PersonDoc = { _id: Types.ObjectId; fullName: string; email: string; departmentId?: Types.ObjectId | null; roles: string[]; learnerId: string; language?: string | null };
@@ -79,8 +79,8 @@ function isDone(progress: LearningProgressDoc | undefined): boolean {
  */
 export function cellStatus(enrolment: EnrolmentDoc | undefined, progress: LearningProgressDoc | undefined, course: Course | undefined, now: Date): MatrixCell['status'] {
   if (!enrolment) return 'not_assigned';
-  if (isDone(progress)) return renewalDue(course, progress ?? null, now) ? 'renewal_due' : 'completed';
-  if (enrolment.dueDate && enrolment.dueDate < now) return 'overdue';
+  if (isDone(progress)) return renewalDue(progress?.completedAt, course?.validityMonths, now) ? 'renewal_due' : 'completed';
+  if (isOverdue(enrolment.dueDate, now)) return 'overdue';
   return progress && progress.status !== 'enrolled' ? 'in_progress' : 'not_started';
 }
 
@@ -278,7 +278,7 @@ export async function assignMandatoryCourse(params: AssignMandatoryCourseParams)
 
 /** Whether an enrolment should be reminded of at `now`: assigned, unfinished, due within 7 days or overdue. */
 function needsReminder(enrolment: EnrolmentDoc, progress: LearningProgressDoc | undefined, course: Course, now: Date): boolean {
-  if (!enrolment.dueDate || enrolment.dueDate.getTime() > now.getTime() + REMINDER_WINDOW_MS) return false;
+  if (!enrolment.dueDate || enrolment.dueDate > addDays(now, REMINDER_WINDOW_DAYS)) return false;
   const status = cellStatus(enrolment, progress, course, now);
   if (status === 'completed') return false;
   // A refresher is due again: remind only when HR set the due date after the last completion.
@@ -318,7 +318,7 @@ export async function sendReminders(params: { organisationId: string | Types.Obj
   const now = params.now ?? new Date();
   const organisationId = typeof params.organisationId === 'string' ? objectIdOrNull(params.organisationId) : params.organisationId;
   if (!organisationId) throw new NotFoundError('Nie znaleziono organizacji.');
-  const enrolments = await Enrolment.find({ organisationId, dueDate: { $lte: new Date(now.getTime() + REMINDER_WINDOW_MS) } }).lean<EnrolmentDoc[]>();
+  const enrolments = await Enrolment.find({ organisationId, dueDate: { $lte: addDays(now, REMINDER_WINDOW_DAYS) } }).lean<EnrolmentDoc[]>();
   if (!enrolments.length) return { sent: 0, recentlyReminded: 0 };
   const progress = await progressByEnrolment(organisationId, enrolments);
   const catalogue = courseCatalogue();
@@ -348,7 +348,7 @@ export async function sendReminders(params: { organisationId: string | Types.Obj
       courseTitle: course.title,
       courseUrl: `${params.baseUrl}/szkolenia/${encodeURIComponent(course.id)}`,
       dueDate: enrolment.dueDate!,
-      overdue: enrolment.dueDate! < now,
+      overdue: isOverdue(enrolment.dueDate, now),
       language: person.language ?? undefined,
     });
     try {
