@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { formatDate, formatIsoDay, warsawIsoDay } from '../calendar/calendar.js';
 import type { CertificateTemplate } from './certificate-template.js';
 
 /** What a certificate says; every value is fixed at issue so the same input always gives the same bytes. */
@@ -35,17 +36,6 @@ const FONTS = {
 
 const INK = '#1f2328';
 const MUTED = '#57606a';
-
-/** dd.mm.yyyy in Polish time, whatever the server's time zone. */
-export function polishDate(value: Date): string {
-  return new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', day: '2-digit', month: '2-digit', year: 'numeric' }).format(value);
-}
-
-/** "2026-09-01" → "01.09.2026" */
-export function polishIsoDate(isoDate: string): string {
-  const [year, month, day] = isoDate.split('-');
-  return `${day}.${month}.${year}`;
-}
 
 /** Hours as a Polish decimal: 90 → "1,5", 120 → "2". */
 export function hoursOf(durationMinutes: number): string {
@@ -202,13 +192,13 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   // Facts, two short lines.
   const facts1 = [
     `wersja szkolenia ${content.courseVersion}`,
-    `stan prawny na ${polishIsoDate(content.legalStateDate)}`,
+    `stan prawny na ${formatIsoDay(content.legalStateDate)}`,
     `czas trwania ${hoursOf(content.durationMinutes)} godz.`,
   ].join('   ·   ');
   const facts2 = [
-    `data ukończenia ${polishDate(content.completedAt)}`,
+    `data ukończenia ${formatDate(content.completedAt)}`,
     `wynik testu końcowego ${Math.round(content.scorePercent)}%`,
-    content.validUntil ? `ważne do ${polishDate(content.validUntil)}` : undefined,
+    content.validUntil ? `ważne do ${formatDate(content.validUntil)}` : undefined,
   ]
     .filter(Boolean)
     .join('   ·   ');
@@ -223,9 +213,9 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
       `version ${content.courseVersion}`,
       `law as of ${content.legalStateDate}`,
       `${hoursOf(content.durationMinutes).replace(',', '.')} h`,
-      `completed ${content.completedAt.toISOString().slice(0, 10)}`,
+      `completed ${warsawIsoDay(content.completedAt)}`,
       `final test score ${Math.round(content.scorePercent)}%`,
-      content.validUntil ? `valid until ${content.validUntil.toISOString().slice(0, 10)}` : undefined,
+      content.validUntil ? `valid until ${warsawIsoDay(content.validUntil)}` : undefined,
     ]
       .filter(Boolean)
       .join(' · ');
@@ -259,7 +249,7 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   });
 
   doc.font(FONTS.sans).fontSize(9).fillColor(INK);
-  doc.text(`Wystawiono dnia ${polishDate(content.issuedAt)}`, width / 2 - 100, bottom - 12, { width: 200, align: 'center', structParent: root, structType: 'P' });
+  doc.text(`Wystawiono dnia ${formatDate(content.issuedAt)}`, width / 2 - 100, bottom - 12, { width: 200, align: 'center', structParent: root, structType: 'P' });
 
   const signX = width - 60 - 220;
   doc.markContent('Artifact', { type: 'Layout' });
