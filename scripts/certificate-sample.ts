@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { validUntil } from '../src/calendar/calendar.js';
 import { newCertificateCode } from '../src/certificates/certificate-code.js';
 import { renderCertificatePdf } from '../src/certificates/certificate-pdf.js';
 import { resolveTemplate } from '../src/certificates/certificate-template.js';
@@ -43,7 +44,6 @@ async function renderSample(argv: string[]): Promise<number> {
   }
   const completedAt = new Date();
   const months = Number(values['validity-months']);
-  const validUntil = months > 0 ? new Date(new Date(completedAt).setUTCMonth(completedAt.getUTCMonth() + months)) : undefined;
   const code = newCertificateCode(completedAt);
   const template = resolveTemplate({
     name: values.issuer,
@@ -68,7 +68,7 @@ async function renderSample(argv: string[]): Promise<number> {
     durationMinutes: 120,
     scorePercent: 92,
     legalStateDate: '2026-09-01',
-    validUntil,
+    validUntil: months > 0 ? validUntil(completedAt, months) : undefined,
     template,
   });
   writeFileSync(values.out, pdf);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { formatDate, formatIsoDay, warsawIsoDay } from '../calendar/calendar.js';
 import type { CertificateTemplate } from './certificate-template.js';
 
 /** What a certificate says; every value is fixed at issue so the same input always gives the same bytes. */
@@ -36,17 +37,6 @@ const FONTS = {
 const INK = '#1f2328';
 const MUTED = '#57606a';
 
-/** dd.mm.yyyy in Polish time, whatever the server's time zone. */
-export function polishDate(value: Date): string {
-  return new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', day: '2-digit', month: '2-digit', year: 'numeric' }).format(value);
-}
-
-/** "2026-09-01" → "01.09.2026" */
-export function polishIsoDate(isoDate: string): string {
-  const [year, month, day] = isoDate.split('-');
-  return `${day}.${month}.${year}`;
-}
-
 /** Hours as a Polish decimal: 90 → "1,5", 120 → "2". */
 export function hoursOf(durationMinutes: number): string {
   const hours = Math.round((durationMinutes / 60) * 10) / 10;
@@ -73,12 +63,57 @@ function initialsOf(name: string): string {
     .toUpperCase();
 }
 
+/** What every drawing step works on: the document, its structure tree, the page and the certificate's content. */
+interface Sheet {
+  doc: PDFKit.PDFDocument;
+  /** The Document structure element every tagged text and figure hangs from. */
+  root: PDFKit.PDFStructureElement;
+  width: number;
+  height: number;
+  content: CertificateContent;
+  accent: string;
+  /** The centred text column. */
+  centre: { x: number; width: number };
+}
+
 /** Renders the certificate; deterministic: the creation date is the issue date and the file id derives from it. */
 export async function renderCertificatePdf(content: CertificateContent): Promise<Buffer> {
+  const doc = openDocument(content);
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const finished = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const width = doc.page.width; // 841.89
+  const height = doc.page.height; // 595.28
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+  const sheet: Sheet = { doc, root, width, height, content, accent: content.template.accentColour, centre: { x: 80, width: width - 160 } };
+
+  // The steps run in this order because it is the drawing (and so the byte) order: same input, same file.
+  drawFrame(sheet);
+  drawIssuer(sheet);
+  const afterTitle = drawTitle(sheet);
+  const afterCourse = drawLearnerAndCourse(sheet, afterTitle);
+  drawFacts(sheet, afterCourse);
+  // Bottom band: verification (left), issue date (centre), signature (right).
+  const bottom = height - 52;
+  drawVerification(sheet, bottom);
+  drawIssueDate(sheet, bottom);
+  drawSignature(sheet, bottom);
+
+  root.end();
+  doc.end();
+  return finished;
+}
+
+/** An A4 landscape PDF/A-2b document, tagged and in Polish, with the certificate's metadata. */
+function openDocument(content: CertificateContent): PDFKit.PDFDocument {
   const { template } = content;
-  const accent = template.accentColour;
   const title = `Zaświadczenie o ukończeniu szkolenia – ${content.courseTitle}`;
-  const doc = new PDFDocument({
+  return new PDFDocument({
     size: 'A4',
     layout: 'landscape',
     margin: 0,
@@ -99,18 +134,10 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
       CreationDate: content.issuedAt,
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const finished = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+}
 
-  const width = doc.page.width; // 841.89
-  const height = doc.page.height; // 595.28
-  const root = doc.struct('Document');
-  doc.addStructure(root);
-
+/** The frame, corner ornaments and title band. */
+function drawFrame({ doc, width, height, accent }: Sheet): void {
   // Frame and ornaments are decoration: marked as artifacts so screen readers skip them.
   doc.markContent('Artifact', { type: 'Layout' });
   doc.rect(0, 0, width, height).fill('#fffdf8');
@@ -129,11 +156,12 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   // A light band behind the title.
   doc.rect(31, 150, width - 62, 2).fill(tint(accent, 0.75));
   doc.endMarkedContent();
+}
 
-  const centre = { x: 80, width: width - 160 };
+/** The issuer at the top: its logo (or a drawn emblem of its initials) and its name. */
+function drawIssuer({ doc, root, width, accent, centre, content }: Sheet): void {
+  const { template } = content;
   let y = 48;
-
-  // Issuer: logo (or a drawn emblem) and name.
   const logoSize = 58;
   const logoX = width / 2 - logoSize / 2;
   if (template.logoPng) {
@@ -155,25 +183,31 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   y += logoSize + 8;
   doc.font(FONTS.sansBold).fontSize(11).fillColor(INK);
   doc.text(template.issuerName.toUpperCase(), centre.x, y, { width: centre.width, align: 'center', characterSpacing: 0.8, structParent: root, structType: 'P' });
+}
 
-  // Title.
-  y = 170;
+/** "ZAŚWIADCZENIE o ukończeniu szkolenia" (and the English line); returns the y below it. */
+function drawTitle({ doc, root, accent, centre, content }: Sheet): number {
+  let y = 170;
   doc.font(FONTS.serifBold).fontSize(36).fillColor(accent);
   doc.text('ZAŚWIADCZENIE', centre.x, y, { width: centre.width, align: 'center', characterSpacing: 3, structParent: root, structType: 'H1' });
   y += 46;
   doc.font(FONTS.serif).fontSize(16).fillColor(INK);
   doc.text('o ukończeniu szkolenia', centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
   y += 20;
-  if (template.englishLine) {
+  if (content.template.englishLine) {
     doc.font(FONTS.serifItalic).fontSize(10).fillColor(MUTED);
     doc.text('Certificate of training completion', centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
     y += 15;
   }
+  return y;
+}
 
-  // Who.
-  y += 22;
+/** Who completed which course, from `y`; returns the y below the course title. */
+function drawLearnerAndCourse({ doc, root, accent, centre, content }: Sheet, top: number): number {
+  const { englishLine } = content.template;
+  let y = top + 22;
   doc.font(FONTS.sans).fontSize(11).fillColor(MUTED);
-  doc.text(template.englishLine ? 'Zaświadcza się, że  ·  This is to certify that' : 'Zaświadcza się, że', centre.x, y, {
+  doc.text(englishLine ? 'Zaświadcza się, że  ·  This is to certify that' : 'Zaświadcza się, że', centre.x, y, {
     width: centre.width,
     align: 'center',
     structParent: root,
@@ -187,7 +221,7 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   y = Math.max(y + 44, doc.y + 6);
   doc.font(FONTS.sans).fontSize(11).fillColor(MUTED);
   doc.text(
-    template.englishLine ? 'ukończył(a) z wynikiem pozytywnym szkolenie  ·  has successfully completed the training' : 'ukończył(a) z wynikiem pozytywnym szkolenie',
+    englishLine ? 'ukończył(a) z wynikiem pozytywnym szkolenie  ·  has successfully completed the training' : 'ukończył(a) z wynikiem pozytywnym szkolenie',
     centre.x,
     y,
     { width: centre.width, align: 'center', structParent: root, structType: 'P' },
@@ -197,18 +231,21 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   const titleSize = fittingFontSize(doc, courseTitle, FONTS.serifBold, { max: 18, min: 11, width: centre.width - 80, lines: 2 });
   doc.font(FONTS.serifBold).fontSize(titleSize).fillColor(accent);
   doc.text(courseTitle, centre.x + 40, y, { width: centre.width - 80, align: 'center', structParent: root, structType: 'P' });
-  y = doc.y + 14;
+  return doc.y + 14;
+}
 
-  // Facts, two short lines.
+/** The facts, two short lines from `y` (version, legal state, hours; completion, score, validity), and their English line. */
+function drawFacts({ doc, root, centre, content }: Sheet, top: number): void {
+  let y = top;
   const facts1 = [
     `wersja szkolenia ${content.courseVersion}`,
-    `stan prawny na ${polishIsoDate(content.legalStateDate)}`,
+    `stan prawny na ${formatIsoDay(content.legalStateDate)}`,
     `czas trwania ${hoursOf(content.durationMinutes)} godz.`,
   ].join('   ·   ');
   const facts2 = [
-    `data ukończenia ${polishDate(content.completedAt)}`,
+    `data ukończenia ${formatDate(content.completedAt)}`,
     `wynik testu końcowego ${Math.round(content.scorePercent)}%`,
-    content.validUntil ? `ważne do ${polishDate(content.validUntil)}` : undefined,
+    content.validUntil ? `ważne do ${formatDate(content.validUntil)}` : undefined,
   ]
     .filter(Boolean)
     .join('   ·   ');
@@ -217,23 +254,25 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   y += 15;
   doc.text(facts2, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
   y += 15;
-  if (template.englishLine) {
+  if (content.template.englishLine) {
     doc.font(FONTS.serifItalic).fontSize(8.5).fillColor(MUTED);
     const english = [
       `version ${content.courseVersion}`,
       `law as of ${content.legalStateDate}`,
       `${hoursOf(content.durationMinutes).replace(',', '.')} h`,
-      `completed ${content.completedAt.toISOString().slice(0, 10)}`,
+      `completed ${warsawIsoDay(content.completedAt)}`,
       `final test score ${Math.round(content.scorePercent)}%`,
-      content.validUntil ? `valid until ${content.validUntil.toISOString().slice(0, 10)}` : undefined,
+      content.validUntil ? `valid until ${warsawIsoDay(content.validUntil)}` : undefined,
     ]
       .filter(Boolean)
       .join(' · ');
     doc.text(english, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
   }
+}
 
-  // Bottom band: verification (left), issue date (centre), signature (right).
-  const bottom = height - 52;
+/** Bottom left: the QR code to the verification page, the certificate number and the address. */
+function drawVerification({ doc, root, accent, content }: Sheet, bottom: number): void {
+  const { englishLine } = content.template;
   const qrSize = 78;
   const qrX = 60;
   const qrY = bottom - qrSize;
@@ -244,11 +283,11 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   );
   const verifyX = qrX + qrSize + 12;
   doc.font(FONTS.sans).fontSize(7.5).fillColor(MUTED);
-  doc.text(template.englishLine ? 'Numer zaświadczenia / Certificate no.' : 'Numer zaświadczenia', verifyX, qrY + 8, { width: 200, structParent: root, structType: 'P' });
+  doc.text(englishLine ? 'Numer zaświadczenia / Certificate no.' : 'Numer zaświadczenia', verifyX, qrY + 8, { width: 200, structParent: root, structType: 'P' });
   doc.font(FONTS.sansBold).fontSize(10).fillColor(INK);
   doc.text(content.code, verifyX, qrY + 19, { width: 220, lineBreak: false, structParent: root, structType: 'P' });
   doc.font(FONTS.sans).fontSize(7.5).fillColor(MUTED);
-  doc.text(template.englishLine ? 'Sprawdź autentyczność / Verify at:' : 'Sprawdź autentyczność:', verifyX, qrY + 40, { width: 200, structParent: root, structType: 'P' });
+  doc.text(englishLine ? 'Sprawdź autentyczność / Verify at:' : 'Sprawdź autentyczność:', verifyX, qrY + 40, { width: 200, structParent: root, structType: 'P' });
   doc.font(FONTS.sans).fontSize(7.5).fillColor(accent);
   doc.text(content.verificationUrl.replace(/^https?:\/\//, ''), verifyX, qrY + 51, {
     width: 330,
@@ -257,10 +296,17 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
     structParent: root,
     structType: 'P',
   });
+}
 
+/** Bottom centre: "Wystawiono dnia …". */
+function drawIssueDate({ doc, root, width, content }: Sheet, bottom: number): void {
   doc.font(FONTS.sans).fontSize(9).fillColor(INK);
-  doc.text(`Wystawiono dnia ${polishDate(content.issuedAt)}`, width / 2 - 100, bottom - 12, { width: 200, align: 'center', structParent: root, structType: 'P' });
+  doc.text(`Wystawiono dnia ${formatDate(content.issuedAt)}`, width / 2 - 100, bottom - 12, { width: 200, align: 'center', structParent: root, structType: 'P' });
+}
 
+/** Bottom right: the signature line, the signatory's name and role. */
+function drawSignature({ doc, root, width, content }: Sheet, bottom: number): void {
+  const { template } = content;
   const signX = width - 60 - 220;
   doc.markContent('Artifact', { type: 'Layout' });
   doc.moveTo(signX + 20, bottom - 22).lineTo(signX + 200, bottom - 22).lineWidth(0.6).dash(1.5, { space: 2 }).stroke(MUTED).undash();
@@ -269,10 +315,6 @@ export async function renderCertificatePdf(content: CertificateContent): Promise
   doc.text(template.signatoryName, signX, bottom - 16, { width: 220, align: 'center', structParent: root, structType: 'P' });
   doc.font(FONTS.sans).fontSize(8.5).fillColor(MUTED);
   doc.text(template.signatoryRole, signX, bottom - 2, { width: 220, align: 'center', structParent: root, structType: 'P' });
-
-  root.end();
-  doc.end();
-  return finished;
 }
 
 /** The largest size (max..min) at which `text` fits in `lines` lines of `width`; min when nothing fits. */

@@ -1,7 +1,7 @@
 // The e-mail that carries a newly issued certificate, in the learner's language (locales/<lng>/certificates.json).
 import type { TFunction } from 'i18next';
+import { formatDate } from '../calendar/calendar.js';
 import { translatorFor } from '../http/i18n.js';
-import { polishDate } from './certificate-pdf.js';
 
 /** A translate function for the certificates namespace outside a request (services have no req.t). */
 export function certificateTranslator(language: string | undefined): TFunction {
@@ -23,7 +23,7 @@ export interface IssuedMailFacts {
 /** Subject and plain text of the "your certificate" mail. */
 export function issuedMail(facts: IssuedMailFacts): { subject: string; text: string } {
   const t = certificateTranslator(facts.language);
-  const values = { ...facts, completedOn: polishDate(facts.completedAt) };
+  const values = { ...facts, completedOn: formatDate(facts.completedAt, facts.language) };
   return {
     subject: t(facts.reissued ? 'mail.reissuedSubject' : 'mail.issuedSubject', values),
     text: [

@@ -1,6 +1,7 @@
 // Turns certificate records into plain objects shaped for the views (never a mongoose document).
+import { formatIsoDay } from '../calendar/calendar.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
-import { hoursOf, polishIsoDate } from './certificate-pdf.js';
+import { hoursOf } from './certificate-pdf.js';
 import type { CertificateDoc } from './certificate.model.js';
 import { statusOf, type CertificateStatus } from './certificate.service.js';
 import type { PublicCertificateRecord } from './verification.service.js';
@@ -28,7 +29,7 @@ export function presentOwnCertificate(certificate: CertificateDoc, courses: Cour
     courseTitle: certificate.courseTitle,
     courseLanguage: courses.languageOf(certificate.courseId),
     courseVersion: certificate.courseVersion,
-    legalStateDate: polishIsoDate(certificate.legalStateDate),
+    legalStateDate: formatIsoDay(certificate.legalStateDate),
     // ISO day, shown by the page's date helper in its own language's format.
     legalStateDay: certificate.legalStateDate,
     hours: hoursOf(certificate.durationMinutes),
@@ -88,7 +89,7 @@ export function presentPublicRecord(record: PublicCertificateRecord) {
     // The public record names no course id; the platform's courses are Polish.
     courseLanguage: 'pl',
     statusTextKey: `certificates:verify.statusText.${record.status}`,
-    legalStateDate: polishIsoDate(record.legalStateDate),
+    legalStateDate: formatIsoDay(record.legalStateDate),
     legalStateDay: record.legalStateDate,
     hours: hoursOf(record.durationMinutes),
     hoursNumber: hoursNumber(record.durationMinutes),

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { SessionUser } from '../auth/session-user.js';
 import { User } from '../auth/user.model.js';
+import { hasExpired, validUntil } from '../calendar/calendar.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { Course } from '../courses/course.types.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
@@ -43,19 +44,8 @@ function objectId(id: Id): Types.ObjectId {
 export function statusOf(certificate: Pick<CertificateDoc, 'state' | 'validUntil'>, now: Date = new Date()): CertificateStatus {
   if (certificate.state === 'revoked') return 'revoked';
   if (certificate.state === 'superseded') return 'superseded';
-  if (certificate.validUntil && certificate.validUntil.getTime() <= now.getTime()) return 'expired';
+  if (hasExpired(certificate.validUntil, now)) return 'expired';
   return 'valid';
-}
-
-/** completedAt + months, by the calendar (31 Jan + 1 month = the last day of February). */
-export function addMonths(from: Date, months: number): Date {
-  const result = new Date(from);
-  const day = result.getUTCDate();
-  result.setUTCDate(1);
-  result.setUTCMonth(result.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
-  result.setUTCDate(Math.min(day, lastDay));
-  return result;
 }
 
 /** The recording scope of a certificate's statements: its holder's enrolment. */
@@ -258,7 +248,7 @@ export async function issueCertificate(deps: CertificateDeps, input: IssueCertif
     learnerName: user.fullName,
     scorePercent: Math.round(input.scorePercent * 10) / 10,
     completedAt: input.completedAt,
-    validUntil: course.validityMonths ? addMonths(input.completedAt, course.validityMonths) : undefined,
+    validUntil: validUntil(input.completedAt, course.validityMonths),
   });
   await completeIssue(deps, certificate);
   return { code: certificate.code, id: certificate._id.toHexString() };

@@ -3,10 +3,12 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { create } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
+import { formatDate, formatIsoDay, isCalendarDay } from '../calendar/calendar.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
-const viewHelpers = {
+/** The helpers every view may call (exported for their unit tests). */
+export const viewHelpers = {
   /** {{t "key" name=value}}: the translation of key in the request's language. */
   t(key: string, options: HelperOptions) {
     const translate = (options.data?.root as { t?: Translate })?.t;
@@ -17,12 +19,14 @@ const viewHelpers = {
   or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
   add: (a: number, b: number) => Number(a) + Number(b),
-  /** A date as the person reads it, e.g. 23.11.2026 (pl) or 23/11/2026 (en). */
+  /** A date as the person reads it, in Warsaw time: 23.11.2026 (pl) or 23/11/2026 (en); a YYYY-MM-DD day as that day. */
   date(value: unknown, options: HelperOptions) {
     if (!value) return '';
     const language = (options.data?.root as { language?: string })?.language ?? 'pl';
+    // A calendar day (a legal state date) names no instant, so no time zone may move it.
+    if (typeof value === 'string' && isCalendarDay(value)) return formatIsoDay(value, language);
     const when = value instanceof Date ? value : new Date(String(value));
-    return Number.isNaN(when.getTime()) ? '' : when.toLocaleDateString(language === 'en' ? 'en-GB' : 'pl-PL');
+    return Number.isNaN(when.getTime()) ? '' : formatDate(when, language);
   },
   /** {{#fieldError errors "email"}}…{{/fieldError}} renders its block with the field's first message. */
   fieldError(errors: Record<string, string[]> | undefined, field: string, options: HelperOptions) {

@@ -1,4 +1,5 @@
 // Turns courses, enrolments and progress into plain view models for the catalogue, course and "Moje szkolenia" pages.
+import { isOverdue, renewalDue, validUntil } from '../calendar/calendar.js';
 import type { Course } from '../courses/course.types.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
 import type { LearningProgressDoc, ProgressStatus } from './learning-progress.model.js';
@@ -92,19 +93,11 @@ export function coursePage(course: Course, enrolment: EnrolmentDoc | null, progr
   };
 }
 
-/** Whether a completed course whose certificates expire (validityMonths) is due for its refresher. */
-export function renewalDue(course: Course | undefined, progress: LearningProgressDoc | null, now = new Date()): boolean {
-  if (!course?.validityMonths || !progress?.completedAt) return false;
-  const expires = new Date(progress.completedAt);
-  expires.setUTCMonth(expires.getUTCMonth() + course.validityMonths);
-  return expires <= now;
-}
-
 /** One row of "Moje szkolenia". A course no longer loaded still shows, without links. */
 export function enrolmentCard(course: Course | undefined, enrolment: EnrolmentDoc, progress: LearningProgressDoc | null, t: Translate, now = new Date()) {
   const status = ((progress?.status as ProgressStatus | undefined) ?? 'enrolled') as ProgressStatus;
   const percent = course ? progressPercent(course, progress) : 0;
-  const due = renewalDue(course, progress, now);
+  const due = renewalDue(progress?.completedAt, course?.validityMonths, now);
   const done = (status === 'completed' || status === 'passed') && !due;
   return {
     id: String(enrolment._id),
@@ -119,10 +112,12 @@ export function enrolmentCard(course: Course | undefined, enrolment: EnrolmentDo
     statusLabel: t(due ? 'learning:status.renewal_due' : `learning:status.${status}`),
     completed: status === 'completed' && !due,
     completedAt: progress?.completedAt ?? undefined,
+    // Until when the completion counts (validityMonths): the certificate's validUntil, from the same rule.
+    validUntil: progress?.completedAt ? validUntil(progress.completedAt, course?.validityMonths) : undefined,
     lastActivityAt: progress?.lastActivityAt ?? undefined,
     enrolledAt: enrolment.enrolledAt,
     dueDate: enrolment.dueDate ?? undefined,
-    overdue: Boolean(enrolment.dueDate && enrolment.dueDate < now && !done),
+    overdue: isOverdue(enrolment.dueDate, now) && !done,
     assigned: Boolean(enrolment.assignedBy),
   };
 }

@@ -1,4 +1,5 @@
 // The final quiz: attempts (limit and cool-down), the random draw, grading on the server, and what a pass sets off.
+import { formatTime, renewalDue } from '../calendar/calendar.js';
 import type { Course, Question } from '../courses/course.types.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.js';
 import type { PlatformEvents } from '../events/platform-events.js';
@@ -44,16 +45,6 @@ export function drawnQuestionsOf(attempt: QuizAttemptDoc): DrawnQuestion[] {
   }));
 }
 
-function formatTime(when: Date): string {
-  return when.toLocaleTimeString('pl-PL', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Warsaw' });
-}
-
-function addMonths(date: Date, months: number): Date {
-  const result = new Date(date);
-  result.setUTCMonth(result.getUTCMonth() + months);
-  return result;
-}
-
 function describeBlock(block: QuizBlock): string {
   switch (block.reason) {
     case 'passed':
@@ -79,9 +70,10 @@ export async function quizStanding(params: { learner: Learner; course: Course; n
   const submitted = attempts.filter((a) => a.submittedAt);
   const open = attempts.find((a) => !a.submittedAt);
   const lastPass = submitted.filter((a) => a.passed).at(-1);
-  const renewalDue = Boolean(lastPass && course.validityMonths && addMonths(lastPass.submittedAt!, course.validityMonths) <= now);
+  // The same rule as the certificate's validUntil and "Moje szkolenia": the pass counts until its validity ends.
+  const due = renewalDue(lastPass?.submittedAt, course.validityMonths, now);
   const counted = lastPass ? submitted.filter((a) => a.number > lastPass.number) : submitted;
-  const standing: QuizStanding = { enrolment, submitted, counted: counted.length, open, passed: Boolean(lastPass) && !renewalDue, renewalDue };
+  const standing: QuizStanding = { enrolment, submitted, counted: counted.length, open, passed: Boolean(lastPass) && !due, renewalDue: due };
   const { maxAttempts, cooldownMinutes } = course.quiz;
   const last = counted.at(-1);
   if (standing.passed) {

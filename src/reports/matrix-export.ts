@@ -1,7 +1,7 @@
 // The completion matrix as files for HR: CSV (UTF-8 with BOM, semicolons, for Polish Excel) and XLSX with real dates.
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { formatDay, spreadsheetDay } from './report-dates.js';
+import { formatDate, spreadsheetDay } from '../calendar/calendar.js';
 import { cellStatusLabel, groupName } from './reports.presenter.js';
 import type { CompletionMatrix } from './reports.service.js';
 
@@ -49,8 +49,8 @@ export function matrixCsv(matrix: CompletionMatrix, t: Translate): string {
     row.email,
     row.course,
     row.status,
-    row.completedAt ? formatDay(row.completedAt) : '',
-    row.dueDate ? formatDay(row.dueDate) : '',
+    row.completedAt ? formatDate(row.completedAt) : '',
+    row.dueDate ? formatDate(row.dueDate) : '',
   ]);
   // escape_formulas: a name typed at registration as "=HYPERLINK(…)" must stay text when HR opens the file in Excel.
   return stringify([headers(t), ...rows], { bom: true, delimiter: ';', record_delimiter: 'windows', escape_formulas: true });

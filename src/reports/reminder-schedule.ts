@@ -1,5 +1,6 @@
 // The scheduled reminder run (REMINDER_CRON, Warsaw time): e-mails people whose assigned courses are due.
 import { Cron } from 'croner';
+import { PLATFORM_TIME_ZONE } from '../calendar/calendar.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { sendRemindersEverywhere, type ReportsDeps } from './reports.service.js';
@@ -14,7 +15,7 @@ export function scheduleReminders(platform: Pick<ReportsDeps, 'catalogue' | 'mai
     logger.info('scheduled course reminders are off (REMINDER_CRON=off)');
     return undefined;
   }
-  return new Cron(config.REMINDER_CRON, { name: 'course-reminders', timezone: 'Europe/Warsaw', unref: true, protect: true }, async () => {
+  return new Cron(config.REMINDER_CRON, { name: 'course-reminders', timezone: PLATFORM_TIME_ZONE, unref: true, protect: true }, async () => {
     try {
       const result = await sendRemindersEverywhere(platform);
       logger.info(result, 'course reminders sent');

@@ -1,6 +1,6 @@
 // The e-mails HR actions send: a course assigned, and a reminder of a due or overdue course (locales/<lng>/reports.json).
 import { translatorFor } from '../http/i18n.js';
-import { formatDay } from './report-dates.js';
+import { formatDate } from '../calendar/calendar.js';
 
 export interface CourseMailFacts {
   fullName: string;
@@ -18,14 +18,14 @@ function mailLines(facts: CourseMailFacts, body: string): string {
 /** Subject and text of "you have been assigned a course". */
 export function assignmentMail(facts: CourseMailFacts): { subject: string; text: string } {
   const t = translatorFor('reports', facts.language);
-  const values = { courseTitle: facts.courseTitle, dueDate: formatDay(facts.dueDate, facts.language) };
+  const values = { courseTitle: facts.courseTitle, dueDate: formatDate(facts.dueDate, facts.language) };
   return { subject: t('mail.assignedSubject', values), text: mailLines(facts, t('mail.assignedBody', values)) };
 }
 
 /** Subject and text of the reminder; `overdue` says the due date has passed. */
 export function reminderMail(facts: CourseMailFacts & { overdue: boolean }): { subject: string; text: string } {
   const t = translatorFor('reports', facts.language);
-  const values = { courseTitle: facts.courseTitle, dueDate: formatDay(facts.dueDate, facts.language) };
+  const values = { courseTitle: facts.courseTitle, dueDate: formatDate(facts.dueDate, facts.language) };
   const kind = facts.overdue ? 'Overdue' : 'DueSoon';
   return { subject: t(`mail.reminder${kind}Subject`, values), text: mailLines(facts, t(`mail.reminder${kind}Body`, values)) };
 }

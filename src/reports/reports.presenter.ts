@@ -1,6 +1,6 @@
 // Turns the completion matrix into plain objects for the page and the exports (labels already translated).
 import type { TFunction } from 'i18next';
-import { formatDay } from './report-dates.js';
+import { formatDate } from '../calendar/calendar.js';
 import type { Completion, CompletionMatrix, MatrixCell } from './reports.service.js';
 
 type Translate = TFunction | ((key: string, options?: Record<string, unknown>) => string);
@@ -15,7 +15,7 @@ function percentView(completion: Completion, t: Translate) {
 
 /** The text of a cell's status, e.g. "ukończono 12.03.2026" or "po terminie". */
 export function cellStatusLabel(cell: MatrixCell, t: Translate, language: string | undefined): string {
-  if (cell.status === 'completed' && cell.completedAt) return t('reports:status.completedOn', { date: formatDay(cell.completedAt, language) });
+  if (cell.status === 'completed' && cell.completedAt) return t('reports:status.completedOn', { date: formatDate(cell.completedAt, language) });
   return t(`reports:status.${cell.status}`);
 }
 
@@ -28,7 +28,7 @@ export function groupName(group: { departmentName?: string }, t: Translate): str
 export function presentMatrix(matrix: CompletionMatrix, t: Translate, language: string | undefined) {
   return {
     organisationName: matrix.organisationName,
-    generatedOn: formatDay(matrix.generatedAt, language),
+    generatedOn: formatDate(matrix.generatedAt, language),
     departmentOptions: matrix.departments.map((department) => ({ ...department, selected: department.id === matrix.departmentId })),
     filtered: Boolean(matrix.departmentId),
     exportQuery: matrix.departmentId ? `?departmentId=${matrix.departmentId}` : '',
@@ -46,7 +46,7 @@ export function presentMatrix(matrix: CompletionMatrix, t: Translate, language: 
         cells: person.cells.map((cell) => ({
           status: cell.status,
           label: cellStatusLabel(cell, t, language),
-          dueLabel: cell.dueDate ? t('reports:matrix.due', { date: formatDay(cell.dueDate, language) }) : undefined,
+          dueLabel: cell.dueDate ? t('reports:matrix.due', { date: formatDate(cell.dueDate, language) }) : undefined,
         })),
       })),
     })),

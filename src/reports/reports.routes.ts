@@ -11,7 +11,7 @@ import { presentMatrix } from './reports.presenter.js';
 import { AssignBody, MatrixQuery } from './reports.schemas.js';
 import { assignMandatoryCourse, assignmentChoices, completionMatrix, sendReminders } from './reports.service.js';
 import { canManageTraining } from './reports.policy.js';
-import { warsawIsoDay } from './report-dates.js';
+import { warsawIsoDay } from '../calendar/calendar.js';
 
 /** Adds "Kadry: ukończenia szkoleń" to the header for HR and admins (mounted after i18n, before CSRF). */
 export function reportsNavLink(req: Request, res: Response, next: NextFunction): void {

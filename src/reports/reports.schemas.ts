@@ -1,7 +1,7 @@
 // Input schemas of the HR pages: the matrix filter, the assignment form.
 import { z } from 'zod';
+import { isCalendarDay, warsawIsoDay } from '../calendar/calendar.js';
 import { objectId } from '../http/validate.js';
-import { warsawIsoDay } from './report-dates.js';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -10,11 +10,6 @@ export const MatrixQuery = z.object({
   departmentId: z.preprocess(emptyToUndefined, objectId('Wybierz referat z listy.').optional()),
 });
 export type MatrixQuery = z.infer<typeof MatrixQuery>;
-
-function isCalendarDay(value: string): boolean {
-  const day = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
-}
 
 /**
  * The assignment form. `userIds` arrives as one string or as repeated fields (checkboxes).

@@ -2,6 +2,7 @@
 import { Types } from 'mongoose';
 import type { SessionUser } from '../auth/session-user.js';
 import { User } from '../auth/user.model.js';
+import { addDays, endOfWarsawDay, isOverdue, renewalDue } from '../calendar/calendar.js';
 import type { Config } from '../config.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { Course } from '../courses/course.types.js';
@@ -12,10 +13,8 @@ import { assignCourse } from '../learning/enrolment.service.js';
 import type { LearningDeps } from '../learning/learner.js';
 import type { LearningProgressDoc } from '../learning/learning-progress.model.js';
 import { enrolmentsOfOrganisation, type EnrolmentWithProgress } from '../learning/learning.read.js';
-import { renewalDue } from '../learning/learning.presenter.js';
 import type { Mailer } from '../mail/mail.service.js';
 import { Organisation, type OrganisationDoc } from '../organisations/organisation.model.js';
-import { endOfWarsawDay } from './report-dates.js';
 import { Reminder, type ReminderDoc } from './reminder.model.js';
 import { assertCanManageTraining } from './reports.policy.js';
 import { assignmentMail, reminderMail } from './reports.mail.js';
@@ -78,7 +77,8 @@ export interface CompletionMatrix {
   generatedAt: Date;
 }
 
-const REMINDER_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** Reminders go out for courses due within this many (Warsaw calendar) days. */
+const REMINDER_WINDOW_DAYS = 7;
 const REMINDER_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 type PersonDoc = { _id: Types.ObjectId; fullName: string; email: string; departmentId?: Types.ObjectId | null; roles: string[]; learnerId: string; language?: string | null };
@@ -93,8 +93,8 @@ function isDone(progress: LearningProgressDoc | undefined): boolean {
  */
 export function cellStatus(enrolment: EnrolmentDoc | undefined, progress: LearningProgressDoc | undefined, course: Course | undefined, now: Date): MatrixCell['status'] {
   if (!enrolment) return 'not_assigned';
-  if (isDone(progress)) return renewalDue(course, progress ?? null, now) ? 'renewal_due' : 'completed';
-  if (enrolment.dueDate && enrolment.dueDate < now) return 'overdue';
+  if (isDone(progress)) return renewalDue(progress?.completedAt, course?.validityMonths, now) ? 'renewal_due' : 'completed';
+  if (isOverdue(enrolment.dueDate, now)) return 'overdue';
   return progress && progress.status !== 'enrolled' ? 'in_progress' : 'not_started';
 }
 
@@ -282,7 +282,7 @@ export async function assignMandatoryCourse(deps: ReportsDeps, params: AssignMan
 
 /** Whether an enrolment should be reminded of at `now`: assigned, unfinished, due within 7 days or overdue. */
 function needsReminder(enrolment: EnrolmentDoc, progress: LearningProgressDoc | undefined, course: Course, now: Date): boolean {
-  if (!enrolment.dueDate || enrolment.dueDate.getTime() > now.getTime() + REMINDER_WINDOW_MS) return false;
+  if (!enrolment.dueDate || enrolment.dueDate > addDays(now, REMINDER_WINDOW_DAYS)) return false;
   const status = cellStatus(enrolment, progress, course, now);
   if (status === 'completed') return false;
   // A refresher is due again: remind only when HR set the due date after the last completion.
@@ -325,7 +325,7 @@ export async function sendReminders(
   const now = params.now ?? new Date();
   const organisationId = typeof params.organisationId === 'string' ? objectIdOrNull(params.organisationId) : params.organisationId;
   if (!organisationId) throw new NotFoundError('Nie znaleziono organizacji.');
-  const standings = await enrolmentsOfOrganisation(organisationId, { dueBy: new Date(now.getTime() + REMINDER_WINDOW_MS) });
+  const standings = await enrolmentsOfOrganisation(organisationId, { dueBy: addDays(now, REMINDER_WINDOW_DAYS) });
   const { catalogue } = deps;
   const due = standings
     .filter(({ enrolment, progress }: EnrolmentWithProgress) => {
@@ -355,7 +355,7 @@ export async function sendReminders(
       courseTitle: course.title,
       courseUrl: `${deps.config.BASE_URL}/szkolenia/${encodeURIComponent(course.id)}`,
       dueDate: enrolment.dueDate!,
-      overdue: enrolment.dueDate! < now,
+      overdue: isOverdue(enrolment.dueDate, now),
       language: person.language ?? undefined,
     });
     try {

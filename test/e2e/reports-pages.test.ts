@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Types } from 'mongoose';
 import type { BrowserContext, Page } from 'playwright-core';
 import { assignCourse } from '../../src/learning/enrolment.service.js';
-import { endOfWarsawDay, warsawIsoDay } from '../../src/reports/report-dates.js';
+import { endOfWarsawDay, warsawIsoDay } from '../../src/calendar/calendar.js';
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, signIn, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation } from '../helpers/factories.js';

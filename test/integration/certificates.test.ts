@@ -434,6 +434,41 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     });
   });
 
+  describe('dates in Warsaw time, whatever the server zone (issue 9, bug 3)', () => {
+    let savedZone: string | undefined;
+    before(() => {
+      // The production Docker image runs in UTC.
+      savedZone = process.env.TZ;
+      process.env.TZ = 'UTC';
+    });
+    after(() => {
+      if (savedZone === undefined) delete process.env.TZ;
+      else process.env.TZ = savedZone;
+    });
+
+    it('shows a pass at 00:30 Warsaw time as the same day on /verify, in the PDF and in the e-mail', async () => {
+      const nightOwl = await buildLearner({ organisation, overrides: { fullName: 'Marek Nocny' } });
+      // 00:30 on 12 March in Warsaw, still 11 March in UTC; validityMonths 12.
+      const { code, id } = await issueFor(server.platform, nightOwl, new Date('2026-03-11T23:30:00Z'));
+
+      const page = await request(server.url).get(`/verify/${code}`).expect(200);
+      expect(page.text).to.contain('<dt>Data ukończenia</dt><dd>12.03.2026</dd>');
+      expect(page.text).to.contain('<dt>Ważne do</dt><dd>12.03.2027</dd>');
+      const english = await request(server.url).get(`/verify/${code}?lang=en`).expect(200);
+      expect(english.text).to.contain('<dd>12/03/2026</dd>');
+
+      const file = await CertificateFile.findOne({ _id: new Types.ObjectId(id), organisationId: organisation._id });
+      const pdfPath = path.join(dir, 'after-midnight.pdf');
+      writeFileSync(pdfPath, file!.pdf);
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' });
+      expect(text).to.contain('data ukończenia 12.03.2026');
+      expect(text).to.contain('ważne do 12.03.2027');
+
+      const [mail] = await mailsTo(nightOwl.user.email);
+      expect(mail.text).to.contain('(12.03.2026)');
+    });
+  });
+
   describe('in English', () => {
     it('shows the verification page in English with ?lang=en', async () => {
       const res = await request(server.url).get(`/verify/${issued.code}?lang=en`).expect(200);

@@ -44,7 +44,7 @@ describe('learning/learning.routes', () => {
     expect(res.text).to.contain(`href="${COURSE}"`);
     expect(res.text).to.contain('Mały kurs do testów formatu kursów Akademii JST.');
     expect(res.text).to.contain('Stan prawny na:');
-    expect(res.text).to.contain('<time datetime="2026-01-01">1.01.2026</time>');
+    expect(res.text).to.contain('<time datetime="2026-01-01">01.01.2026</time>');
     expect(res.text).to.contain('30 min');
     expect(res.text).to.match(/<li>przykład<\/li>\s*<li>test<\/li>/);
     expect(res.text).to.not.contain('badge--done');

@@ -9,7 +9,7 @@ import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model
 import { enrolLearner } from '../../src/learning/enrolment.service.js';
 import { LearningProgress, type ProgressStatus } from '../../src/learning/learning-progress.model.js';
 import type { OrganisationDoc } from '../../src/organisations/organisation.model.js';
-import { endOfWarsawDay, formatDay, warsawIsoDay } from '../../src/reports/report-dates.js';
+import { endOfWarsawDay, formatDate, warsawIsoDay } from '../../src/calendar/calendar.js';
 import { completionMatrix, sendReminders, sendRemindersEverywhere } from '../../src/reports/reports.service.js';
 import { Reminder } from '../../src/reports/reminder.model.js';
 import { useTestDatabase } from '../helpers/database.js';
@@ -122,11 +122,11 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(res.text).to.contain('<caption>');
     expect(res.text).to.match(/<th scope="col"[^>]*>RODO w urzędzie<\/th>/);
     expect(res.text).to.match(/<th scope="rowgroup" colspan="4">Referat Organizacyjny – ukończono 33%/);
-    expect(res.text).to.contain(`ukończono ${formatDay(recentCompletion)}`);
+    expect(res.text).to.contain(`ukończono ${formatDate(recentCompletion)}`);
     expect(res.text).to.contain('po terminie');
     expect(res.text).to.contain('do odnowienia');
     expect(res.text).to.contain('nie rozpoczęto');
-    expect(res.text).to.contain(`termin ${formatDay(endOfWarsawDay(isoDayIn(3)))}`);
+    expect(res.text).to.contain(`termin ${formatDate(endOfWarsawDay(isoDayIn(3)))}`);
     expect(res.text).to.contain('href="/kadry"'); // header link for HR
 
     const filtered = await hrAgent.get(`/kadry?departmentId=${finance}`).expect(200);
@@ -190,9 +190,9 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     for (const person of [anna, celina]) {
       const mails = await mailsTo(person.email);
       expect(mails).to.have.length(1);
-      expect(mails[0].subject).to.contain(formatDay(endOfWarsawDay(due)));
+      expect(mails[0].subject).to.contain(formatDate(endOfWarsawDay(due)));
       expect(mails[0].text).to.contain('https://akademia.test/szkolenia/dialog-techniczny');
-      expect(mails[0].text).to.contain(formatDay(endOfWarsawDay(due)));
+      expect(mails[0].text).to.contain(formatDate(endOfWarsawDay(due)));
     }
     // Assigning again is idempotent: still one enrolment per person.
     await hrAgent
@@ -217,9 +217,9 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(Object.keys(records[0])).to.deep.equal(['Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin']);
     expect(records).to.have.length(3 * 3); // three people, three courses
     const annaRodo = records.find((r) => r['Imię i nazwisko'] === 'Anna Łęcka' && r.Szkolenie === 'RODO w urzędzie');
-    expect(annaRodo).to.include({ Referat: 'Referat Organizacyjny', Status: 'ukończono', 'Data ukończenia': formatDay(recentCompletion) });
+    expect(annaRodo).to.include({ Referat: 'Referat Organizacyjny', Status: 'ukończono', 'Data ukończenia': formatDate(recentCompletion) });
     const annaPzp = records.find((r) => r['Imię i nazwisko'] === 'Anna Łęcka' && r.Szkolenie === 'Zamówienia publiczne w JST');
-    expect(annaPzp).to.include({ Status: 'po terminie', Termin: formatDay(endOfWarsawDay(isoDayIn(-3))) });
+    expect(annaPzp).to.include({ Status: 'po terminie', Termin: formatDate(endOfWarsawDay(isoDayIn(-3))) });
 
     const xlsx = await hrAgent.get(`/kadry/eksport.xlsx?departmentId=${organisational}`).buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
@@ -254,7 +254,7 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect((await hrAgent.get('/kadry')).text).to.contain('Wysłano 2 przypomnienia.');
     const annaMails = await mailsTo(anna.email);
     expect(annaMails).to.have.length(before.anna + 1);
-    expect(annaMails.at(-1)!.subject).to.equal(`Minął termin szkolenia „Zamówienia publiczne w JST” (${formatDay(endOfWarsawDay(isoDayIn(-3)))})`);
+    expect(annaMails.at(-1)!.subject).to.equal(`Minął termin szkolenia „Zamówienia publiczne w JST” (${formatDate(endOfWarsawDay(isoDayIn(-3)))})`);
     const bartekMails = await mailsTo(bartek.email);
     expect(bartekMails).to.have.length(before.bartek + 1);
     expect(bartekMails.at(-1)!.subject).to.contain('Przypomnienie: „RODO w urzędzie”');

@@ -123,6 +123,25 @@ describe('certificates/certificate-pdf', () => {
     expect(plain).to.not.contain('Certificate of training completion');
   });
 
+  it('prints Warsaw days in a UTC process: a pass at 00:30 on 12 March is 12.03.2026, also on the English line', async () => {
+    const savedZone = process.env.TZ;
+    process.env.TZ = 'UTC';
+    try {
+      const afterMidnight = { completedAt: new Date('2026-03-11T23:30:00Z'), issuedAt: new Date('2026-03-11T23:30:05Z'), validUntil: new Date('2027-03-11T23:30:00Z') };
+      const template = { ...content().template, englishLine: true };
+      const file = write('after-midnight.pdf', await renderCertificatePdf(content({ ...afterMidnight, template })));
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+      expect(text).to.contain('data ukończenia 12.03.2026');
+      expect(text).to.contain('ważne do 12.03.2027');
+      expect(text).to.contain('Wystawiono dnia 12.03.2026');
+      expect(text).to.contain('completed 2026-03-12');
+      expect(text).to.contain('valid until 2027-03-12');
+    } finally {
+      if (savedZone === undefined) delete process.env.TZ;
+      else process.env.TZ = savedZone;
+    }
+  });
+
   it('npm run certificate:sample writes a preview from demo data (no database)', function () {
     this.timeout(30_000);
     const file = path.join(dir, 'sample.pdf');

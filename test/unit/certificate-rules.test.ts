@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CERTIFICATE_CODE_PATTERN, base32, newCertificateCode, normaliseCertificateCode } from '../../src/certificates/certificate-code.js';
 import { decodeLogo, resolveTemplate, DEFAULT_ACCENT_COLOUR } from '../../src/certificates/certificate-template.js';
-import { addMonths, statusOf } from '../../src/certificates/certificate.service.js';
+import { statusOf } from '../../src/certificates/certificate.service.js';
 import { can } from '../../src/certificates/certificate.policy.js';
 import { extractCredentialJwt, envelopeOf } from '../../src/certificates/open-badge.js';
 import type { SessionUser } from '../../src/auth/session-user.js';
@@ -35,11 +35,6 @@ describe('certificates/certificate.service rules', () => {
     expect(statusOf({ state: 'issued', validUntil: new Date('2026-05-31T00:00:00Z') }, now)).to.equal('expired');
     expect(statusOf({ state: 'revoked', validUntil: new Date('2026-05-31T00:00:00Z') }, now)).to.equal('revoked');
     expect(statusOf({ state: 'superseded', validUntil: undefined }, now)).to.equal('superseded');
-  });
-
-  it('adds calendar months, clamping to the end of a shorter month', () => {
-    expect(addMonths(new Date('2026-01-31T12:00:00Z'), 1).toISOString()).to.equal('2026-02-28T12:00:00.000Z');
-    expect(addMonths(new Date('2026-11-20T10:00:00Z'), 12).toISOString()).to.equal('2027-11-20T10:00:00.000Z');
   });
 });
 

@@ -5,24 +5,10 @@ import { createLogger } from '../../src/logger.js';
 import { Mailer } from '../../src/mail/mail.service.js';
 import { scheduleReminders } from '../../src/reports/reminder-schedule.js';
 import { AssignBody } from '../../src/reports/reports.schemas.js';
-import { endOfWarsawDay, formatDay, spreadsheetDay, warsawIsoDay } from '../../src/reports/report-dates.js';
+import { warsawIsoDay } from '../../src/calendar/calendar.js';
 
-describe('reports/report-dates, reports.schemas and reminder-schedule', () => {
-  it('a due day ends at Warsaw midnight, in winter and in summer time', () => {
-    expect(endOfWarsawDay('2026-01-15').toISOString()).to.equal('2026-01-15T22:59:59.999Z');
-    expect(endOfWarsawDay('2026-07-15').toISOString()).to.equal('2026-07-15T21:59:59.999Z');
-    // The day the clocks go forward (29 March 2026) ends in summer time.
-    expect(endOfWarsawDay('2026-03-29').toISOString()).to.equal('2026-03-29T21:59:59.999Z');
-    expect(formatDay(endOfWarsawDay('2026-07-15'))).to.equal('15.07.2026');
-    expect(formatDay(endOfWarsawDay('2026-07-15'), 'en')).to.equal('15/07/2026');
-  });
-
-  it('days are Warsaw days: 23:30 UTC on 31 December is already New Year in Poland', () => {
-    const lateEvening = new Date('2026-12-31T23:30:00Z');
-    expect(warsawIsoDay(lateEvening)).to.equal('2027-01-01');
-    expect(spreadsheetDay(lateEvening).toISOString()).to.equal('2027-01-01T00:00:00.000Z');
-  });
-
+// The Warsaw days themselves (end of a due day, ISO day keys) are tested with the calendar, test/unit/calendar.test.ts.
+describe('reports/reports.schemas and reminder-schedule', () => {
   it('the assignment form: one person as a string, checkboxes as a list, bad days and empty choices refused', () => {
     const future = warsawIsoDay(new Date(Date.now() + 10 * 86_400_000));
     const id = 'a'.repeat(24);
