@@ -6,6 +6,7 @@ import { Mailer } from '../../src/mail/mail.service.js';
 import { scheduleReminders } from '../../src/reports/reminder-schedule.js';
 import { AssignBody } from '../../src/reports/reports.schemas.js';
 import { warsawIsoDay } from '../../src/calendar/calendar.js';
+import { translatorFor } from '../../src/http/i18n.js';
 
 // The Warsaw days themselves (end of a due day, ISO day keys) are tested with the calendar, test/unit/calendar.test.ts.
 describe('reports/reports.schemas and reminder-schedule', () => {
@@ -14,7 +15,9 @@ describe('reports/reports.schemas and reminder-schedule', () => {
     const id = 'a'.repeat(24);
     expect(AssignBody.parse({ courseId: 'rodo', userIds: id, dueDate: future }).userIds).to.deep.equal([id]);
     expect(AssignBody.parse({ courseId: 'rodo', userIds: [id, 'b'.repeat(24)], departmentId: '', dueDate: future }).departmentId).to.equal(undefined);
-    const messages = (body: Record<string, unknown>) => AssignBody.safeParse(body).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    // Messages are locale keys, shown in the page's language by the form pipeline: read here in Polish.
+    const t = translatorFor('reports', 'pl');
+    const messages = (body: Record<string, unknown>) => AssignBody.safeParse(body).error?.issues.map((i) => `${i.path.join('.')}: ${t(i.message)}`) ?? [];
     expect(messages({ courseId: 'rodo', userIds: id, dueDate: '2027-02-29' })).to.include('dueDate: Taki dzień nie istnieje w kalendarzu.');
     expect(messages({ courseId: 'rodo', userIds: id, dueDate: warsawIsoDay(new Date(Date.now() - 2 * 86_400_000)) })).to.include('dueDate: Termin nie może być w przeszłości.');
     expect(messages({ courseId: 'rodo', userIds: id, dueDate: warsawIsoDay(new Date()) })).to.deep.equal([]);
