@@ -1,7 +1,7 @@
 // Pure builders turning platform learning events into xAPI statements (ADL verbs, stable activity IRIs).
 import type { Course, Lesson, Question } from '../courses/course.types.js';
 import { ACTIVITY_TYPES, VERBS, type XapiVocabulary } from './xapi-vocabulary.js';
-import type { Activity, Agent, Statement } from './xapi.types.js';
+import type { Activity, Statement } from './xapi.types.js';
 
 export interface LearningContext {
   /** The installation's IRIs (activity ids, actor homePage). */

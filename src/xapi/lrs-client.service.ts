@@ -5,7 +5,6 @@ import { Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../http/errors.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { LrsClient, type LrsClientDoc } from './lrs-client.model.js';
-import type { Agent } from './xapi.types.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
