@@ -87,12 +87,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const values = parsed.data;
   const isProduction = values.NODE_ENV === 'production';
-  if (isProduction && !values.SESSION_SECRET) {
-    throw new ConfigError(['SESSION_SECRET: required in production (at least 32 random characters)']);
-  }
+  const missingInProduction = [
+    ...(values.SESSION_SECRET ? [] : ['SESSION_SECRET: required in production (at least 32 random characters)']),
+    // Every xAPI statement carries IRIs built on BASE_URL, and statements are immutable: a guessed address
+    // (localhost) would be stored for good, so production never guesses it.
+    ...(values.BASE_URL ? [] : ['BASE_URL: required in production (the public address, e.g. https://akademia.gmina.pl)']),
+  ];
+  if (isProduction && missingInProduction.length) throw new ConfigError(missingInProduction);
   if (Boolean(values.XAPI_BASIC_USER) !== Boolean(values.XAPI_BASIC_PASSWORD)) {
     throw new ConfigError(['XAPI_BASIC_USER and XAPI_BASIC_PASSWORD: set both or neither']);
   }
+  // Outside production the address the server listens on is a fair guess (development, tests).
   const baseUrl = (values.BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '');
   return {
     ...values,

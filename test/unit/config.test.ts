@@ -23,8 +23,13 @@ describe('config', () => {
     }
   });
 
-  it('requires SESSION_SECRET in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /SESSION_SECRET/);
+  it('requires SESSION_SECRET and BASE_URL in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /SESSION_SECRET[\s\S]*BASE_URL/);
+    const secret = 'x'.repeat(32);
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret })).to.throw(ConfigError, /BASE_URL: required in production/);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, BASE_URL: 'https://akademia.gmina.example.pl/' }).XAPI_ACTIVITY_BASE).to.equal(
+      'https://akademia.gmina.example.pl/xapi/activities',
+    );
   });
 
   it('treats empty strings as unset, as compose files write them', () => {
