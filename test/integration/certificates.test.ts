@@ -16,6 +16,7 @@ import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { mailsTo } from '../helpers/mail.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { inProcessTimeZone } from '../helpers/time-zone.js';
 
 const BASE_URL = 'https://akademia.test';
 const NAME = 'Zażółć Gęślą Jaźń';
@@ -435,16 +436,8 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
   });
 
   describe('dates in Warsaw time, whatever the server zone (issue 9, bug 3)', () => {
-    let savedZone: string | undefined;
-    before(() => {
-      // The production Docker image runs in UTC.
-      savedZone = process.env.TZ;
-      process.env.TZ = 'UTC';
-    });
-    after(() => {
-      if (savedZone === undefined) delete process.env.TZ;
-      else process.env.TZ = savedZone;
-    });
+    // The production Docker image runs in UTC.
+    inProcessTimeZone('UTC');
 
     it('shows a pass at 00:30 Warsaw time as the same day on /verify, in the PDF and in the e-mail', async () => {
       const nightOwl = await buildLearner({ organisation, overrides: { fullName: 'Marek Nocny' } });

@@ -17,19 +17,7 @@ import {
   validUntil,
   warsawIsoDay,
 } from '../../src/calendar/calendar.js';
-
-/** Runs the tests of a block with the process in `zone` (as the Docker image runs in UTC), then restores it. */
-function inProcessTimeZone(zone: string): void {
-  let saved: string | undefined;
-  before(() => {
-    saved = process.env.TZ;
-    process.env.TZ = zone;
-  });
-  after(() => {
-    if (saved === undefined) delete process.env.TZ;
-    else process.env.TZ = saved;
-  });
-}
+import { inProcessTimeZone } from '../helpers/time-zone.js';
 
 for (const zone of ['UTC', 'America/New_York', 'Asia/Tokyo']) {
   describe(`calendar/calendar (process time zone ${zone})`, () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { renderCertificatePdf, type CertificateContent } from '../../src/certificates/certificate-pdf.js';
 import { resolveTemplate } from '../../src/certificates/certificate-template.js';
+import { inProcessTimeZone } from '../helpers/time-zone.js';
 
 const NAME = 'Zażółć Gęślą Jaźń';
 const CAPITALS = 'ĄĆĘŁŃÓŚŹŻ Łukasiewicz-Ślęzak';
@@ -123,10 +124,10 @@ describe('certificates/certificate-pdf', () => {
     expect(plain).to.not.contain('Certificate of training completion');
   });
 
-  it('prints Warsaw days in a UTC process: a pass at 00:30 on 12 March is 12.03.2026, also on the English line', async () => {
-    const savedZone = process.env.TZ;
-    process.env.TZ = 'UTC';
-    try {
+  describe('in a UTC process', () => {
+    inProcessTimeZone('UTC');
+
+    it('prints Warsaw days: a pass at 00:30 on 12 March is 12.03.2026, also on the English line', async () => {
       const afterMidnight = { completedAt: new Date('2026-03-11T23:30:00Z'), issuedAt: new Date('2026-03-11T23:30:05Z'), validUntil: new Date('2027-03-11T23:30:00Z') };
       const template = { ...content().template, englishLine: true };
       const file = write('after-midnight.pdf', await renderCertificatePdf(content({ ...afterMidnight, template })));
@@ -136,10 +137,7 @@ describe('certificates/certificate-pdf', () => {
       expect(text).to.contain('Wystawiono dnia 12.03.2026');
       expect(text).to.contain('completed 2026-03-12');
       expect(text).to.contain('valid until 2027-03-12');
-    } finally {
-      if (savedZone === undefined) delete process.env.TZ;
-      else process.env.TZ = savedZone;
-    }
+    });
   });
 
   it('npm run certificate:sample writes a preview from demo data (no database)', function () {

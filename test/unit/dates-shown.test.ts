@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import type { HelperOptions } from 'handlebars';
 import { issuedMail } from '../../src/certificates/certificate.mail.js';
 import { viewHelpers } from '../../src/http/views.js';
+import { inProcessTimeZone } from '../helpers/time-zone.js';
 
 /** 00:30 on 12 March in Warsaw (UTC+1 in winter), still 11 March in UTC. */
 const AFTER_MIDNIGHT = new Date('2026-03-11T23:30:00Z');
@@ -13,15 +14,7 @@ function pageIn(language: string): HelperOptions {
 }
 
 describe('http/views date helper and certificates/certificate.mail in a UTC process', () => {
-  let savedZone: string | undefined;
-  before(() => {
-    savedZone = process.env.TZ;
-    process.env.TZ = 'UTC';
-  });
-  after(() => {
-    if (savedZone === undefined) delete process.env.TZ;
-    else process.env.TZ = savedZone;
-  });
+  inProcessTimeZone('UTC');
 
   it('{{date}} shows the Warsaw day: 12.03.2026 (pl), 12/03/2026 (en), from a Date or its ISO text', () => {
     expect(viewHelpers.date(AFTER_MIDNIGHT, pageIn('pl'))).to.equal('12.03.2026');
