@@ -362,9 +362,9 @@ async function reissue(deps: CertificateDeps, old: CertificateDoc, learnerName: 
 
 /**
  * After a learner's name was corrected: re-issues every still-current certificate whose printed name differs
- * from the account's name. Returns the new certificates. (Call it from wherever a name is changed.)
+ * from the account's name. Returns the new certificates.
  */
-export async function reissueCertificatesForNameChange(deps: CertificateDeps, params: { userId: Id; organisationId: Id }): Promise<CertificateDoc[]> {
+async function reissueCertificatesForNameChange(deps: CertificateDeps, params: { userId: Id; organisationId: Id }): Promise<CertificateDoc[]> {
   const organisationId = objectId(params.organisationId);
   const user = await User.findOne({ _id: objectId(params.userId), organisationId }).lean();
   if (!user) throw new NotFoundError('Nie znaleziono uczestnika szkolenia.');
@@ -385,21 +385,4 @@ export async function correctLearnerName(deps: CertificateDeps, params: { actor:
   if (certificate.state !== 'issued') throw new ConflictError('Ponownie wystawić można tylko aktualne zaświadczenie.');
   await User.updateOne({ _id: certificate.userId, organisationId: certificate.organisationId }, { $set: { fullName: params.fullName } });
   return reissueCertificatesForNameChange(deps, { userId: certificate.userId, organisationId: certificate.organisationId });
-}
-
-/** Learners whose certificate for a course has expired and who have no newer valid one: due to retake it. */
-export async function dueForRetake(organisationId: Id, now: Date = new Date()): Promise<Array<{ userId: string; courseId: string; expiredAt: Date }>> {
-  const all = await Certificate.find({ organisationId: objectId(organisationId), state: 'issued' }).select('userId courseId validUntil').lean<CertificateDoc[]>();
-  const byLearnerCourse = new Map<string, CertificateDoc[]>();
-  for (const certificate of all) {
-    const key = `${certificate.userId.toHexString()}|${certificate.courseId}`;
-    byLearnerCourse.set(key, [...(byLearnerCourse.get(key) ?? []), certificate]);
-  }
-  const due: Array<{ userId: string; courseId: string; expiredAt: Date }> = [];
-  for (const certificates of byLearnerCourse.values()) {
-    if (certificates.some((certificate) => statusOf(certificate, now) === 'valid')) continue;
-    const latest = certificates.reduce((a, b) => ((a.validUntil?.getTime() ?? 0) > (b.validUntil?.getTime() ?? 0) ? a : b));
-    if (latest.validUntil) due.push({ userId: latest.userId.toHexString(), courseId: latest.courseId, expiredAt: latest.validUntil });
-  }
-  return due;
 }
