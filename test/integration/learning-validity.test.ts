@@ -11,7 +11,7 @@ import type { Platform } from '../../src/platform.js';
 import { enrolmentCard } from '../../src/learning/learning.presenter.js';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { quizStanding } from '../../src/learning/quiz.service.js';
-import { cellStatus } from '../../src/reports/reports.service.js';
+import { cellStatus } from '../../src/reports/completion-matrix.service.js';
 import { courseCompleted, quizScored } from '../../src/xapi/learning-statements.js';
 import { buildLearner, loginAgent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
