@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { Certificate } from '../../src/certificates/certificate.model.js';
-import { issueCertificate, statusOf } from '../../src/certificates/certificate.service.js';
+import { issueCertificate } from '../../src/certificates/certificate-issue.service.js';
+import { statusOf } from '../../src/certificates/certificate-rules.js';
 import type { Course } from '../../src/courses/course.types.js';
 import { enrolLearner } from '../../src/learning/enrolment.service.js';
 import { LearningProgress, type LearningProgressDoc } from '../../src/learning/learning-progress.model.js';
