@@ -1,6 +1,6 @@
 // What certificates do when other features announce something: a passed course earns its certificate.
 import type { PlatformEvents } from '../events/platform-events.js';
-import { issueCertificate, type CertificateDeps } from './certificate.service.js';
+import { issueCertificate, type CertificateDeps } from './certificate-issue.service.js';
 
 /** Issues the certificate of every passed course (issueCertificate is idempotent, so a retry is safe). */
 export function listenForPassedCourses(deps: CertificateDeps & { events: PlatformEvents }): void {

@@ -3,7 +3,7 @@ import { formatIsoDay } from '../calendar/calendar.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import { hoursOf } from './certificate-pdf.js';
 import type { CertificateDoc } from './certificate.model.js';
-import { statusOf, type CertificateStatus } from './certificate.service.js';
+import { statusOf, type CertificateStatus } from './certificate-rules.js';
 import type { PublicCertificateRecord } from './verification.service.js';
 
 function statusView(status: CertificateStatus) {

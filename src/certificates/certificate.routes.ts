@@ -9,17 +9,16 @@ import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import { presentOrganisationCertificate, presentOwnCertificates } from './certificate.presenter.js';
 import { CertificateIdParams, CorrectNameBody, RevokeBody, ScoreConsentBody } from './certificate.schemas.js';
+import { correctLearnerName, revokeCertificate } from './certificate-admin.service.js';
 import {
   certificateCredential,
   certificateForActor,
   certificatePdf,
   certificatesOfLearner,
   certificatesOfOrganisation,
-  correctLearnerName,
-  revokeCertificate,
   scoreConsentOf,
   setScoreConsent,
-} from './certificate.service.js';
+} from './certificate-queries.service.js';
 import type { CertificateDoc } from './certificate.model.js';
 import { envelopeOf } from './open-badge.js';
 import { ConflictError } from '../http/errors.js';

@@ -2,7 +2,7 @@
 import { User } from '../auth/user.model.js';
 import { normaliseCertificateCode } from './certificate-code.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
-import { sha256Hex, statusOf, type CertificateStatus } from './certificate.service.js';
+import { sha256Hex, statusOf, type CertificateStatus } from './certificate-rules.js';
 import { extractCredentialJwt, verifyCredentialSignature, type BadgeFacts } from './open-badge.js';
 
 /** Exactly what the public page shows: no e-mail, no ids, the score only with the learner's consent. */

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { formatDate, spreadsheetDay } from '../calendar/calendar.js';
 import { groupName } from './reports.presenter.js';
-import type { CompletionMatrix } from './reports.service.js';
+import type { CompletionMatrix } from './completion-matrix.service.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 

@@ -3,7 +3,8 @@ import { Cron } from 'croner';
 import { PLATFORM_TIME_ZONE } from '../calendar/calendar.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { sendRemindersEverywhere, type ReportsDeps } from './reports.service.js';
+import type { ReportsDeps } from './reports.deps.js';
+import { sendRemindersEverywhere } from './reminders.service.js';
 
 /**
  * Schedules reminders for every organisation; none when REMINDER_CRON is `off`. The job does not keep

@@ -10,6 +10,11 @@ export interface CourseMailFacts {
   language: string | undefined;
 }
 
+/** The absolute link to a course's page that both e-mails carry. */
+export function courseUrl(baseUrl: string, courseId: string): string {
+  return `${baseUrl}/szkolenia/${encodeURIComponent(courseId)}`;
+}
+
 function mailLines(facts: CourseMailFacts, body: string): string {
   const t = translatorFor('reports', facts.language);
   return [t('mail.greeting', { fullName: facts.fullName }), '', body, '', t('mail.linkLine', { url: facts.courseUrl }), '', t('mail.signature')].join('\n');

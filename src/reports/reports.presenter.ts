@@ -1,7 +1,7 @@
 // Turns the completion matrix into plain objects for the page and the exports (labels already translated).
 import type { TFunction } from 'i18next';
 import { formatDate } from '../calendar/calendar.js';
-import type { Completion, CompletionMatrix, MatrixCell } from './reports.service.js';
+import type { Completion, CompletionMatrix, MatrixCell } from './completion-matrix.service.js';
 
 type Translate = TFunction | ((key: string, options?: Record<string, unknown>) => string);
 

@@ -9,7 +9,9 @@ import { inputOf, validate } from '../http/validate.js';
 import { matrixCsv, matrixXlsx } from './matrix-export.js';
 import { presentMatrix } from './reports.presenter.js';
 import { AssignBody, MatrixQuery } from './reports.schemas.js';
-import { assignMandatoryCourse, assignmentChoices, completionMatrix, sendReminders } from './reports.service.js';
+import { assignMandatoryCourse, assignmentChoices } from './assignment.service.js';
+import { completionMatrix } from './completion-matrix.service.js';
+import { sendReminders } from './reminders.service.js';
 import { canManageTraining } from './reports.policy.js';
 import { warsawIsoDay } from '../calendar/calendar.js';
 

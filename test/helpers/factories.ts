@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.js';
 import { User, type Role, type UserDoc } from '../../src/auth/user.model.js';
-import { issueCertificate, type CertificateDeps } from '../../src/certificates/certificate.service.js';
+import { issueCertificate, type CertificateDeps } from '../../src/certificates/certificate-issue.service.js';
 import { Organisation, type OrganisationDoc } from '../../src/organisations/organisation.model.js';
 
 /** The password every factory-built user gets unless told otherwise (meets the 12-character rule). */

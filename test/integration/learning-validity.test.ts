@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { Certificate } from '../../src/certificates/certificate.model.js';
-import { issueCertificate, statusOf } from '../../src/certificates/certificate.service.js';
+import { issueCertificate } from '../../src/certificates/certificate-issue.service.js';
+import { statusOf } from '../../src/certificates/certificate-rules.js';
 import type { Course } from '../../src/courses/course.types.js';
 import { enrolLearner } from '../../src/learning/enrolment.service.js';
 import { LearningProgress, type LearningProgressDoc } from '../../src/learning/learning-progress.model.js';
@@ -11,7 +12,7 @@ import type { Platform } from '../../src/platform.js';
 import { enrolmentCard } from '../../src/learning/learning.presenter.js';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { quizStanding } from '../../src/learning/quiz.service.js';
-import { cellStatus } from '../../src/reports/reports.service.js';
+import { cellStatus } from '../../src/reports/completion-matrix.service.js';
 import { courseCompleted, quizScored } from '../../src/xapi/learning-statements.js';
 import { buildLearner, loginAgent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CERTIFICATE_CODE_PATTERN, base32, newCertificateCode, normaliseCertificateCode } from '../../src/certificates/certificate-code.js';
 import { decodeLogo, resolveTemplate, DEFAULT_ACCENT_COLOUR } from '../../src/certificates/certificate-template.js';
-import { statusOf } from '../../src/certificates/certificate.service.js';
+import { statusOf } from '../../src/certificates/certificate-rules.js';
 import { can } from '../../src/certificates/certificate.policy.js';
 import { extractCredentialJwt, envelopeOf } from '../../src/certificates/open-badge.js';
 import type { SessionUser } from '../../src/auth/session-user.js';
@@ -26,7 +26,7 @@ describe('certificates/certificate-code', () => {
   });
 });
 
-describe('certificates/certificate.service rules', () => {
+describe('certificates/certificate-rules', () => {
   const now = new Date('2026-06-01T00:00:00Z');
 
   it('says revoked and superseded before expired, and expired after validUntil', () => {

@@ -1,24 +1,22 @@
-// Certificate rules: issue once per completion, download, revoke, re-issue on a corrected name, expire.
-import { createHash } from 'node:crypto';
+// Issuing certificates: render, sign and store once per completion, then mail the PDF and record the statement.
 import { Types } from 'mongoose';
-import type { SessionUser } from '../auth/session-user.js';
 import { User } from '../auth/user.model.js';
-import { hasExpired, validUntil } from '../calendar/calendar.js';
+import { validUntil } from '../calendar/calendar.js';
+import type { Config } from '../config.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { Course } from '../courses/course.types.js';
-import { ConflictError, NotFoundError } from '../http/errors.js';
-import type { Config } from '../config.js';
+import { NotFoundError } from '../http/errors.js';
 import type { Mailer } from '../mail/mail.service.js';
 import { Organisation } from '../organisations/organisation.model.js';
-import { certificateIssued, certificateRevoked } from '../xapi/learning-statements.js';
 import type { LearningRecorder } from '../xapi/learning-recorder.js';
+import { certificateIssued } from '../xapi/learning-statements.js';
 import { newCertificateCode } from './certificate-code.js';
 import { CertificateFile } from './certificate-file.model.js';
 import { renderCertificatePdf, type CertificateContent } from './certificate-pdf.js';
+import { objectIdOf, sha256Hex, statusOf, type Id } from './certificate-rules.js';
 import { resolveTemplate } from './certificate-template.js';
 import { issuedMail } from './certificate.mail.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
-import { authorise } from './certificate.policy.js';
 import { buildOpenBadgeCredential, signOpenBadgeCredential, verificationUrl } from './open-badge.js';
 
 /** What issuing and withdrawing certificates needs from the platform (a Platform fits). */
@@ -30,35 +28,13 @@ export interface CertificateDeps {
   config: Pick<Config, 'BASE_URL'>;
 }
 
-export type CertificateStatus = 'valid' | 'expired' | 'revoked' | 'superseded';
-
-type Id = string | Types.ObjectId;
-
-function objectId(id: Id): Types.ObjectId {
-  if (id instanceof Types.ObjectId) return id;
-  if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
-  return new Types.ObjectId(id);
-}
-
-/** What a certificate shows now: revoked and superseded win over expiry, which is judged at `now`. */
-export function statusOf(certificate: Pick<CertificateDoc, 'state' | 'validUntil'>, now: Date = new Date()): CertificateStatus {
-  if (certificate.state === 'revoked') return 'revoked';
-  if (certificate.state === 'superseded') return 'superseded';
-  if (hasExpired(certificate.validUntil, now)) return 'expired';
-  return 'valid';
-}
-
 /** The recording scope of a certificate's statements: its holder's enrolment. */
-function recordingScope(certificate: CertificateDoc, learnerId: string, course: Course) {
+export function recordingScope(certificate: CertificateDoc, learnerId: string, course: Course) {
   return {
     learner: { organisationId: certificate.organisationId.toHexString(), learnerId, fullName: certificate.learnerName },
     course,
     registration: certificate.registration,
   };
-}
-
-export function sha256Hex(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The course of a certificate from the loaded catalogue (undefined when it was removed since). */
@@ -215,9 +191,9 @@ export interface IssueCertificateInput {
  * enrolment still has a valid certificate) returns the existing one and only finishes its pending follow-ups.
  */
 export async function issueCertificate(deps: CertificateDeps, input: IssueCertificateInput): Promise<{ code: string; id: string }> {
-  const organisationId = objectId(input.organisationId);
-  const userId = objectId(input.userId);
-  const enrolmentId = objectId(input.enrolmentId);
+  const organisationId = objectIdOf(input.organisationId);
+  const userId = objectIdOf(input.userId);
+  const enrolmentId = objectIdOf(input.enrolmentId);
   const issueKey = `completion:${enrolmentId.toHexString()}:${input.completedAt.toISOString()}`;
 
   const earlier = await Certificate.find({ organisationId, enrolmentId }).sort({ issuedAt: -1 }).lean<CertificateDoc[]>();
@@ -254,86 +230,11 @@ export async function issueCertificate(deps: CertificateDeps, input: IssueCertif
   return { code: certificate.code, id: certificate._id.toHexString() };
 }
 
-/** A learner's certificates, newest first (the history of expired and replaced ones included). */
-export async function certificatesOfLearner(user: Pick<SessionUser, 'id' | 'organisationId'>): Promise<CertificateDoc[]> {
-  return Certificate.find({ organisationId: objectId(user.organisationId), userId: objectId(user.id) })
-    .select('-credentialJwt')
-    .sort({ issuedAt: -1 })
-    .lean<CertificateDoc[]>();
-}
-
-/** Whether the learner lets the public verification page show their score (false by default). */
-export async function scoreConsentOf(user: Pick<SessionUser, 'id' | 'organisationId'>): Promise<boolean> {
-  const holder = await User.findOne({ _id: objectId(user.id), organisationId: objectId(user.organisationId) }).select('showScoreOnCertificates').lean();
-  return Boolean(holder?.showScoreOnCertificates);
-}
-
-/** Records the learner's consent (or its withdrawal) to show the score on their certificates' public page. */
-export async function setScoreConsent(user: Pick<SessionUser, 'id' | 'organisationId'>, showScore: boolean): Promise<void> {
-  await User.updateOne({ _id: objectId(user.id), organisationId: objectId(user.organisationId) }, { $set: { showScoreOnCertificates: showScore } });
-}
-
-/** Every certificate of the HR person's organisation, newest first. */
-export async function certificatesOfOrganisation(actor: SessionUser, organisationId: string = actor.organisationId): Promise<CertificateDoc[]> {
-  authorise(actor, 'list-organisation', { userId: '', organisationId });
-  return Certificate.find({ organisationId: objectId(organisationId) })
-    .select('-credentialJwt')
-    .sort({ issuedAt: -1 })
-    .lean<CertificateDoc[]>();
-}
-
-/** A certificate (without its credential) the actor may `action`, or NotFoundError / ForbiddenError. */
-export async function certificateForActor(actor: SessionUser, certificateId: string, action: 'download' | 'revoke' | 'reissue'): Promise<CertificateDoc> {
-  // By _id alone (allowed by tenantScoped: ids are unguessable); the policy below decides.
-  const certificate = await Certificate.findById(objectId(certificateId)).select('-credentialJwt').lean<CertificateDoc>();
-  if (!certificate) throw new NotFoundError('Nie znaleziono zaświadczenia.');
-  authorise(actor, action, certificate);
-  return certificate;
-}
-
-/** The PDF of a certificate the actor may download. */
-export async function certificatePdf(actor: SessionUser, certificateId: string): Promise<{ code: string; pdf: Buffer }> {
-  const certificate = await certificateForActor(actor, certificateId, 'download');
-  const file = await CertificateFile.findOne({ _id: certificate._id, organisationId: certificate.organisationId });
-  if (!file) throw new NotFoundError('Plik zaświadczenia jest niedostępny.');
-  return { code: certificate.code, pdf: Buffer.from(file.pdf) };
-}
-
-/** The signed Open Badge (VC-JWT) of a certificate the actor may download. */
-export async function certificateCredential(actor: SessionUser, certificateId: string): Promise<{ code: string; jwt: string }> {
-  const certificate = await certificateForActor(actor, certificateId, 'download');
-  const withJwt = await Certificate.findById(certificate._id).select('credentialJwt').lean<{ credentialJwt: string }>();
-  return { code: certificate.code, jwt: withJwt!.credentialJwt };
-}
-
-/** Withdraws a certificate (HR of its organisation, or an admin), with the reason shown on the verification page. */
-export async function revokeCertificate(deps: CertificateDeps, params: { actor: SessionUser; certificateId: string; reason: string }): Promise<CertificateDoc> {
-  const certificate = await certificateForActor(params.actor, params.certificateId, 'revoke');
-  if (certificate.state === 'revoked') throw new ConflictError('To zaświadczenie zostało już unieważnione.');
-  const scope = { _id: certificate._id, organisationId: certificate.organisationId };
-  const revokedAt = new Date();
-  // Conditional update: of two HR people revoking at once, only one succeeds.
-  const result = await Certificate.updateOne(
-    { ...scope, state: certificate.state },
-    { $set: { state: 'revoked', revokedAt, revokedBy: objectId(params.actor.id), revocationReason: params.reason } },
-  );
-  if (result.modifiedCount !== 1) throw new ConflictError('Zaświadczenie zmieniło się w międzyczasie. Odśwież stronę.');
-  const user = await User.findOne({ _id: certificate.userId, organisationId: certificate.organisationId }).lean();
-  const course = courseOf(deps, certificate.courseId);
-  if (user && course) {
-    const [statementId] = await deps.recorder.record(recordingScope(certificate, user.learnerId, course), (ctx) => [
-      certificateRevoked(ctx, { code: certificate.code, reason: params.reason }),
-    ]);
-    await Certificate.updateOne(scope, { $set: { revokedStatementId: statementId } });
-  }
-  return { ...certificate, state: 'revoked', revokedAt, revocationReason: params.reason } as CertificateDoc;
-}
-
 /**
  * Replaces a certificate with one carrying the learner's current name: the new one gets a new number, the old one
  * is marked superseded and points to it. Idempotent per old certificate (issueKey "reissue:<old code>").
  */
-async function reissue(deps: CertificateDeps, old: CertificateDoc, learnerName: string): Promise<CertificateDoc> {
+export async function reissueCertificate(deps: CertificateDeps, old: CertificateDoc, learnerName: string): Promise<CertificateDoc> {
   const { certificate } = await createCertificate(deps, {
     issueKey: `reissue:${old.code}`,
     organisationId: old.organisationId,
@@ -358,48 +259,4 @@ async function reissue(deps: CertificateDeps, old: CertificateDoc, learnerName: 
   );
   await completeIssue(deps, certificate);
   return certificate;
-}
-
-/**
- * After a learner's name was corrected: re-issues every still-current certificate whose printed name differs
- * from the account's name. Returns the new certificates. (Call it from wherever a name is changed.)
- */
-export async function reissueCertificatesForNameChange(deps: CertificateDeps, params: { userId: Id; organisationId: Id }): Promise<CertificateDoc[]> {
-  const organisationId = objectId(params.organisationId);
-  const user = await User.findOne({ _id: objectId(params.userId), organisationId }).lean();
-  if (!user) throw new NotFoundError('Nie znaleziono uczestnika szkolenia.');
-  const current = await Certificate.find({ organisationId, userId: user._id, state: 'issued' }).lean<CertificateDoc[]>();
-  const replaced: CertificateDoc[] = [];
-  for (const certificate of current) {
-    if (certificate.learnerName !== user.fullName) replaced.push(await reissue(deps, certificate, user.fullName));
-  }
-  return replaced;
-}
-
-/**
- * HR corrects the name of a certificate's holder: the account's name is updated and the learner's current
- * certificates are re-issued with it.
- */
-export async function correctLearnerName(deps: CertificateDeps, params: { actor: SessionUser; certificateId: string; fullName: string }): Promise<CertificateDoc[]> {
-  const certificate = await certificateForActor(params.actor, params.certificateId, 'reissue');
-  if (certificate.state !== 'issued') throw new ConflictError('Ponownie wystawić można tylko aktualne zaświadczenie.');
-  await User.updateOne({ _id: certificate.userId, organisationId: certificate.organisationId }, { $set: { fullName: params.fullName } });
-  return reissueCertificatesForNameChange(deps, { userId: certificate.userId, organisationId: certificate.organisationId });
-}
-
-/** Learners whose certificate for a course has expired and who have no newer valid one: due to retake it. */
-export async function dueForRetake(organisationId: Id, now: Date = new Date()): Promise<Array<{ userId: string; courseId: string; expiredAt: Date }>> {
-  const all = await Certificate.find({ organisationId: objectId(organisationId), state: 'issued' }).select('userId courseId validUntil').lean<CertificateDoc[]>();
-  const byLearnerCourse = new Map<string, CertificateDoc[]>();
-  for (const certificate of all) {
-    const key = `${certificate.userId.toHexString()}|${certificate.courseId}`;
-    byLearnerCourse.set(key, [...(byLearnerCourse.get(key) ?? []), certificate]);
-  }
-  const due: Array<{ userId: string; courseId: string; expiredAt: Date }> = [];
-  for (const certificates of byLearnerCourse.values()) {
-    if (certificates.some((certificate) => statusOf(certificate, now) === 'valid')) continue;
-    const latest = certificates.reduce((a, b) => ((a.validUntil?.getTime() ?? 0) > (b.validUntil?.getTime() ?? 0) ? a : b));
-    if (latest.validUntil) due.push({ userId: latest.userId.toHexString(), courseId: latest.courseId, expiredAt: latest.validUntil });
-  }
-  return due;
 }

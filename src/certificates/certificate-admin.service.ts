@@ -1,0 +1,59 @@
+// HR's changes to issued certificates: revoking one, and correcting the holder's name (which re-issues).
+import type { SessionUser } from '../auth/session-user.js';
+import { User } from '../auth/user.model.js';
+import { ConflictError, NotFoundError } from '../http/errors.js';
+import { certificateRevoked } from '../xapi/learning-statements.js';
+import { recordingScope, reissueCertificate, type CertificateDeps } from './certificate-issue.service.js';
+import { certificateForActor } from './certificate-queries.service.js';
+import { objectIdOf, type Id } from './certificate-rules.js';
+import { Certificate, type CertificateDoc } from './certificate.model.js';
+
+/** Withdraws a certificate (HR of its organisation, or an admin), with the reason shown on the verification page. */
+export async function revokeCertificate(deps: CertificateDeps, params: { actor: SessionUser; certificateId: string; reason: string }): Promise<CertificateDoc> {
+  const certificate = await certificateForActor(params.actor, params.certificateId, 'revoke');
+  if (certificate.state === 'revoked') throw new ConflictError('To zaświadczenie zostało już unieważnione.');
+  const scope = { _id: certificate._id, organisationId: certificate.organisationId };
+  const revokedAt = new Date();
+  // Conditional update: of two HR people revoking at once, only one succeeds.
+  const result = await Certificate.updateOne(
+    { ...scope, state: certificate.state },
+    { $set: { state: 'revoked', revokedAt, revokedBy: objectIdOf(params.actor.id), revocationReason: params.reason } },
+  );
+  if (result.modifiedCount !== 1) throw new ConflictError('Zaświadczenie zmieniło się w międzyczasie. Odśwież stronę.');
+  const user = await User.findOne({ _id: certificate.userId, organisationId: certificate.organisationId }).lean();
+  const course = deps.catalogue.get(certificate.courseId);
+  if (user && course) {
+    const [statementId] = await deps.recorder.record(recordingScope(certificate, user.learnerId, course), (ctx) => [
+      certificateRevoked(ctx, { code: certificate.code, reason: params.reason }),
+    ]);
+    await Certificate.updateOne(scope, { $set: { revokedStatementId: statementId } });
+  }
+  return { ...certificate, state: 'revoked', revokedAt, revocationReason: params.reason } as CertificateDoc;
+}
+
+/**
+ * After a learner's name was corrected: re-issues every still-current certificate whose printed name differs
+ * from the account's name. Returns the new certificates.
+ */
+async function reissueCertificatesForNameChange(deps: CertificateDeps, params: { userId: Id; organisationId: Id }): Promise<CertificateDoc[]> {
+  const organisationId = objectIdOf(params.organisationId);
+  const user = await User.findOne({ _id: objectIdOf(params.userId), organisationId }).lean();
+  if (!user) throw new NotFoundError('Nie znaleziono uczestnika szkolenia.');
+  const current = await Certificate.find({ organisationId, userId: user._id, state: 'issued' }).lean<CertificateDoc[]>();
+  const replaced: CertificateDoc[] = [];
+  for (const certificate of current) {
+    if (certificate.learnerName !== user.fullName) replaced.push(await reissueCertificate(deps, certificate, user.fullName));
+  }
+  return replaced;
+}
+
+/**
+ * HR corrects the name of a certificate's holder: the account's name is updated and the learner's current
+ * certificates are re-issued with it.
+ */
+export async function correctLearnerName(deps: CertificateDeps, params: { actor: SessionUser; certificateId: string; fullName: string }): Promise<CertificateDoc[]> {
+  const certificate = await certificateForActor(params.actor, params.certificateId, 'reissue');
+  if (certificate.state !== 'issued') throw new ConflictError('Ponownie wystawić można tylko aktualne zaświadczenie.');
+  await User.updateOne({ _id: certificate.userId, organisationId: certificate.organisationId }, { $set: { fullName: params.fullName } });
+  return reissueCertificatesForNameChange(deps, { userId: certificate.userId, organisationId: certificate.organisationId });
+}

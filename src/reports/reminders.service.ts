@@ -1,0 +1,134 @@
+// Reminders of assigned courses that are due soon or overdue: at most one mail per person and course a day.
+import { Types } from 'mongoose';
+import { User } from '../auth/user.model.js';
+import { addDays, isOverdue } from '../calendar/calendar.js';
+import type { Course } from '../courses/course.types.js';
+import { NotFoundError } from '../http/errors.js';
+import type { EnrolmentDoc } from '../learning/enrolment.model.js';
+import type { LearningProgressDoc } from '../learning/learning-progress.model.js';
+import { enrolmentsOfOrganisation, type EnrolmentWithProgress } from '../learning/learning.read.js';
+import { Organisation } from '../organisations/organisation.model.js';
+import { cellStatus } from './completion-matrix.service.js';
+import { Reminder, type ReminderDoc } from './reminder.model.js';
+import type { ReportsDeps } from './reports.deps.js';
+import { courseUrl, reminderMail } from './reports.mail.js';
+import { objectIdOrNull, type PersonDoc } from './reports.people.js';
+
+/** Reminders go out for courses due within this many (Warsaw calendar) days. */
+const REMINDER_WINDOW_DAYS = 7;
+const REMINDER_INTERVAL_MS = 24 * 60 * 60 * 1000;
+
+/** Whether an enrolment should be reminded of at `now`: assigned, unfinished, due within 7 days or overdue. */
+function needsReminder(enrolment: EnrolmentDoc, progress: LearningProgressDoc | undefined, course: Course, now: Date): boolean {
+  if (!enrolment.dueDate || enrolment.dueDate > addDays(now, REMINDER_WINDOW_DAYS)) return false;
+  const status = cellStatus(enrolment, progress, course, now);
+  if (status === 'completed') return false;
+  // A refresher is due again: remind only when HR set the due date after the last completion.
+  if (status === 'renewal_due') {
+    const completedAt = progress?.completedAt ?? progress?.passedAt;
+    return Boolean(completedAt && enrolment.dueDate > completedAt);
+  }
+  return true;
+}
+
+/**
+ * Claims the right to remind of one enrolment: succeeds at most once per 24 h (the claim is one
+ * conditional update, so two runs at once send one mail). Returns the previous reminder time, or null.
+ */
+async function claimReminder(enrolment: EnrolmentDoc, now: Date): Promise<Date | null> {
+  const key = { _id: enrolment._id, organisationId: enrolment.organisationId };
+  try {
+    await Reminder.updateOne(key, { $setOnInsert: { userId: enrolment.userId, courseId: enrolment.courseId, lastSentAt: new Date(0), sentCount: 0 } }, { upsert: true });
+  } catch (error) {
+    // Another run inserted it at the same moment: the claim below decides.
+    if ((error as { code?: number })?.code !== 11000) throw error;
+  }
+  const previous = await Reminder.findOneAndUpdate(
+    { ...key, lastSentAt: { $lte: new Date(now.getTime() - REMINDER_INTERVAL_MS) } },
+    { $set: { lastSentAt: now }, $inc: { sentCount: 1 } },
+    { new: false },
+  ).lean<ReminderDoc>();
+  return previous ? previous.lastSentAt : null;
+}
+
+/**
+ * E-mails everyone in the organisation whose assigned course is unfinished and due within 7 days or
+ * overdue, at most once per person and course in 24 hours. Returns how many were sent and how many
+ * were skipped because they had been reminded within the last 24 hours.
+ */
+export async function sendReminders(
+  deps: Pick<ReportsDeps, 'catalogue' | 'mailer' | 'config'>,
+  params: { organisationId: string | Types.ObjectId; now?: Date },
+): Promise<{ sent: number; recentlyReminded: number }> {
+  const now = params.now ?? new Date();
+  const organisationId = typeof params.organisationId === 'string' ? objectIdOrNull(params.organisationId) : params.organisationId;
+  if (!organisationId) throw new NotFoundError('Nie znaleziono organizacji.');
+  const standings = await enrolmentsOfOrganisation(organisationId, { dueBy: addDays(now, REMINDER_WINDOW_DAYS) });
+  const { catalogue } = deps;
+  const due = standings
+    .filter(({ enrolment, progress }: EnrolmentWithProgress) => {
+      const course = catalogue.get(enrolment.courseId);
+      return course && needsReminder(enrolment, progress, course, now);
+    })
+    .map(({ enrolment }) => enrolment);
+  if (!due.length) return { sent: 0, recentlyReminded: 0 };
+  const people = await User.find({ organisationId, _id: { $in: due.map((e) => e.userId) } })
+    .select('fullName email language')
+    .lean<Array<Pick<PersonDoc, '_id' | 'fullName' | 'email' | 'language'>>>();
+  const personById = new Map(people.map((p) => [String(p._id), p]));
+
+  let sent = 0;
+  let recentlyReminded = 0;
+  for (const enrolment of due) {
+    const person = personById.get(String(enrolment.userId));
+    const course = catalogue.get(enrolment.courseId)!;
+    if (!person) continue;
+    const previous = await claimReminder(enrolment, now);
+    if (!previous) {
+      recentlyReminded += 1;
+      continue;
+    }
+    const mail = reminderMail({
+      fullName: person.fullName,
+      courseTitle: course.title,
+      courseUrl: courseUrl(deps.config.BASE_URL, course.id),
+      dueDate: enrolment.dueDate!,
+      overdue: isOverdue(enrolment.dueDate, now),
+      language: person.language ?? undefined,
+    });
+    try {
+      await deps.mailer.send({ to: person.email, ...mail });
+    } catch (error) {
+      // Nothing was sent: give the claim back so the next run tries again.
+      await Reminder.updateOne({ _id: enrolment._id, organisationId, lastSentAt: now }, { $set: { lastSentAt: previous }, $inc: { sentCount: -1 } });
+      throw error;
+    }
+    sent += 1;
+  }
+  return { sent, recentlyReminded };
+}
+
+/**
+ * The scheduled run: reminders for every organisation. One organisation's failure does not stop the
+ * others; the failures are thrown together at the end (the scheduler logs them).
+ */
+export async function sendRemindersEverywhere(
+  deps: Pick<ReportsDeps, 'catalogue' | 'mailer' | 'config'>,
+  params: { now?: Date } = {},
+): Promise<{ sent: number; recentlyReminded: number }> {
+  // Every organisation on purpose: the scheduled run serves them all, and each sendReminders stays within one.
+  const organisations = await Organisation.find({}).select('_id').lean<Array<{ _id: Types.ObjectId }>>();
+  const total = { sent: 0, recentlyReminded: 0 };
+  const failures: unknown[] = [];
+  for (const organisation of organisations) {
+    try {
+      const result = await sendReminders(deps, { organisationId: organisation._id, now: params.now });
+      total.sent += result.sent;
+      total.recentlyReminded += result.recentlyReminded;
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length) throw new AggregateError(failures, `reminders failed for ${failures.length} of ${organisations.length} organisations (${total.sent} sent)`);
+  return total;
+}
