@@ -18,7 +18,7 @@ export function createPassport() {
     'local',
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
       checkCredentials(email, password).then(
-        (outcome) => ('user' in outcome ? done(null, outcome.user) : done(null, false, { reason: outcome.failure } as LoginFailure as never)),
+        (outcome) => ('user' in outcome ? done(null, outcome.user) : done(null, false, { reason: outcome.failure } as never)),
         done,
       );
     }),

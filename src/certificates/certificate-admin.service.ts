@@ -28,7 +28,7 @@ export async function revokeCertificate(deps: CertificateDeps, params: { actor: 
     ]);
     await Certificate.updateOne(scope, { $set: { revokedStatementId: statementId } });
   }
-  return { ...certificate, state: 'revoked', revokedAt, revocationReason: params.reason } as CertificateDoc;
+  return { ...certificate, state: 'revoked', revokedAt, revocationReason: params.reason };
 }
 
 /**

@@ -57,7 +57,7 @@ function contentOf(baseUrl: string, certificate: CertificateDoc, logoPng: Buffer
     validUntil: certificate.validUntil ?? undefined,
     template: {
       issuerName: certificate.issuerName,
-      issuerKind: certificate.issuerKind as 'association' | 'office',
+      issuerKind: certificate.issuerKind,
       signatoryName: certificate.signatoryName,
       signatoryRole: certificate.signatoryRole,
       accentColour,

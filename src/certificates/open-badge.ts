@@ -65,7 +65,7 @@ export function buildOpenBadgeCredential(facts: BadgeFacts, baseUrl: string): Re
 export async function signOpenBadgeCredential(credential: Record<string, unknown>): Promise<string> {
   const key = await platformSigningKey();
   const issuer = credential.issuer as { id: string };
-  const jwt = new SignJWT(credential as JWTPayload)
+  const jwt = new SignJWT(credential)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' })
     .setIssuer(issuer.id)
     .setJti(String(credential.id))

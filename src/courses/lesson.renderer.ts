@@ -57,7 +57,7 @@ for (const kind of CALLOUT_KINDS) {
     },
   });
 }
-const defaultFence = markdown.renderer.rules.fence!;
+const defaultFence = markdown.renderer.rules.fence;
 markdown.renderer.rules.fence = (tokens, index, options, env, self) => {
   const token = tokens[index];
   if (token.info.trim() !== 'check') return defaultFence(tokens, index, options, env, self);

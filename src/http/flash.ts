@@ -32,7 +32,7 @@ export function flashLocals(req: Request, res: Response, next: NextFunction): vo
     }
     // A failed save loses only the notice; the redirect itself still goes out.
     req.session.save(() => redirect(...args));
-  }) as Response['redirect'];
+  });
   const render = res.render.bind(res) as (...args: unknown[]) => void;
   res.render = ((...args: unknown[]) => {
     const flash = req.session?.flash;
@@ -41,6 +41,6 @@ export function flashLocals(req: Request, res: Response, next: NextFunction): vo
       delete req.session.flash;
     }
     render(...args);
-  }) as Response['render'];
+  });
   next();
 }

@@ -17,7 +17,7 @@ export async function assignmentChoices(deps: Pick<ReportsDeps, 'catalogue'>, ac
   const people = await peopleOf(organisation._id);
   const known = new Set(departments.map((department) => department.id));
   const groups = [
-    ...departments.map((department) => ({ departmentId: department.id as string | null, departmentName: department.name as string | undefined, people: people.filter((p) => String(p.departmentId ?? '') === department.id) })),
+    ...departments.map((department) => ({ departmentId: department.id, departmentName: department.name, people: people.filter((p) => String(p.departmentId ?? '') === department.id) })),
     { departmentId: null, departmentName: undefined, people: people.filter((p) => !known.has(String(p.departmentId ?? ''))) },
   ]
     .filter((group) => group.people.length)

@@ -53,7 +53,7 @@ function courseActivity(ctx: LearningContext): Activity {
       name: inCourseLanguage(ctx, ctx.course.title),
       description: inCourseLanguage(ctx, ctx.course.summary),
     },
-  } as Activity;
+  };
 }
 
 function lessonActivity(ctx: LearningContext, lesson: Pick<Lesson, 'id' | 'title' | 'order'>): Activity {
@@ -66,7 +66,7 @@ function lessonActivity(ctx: LearningContext, lesson: Pick<Lesson, 'id' | 'title
       name: inCourseLanguage(ctx, lesson.title),
       description: inCourseLanguage(ctx, `${label} ${lesson.order}: ${ctx.course.title}`),
     },
-  } as Activity;
+  };
 }
 
 function quizActivity(ctx: LearningContext): Activity {
@@ -78,7 +78,7 @@ function quizActivity(ctx: LearningContext): Activity {
       name: inCourseLanguage(ctx, `${TEXT.quiz[ctx.course.language]}: ${ctx.course.title}`),
       description: inCourseLanguage(ctx, ctx.course.summary),
     },
-  } as Activity;
+  };
 }
 
 const RESPONSE_SEPARATOR = '[,]';
@@ -149,7 +149,7 @@ function context(ctx: LearningContext, options: { parent?: Activity[]; grouping?
 
 /** Context activities refer to activities by id and type only: definitions travel with the object. */
 function reference(activity: Activity): Activity {
-  return { objectType: 'Activity', id: activity.id, definition: { type: activity.definition?.type } } as Activity;
+  return { objectType: 'Activity', id: activity.id, definition: { type: activity.definition?.type } };
 }
 
 function statement(ctx: LearningContext, verbId: string, object: Activity, extra: Partial<Statement> = {}): Statement {
@@ -159,7 +159,7 @@ function statement(ctx: LearningContext, verbId: string, object: Activity, extra
     object,
     ...extra,
     timestamp: new Date().toISOString(),
-  } as Statement);
+  });
 }
 
 /** The learner enrolled on the course. */
@@ -243,7 +243,7 @@ function certificateActivity(ctx: LearningContext, code: string, url?: string): 
       name: inCourseLanguage(ctx, `${TEXT.certificate[ctx.course.language]}: ${ctx.course.title}`),
       ...(url ? { moreInfo: url } : {}),
     },
-  } as Activity;
+  };
 }
 
 /** The learner received a certificate for the course. */
@@ -267,5 +267,5 @@ export function voiding(targetStatementId: string, ctx: LearningContext): Statem
     object: { objectType: 'StatementRef', id: targetStatementId },
     context: { registration: ctx.registration, language: ctx.course.language },
     timestamp: new Date().toISOString(),
-  } as Statement);
+  });
 }

@@ -27,7 +27,7 @@ const AgentOrIdentifiedGroup = z.unknown().superRefine((value, ctx) => {
   const isGroup = typeof value === 'object' && value !== null && (value as { objectType?: unknown }).objectType === 'Group';
   const result = (isGroup ? Group : Agent).safeParse(value);
   if (!result.success) {
-    for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] });
+    for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
     return;
   }
   if (isGroup && !['mbox', 'mbox_sha1sum', 'openid', 'account'].some((key) => (value as Record<string, unknown>)[key] !== undefined)) {

@@ -199,7 +199,7 @@ function isObjectType(value: unknown, type: string): boolean {
 function parseNested<S extends z.ZodType>(schema: S, value: unknown, ctx: z.RefinementCtx): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] });
+    for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
     return z.NEVER;
   }
   return result.data;

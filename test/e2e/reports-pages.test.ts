@@ -1,6 +1,5 @@
 // HR's report pages in headless Chromium: the completion matrix with its reminders form, and the assignment form.
 import { expect } from 'chai';
-import type { Types } from 'mongoose';
 import type { BrowserContext, Page } from 'playwright-core';
 import { assignCourse } from '../../src/learning/enrolment.service.js';
 import { endOfWarsawDay, warsawIsoDay } from '../../src/calendar/calendar.js';
@@ -19,7 +18,7 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
   before(async () => {
     server = await startTestServer({ BASE_URL: 'https://akademia.test' });
     const office = await buildOrganisation({ name: 'Urząd Miasta Łódź' });
-    const [first, second] = office.departments.map((d) => d._id as unknown as Types.ObjectId);
+    const [first, second] = office.departments.map((d) => d._id);
     const hr = await buildLearner({ organisation: office, overrides: { roles: ['hr', 'learner'], fullName: 'Halina Kadrowa', departmentId: first } });
     const people = [
       await buildLearner({ organisation: office, overrides: { fullName: 'Grzegorz Brzęczyszczykiewicz', departmentId: first } }),

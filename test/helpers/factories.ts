@@ -25,7 +25,7 @@ export async function buildOrganisation(overrides: Partial<OrganisationDoc> = {}
     departments: [{ name: 'Referat Organizacyjny' }, { name: 'Referat Finansowy' }],
     ...overrides,
   });
-  return organisation.toObject() as OrganisationDoc;
+  return organisation.toObject();
 }
 
 export interface BuildLearnerOptions {

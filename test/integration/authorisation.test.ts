@@ -97,7 +97,7 @@ describe('authorisation and tenant isolation', function () {
     }
     const overview = await offices.a.learner.get(`${COURSE}/test`).expect(200);
     const started = await offices.a.learner.post(`${COURSE}/test`).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(303);
-    attemptOfA = started.headers.location as string;
+    attemptOfA = started.headers.location;
     await offices.b.learner.get(LESSON).expect(200);
     enrolmentOfB = (await Enrolment.findOne({ organisationId: offices.b.id, userId: offices.b.learnerId }).lean<EnrolmentDoc>())!;
     expect(enrolmentOfB, 'learner B enrolment').to.not.equal(null);

@@ -139,7 +139,7 @@ describe('bad input to every route', function () {
     const course = await member.get('/szkolenia/przyklad-kurs').expect(200);
     await member.post('/szkolenia/przyklad-kurs/zapis').type('form').send({ _csrf: csrfTokenFrom(course.text) }).expect(303);
     const quiz = await member.get('/szkolenia/przyklad-kurs/test').expect(200);
-    attemptUrl = (await member.post('/szkolenia/przyklad-kurs/test').type('form').send({ _csrf: csrfTokenFrom(quiz.text) }).expect(303)).headers.location as string;
+    attemptUrl = (await member.post('/szkolenia/przyklad-kurs/test').type('form').send({ _csrf: csrfTokenFrom(quiz.text) }).expect(303)).headers.location;
     memberCsrf = csrfTokenFrom((await member.get('/moje-szkolenia').expect(200)).text);
     const client = await createLrsClient({ organisationId: organisation._id.toHexString(), name: 'LMS' });
     lrsAuth = `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`;

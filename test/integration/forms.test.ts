@@ -1,6 +1,5 @@
 // The one form pipeline (src/http/forms.ts) through HTTP: a refused form comes back as itself, in the page's language.
 import { expect } from 'chai';
-import type { Types } from 'mongoose';
 import type { OrganisationDoc } from '../../src/organisations/organisation.model.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
@@ -29,7 +28,7 @@ describe('http/forms (schema → field errors → the same form again)', functio
   before(async () => {
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' });
     office = await buildOrganisation();
-    const person = await buildLearner({ organisation: office, overrides: { roles: ['learner', 'hr'], departmentId: office.departments[0]._id as unknown as Types.ObjectId } });
+    const person = await buildLearner({ organisation: office, overrides: { roles: ['learner', 'hr'], departmentId: office.departments[0]._id } });
     hr = await loginAgent(server.url, person.user.email, person.password);
     const someone = await buildLearner({ organisation: office });
     learner = await loginAgent(server.url, someone.user.email, someone.password);
@@ -86,7 +85,7 @@ describe('http/forms (schema → field errors → the same form again)', functio
     // ?lang=pl: the previous test left the English cookie.
     const overview = await learner.get('/szkolenia/przyklad-kurs/test?lang=pl').expect(200);
     const started = await learner.post('/szkolenia/przyklad-kurs/test').type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(303);
-    const url = started.headers.location as string;
+    const url = started.headers.location;
     const attempt = await learner.get(url).expect(200);
     const course = server.platform.catalogue.require('przyklad-kurs');
     const questions = readQuizForm(attempt.text, course);

@@ -144,7 +144,7 @@ describe('learning/quiz.routes', () => {
   });
 
   it('does not let another learner of the same office see or submit the attempt', async () => {
-    const colleague = await buildLearner({ organisation: { _id: learner.user.organisationId as never } });
+    const colleague = await buildLearner({ organisation: { _id: learner.user.organisationId } });
     const colleagueAgent = await loginAgent(server.url, colleague.user.email, colleague.password);
     await colleagueAgent.get(firstAttemptUrl).expect(403);
     const stranger = await buildLearner();

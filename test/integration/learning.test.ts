@@ -223,7 +223,7 @@ describe('learning/learning.routes', () => {
 
   it('shows a due date set by HR (assignCourse) and flags it when overdue', async () => {
     const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
-    const hr = await buildLearner({ organisation: { _id: learner.user.organisationId as never }, overrides: { roles: ['hr'] } });
+    const hr = await buildLearner({ organisation: { _id: learner.user.organisationId }, overrides: { roles: ['hr'] } });
     const assigned = await assignCourse(server.platform, {
       learner: { id: String(learner.user._id), organisationId: String(learner.user.organisationId), learnerId: learner.user.learnerId, fullName: learner.user.fullName },
       course: server.platform.catalogue.require('przyklad-kurs'),

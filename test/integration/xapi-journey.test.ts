@@ -140,7 +140,7 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
 
     registration = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!.registration;
     const actor = { objectType: 'Agent', account: { homePage: baseUrl, name: learner.user.learnerId } };
-    statements = (await allStatements(xapi, { agent: actor, registration })) as Loose[];
+    statements = (await allStatements(xapi, { agent: actor, registration }));
   });
   after(async () => server.close());
 
@@ -307,7 +307,7 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
     const byRegistration = await allStatements(xapi, { registration });
     expect(byRegistration.map((s) => s.id)).to.deep.equal(statements.map((s) => s.id));
     const quiz = await allStatements(xapi, { activity: `${activityBase}/courses/przyklad-kurs/quiz`, registration });
-    expect(verbsOf(quiz as Loose[])).to.deep.equal(['failed', 'passed']);
+    expect(verbsOf(quiz)).to.deep.equal(['failed', 'passed']);
     const related = await allStatements(xapi, { activity: `${activityBase}/courses/przyklad-kurs`, related_activities: true, registration });
     expect(related).to.have.length(statements.length);
     const { data: activity } = await xapi.getActivity({ activityId: `${activityBase}/courses/przyklad-kurs/lessons/podsumowanie` });

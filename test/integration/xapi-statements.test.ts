@@ -19,7 +19,7 @@ const activity = (id = 'http://example.com/activities/lesson-1') => ({
   id,
   definition: { name: { 'en-US': 'Lesson one', pl: 'Lekcja pierwsza' }, description: { 'en-US': 'The first lesson' } },
 });
-const statement = (overrides: Record<string, unknown> = {}): Statement => ({ actor, verb, object: activity(), ...overrides }) as Statement;
+const statement = (overrides: Record<string, unknown> = {}): Statement => ({ actor, verb, object: activity(), ...overrides });
 
 describe('xapi/statements.routes', () => {
   useTestDatabase(import.meta.url);
@@ -204,8 +204,8 @@ describe('xapi/statements.routes', () => {
     expect(first.data.statements.map((s) => s.id)).to.deep.equal([sent[4], sent[3]]);
     expect(first.data.more).to.match(/^\/xapi\/statements\?more=/);
     const more = async (url: string) => (await xapi.getMoreStatements({ more: url })).data as StatementsResponse;
-    const second = { data: await more(first.data.more!) };
-    const third = { data: await more(second.data.more!) };
+    const second = { data: await more(first.data.more) };
+    const third = { data: await more(second.data.more) };
     expect([...second.data.statements, ...third.data.statements].map((s) => s.id)).to.deep.equal([sent[2], sent[1], sent[0]]);
     expect(third.data.more).to.equal('');
     const ascending = await xapi.getStatements({ verb: verbId, ascending: true });
@@ -306,7 +306,7 @@ describe('xapi/statements.routes', () => {
     ];
     // The axios adapter replaces the multipart Content-Type of a Blob body in Node; the fetch adapter keeps it.
     const fetchClient = new XAPI({ endpoint: `${server.url}/xapi/`, auth, adapter: 'fetch' });
-    const { data: ids } = await fetchClient.sendStatement({ statement: statement({ attachments }), attachments: [bytes.buffer as ArrayBuffer] });
+    const { data: ids } = await fetchClient.sendStatement({ statement: statement({ attachments }), attachments: [bytes.buffer] });
     const { data } = await fetchClient.getStatement({ statementId: ids[0], attachments: true });
     const [received, part] = data;
     expect(received.id).to.equal(ids[0]);
