@@ -20,6 +20,7 @@ import { learningRouter } from './learning/learning.routes.js';
 import { authRouter } from './auth/auth.routes.js';
 import { flashLocals } from './http/flash.js';
 import { createPassport } from './auth/passport.js';
+import { SESSION_COLLECTION } from './auth/session-cleanup.js';
 import { currentUserLocals } from './auth/require-user.js';
 import { accessibilityStatementRouter } from './organisations/accessibility-statement.routes.js';
 import { courseMediaRouter } from './courses/course-media.routes.js';
@@ -74,14 +75,15 @@ export async function createApp(platform: Platform): Promise<Express> {
       resave: false,
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: 8 * 60 * 60 * 1000 },
-      // Expired sessions are deleted by a periodic query: FerretDB has no TTL indexes.
       store: MongoStore.create({
         // connect-mongo ships its own copy of the driver types; the client object is compatible at run time.
         client: mongoose.connection.getClient() as unknown as MongoClient,
         dbName: mongoose.connection.db?.databaseName,
-        collectionName: 'sessions',
-        autoRemove: 'interval',
-        autoRemoveInterval: 10,
+        collectionName: SESSION_COLLECTION,
+        // Never 'interval': it deletes with w: 0, which crosses the replies of a pooled FerretDB connection.
+        // Expired sessions are removed by our acknowledged job (auth/session-cleanup.ts, SESSION_CLEANUP_CRON);
+        // not 'native' either: FerretDB has no TTL indexes.
+        autoRemove: 'disabled',
         stringify: false,
       }),
     }),

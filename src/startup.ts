@@ -1,4 +1,5 @@
 // One-off work at start-up, after the database is connected and the platform built, before the server listens.
+import { scheduleSessionCleanup } from './auth/session-cleanup.js';
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
 import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
 import type { Platform } from './platform.js';
@@ -18,6 +19,7 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     await seedDemo(platform);
   }
   scheduleTokenCleanup(platform.logger);
+  scheduleSessionCleanup(platform.config.SESSION_CLEANUP_CRON, platform.logger);
   // HR reminders of due courses on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none).
   scheduleReminders(platform);
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.

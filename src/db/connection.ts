@@ -1,5 +1,5 @@
 // Chooses the database (MONGODB_URI or the embedded FerretDB), connects mongoose, and disconnects.
-import mongoose from 'mongoose';
+import mongoose, { type ConnectOptions } from 'mongoose';
 import type { Config } from '../config.js';
 import { startEmbeddedFerretDb, type EmbeddedFerretDb } from './embedded-ferretdb.js';
 
@@ -10,12 +10,15 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** Connects mongoose to `uri` using database `dbName` (when given, overrides the URI's path). */
-export async function connectMongoose(uri: string, dbName?: string): Promise<void> {
+/**
+ * Connects mongoose to `uri` using database `dbName` (when given, overrides the URI's path). `options` are the
+ * driver's (the tests watch every command with `monitorCommands`).
+ */
+export async function connectMongoose(uri: string, dbName?: string, options: ConnectOptions = {}): Promise<void> {
   mongoose.set('strictQuery', true);
   // Indexes are created by ensureIndexes() at start, not lazily while the first requests arrive.
   mongoose.set('autoIndex', false);
-  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 5_000 });
+  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 5_000, ...options });
 }
 
 /** Starts (if needed) and connects to the database the config asks for. */
@@ -50,13 +53,18 @@ export async function ensureIndexes(): Promise<void> {
   }
 }
 
-/** True when the database answers a ping. */
+/**
+ * True when the database answers as requests need it to: a ping, then a real query through the same pool
+ * (a look-up by `_id` that must find nothing). A ping alone passed while every query failed with crossed
+ * replies (issue 10), so the query's answer is checked too.
+ */
 export async function pingDatabase(): Promise<boolean> {
   const db = mongoose.connection.db;
   if (!db || mongoose.connection.readyState !== 1) return false;
   try {
     await db.command({ ping: 1 });
-    return true;
+    const probe = await db.collection('sessions').findOne({ _id: '__healthz-probe__' as never }, { projection: { _id: 1 } });
+    return probe === null;
   } catch {
     return false;
   }

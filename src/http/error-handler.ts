@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, NotFoundError } from './errors.js';
 import type { Logger } from '../logger.js';
+import { translatorFor } from './i18n.js';
 
 /** API paths answer JSON; everything else is a page. */
 export function wantsJson(req: Request): boolean {
@@ -38,6 +39,12 @@ export function createErrorHandler(logger: Logger) {
     if (wantsJson(req)) {
       res.json({ error: code, message, ...(error instanceof AppError ? error.details : {}), ...(isServerError ? { errorId } : {}) });
       return;
+    }
+    // An error raised before the i18n middleware (the session store failing, say) still gets a Polish page,
+    // not raw keys such as app.name.
+    if (typeof res.locals.t !== 'function') {
+      res.locals.t = translatorFor('common', 'pl');
+      res.locals.lang ??= 'pl';
     }
     const view = status === 404 ? 'errors/404' : isServerError ? 'errors/500' : 'errors/4xx';
     res.render(view, { title: isServerError ? 'Błąd serwera' : message, status, message, errorId: isServerError ? errorId : undefined }, (renderError, html) => {

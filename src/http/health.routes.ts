@@ -8,7 +8,7 @@ export function healthRouter(): Router {
     if (await pingDatabase()) {
       res.json({ status: 'ok', db: 'ok' });
     } else {
-      res.status(503).json({ status: 'unavailable', db: 'unreachable', reason: 'The database did not answer a ping.' });
+      res.status(503).json({ status: 'unavailable', db: 'unreachable', reason: 'The database did not answer a ping and a query correctly.' });
     }
   });
   return router;

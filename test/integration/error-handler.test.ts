@@ -55,4 +55,18 @@ describe('http/error-handler', () => {
     const res = await request(app).get('/missing?lang=en').expect(404);
     expect(res.text).to.contain('Page not found');
   });
+
+  it('renders Polish text, not locale keys, for an error raised before the i18n middleware (a failing session store)', async () => {
+    const early = express();
+    configureViews(early);
+    early.use(() => {
+      throw new Error('MongoUnexpectedServerResponseError: BSON element "cursor" is missing');
+    });
+    early.use(createErrorHandler(createLogger('silent')));
+    const res = await request(early).get('/rejestracja').expect(500);
+    expect(res.text).to.contain('<html lang="pl">');
+    expect(res.text).to.contain('Akademia JST');
+    expect(res.text).to.not.match(/app\.name|errors\.serverTitle/);
+    expect(res.text).to.not.contain('cursor');
+  });
 });

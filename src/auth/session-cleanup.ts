@@ -1,0 +1,31 @@
+// Scheduled removal of expired sessions, with an acknowledged delete (FerretDB has no TTL indexes).
+import { Cron } from 'croner';
+import type { Db } from 'mongodb';
+import mongoose from 'mongoose';
+import type { Logger } from '../logger.js';
+
+/** The collection connect-mongo keeps sessions in (app.ts names it). */
+export const SESSION_COLLECTION = 'sessions';
+
+/**
+ * Deletes the sessions whose `expires` has passed; returns how many. The delete is acknowledged on purpose:
+ * connect-mongo's own interval clean-up sends it with `w: 0`, FerretDB 1.24 answers it anyway, and the unread
+ * answer then shifts every later reply on that pooled connection (one query receiving another's result).
+ */
+export async function removeExpiredSessions(db: Db | undefined = mongoose.connection.db, now: Date = new Date()): Promise<number> {
+  if (!db) return 0;
+  const result = await db.collection(SESSION_COLLECTION).deleteMany({ expires: { $lt: now } }, { writeConcern: { w: 1 } });
+  return result.deletedCount;
+}
+
+/** Runs removeExpiredSessions on `pattern` (SESSION_CLEANUP_CRON); the job does not keep the process alive. */
+export function scheduleSessionCleanup(pattern: string, logger: Logger): Cron {
+  return new Cron(pattern, { name: 'session-cleanup', unref: true, protect: true }, async () => {
+    try {
+      const removed = await removeExpiredSessions();
+      if (removed) logger.info({ removed }, 'expired sessions removed');
+    } catch (error) {
+      logger.warn({ err: error }, 'could not remove expired sessions; will retry');
+    }
+  });
+}
