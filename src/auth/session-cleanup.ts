@@ -1,8 +1,10 @@
 // Scheduled removal of expired sessions, with an acknowledged delete (FerretDB has no TTL indexes).
 import { Cron } from 'croner';
-import type { Db } from 'mongodb';
 import mongoose from 'mongoose';
 import type { Logger } from '../logger.js';
+
+/** A database handle of mongoose's own driver (the app's connection, or a test's one-connection pool). */
+type Db = NonNullable<typeof mongoose.connection.db>;
 
 /** The collection connect-mongo keeps sessions in (app.ts names it). */
 export const SESSION_COLLECTION = 'sessions';
