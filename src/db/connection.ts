@@ -53,7 +53,7 @@ export async function ensureIndexes(): Promise<void> {
 /** True when the database answers a ping. */
 export async function pingDatabase(): Promise<boolean> {
   const db = mongoose.connection.db;
-  if (!db || mongoose.connection.readyState !== 1) return false;
+  if (!db || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return false;
   try {
     await db.command({ ping: 1 });
     return true;
