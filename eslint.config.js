@@ -52,26 +52,6 @@ export default defineConfig([
   },
 
   {
-    // Existing debt, found when lint was introduced (issue 9): warnings until fixed, then delete this block
-    // so the rules are errors again (`npx eslint --fix` removes the unnecessary assertions).
-    files: ['**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-unnecessary-type-assertion': 'warn',
-      '@typescript-eslint/no-unsafe-argument': 'warn',
-      '@typescript-eslint/no-unsafe-assignment': 'warn',
-      '@typescript-eslint/no-unsafe-call': 'warn',
-      '@typescript-eslint/no-unsafe-member-access': 'warn',
-      '@typescript-eslint/no-unsafe-return': 'warn',
-      '@typescript-eslint/unbound-method': 'warn',
-      '@typescript-eslint/no-base-to-string': 'warn',
-      '@typescript-eslint/no-redundant-type-constituents': 'warn',
-      '@typescript-eslint/require-await': 'warn',
-      '@typescript-eslint/no-unsafe-enum-comparison': 'warn',
-      '@typescript-eslint/no-misused-promises': 'warn',
-    },
-  },
-
-  {
     files: ['test/**/*.ts'],
     rules: {
       // Tests assert on JSON that supertest (`res.body`) and JSON.parse type as `any` by design.

@@ -13,10 +13,10 @@ function ipAndEmail(req: Request): string {
 
 /**
  * 10 failed logins per 15 minutes per IP and e-mail; successful logins (a redirect) do not count.
- * `onLimit` renders the login form with status 429. One store per app, so test servers are independent.
- * Returns the middlewares to put before the login handler.
+ * `onLimit` renders the login form with status 429 (if that fails, the error goes on to `next`).
+ * One store per app, so test servers are independent. Returns the middlewares to put before the login handler.
  */
-export function createLoginRateLimit(onLimit: (req: Request, res: Response) => void) {
+export function createLoginRateLimit(onLimit: (req: Request, res: Response) => Promise<void>) {
   const perAddress = rateLimit({
     windowMs: FIFTEEN_MINUTES,
     limit: 10,
@@ -24,7 +24,9 @@ export function createLoginRateLimit(onLimit: (req: Request, res: Response) => v
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (req, res) => onLimit(req, res),
+    handler: (req, res, next) => {
+      onLimit(req, res).catch(next);
+    },
   });
   // Also 100 failed logins per 15 minutes per IP whatever the address, against trying one password on
   // many accounts; high enough for a whole office behind one NAT address.
@@ -35,7 +37,9 @@ export function createLoginRateLimit(onLimit: (req: Request, res: Response) => v
     skipSuccessfulRequests: true,
     standardHeaders: false,
     legacyHeaders: false,
-    handler: (req, res) => onLimit(req, res),
+    handler: (req, res, next) => {
+      onLimit(req, res).catch(next);
+    },
   });
   return [perIp, perAddress];
 }

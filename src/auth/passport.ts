@@ -1,5 +1,6 @@
 // passport set-up: the local (e-mail + password) strategy and how the signed-in user lives in the session.
-import passportModule from 'passport';
+import type { RequestHandler } from 'express';
+import passportModule, { type Authenticator } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { checkCredentials, sessionUserById } from './login.service.js';
 
@@ -13,7 +14,9 @@ export interface LoginFailure {
  * The session stores only the user id; each request reloads the user by _id (roles may change).
  */
 export function createPassport() {
-  const passport = new passportModule.Passport();
+  // @types/passport leaves what authenticate() returns as `any` (it depends on the framework adapter);
+  // with the default Express adapter it is a request handler.
+  const passport = new passportModule.Passport() as Authenticator<RequestHandler, RequestHandler>;
   passport.use(
     'local',
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {

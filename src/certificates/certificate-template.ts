@@ -37,7 +37,8 @@ export function decodeLogo(base64: string | null | undefined): Buffer | undefine
 /** Combines an organisation (name, kind, stored certificateTemplate) with the defaults. */
 export function resolveTemplate(organisation: {
   name: string;
-  kind: 'association' | 'office' | string;
+  /** 'association' or 'office'; a string because the sample script passes its --kind unchecked: anything else is an office. */
+  kind: string;
   certificateTemplate?: StoredTemplate | null;
 }): CertificateTemplate {
   const stored = organisation.certificateTemplate ?? {};

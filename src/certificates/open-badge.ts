@@ -20,13 +20,22 @@ export interface BadgeFacts {
   issuerName: string;
 }
 
+/** An OpenBadgeCredential: the members the signer turns into JWT claims are typed, the rest is carried as is. */
+export interface OpenBadgeCredential extends Record<string, unknown> {
+  id: string;
+  issuer: { id: string; type: string[]; name: string };
+  /** ISO 8601 instants. */
+  validFrom: string;
+  validUntil?: string;
+}
+
 /** The URL of a certificate's public verification page, which is also the credential's id. */
 export function verificationUrl(baseUrl: string, code: string): string {
   return `${baseUrl}/verify/${code}`;
 }
 
 /** Builds the OpenBadgeCredential JSON (unsigned). */
-export function buildOpenBadgeCredential(facts: BadgeFacts, baseUrl: string): Record<string, unknown> {
+export function buildOpenBadgeCredential(facts: BadgeFacts, baseUrl: string): OpenBadgeCredential {
   const id = verificationUrl(baseUrl, facts.code);
   return {
     '@context': OPEN_BADGES_CONTEXT,
@@ -62,15 +71,14 @@ export function buildOpenBadgeCredential(facts: BadgeFacts, baseUrl: string): Re
 }
 
 /** Signs the credential as a VC-JWT (Open Badges 3.0 §8.2): the credential is the payload, with iss/jti/nbf/exp. */
-export async function signOpenBadgeCredential(credential: Record<string, unknown>): Promise<string> {
+export async function signOpenBadgeCredential(credential: OpenBadgeCredential): Promise<string> {
   const key = await platformSigningKey();
-  const issuer = credential.issuer as { id: string };
   const jwt = new SignJWT(credential)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' })
-    .setIssuer(issuer.id)
-    .setJti(String(credential.id))
-    .setNotBefore(Math.floor(Date.parse(String(credential.validFrom)) / 1000));
-  if (credential.validUntil) jwt.setExpirationTime(Math.floor(Date.parse(String(credential.validUntil)) / 1000));
+    .setIssuer(credential.issuer.id)
+    .setJti(credential.id)
+    .setNotBefore(Math.floor(Date.parse(credential.validFrom) / 1000));
+  if (credential.validUntil) jwt.setExpirationTime(Math.floor(Date.parse(credential.validUntil) / 1000));
   return jwt.sign(key.privateKey);
 }
 

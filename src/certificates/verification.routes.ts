@@ -123,7 +123,7 @@ export function verificationRouters(config: Config, issueCsrfToken: RequestHandl
   });
 
   const pages = Router();
-  pages.get('/verify', limiter, async (req, res) => {
+  pages.get('/verify', limiter, (req, res) => {
     const parsed = LookupQuery.safeParse(req.query);
     const typed = parsed.success ? parsed.data.code : undefined;
     if (!typed) {

@@ -15,8 +15,27 @@ export const CHECK_KINDS = ['single', 'multiple', 'true-false'] as const;
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'an empty value';
-  const text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? (Array.isArray(value) ? 'a list' : 'a mapping') : String(value);
+  const text = briefText(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** A `switch` on typeof narrows each case: String() sees no object, so never says '[object Object]'. */
+function briefText(value: NonNullable<unknown>): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'object':
+      return Array.isArray(value) ? 'a list' : 'a mapping';
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+    case 'symbol':
+    case 'function':
+      return String(value);
+    default:
+      // Unreachable (showValue answers undefined and null itself), but TypeScript cannot see that.
+      return 'nothing';
+  }
 }
 
 function isMapping(value: unknown): boolean {

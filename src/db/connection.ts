@@ -60,7 +60,7 @@ export async function ensureIndexes(): Promise<void> {
  */
 export async function pingDatabase(): Promise<boolean> {
   const db = mongoose.connection.db;
-  if (!db || mongoose.connection.readyState !== 1) return false;
+  if (!db || mongoose.connection.readyState !== mongoose.ConnectionStates.connected) return false;
   try {
     await db.command({ ping: 1 });
     const probe = await db.collection('sessions').findOne({ _id: '__healthz-probe__' as never }, { projection: { _id: 1 } });

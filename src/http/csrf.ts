@@ -15,7 +15,7 @@ export function createCsrfProtection(secret: string, secureCookies: boolean) {
 
   return {
     /** Verifies the token on unsafe methods and exposes a fresh one to the views as `csrfToken`. */
-    middleware(req: Request, res: Response, next: NextFunction) {
+    middleware(this: void, req: Request, res: Response, next: NextFunction) {
       doubleCsrfProtection(req, res, (error?: unknown) => {
         if (error) {
           next(new AppError('Formularz wygasł. Odśwież stronę i spróbuj ponownie.', 403, 'csrf_failed'));
@@ -30,7 +30,7 @@ export function createCsrfProtection(secret: string, secureCookies: boolean) {
      * before the check (the public certificate uploads), so that their header's logout form still carries a
      * valid token; the check itself is unchanged for every request that goes through `middleware`.
      */
-    issueToken(req: Request, res: Response, next: NextFunction) {
+    issueToken(this: void, req: Request, res: Response, next: NextFunction) {
       if (req.user) res.locals.csrfToken = generateCsrfToken(req, res);
       next();
     },

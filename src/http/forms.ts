@@ -3,7 +3,7 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import { ValidationError } from './errors.js';
-import { fieldErrorsOf } from './validate.js';
+import { fieldErrorsOf, storeInput } from './validate.js';
 
 /** What every form view gets: typed values, translated field messages and the summary at the top. */
 export interface FormView {
@@ -95,7 +95,7 @@ export function defineForm<S extends z.ZodType>(spec: FormSpec<S>): Form<S> {
         await show(req, res, { status: 400, values: req.body, fieldErrors: fieldErrorsOf(parsed.error) });
         return;
       }
-      res.locals.input = { ...(res.locals.input ?? {}), body: parsed.data };
+      storeInput(res, 'body', parsed.data);
       // Marks the body as this form's, so `refuse` handles only the handler's refusals, never an earlier
       // middleware's ValidationError (bad params), which keeps going to the error page.
       res.locals.acceptedForm = spec;

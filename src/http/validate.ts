@@ -46,9 +46,16 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.in
  */
 export function validate<S extends z.ZodType>(schema: S, part: Part = 'body') {
   return (req: Request, res: Response, next: NextFunction) => {
-    res.locals.input = { ...(res.locals.input ?? {}), [part]: parseInput(schema, req[part]) };
+    storeInput(res, part, parseInput(schema, req[part]));
     next();
   };
+}
+
+/** Keeps a parsed part in `res.locals.input` next to the parts parsed before it (params, then body). */
+export function storeInput(res: Response, part: Part, value: unknown): void {
+  // res.locals is typed `Record<string, any>`: this says what the one writer (here) keeps in it.
+  const stored = res.locals.input as Partial<Record<Part, unknown>> | undefined;
+  res.locals.input = { ...(stored ?? {}), [part]: value };
 }
 
 /** The parsed input that `validate(schema, part)` stored. */

@@ -7,11 +7,22 @@ import { formatDate, formatIsoDay, isCalendarDay } from '../calendar/calendar.js
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
+/** What pageLocals puts in every view's context, as far as the helpers read it. */
+interface ViewRoot {
+  t?: Translate;
+  language?: string;
+}
+
+/** The view's context: Handlebars types `options.data` as `any`, its `root` is the object given to res.render. */
+function rootOf(options: HelperOptions): ViewRoot | undefined {
+  return (options.data as { root?: ViewRoot } | undefined)?.root;
+}
+
 /** The helpers every view may call (exported for their unit tests). */
 export const viewHelpers = {
   /** {{t "key" name=value}}: the translation of key in the request's language. */
   t(key: string, options: HelperOptions) {
-    const translate = (options.data?.root as { t?: Translate })?.t;
+    const translate = rootOf(options)?.t;
     return translate ? translate(key, options.hash as Record<string, unknown>) : key;
   },
   eq: (a: unknown, b: unknown) => a === b,
@@ -22,11 +33,12 @@ export const viewHelpers = {
   /** A date as the person reads it, in Warsaw time: 23.11.2026 (pl) or 23/11/2026 (en); a YYYY-MM-DD day as that day. */
   date(value: unknown, options: HelperOptions) {
     if (!value) return '';
-    const language = (options.data?.root as { language?: string })?.language ?? 'pl';
+    const language = rootOf(options)?.language ?? 'pl';
     // A calendar day (a legal state date) names no instant, so no time zone may move it.
     if (typeof value === 'string' && isCalendarDay(value)) return formatIsoDay(value, language);
-    const when = value instanceof Date ? value : new Date(String(value));
-    return Number.isNaN(when.getTime()) ? '' : formatDate(when, language);
+    // Any other object (or a boolean) names no date: String() would only make an Invalid Date of it.
+    const when = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(String(value)) : undefined;
+    return !when || Number.isNaN(when.getTime()) ? '' : formatDate(when, language);
   },
   /** {{#fieldError errors "email"}}…{{/fieldError}} renders its block with the field's first message. */
   fieldError(errors: Record<string, string[]> | undefined, field: string, options: HelperOptions) {
@@ -44,7 +56,12 @@ export function configureViews(app: Express): void {
     partialsDir: path.join(viewsDir, 'partials'),
     helpers: viewHelpers,
   });
-  app.engine('.hbs', engine.engine);
+  // Express wants a callback; renderView also returns a promise, which rejects when it fails before it calls
+  // the callback (reading the partials), so that failure goes to the callback too instead of being unhandled.
+  // Express types the options as `object`; they are the render context, a plain record of the view's values.
+  app.engine('.hbs', (viewPath, options, callback) => {
+    engine.renderView(viewPath, options as Record<string, unknown>, callback).catch(callback);
+  });
   app.set('view engine', '.hbs');
   app.set('views', viewsDir);
 }

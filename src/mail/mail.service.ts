@@ -48,11 +48,13 @@ export class Mailer {
       html: mail.html,
       attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.length })),
     });
+    // mongoose types the `id` virtual as `any`; it is this hex string.
+    const mailId = stored._id.toHexString();
     const { logger } = this.options;
     if (!this.transport) {
       // Never log the body: it carries one-time links.
-      logger.info({ mailId: stored.id, to: stored.to, subject: stored.subject }, 'mail kept in outbox');
-      return stored.id;
+      logger.info({ mailId, to: stored.to, subject: stored.subject }, 'mail kept in outbox');
+      return mailId;
     }
     try {
       await this.transport.sendMail({
@@ -64,12 +66,12 @@ export class Mailer {
         attachments: attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
       });
       await MailMessage.updateOne({ _id: stored._id }, { $set: { sentAt: new Date() } });
-      logger.info({ mailId: stored.id, to: stored.to, subject: stored.subject }, 'mail sent');
+      logger.info({ mailId, to: stored.to, subject: stored.subject }, 'mail sent');
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       await MailMessage.updateOne({ _id: stored._id }, { $set: { error: message } });
-      logger.error({ mailId: stored.id, to: stored.to, err: message }, 'mail could not be sent');
+      logger.error({ mailId, to: stored.to, err: message }, 'mail could not be sent');
     }
-    return stored.id;
+    return mailId;
   }
 }

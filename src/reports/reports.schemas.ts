@@ -19,7 +19,7 @@ export const AssignBody = z.object({
   courseId: z.string({ message: 'reports:errors.courseRequired' }).trim().min(1, { message: 'reports:errors.courseRequired' }).max(200),
   departmentId: z.preprocess(emptyToUndefined, objectId('reports:errors.departmentFromList').optional()),
   userIds: z.preprocess(
-    (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
+    (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
     z.array(objectId('reports:errors.peopleFromList'), { message: 'reports:errors.peopleFromList' }).max(2000),
   ),
   dueDate: z

@@ -64,7 +64,7 @@ function writeBody(lrs: LrsRequest): { content: Buffer; contentType: string } {
 
 function documentHandlers(resolve: Resolver) {
   return {
-    async get(_req: Request, res: Response) {
+    async get(this: void, _req: Request, res: Response) {
       const lrs = lrsRequest(res);
       const request = resolve(lrs);
       if (!request.documentId) {
@@ -77,21 +77,21 @@ function documentHandlers(resolve: Resolver) {
       res.setHeader('Content-Type', doc.contentType);
       res.status(200).send(doc.content);
     },
-    async put(_req: Request, res: Response) {
+    async put(this: void, _req: Request, res: Response) {
       const lrs = lrsRequest(res);
       const request = resolve(lrs);
       const { content, contentType } = writeBody(lrs);
       await putDocument(request.scope, requireId(request), content, contentType, lrs.headers);
       res.status(204).end();
     },
-    async post(_req: Request, res: Response) {
+    async post(this: void, _req: Request, res: Response) {
       const lrs = lrsRequest(res);
       const request = resolve(lrs);
       const { content, contentType } = writeBody(lrs);
       await postDocument(request.scope, requireId(request), content, contentType, lrs.headers);
       res.status(204).end();
     },
-    async delete(_req: Request, res: Response) {
+    async delete(this: void, _req: Request, res: Response) {
       const lrs = lrsRequest(res);
       const request = resolve(lrs);
       if (!request.documentId) {

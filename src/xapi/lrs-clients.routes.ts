@@ -11,6 +11,13 @@ import type { XapiVocabulary } from './xapi-vocabulary.js';
 
 const PATH = '/admin/lrs-klienci';
 
+/** The client just created, kept in res.locals for the one page that shows its secret. */
+interface CreatedClient {
+  name: string;
+  key: string;
+  secret: string;
+}
+
 /** The page: the list, and the form for a new client (`created` once one was just made, its secret shown once). */
 async function renderPage(vocabulary: XapiVocabulary, req: Request, res: Response, form: FormView): Promise<void> {
   const clients = presentLrsClients(await listLrsClients(req.user!.organisationId));
@@ -19,7 +26,7 @@ async function renderPage(vocabulary: XapiVocabulary, req: Request, res: Respons
     clients,
     endpoint: vocabulary.lrsEndpoint,
     ...form,
-    created: res.locals.createdClient,
+    created: res.locals.createdClient as CreatedClient | undefined,
   });
 }
 
@@ -38,7 +45,7 @@ function newClientFormOf(vocabulary: XapiVocabulary) {
 async function createClient(newClientForm: ReturnType<typeof newClientFormOf>, req: Request, res: Response): Promise<void> {
   const { name, access } = newClientForm.input(res);
   const created = await createLrsClient({ organisationId: req.user!.organisationId, name, canRead: access !== 'write', canWrite: access !== 'read' });
-  res.locals.createdClient = { name, key: created.key, secret: created.secret };
+  res.locals.createdClient = { name, key: created.key, secret: created.secret } satisfies CreatedClient;
   // A blank form again under the new secret, ready for the next client.
   await newClientForm.show(req, res, { status: 201, values: { access: 'read-write' } });
 }

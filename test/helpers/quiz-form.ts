@@ -14,7 +14,7 @@ export interface QuizFormQuestion {
   /** Selects (ordering, matching): label, field name and options. */
   selects: { label: string; name: string; options: { value: string; text: string }[] }[];
   /** The course's option id for an option's visible text. */
-  idOfText(text: string): string;
+  idOfText: (text: string) => string;
 }
 
 /** Splits the quiz page into its questions, in the order shown, with their controls. */

@@ -58,6 +58,7 @@ describe('http/flash', () => {
     expect(signedIn.status, await signedIn.text()).to.equal(302);
     const course = await (await call('/szkolenia/rodo-w-urzedzie')).text();
     // A slow session store (a loaded database): each save finishes 300 ms after it was asked for.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept unbound to be restored below; the stand-in calls it with the store's own `this`
     const save = MongoStore.prototype.set;
     MongoStore.prototype.set = function (this: MongoStore, ...args: Parameters<MongoStore['set']>) {
       setTimeout(() => save.apply(this, args), 300);

@@ -214,7 +214,7 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(csv.headers['content-type']).to.match(/^text\/csv; charset=utf-8/);
     const bytes = csv.body as Buffer;
     expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
-    const records = parse(bytes, { bom: true, delimiter: ';', columns: true }) as Array<Record<string, string>>;
+    const records = parse<Record<string, string>>(bytes, { bom: true, delimiter: ';', columns: true });
     expect(Object.keys(records[0])).to.deep.equal(['Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin']);
     expect(records).to.have.length(3 * 3); // three people, three courses
     const annaRodo = records.find((r) => r['Imię i nazwisko'] === 'Anna Łęcka' && r.Szkolenie === 'RODO w urzędzie');
@@ -304,7 +304,7 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
   it('the CSV keeps a name that looks like a spreadsheet formula as text', async () => {
     await buildLearner({ organisation: office, overrides: { fullName: '=HYPERLINK("https://zly.example","Kliknij")', departmentId: finance as unknown as Types.ObjectId } });
     const csv = await hrAgent.get(`/kadry/eksport.csv?departmentId=${finance}`).expect(200);
-    const records = parse(csv.text, { bom: true, delimiter: ';', columns: true }) as Array<Record<string, string>>;
+    const records = parse<Record<string, string>>(csv.text, { bom: true, delimiter: ';', columns: true });
     const names = new Set(records.map((r) => r['Imię i nazwisko']));
     expect(names).to.include(`'=HYPERLINK("https://zly.example","Kliknij")`);
     expect([...names].filter((name) => name.startsWith('='))).to.deep.equal([]);
