@@ -46,6 +46,8 @@ const ConfigSchema = z.object({
   XAPI_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(0).default(1200),
   /** Largest LRS request body (statement batch with attachments, document) in megabytes; 413 above. */
   XAPI_MAX_BODY_MB: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(1024).default(20),
+  /** Most statements one request may carry (POST batch); 413 above, so one client cannot hold the store for minutes. */
+  XAPI_MAX_STATEMENTS_PER_REQUEST: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(10000).default(500),
   /** Load the demo organisation and users on first start (default: yes on the embedded database). */
   SEED_DEMO: booleanFlag.optional(),
   COURSES_DIR: z.string().min(1).default('./courses'),

@@ -64,3 +64,9 @@ export class TooManyRequestsError extends AppError {
     super(message, 429, 'too_many_requests');
   }
 }
+
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string) {
+    super(message, 413, 'payload_too_large');
+  }
+}

@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { BadRequestError, ConflictError, NotFoundError, PreconditionFailedError } from '../http/errors.js';
 import { bytesOf } from './attachment.model.js';
 import { XapiDocument } from './document.model.js';
+import { checkJsonDepth, checkRecordSize } from './lrs-json.js';
 
 export type DocumentKind = 'state' | 'activityProfile' | 'agentProfile';
 
@@ -74,6 +75,7 @@ async function findDocument(scope: DocumentScope, documentId: string): Promise<S
 }
 
 async function writeDocument(scope: DocumentScope, documentId: string, content: Buffer, contentType: string): Promise<void> {
+  checkRecordSize(content.length, 'The document');
   await XapiDocument.updateOne(
     { _id: documentKey(scope, documentId), organisationId: new Types.ObjectId(scope.organisationId) },
     {
@@ -130,6 +132,7 @@ export async function putDocument(
 }
 
 function parseObject(content: Buffer, what: string): Record<string, unknown> {
+  checkJsonDepth(content.toString('utf8'));
   let value: unknown;
   try {
     value = JSON.parse(content.toString('utf8'));

@@ -1,12 +1,17 @@
 // zod schemas for LRS request parameters: unknown or mis-cased parameters are rejected (spec Communication 3.2).
 import { z } from 'zod';
 import { BadRequestError } from '../http/errors.js';
-import { Agent, Group, Iri, Timestamp, Uuid, describeIssues } from './statement.schemas.js';
+import { Agent, Group, Iri, LIMITS, Timestamp, Uuid, cappedString, describeIssues } from './statement.schemas.js';
 
 const booleanParam = z.enum(['true', 'false'], { message: 'expected true or false' }).transform((value) => value === 'true');
 
+/** Longest JSON parameter (agent): an Agent with an account is a few hundred characters. */
+const MAX_JSON_PARAM = 8 * 1024;
+/** Ids of state and profile documents: free text, but no longer than an IRI. */
+const DocumentId = cappedString(LIMITS.iri, 'a document id').min(1);
+
 const jsonParam = <S extends z.ZodType>(schema: S, what: string) =>
-  z.string().transform((text, ctx): z.infer<S> => {
+  cappedString(MAX_JSON_PARAM, what).transform((text, ctx): z.infer<S> => {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -46,8 +51,7 @@ export const StatementsGetParams = z.strictObject({
   related_agents: booleanParam.optional(),
   since: Timestamp.optional(),
   until: Timestamp.optional(),
-  limit: z
-    .string()
+  limit: cappedString(16, 'limit')
     .regex(/^\d+$/, { message: 'expected a non-negative integer' })
     .transform((value) => Number(value))
     .optional(),
@@ -55,7 +59,7 @@ export const StatementsGetParams = z.strictObject({
   attachments: booleanParam.optional(),
   ascending: booleanParam.optional(),
   /** The platform's own paging token (the `more` IRL). */
-  more: z.string().optional(),
+  more: cappedString(MAX_JSON_PARAM * 2, 'more').optional(),
 });
 export type StatementsGetParams = z.infer<typeof StatementsGetParams>;
 
@@ -68,11 +72,11 @@ export const StateParams = z.strictObject({
   activityId: Iri,
   agent: agentParam,
   registration: Uuid.optional(),
-  stateId: z.string().min(1).optional(),
+  stateId: DocumentId.optional(),
   since: Timestamp.optional(),
 });
-export const ActivityProfileParams = z.strictObject({ activityId: Iri, profileId: z.string().min(1).optional(), since: Timestamp.optional() });
-export const AgentProfileParams = z.strictObject({ agent: agentParam, profileId: z.string().min(1).optional(), since: Timestamp.optional() });
+export const ActivityProfileParams = z.strictObject({ activityId: Iri, profileId: DocumentId.optional(), since: Timestamp.optional() });
+export const AgentProfileParams = z.strictObject({ agent: agentParam, profileId: DocumentId.optional(), since: Timestamp.optional() });
 export const ActivityParams = z.strictObject({ activityId: Iri });
 export const AgentParams = z.strictObject({ agent: agentParam });
 

@@ -3,17 +3,10 @@ import { createHash } from 'node:crypto';
 import { parseMultipart } from '@mjackson/multipart-parser';
 import { BadRequestError } from '../http/errors.js';
 import type { LrsRequest } from './lrs.http.js';
+import { checkRecordSize, parseClientJson } from './lrs-json.js';
 import type { AttachmentPart } from './statement.service.js';
 
 const HASH_BY_LENGTH: Record<number, string> = { 56: 'sha224', 64: 'sha256', 96: 'sha384', 128: 'sha512' };
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new BadRequestError(`The body is not valid JSON: ${(error as Error).message}`);
-  }
-}
 
 /** The SHA-2 of `content` computed with the algorithm the declared hash's length implies. */
 export function sha2Matches(declared: string, content: Uint8Array): boolean {
@@ -25,7 +18,7 @@ export function sha2Matches(declared: string, content: Uint8Array): boolean {
 export function readStatementBody(lrs: LrsRequest): { payload: unknown; attachments: AttachmentPart[] } {
   if (lrs.contentType === 'application/json') {
     if (!lrs.body.length) throw new BadRequestError('The request has no statement in its body.');
-    return { payload: parseJson(lrs.body.toString('utf8')), attachments: [] };
+    return { payload: parseClientJson(lrs.body.toString('utf8')), attachments: [] };
   }
   if (lrs.contentType !== 'multipart/mixed') {
     throw new BadRequestError(`Statements must be sent as application/json or multipart/mixed (got "${lrs.contentType || 'no Content-Type'}").`);
@@ -50,8 +43,9 @@ export function readStatementBody(lrs: LrsRequest): { payload: unknown; attachme
       throw new BadRequestError(`Attachment part ${index + 1} must have Content-Transfer-Encoding: binary.`);
     }
     const content = part.bytes;
+    checkRecordSize(content.length, `Attachment part ${index + 1}`);
     if (!sha2Matches(sha2, content)) throw new BadRequestError(`Attachment part ${index + 1}: the content does not match its SHA-2 hash ${sha2}.`);
     return { sha2: sha2.toLowerCase(), contentType: part.headers.get('content-type') ?? 'application/octet-stream', content: Buffer.from(content) };
   });
-  return { payload: parseJson(new TextDecoder().decode(first.bytes)), attachments };
+  return { payload: parseClientJson(new TextDecoder().decode(first.bytes), 'The statement part'), attachments };
 }

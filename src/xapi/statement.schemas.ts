@@ -15,7 +15,44 @@ const TIMESTAMP_PATTERN =
 const DURATION_PATTERN = /^P(?:\d+(?:\.\d+)?W|(?=\d|T\d)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?D)?(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?)$/;
 const SHA1_PATTERN = /^[0-9a-fA-F]{40}$/;
 const SHA2_PATTERN = /^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$/;
-const MAILTO_PATTERN = /^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/**
+ * Local part, then dot-separated domain labels. The labels cannot contain a dot, so there is one way to split
+ * the domain and matching is linear; the old `[^@\s]+\.[^@\s]+` let both runs take the dots, which backtracked
+ * quadratically (150 KB froze the process for 11 s, issue 10).
+ */
+const MAILTO_PATTERN = /^mailto:[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/;
+
+/** Every pattern that sees client input, for the test that runs them on adversarial strings. */
+export const PATTERNS = {
+  iri: IRI_PATTERN,
+  uuid: UUID_PATTERN,
+  languageTag: LANGUAGE_TAG_PATTERN,
+  timestamp: TIMESTAMP_PATTERN,
+  duration: DURATION_PATTERN,
+  sha1: SHA1_PATTERN,
+  sha2: SHA2_PATTERN,
+  mailto: MAILTO_PATTERN,
+} as const;
+
+/**
+ * Longest strings the LRS accepts, checked before any pattern so no regex ever sees a huge client string
+ * (docs/xapi.md, "Limits"). Every pattern above is also linear on its own: no nested or overlapping quantifiers.
+ */
+export const LIMITS = {
+  iri: 2048,
+  /** "mailto:" and the 320 characters of the longest e-mail address (RFC 3696 errata). */
+  mbox: 7 + 320,
+  /** RFC 5646 section 4.4.1: 35 characters hold every tag made of registered subtags. */
+  languageTag: 35,
+  name: 512,
+  timestamp: 64,
+  duration: 64,
+  /** Free-text identifiers that are not IRIs (interaction component ids, content types, revision, platform). */
+  token: 2048,
+} as const;
+
+/** A string capped at `max` characters; the cap aborts, so later checks (patterns) never run on a longer one. */
+export const cappedString = (max: number, what: string) => z.string().max(max, { message: `${what} may be at most ${max} characters long`, abort: true });
 
 export const VOIDED_VERB = VERBS.voided;
 export const INTERACTION_TYPES = [
@@ -31,16 +68,15 @@ export const INTERACTION_TYPES = [
   'other',
 ] as const;
 
-export const Iri = z.string().regex(IRI_PATTERN, { message: 'expected an absolute IRI with a scheme' });
-export const Uuid = z.string().regex(UUID_PATTERN, { message: 'expected a UUID' });
-export const LanguageTag = z.string().regex(LANGUAGE_TAG_PATTERN, { message: 'expected an RFC 5646 language tag' });
-export const Timestamp = z
-  .string()
+export const Iri = cappedString(LIMITS.iri, 'an IRI').regex(IRI_PATTERN, { message: 'expected an absolute IRI with a scheme' });
+export const Uuid = cappedString(36, 'a UUID').regex(UUID_PATTERN, { message: 'expected a UUID' });
+export const LanguageTag = cappedString(LIMITS.languageTag, 'a language tag').regex(LANGUAGE_TAG_PATTERN, { message: 'expected an RFC 5646 language tag' });
+export const Timestamp = cappedString(LIMITS.timestamp, 'a timestamp')
   .regex(TIMESTAMP_PATTERN, { message: 'expected an ISO 8601 timestamp such as 2024-05-01T10:00:00.000Z' })
   .refine((value) => !value.endsWith('-00:00') && !value.endsWith('-0000') && !Number.isNaN(Date.parse(value)), {
     message: 'expected an ISO 8601 timestamp with a valid date and offset (-00:00 is not allowed)',
   });
-const Duration = z.string().regex(DURATION_PATTERN, { message: 'expected an ISO 8601 duration such as PT1H30M' });
+const Duration = cappedString(LIMITS.duration, 'a duration').regex(DURATION_PATTERN, { message: 'expected an ISO 8601 duration such as PT1H30M' });
 
 export const LanguageMap = z.record(LanguageTag, z.string(), { message: 'expected a language map' });
 /** Extension values may be anything (even null); only the keys are checked. */
@@ -48,12 +84,12 @@ export const Extensions = z.record(Iri, z.unknown(), { message: 'expected an obj
 
 const Account = z.strictObject({
   homePage: Iri,
-  name: z.string().min(1, { message: 'account name may not be empty' }),
+  name: cappedString(LIMITS.name, 'an account name').min(1, { message: 'account name may not be empty' }),
 });
 
 const ifiFields = {
-  mbox: z.string().regex(MAILTO_PATTERN, { message: 'expected a mailto: IRI' }).optional(),
-  mbox_sha1sum: z.string().regex(SHA1_PATTERN, { message: 'expected a SHA-1 hex digest' }).optional(),
+  mbox: cappedString(LIMITS.mbox, 'an mbox').regex(MAILTO_PATTERN, { message: 'expected a mailto: IRI' }).optional(),
+  mbox_sha1sum: cappedString(40, 'an mbox_sha1sum').regex(SHA1_PATTERN, { message: 'expected a SHA-1 hex digest' }).optional(),
   openid: Iri.optional(),
   account: Account.optional(),
 };
@@ -73,13 +109,13 @@ const exactlyOneIfi = (value: Record<string, unknown>, ctx: z.RefinementCtx, wha
 };
 
 export const Agent = z
-  .strictObject({ objectType: z.literal('Agent').optional(), name: z.string().optional(), ...ifiFields })
+  .strictObject({ objectType: z.literal('Agent').optional(), name: cappedString(LIMITS.name, 'a name').optional(), ...ifiFields })
   .superRefine((value, ctx) => exactlyOneIfi(value, ctx, 'an Agent'));
 
 export const Group = z
   .strictObject({
     objectType: z.literal('Group'),
-    name: z.string().optional(),
+    name: cappedString(LIMITS.name, 'a name').optional(),
     member: z.array(Agent).optional(),
     ...ifiFields,
   })
@@ -96,7 +132,7 @@ export const Actor = z.unknown().transform((value, ctx) => parseNested(isObjectT
 
 const Verb = z.strictObject({ id: Iri, display: LanguageMap.optional() });
 
-const InteractionComponent = z.strictObject({ id: z.string().min(1), description: LanguageMap.optional() });
+const InteractionComponent = z.strictObject({ id: cappedString(LIMITS.token, 'an interaction component id').min(1), description: LanguageMap.optional() });
 const componentList = z.array(InteractionComponent).superRefine((components, ctx) => {
   const ids = components.map((component) => component.id);
   if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'interaction component ids must be distinct' });
@@ -174,8 +210,8 @@ const Context = z.strictObject({
       other: ContextActivityList.optional(),
     })
     .optional(),
-  revision: z.string().optional(),
-  platform: z.string().optional(),
+  revision: cappedString(LIMITS.token, 'context.revision').optional(),
+  platform: cappedString(LIMITS.token, 'context.platform').optional(),
   language: LanguageTag.optional(),
   statement: StatementRef.optional(),
   extensions: Extensions.optional(),
@@ -185,9 +221,9 @@ const Attachment = z.strictObject({
   usageType: Iri,
   display: LanguageMap,
   description: LanguageMap.optional(),
-  contentType: z.string().min(1),
+  contentType: cappedString(LIMITS.token, 'an attachment contentType').min(1),
   length: z.number().int().nonnegative(),
-  sha2: z.string().regex(SHA2_PATTERN, { message: 'expected a SHA-2 hex digest' }),
+  sha2: cappedString(128, 'a SHA-2 hash').regex(SHA2_PATTERN, { message: 'expected a SHA-2 hex digest' }),
   fileUrl: Iri.optional(),
 });
 
@@ -262,8 +298,7 @@ export const Statement = z
     timestamp: Timestamp.optional(),
     stored: Timestamp.optional(),
     authority: Actor.optional(),
-    version: z
-      .string()
+    version: cappedString(16, 'version')
       .regex(/^1\.0(\.\d+)?$/, { message: 'version must start with 1.0.' })
       .optional(),
     attachments: z.array(Attachment).optional(),

@@ -5,6 +5,7 @@ import { Types } from 'mongoose';
 import { BadRequestError, ConflictError } from '../http/errors.js';
 import { XapiAttachment } from './attachment.model.js';
 import type { Logger } from '../logger.js';
+import { MAX_STATEMENT_BYTES, checkRecordSize } from './lrs-json.js';
 import type { Projector } from './projectors.js';
 import { Statement as StatementSchema, VOIDED_VERB, describeIssues } from './statement.schemas.js';
 import { statementKeys } from './statement-keys.js';
@@ -78,6 +79,8 @@ function comparable(statement: Loose): Loose {
 /** Validates every statement or throws a BadRequestError naming the first bad one. */
 export function validateStatements(statements: unknown[]): Loose[] {
   return statements.map((statement, index) => {
+    // Before the schema: a statement bigger than a stored record can hold would fail only at the insert, as a 500.
+    checkRecordSize(Buffer.byteLength(JSON.stringify(statement) ?? ''), `The statement${statements.length > 1 ? ` at index ${index}` : ''}`, MAX_STATEMENT_BYTES);
     const result = StatementSchema.safeParse(statement);
     if (!result.success) {
       throw new BadRequestError(`Invalid statement${statements.length > 1 ? ` at index ${index}` : ''}: ${describeIssues(result.error)}`);
@@ -85,6 +88,9 @@ export function validateStatements(statements: unknown[]): Loose[] {
     return statement as Loose;
   });
 }
+
+/** Most id look-ups one batch runs at the same time. */
+const LOOKUP_CONCURRENCY = 20;
 
 type StatementDoc = Record<string, unknown> & { _id: string; stored: Date };
 
@@ -209,7 +215,14 @@ async function checkSignatures({ completed, inputs, parts }: CheckedBatch): Prom
  * scan the whole statement log on every write (npm run bench shows the difference).
  */
 async function withoutKnownStatements({ organisationId, inputs, completed, ids }: CheckedBatch): Promise<CompleteStatement[]> {
-  const existing = (await Promise.all([...new Set(ids)].map((id) => XapiStatement.findById(id).lean()))).filter((doc) => doc !== null);
+  const unique = [...new Set(ids)];
+  const existing = [];
+  // LOOKUP_CONCURRENCY at a time: one batch firing hundreds of queries at once held every pooled connection,
+  // and /healthz and everyone else's requests queued behind it (issue 10, finding 3).
+  for (let start = 0; start < unique.length; start += LOOKUP_CONCURRENCY) {
+    const chunk = unique.slice(start, start + LOOKUP_CONCURRENCY);
+    existing.push(...(await Promise.all(chunk.map((id) => XapiStatement.findById(id).lean()))).filter((doc) => doc !== null));
+  }
   const existingById = new Map(existing.map((doc) => [doc._id, doc]));
   for (const [index, statement] of completed.entries()) {
     const doc = existingById.get(ids[index]);

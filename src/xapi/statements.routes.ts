@@ -1,6 +1,7 @@
 // Statements resource of the LRS (/xapi/statements): PUT, POST, GET with every query parameter, paging by `more`.
 import { Router, type Request, type Response } from 'express';
-import { BadRequestError } from '../http/errors.js';
+import type { Config } from '../config.js';
+import { BadRequestError, PayloadTooLargeError } from '../http/errors.js';
 import { bytesOf } from './attachment.model.js';
 import { lrsRequest } from './lrs.http.js';
 import { NoParams, StatementPutParams, StatementsGetParams, parseParams } from './lrs.schemas.js';
@@ -23,6 +24,7 @@ import type { XapiVocabulary } from './xapi-vocabulary.js';
 export interface StatementsDeps {
   statements: StatementStore;
   vocabulary: XapiVocabulary;
+  config: Pick<Config, 'XAPI_MAX_STATEMENTS_PER_REQUEST'>;
 }
 
 /** Every response of the Statements resource says up to when the LRS's reads are complete. */
@@ -57,6 +59,10 @@ async function postStatements(deps: StatementsDeps, res: Response): Promise<void
   const { payload, attachments } = readStatementBody(lrs);
   const batch = Array.isArray(payload) ? payload : [payload];
   if (typeof payload !== 'object' || payload === null) throw new BadRequestError('POST takes a statement object or an array of statements.');
+  const limit = deps.config.XAPI_MAX_STATEMENTS_PER_REQUEST;
+  if (batch.length > limit) {
+    throw new PayloadTooLargeError(`The batch has ${batch.length} statements; this LRS accepts at most ${limit} per request (XAPI_MAX_STATEMENTS_PER_REQUEST). Send them in smaller batches.`);
+  }
   const ids = await deps.statements.store(batch, {
     organisationId: lrs.credentials!.organisationId,
     authority: deps.vocabulary.clientAuthority(lrs.credentials!),

@@ -10,6 +10,12 @@ describe('config', () => {
     expect(config.XAPI_ACTIVITY_BASE).to.equal('http://localhost:3000/xapi/activities');
   });
 
+  it('caps LRS batches at XAPI_MAX_STATEMENTS_PER_REQUEST, 500 by default, and refuses 0', () => {
+    expect(loadConfig({}).XAPI_MAX_STATEMENTS_PER_REQUEST).to.equal(500);
+    expect(loadConfig({ XAPI_MAX_STATEMENTS_PER_REQUEST: '50' }).XAPI_MAX_STATEMENTS_PER_REQUEST).to.equal(50);
+    expect(() => loadConfig({ XAPI_MAX_STATEMENTS_PER_REQUEST: '0' })).to.throw(ConfigError, /XAPI_MAX_STATEMENTS_PER_REQUEST/);
+  });
+
   it('names every bad variable and what it expects', () => {
     try {
       loadConfig({ PORT: 'abc', MONGODB_URI: 'postgres://x', LOG_LEVEL: 'loud' });
