@@ -71,7 +71,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(
     session({
       name: 'ajst.sid',
-      secret: config.SESSION_SECRET,
+      secret: platform.sessionSecret,
       resave: false,
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: 8 * 60 * 60 * 1000 },
@@ -103,7 +103,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(lrsClientsNavLink);
   app.use(reportsNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
-  const csrf = createCsrfProtection(config.SESSION_SECRET, config.isProduction);
+  const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
   const verification = verificationRouters(config, csrf.issueToken);
   app.use(verification.beforeCsrf);
   app.use(csrf.middleware);
