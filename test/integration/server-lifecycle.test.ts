@@ -114,6 +114,19 @@ describe('server lifecycle (docker-compose environment)', function () {
     }
   });
 
+  it('refuses demo data with the compose environment (production) and names SEED_DEMO', async () => {
+    const { MONGODB_URI: _mongo, ...composeEnv } = compose.services.app.environment ?? {};
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, ...composeEnv, SESSION_SECRET: randomBytes(32).toString('hex'), MONGODB_URI: '', SEED_DEMO: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).to.equal(78);
+    expect(stderr).to.contain('SEED_DEMO: demo data');
+  });
+
   it('refuses to start with a bad variable and names it', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       env: { ...process.env, PORT: 'not-a-port', MONGODB_URI: '' },
