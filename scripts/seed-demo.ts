@@ -7,6 +7,11 @@ import { createPlatform } from '../src/platform.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  // The demo passwords are public (README): never on a production installation.
+  if (config.isProduction) {
+    console.error('seed:demo: refused with NODE_ENV=production (the demo accounts have public passwords).');
+    process.exit(78);
+  }
   const logger = createLogger(config.LOG_LEVEL);
   // Starts the embedded FerretDB itself when MONGODB_URI is unset (same data directory as the server).
   const database = await openDatabase(config);

@@ -9,6 +9,7 @@ import type { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import type { Platform } from './platform.js';
+import { noStoreForSignedIn } from './http/cache-control.js';
 import { createCsrfProtection } from './http/csrf.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRouter } from './http/health.routes.js';
@@ -43,8 +44,11 @@ export async function createApp(platform: Platform): Promise<Express> {
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
-          // Everything is served by the app itself: no CDN, no third-party origin.
+          // Everything is served by the app itself: no CDN, no third-party origin, no web fonts (system fonts
+          // only), no inline style (lesson table alignment is a class: courses/lesson.renderer.ts).
           'img-src': ["'self'", 'data:'],
+          'style-src': ["'self'"],
+          'font-src': ["'self'"],
           'upgrade-insecure-requests': config.isProduction ? [] : null,
         },
       },
@@ -71,7 +75,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(
     session({
       name: 'ajst.sid',
-      secret: config.SESSION_SECRET,
+      secret: platform.sessionSecret,
       resave: false,
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: 8 * 60 * 60 * 1000 },
@@ -92,6 +96,9 @@ export async function createApp(platform: Platform): Promise<Express> {
   const passport = createPassport();
   app.use(passport.initialize());
   app.use(passport.session());
+  // Right after passport, so that every page of a signed-in person (errors included) is no-store; the static
+  // assets above keep their caching.
+  app.use(noStoreForSignedIn);
   app.use(flashLocals);
   app.use(currentUserLocals);
   const { middleware: i18nMiddleware } = await createI18nMiddleware();
@@ -103,7 +110,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(lrsClientsNavLink);
   app.use(reportsNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
-  const csrf = createCsrfProtection(config.SESSION_SECRET, config.isProduction);
+  const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
   const verification = verificationRouters(config, csrf.issueToken);
   app.use(verification.beforeCsrf);
   app.use(csrf.middleware);

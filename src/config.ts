@@ -1,5 +1,4 @@
 // Reads and validates the environment once; nothing else in the code reads process.env.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
@@ -48,7 +47,7 @@ const ConfigSchema = z.object({
   XAPI_MAX_BODY_MB: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(1024).default(20),
   /** Most statements one request may carry (POST batch); 413 above, so one client cannot hold the store for minutes. */
   XAPI_MAX_STATEMENTS_PER_REQUEST: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(10000).default(500),
-  /** Load the demo organisation and users on first start (default: yes on the embedded database). */
+  /** Load the demo organisation and users on first start (default: yes on the embedded database, never in production). */
   SEED_DEMO: booleanFlag.optional(),
   COURSES_DIR: z.string().min(1).default('./courses'),
   TRUST_PROXY: booleanFlag.default(false),
@@ -68,9 +67,8 @@ const ConfigSchema = z.object({
     .refine((value) => value === 'off' || isCronPattern(value), { message: "expected a cron pattern such as '0 8 * * 1-5', or off" }),
 });
 
-export type Config = Omit<z.infer<typeof ConfigSchema>, 'BASE_URL' | 'SESSION_SECRET' | 'XAPI_ACTIVITY_BASE'> & {
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'BASE_URL' | 'XAPI_ACTIVITY_BASE'> & {
   BASE_URL: string;
-  SESSION_SECRET: string;
   XAPI_ACTIVITY_BASE: string;
   DATA_DIR: string;
   COURSES_DIR: string;
@@ -102,6 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(values.BASE_URL ? [] : ['BASE_URL: required in production (the public address, e.g. https://akademia.gmina.pl)']),
   ];
   if (isProduction && missingInProduction.length) throw new ConfigError(missingInProduction);
+  // The demo accounts' passwords are in the README: a production installation must never get them.
+  if (isProduction && values.SEED_DEMO) {
+    throw new ConfigError(['SEED_DEMO: demo data (public passwords) is refused in production; unset it or set SEED_DEMO=false']);
+  }
   if (Boolean(values.XAPI_BASIC_USER) !== Boolean(values.XAPI_BASIC_PASSWORD)) {
     throw new ConfigError(['XAPI_BASIC_USER and XAPI_BASIC_PASSWORD: set both or neither']);
   }
@@ -110,8 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...values,
     BASE_URL: baseUrl,
-    // A random secret per process is fine in development: sessions then end on restart.
-    SESSION_SECRET: values.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    // Unset outside production: the platform keeps one in DATA_DIR (auth/session-secret.ts), so that this
+    // module only ever reads the environment and a restart does not sign everyone out.
+    SESSION_SECRET: values.SESSION_SECRET,
     XAPI_ACTIVITY_BASE: (values.XAPI_ACTIVITY_BASE ?? `${baseUrl}/xapi/activities`).replace(/\/+$/, ''),
     DATA_DIR: path.resolve(values.DATA_DIR),
     COURSES_DIR: path.resolve(values.COURSES_DIR),

@@ -1,4 +1,5 @@
 // The one wiring point: builds the platform's services from the config, for the server, every script and the tests.
+import { resolveSessionSecret } from './auth/session-secret.js';
 import type { Config } from './config.js';
 import { listenForPassedCourses } from './certificates/certificate.listeners.js';
 import { loadCourseCatalogue, type CourseCatalogue } from './courses/course-catalogue.js';
@@ -15,6 +16,8 @@ import { createXapiVocabulary, type XapiVocabulary } from './xapi/xapi-vocabular
 export interface Platform {
   config: Config;
   logger: Logger;
+  /** Signs session cookies and CSRF tokens: SESSION_SECRET, or the development secret kept in DATA_DIR. */
+  sessionSecret: string;
   /** The courses served (valid folders of COURSES_DIR). */
   catalogue: CourseCatalogue;
   /** The IRIs this installation coins (BASE_URL, XAPI_ACTIVITY_BASE). */
@@ -37,6 +40,7 @@ export interface CreatePlatformOptions {
  * touches it. Projectors and event listeners are listed here explicitly, in the order they run.
  */
 export async function createPlatform(config: Config, logger: Logger, options: CreatePlatformOptions = {}): Promise<Platform> {
+  const sessionSecret = await resolveSessionSecret(config);
   const catalogue = options.catalogue ?? (await loadCourseCatalogue({ dir: config.COURSES_DIR, logger }));
   const vocabulary = createXapiVocabulary({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE });
   const projectors: Projector[] = [learningProgressProjector];
@@ -44,7 +48,7 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const recorder = new LearningRecorder(statements, vocabulary);
   const mailer = new Mailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger });
   const events = new PlatformEvents(logger);
-  const platform: Platform = { config, logger, catalogue, vocabulary, statements, recorder, mailer, events };
+  const platform: Platform = { config, logger, sessionSecret, catalogue, vocabulary, statements, recorder, mailer, events };
   listenForPassedCourses(platform);
   return platform;
 }

@@ -1,5 +1,5 @@
 // Starts the platform: config, database (embedded or MONGODB_URI), listen, graceful shutdown.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/connection.js';
@@ -23,8 +23,11 @@ async function main(): Promise<void> {
       const listening = server;
       // Give slow requests 10 s, then cut the remaining sockets so close() can finish.
       const force = setTimeout(() => listening.closeAllConnections(), 10_000);
+      // close() stops accepting; idle keep-alive sockets go now, the busy ones once their response is done
+      // (closeAfterResponses below), so a browser's open connection does not hold the stop for 10 s.
+      const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
       listening.closeIdleConnections();
-      await new Promise<void>((resolve) => listening.close(() => resolve()));
+      await closed;
       clearTimeout(force);
     }
     await database?.close();
@@ -48,6 +51,22 @@ async function main(): Promise<void> {
   const app = await createApp(platform);
   server = app.listen(config.PORT, config.HOST, () => {
     logger.info(`Akademia JST listening on ${config.BASE_URL} (port ${config.PORT})`);
+  });
+  closeAfterResponses(server, () => stopping);
+}
+
+/**
+ * Once stopping, no connection stays open after its response: a response not yet started says
+ * `Connection: close` (Node then ends the socket), and after every finished response the sockets that became
+ * idle are closed — a request that was already sending its headers when the signal came included.
+ */
+function closeAfterResponses(server: Server, isStopping: () => boolean): void {
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (isStopping() && !res.headersSent) res.setHeader('Connection', 'close');
+    res.once('finish', () => {
+      // After Node's own 'finish' handling, which marks the connection idle.
+      if (isStopping()) setImmediate(() => server.closeIdleConnections());
+    });
   });
 }
 

@@ -2,20 +2,28 @@
 import { scheduleSessionCleanup } from './auth/session-cleanup.js';
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
 import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
+import type { Config } from './config.js';
 import type { Platform } from './platform.js';
 import { scheduleReminders } from './reports/reminder-schedule.js';
 import { ensureEnvironmentLrsClientTask } from './xapi/xapi-startup.js';
 
 export interface StartupOptions {
-  /** True when the embedded FerretDB is in use (first start of a fresh install loads demo data). */
+  /** True when the embedded FerretDB is in use (first start of a fresh install loads demo data, outside production). */
   embedded: boolean;
+}
+
+/** Whether a fresh installation gets the demo organisation and users. */
+export function wantsDemoData(config: Pick<Config, 'SEED_DEMO' | 'isProduction'>, options: StartupOptions): boolean {
+  if (config.isProduction) return false;
+  return config.SEED_DEMO ?? options.embedded;
 }
 
 /** Runs every start-up task in order; a failure stops the start. */
 export async function runStartupTasks(platform: Platform, options: StartupOptions): Promise<void> {
-  // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database.
+  // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database outside
+  // production (config refuses SEED_DEMO=true in production; the demo passwords are public).
   // It records statements, so it runs on the built platform: their IRIs come from BASE_URL like every other.
-  if ((platform.config.SEED_DEMO ?? options.embedded) && (await isFreshInstallation())) {
+  if (wantsDemoData(platform.config, options) && (await isFreshInstallation())) {
     await seedDemo(platform);
   }
   scheduleTokenCleanup(platform.logger);

@@ -65,7 +65,15 @@ markdown.renderer.rules.fence = (tokens, index, options, env, self) => {
   return `<div class="knowledge-check" data-check="${escapeAttribute(id)}"></div>\n`;
 };
 
-const TEXT_ALIGN = [/^(left|right|center)$/];
+/**
+ * markdown-it aligns table columns with `style="text-align:…"`; the CSP allows no inline styles, so the
+ * alignment becomes one of the classes public/css/app.css defines (align-left, align-center, align-right).
+ */
+function alignmentAsClass(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const { style, class: _class, ...rest } = attribs;
+  const align = /(?:^|;)\s*text-align\s*:\s*(left|right|center)\s*(?:;|$)/i.exec(style ?? '')?.[1]?.toLowerCase();
+  return { tagName, attribs: align ? { ...rest, class: `align-${align}` } : rest };
+}
 
 /** Exactly what the renderer above produces; anything else (scripts, event handlers, odd URLs) is dropped. */
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
@@ -78,8 +86,8 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     h4: ['id'],
     h5: ['id'],
     h6: ['id'],
-    th: ['style'],
-    td: ['style'],
+    th: ['class'],
+    td: ['class'],
     ol: ['start'],
     aside: ['class', 'role'],
     p: ['class'],
@@ -91,10 +99,13 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     p: ['callout__title'],
     div: ['knowledge-check'],
     code: [/^language-[\w-]+$/],
+    th: ['align-left', 'align-center', 'align-right'],
+    td: ['align-left', 'align-center', 'align-right'],
   },
   // A callout is a note, never a live region or landmark of another kind.
-  transformTags: { aside: (tagName, attribs) => ({ tagName, attribs: { ...attribs, role: 'note' } }) },
-  allowedStyles: { th: { 'text-align': TEXT_ALIGN }, td: { 'text-align': TEXT_ALIGN } },
+  transformTags: { aside: (tagName, attribs) => ({ tagName, attribs: { ...attribs, role: 'note' } }), th: alignmentAsClass, td: alignmentAsClass },
+  // No style attribute survives: the CSP (style-src 'self') would refuse it anyway.
+  allowedStyles: {},
   allowedSchemes: ['http', 'https', 'mailto'],
   // Images come from the course's own folder only (the CSP allows no other origin anyway).
   allowedSchemesByTag: { img: [] },

@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import { ValidationError } from './errors.js';
 import { fieldErrorsOf, storeInput } from './validate.js';
+import { noStore } from './cache-control.js';
 
 /** What every form view gets: typed values, translated field messages and the summary at the top. */
 export interface FormView {
@@ -85,6 +86,8 @@ export interface Form<S extends z.ZodType> {
 export function defineForm<S extends z.ZodType>(spec: FormSpec<S>): Form<S> {
   const show: Form<S>['show'] = async (req, res, state = {}) => {
     res.status(state.status ?? 200);
+    // A form carries a CSRF token and, after a refusal, what was typed: never cached.
+    noStore(res);
     await spec.show(req, res, formView(req.t, state.values ?? {}, { ...spec, fieldErrors: state.fieldErrors }));
   };
   return {

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
+import { resolveSessionSecret, sessionSecretFile } from '../../src/auth/session-secret.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { wantsDemoData } from '../../src/startup.js';
 
 describe('config', () => {
   it('applies defaults: port 3000, embedded database, Polish base URL on localhost', () => {
@@ -40,5 +45,48 @@ describe('config', () => {
 
   it('treats empty strings as unset, as compose files write them', () => {
     expect(loadConfig({ MONGODB_URI: '' }).MONGODB_URI).to.equal(undefined);
+  });
+
+  describe('demo data in production', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), BASE_URL: 'https://akademia.gmina.example.pl' };
+
+    it('refuses SEED_DEMO=true in production and names the variable', () => {
+      expect(() => loadConfig({ ...production, SEED_DEMO: 'true' })).to.throw(ConfigError, /SEED_DEMO: demo data .* refused in production/);
+      expect(loadConfig({ ...production, SEED_DEMO: 'false' }).SEED_DEMO).to.equal(false);
+    });
+
+    it('seeds nothing in production when SEED_DEMO is unset, even on the embedded database', () => {
+      expect(wantsDemoData(loadConfig(production), { embedded: true })).to.equal(false);
+      expect(wantsDemoData(loadConfig({}), { embedded: true })).to.equal(true);
+      expect(wantsDemoData(loadConfig({}), { embedded: false })).to.equal(false);
+      expect(wantsDemoData(loadConfig({ SEED_DEMO: 'true' }), { embedded: false })).to.equal(true);
+    });
+  });
+
+  describe('session secret (auth/session-secret.ts)', () => {
+    let dataDir: string;
+    beforeEach(() => {
+      dataDir = mkdtempSync(path.join(os.tmpdir(), 'akademia-secret-'));
+    });
+    afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    it('config stays pure: an unset SESSION_SECRET stays unset, no file is written', () => {
+      expect(loadConfig({ DATA_DIR: dataDir }).SESSION_SECRET).to.equal(undefined);
+    });
+
+    it('keeps the development secret in DATA_DIR, so a restart keeps everyone signed in', async () => {
+      const first = await resolveSessionSecret(loadConfig({ DATA_DIR: path.join(dataDir, 'new') }));
+      const afterRestart = await resolveSessionSecret(loadConfig({ DATA_DIR: path.join(dataDir, 'new') }));
+      expect(first).to.match(/^[0-9a-f]{64}$/);
+      expect(afterRestart).to.equal(first);
+      expect(statSync(sessionSecretFile(path.join(dataDir, 'new'))).mode & 0o777).to.equal(0o600);
+      expect(await resolveSessionSecret(loadConfig({ DATA_DIR: path.join(dataDir, 'other') }))).not.to.equal(first);
+    });
+
+    it('uses SESSION_SECRET when set and then writes no file', async () => {
+      const secret = 's'.repeat(40);
+      expect(await resolveSessionSecret(loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: secret }))).to.equal(secret);
+      expect(() => statSync(sessionSecretFile(dataDir))).to.throw(/ENOENT/);
+    });
   });
 });

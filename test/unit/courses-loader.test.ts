@@ -73,7 +73,7 @@ describe('courses/course.loader', () => {
       expect(first.html).to.contain('<aside class="callout callout--uwaga" role="note">\n<p class="callout__title">Uwaga</p>');
       expect(first.html).to.contain('<p class="callout__title">Przykład</p>');
       expect(first.html).to.contain('<aside class="callout callout--podstawa-prawna" role="note">\n<p class="callout__title">Podstawa prawna</p>');
-      expect(first.html).to.contain('<th style="text-align:right">Artykuł</th>');
+      expect(first.html).to.contain('<th class="align-right">Artykuł</th>');
       expect(first.html).to.contain('<div class="knowledge-check" data-check="check-zasady-1"></div>');
       expect(first.html).to.not.contain('```');
       expect(first.toc).to.deep.equal([
