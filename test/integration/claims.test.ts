@@ -52,9 +52,7 @@ describe('claims (concurrent operations win once)', () => {
     const issued = await buildCertificate(server.platform, learner.user);
     const actor = toSessionUser(hr.user);
 
-    const results = await Promise.allSettled(
-      [1, 2].map((n) => revokeCertificate(server.platform, { actor, certificateId: issued.id, reason: `Powód ${n}` })),
-    );
+    const results = await Promise.allSettled([1, 2].map((n) => revokeCertificate(server.platform, { actor, certificateId: issued.id, reason: `Powód ${n}` })));
     const { fulfilled, rejected } = outcomes(results);
     expect(fulfilled).to.equal(1);
     expect(rejected).to.have.length(1);
@@ -98,9 +96,7 @@ describe('claims (concurrent operations win once)', () => {
     const { enrolment } = await enrolLearner(server.platform, { learner, course });
     const attempt = await startQuizAttempt({ learner, course });
 
-    const results = await Promise.allSettled(
-      [1, 2].map(() => submitQuizAttempt(server.platform, { learner, course, attemptId: attempt._id.toHexString(), answers: new Map() })),
-    );
+    const results = await Promise.allSettled([1, 2].map(() => submitQuizAttempt(server.platform, { learner, course, attemptId: attempt._id.toHexString(), answers: new Map() })));
     const { fulfilled, rejected } = outcomes(results);
     expect(fulfilled).to.equal(1);
     expect(rejected).to.have.length(1);
