@@ -1,7 +1,9 @@
 // Issues and redeems single-use e-mail tokens: 32 random bytes, SHA-256 at rest, with an expiry.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
+import { claimOnce } from '../db/claims.js';
 import { AuthToken, type TokenPurpose } from './auth-token.model.js';
+import { User, type UserDoc } from './user.model.js';
 
 export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   'confirm-email': 24 * 60 * 60 * 1000,
@@ -36,13 +38,21 @@ export async function peekToken(token: unknown, purpose: TokenPurpose, now = new
 }
 
 /**
- * Uses up a token: deletes it atomically (so a second use finds nothing) and returns its user id,
- * or undefined when the token is unknown, already used, of another purpose, or expired.
+ * Uses up a token and returns its user id, or undefined when the token is unknown, already used, of another
+ * purpose, or expired. Using it up is a unique-key claim (`token:<hash>`): findOneAndDelete handed the same
+ * token to two simultaneous requests on FerretDB. The token is deleted after the claim is won.
  */
 export async function redeemToken(token: unknown, purpose: TokenPurpose, now = new Date()): Promise<Types.ObjectId | undefined> {
   if (!looksLikeToken(token)) return undefined;
-  const found = await AuthToken.findOneAndDelete({ _id: hashOf(token), purpose }).lean();
-  return found && found.expiresAt > now ? found.userId : undefined;
+  const hash = hashOf(token);
+  const found = await AuthToken.findOne({ _id: hash, purpose }).lean();
+  if (!found || found.expiresAt <= now) return undefined;
+  // Tokens are not tenant-scoped, claims are: the claim belongs to the token holder's organisation.
+  const user = await User.findById(found.userId).select({ organisationId: 1 }).lean<Pick<UserDoc, 'organisationId'>>();
+  if (!user) return undefined;
+  if (!(await claimOnce(`token:${hash}`, user.organisationId))) return undefined;
+  await AuthToken.deleteOne({ _id: hash });
+  return found.userId;
 }
 
 /** Deletes every expired token (run on a schedule; FerretDB has no TTL indexes). Returns how many. */

@@ -1,6 +1,7 @@
 // HR's changes to issued certificates: revoking one, and correcting the holder's name (which re-issues).
 import type { SessionUser } from '../auth/session-user.js';
 import { User } from '../auth/user.model.js';
+import { claimOnce, releaseClaim } from '../db/claims.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
 import { certificateRevoked } from '../xapi/learning-statements.js';
 import { recordingScope, reissueCertificate, type CertificateDeps } from './certificate-issue.service.js';
@@ -14,12 +15,16 @@ export async function revokeCertificate(deps: CertificateDeps, params: { actor: 
   if (certificate.state === 'revoked') throw new ConflictError('To zaświadczenie zostało już unieważnione.');
   const scope = { _id: certificate._id, organisationId: certificate.organisationId };
   const revokedAt = new Date();
-  // Conditional update: of two HR people revoking at once, only one succeeds.
-  const result = await Certificate.updateOne(
-    { ...scope, state: certificate.state },
-    { $set: { state: 'revoked', revokedAt, revokedBy: objectIdOf(params.actor.id), revocationReason: params.reason } },
-  );
-  if (result.modifiedCount !== 1) throw new ConflictError('Zaświadczenie zmieniło się w międzyczasie. Odśwież stronę.');
+  // A unique-key claim, not a conditional update: of two HR people revoking at once only one may win, and
+  // FerretDB lets two conditional updates both match (docs/database.md, "Claims").
+  const claimKey = `revoke:${certificate._id.toHexString()}`;
+  if (!(await claimOnce(claimKey, certificate.organisationId))) throw new ConflictError('Zaświadczenie zmieniło się w międzyczasie. Odśwież stronę.');
+  try {
+    await Certificate.updateOne(scope, { $set: { state: 'revoked', revokedAt, revokedBy: objectIdOf(params.actor.id), revocationReason: params.reason } });
+  } catch (error) {
+    await releaseClaim(claimKey, certificate.organisationId);
+    throw error;
+  }
   const user = await User.findOne({ _id: certificate.userId, organisationId: certificate.organisationId }).lean();
   const course = deps.catalogue.get(certificate.courseId);
   if (user && course) {

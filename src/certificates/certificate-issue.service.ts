@@ -2,6 +2,7 @@
 import { Types } from 'mongoose';
 import { User } from '../auth/user.model.js';
 import { validUntil } from '../calendar/calendar.js';
+import { claimOnce } from '../db/claims.js';
 import type { Config } from '../config.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { Course } from '../courses/course.types.js';
@@ -253,10 +254,13 @@ export async function reissueCertificate(deps: CertificateDeps, old: Certificate
     supersedes: old.code,
   });
   // The successor exists before the old record points to it, so a verifier never follows a dangling link.
-  await Certificate.updateOne(
-    { _id: old._id, organisationId: old.organisationId, state: 'issued' },
-    { $set: { state: 'superseded', supersededAt: new Date(), supersededBy: certificate.code } },
-  );
+  // Two re-issues at once get the same successor (issueKey); the claim lets one of them mark the old one.
+  if (await claimOnce(`supersede:${old._id.toHexString()}`, old.organisationId)) {
+    await Certificate.updateOne(
+      { _id: old._id, organisationId: old.organisationId, state: 'issued' },
+      { $set: { state: 'superseded', supersededAt: new Date(), supersededBy: certificate.code } },
+    );
+  }
   await completeIssue(deps, certificate);
   return certificate;
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { Course } from '../courses/course.types.js';
+import { claimOnce, releaseClaim } from '../db/claims.js';
 import { ForbiddenError } from '../http/errors.js';
 import { initialized, launched, registered } from '../xapi/learning-statements.js';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
@@ -93,21 +94,21 @@ export async function requireEnrolment(learner: Learner, course: Course): Promis
 }
 
 /**
- * Records `launched` and `initialized` the first time the learner opens the course. The launch time
- * is claimed atomically, so two tabs opening at once record the pair once.
+ * Records `launched` and `initialized` the first time the learner opens the course. The first opening is
+ * claimed with a unique key (`launch:<enrolmentId>`), so ten tabs opening at once record the pair once.
  */
 export async function recordFirstOpening(deps: LearningDeps, learner: Learner, course: Course, enrolment: EnrolmentDoc): Promise<void> {
   if (enrolment.launchedAt) return;
-  const claimed = await Enrolment.updateOne(
-    { _id: enrolment._id, organisationId: enrolment.organisationId, launchedAt: { $exists: false } },
-    { $set: { launchedAt: new Date() } },
-  );
-  if (claimed.modifiedCount !== 1) return;
+  const scope = { _id: enrolment._id, organisationId: enrolment.organisationId };
+  const claimKey = `launch:${enrolment._id.toHexString()}`;
+  if (!(await claimOnce(claimKey, enrolment.organisationId))) return;
   try {
+    await Enrolment.updateOne(scope, { $set: { launchedAt: new Date() } });
     await deps.recorder.record({ learner, course, registration: enrolment.registration }, (ctx) => [launched(ctx), initialized(ctx)]);
   } catch (error) {
     // Release the claim so that the next opening records the pair.
-    await Enrolment.updateOne({ _id: enrolment._id, organisationId: enrolment.organisationId }, { $unset: { launchedAt: 1 } });
+    await Enrolment.updateOne(scope, { $unset: { launchedAt: 1 } });
+    await releaseClaim(claimKey, enrolment.organisationId);
     throw error;
   }
 }

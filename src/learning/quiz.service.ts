@@ -1,6 +1,7 @@
 // The final quiz: attempts (limit and cool-down), the random draw, grading on the server, and what a pass sets off.
 import { formatTime, renewalDue } from '../calendar/calendar.js';
 import type { Course, Question } from '../courses/course.types.js';
+import { claimOnce, releaseClaim } from '../db/claims.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.js';
 import type { PlatformEvents } from '../events/platform-events.js';
 import type { LearningRecorder } from '../xapi/learning-recorder.js';
@@ -178,12 +179,33 @@ export async function submitQuizAttempt(deps: QuizDeps, params: SubmitQuizParams
   const score = scoreAttempt(graded, course.passThreshold);
   const submittedAt = params.now ?? new Date();
 
-  const claimed = await QuizAttempt.findOneAndUpdate(
-    { _id: attempt._id, organisationId: attempt.organisationId, submittedAt: { $exists: false } },
-    { $set: { submittedAt, results: graded, scoreRaw: score.raw, scoreMax: score.max, scoreScaled: score.scaled, passed: score.passed } },
-    { new: true },
-  ).lean<QuizAttemptDoc>();
-  if (!claimed) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
+  // A unique-key claim decides which of two simultaneous submissions is graded (a conditional update on
+  // `submittedAt` let both through on FerretDB).
+  const claimKey = `submit:${attempt._id.toHexString()}`;
+  if (!(await claimOnce(claimKey, attempt.organisationId))) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
+  const release = async () => {
+    await QuizAttempt.updateOne(
+      { _id: attempt._id, organisationId: attempt.organisationId },
+      { $unset: { submittedAt: 1, results: 1, scoreRaw: 1, scoreMax: 1, scoreScaled: 1, passed: 1 } },
+    );
+    await releaseClaim(claimKey, attempt.organisationId);
+  };
+  let claimed: QuizAttemptDoc | null;
+  try {
+    claimed = await QuizAttempt.findOneAndUpdate(
+      { _id: attempt._id, organisationId: attempt.organisationId },
+      { $set: { submittedAt, results: graded, scoreRaw: score.raw, scoreMax: score.max, scoreScaled: score.scaled, passed: score.passed } },
+      { new: true },
+    ).lean<QuizAttemptDoc>();
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  if (!claimed) {
+    // The attempt was deleted in the meantime: nothing to grade, and nothing to hold the claim for.
+    await releaseClaim(claimKey, attempt.organisationId);
+    throw new NotFoundError('Nie znaleziono podejścia do testu.');
+  }
 
   const attemptId = String(attempt._id);
   const statements = (ctx: LearningContext) => [
@@ -197,10 +219,8 @@ export async function submitQuizAttempt(deps: QuizDeps, params: SubmitQuizParams
   try {
     await deps.recorder.record({ learner, course, registration: enrolment.registration }, statements);
   } catch (error) {
-    await QuizAttempt.updateOne(
-      { _id: attempt._id, organisationId: attempt.organisationId },
-      { $unset: { submittedAt: 1, results: 1, scoreRaw: 1, scoreMax: 1, scoreScaled: 1, passed: 1 } },
-    );
+    // Release the claim so that the learner can send the attempt again.
+    await release();
     throw error;
   }
 

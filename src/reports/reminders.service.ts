@@ -2,6 +2,7 @@
 import { Types } from 'mongoose';
 import { User } from '../auth/user.model.js';
 import { addDays, isOverdue } from '../calendar/calendar.js';
+import { claimOnce, releaseClaim } from '../db/claims.js';
 import type { Course } from '../courses/course.types.js';
 import { NotFoundError } from '../http/errors.js';
 import type { EnrolmentDoc } from '../learning/enrolment.model.js';
@@ -31,24 +32,42 @@ function needsReminder(enrolment: EnrolmentDoc, progress: LearningProgressDoc | 
   return true;
 }
 
+/** A won reminder claim: its key, and the record as it was before (restored when the mail fails). */
+interface ReminderClaim {
+  key: string;
+  lastSentAt: Date;
+  sentCount: number;
+}
+
 /**
- * Claims the right to remind of one enrolment: succeeds at most once per 24 h (the claim is one
- * conditional update, so two runs at once send one mail). Returns the previous reminder time, or null.
+ * Claims the right to remind of one enrolment at `now`, at most once per 24 h. The claim is a unique-key
+ * insert of the reminder's sequence number, `reminder:<enrolmentId>:<n>` for the n-th reminder, tried
+ * only when the (n-1)-th was sent 24 h ago or more: two runs at once read the same record, race for the
+ * same n, and one insert wins (a conditional update on lastSentAt let both through on FerretDB). A key per
+ * Warsaw day or per 24 h slot was not chosen: it would allow two mails minutes apart across a boundary.
+ * Returns the claim, or null when another run has it or the last reminder is recent.
  */
-async function claimReminder(enrolment: EnrolmentDoc, now: Date): Promise<Date | null> {
-  const key = { _id: enrolment._id, organisationId: enrolment.organisationId };
-  try {
-    await Reminder.updateOne(key, { $setOnInsert: { userId: enrolment.userId, courseId: enrolment.courseId, lastSentAt: new Date(0), sentCount: 0 } }, { upsert: true });
-  } catch (error) {
-    // Another run inserted it at the same moment: the claim below decides.
-    if ((error as { code?: number })?.code !== 11000) throw error;
-  }
-  const previous = await Reminder.findOneAndUpdate(
-    { ...key, lastSentAt: { $lte: new Date(now.getTime() - REMINDER_INTERVAL_MS) } },
-    { $set: { lastSentAt: now }, $inc: { sentCount: 1 } },
-    { new: false },
-  ).lean<ReminderDoc>();
-  return previous ? previous.lastSentAt : null;
+async function claimReminder(enrolment: EnrolmentDoc, now: Date): Promise<ReminderClaim | null> {
+  const scope = { _id: enrolment._id, organisationId: enrolment.organisationId };
+  const record = await Reminder.findOne(scope).lean<ReminderDoc>();
+  const lastSentAt = record?.lastSentAt ?? new Date(0);
+  const sentCount = record?.sentCount ?? 0;
+  if (lastSentAt.getTime() > now.getTime() - REMINDER_INTERVAL_MS) return null;
+  const key = `reminder:${enrolment._id.toHexString()}:${sentCount + 1}`;
+  if (!(await claimOnce(key, enrolment.organisationId))) return null;
+  // Only the winner of claim n writes the record, so this upsert has no rival.
+  await Reminder.updateOne(
+    scope,
+    { $set: { lastSentAt: now, sentCount: sentCount + 1 }, $setOnInsert: { userId: enrolment.userId, courseId: enrolment.courseId } },
+    { upsert: true },
+  );
+  return { key, lastSentAt, sentCount };
+}
+
+/** Gives a reminder claim back after its mail failed, so the next run tries again. */
+async function releaseReminder(enrolment: EnrolmentDoc, claim: ReminderClaim): Promise<void> {
+  await Reminder.updateOne({ _id: enrolment._id, organisationId: enrolment.organisationId }, { $set: { lastSentAt: claim.lastSentAt, sentCount: claim.sentCount } });
+  await releaseClaim(claim.key, enrolment.organisationId);
 }
 
 /**
@@ -83,8 +102,8 @@ export async function sendReminders(
     const person = personById.get(String(enrolment.userId));
     const course = catalogue.get(enrolment.courseId)!;
     if (!person) continue;
-    const previous = await claimReminder(enrolment, now);
-    if (!previous) {
+    const claim = await claimReminder(enrolment, now);
+    if (!claim) {
       recentlyReminded += 1;
       continue;
     }
@@ -100,7 +119,7 @@ export async function sendReminders(
       await deps.mailer.send({ to: person.email, ...mail });
     } catch (error) {
       // Nothing was sent: give the claim back so the next run tries again.
-      await Reminder.updateOne({ _id: enrolment._id, organisationId, lastSentAt: now }, { $set: { lastSentAt: previous }, $inc: { sentCount: -1 } });
+      await releaseReminder(enrolment, claim);
       throw error;
     }
     sent += 1;
