@@ -97,9 +97,9 @@ export async function sendReminders(
       language: person.language ?? undefined,
     });
     try {
-      await deps.mailer.send({ to: person.email, ...mail });
+      await deps.mailer.enqueue({ to: person.email, ...mail });
     } catch (error) {
-      // Nothing was sent: give the claim back so the next run tries again.
+      // Nothing was queued (the outbox could not be written): give the claim back so the next run tries again.
       await Reminder.updateOne({ _id: enrolment._id, organisationId, lastSentAt: now }, { $set: { lastSentAt: previous }, $inc: { sentCount: -1 } });
       throw error;
     }
