@@ -70,7 +70,7 @@ describe('mail/mail-sender', () => {
     for (const id of ids) {
       const stored = (await MailMessage.findById(id).lean())!;
       expect(stored).to.include({ status: 'queued', attempts: 1 });
-      expect(stored.nextAttemptAt!.getTime()).to.be.above(Date.now());
+      expect(stored.nextAttemptAt.getTime()).to.be.above(Date.now());
       expect(stored.error).to.be.a('string').and.not.equal('');
     }
     // Not due yet: a run now attempts nothing.
