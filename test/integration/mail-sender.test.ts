@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createLogger } from '../../src/logger.js';
 import { MailAttachmentContent, attachmentKey } from '../../src/mail/mail-attachment.model.js';
 import { MailMessage } from '../../src/mail/mail-message.model.js';
-import { createMailTransport, deliverDueMail, type MailDeliveryDeps } from '../../src/mail/mail-sender.js';
+import { createMailTransport, deliverDueMail, scheduleMailSender, type MailDeliveryDeps } from '../../src/mail/mail-sender.js';
 import { Mailer } from '../../src/mail/mail.service.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, csrfTokenFrom } from '../helpers/factories.js';
@@ -119,5 +119,21 @@ describe('mail/mail-sender', () => {
     expect(stored.failedAt).to.be.instanceOf(Date);
     expect(stored.error).to.match(/ECONNREFUSED|connect/i);
     expect(await deliverDueMail(deps(port, { maxAttempts: 3 }), later(600))).to.deep.equal({ sent: 0, retrying: 0, failed: 0, skipped: 0 });
+  });
+
+  it('is scheduled by the server only with SMTP_URL, every MAIL_SEND_INTERVAL_SECONDS, and delivers on its own', async function () {
+    this.timeout(10_000);
+    expect(scheduleMailSender({ config: { MAIL_FROM: FROM, MAIL_SEND_INTERVAL_SECONDS: 1 }, logger })).to.equal(undefined);
+    const smtp = await startFakeSmtp();
+    const job = scheduleMailSender({ config: { SMTP_URL: smtp.url, MAIL_FROM: FROM, MAIL_SEND_INTERVAL_SECONDS: 1 }, logger })!;
+    try {
+      await mailer.enqueue({ to: 'samo@example.test', subject: 'Samo', text: 'Wysłane przez zadanie' });
+      const deadline = Date.now() + 8_000;
+      while (smtp.received.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(smtp.received.map((m) => m.to.join(','))).to.deep.equal(['samo@example.test']);
+    } finally {
+      job.stop();
+      await smtp.close();
+    }
   });
 });

@@ -35,4 +35,12 @@ describe('config', () => {
   it('treats empty strings as unset, as compose files write them', () => {
     expect(loadConfig({ MONGODB_URI: '' }).MONGODB_URI).to.equal(undefined);
   });
+
+  it('MAIL_SEND_INTERVAL_SECONDS: 5 by default, whole seconds from 1 to 3600', () => {
+    expect(loadConfig({}).MAIL_SEND_INTERVAL_SECONDS).to.equal(5);
+    expect(loadConfig({ MAIL_SEND_INTERVAL_SECONDS: '30' }).MAIL_SEND_INTERVAL_SECONDS).to.equal(30);
+    for (const bad of ['0', '1.5', 'often', '7200']) {
+      expect(() => loadConfig({ MAIL_SEND_INTERVAL_SECONDS: bad }), bad).to.throw(/MAIL_SEND_INTERVAL_SECONDS/);
+    }
+  });
 });
