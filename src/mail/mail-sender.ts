@@ -16,6 +16,8 @@ const BATCH_SIZE = 20;
 // Each of these bounds one stage of a hung server, so one attempt ends well within the first retry delay
 // (a retry must not start while its previous attempt is still talking to the server).
 const SMTP_TIMEOUT_MS = 10_000;
+/** A claim older than this whose attempt was never booked belongs to a sender that stopped. */
+const ABANDONED_CLAIM_MS = 10 * 60_000;
 
 /**
  * The wait after `attempts` failed attempts: 1 min, then doubling, at most 1 h.
@@ -90,8 +92,16 @@ async function attemptDelivery(deps: MailDeliveryDeps, mailId: string, now: Date
   try {
     await MailClaim.create({ _id: claimKey(mailId, message.attempts), claimedAt: now });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return 'skipped'; // another instance has this attempt
-    throw error;
+    if ((error as { code?: number }).code !== 11000) throw error;
+    // Another instance has this attempt — or had it and stopped before booking it (between the two writes).
+    // A claim that old is given up: the attempt is booked as made ($set, so two instances doing it agree).
+    const claim = await MailClaim.findOne({ _id: claimKey(mailId, message.attempts) }).lean();
+    if (claim && now.getTime() - claim.claimedAt.getTime() > ABANDONED_CLAIM_MS) {
+      const attempts = message.attempts + 1;
+      await MailMessage.updateOne({ _id: message._id }, { $set: { attempts, nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)) } });
+      logger.warn({ mailId, attempts }, 'mail attempt abandoned by a stopped sender; retrying later');
+    }
+    return 'skipped';
   }
   const attempts = message.attempts + 1;
   await MailMessage.updateOne(

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createLogger } from '../../src/logger.js';
 import { MailAttachmentContent, attachmentKey } from '../../src/mail/mail-attachment.model.js';
+import { MailClaim, claimKey } from '../../src/mail/mail-claim.model.js';
 import { MailMessage } from '../../src/mail/mail-message.model.js';
 import { createMailTransport, deliverDueMail, scheduleMailSender, type MailDeliveryDeps } from '../../src/mail/mail-sender.js';
 import { Mailer } from '../../src/mail/mail.service.js';
@@ -101,6 +102,20 @@ describe('mail/mail-sender', () => {
       await mailer.enqueue({ to: 'dwa@example.test', subject: 'Raz', text: 'Tylko raz' });
       const [a, b] = await Promise.all([deliverDueMail(deps(smtp.port)), deliverDueMail(deps(smtp.port))]);
       expect(a.sent + b.sent).to.equal(1);
+      expect(smtp.received).to.have.length(1);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('retries an attempt whose sender stopped between claiming and booking it', async () => {
+    const smtp = await startFakeSmtp();
+    try {
+      const id = await mailer.enqueue({ to: 'porzucona@example.test', subject: 'Porzucona', text: 'Treść' });
+      await MailClaim.create({ _id: claimKey(id, 0), claimedAt: new Date() });
+      expect(await deliverDueMail(deps(smtp.port))).to.include({ skipped: 1, sent: 0 });
+      expect(await deliverDueMail(deps(smtp.port), later(11))).to.include({ skipped: 1, sent: 0 });
+      expect(await deliverDueMail(deps(smtp.port), later(13))).to.include({ sent: 1 });
       expect(smtp.received).to.have.length(1);
     } finally {
       await smtp.close();
