@@ -35,6 +35,8 @@ const ConfigSchema = z.object({
   /** SMTP connection, e.g. smtp://mailpit:1025. Unset: mail is kept in the outbox collection only. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: 'expected smtp://host:port or smtps://…' }).optional(),
   MAIL_FROM: z.string().min(3).default('Akademia JST <no-reply@akademia-jst.local>'),
+  /** How often the mail sender looks for due messages in the outbox, in seconds (with SMTP_URL only). */
+  MAIL_SEND_INTERVAL_SECONDS: z.coerce.number({ message: 'expected a whole number of seconds' }).int().min(1).max(3600).default(5),
   /** Address for accessibility problems and requests, shown in the accessibility statement (set it in production). */
   ACCESSIBILITY_CONTACT_EMAIL: z.email({ message: 'expected an e-mail address' }).default('dostepnosc@akademia-jst.local'),
   /** Base IRI of the platform's xAPI activity ids; defaults to BASE_URL + /xapi/activities. */

@@ -26,6 +26,7 @@ export interface Platform {
   statements: StatementStore;
   /** Records the platform's own learning statements. */
   recorder: LearningRecorder;
+  /** Queues mail in the outbox; the server's mail sender (startup.ts) delivers it. */
   mailer: Mailer;
   events: PlatformEvents;
 }
@@ -46,7 +47,7 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const projectors: Projector[] = [learningProgressProjector];
   const statements = new StatementStore({ vocabulary, projectors, logger });
   const recorder = new LearningRecorder(statements, vocabulary);
-  const mailer = new Mailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger });
+  const mailer = new Mailer({ smtpConfigured: Boolean(config.SMTP_URL), logger });
   const events = new PlatformEvents(logger);
   const platform: Platform = { config, logger, sessionSecret, catalogue, vocabulary, statements, recorder, mailer, events };
   listenForPassedCourses(platform);

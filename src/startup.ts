@@ -3,6 +3,7 @@ import { scheduleSessionCleanup } from './auth/session-cleanup.js';
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
 import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
 import type { Config } from './config.js';
+import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { scheduleReminders } from './reports/reminder-schedule.js';
 import { ensureEnvironmentLrsClientTask } from './xapi/xapi-startup.js';
@@ -26,6 +27,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   if (wantsDemoData(platform.config, options) && (await isFreshInstallation())) {
     await seedDemo(platform);
   }
+  // The server alone delivers mail: requests, scripts and tests only queue it (tests call deliverDueMail).
+  scheduleMailSender(platform);
   scheduleTokenCleanup(platform.logger);
   scheduleSessionCleanup(platform.config.SESSION_CLEANUP_CRON, platform.logger);
   // HR reminders of due courses on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none).

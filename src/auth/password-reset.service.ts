@@ -15,7 +15,7 @@ export async function requestPasswordReset(email: string, context: MailContext):
   const user = await User.findOne({ email: email.toLowerCase() }).setOptions({ acrossOrganisations: true }).lean<UserDoc>();
   if (!user) return;
   const token = await issueToken(user._id, 'reset-password');
-  await context.mailer.send(passwordResetMail(user, `${context.baseUrl}/haslo/reset/${token}`));
+  await context.mailer.enqueue(passwordResetMail(user, `${context.baseUrl}/haslo/reset/${token}`));
 }
 
 /** True when a reset link is still usable (so the form is worth showing). */
@@ -36,7 +36,7 @@ export async function resetPassword(token: unknown, newPassword: string, context
   if (!user) return false;
   await User.updateOne({ _id: userId }, { $set: { passwordHash, emailConfirmedAt: user.emailConfirmedAt ?? new Date() } });
   await endSessionsOf(userId.toHexString());
-  await context.mailer.send(passwordChangedMail(user, `${context.baseUrl}/haslo/reset`));
+  await context.mailer.enqueue(passwordChangedMail(user, `${context.baseUrl}/haslo/reset`));
   return true;
 }
 

@@ -28,7 +28,7 @@ async function findByEmail(email: string) {
 
 async function sendConfirmation(user: Pick<UserDoc, '_id' | 'email' | 'fullName' | 'language'>, context: MailContext): Promise<void> {
   const token = await issueToken(user._id, 'confirm-email');
-  await context.mailer.send(confirmationMail(user, `${context.baseUrl}/potwierdz-email/${token}`));
+  await context.mailer.enqueue(confirmationMail(user, `${context.baseUrl}/potwierdz-email/${token}`));
 }
 
 /**
@@ -47,7 +47,7 @@ export async function registerLearner(input: RegistrationInput, context: MailCon
   const passwordHash = await hashPassword(input.password);
   const existing = await findByEmail(input.email);
   if (existing) {
-    await context.mailer.send(alreadyRegisteredMail(existing, `${context.baseUrl}/logowanie`, `${context.baseUrl}/haslo/reset`));
+    await context.mailer.enqueue(alreadyRegisteredMail(existing, `${context.baseUrl}/logowanie`, `${context.baseUrl}/haslo/reset`));
     return;
   }
   let user;

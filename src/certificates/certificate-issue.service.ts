@@ -1,4 +1,4 @@
-// Issuing certificates: render, sign and store once per completion, then mail the PDF and record the statement.
+// Issuing certificates: render, sign and store once per completion, then queue the PDF mail and record the statement.
 import { Types } from 'mongoose';
 import { User } from '../auth/user.model.js';
 import { validUntil } from '../calendar/calendar.js';
@@ -143,7 +143,7 @@ async function completeIssue(deps: CertificateDeps, certificate: CertificateDoc)
   const user = await User.findOne({ _id: certificate.userId, organisationId: certificate.organisationId }).lean();
   if (!user) return; // the account was deleted: nobody to mail, no actor for a statement
   const url = verificationUrl(deps.config.BASE_URL, certificate.code);
-  if (!certificate.mailedAt) {
+  if (!certificate.mailQueuedAt && !certificate.mailedAt) {
     // Hydrated, not lean: lean() would hand back the driver's Binary instead of a Buffer.
     const file = await CertificateFile.findOne(scope);
     const mail = issuedMail({
@@ -156,12 +156,13 @@ async function completeIssue(deps: CertificateDeps, certificate: CertificateDoc)
       language: user.language ?? 'pl',
       reissued: Boolean(certificate.supersedes),
     });
-    await deps.mailer.send({
+    const mailId = await deps.mailer.enqueue({
       to: user.email,
       ...mail,
       attachments: file ? [{ filename: `${certificate.code}.pdf`, content: Buffer.from(file.pdf), contentType: 'application/pdf' }] : [],
     });
-    await Certificate.updateOne(scope, { $set: { mailedAt: new Date() } });
+    // Queued, not delivered: the mail sender records delivery (or giving up) on the outbox entry.
+    await Certificate.updateOne(scope, { $set: { mailQueuedAt: new Date(), mailId } });
   }
   const course = courseOf(deps, certificate.courseId);
   if (!certificate.issuedStatementId && course) {

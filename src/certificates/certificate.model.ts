@@ -47,6 +47,13 @@ const certificateSchema = new Schema(
     /** The Open Badges 3.0 credential as a VC-JWT (compact JWS). */
     credentialJwt: { type: String, required: true },
     /** Follow-up work, retried when issueCertificate is called again for the same completion. */
+    /** When the PDF mail was queued in the outbox; the outbox entry (mailId) says whether it was delivered. */
+    mailQueuedAt: { type: Date },
+    mailId: { type: String },
+    /**
+     * Certificates issued before the mail queue (issue 10): set after an SMTP attempt, successful or not.
+     * Still read so that finishing such a certificate's follow-ups does not mail it a second time.
+     */
     mailedAt: { type: Date },
     issuedStatementId: { type: String },
     revokedStatementId: { type: String },

@@ -1,6 +1,7 @@
-// Sends mail: stores each message in the outbox first, then hands it to SMTP when one is configured.
-import nodemailer, { type Transporter } from 'nodemailer';
+// Queues mail: stores each message (and its attachments' bytes) in the outbox; the mail sender delivers it later.
+import { Types } from 'mongoose';
 import type { Logger } from '../logger.js';
+import { MailAttachmentContent, attachmentKey } from './mail-attachment.model.js';
 import { MailMessage } from './mail-message.model.js';
 
 export interface MailAttachment {
@@ -18,60 +19,41 @@ export interface OutgoingMail {
 }
 
 export interface MailerOptions {
-  /** SMTP connection (config.SMTP_URL); without it mail is only kept in the outbox. */
-  smtpUrl?: string;
-  /** Sender (config.MAIL_FROM). */
-  from: string;
+  /** Whether an SMTP server is configured (config.SMTP_URL); without one, mail only waits in the outbox. */
+  smtpConfigured: boolean;
   logger: Pick<Logger, 'info' | 'error'>;
 }
 
 /** The platform's mail: one per platform, built by createPlatform from the config. */
 export class Mailer {
-  private readonly transport?: Transporter;
-
-  constructor(private readonly options: MailerOptions) {
-    this.transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
-  }
+  constructor(private readonly options: MailerOptions) {}
 
   /**
-   * Stores the message in the outbox and sends it via SMTP when configured.
-   * A failed SMTP delivery is recorded on the outbox entry and logged, not thrown: the action that
-   * caused the mail (a registration, a certificate) has already happened and must not be undone.
-   * Returns the outbox id.
+   * Queues the message in the outbox and returns its id. Never talks to SMTP: a request that mails answers
+   * as fast whether the SMTP server is quick, hung or down (and a reset form no longer tells by its timing
+   * whether an address has an account). The mail sender (mail-sender.ts) delivers it with retries.
    */
-  async send(mail: OutgoingMail): Promise<string> {
+  async enqueue(mail: OutgoingMail): Promise<string> {
     const attachments = mail.attachments ?? [];
+    const _id = new Types.ObjectId();
+    // The bytes first: the sender must never find a message whose attachments are not stored yet.
+    for (const [index, attachment] of attachments.entries()) {
+      await MailAttachmentContent.create({ _id: attachmentKey(_id, index), content: attachment.content });
+    }
     const stored = await MailMessage.create({
+      _id,
       to: mail.to,
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
       attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.content.length })),
+      status: 'queued',
+      attempts: 0,
+      nextAttemptAt: new Date(),
     });
-    // mongoose types the `id` virtual as `any`; it is this hex string.
-    const mailId = stored._id.toHexString();
-    const { logger } = this.options;
-    if (!this.transport) {
-      // Never log the body: it carries one-time links.
-      logger.info({ mailId, to: stored.to, subject: stored.subject }, 'mail kept in outbox');
-      return mailId;
-    }
-    try {
-      await this.transport.sendMail({
-        from: this.options.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        attachments: attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
-      });
-      await MailMessage.updateOne({ _id: stored._id }, { $set: { sentAt: new Date() } });
-      logger.info({ mailId, to: stored.to, subject: stored.subject }, 'mail sent');
-    } catch (error) {
-      const message = (error as Error).message ?? String(error);
-      await MailMessage.updateOne({ _id: stored._id }, { $set: { error: message } });
-      logger.error({ mailId, to: stored.to, err: message }, 'mail could not be sent');
-    }
-    return mailId;
+    // Never log the body: it carries one-time links.
+    const where = this.options.smtpConfigured ? 'mail queued' : 'mail kept in outbox (no SMTP_URL)';
+    this.options.logger.info({ mailId: _id.toHexString(), to: stored.to, subject: stored.subject }, where);
+    return _id.toHexString();
   }
 }

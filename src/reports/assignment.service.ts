@@ -78,7 +78,7 @@ export async function assignMandatoryCourse(deps: ReportsDeps, params: AssignMan
       assignedBy: actor.id,
     });
     const mail = assignmentMail({ fullName: person.fullName, courseTitle: course.title, courseUrl: link, dueDate, language: person.language ?? undefined });
-    await deps.mailer.send({ to: person.email, ...mail });
+    await deps.mailer.enqueue({ to: person.email, ...mail });
   }
   return { courseTitle: course.title, assigned: targets.length, newlyEnrolled: targets.filter((t) => !alreadyEnrolled.has(String(t._id))).length };
 }

@@ -116,9 +116,9 @@ export async function sendReminders(
       language: person.language ?? undefined,
     });
     try {
-      await deps.mailer.send({ to: person.email, ...mail });
+      await deps.mailer.enqueue({ to: person.email, ...mail });
     } catch (error) {
-      // Nothing was sent: give the claim back so the next run tries again.
+      // Nothing was queued (the outbox could not be written): give the claim back so the next run tries again.
       await releaseReminder(enrolment, claim);
       throw error;
     }

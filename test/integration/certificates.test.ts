@@ -88,14 +88,18 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(createHash('sha256').update(file!.pdf).digest('hex')).to.equal(record!.pdfSha256);
     });
 
-    it('e-mails the PDF as an attachment and records an xAPI "earned" statement', async () => {
+    it('queues the PDF mail as an attachment and records an xAPI "earned" statement', async () => {
       const mails = await mailsTo(learner.user.email);
       expect(mails).to.have.length(1);
       expect(mails[0].subject).to.contain('Przykładowy kurs');
       expect(mails[0].text).to.contain(`${BASE_URL}/verify/${issued.code}`);
       expect(mails[0].attachments).to.deep.include({ filename: `${issued.code}.pdf`, contentType: 'application/pdf', size: (await Certificate.findById(issued.id).lean())!.pdfBytes });
       const record = await Certificate.findById(issued.id).lean();
-      expect(record!.mailedAt).to.be.instanceOf(Date);
+      // Queued, not claimed as delivered: the outbox entry it points to is still waiting for the sender.
+      expect(record!.mailQueuedAt).to.be.instanceOf(Date);
+      expect(record!.mailId).to.equal(mails[0]._id.toHexString());
+      expect(record!.mailedAt).to.equal(undefined);
+      expect(mails[0].status).to.equal('queued');
       const statements = await XapiStatement.find({ registration: record!.registration }).setOptions({ acrossOrganisations: true }).lean();
       expect(statements.map((s) => s.verbId)).to.deep.equal(['http://id.tincanapi.com/verb/earned']);
       expect(record!.issuedStatementId).to.equal(statements[0]._id);

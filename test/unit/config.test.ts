@@ -89,4 +89,12 @@ describe('config', () => {
       expect(() => statSync(sessionSecretFile(dataDir))).to.throw(/ENOENT/);
     });
   });
+
+  it('MAIL_SEND_INTERVAL_SECONDS: 5 by default, whole seconds from 1 to 3600', () => {
+    expect(loadConfig({}).MAIL_SEND_INTERVAL_SECONDS).to.equal(5);
+    expect(loadConfig({ MAIL_SEND_INTERVAL_SECONDS: '30' }).MAIL_SEND_INTERVAL_SECONDS).to.equal(30);
+    for (const bad of ['0', '1.5', 'often', '7200']) {
+      expect(() => loadConfig({ MAIL_SEND_INTERVAL_SECONDS: bad }), bad).to.throw(/MAIL_SEND_INTERVAL_SECONDS/);
+    }
+  });
 });

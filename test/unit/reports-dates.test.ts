@@ -31,7 +31,7 @@ describe('reports/reports.schemas and reminder-schedule', () => {
     expect(() => loadConfig({ REMINDER_CRON: 'every morning' })).to.throw(/REMINDER_CRON: expected a cron pattern/);
 
     const logger = createLogger('silent');
-    const platform = { logger, catalogue: new CourseCatalogue([]), mailer: new Mailer({ from: 'test@example.pl', logger }) };
+    const platform = { logger, catalogue: new CourseCatalogue([]), mailer: new Mailer({ smtpConfigured: false, logger }) };
     expect(scheduleReminders({ ...platform, config: { REMINDER_CRON: 'off', BASE_URL: 'http://localhost' } })).to.equal(undefined);
     const job = scheduleReminders({ ...platform, config: { REMINDER_CRON: '0 8 * * 1-5', BASE_URL: 'http://localhost' } })!;
     try {
