@@ -46,7 +46,13 @@ async function measure(name: string, runs: number, work: (i: number) => Promise<
 function report(samples: Sample[]): void {
   const rows = samples.map(({ name, times }) => {
     const sorted = [...times].sort((a, b) => a - b);
-    return { operation: name, runs: times.length, 'p50 ms': percentile(sorted, 50).toFixed(1), 'p95 ms': percentile(sorted, 95).toFixed(1), 'max ms': sorted[sorted.length - 1].toFixed(1) };
+    return {
+      operation: name,
+      runs: times.length,
+      'p50 ms': percentile(sorted, 50).toFixed(1),
+      'p95 ms': percentile(sorted, 95).toFixed(1),
+      'max ms': sorted[sorted.length - 1].toFixed(1),
+    };
   });
   console.table(rows);
 }
@@ -69,7 +75,9 @@ async function main(): Promise<void> {
   const platform = await createPlatform(config, logger);
   const course = platform.catalogue.require('rodo-w-urzedzie');
 
-  console.log(`Database: ${config.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'embedded FerretDB v1.24 (SQLite)'}; ${learnerCount} learners, course ${course.id} (${course.lessons.length} lessons)`);
+  console.log(
+    `Database: ${config.MONGODB_URI ? 'MongoDB (MONGODB_URI)' : 'embedded FerretDB v1.24 (SQLite)'}; ${learnerCount} learners, course ${course.id} (${course.lessons.length} lessons)`,
+  );
   const organisation = await Organisation.create({ name: 'Urząd Gminy Benchmark', slug: `bench-${dbName}`, kind: 'office' });
   const organisationId = organisation._id.toHexString();
   const learners: Learner[] = [];

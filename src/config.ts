@@ -33,7 +33,10 @@ const ConfigSchema = z.object({
   SESSION_SECRET: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** SMTP connection, e.g. smtp://mailpit:1025. Unset: mail is kept in the outbox collection only. */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: 'expected smtp://host:port or smtps://…' }).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, { message: 'expected smtp://host:port or smtps://…' })
+    .optional(),
   MAIL_FROM: z.string().min(3).default('Akademia JST <no-reply@akademia-jst.local>'),
   /** How often the mail sender looks for due messages in the outbox, in seconds (with SMTP_URL only). */
   MAIL_SEND_INTERVAL_SECONDS: z.coerce.number({ message: 'expected a whole number of seconds' }).int().min(1).max(3600).default(5),
@@ -56,11 +59,7 @@ const ConfigSchema = z.object({
   /** Requests per minute one address may make to the public certificate verification pages and uploads. */
   VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(30),
   /** When expired sessions are deleted (cron); every 10 minutes by default. */
-  SESSION_CLEANUP_CRON: z
-    .string()
-    .trim()
-    .default('*/10 * * * *')
-    .refine(isCronPattern, { message: "expected a cron pattern such as '*/10 * * * *'" }),
+  SESSION_CLEANUP_CRON: z.string().trim().default('*/10 * * * *').refine(isCronPattern, { message: "expected a cron pattern such as '*/10 * * * *'" }),
   /** When HR reminders of due courses are e-mailed (cron, Europe/Warsaw time), or `off`. Default: weekdays 08:00. */
   REMINDER_CRON: z
     .string()
@@ -89,9 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = ConfigSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])])})`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])])})`));
   }
   const values = parsed.data;
   const isProduction = values.NODE_ENV === 'production';

@@ -5,11 +5,7 @@ import { PASSWORD_MIN_LENGTH } from './password.js';
 
 /** A required text field: arrays, objects and blanks all fail with the field's own message. */
 function text(requiredKey: string, maxLength = 200) {
-  return z
-    .string({ error: requiredKey })
-    .trim()
-    .min(1, { error: requiredKey })
-    .max(maxLength, { error: 'auth:errors.tooLong' });
+  return z.string({ error: requiredKey }).trim().min(1, { error: requiredKey }).max(maxLength, { error: 'auth:errors.tooLong' });
 }
 
 const email = z

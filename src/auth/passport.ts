@@ -20,10 +20,7 @@ export function createPassport() {
   passport.use(
     'local',
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
-      checkCredentials(email, password).then(
-        (outcome) => ('user' in outcome ? done(null, outcome.user) : done(null, false, { reason: outcome.failure } as never)),
-        done,
-      );
+      checkCredentials(email, password).then((outcome) => ('user' in outcome ? done(null, outcome.user) : done(null, false, { reason: outcome.failure } as never)), done);
     }),
   );
   passport.serializeUser((user, done) => done(null, user.id));

@@ -35,11 +35,17 @@ export function passwordResetRouter(deps: AccountPagesDeps): Router {
   const mailRateLimit = createMailRateLimit();
 
   router.get('/haslo/reset', keepSessionForForm, (req, res) => resetRequestForm.show(req, res));
-  router.post('/haslo/reset', mailRateLimit, resetRequestForm.accept, async (req: Request, res: Response) => {
-    const { email } = resetRequestForm.input(res);
-    await requestPasswordReset(email, mailContextOf(deps, res));
-    res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email, lead: req.t('auth:resetRequest.sent') });
-  }, resetRequestForm.refuse);
+  router.post(
+    '/haslo/reset',
+    mailRateLimit,
+    resetRequestForm.accept,
+    async (req: Request, res: Response) => {
+      const { email } = resetRequestForm.input(res);
+      await requestPasswordReset(email, mailContextOf(deps, res));
+      res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email, lead: req.t('auth:resetRequest.sent') });
+    },
+    resetRequestForm.refuse,
+  );
 
   router.get('/haslo/reset/:token', keepSessionForForm, async (req, res) => {
     if (!(await isResetTokenLive(req.params.token))) return renderLinkInvalid(req, res);

@@ -43,19 +43,31 @@ export function registrationRouter(deps: AccountPagesDeps): Router {
   const mailRateLimit = createMailRateLimit();
 
   router.get('/rejestracja', keepSessionForForm, (req, res) => registrationForm.show(req, res));
-  router.post('/rejestracja', mailRateLimit, registrationForm.accept, async (req: Request, res: Response) => {
-    const input = registrationForm.input(res);
-    await registerLearner(input, mailContextOf(deps, res));
-    res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email: input.email, lead: req.t('auth:checkMailbox.lead') });
-  }, registrationForm.refuse);
+  router.post(
+    '/rejestracja',
+    mailRateLimit,
+    registrationForm.accept,
+    async (req: Request, res: Response) => {
+      const input = registrationForm.input(res);
+      await registerLearner(input, mailContextOf(deps, res));
+      res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email: input.email, lead: req.t('auth:checkMailbox.lead') });
+    },
+    registrationForm.refuse,
+  );
 
   // Declared before /:token so that "wyslij-ponownie" is never taken for a token.
   router.get('/potwierdz-email/wyslij-ponownie', keepSessionForForm, (req, res) => resendForm.show(req, res));
-  router.post('/potwierdz-email/wyslij-ponownie', mailRateLimit, resendForm.accept, async (req: Request, res: Response) => {
-    const { email } = resendForm.input(res);
-    await resendConfirmation(email, mailContextOf(deps, res));
-    renderResendSent(req, res, email);
-  }, resendForm.refuse);
+  router.post(
+    '/potwierdz-email/wyslij-ponownie',
+    mailRateLimit,
+    resendForm.accept,
+    async (req: Request, res: Response) => {
+      const { email } = resendForm.input(res);
+      await resendConfirmation(email, mailContextOf(deps, res));
+      renderResendSent(req, res, email);
+    },
+    resendForm.refuse,
+  );
 
   router.get('/potwierdz-email/:token', async (req, res) => {
     if (await confirmEmail(req.params.token)) {

@@ -152,12 +152,18 @@ function localeOf(language: string | undefined): 'en-GB' | 'pl-PL' {
 const DAY = { day: '2-digit', month: '2-digit', year: 'numeric' } as const;
 const TIME = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
 const formats = {
-  date: { 'pl-PL': new Intl.DateTimeFormat('pl-PL', { timeZone: PLATFORM_TIME_ZONE, ...DAY }), 'en-GB': new Intl.DateTimeFormat('en-GB', { timeZone: PLATFORM_TIME_ZONE, ...DAY }) },
+  date: {
+    'pl-PL': new Intl.DateTimeFormat('pl-PL', { timeZone: PLATFORM_TIME_ZONE, ...DAY }),
+    'en-GB': new Intl.DateTimeFormat('en-GB', { timeZone: PLATFORM_TIME_ZONE, ...DAY }),
+  },
   dateTime: {
     'pl-PL': new Intl.DateTimeFormat('pl-PL', { timeZone: PLATFORM_TIME_ZONE, ...DAY, ...TIME }),
     'en-GB': new Intl.DateTimeFormat('en-GB', { timeZone: PLATFORM_TIME_ZONE, ...DAY, ...TIME }),
   },
-  time: { 'pl-PL': new Intl.DateTimeFormat('pl-PL', { timeZone: PLATFORM_TIME_ZONE, ...TIME }), 'en-GB': new Intl.DateTimeFormat('en-GB', { timeZone: PLATFORM_TIME_ZONE, ...TIME }) },
+  time: {
+    'pl-PL': new Intl.DateTimeFormat('pl-PL', { timeZone: PLATFORM_TIME_ZONE, ...TIME }),
+    'en-GB': new Intl.DateTimeFormat('en-GB', { timeZone: PLATFORM_TIME_ZONE, ...TIME }),
+  },
 };
 
 /** A date as people read it, in Warsaw time: 23.11.2026 (pl, the default) or 23/11/2026 (en). */

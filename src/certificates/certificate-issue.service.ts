@@ -166,9 +166,7 @@ async function completeIssue(deps: CertificateDeps, certificate: CertificateDoc)
   }
   const course = courseOf(deps, certificate.courseId);
   if (!certificate.issuedStatementId && course) {
-    const [statementId] = await deps.recorder.record(recordingScope(certificate, user.learnerId, course), (ctx) => [
-      certificateIssued(ctx, { code: certificate.code, url }),
-    ]);
+    const [statementId] = await deps.recorder.record(recordingScope(certificate, user.learnerId, course), (ctx) => [certificateIssued(ctx, { code: certificate.code, url })]);
     await Certificate.updateOne(scope, { $set: { issuedStatementId: statementId } });
   }
 }

@@ -141,9 +141,18 @@ function drawFrame({ doc, width, height, accent }: Sheet): void {
   // Frame and ornaments are decoration: marked as artifacts so screen readers skip them.
   doc.markContent('Artifact', { type: 'Layout' });
   doc.rect(0, 0, width, height).fill('#fffdf8');
-  doc.lineWidth(3).rect(18, 18, width - 36, height - 36).stroke(accent);
-  doc.lineWidth(0.8).rect(26, 26, width - 52, height - 52).stroke(accent);
-  doc.lineWidth(0.4).rect(31, 31, width - 62, height - 62).stroke(tint(accent, 0.55));
+  doc
+    .lineWidth(3)
+    .rect(18, 18, width - 36, height - 36)
+    .stroke(accent);
+  doc
+    .lineWidth(0.8)
+    .rect(26, 26, width - 52, height - 52)
+    .stroke(accent);
+  doc
+    .lineWidth(0.4)
+    .rect(31, 31, width - 62, height - 62)
+    .stroke(tint(accent, 0.55));
   for (const [cx, cy] of [
     [26, 26],
     [width - 26, 26],
@@ -174,7 +183,10 @@ function drawIssuer({ doc, root, width, accent, centre, content }: Sheet): void 
     root.add(
       doc.struct('Figure', { alt: `Godło: ${template.issuerName}` }, () => {
         doc.circle(width / 2, y + logoSize / 2, logoSize / 2).fill(accent);
-        doc.circle(width / 2, y + logoSize / 2, logoSize / 2 - 4).lineWidth(0.8).stroke('#ffffff');
+        doc
+          .circle(width / 2, y + logoSize / 2, logoSize / 2 - 4)
+          .lineWidth(0.8)
+          .stroke('#ffffff');
         doc.font(FONTS.serifBold).fontSize(17).fillColor('#ffffff');
         doc.text(initialsOf(template.issuerName), width / 2 - logoSize / 2, y + logoSize / 2 - 11, { width: logoSize, align: 'center', lineBreak: false });
       }),
@@ -220,12 +232,12 @@ function drawLearnerAndCourse({ doc, root, accent, centre, content }: Sheet, top
   doc.text(content.learnerName, centre.x, y + (30 - nameSize) / 2, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
   y = Math.max(y + 44, doc.y + 6);
   doc.font(FONTS.sans).fontSize(11).fillColor(MUTED);
-  doc.text(
-    englishLine ? 'ukończył(a) z wynikiem pozytywnym szkolenie  ·  has successfully completed the training' : 'ukończył(a) z wynikiem pozytywnym szkolenie',
-    centre.x,
-    y,
-    { width: centre.width, align: 'center', structParent: root, structType: 'P' },
-  );
+  doc.text(englishLine ? 'ukończył(a) z wynikiem pozytywnym szkolenie  ·  has successfully completed the training' : 'ukończył(a) z wynikiem pozytywnym szkolenie', centre.x, y, {
+    width: centre.width,
+    align: 'center',
+    structParent: root,
+    structType: 'P',
+  });
   y += 20;
   const courseTitle = `„${content.courseTitle}”`;
   const titleSize = fittingFontSize(doc, courseTitle, FONTS.serifBold, { max: 18, min: 11, width: centre.width - 80, lines: 2 });
@@ -309,7 +321,13 @@ function drawSignature({ doc, root, width, content }: Sheet, bottom: number): vo
   const { template } = content;
   const signX = width - 60 - 220;
   doc.markContent('Artifact', { type: 'Layout' });
-  doc.moveTo(signX + 20, bottom - 22).lineTo(signX + 200, bottom - 22).lineWidth(0.6).dash(1.5, { space: 2 }).stroke(MUTED).undash();
+  doc
+    .moveTo(signX + 20, bottom - 22)
+    .lineTo(signX + 200, bottom - 22)
+    .lineWidth(0.6)
+    .dash(1.5, { space: 2 })
+    .stroke(MUTED)
+    .undash();
   doc.endMarkedContent();
   doc.font(FONTS.serifBold).fontSize(11).fillColor(INK);
   doc.text(template.signatoryName, signX, bottom - 16, { width: 220, align: 'center', structParent: root, structType: 'P' });

@@ -17,7 +17,9 @@ export async function certificatesOfLearner(user: Pick<SessionUser, 'id' | 'orga
 
 /** Whether the learner lets the public verification page show their score (false by default). */
 export async function scoreConsentOf(user: Pick<SessionUser, 'id' | 'organisationId'>): Promise<boolean> {
-  const holder = await User.findOne({ _id: objectIdOf(user.id), organisationId: objectIdOf(user.organisationId) }).select('showScoreOnCertificates').lean();
+  const holder = await User.findOne({ _id: objectIdOf(user.id), organisationId: objectIdOf(user.organisationId) })
+    .select('showScoreOnCertificates')
+    .lean();
   return Boolean(holder?.showScoreOnCertificates);
 }
 

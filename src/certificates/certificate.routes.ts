@@ -24,11 +24,7 @@ import { envelopeOf } from './open-badge.js';
 import { ConflictError } from '../http/errors.js';
 
 function sendPdf(res: Response, file: { code: string; pdf: Buffer }): void {
-  res
-    .set('Content-Type', 'application/pdf')
-    .set('Content-Disposition', `attachment; filename="${file.code}.pdf"`)
-    .set('Cache-Control', 'private, no-store')
-    .send(file.pdf);
+  res.set('Content-Type', 'application/pdf').set('Content-Disposition', `attachment; filename="${file.code}.pdf"`).set('Cache-Control', 'private, no-store').send(file.pdf);
 }
 
 async function downloadPdf(req: Request, res: Response): Promise<void> {
@@ -125,12 +121,18 @@ export function certificateRouter(platform: Platform): Router {
   const hr = requireRole('hr', 'admin');
 
   router.get('/moje-zaswiadczenia', requireUser, (req, res) => scoreConsentForm.show(req, res));
-  router.post('/moje-zaswiadczenia/wynik', requireUser, scoreConsentForm.accept, async (req: Request, res: Response) => {
-    const showScore = scoreConsentForm.input(res).showScore === 'tak';
-    await setScoreConsent(req.user!, showScore);
-    setFlash(req, 'success', req.t(showScore ? 'certificates:mine.scoreShown' : 'certificates:mine.scoreHidden'));
-    res.redirect(303, '/moje-zaswiadczenia');
-  }, scoreConsentForm.refuse);
+  router.post(
+    '/moje-zaswiadczenia/wynik',
+    requireUser,
+    scoreConsentForm.accept,
+    async (req: Request, res: Response) => {
+      const showScore = scoreConsentForm.input(res).showScore === 'tak';
+      await setScoreConsent(req.user!, showScore);
+      setFlash(req, 'success', req.t(showScore ? 'certificates:mine.scoreShown' : 'certificates:mine.scoreHidden'));
+      res.redirect(303, '/moje-zaswiadczenia');
+    },
+    scoreConsentForm.refuse,
+  );
   router.get('/moje-zaswiadczenia/:id/pdf', requireUser, params, downloadPdf);
   router.get('/moje-zaswiadczenia/:id/odznaka.json', requireUser, params, async (req, res) => {
     const { code, jwt } = await certificateCredential(req.user!, inputOf<CertificateIdParams>(res, 'params').id);
@@ -151,29 +153,43 @@ export function certificateRouter(platform: Platform): Router {
   router.get('/zaswiadczenia/:id/pdf', hr, params, downloadPdf);
 
   router.get('/zaswiadczenia/:id/uniewaznij', hr, params, loadManaged('revoke', true), (req, res) => revokeForm.show(req, res));
-  router.post('/zaswiadczenia/:id/uniewaznij', hr, params, loadManaged('revoke', false), revokeForm.accept, async (req: Request, res: Response) => {
-    const certificate = certificateOf(res);
-    await revokeCertificate(platform, { actor: req.user!, certificateId: certificate._id.toHexString(), reason: revokeForm.input(res).reason });
-    setFlash(req, 'success', req.t('certificates:manage.revoked', { code: certificate.code }));
-    res.redirect(303, '/zaswiadczenia');
-  }, revokeForm.refuse);
+  router.post(
+    '/zaswiadczenia/:id/uniewaznij',
+    hr,
+    params,
+    loadManaged('revoke', false),
+    revokeForm.accept,
+    async (req: Request, res: Response) => {
+      const certificate = certificateOf(res);
+      await revokeCertificate(platform, { actor: req.user!, certificateId: certificate._id.toHexString(), reason: revokeForm.input(res).reason });
+      setFlash(req, 'success', req.t('certificates:manage.revoked', { code: certificate.code }));
+      res.redirect(303, '/zaswiadczenia');
+    },
+    revokeForm.refuse,
+  );
 
   router.get('/zaswiadczenia/:id/popraw-dane', hr, params, loadManaged('reissue', true), (req, res) => {
     // The form starts from the name on the certificate.
     return correctNameForm.show(req, res, { values: { fullName: certificateOf(res).learnerName } });
   });
-  router.post('/zaswiadczenia/:id/popraw-dane', hr, params, loadManaged('reissue', false), correctNameForm.accept, async (req: Request, res: Response) => {
-    const certificate = certificateOf(res);
-    const reissued = await correctLearnerName(platform, { actor: req.user!, certificateId: certificate._id.toHexString(), fullName: correctNameForm.input(res).fullName });
-    setFlash(
-      req,
-      'success',
-      reissued.length
-        ? req.t('certificates:manage.reissued', { codes: reissued.map((c) => c.code).join(', ') })
-        : req.t('certificates:manage.nothingToReissue'),
-    );
-    res.redirect(303, '/zaswiadczenia');
-  }, correctNameForm.refuse);
+  router.post(
+    '/zaswiadczenia/:id/popraw-dane',
+    hr,
+    params,
+    loadManaged('reissue', false),
+    correctNameForm.accept,
+    async (req: Request, res: Response) => {
+      const certificate = certificateOf(res);
+      const reissued = await correctLearnerName(platform, { actor: req.user!, certificateId: certificate._id.toHexString(), fullName: correctNameForm.input(res).fullName });
+      setFlash(
+        req,
+        'success',
+        reissued.length ? req.t('certificates:manage.reissued', { codes: reissued.map((c) => c.code).join(', ') }) : req.t('certificates:manage.nothingToReissue'),
+      );
+      res.redirect(303, '/zaswiadczenia');
+    },
+    correctNameForm.refuse,
+  );
 
   return router;
 }

@@ -73,7 +73,10 @@ export function verificationRouters(config: Config, issueCsrfToken: RequestHandl
 
   const beforeCsrf = Router();
   beforeCsrf.get('/.well-known/jwks.json', async (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=3600').type('application/jwk-set+json').send(JSON.stringify(await publicJwks()));
+    res
+      .set('Cache-Control', 'public, max-age=3600')
+      .type('application/jwk-set+json')
+      .send(JSON.stringify(await publicJwks()));
   });
   // These pages are rendered before the shared page locals and the CSRF middleware run: give them the same
   // locals, and a token for the header's logout form (issued, never checked, here).
@@ -87,7 +90,12 @@ export function verificationRouters(config: Config, issueCsrfToken: RequestHandl
       return;
     }
     const result = await checkUploadedCredential(req.file!.buffer.toString('utf8'));
-    const badgeResult = { outcome: result.outcome, ok: result.outcome === 'authentic', messageKey: `certificates:verify.badgeOutcome.${result.outcome}`, code: result.record?.code };
+    const badgeResult = {
+      outcome: result.outcome,
+      ok: result.outcome === 'authentic',
+      messageKey: `certificates:verify.badgeOutcome.${result.outcome}`,
+      code: result.record?.code,
+    };
     if (result.record) {
       renderRecord(req, res, result.record, { badgeResult });
       return;
@@ -118,7 +126,12 @@ export function verificationRouters(config: Config, issueCsrfToken: RequestHandl
     }
     const result = await checkUploadedCredential(req.file!.buffer.toString('utf8'), record.code);
     renderRecord(req, res, record, {
-      badgeResult: { outcome: result.outcome, ok: result.outcome === 'authentic', messageKey: `certificates:verify.badgeOutcome.${result.outcome}`, code: result.record?.code ?? record.code },
+      badgeResult: {
+        outcome: result.outcome,
+        ok: result.outcome === 'authentic',
+        messageKey: `certificates:verify.badgeOutcome.${result.outcome}`,
+        code: result.record?.code ?? record.code,
+      },
     });
   });
 

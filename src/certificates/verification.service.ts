@@ -74,10 +74,7 @@ export type CredentialOutcome =
  * Checks an uploaded Open Badge (VC-JWT text or its JSON envelope): the signature with the platform's key, then
  * that it is exactly the credential on record. `expectedCode` is the page's code, when uploaded on one.
  */
-export async function checkUploadedCredential(
-  text: string,
-  expectedCode?: string,
-): Promise<{ outcome: CredentialOutcome; record?: PublicCertificateRecord }> {
+export async function checkUploadedCredential(text: string, expectedCode?: string): Promise<{ outcome: CredentialOutcome; record?: PublicCertificateRecord }> {
   const jwt = extractCredentialJwt(text);
   if (!jwt) return { outcome: 'unreadable' };
   const check = await verifyCredentialSignature(jwt);

@@ -60,8 +60,7 @@ export async function startEmbeddedFerretDb(options: { dataDir: string; binary?:
   const binary = options.binary ?? defaultFerretDbBinary();
   if (!existsSync(binary)) {
     throw new Error(
-      `The embedded database is not installed (no ${binary}).\n` +
-        'Run `npm run db:install` (needs Go), or set MONGODB_URI to a MongoDB you run, or use `docker compose up`.',
+      `The embedded database is not installed (no ${binary}).\n` + 'Run `npm run db:install` (needs Go), or set MONGODB_URI to a MongoDB you run, or use `docker compose up`.',
     );
   }
   const sqliteDir = path.join(options.dataDir, 'ferretdb');

@@ -18,19 +18,14 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
 export function createErrorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     // Errors from body-parser and friends carry a status (e.g. 400 bad JSON, 413 too large).
-    const status =
-      error instanceof AppError ? error.status : typeof (error as { status?: unknown })?.status === 'number' ? ((error as { status: number }).status) : 500;
+    const status = error instanceof AppError ? error.status : typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : 500;
     const errorId = randomUUID();
     const isServerError = status >= 500;
     if (isServerError) logger.error({ err: error, errorId, url: req.originalUrl }, 'request failed');
     else logger.debug({ errorId, status, url: req.originalUrl, message: (error as Error)?.message }, 'request rejected');
 
     const code = error instanceof AppError ? error.code : isServerError ? 'internal_error' : 'bad_request';
-    const message = isServerError
-      ? 'Wystąpił błąd po stronie serwera. Spróbuj ponownie później.'
-      : error instanceof AppError
-        ? error.message
-        : 'Nieprawidłowe żądanie.';
+    const message = isServerError ? 'Wystąpił błąd po stronie serwera. Spróbuj ponownie później.' : error instanceof AppError ? error.message : 'Nieprawidłowe żądanie.';
     if (res.headersSent) {
       res.end();
       return;

@@ -25,22 +25,22 @@ export function setFlash(req: Request, kind: Flash['kind'], message: string): vo
  */
 export function flashLocals(req: Request, res: Response, next: NextFunction): void {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
-  res.redirect = ((...args: unknown[]) => {
+  res.redirect = (...args: unknown[]) => {
     if (!req.session?.flash) {
       redirect(...args);
       return;
     }
     // A failed save loses only the notice; the redirect itself still goes out.
     req.session.save(() => redirect(...args));
-  });
+  };
   const render = res.render.bind(res) as (...args: unknown[]) => void;
-  res.render = ((...args: unknown[]) => {
+  res.render = (...args: unknown[]) => {
     const flash = req.session?.flash;
     if (flash) {
       res.locals.flash = flash;
       delete req.session.flash;
     }
     render(...args);
-  });
+  };
   next();
 }

@@ -7,9 +7,7 @@ import { canSeeCourse } from './learning.policy.js';
 
 /** Courses open to the learner's organisation, in catalogue order. */
 export function coursesOpenTo(catalogue: CourseCatalogue, learner: Learner): Course[] {
-  return catalogue
-    .list()
-    .filter((course) => canSeeCourse(learner, course));
+  return catalogue.list().filter((course) => canSeeCourse(learner, course));
 }
 
 /** A course open to the learner, or NotFoundError (a closed course looks like no course at all). */

@@ -66,10 +66,7 @@ export async function enrolLearner(deps: LearningDeps, params: EnrolLearnerParam
  * HR assigns a course to a person (with a due date): enrols them if they are not enrolled yet,
  * otherwise records the assignment on the existing enrolment. The caller checks that HR may assign.
  */
-export async function assignCourse(
-  deps: LearningDeps,
-  params: { learner: Learner; course: Course; dueDate?: Date; assignedBy: string },
-): Promise<EnrolmentDoc> {
+export async function assignCourse(deps: LearningDeps, params: { learner: Learner; course: Course; dueDate?: Date; assignedBy: string }): Promise<EnrolmentDoc> {
   const { enrolment, created } = await enrolLearner(deps, params);
   if (created) return enrolment;
   const updated = await Enrolment.findOneAndUpdate(
@@ -126,9 +123,7 @@ export async function progressOf(enrolment: { _id: mongoose.Types.ObjectId }): P
 
 /** The learner's enrolments, newest first, each with its progress document (read by _id, never from statements). */
 export async function learnerEnrolments(learner: Learner): Promise<{ enrolment: EnrolmentDoc; progress: LearningProgressDoc | null }[]> {
-  const enrolments = await Enrolment.find({ organisationId: learner.organisationId, userId: learner.id })
-    .sort({ enrolledAt: -1 })
-    .lean<EnrolmentDoc[]>();
+  const enrolments = await Enrolment.find({ organisationId: learner.organisationId, userId: learner.id }).sort({ enrolledAt: -1 }).lean<EnrolmentDoc[]>();
   if (!enrolments.length) return [];
   const progress = await LearningProgress.find({ _id: { $in: enrolments.map((e) => e._id) } }).lean<LearningProgressDoc[]>();
   const byId = new Map(progress.map((p) => [String(p._id), p]));

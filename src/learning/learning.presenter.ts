@@ -67,7 +67,7 @@ export function continueUrl(course: Course, progress: LearningProgressDoc | null
 /** The course page: details, lessons (viewed ones marked) and whether the learner is enrolled. */
 export function coursePage(course: Course, enrolment: EnrolmentDoc | null, progress: LearningProgressDoc | null, t: Translate) {
   const viewed = viewedLessonIds(course, progress);
-  const status: ProgressStatus | undefined = enrolment ? (progress?.status) ?? 'enrolled' : undefined;
+  const status: ProgressStatus | undefined = enrolment ? (progress?.status ?? 'enrolled') : undefined;
   return {
     ...courseCard(course, t),
     objectives: course.objectives,
@@ -95,7 +95,7 @@ export function coursePage(course: Course, enrolment: EnrolmentDoc | null, progr
 
 /** One row of "Moje szkolenia". A course no longer loaded still shows, without links. */
 export function enrolmentCard(course: Course | undefined, enrolment: EnrolmentDoc, progress: LearningProgressDoc | null, t: Translate, now = new Date()) {
-  const status = ((progress?.status) ?? 'enrolled');
+  const status = progress?.status ?? 'enrolled';
   const percent = course ? progressPercent(course, progress) : 0;
   const due = renewalDue(progress?.completedAt, course?.validityMonths, now);
   const done = (status === 'completed' || status === 'passed') && !due;

@@ -90,7 +90,14 @@ export function learningRouter(platform: Platform): Router {
   router.get('/szkolenia/:courseId', requireUser, validate(CourseParams, 'params'), (req, res) => showCourse(platform, req, res));
   router.post('/szkolenia/:courseId/zapis', requireUser, validate(CourseParams, 'params'), (req, res) => enrol(platform, req, res));
   router.get('/szkolenia/:courseId/lekcje/:lessonId', requireUser, validate(LessonParams, 'params'), (req, res) => showLesson(platform, req, res));
-  router.post('/szkolenia/:courseId/lekcje/:lessonId/sprawdz/:checkId', requireUser, validate(CheckParams, 'params'), checkForm.accept, (req: Request, res: Response) => answerCheck(platform, checkForm, req, res), checkForm.refuse);
+  router.post(
+    '/szkolenia/:courseId/lekcje/:lessonId/sprawdz/:checkId',
+    requireUser,
+    validate(CheckParams, 'params'),
+    checkForm.accept,
+    (req: Request, res: Response) => answerCheck(platform, checkForm, req, res),
+    checkForm.refuse,
+  );
   router.use(quizRouter(platform));
   return router;
 }

@@ -9,7 +9,11 @@ type Translate = (key: string, options?: Record<string, unknown>) => string;
 const PLACEHOLDER = /<div class="knowledge-check" data-check="([^"]*)"><\/div>/g;
 
 function unescapeAttribute(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** Headings of the lesson for its own table of contents (the loader's list, or read from the HTML). */
@@ -52,9 +56,7 @@ function checkForm(
     inputType: question.kind === 'multiple' ? 'checkbox' : 'radio',
     choices: choices.map((choice, index) => ({ ...choice, inputId: `${anchor}-${index}`, checked: chosen.has(choice.value) })),
     errorMessage: fieldError?.message,
-    feedback: answered
-      ? { success: answered.graded.success, explanation: question.explanation, legalReference: question.legalReference }
-      : undefined,
+    feedback: answered ? { success: answered.graded.success, explanation: question.explanation, legalReference: question.legalReference } : undefined,
   };
 }
 

@@ -53,11 +53,11 @@ export interface CheckFeedback {
 export async function answerKnowledgeCheck(
   deps: LearningDeps,
   params: {
-  learner: Learner;
-  course: Course;
-  lessonId: string;
-  checkId: string;
-  answer: string | string[] | undefined;
+    learner: Learner;
+    course: Course;
+    lessonId: string;
+    checkId: string;
+    answer: string | string[] | undefined;
   },
 ): Promise<CheckFeedback> {
   const { learner, course } = params;

@@ -133,7 +133,9 @@ async function voidedTargets(statements: StoredStatement[]): Promise<{ organisat
   const found: { organisationId: string; registration: string; targetId: string }[] = [];
   for (const organisationId of new Set(voiding.map((s) => s.organisationId))) {
     const targets = voiding.filter((s) => s.organisationId === organisationId).map((s) => String((s.object as { id: string }).id).toLowerCase());
-    const records = await XapiStatement.find({ organisationId, _id: { $in: targets } }).select({ _id: 1, registration: 1 }).lean();
+    const records = await XapiStatement.find({ organisationId, _id: { $in: targets } })
+      .select({ _id: 1, registration: 1 })
+      .lean();
     for (const record of records) if (record.registration) found.push({ organisationId, registration: record.registration, targetId: record._id });
   }
   return found;

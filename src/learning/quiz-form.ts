@@ -5,10 +5,7 @@
  * `pairs` map a left item position to a right choice position (DrawnQuestion.choiceOrder).
  */
 export type QuizFormAnswer =
-  | { kind: 'options'; options: number[] }
-  | { kind: 'truth'; value: boolean }
-  | { kind: 'places'; places: Map<number, number> }
-  | { kind: 'pairs'; pairs: Map<number, number> };
+  { kind: 'options'; options: number[] } | { kind: 'truth'; value: boolean } | { kind: 'places'; places: Map<number, number> } | { kind: 'pairs'; pairs: Map<number, number> };
 
 /** Answers per question position (0-based, as drawn). Questions left blank are absent. */
 export type QuizFormAnswers = Map<number, QuizFormAnswer>;
@@ -135,7 +132,11 @@ export function encodeQuizForm(answers: QuizFormAnswers): Array<[string, string]
 }
 
 /** Whether the learner's answer to `question` chose the option/place/choice the page shows (to keep a refused form). */
-export function isChosen(answers: QuizFormAnswers | undefined, question: number, control: { option?: number; truth?: boolean; item?: number; place?: number; choice?: number }): boolean {
+export function isChosen(
+  answers: QuizFormAnswers | undefined,
+  question: number,
+  control: { option?: number; truth?: boolean; item?: number; place?: number; choice?: number },
+): boolean {
   const answer = answers?.get(question);
   if (!answer) return false;
   switch (answer.kind) {

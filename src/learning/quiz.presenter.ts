@@ -100,62 +100,70 @@ export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate, 
     switch (question.kind) {
       case 'single':
       case 'multiple':
-        return [{
-          ...base,
-          choice: true,
-          inputType: question.kind === 'multiple' ? 'checkbox' : 'radio',
-          hint: question.kind === 'multiple' ? t('learning:quiz.multipleHint') : undefined,
-          choices: slot.itemOrder.map((id, k) => ({
-            value: optionValue(k),
-            inputId: `${name}-${optionValue(k)}`,
-            text: optionText.get(id) ?? '',
-            language: course.language,
-            checked: isChosen(answers, index, { option: k }),
-          })),
-        }];
-      case 'true-false':
-        return [{
-          ...base,
-          choice: true,
-          inputType: 'radio',
-          choices: [
-            { value: 'true', inputId: `${name}-true`, text: t('learning:check.true'), checked: isChosen(answers, index, { truth: true }) },
-            { value: 'false', inputId: `${name}-false`, text: t('learning:check.false'), checked: isChosen(answers, index, { truth: false }) },
-          ],
-        }];
-      case 'ordering':
-        return [{
-          ...base,
-          selects: true,
-          hint: t('learning:quiz.orderingHint'),
-          rows: slot.itemOrder.map((id, k) => ({
-            name: itemField(index, k),
-            inputId: `${name}-${k}`,
-            label: optionText.get(id) ?? '',
-            options: slot.itemOrder.map((_, position) => ({
-              value: placeValue(position + 1),
-              text: String(position + 1),
-              selected: isChosen(answers, index, { item: k, place: position + 1 }),
+        return [
+          {
+            ...base,
+            choice: true,
+            inputType: question.kind === 'multiple' ? 'checkbox' : 'radio',
+            hint: question.kind === 'multiple' ? t('learning:quiz.multipleHint') : undefined,
+            choices: slot.itemOrder.map((id, k) => ({
+              value: optionValue(k),
+              inputId: `${name}-${optionValue(k)}`,
+              text: optionText.get(id) ?? '',
+              language: course.language,
+              checked: isChosen(answers, index, { option: k }),
             })),
-          })),
-        }];
+          },
+        ];
+      case 'true-false':
+        return [
+          {
+            ...base,
+            choice: true,
+            inputType: 'radio',
+            choices: [
+              { value: 'true', inputId: `${name}-true`, text: t('learning:check.true'), checked: isChosen(answers, index, { truth: true }) },
+              { value: 'false', inputId: `${name}-false`, text: t('learning:check.false'), checked: isChosen(answers, index, { truth: false }) },
+            ],
+          },
+        ];
+      case 'ordering':
+        return [
+          {
+            ...base,
+            selects: true,
+            hint: t('learning:quiz.orderingHint'),
+            rows: slot.itemOrder.map((id, k) => ({
+              name: itemField(index, k),
+              inputId: `${name}-${k}`,
+              label: optionText.get(id) ?? '',
+              options: slot.itemOrder.map((_, position) => ({
+                value: placeValue(position + 1),
+                text: String(position + 1),
+                selected: isChosen(answers, index, { item: k, place: position + 1 }),
+              })),
+            })),
+          },
+        ];
       case 'matching': {
         const pairs = new Map((question.pairs ?? []).map((p) => [p.id, p]));
-        return [{
-          ...base,
-          selects: true,
-          hint: t('learning:quiz.matchingHint'),
-          rows: slot.itemOrder.map((id, k) => ({
-            name: itemField(index, k),
-            inputId: `${name}-${k}`,
-            label: pairs.get(id)?.left ?? '',
-            options: slot.choiceOrder.map((rightId, j) => ({
-              value: choiceValue(j),
-              text: pairs.get(rightId)?.right ?? '',
-              selected: isChosen(answers, index, { item: k, choice: j }),
+        return [
+          {
+            ...base,
+            selects: true,
+            hint: t('learning:quiz.matchingHint'),
+            rows: slot.itemOrder.map((id, k) => ({
+              name: itemField(index, k),
+              inputId: `${name}-${k}`,
+              label: pairs.get(id)?.left ?? '',
+              options: slot.choiceOrder.map((rightId, j) => ({
+                value: choiceValue(j),
+                text: pairs.get(rightId)?.right ?? '',
+                selected: isChosen(answers, index, { item: k, choice: j }),
+              })),
             })),
-          })),
-        }];
+          },
+        ];
       }
     }
   });
@@ -210,19 +218,21 @@ export function quizResult(course: Course, attempt: QuizAttemptDoc, t: Translate
     questions: (attempt.results ?? []).flatMap((result, index) => {
       const question = questions.get(result.questionId);
       if (!question) return [];
-      return [{
-        number: index + 1,
-        prompt: question.prompt,
-        answer: answerText(question, result.response ?? '', t),
-        // Chosen options are course content; "true"/"false" and "no answer" are interface words.
-        answerLanguage: result.response && question.kind !== 'true-false' ? course.language : undefined,
-        answered: result.answered,
-        success: result.success,
-        points: result.points,
-        maxPoints: result.maxPoints,
-        explanation: question.explanation,
-        legalReference: question.legalReference,
-      }];
+      return [
+        {
+          number: index + 1,
+          prompt: question.prompt,
+          answer: answerText(question, result.response ?? '', t),
+          // Chosen options are course content; "true"/"false" and "no answer" are interface words.
+          answerLanguage: result.response && question.kind !== 'true-false' ? course.language : undefined,
+          answered: result.answered,
+          success: result.success,
+          points: result.points,
+          maxPoints: result.maxPoints,
+          explanation: question.explanation,
+          legalReference: question.legalReference,
+        },
+      ];
     }),
   };
 }

@@ -106,7 +106,14 @@ export function quizRouter(platform: Platform): Router {
   router.get('/szkolenia/:courseId/test', requireUser, validate(CourseParams, 'params'), (req, res) => showQuiz(platform, req, res));
   router.post('/szkolenia/:courseId/test', requireUser, validate(CourseParams, 'params'), (req, res) => startAttempt(platform, req, res));
   router.get('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), (req, res) => showAttempt(platform, attemptForm, req, res));
-  router.post('/szkolenia/:courseId/test/:attemptId', requireUser, validate(AttemptParams, 'params'), attemptForm.accept, (req: Request, res: Response) => submitAttempt(platform, attemptForm, req, res), attemptForm.refuse);
+  router.post(
+    '/szkolenia/:courseId/test/:attemptId',
+    requireUser,
+    validate(AttemptParams, 'params'),
+    attemptForm.accept,
+    (req: Request, res: Response) => submitAttempt(platform, attemptForm, req, res),
+    attemptForm.refuse,
+  );
   router.get('/szkolenia/:courseId/test/:attemptId/wynik', requireUser, validate(AttemptParams, 'params'), (req, res) => showResult(platform, req, res));
   return router;
 }

@@ -65,9 +65,7 @@ function describeBlock(block: QuizBlock): string {
 export async function quizStanding(params: { learner: Learner; course: Course; now?: Date }): Promise<QuizStanding> {
   const { learner, course, now = new Date() } = params;
   const enrolment = await requireEnrolment(learner, course);
-  const attempts = await QuizAttempt.find({ organisationId: enrolment.organisationId, enrolmentId: enrolment._id })
-    .sort({ number: 1 })
-    .lean<QuizAttemptDoc[]>();
+  const attempts = await QuizAttempt.find({ organisationId: enrolment.organisationId, enrolmentId: enrolment._id }).sort({ number: 1 }).lean<QuizAttemptDoc[]>();
   const submitted = attempts.filter((a) => a.submittedAt);
   const open = attempts.find((a) => !a.submittedAt);
   const lastPass = submitted.filter((a) => a.passed).at(-1);

@@ -104,10 +104,7 @@ async function attemptDelivery(deps: MailDeliveryDeps, mailId: string, now: Date
     return 'skipped';
   }
   const attempts = message.attempts + 1;
-  await MailMessage.updateOne(
-    { _id: message._id },
-    { $set: { attempts, lastAttemptAt: now, nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)) } },
-  );
+  await MailMessage.updateOne({ _id: message._id }, { $set: { attempts, lastAttemptAt: now, nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)) } });
   try {
     const attachments = [];
     for (const [index, summary] of (message.attachments ?? []).entries()) {

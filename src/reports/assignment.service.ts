@@ -17,7 +17,11 @@ export async function assignmentChoices(deps: Pick<ReportsDeps, 'catalogue'>, ac
   const people = await peopleOf(organisation._id);
   const known = new Set(departments.map((department) => department.id));
   const groups = [
-    ...departments.map((department) => ({ departmentId: department.id, departmentName: department.name, people: people.filter((p) => String(p.departmentId ?? '') === department.id) })),
+    ...departments.map((department) => ({
+      departmentId: department.id,
+      departmentName: department.name,
+      people: people.filter((p) => String(p.departmentId ?? '') === department.id),
+    })),
     { departmentId: null, departmentName: undefined, people: people.filter((p) => !known.has(String(p.departmentId ?? ''))) },
   ]
     .filter((group) => group.people.length)
@@ -61,9 +65,7 @@ export async function assignMandatoryCourse(deps: ReportsDeps, params: AssignMan
   const chosen = new Set(params.userIds);
   const targets = everyone.filter((person) => chosen.has(String(person._id)) || (params.departmentId && String(person.departmentId ?? '') === params.departmentId));
   if (!targets.length) {
-    throw new ValidationError(
-      params.departmentId ? { departmentId: ['reports:errors.departmentEmpty'] } : { departmentId: ['reports:errors.departmentOrPeople'] },
-    );
+    throw new ValidationError(params.departmentId ? { departmentId: ['reports:errors.departmentEmpty'] } : { departmentId: ['reports:errors.departmentOrPeople'] });
   }
 
   const dueDate = endOfWarsawDay(params.dueDate);

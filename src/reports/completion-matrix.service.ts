@@ -83,10 +83,7 @@ function completion(cells: MatrixCell[]): Completion {
  * by courses, each cell with its status and due date, and completion percentages per department and
  * per course. Columns are the loaded courses plus any course someone is still enrolled on.
  */
-export async function completionMatrix(
-  deps: Pick<ReportsDeps, 'catalogue'>,
-  params: { organisationId: string; departmentId?: string; now?: Date },
-): Promise<CompletionMatrix> {
+export async function completionMatrix(deps: Pick<ReportsDeps, 'catalogue'>, params: { organisationId: string; departmentId?: string; now?: Date }): Promise<CompletionMatrix> {
   const now = params.now ?? new Date();
   const organisation = await organisationOf(params.organisationId);
   const departments = departmentsOf(organisation);
@@ -98,8 +95,7 @@ export async function completionMatrix(
   // Rows: people who learn, and anyone else (HR, admins) who has an enrolment.
   const people = everyone.filter(
     (person) =>
-      (person.roles.includes('learner') || enrolledUserIds.has(String(person._id))) &&
-      (!params.departmentId || String(person.departmentId ?? '') === params.departmentId),
+      (person.roles.includes('learner') || enrolledUserIds.has(String(person._id))) && (!params.departmentId || String(person.departmentId ?? '') === params.departmentId),
   );
   const shownIds = new Set(people.map((person) => String(person._id)));
   const shown = standings.filter(({ enrolment }) => shownIds.has(String(enrolment.userId)));
@@ -107,9 +103,7 @@ export async function completionMatrix(
 
   const { catalogue } = deps;
   const courseIds = new Set([...catalogue.list().map((course) => course.id), ...shown.map(({ enrolment }) => enrolment.courseId)]);
-  const columns = [...courseIds]
-    .map((id) => ({ id, course: catalogue.get(id), title: catalogue.get(id)?.title ?? id }))
-    .sort((a, b) => a.title.localeCompare(b.title, 'pl'));
+  const columns = [...courseIds].map((id) => ({ id, course: catalogue.get(id), title: catalogue.get(id)?.title ?? id })).sort((a, b) => a.title.localeCompare(b.title, 'pl'));
 
   const rows = people.map((person) => ({
     person,

@@ -98,7 +98,13 @@ export async function matrixXlsx(matrix: CompletionMatrix, t: Translate): Promis
   for (const course of matrix.courses) {
     summary.addRow({ scope: t('reports:export.scopeCourse'), name: course.title, enrolled: course.enrolled, completed: course.completed, percent: share(course) });
   }
-  summary.addRow({ scope: t('reports:export.scopeTotal'), name: matrix.organisationName, enrolled: matrix.totals.enrolled, completed: matrix.totals.completed, percent: share(matrix.totals) });
+  summary.addRow({
+    scope: t('reports:export.scopeTotal'),
+    name: matrix.organisationName,
+    enrolled: matrix.totals.enrolled,
+    completed: matrix.totals.completed,
+    percent: share(matrix.totals),
+  });
 
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

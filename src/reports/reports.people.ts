@@ -6,7 +6,15 @@ import { isObjectId } from '../http/validate.js';
 import { Organisation, type OrganisationDoc } from '../organisations/organisation.model.js';
 
 /** One person of the organisation, with what the reports show and mail. */
-export type PersonDoc = { _id: Types.ObjectId; fullName: string; email: string; departmentId?: Types.ObjectId | null; roles: string[]; learnerId: string; language?: string | null };
+export type PersonDoc = {
+  _id: Types.ObjectId;
+  fullName: string;
+  email: string;
+  departmentId?: Types.ObjectId | null;
+  roles: string[];
+  learnerId: string;
+  language?: string | null;
+};
 
 /** The ObjectId of `id`, or null when it is not one (so a lookup finds nothing rather than throwing a cast error). */
 export function objectIdOrNull(id: string): Types.ObjectId | null {

@@ -91,11 +91,17 @@ export function reportsRouter(platform: Platform): Router {
     await assignForm.show(req, res, { values: { departmentId: req.query.departmentId } });
   });
 
-  router.post('/kadry/przypisz', hr, assignForm.accept, async (req: Request, res: Response) => {
-    const result = await assignMandatoryCourse(platform, { actor: req.user!, ...assignForm.input(res) });
-    setFlash(req, 'success', req.t('reports:assign.done', { count: result.assigned, courseTitle: result.courseTitle, newlyEnrolled: result.newlyEnrolled }));
-    res.redirect(303, '/kadry');
-  }, assignForm.refuse);
+  router.post(
+    '/kadry/przypisz',
+    hr,
+    assignForm.accept,
+    async (req: Request, res: Response) => {
+      const result = await assignMandatoryCourse(platform, { actor: req.user!, ...assignForm.input(res) });
+      setFlash(req, 'success', req.t('reports:assign.done', { count: result.assigned, courseTitle: result.courseTitle, newlyEnrolled: result.newlyEnrolled }));
+      res.redirect(303, '/kadry');
+    },
+    assignForm.refuse,
+  );
 
   router.post('/kadry/przypomnienia', hr, async (req, res) => {
     const result = await sendReminders(platform, { organisationId: req.user!.organisationId });

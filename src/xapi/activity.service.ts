@@ -33,7 +33,7 @@ function activitiesIn(statement: Record<string, unknown>): Array<Record<string, 
 function mergeDefinition(base: Definition, next: Definition): Definition {
   const merged: Definition = { ...base, ...next };
   for (const key of ['name', 'description']) {
-    if (base[key] && next[key]) merged[key] = { ...(base[key]), ...(next[key]) };
+    if (base[key] && next[key]) merged[key] = { ...base[key], ...next[key] };
   }
   return merged;
 }

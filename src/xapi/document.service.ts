@@ -114,19 +114,11 @@ export async function listDocumentIds(scope: DocumentScope, since?: Date): Promi
  * Replaces a document. Profiles demand concurrency control: a PUT without If-Match/If-None-Match over an
  * existing profile is a 409 that tells the client what to do.
  */
-export async function putDocument(
-  scope: DocumentScope,
-  documentId: string,
-  content: Buffer,
-  contentType: string,
-  preconditions: Preconditions,
-): Promise<void> {
+export async function putDocument(scope: DocumentScope, documentId: string, content: Buffer, contentType: string, preconditions: Preconditions): Promise<void> {
   const existing = await findDocument(scope, documentId);
   checkPreconditions(existing, preconditions);
   if (scope.kind !== 'state' && existing && preconditions.ifMatch === undefined && preconditions.ifNoneMatch === undefined) {
-    throw new ConflictError(
-      'The document already exists. Check its current state (GET), then send PUT again with If-Match set to its current ETag.',
-    );
+    throw new ConflictError('The document already exists. Check its current state (GET), then send PUT again with If-Match set to its current ETag.');
   }
   await writeDocument(scope, documentId, content, contentType);
 }
@@ -144,13 +136,7 @@ function parseObject(content: Buffer, what: string): Record<string, unknown> {
 }
 
 /** POST: stores a new document, or merges top-level properties into an existing JSON object document. */
-export async function postDocument(
-  scope: DocumentScope,
-  documentId: string,
-  content: Buffer,
-  contentType: string,
-  preconditions: Preconditions,
-): Promise<void> {
+export async function postDocument(scope: DocumentScope, documentId: string, content: Buffer, contentType: string, preconditions: Preconditions): Promise<void> {
   const existing = await findDocument(scope, documentId);
   checkPreconditions(existing, preconditions);
   if (!existing) {

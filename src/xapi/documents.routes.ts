@@ -4,16 +4,7 @@ import { BadRequestError } from '../http/errors.js';
 import { lrsRequest, type LrsRequest } from './lrs.http.js';
 import { ActivityProfileParams, AgentProfileParams, StateParams, parseParams } from './lrs.schemas.js';
 import { agentKey } from './statement-keys.js';
-import {
-  deleteDocument,
-  deleteDocuments,
-  getDocument,
-  listDocumentIds,
-  postDocument,
-  putDocument,
-  type DocumentKind,
-  type DocumentScope,
-} from './document.service.js';
+import { deleteDocument, deleteDocuments, getDocument, listDocumentIds, postDocument, putDocument, type DocumentKind, type DocumentScope } from './document.service.js';
 
 interface ResolvedRequest {
   scope: DocumentScope;

@@ -119,7 +119,9 @@ export async function organisationIdBySlug(slug: string): Promise<string> {
 
 /** Clients of one organisation, newest first (never their secrets). */
 export async function listLrsClients(organisationId: string) {
-  const clients = await LrsClient.find({ organisationId: new Types.ObjectId(organisationId) }).sort({ createdAt: -1 }).lean<LrsClientDoc[]>();
+  const clients = await LrsClient.find({ organisationId: new Types.ObjectId(organisationId) })
+    .sort({ createdAt: -1 })
+    .lean<LrsClientDoc[]>();
   return clients.map((client) => ({ ...toCredentials(client), createdAt: client.createdAt, fromEnvironment: client.fromEnvironment }));
 }
 

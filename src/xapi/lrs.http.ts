@@ -190,8 +190,7 @@ export const authorise: RequestHandler = (req, res, next) => {
 /** The LRS's own error handler: JSON `{ error, message }` with the version header, never an HTML page. */
 export function lrsErrorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const status =
-      error instanceof AppError ? error.status : typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : 500;
+    const status = error instanceof AppError ? error.status : typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : 500;
     const errorId = randomUUID();
     if (status >= 500) logger.error({ err: error, errorId, url: req.originalUrl }, 'LRS request failed');
     res.setHeader('X-Experience-API-Version', XAPI_VERSION);

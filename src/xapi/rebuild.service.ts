@@ -17,12 +17,7 @@ export async function rebuildProjections(projectors: readonly Projector[]): Prom
     batch = [];
   };
   // Cross-tenant by design: a CLI replay of the whole log; each statement carries its own organisationId onward.
-  const cursor = XapiStatement.find({})
-    .setOptions({ acrossOrganisations: true })
-    .sort({ stored: 1, _id: 1 })
-    .select('json organisationId')
-    .lean()
-    .cursor();
+  const cursor = XapiStatement.find({}).setOptions({ acrossOrganisations: true }).sort({ stored: 1, _id: 1 }).select('json organisationId').lean().cursor();
   for await (const doc of cursor) {
     batch.push({ ...(JSON.parse(doc.json) as StoredStatement), organisationId: String((doc as { organisationId?: unknown }).organisationId) });
     if (batch.length >= BATCH) await flush();

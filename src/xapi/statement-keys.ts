@@ -36,7 +36,9 @@ function objectActivityIds(object: Loose | undefined): string[] {
 function contextActivityIds(context: Statement['context']): string[] {
   const lists = context?.contextActivities;
   if (!lists) return [];
-  return Object.values(lists).flatMap((list) => (Array.isArray(list) ? list : list ? [list] : [])).map((activity) => activity.id);
+  return Object.values(lists)
+    .flatMap((list) => (Array.isArray(list) ? list : list ? [list] : []))
+    .map((activity) => activity.id);
 }
 
 function contextAgentKeys(context: Statement['context']): string[] {

@@ -60,12 +60,20 @@ async function matchingIds(organisationId: string, filter: StatementFilter): Pro
   if (Object.keys(match).length === 0) return undefined;
 
   const organisation = orgId(organisationId);
-  const found = new Set((await XapiStatement.find({ organisationId: organisation, ...match }).select('_id').lean()).map((doc) => doc._id));
+  const found = new Set(
+    (
+      await XapiStatement.find({ organisationId: organisation, ...match })
+        .select('_id')
+        .lean()
+    ).map((doc) => doc._id),
+  );
   // Statements targeting a matching statement match too (Communication 2.1.3), up to MAX_STATEMENT_REF_DEPTH
   // links: each link is one more query over the log, and a chain of 150 took one GET 101 s (issue 10, finding 3).
   let frontier = [...found];
   for (let depth = 0; frontier.length && depth < MAX_STATEMENT_REF_DEPTH; depth += 1) {
-    const targeting = await XapiStatement.find({ organisationId: organisation, targetId: { $in: frontier } }).select('_id').lean();
+    const targeting = await XapiStatement.find({ organisationId: organisation, targetId: { $in: frontier } })
+      .select('_id')
+      .lean();
     frontier = targeting.map((doc) => doc._id).filter((id) => !found.has(id));
     for (const id of frontier) found.add(id);
   }
@@ -73,11 +81,7 @@ async function matchingIds(organisationId: string, filter: StatementFilter): Pro
 }
 
 /** A page of non-voided statements matching the filter, and the position to continue from when there are more. */
-export async function queryStatements(
-  organisationId: string,
-  filter: StatementFilter,
-  after?: PagePosition,
-): Promise<{ rows: StatementRow[]; next?: PagePosition }> {
+export async function queryStatements(organisationId: string, filter: StatementFilter, after?: PagePosition): Promise<{ rows: StatementRow[]; next?: PagePosition }> {
   const ids = await matchingIds(organisationId, filter);
   const query: Record<string, unknown> = { organisationId: orgId(organisationId), voided: false };
   if (ids) query._id = { $in: ids };

@@ -16,9 +16,7 @@ function comparableForSignature(statement: Loose, keepId: boolean): Loose {
   if (typeof copy.timestamp === 'string') copy.timestamp = Date.parse(copy.timestamp);
   const context = copy.context as Loose | undefined;
   if (context?.contextActivities) {
-    context.contextActivities = Object.fromEntries(
-      Object.entries(context.contextActivities as Loose).map(([key, list]) => [key, Array.isArray(list) ? list : [list]]),
-    );
+    context.contextActivities = Object.fromEntries(Object.entries(context.contextActivities as Loose).map(([key, list]) => [key, Array.isArray(list) ? list : [list]]));
   }
   return copy;
 }

@@ -29,9 +29,7 @@ function contextIds(context: Loose | undefined): Loose | undefined {
   if (copy.instructor) copy.instructor = actorIds(copy.instructor);
   if (copy.team) copy.team = actorIds(copy.team);
   if (copy.contextActivities) {
-    copy.contextActivities = Object.fromEntries(
-      Object.entries(copy.contextActivities as Record<string, unknown[]>).map(([key, list]) => [key, list.map(activityIds)]),
-    );
+    copy.contextActivities = Object.fromEntries(Object.entries(copy.contextActivities as Record<string, unknown[]>).map(([key, list]) => [key, list.map(activityIds)]));
   }
   return copy;
 }
@@ -125,10 +123,7 @@ export function multipartResponse(json: string, attachments: AttachmentContent[]
   const chunks: Buffer[] = [Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${json}\r\n`, 'utf8')];
   for (const attachment of attachments) {
     chunks.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Type: ${attachment.contentType}\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${attachment.sha2}\r\n\r\n`,
-        'utf8',
-      ),
+      Buffer.from(`--${boundary}\r\nContent-Type: ${attachment.contentType}\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${attachment.sha2}\r\n\r\n`, 'utf8'),
       attachment.content,
       Buffer.from('\r\n', 'utf8'),
     );

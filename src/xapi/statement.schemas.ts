@@ -9,10 +9,10 @@ const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 const LANGUAGE_TAG_PATTERN =
   /^(?:(?:[a-zA-Z]{2,3}(?:-[a-zA-Z]{3}){0,3}|[a-zA-Z]{4,8})(?:-[a-zA-Z]{4})?(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?(?:-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*(?:-[0-9a-wyzA-WYZ](?:-[a-zA-Z0-9]{2,8})+)*(?:-x(?:-[a-zA-Z0-9]{1,8})+)?|x(?:-[a-zA-Z0-9]{1,8})+|[a-zA-Z]{1,3}-[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*)$/;
 /** ISO 8601 combined date and time; the offset is optional but "-00:00" (RFC 3339 unknown offset) is not ISO 8601. */
-const TIMESTAMP_PATTERN =
-  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$/;
+const TIMESTAMP_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$/;
 /** ISO 8601 durations (weeks alone, or years..seconds with a fractional last part). */
-const DURATION_PATTERN = /^P(?:\d+(?:\.\d+)?W|(?=\d|T\d)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?D)?(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?)$/;
+const DURATION_PATTERN =
+  /^P(?:\d+(?:\.\d+)?W|(?=\d|T\d)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?D)?(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?)$/;
 const SHA1_PATTERN = /^[0-9a-fA-F]{40}$/;
 const SHA2_PATTERN = /^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$/;
 /**
@@ -55,18 +55,7 @@ export const LIMITS = {
 export const cappedString = (max: number, what: string) => z.string().max(max, { message: `${what} may be at most ${max} characters long`, abort: true });
 
 export const VOIDED_VERB = VERBS.voided;
-export const INTERACTION_TYPES = [
-  'true-false',
-  'choice',
-  'fill-in',
-  'long-fill-in',
-  'matching',
-  'performance',
-  'sequencing',
-  'likert',
-  'numeric',
-  'other',
-] as const;
+export const INTERACTION_TYPES = ['true-false', 'choice', 'fill-in', 'long-fill-in', 'matching', 'performance', 'sequencing', 'likert', 'numeric', 'other'] as const;
 
 export const Iri = cappedString(LIMITS.iri, 'an IRI').regex(IRI_PATTERN, { message: 'expected an absolute IRI with a scheme' });
 export const Uuid = cappedString(36, 'a UUID').regex(UUID_PATTERN, { message: 'expected a UUID' });
@@ -257,10 +246,7 @@ const objectSchemaFor = (allowSubStatement: boolean): z.ZodType<unknown> =>
   });
 
 /** Rules shared by statements and sub-statements that span several properties. */
-function checkCrossFieldRules(
-  statement: { verb: { id: string }; object: unknown; context?: { revision?: string; platform?: string } },
-  ctx: z.RefinementCtx,
-): void {
+function checkCrossFieldRules(statement: { verb: { id: string }; object: unknown; context?: { revision?: string; platform?: string } }, ctx: z.RefinementCtx): void {
   const objectIsActivity = !(statement.object as { objectType?: string }).objectType || (statement.object as { objectType?: string }).objectType === 'Activity';
   if (!objectIsActivity && statement.context?.revision !== undefined) {
     ctx.addIssue({ code: 'custom', message: 'context.revision may only be used when the object is an Activity', path: ['context', 'revision'] });

@@ -185,9 +185,7 @@ function checkAttachmentParts({ completed, parts }: CheckedBatch): void {
   for (const [index, statement] of completed.entries()) {
     for (const attachment of statement.attachments ?? []) {
       if (!attachment.fileUrl && !parts.has(attachment.sha2.toLowerCase())) {
-        throw new BadRequestError(
-          `Statement at index ${index}: attachment ${attachment.sha2} has no fileUrl, so its content must be sent as a part of a multipart/mixed request.`,
-        );
+        throw new BadRequestError(`Statement at index ${index}: attachment ${attachment.sha2} has no fileUrl, so its content must be sent as a part of a multipart/mixed request.`);
       }
     }
   }
@@ -246,7 +244,9 @@ async function checkVoidingTargets(organisationId: Types.ObjectId, fresh: Comple
   const voidingTargets = voidingTargetsOf(fresh);
   if (!voidingTargets.length) return;
   const voidingInBatch = new Set(fresh.filter((s) => s.verb.id === VOIDED_VERB).map((s) => s.id.toLowerCase()));
-  const storedVoiding = await XapiStatement.find({ organisationId, _id: { $in: voidingTargets }, verbId: VOIDED_VERB }).select('_id').lean();
+  const storedVoiding = await XapiStatement.find({ organisationId, _id: { $in: voidingTargets }, verbId: VOIDED_VERB })
+    .select('_id')
+    .lean();
   const bad = voidingTargets.find((target) => voidingInBatch.has(target) || storedVoiding.some((doc) => doc._id === target));
   if (bad) throw new BadRequestError(`Statement ${bad} is a voiding statement and cannot be voided.`);
 }
@@ -256,9 +256,11 @@ async function statementDocuments({ organisationId, parts }: CheckedBatch, fresh
   const organisationHex = organisationId.toHexString();
   const alreadyVoided = new Set(
     fresh.length
-      ? (await XapiVoidMark.find({ organisationId, _id: { $in: fresh.map((s) => voidMarkId(organisationHex, s.id)) } }).select('_id').lean()).map((mark) =>
-          mark._id.slice(organisationHex.length + 1),
-        )
+      ? (
+          await XapiVoidMark.find({ organisationId, _id: { $in: fresh.map((s) => voidMarkId(organisationHex, s.id)) } })
+            .select('_id')
+            .lean()
+        ).map((mark) => mark._id.slice(organisationHex.length + 1))
       : [],
   );
   const voidedInBatch = new Set(voidingTargetsOf(fresh));
@@ -298,9 +300,7 @@ async function insertBatch(organisationId: Types.ObjectId, docs: StatementDoc[])
     const failedAt = (error as { writeErrors?: Array<{ index?: number }> }).writeErrors?.[0]?.index ?? (error as { index?: number }).index;
     const inserted = typeof failedAt === 'number' ? docs.slice(0, failedAt) : docs;
     if (inserted.length) {
-      await XapiStatement.deleteMany({ organisationId, _id: { $in: inserted.map((doc) => doc._id) }, stored: { $in: inserted.map((doc) => doc.stored) } }).catch(
-        () => undefined,
-      );
+      await XapiStatement.deleteMany({ organisationId, _id: { $in: inserted.map((doc) => doc._id) }, stored: { $in: inserted.map((doc) => doc.stored) } }).catch(() => undefined);
     }
     if ((error as { code?: number }).code === 11000) {
       throw new ConflictError('A statement with one of these ids was stored at the same moment; send the batch again.');

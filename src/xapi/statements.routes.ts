@@ -6,15 +6,7 @@ import { bytesOf } from './attachment.model.js';
 import { lrsRequest } from './lrs.http.js';
 import { NoParams, StatementPutParams, StatementsGetParams, parseParams } from './lrs.schemas.js';
 import { agentKey } from './statement-keys.js';
-import {
-  attachmentContents,
-  decodeCursor,
-  encodeCursor,
-  findStatement,
-  queryStatements,
-  type StatementFilter,
-  type StatementRow,
-} from './statement-query.service.js';
+import { attachmentContents, decodeCursor, encodeCursor, findStatement, queryStatements, type StatementFilter, type StatementRow } from './statement-query.service.js';
 import { readStatementBody } from './statement-request.js';
 import { formatStatement, multipartResponse, statementResultJson, type StatementFormat } from './statement.presenter.js';
 import type { StatementStore } from './statement.service.js';
@@ -61,7 +53,9 @@ async function postStatements(deps: StatementsDeps, res: Response): Promise<void
   if (typeof payload !== 'object' || payload === null) throw new BadRequestError('POST takes a statement object or an array of statements.');
   const limit = deps.config.XAPI_MAX_STATEMENTS_PER_REQUEST;
   if (batch.length > limit) {
-    throw new PayloadTooLargeError(`The batch has ${batch.length} statements; this LRS accepts at most ${limit} per request (XAPI_MAX_STATEMENTS_PER_REQUEST). Send them in smaller batches.`);
+    throw new PayloadTooLargeError(
+      `The batch has ${batch.length} statements; this LRS accepts at most ${limit} per request (XAPI_MAX_STATEMENTS_PER_REQUEST). Send them in smaller batches.`,
+    );
   }
   const ids = await deps.statements.store(batch, {
     organisationId: lrs.credentials!.organisationId,
@@ -76,7 +70,10 @@ async function sendStatements(res: Response, json: string, rows: StatementRow[],
     res.status(200).type('application/json').send(json);
     return;
   }
-  const contents = await attachmentContents(organisationId, rows.flatMap((row) => row.attachmentHashes));
+  const contents = await attachmentContents(
+    organisationId,
+    rows.flatMap((row) => row.attachmentHashes),
+  );
   const { contentType, body } = multipartResponse(
     json,
     contents.map((doc) => ({ sha2: doc.sha2, contentType: doc.contentType, content: bytesOf(doc.content) })),

@@ -19,7 +19,8 @@ const COURSE = '/szkolenia/przyklad-kurs';
  * Interface text that is Polish: diacritics, or common Polish words without them. Only text outside
  * elements marked lang="pl" counts (course content may stay Polish when it says so, WCAG 3.1.2).
  */
-const POLISH = /[ąćęłńśźżó]|\b(nie|się|oraz|jest|dla|lub|albo|szkoleni\w*|zaloguj\w*|wyloguj\w*|konto|haslo|zapisz\w*|dalej|pytani\w*|lekcj\w*|kursu|wynik|katalog|moje|wstecz|zaliczony|popraw|pola|zaznaczone|uprawnie\w*)\b/i;
+const POLISH =
+  /[ąćęłńśźżó]|\b(nie|się|oraz|jest|dla|lub|albo|szkoleni\w*|zaloguj\w*|wyloguj\w*|konto|haslo|zapisz\w*|dalej|pytani\w*|lekcj\w*|kursu|wynik|katalog|moje|wstecz|zaliczony|popraw|pola|zaznaczone|uprawnie\w*)\b/i;
 
 /**
  * Texts of the page (its title, every text node, aria-label/title/placeholder/alt attributes) that look Polish and

@@ -56,8 +56,7 @@ async function answerQuizByKeyboard(page: Page, course: Course, mode: 'right' | 
     let picked = 0;
     for (let c = 0; c < (await choices.count()); c++) {
       const text = ((await choices.nth(c).locator('label').textContent()) ?? '').trim();
-      const isRight =
-        question!.kind === 'true-false' ? text === (question!.answer ? 'Prawda' : 'Fałsz') : question!.correct!.map(textOf).includes(text);
+      const isRight = question!.kind === 'true-false' ? text === (question!.answer ? 'Prawda' : 'Fałsz') : question!.correct!.map(textOf).includes(text);
       if (mode === 'right' ? !isRight : isRight || picked > 0) continue;
       await choices.nth(c).locator('input').focus();
       await page.keyboard.press('Space');

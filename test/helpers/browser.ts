@@ -80,7 +80,10 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
   const { violations, passes } = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: AxeViolation[]; passes: unknown[] }> } }).axe;
     const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return { passes: result.passes.length, violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })) };
+    return {
+      passes: result.passes.length,
+      violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })),
+    };
   });
   // A check that passed nothing did not run (e.g. the script was blocked): that must not count as clean.
   expect(passes, `axe ran no rules on ${label}`).to.be.greaterThan(0);

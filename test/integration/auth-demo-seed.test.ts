@@ -58,7 +58,7 @@ describe('demo/demo-seed', () => {
     }
   });
 
-  it('records the demo learner\'s first statements with the BASE_URL of the installation, on the first start', async function () {
+  it("records the demo learner's first statements with the BASE_URL of the installation, on the first start", async function () {
     this.timeout(60_000);
     await clearCollections();
     const base = 'https://akademia.gmina.example.pl';

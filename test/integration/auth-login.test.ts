@@ -28,7 +28,11 @@ describe('auth/login.routes', () => {
     const agent = await loginAgent(server.url, user.email.toUpperCase(), password);
     const home = await agent.get('/').expect(200);
     expect(home.text).to.contain('Zażółć Gęślą Jaźń');
-    const out = await agent.post('/wyloguj').type('form').send({ _csrf: csrfTokenFrom(home.text) }).expect(302);
+    const out = await agent
+      .post('/wyloguj')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(home.text) })
+      .expect(302);
     expect(out.headers.location).to.equal('/');
     const after = await agent.get('/').expect(200);
     expect(after.text).to.not.contain('Zażółć Gęślą Jaźń');
@@ -67,7 +71,10 @@ describe('auth/login.routes', () => {
     const empty = await agent.post('/logowanie').type('form').send({ _csrf: csrf, email: '', password: '' }).expect(400);
     expect(empty.text).to.contain('<a href="#email">Wpisz adres e-mail.</a>');
     expect(empty.text).to.contain('<a href="#password">Wpisz hasło.</a>');
-    const arrays = await agent.post('/logowanie').type('form').send(`_csrf=${encodeURIComponent(csrf)}&email=a@b.pl&email=c@d.pl&password=x&password=y`);
+    const arrays = await agent
+      .post('/logowanie')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrf)}&email=a@b.pl&email=c@d.pl&password=x&password=y`);
     expect(arrays.status).to.equal(400);
   });
 
@@ -90,7 +97,11 @@ describe('auth/login.routes', () => {
     const { user, password } = await buildLearner();
     const { agent, csrf } = await loginForm();
     for (let attempt = 1; attempt <= 10; attempt += 1) {
-      await agent.post('/logowanie').type('form').send({ _csrf: csrf, email: user.email, password: `Zle-haslo-numer-${attempt}` }).expect(401);
+      await agent
+        .post('/logowanie')
+        .type('form')
+        .send({ _csrf: csrf, email: user.email, password: `Zle-haslo-numer-${attempt}` })
+        .expect(401);
     }
     const limited = await agent.post('/logowanie').type('form').send({ _csrf: csrf, email: user.email, password }).expect(429);
     expect(limited.text).to.contain('Zbyt wiele nieudanych prób logowania.');

@@ -39,7 +39,15 @@ describe('organisations/accessibility-statement.routes', () => {
     const server = await startTestServer({ ACCESSIBILITY_CONTACT_EMAIL: 'dostepnosc@ug-przykladowo.example' });
     try {
       const pl = await request(server.url).get('/deklaracja-dostepnosci').expect(200);
-      for (const heading of ['Deklaracja dostępności', 'Stan dostępności cyfrowej', 'Treści niedostępne', 'Przygotowanie deklaracji dostępności', 'Informacje zwrotne i dane kontaktowe', 'Procedura wnioskowo-skargowa', 'Dostępność architektoniczna']) {
+      for (const heading of [
+        'Deklaracja dostępności',
+        'Stan dostępności cyfrowej',
+        'Treści niedostępne',
+        'Przygotowanie deklaracji dostępności',
+        'Informacje zwrotne i dane kontaktowe',
+        'Procedura wnioskowo-skargowa',
+        'Dostępność architektoniczna',
+      ]) {
         expect(pl.text, heading).to.contain(heading);
       }
       expect(pl.text).to.contain('częściowo zgodna');

@@ -21,7 +21,11 @@ describe('auth/password-reset.routes', () => {
   async function requestReset(email: string) {
     const agent = request.agent(server.url);
     const form = await agent.get('/haslo/reset').expect(200);
-    const res = await agent.post('/haslo/reset').type('form').send({ _csrf: csrfTokenFrom(form.text), email }).expect(200);
+    const res = await agent
+      .post('/haslo/reset')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(form.text), email })
+      .expect(200);
     return res.text;
   }
 
@@ -66,7 +70,11 @@ describe('auth/password-reset.routes', () => {
     await loginAgent(server.url, user.email, NEW_PASSWORD);
     const old = request.agent(server.url);
     const loginForm = await old.get('/logowanie').expect(200);
-    await old.post('/logowanie').type('form').send({ _csrf: csrfTokenFrom(loginForm.text), email: user.email, password }).expect(401);
+    await old
+      .post('/logowanie')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(loginForm.text), email: user.email, password })
+      .expect(401);
 
     // Single use.
     await request(server.url).get(path).expect(400);
@@ -106,7 +114,9 @@ describe('auth/password-reset.routes', () => {
     await request(server.url).get(`/haslo/reset/${confirmation}`).expect(400);
     expect(await AuthToken.countDocuments({ userId: user._id, purpose: 'confirm-email' })).to.equal(1);
     await request(server.url).get('/haslo/reset/abc').expect(400);
-    await request(server.url).get(`/haslo/reset/${'a'.repeat(5000)}`).expect(400);
+    await request(server.url)
+      .get(`/haslo/reset/${'a'.repeat(5000)}`)
+      .expect(400);
   });
 
   it('only the newest reset link works', async () => {

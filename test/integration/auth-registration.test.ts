@@ -86,7 +86,11 @@ describe('auth/registration.routes', () => {
 
     const login = request.agent(server.url);
     const form = await login.get('/logowanie').expect(200);
-    const refused = await login.post('/logowanie').type('form').send({ _csrf: csrfTokenFrom(form.text), email, password: PASSWORD }).expect(403);
+    const refused = await login
+      .post('/logowanie')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(form.text), email, password: PASSWORD })
+      .expect(403);
     expect(refused.text).to.contain('Najpierw potwierdź adres e-mail');
     expect(refused.text).to.contain('action="/potwierdz-email/wyslij-ponownie"');
 
@@ -99,7 +103,11 @@ describe('auth/registration.routes', () => {
     const signedIn = await loginAgent(server.url, email, PASSWORD);
     const home = await signedIn.get('/').expect(200);
     expect(home.text).to.contain('Łucja Żółtowska');
-    await signedIn.post('/wyloguj').type('form').send({ _csrf: csrfTokenFrom(home.text) }).expect(302);
+    await signedIn
+      .post('/wyloguj')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(home.text) })
+      .expect(302);
     expect((await signedIn.get('/').expect(200)).text).to.not.contain('Łucja Żółtowska');
   });
 
@@ -192,14 +200,24 @@ describe('auth/registration.routes', () => {
     const oldToken = await issueToken(user._id, 'confirm-email');
     const agent = request.agent(server.url);
     const form = await agent.get('/potwierdz-email/wyslij-ponownie').expect(200);
-    const res = await agent.post('/potwierdz-email/wyslij-ponownie').type('form').send({ _csrf: csrfTokenFrom(form.text), email: user.email }).expect(200);
-    const unknown = await agent.post('/potwierdz-email/wyslij-ponownie').type('form').send({ _csrf: csrfTokenFrom(form.text), email: 'nikt@example.test' }).expect(200);
+    const res = await agent
+      .post('/potwierdz-email/wyslij-ponownie')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(form.text), email: user.email })
+      .expect(200);
+    const unknown = await agent
+      .post('/potwierdz-email/wyslij-ponownie')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(form.text), email: 'nikt@example.test' })
+      .expect(200);
     expect(res.text.replace(user.email, 'X').replace(/value="[^"]*"/g, '')).to.equal(unknown.text.replace('nikt@example.test', 'X').replace(/value="[^"]*"/g, ''));
 
     const mails = await mailsTo(user.email);
     expect(mails).to.have.length(1);
     await request(server.url).get(`/potwierdz-email/${oldToken}`).expect(400);
-    await request(server.url).get(pathOf(linkIn(mails[0]))).expect(200);
+    await request(server.url)
+      .get(pathOf(linkIn(mails[0])))
+      .expect(200);
     expect(await mailsTo('nikt@example.test')).to.have.length(0);
   });
 

@@ -93,10 +93,18 @@ describe('authorisation and tenant isolation', function () {
     // Learner A enrols and opens a quiz attempt; learner B enrols and reads the first lesson.
     for (const office of [offices.a, offices.b]) {
       const page = await office.learner.get(COURSE).expect(200);
-      await office.learner.post(`${COURSE}/zapis`).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(303);
+      await office.learner
+        .post(`${COURSE}/zapis`)
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(page.text) })
+        .expect(303);
     }
     const overview = await offices.a.learner.get(`${COURSE}/test`).expect(200);
-    const started = await offices.a.learner.post(`${COURSE}/test`).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(303);
+    const started = await offices.a.learner
+      .post(`${COURSE}/test`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(overview.text) })
+      .expect(303);
     attemptOfA = started.headers.location;
     await offices.b.learner.get(LESSON).expect(200);
     enrolmentOfB = (await Enrolment.findOne({ organisationId: offices.b.id, userId: offices.b.learnerId }).lean<EnrolmentDoc>())!;
@@ -105,7 +113,20 @@ describe('authorisation and tenant isolation', function () {
   after(async () => server.close());
 
   describe('anonymous visitors', () => {
-    const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/favicon\.ico$/, /^\/xapi\//, /^\/kursy-media\//, /^\/\.well-known\//, /^\/verify/, /^\/rejestracja$/, /^\/potwierdz-email/, /^\/logowanie$/, /^\/haslo\/reset/, /^\/deklaracja-dostepnosci$/];
+    const PUBLIC = [
+      /^\/$/,
+      /^\/healthz$/,
+      /^\/favicon\.ico$/,
+      /^\/xapi\//,
+      /^\/kursy-media\//,
+      /^\/\.well-known\//,
+      /^\/verify/,
+      /^\/rejestracja$/,
+      /^\/potwierdz-email/,
+      /^\/logowanie$/,
+      /^\/haslo\/reset/,
+      /^\/deklaracja-dostepnosci$/,
+    ];
 
     it('are sent to the login page, with the page to return to, from every private page', async () => {
       const privatePages = routes.filter((route) => route.method === 'GET' && !PUBLIC.some((pattern) => pattern.test(route.path)));
@@ -123,14 +144,22 @@ describe('authorisation and tenant isolation', function () {
       const csrf = csrfTokenFrom((await visitor.get('/logowanie').expect(200)).text);
       const privateForms = routes.filter((route) => route.method === 'POST' && !PUBLIC.some((pattern) => pattern.test(route.path)) && route.path !== '/wyloguj');
       expect(privateForms.length).to.be.at.least(8);
-      const before = await Promise.all([Enrolment.countDocuments({}).setOptions({ acrossOrganisations: true }), QuizAttempt.countDocuments({}).setOptions({ acrossOrganisations: true }), LrsClient.countDocuments({}).setOptions({ acrossOrganisations: true })]);
+      const before = await Promise.all([
+        Enrolment.countDocuments({}).setOptions({ acrossOrganisations: true }),
+        QuizAttempt.countDocuments({}).setOptions({ acrossOrganisations: true }),
+        LrsClient.countDocuments({}).setOptions({ acrossOrganisations: true }),
+      ]);
       for (const route of privateForms) {
         const path = concrete(route.path);
         const res = await visitor.post(path).type('form').send({ _csrf: csrf, name: 'Włamanie', access: 'read-write', reason: 'Bez powodu, ot tak', fullName: 'Jan Obcy' });
         expect(res.status, `POST ${path}`).to.equal(401);
         expect(res.text, `POST ${path}`).to.contain('Zaloguj się');
       }
-      const after = await Promise.all([Enrolment.countDocuments({}).setOptions({ acrossOrganisations: true }), QuizAttempt.countDocuments({}).setOptions({ acrossOrganisations: true }), LrsClient.countDocuments({}).setOptions({ acrossOrganisations: true })]);
+      const after = await Promise.all([
+        Enrolment.countDocuments({}).setOptions({ acrossOrganisations: true }),
+        QuizAttempt.countDocuments({}).setOptions({ acrossOrganisations: true }),
+        LrsClient.countDocuments({}).setOptions({ acrossOrganisations: true }),
+      ]);
       expect(after).to.deep.equal(before);
     });
   });
@@ -237,11 +266,14 @@ describe('authorisation and tenant isolation', function () {
       expect(matrix.text).to.contain('Anna Alfa');
       expect(matrix.text).to.not.contain('Bogdan Beta');
       for (const file of ['/kadry/eksport.csv', '/kadry/eksport.xlsx']) {
-        const res = await agent.get(file).buffer(true).parse((stream, done) => {
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => done(null, Buffer.concat(chunks)));
-        });
+        const res = await agent
+          .get(file)
+          .buffer(true)
+          .parse((stream, done) => {
+            const chunks: Buffer[] = [];
+            stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+            stream.on('end', () => done(null, Buffer.concat(chunks)));
+          });
         expect(res.status, file).to.equal(200);
         let text = (res.body as Buffer).toString('utf8');
         if (file.endsWith('.xlsx')) {
@@ -270,7 +302,11 @@ describe('authorisation and tenant isolation', function () {
       for (const path of ['/kadry', '/kadry/eksport.csv', '/kadry/eksport.xlsx', '/kadry/przypisz']) await offices.a.learner.get(path).expect(403);
       const csrf = await tokenOf(offices.a.learner);
       await offices.a.learner.post('/kadry/przypomnienia').type('form').send({ _csrf: csrf }).expect(403);
-      await offices.a.learner.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: 'przyklad-kurs', userIds: offices.a.learnerId, dueDate: '2030-01-01' }).expect(403);
+      await offices.a.learner
+        .post('/kadry/przypisz')
+        .type('form')
+        .send({ _csrf: csrf, courseId: 'przyklad-kurs', userIds: offices.a.learnerId, dueDate: '2030-01-01' })
+        .expect(403);
     });
 
     it('HR of office A can still manage office A (the checks above are not blanket refusals)', async () => {
@@ -300,7 +336,11 @@ describe('authorisation and tenant isolation', function () {
       const page = await offices.a.admin.get('/admin/lrs-klienci').expect(200);
       expect(page.text).to.contain(offices.a.lrs.key);
       expect(page.text).to.not.contain(offices.b.lrs.key);
-      await offices.a.admin.post(`/admin/lrs-klienci/${offices.b.lrs.id}/usun`).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(404);
+      await offices.a.admin
+        .post(`/admin/lrs-klienci/${offices.b.lrs.id}/usun`)
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(page.text) })
+        .expect(404);
       expect(await LrsClient.countDocuments({ _id: offices.b.lrs.id })).to.equal(1);
     });
   });
@@ -311,16 +351,25 @@ describe('authorisation and tenant isolation', function () {
       const agent = await loginAgent(server.url, person.user.email, person.password);
       // Without a token the logout is refused (the check is not weakened)…
       await agent.post('/wyloguj').type('form').send({}).expect(403);
-      const pdf = await offices.a.learner.get(`/moje-zaswiadczenia/${offices.a.certificateId}/pdf`).buffer(true).parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
-      const result = await agent.post(`/verify/${offices.a.certificateCode}/plik`).attach('plik', pdf.body as Buffer, { filename: 'z.pdf', contentType: 'application/pdf' }).expect(200);
+      const pdf = await offices.a.learner
+        .get(`/moje-zaswiadczenia/${offices.a.certificateId}/pdf`)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      const result = await agent
+        .post(`/verify/${offices.a.certificateCode}/plik`)
+        .attach('plik', pdf.body as Buffer, { filename: 'z.pdf', contentType: 'application/pdf' })
+        .expect(200);
       expect(result.text).to.contain('action="/wyloguj"');
       expect(result.text).to.contain('href="/moje-zaswiadczenia"');
       // …and the token on the result page works.
-      const logout = await agent.post('/wyloguj').type('form').send({ _csrf: csrfTokenFrom(result.text) });
+      const logout = await agent
+        .post('/wyloguj')
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(result.text) });
       expect(logout.status).to.equal(302);
       await agent.get('/moje-szkolenia').expect(302);
     });
@@ -367,7 +416,11 @@ describe('authorisation and tenant isolation', function () {
       const all = await request(server.url).get('/xapi/statements').query({ limit: 500 }).set(xapi(offices.a)).expect(200);
       expect(all.text).to.not.contain(statementOfB);
       expect(all.text).to.not.contain(enrolmentOfB.registration);
-      const byAgent = await request(server.url).get('/xapi/statements').query({ agent: JSON.stringify(actor) }).set(xapi(offices.a)).expect(200);
+      const byAgent = await request(server.url)
+        .get('/xapi/statements')
+        .query({ agent: JSON.stringify(actor) })
+        .set(xapi(offices.a))
+        .expect(200);
       expect(byAgent.body.statements).to.deep.equal([]);
       const byRegistration = await request(server.url).get('/xapi/statements').query({ registration: enrolmentOfB.registration }).set(xapi(offices.a)).expect(200);
       expect(byRegistration.body.statements).to.deep.equal([]);
@@ -377,18 +430,50 @@ describe('authorisation and tenant isolation', function () {
 
     it("a client of office A cannot read, list or delete office B's documents", async () => {
       const office = xapi(offices.a);
-      await request(server.url).get('/xapi/activities/state').query({ activityId, agent: JSON.stringify(actor), stateId: 'postep' }).set(office).expect(404);
-      expect((await request(server.url).get('/xapi/activities/state').query({ activityId, agent: JSON.stringify(actor) }).set(office).expect(200)).body).to.deep.equal([]);
-      await request(server.url).get('/xapi/agents/profile').query({ agent: JSON.stringify(actor), profileId: 'profil' }).set(office).expect(404);
+      await request(server.url)
+        .get('/xapi/activities/state')
+        .query({ activityId, agent: JSON.stringify(actor), stateId: 'postep' })
+        .set(office)
+        .expect(404);
+      expect(
+        (
+          await request(server.url)
+            .get('/xapi/activities/state')
+            .query({ activityId, agent: JSON.stringify(actor) })
+            .set(office)
+            .expect(200)
+        ).body,
+      ).to.deep.equal([]);
+      await request(server.url)
+        .get('/xapi/agents/profile')
+        .query({ agent: JSON.stringify(actor), profileId: 'profil' })
+        .set(office)
+        .expect(404);
       await request(server.url).get('/xapi/activities/profile').query({ activityId, profileId: 'profil' }).set(office).expect(404);
       const activity = await request(server.url).get('/xapi/activities').query({ activityId }).set(office).expect(200);
       expect(JSON.stringify(activity.body)).to.not.contain('definition');
-      await request(server.url).delete('/xapi/activities/state').query({ activityId, agent: JSON.stringify(actor) }).set(office).expect(204);
-      await request(server.url).delete('/xapi/agents/profile').query({ agent: JSON.stringify(actor), profileId: 'profil' }).set(office).expect(204);
+      await request(server.url)
+        .delete('/xapi/activities/state')
+        .query({ activityId, agent: JSON.stringify(actor) })
+        .set(office)
+        .expect(204);
+      await request(server.url)
+        .delete('/xapi/agents/profile')
+        .query({ agent: JSON.stringify(actor), profileId: 'profil' })
+        .set(office)
+        .expect(204);
       // Office B's documents survive office A's deletes.
-      const state = await request(server.url).get('/xapi/activities/state').query({ activityId, agent: JSON.stringify(actor), stateId: 'postep' }).set(xapi(offices.b)).expect(200);
+      const state = await request(server.url)
+        .get('/xapi/activities/state')
+        .query({ activityId, agent: JSON.stringify(actor), stateId: 'postep' })
+        .set(xapi(offices.b))
+        .expect(200);
       expect(state.body).to.deep.equal({ tajne: 'B' });
-      await request(server.url).get('/xapi/agents/profile').query({ agent: JSON.stringify(actor), profileId: 'profil' }).set(xapi(offices.b)).expect(200);
+      await request(server.url)
+        .get('/xapi/agents/profile')
+        .query({ agent: JSON.stringify(actor), profileId: 'profil' })
+        .set(xapi(offices.b))
+        .expect(200);
     });
 
     it("statements a client of office A sends with office B's registration do not change office B's progress", async () => {

@@ -14,7 +14,24 @@ type Agent = ReturnType<typeof request.agent>;
 const SCRIPT = '<script>alert(1)</script>';
 const HUGE = 'x'.repeat(100_000);
 /** Every field name any form of the app reads. */
-const FIELDS = ['email', 'password', 'passwordConfirm', 'fullName', 'organisationId', 'departmentId', 'consent', 'next', 'reason', 'name', 'access', 'answer', 'code', 'q0', 'q0_0', 'q1'];
+const FIELDS = [
+  'email',
+  'password',
+  'passwordConfirm',
+  'fullName',
+  'organisationId',
+  'departmentId',
+  'consent',
+  'next',
+  'reason',
+  'name',
+  'access',
+  'answer',
+  'code',
+  'q0',
+  'q0_0',
+  'q1',
+];
 
 /** Values put in place of every :param (and the *file wildcard), already URL-encoded where needed. */
 const PATH_VALUES = [
@@ -50,13 +67,22 @@ function formBodies(): Array<{ label: string; body: string | Buffer; type?: stri
     { label: 'arrays', body: FIELDS.map((field) => `${field}=1&${field}=2`).join('&') },
     { label: 'bracket keys', body: 'email[$gt]=&password[$ne]=x&a[b]=c&__proto__[admin]=1&constructor[prototype][x]=1&reason[]=x&fullName[a]=b' },
     { label: 'script tags', body: each(SCRIPT) },
-    { label: 'negative and odd numbers, path traversal', body: each('-1', ['next', 'code', 'q0', 'q1', 'answer']) + `&q0=NaN&q1=1e309&answer=-999999999999999999999&next=${encodeURIComponent('/../../etc/passwd')}&code=${encodeURIComponent('../../../etc/passwd')}` },
+    {
+      label: 'negative and odd numbers, path traversal',
+      body:
+        each('-1', ['next', 'code', 'q0', 'q1', 'answer']) +
+        `&q0=NaN&q1=1e309&answer=-999999999999999999999&next=${encodeURIComponent('/../../etc/passwd')}&code=${encodeURIComponent('../../../etc/passwd')}`,
+    },
     { label: 'one 100 kB field per form field', body: FIELDS.map((field) => `${field}=${HUGE.slice(0, 12_000)}`).join('&') },
     { label: 'a 100 kB field', body: `reason=${HUGE}&fullName=${HUGE}` },
     { label: 'a body over the size limit', body: `email=${'y'.repeat(300_000)}` },
     { label: 'invalid UTF-8 percent-encoding', body: 'email=%FF%FE&password=%C3%28&fullName=%E0%A4%A&reason=%ZZ' },
     { label: 'raw invalid UTF-8 bytes', body: Buffer.concat([Buffer.from('fullName='), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('&reason=')]) },
-    { label: 'truncated multipart', body: '--x\r\nContent-Disposition: form-data; name="plik"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7', type: 'multipart/form-data; boundary=x' },
+    {
+      label: 'truncated multipart',
+      body: '--x\r\nContent-Disposition: form-data; name="plik"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7',
+      type: 'multipart/form-data; boundary=x',
+    },
     { label: 'multipart without a boundary', body: 'plik=1', type: 'multipart/form-data' },
     { label: 'an unknown charset', body: 'email=a%40b.pl', type: 'application/x-www-form-urlencoded; charset=utf-7' },
     { label: 'a body that is not the gzip it claims', body: 'email=a%40b.pl', headers: { 'Content-Encoding': 'gzip' } },
@@ -132,14 +158,22 @@ describe('bad input to every route', function () {
     // Every role at once, so each handler is reached rather than stopped by a role check.
     const person = await buildLearner({ organisation, overrides: { roles: ['learner', 'hr', 'admin', 'author'] } });
     member = await loginAgent(server.url, person.user.email, person.password);
-    certificateId = (
-      await buildCertificate(server.platform, person.user)
-    ).id;
+    certificateId = (await buildCertificate(server.platform, person.user)).id;
     // Enrolled with an open attempt, so the enrolment and the quiz start are idempotent during the run.
     const course = await member.get('/szkolenia/przyklad-kurs').expect(200);
-    await member.post('/szkolenia/przyklad-kurs/zapis').type('form').send({ _csrf: csrfTokenFrom(course.text) }).expect(303);
+    await member
+      .post('/szkolenia/przyklad-kurs/zapis')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(course.text) })
+      .expect(303);
     const quiz = await member.get('/szkolenia/przyklad-kurs/test').expect(200);
-    attemptUrl = (await member.post('/szkolenia/przyklad-kurs/test').type('form').send({ _csrf: csrfTokenFrom(quiz.text) }).expect(303)).headers.location;
+    attemptUrl = (
+      await member
+        .post('/szkolenia/przyklad-kurs/test')
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(quiz.text) })
+        .expect(303)
+    ).headers.location;
     memberCsrf = csrfTokenFrom((await member.get('/moje-szkolenia').expect(200)).text);
     const client = await createLrsClient({ organisationId: organisation._id.toHexString(), name: 'LMS' });
     lrsAuth = `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`;
@@ -149,7 +183,14 @@ describe('bad input to every route', function () {
   it('finds every route of the app', () => {
     const described = routes.map((route) => `${route.method} ${route.path}`);
     expect(routes.length).to.be.at.least(60);
-    for (const expected of ['POST /rejestracja', 'POST /zaswiadczenia/:id/popraw-dane', 'POST /szkolenia/:courseId/test/:attemptId', 'PUT /xapi/statements', 'POST /admin/lrs-klienci/:id/usun', 'POST /verify/:code/plik']) {
+    for (const expected of [
+      'POST /rejestracja',
+      'POST /zaswiadczenia/:id/popraw-dane',
+      'POST /szkolenia/:courseId/test/:attemptId',
+      'PUT /xapi/statements',
+      'POST /admin/lrs-klienci/:id/usun',
+      'POST /verify/:code/plik',
+    ]) {
       expect(described).to.include(expected);
     }
   });
@@ -181,7 +222,11 @@ describe('bad input to every route', function () {
         const paths = route.path.includes(':') ? [withParams(route.path, '0123456789abcdef01234567'), withParams(route.path, '%E0%A4%A')] : [];
         paths.push(
           withParams(
-            route.path.replace(':courseId', 'przyklad-kurs').replace(':lessonId', 'wprowadzenie').replace(':checkId', 'check-zasady-1').replace(/^\/zaswiadczenia\/:id/, `/zaswiadczenia/${certificateId}`),
+            route.path
+              .replace(':courseId', 'przyklad-kurs')
+              .replace(':lessonId', 'wprowadzenie')
+              .replace(':checkId', 'check-zasady-1')
+              .replace(/^\/zaswiadczenia\/:id/, `/zaswiadczenia/${certificateId}`),
             '0123456789abcdef01234567',
           ),
         );
@@ -193,7 +238,12 @@ describe('bad input to every route', function () {
         // The counts after one request are the counts before the next.
         let before = await documentCounts();
         for (const { path, variant } of requests) {
-          const body = typeof variant.body === 'string' && !variant.type ? (variant.body ? `${variant.body}&_csrf=${encodeURIComponent(csrf)}` : `_csrf=${encodeURIComponent(csrf)}`) : variant.body;
+          const body =
+            typeof variant.body === 'string' && !variant.type
+              ? variant.body
+                ? `${variant.body}&_csrf=${encodeURIComponent(csrf)}`
+                : `_csrf=${encodeURIComponent(csrf)}`
+              : variant.body;
           const res = await agent
             .post(path)
             .set('Content-Type', variant.type ?? 'application/x-www-form-urlencoded')
@@ -218,7 +268,8 @@ describe('bad input to every route', function () {
 
   it('the quiz: a garbage submission of a real open attempt is refused and leaves it open', async () => {
     for (const variant of formBodies().filter((v) => ['arrays', 'a 100 kB field', 'a body over the size limit'].includes(v.label))) {
-      const bodies = variant.label === 'arrays' ? `${'q'.repeat(30)}=1&_csrf=${encodeURIComponent(memberCsrf)}` : `${variant.body as string}&_csrf=${encodeURIComponent(memberCsrf)}`;
+      const bodies =
+        variant.label === 'arrays' ? `${'q'.repeat(30)}=1&_csrf=${encodeURIComponent(memberCsrf)}` : `${variant.body as string}&_csrf=${encodeURIComponent(memberCsrf)}`;
       const res = await member.post(attemptUrl).type('form').send(bodies).redirects(0);
       expectNoLeak(res, variant.label);
       expect(res.status, variant.label).to.be.within(400, 499);
@@ -236,7 +287,12 @@ describe('bad input to every route', function () {
         for (const query of ['', ...QUERIES, 'method=PUT&method=GET', 'statementId=%E0%A4%A', 'agent=%7B%22mbox%22%3A%5B1%5D%7D&activityId=x&stateId=s']) {
           const url = query ? `${route.path}?${query}` : route.path;
           // Without credentials nothing past authentication reads the body: one body is enough.
-          const bodies = route.method === 'GET' || route.method === 'DELETE' ? [{ label: 'none', body: '', type: 'application/json' }] : who === 'a valid client' ? XAPI_BODIES : XAPI_BODIES.slice(4, 5);
+          const bodies =
+            route.method === 'GET' || route.method === 'DELETE'
+              ? [{ label: 'none', body: '', type: 'application/json' }]
+              : who === 'a valid client'
+                ? XAPI_BODIES
+                : XAPI_BODIES.slice(4, 5);
           for (const variant of bodies) {
             const req = request(server.url)[route.method.toLowerCase() as 'get' | 'put' | 'post' | 'delete'](url).set(headers);
             const res = await (route.method === 'GET' || route.method === 'DELETE' ? req : req.set('Content-Type', variant.type).send(variant.body));
@@ -311,7 +367,11 @@ describe('bad input to every route', function () {
       for (const { field, ...placement } of cases) {
         const agent = request.agent(server.url);
         const csrf = await freshCsrf(agent, '/rejestracja');
-        const res = await agent.post('/rejestracja').type('form').send({ _csrf: csrf, ...valid, ...placement }).expect(400);
+        const res = await agent
+          .post('/rejestracja')
+          .type('form')
+          .send({ _csrf: csrf, ...valid, ...placement })
+          .expect(400);
         expect(res.text, field).to.contain(`id="${field}-error"`);
         expect(res.text, field).to.match(new RegExp(`aria-describedby="[^"]*${field}-error"`));
         expect(res.text).to.contain('value="jan.nowak@example.test"');
@@ -326,7 +386,11 @@ describe('bad input to every route', function () {
       expect(login.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(login.text).to.contain('aria-invalid="true"');
       const resetCsrf = await freshCsrf(agent, '/haslo/reset');
-      const reset = await agent.post('/haslo/reset').type('form').send({ _csrf: resetCsrf, email: `${'a'.repeat(300)}@x` }).expect(400);
+      const reset = await agent
+        .post('/haslo/reset')
+        .type('form')
+        .send({ _csrf: resetCsrf, email: `${'a'.repeat(300)}@x` })
+        .expect(400);
       expect(reset.text).to.contain('a'.repeat(300));
       expect(reset.text).to.contain('aria-invalid="true"');
     });
@@ -341,21 +405,31 @@ describe('bad input to every route', function () {
     });
 
     it('creating an LRS client', async () => {
-      const res = await member.post('/admin/lrs-klienci').type('form').send({ _csrf: memberCsrf, name: `${SCRIPT}${'n'.repeat(120)}`, access: 'root' }).expect(400);
+      const res = await member
+        .post('/admin/lrs-klienci')
+        .type('form')
+        .send({ _csrf: memberCsrf, name: `${SCRIPT}${'n'.repeat(120)}`, access: 'root' })
+        .expect(400);
       expect(res.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(res.text).to.contain('aria-invalid="true"');
     });
 
     it('a broken upload on the verification page (no boundary, truncated body)', async () => {
       for (const type of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
-        const res = await request(server.url).post('/verify/odznaka').set('Content-Type', type).send('--x\r\nContent-Disposition: form-data; name="odznaka"; filename="a.json"\r\n\r\n{').expect(400);
+        const res = await request(server.url)
+          .post('/verify/odznaka')
+          .set('Content-Type', type)
+          .send('--x\r\nContent-Disposition: form-data; name="odznaka"; filename="a.json"\r\n\r\n{')
+          .expect(400);
         expect(res.text).to.contain('Wybierz plik do sprawdzenia.');
         expect(res.text).to.contain('aria-invalid="true"');
       }
     });
 
     it('the certificate lookup', async () => {
-      const res = await request(server.url).get(`/verify?code=${encodeURIComponent(SCRIPT)}`).expect(400);
+      const res = await request(server.url)
+        .get(`/verify?code=${encodeURIComponent(SCRIPT)}`)
+        .expect(400);
       expect(res.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(res.text).to.contain('aria-invalid="true"');
     });

@@ -93,7 +93,11 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(mails).to.have.length(1);
       expect(mails[0].subject).to.contain('Przykładowy kurs');
       expect(mails[0].text).to.contain(`${BASE_URL}/verify/${issued.code}`);
-      expect(mails[0].attachments).to.deep.include({ filename: `${issued.code}.pdf`, contentType: 'application/pdf', size: (await Certificate.findById(issued.id).lean())!.pdfBytes });
+      expect(mails[0].attachments).to.deep.include({
+        filename: `${issued.code}.pdf`,
+        contentType: 'application/pdf',
+        size: (await Certificate.findById(issued.id).lean())!.pdfBytes,
+      });
       const record = await Certificate.findById(issued.id).lean();
       // Queued, not claimed as delivered: the outbox entry it points to is still waiting for the sender.
       expect(record!.mailQueuedAt).to.be.instanceOf(Date);
@@ -195,17 +199,29 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     it('lets the learner give and withdraw consent to show the score, from "Moje zaświadczenia"', async () => {
       const page = await agent.get('/moje-zaswiadczenia').expect(200);
       expect(page.text).to.match(/<input type="checkbox" id="show-score" name="showScore" value="tak" aria-describedby="show-score-hint"\s*>/);
-      await agent.post('/moje-zaswiadczenia/wynik').type('form').send({ _csrf: csrfTokenFrom(page.text), showScore: 'tak' }).expect(303);
+      await agent
+        .post('/moje-zaswiadczenia/wynik')
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(page.text), showScore: 'tak' })
+        .expect(303);
       const shown = await request(server.url).get(`/verify/${issued.code}`).expect(200);
       expect(shown.text).to.contain('<dd>88%</dd>');
       const after = await agent.get('/moje-zaswiadczenia').expect(200);
       expect(after.text).to.contain('Wynik testu będzie widoczny na stronie weryfikacji.');
       expect(after.text).to.match(/id="show-score"[^>]*checked/);
       // An unchecked box sends nothing: consent withdrawn.
-      await agent.post('/moje-zaswiadczenia/wynik').type('form').send({ _csrf: csrfTokenFrom(after.text) }).expect(303);
+      await agent
+        .post('/moje-zaswiadczenia/wynik')
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(after.text) })
+        .expect(303);
       const hidden = await request(server.url).get(`/verify/${issued.code}`).expect(200);
       expect(hidden.text).to.not.contain('<dd>88%</dd>');
-      await agent.post('/moje-zaswiadczenia/wynik').type('form').send({ _csrf: csrfTokenFrom(after.text), showScore: ['tak', 'x'] }).expect(400);
+      await agent
+        .post('/moje-zaswiadczenia/wynik')
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(after.text), showScore: ['tak', 'x'] })
+        .expect(400);
     });
 
     it('gives the same public record as JSON to clients that ask for it', async () => {
@@ -232,7 +248,9 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     });
 
     it('takes a code from the lookup form, and re-renders the form for a malformed one', async () => {
-      const ok = await request(server.url).get(`/verify?code=${encodeURIComponent(` ${issued.code.toLowerCase()} `)}`).expect(303);
+      const ok = await request(server.url)
+        .get(`/verify?code=${encodeURIComponent(` ${issued.code.toLowerCase()} `)}`)
+        .expect(303);
       expect(ok.headers.location).to.equal(`/verify/${issued.code}`);
       const bad = await request(server.url).get('/verify?code=ABC').expect(400);
       expect(bad.text).to.contain('id="code-error"');
@@ -313,7 +331,10 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     });
 
     it('is confirmed by the verification page, and a tampered one is refused', async () => {
-      const good = await request(server.url).post(`/verify/${issued.code}/odznaka`).attach('odznaka', Buffer.from(JSON.stringify(envelope)), 'badge.json').expect(200);
+      const good = await request(server.url)
+        .post(`/verify/${issued.code}/odznaka`)
+        .attach('odznaka', Buffer.from(JSON.stringify(envelope)), 'badge.json')
+        .expect(200);
       expect(good.text).to.contain(`Podpis jest prawidłowy, a odznaka jest zgodna z zaświadczeniem ${issued.code} w rejestrze.`);
 
       const [header, , signature] = jwt.split('.');
@@ -420,7 +441,14 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       const retaker = await buildLearner({ organisation, overrides: { fullName: 'Łukasz Ćwikła' } });
       const enrolmentId = new Types.ObjectId().toHexString();
       const registration = randomUUID();
-      const base = { userId: retaker.user._id.toHexString(), organisationId: organisation._id.toHexString(), courseId: 'przyklad-kurs', enrolmentId, registration, scorePercent: 90 };
+      const base = {
+        userId: retaker.user._id.toHexString(),
+        organisationId: organisation._id.toHexString(),
+        courseId: 'przyklad-kurs',
+        enrolmentId,
+        registration,
+        scorePercent: 90,
+      };
       const first = await issueCertificate(server.platform, { ...base, completedAt: new Date('2024-05-01T10:00:00Z') });
       expect(statusOf((await Certificate.findById(first.id).lean())!)).to.equal('expired');
 

@@ -21,7 +21,11 @@ describe('http/flash', () => {
     const agent = await loginAgent(server.url, user.email, password);
     const page = await agent.get('/moje-szkolenia').expect(200);
     expect(page.text).to.contain('<link rel="icon" href="/assets/favicon.svg"');
-    await agent.post('/wyloguj').type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(302);
+    await agent
+      .post('/wyloguj')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text) })
+      .expect(302);
 
     const icon = await agent.get('/favicon.ico').expect(200);
     expect(icon.headers['content-type']).to.match(/^image\/svg\+xml/);

@@ -35,7 +35,11 @@ describe('http/forms (schema → field errors → the same form again)', functio
     // A certificate, so that "Moje zaświadczenia" shows the score consent form.
     await buildCertificate(server.platform, someone.user);
     const course = await learner.get('/szkolenia/przyklad-kurs').expect(200);
-    await learner.post('/szkolenia/przyklad-kurs/zapis').type('form').send({ _csrf: csrfTokenFrom(course.text) }).expect(303);
+    await learner
+      .post('/szkolenia/przyklad-kurs/zapis')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(course.text) })
+      .expect(303);
   });
   after(async () => server.close());
 
@@ -65,7 +69,11 @@ describe('http/forms (schema → field errors → the same form again)', functio
   it('a knowledge check refused by its schema (too many answers) is the lesson again, the check marked', async () => {
     const page = await learner.get(LESSON).expect(200);
     const answers = Array.from({ length: 51 }, () => 'a');
-    const res = await learner.post(CHECK).type('form').send({ _csrf: csrfTokenFrom(page.text), answer: answers }).expect(400);
+    const res = await learner
+      .post(CHECK)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text), answer: answers })
+      .expect(400);
     expectNotErrorPage(res.text);
     expect(res.text).to.contain('id="sprawdz-check-zasady-1-error"');
     expect(res.text).to.contain('aria-describedby="sprawdz-check-zasady-1-error"');
@@ -75,7 +83,11 @@ describe('http/forms (schema → field errors → the same form again)', functio
 
   it('a knowledge check with an answer that is not one of its options is the lesson again, in English on an English page', async () => {
     const page = await learner.get(LESSON).expect(200);
-    const res = await learner.post(`${CHECK}?lang=en`).type('form').send({ _csrf: csrfTokenFrom(page.text), answer: 'zz' }).expect(400);
+    const res = await learner
+      .post(`${CHECK}?lang=en`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text), answer: 'zz' })
+      .expect(400);
     expectNotErrorPage(res.text);
     expect(res.text).to.contain('id="sprawdz-check-zasady-1-error"');
     expect(res.text).to.contain('Choose one of the answers shown.');
@@ -84,7 +96,11 @@ describe('http/forms (schema → field errors → the same form again)', functio
   it('a quiz form refused by its schema is the attempt again, with what was chosen', async () => {
     // ?lang=pl: the previous test left the English cookie.
     const overview = await learner.get('/szkolenia/przyklad-kurs/test?lang=pl').expect(200);
-    const started = await learner.post('/szkolenia/przyklad-kurs/test').type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(303);
+    const started = await learner
+      .post('/szkolenia/przyklad-kurs/test')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(overview.text) })
+      .expect(303);
     const url = started.headers.location;
     const attempt = await learner.get(url).expect(200);
     const course = server.platform.catalogue.require('przyklad-kurs');
@@ -106,7 +122,11 @@ describe('http/forms (schema → field errors → the same form again)', functio
 
   it('the score consent form refused by its schema is "Moje zaświadczenia" again, not the error page', async () => {
     const page = await learner.get('/moje-zaswiadczenia?lang=pl').expect(200);
-    const res = await learner.post('/moje-zaswiadczenia/wynik').type('form').send({ _csrf: csrfTokenFrom(page.text), showScore: 'może' }).expect(400);
+    const res = await learner
+      .post('/moje-zaswiadczenia/wynik')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text), showScore: 'może' })
+      .expect(400);
     expectNotErrorPage(res.text);
     expect(res.text).to.contain('<h1>Moje zaświadczenia</h1>');
     expect(res.text).to.contain('id="show-score-error"');

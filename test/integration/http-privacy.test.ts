@@ -51,7 +51,10 @@ describe('http/cache-control, helmet CSP and anonymous sessions (app.ts)', funct
     const agent = request.agent(server.url);
     const form = await agent.get('/logowanie').expect(200);
     expect(form.headers['cache-control']).to.equal('no-store');
-    const refused = await agent.post('/logowanie').type('form').send({ email: 'nikt@example.test', password: 'zle-haslo-123', _csrf: csrfTokenFrom(form.text) });
+    const refused = await agent
+      .post('/logowanie')
+      .type('form')
+      .send({ email: 'nikt@example.test', password: 'zle-haslo-123', _csrf: csrfTokenFrom(form.text) });
     expect(refused.status).to.equal(401);
     expect(refused.headers['cache-control']).to.equal('no-store');
     for (const page of ['/rejestracja', '/haslo/reset']) {

@@ -58,14 +58,22 @@ function answerQuiz(html: string, course: Course, mode: 'right' | 'wrong'): URLS
 
 async function startAttempt(agent: Agent): Promise<{ url: string; html: string }> {
   const overview = await agent.get(QUIZ).expect(200);
-  const res = await agent.post(QUIZ).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(303);
+  const res = await agent
+    .post(QUIZ)
+    .type('form')
+    .send({ _csrf: csrfTokenFrom(overview.text) })
+    .expect(303);
   const page = await agent.get(res.headers.location).expect(200);
   return { url: res.headers.location, html: page.text };
 }
 
 async function enrol(agent: Agent): Promise<void> {
   const page = await agent.get(COURSE).expect(200);
-  await agent.post(`${COURSE}/zapis`).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(303);
+  await agent
+    .post(`${COURSE}/zapis`)
+    .type('form')
+    .send({ _csrf: csrfTokenFrom(page.text) })
+    .expect(303);
 }
 
 async function verbsOf(registration: string): Promise<string[]> {
@@ -93,7 +101,11 @@ describe('learning/quiz.routes', () => {
     const res = await agent.get(QUIZ).expect(303);
     expect(res.headers.location).to.equal(COURSE);
     const page = await agent.get(COURSE).expect(200);
-    await agent.post(QUIZ).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(403);
+    await agent
+      .post(QUIZ)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text) })
+      .expect(403);
   });
 
   it('shows the rules and a start button once enrolled', async () => {
@@ -125,7 +137,11 @@ describe('learning/quiz.routes', () => {
   it('resumes the open attempt instead of drawing again', async () => {
     const overview = await agent.get(QUIZ).expect(200);
     expect(overview.text).to.contain('Wróć do rozpoczętego podejścia');
-    const res = await agent.post(QUIZ).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(303);
+    const res = await agent
+      .post(QUIZ)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(overview.text) })
+      .expect(303);
     expect(res.headers.location).to.equal(firstAttemptUrl);
     expect(await QuizAttempt.countDocuments({ organisationId: learner.user.organisationId })).to.equal(1);
   });
@@ -134,11 +150,18 @@ describe('learning/quiz.routes', () => {
     const page = await agent.get(firstAttemptUrl).expect(200);
     const csrf = csrfTokenFrom(page.text);
     for (const body of [`q0=o9`, `q99=o0`, `hack=1`, `q0_7=1`, `q0=o0&q0=o0`]) {
-      const res = await agent.post(firstAttemptUrl).type('form').send(`_csrf=${encodeURIComponent(csrf)}&${body}`);
+      const res = await agent
+        .post(firstAttemptUrl)
+        .type('form')
+        .send(`_csrf=${encodeURIComponent(csrf)}&${body}`);
       expect(res.status, body).to.equal(400);
       expect(res.text).to.contain('nieprawidłowe odpowiedzi');
     }
-    await agent.post(firstAttemptUrl.replace(/[0-9a-f]{24}$/, 'nie-id')).type('form').send({ _csrf: csrf }).expect(400);
+    await agent
+      .post(firstAttemptUrl.replace(/[0-9a-f]{24}$/, 'nie-id'))
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(400);
     const attempt = (await QuizAttempt.findOne({ organisationId: learner.user.organisationId }).lean())!;
     expect(attempt.submittedAt).to.equal(undefined);
   });
@@ -154,7 +177,11 @@ describe('learning/quiz.routes', () => {
 
   it('grades a wrong attempt as failed: answered per question, failed with the score, feedback with explanations', async () => {
     const page = await agent.get(firstAttemptUrl).expect(200);
-    const res = await agent.post(firstAttemptUrl).type('form').send(answerQuiz(page.text, course, 'wrong').toString()).expect(303);
+    const res = await agent
+      .post(firstAttemptUrl)
+      .type('form')
+      .send(answerQuiz(page.text, course, 'wrong').toString())
+      .expect(303);
     expect(res.headers.location).to.equal(`${firstAttemptUrl}/wynik`);
     const result = await agent.get(res.headers.location).expect(200);
     expect(result.text).to.contain('<h1>Test niezaliczony</h1>');
@@ -167,7 +194,9 @@ describe('learning/quiz.routes', () => {
     const verbs = await verbsOf(enrolment.registration);
     expect(verbs.filter((v) => v === 'answered')).to.have.length(4);
     expect(verbs.at(-1)).to.equal('failed');
-    const failed = (await XapiStatement.findOne({ registration: enrolment.registration, verbId: 'http://adlnet.gov/expapi/verbs/failed' }).setOptions({ acrossOrganisations: true }).lean())!;
+    const failed = (await XapiStatement.findOne({ registration: enrolment.registration, verbId: 'http://adlnet.gov/expapi/verbs/failed' })
+      .setOptions({ acrossOrganisations: true })
+      .lean())!;
     const score = JSON.parse(failed.json).result.score;
     expect(score.raw).to.equal(0);
     expect(score.min).to.equal(0);
@@ -179,14 +208,22 @@ describe('learning/quiz.routes', () => {
 
   it('rejects a second submission of the same attempt with 400', async () => {
     const overview = await agent.get(QUIZ).expect(200);
-    await agent.post(firstAttemptUrl).type('form').send({ _csrf: csrfTokenFrom(overview.text), q0: 'o0' }).expect(400);
+    await agent
+      .post(firstAttemptUrl)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(overview.text), q0: 'o0' })
+      .expect(400);
   });
 
   it('enforces the cool-down after a failed attempt with a clear message', async () => {
     const overview = await agent.get(QUIZ).expect(200);
     expect(overview.text).to.contain('Kolejne podejście będzie możliwe o');
     expect(overview.text).to.not.contain('Rozpocznij test');
-    const res = await agent.post(QUIZ).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(409);
+    const res = await agent
+      .post(QUIZ)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(overview.text) })
+      .expect(409);
     expect(res.text).to.contain('Przerwa po niezaliczonym teście trwa 10 min.');
   });
 
@@ -195,7 +232,11 @@ describe('learning/quiz.routes', () => {
     await QuizAttempt.updateMany({ organisationId: learner.user.organisationId }, { $set: { submittedAt: new Date(Date.now() - 11 * 60_000) } });
     const { url, html } = await startAttempt(agent);
     expect(url).to.not.equal(firstAttemptUrl);
-    const res = await agent.post(url).type('form').send(answerQuiz(html, course, 'right').toString()).expect(303);
+    const res = await agent
+      .post(url)
+      .type('form')
+      .send(answerQuiz(html, course, 'right').toString())
+      .expect(303);
     const result = await agent.get(res.headers.location).expect(200);
     expect(result.text).to.contain('<h1>Test zaliczony</h1>');
     expect(result.text).to.contain('Wynik: 100%');
@@ -218,7 +259,11 @@ describe('learning/quiz.routes', () => {
 
     const overview = await agent.get(QUIZ).expect(200);
     expect(overview.text).to.contain('Test został zaliczony.');
-    await agent.post(QUIZ).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(409);
+    await agent
+      .post(QUIZ)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(overview.text) })
+      .expect(409);
   });
 
   it('opens the quiz again once a pass has expired (validityMonths), and in English', async () => {
@@ -241,13 +286,21 @@ describe('learning/quiz.routes', () => {
       const otherAgent = oneAttempt.agent;
       await enrol(otherAgent);
       const { url, html } = await startAttempt(otherAgent);
-      await otherAgent.post(url).type('form').send({ _csrf: csrfTokenFrom(html) }).expect(303);
+      await otherAgent
+        .post(url)
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(html) })
+        .expect(303);
       const result = await otherAgent.get(`${url}/wynik`).expect(200);
       expect(result.text).to.contain('brak odpowiedzi');
       expect(result.text).to.contain('Wynik: 0% (0 z');
       const overview = await otherAgent.get(QUIZ).expect(200);
       expect(overview.text).to.contain('Wykorzystano wszystkie podejścia do testu (1 z 1).');
-      const res = await otherAgent.post(QUIZ).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(409);
+      const res = await otherAgent
+        .post(QUIZ)
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(overview.text) })
+        .expect(409);
       expect(res.text).to.contain('Wykorzystano wszystkie podejścia');
     } finally {
       await oneAttempt.server.close();

@@ -78,7 +78,11 @@ describe('learning/learning.routes', () => {
     expect(res.headers.location).to.equal(COURSE);
     const page = await agent.get(COURSE).expect(200);
     expect(page.text).to.contain('Najpierw zapisz się na to szkolenie.');
-    const check = await agent.post(`${LESSON_1}/sprawdz/check-zasady-1`).type('form').send({ _csrf: csrfTokenFrom(page.text), answer: 'a' }).expect(403);
+    const check = await agent
+      .post(`${LESSON_1}/sprawdz/check-zasady-1`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text), answer: 'a' })
+      .expect(403);
     expect(check.text).to.contain('Najpierw zapisz się na to szkolenie.');
   });
 
@@ -89,10 +93,18 @@ describe('learning/learning.routes', () => {
 
   it('enrols once, records registered, and redirects to the first lesson', async () => {
     const page = await agent.get(COURSE).expect(200);
-    const res = await agent.post(`${COURSE}/zapis`).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(303);
+    const res = await agent
+      .post(`${COURSE}/zapis`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text) })
+      .expect(303);
     expect(res.headers.location).to.equal(LESSON_1);
     // A second click returns the same enrolment.
-    await agent.post(`${COURSE}/zapis`).type('form').send({ _csrf: csrfTokenFrom(page.text) }).expect(303);
+    await agent
+      .post(`${COURSE}/zapis`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text) })
+      .expect(303);
     const enrolments = await Enrolment.find({ organisationId: learner.user.organisationId }).lean();
     expect(enrolments).to.have.length(1);
     expect(enrolments[0].registration).to.match(/^[0-9a-f-]{36}$/);

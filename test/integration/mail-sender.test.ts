@@ -39,7 +39,11 @@ describe('mail/mail-sender', () => {
         const agent = request.agent(server.url);
         const form = await agent.get('/haslo/reset').expect(200);
         const started = Date.now();
-        await agent.post('/haslo/reset').type('form').send({ _csrf: csrfTokenFrom(form.text), email }).expect(200);
+        await agent
+          .post('/haslo/reset')
+          .type('form')
+          .send({ _csrf: csrfTokenFrom(form.text), email })
+          .expect(200);
         timings.push(Date.now() - started);
       }
       // Before the queue: 30 s for a known address (nodemailer's default greeting timeout), 37 ms for an unknown one.
@@ -82,7 +86,7 @@ describe('mail/mail-sender', () => {
       const back = await deliverDueMail(deps(port), later(2));
       expect(back).to.deep.equal({ sent: 3, retrying: 0, failed: 0, skipped: 0 });
       expect(await deliverDueMail(deps(port), later(300))).to.deep.equal({ sent: 0, retrying: 0, failed: 0, skipped: 0 });
-      expect(smtp.received.map((m) => m.to.join(",")).sort()).to.deep.equal(['awaria-1@example.test', 'awaria-2@example.test', 'awaria-3@example.test']);
+      expect(smtp.received.map((m) => m.to.join(',')).sort()).to.deep.equal(['awaria-1@example.test', 'awaria-2@example.test', 'awaria-3@example.test']);
       expect(smtp.received.find((m) => m.to[0] === 'awaria-1@example.test')!.data).to.contain('filename=z.pdf');
       for (const id of ids) {
         const stored = (await MailMessage.findById(id).lean())!;
@@ -128,7 +132,11 @@ describe('mail/mail-sender', () => {
     const id = await mailer.enqueue({ to: 'nigdy@example.test', subject: 'Nie dojdzie', text: 'Treść' });
     const outcomes = [];
     for (const minutes of [0, 2, 10]) outcomes.push(await deliverDueMail(deps(port, { maxAttempts: 3 }), later(minutes)));
-    expect(outcomes.map((o) => [o.retrying, o.failed])).to.deep.equal([[1, 0], [1, 0], [0, 1]]);
+    expect(outcomes.map((o) => [o.retrying, o.failed])).to.deep.equal([
+      [1, 0],
+      [1, 0],
+      [0, 1],
+    ]);
     const stored = (await MailMessage.findById(id).lean())!;
     expect(stored).to.include({ status: 'failed', attempts: 3 });
     expect(stored.failedAt).to.be.instanceOf(Date);

@@ -28,7 +28,12 @@ function isoDayIn(days: number): string {
 }
 
 /** Enrols the person (a real enrolment with its `registered` statement) and sets the derived progress. */
-async function seedEnrolment(platform: Platform, user: UserDoc, courseId: string, options: { status?: ProgressStatus; completedAt?: Date; dueDate?: Date } = {}): Promise<EnrolmentDoc> {
+async function seedEnrolment(
+  platform: Platform,
+  user: UserDoc,
+  courseId: string,
+  options: { status?: ProgressStatus; completedAt?: Date; dueDate?: Date } = {},
+): Promise<EnrolmentDoc> {
   const course = platform.catalogue.require(courseId);
   const learner = { id: user._id.toHexString(), organisationId: user.organisationId.toHexString(), learnerId: user.learnerId, fullName: user.fullName };
   const { enrolment } = await enrolLearner(platform, { learner, course, dueDate: options.dueDate });
@@ -148,7 +153,11 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(empty.text).to.match(/id="dueDate"[^>]*value="2020-01-01"/);
     expect(empty.text).to.match(/aria-describedby="dueDate-hint dueDate-error" aria-invalid="true"/);
 
-    const nobody = await hrAgent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: DIALOG, dueDate: isoDayIn(10) }).expect(400);
+    const nobody = await hrAgent
+      .post('/kadry/przypisz')
+      .type('form')
+      .send({ _csrf: csrf, courseId: DIALOG, dueDate: isoDayIn(10) })
+      .expect(400);
     expect(nobody.text).to.contain('Wybierz referat albo co najmniej jedną osobę.');
     expect(nobody.text).to.match(/<option value="dialog-techniczny" selected>/);
 
@@ -156,7 +165,11 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(badDay.text).to.contain('Taki dzień nie istnieje w kalendarzu.');
     expect(badDay.text).to.match(new RegExp(`value="${anna._id.toHexString()}" checked`));
 
-    const unknownCourse = await hrAgent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: 'nie-ma-takiego', userIds: anna._id.toHexString(), dueDate: isoDayIn(10) }).expect(400);
+    const unknownCourse = await hrAgent
+      .post('/kadry/przypisz')
+      .type('form')
+      .send({ _csrf: csrf, courseId: 'nie-ma-takiego', userIds: anna._id.toHexString(), dueDate: isoDayIn(10) })
+      .expect(400);
     expect(unknownCourse.text).to.contain('Wybierz szkolenie z listy.');
 
     const stranger = await buildLearner();
@@ -205,11 +218,14 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
   });
 
   it('exports CSV (BOM, Polish headers, parsed back) and XLSX (date cells)', async () => {
-    const csv = await hrAgent.get('/kadry/eksport.csv').buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const csv = await hrAgent
+      .get('/kadry/eksport.csv')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(csv.status).to.equal(200);
     expect(csv.headers['content-type']).to.match(/^text\/csv; charset=utf-8/);
     const bytes = csv.body as Buffer;
@@ -222,11 +238,14 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     const annaPzp = records.find((r) => r['Imię i nazwisko'] === 'Anna Łęcka' && r.Szkolenie === 'Zamówienia publiczne w JST');
     expect(annaPzp).to.include({ Status: 'po terminie', Termin: formatDate(endOfWarsawDay(isoDayIn(-3))) });
 
-    const xlsx = await hrAgent.get(`/kadry/eksport.xlsx?departmentId=${organisational}`).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const xlsx = await hrAgent
+      .get(`/kadry/eksport.xlsx?departmentId=${organisational}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(xlsx.status).to.equal(200);
     const workbook = new ExcelJS.Workbook();
     const body = xlsx.body as Buffer;
@@ -317,7 +336,11 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     for (const path of ['/kadry', '/kadry/przypisz', '/kadry/eksport.csv', '/kadry/eksport.xlsx']) await agent.get(path).expect(403);
     const csrf = csrfTokenFrom(home.text);
     await agent.post('/kadry/przypomnienia').type('form').send({ _csrf: csrf }).expect(403);
-    await agent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: PZP, userIds: anna._id.toHexString(), dueDate: isoDayIn(5) }).expect(403);
+    await agent
+      .post('/kadry/przypisz')
+      .type('form')
+      .send({ _csrf: csrf, courseId: PZP, userIds: anna._id.toHexString(), dueDate: isoDayIn(5) })
+      .expect(403);
     const visitor = await request(server.url).get('/kadry').expect(302);
     expect(visitor.headers.location).to.equal('/logowanie?next=%2Fkadry');
   });

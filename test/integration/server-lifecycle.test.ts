@@ -34,7 +34,11 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
 
 function ferretDbChildrenOf(pid: number): string[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid), '-f', 'ferretdb']).toString().trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'ferretdb'])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }

@@ -37,7 +37,10 @@ describe('auth/session-cleanup', function () {
       ]);
       expect(await removeExpiredSessions(db, now)).to.equal(1);
       const people = db.collection('people_probe');
-      await people.insertMany([{ _id: 'alice' as never, name: 'Alice' }, { _id: 'bob' as never, name: 'Bob' }]);
+      await people.insertMany([
+        { _id: 'alice' as never, name: 'Alice' },
+        { _id: 'bob' as never, name: 'Bob' },
+      ]);
       expect(await people.findOne({ _id: 'bob' as never })).to.deep.include({ name: 'Bob' });
       expect(await people.findOne({ _id: 'alice' as never })).to.deep.include({ name: 'Alice' });
       expect((await db.collection(SESSION_COLLECTION).find({}).toArray()).map((doc) => doc._id)).to.deep.equal(['live']);
@@ -72,7 +75,10 @@ describe('auth/session-cleanup', function () {
     const connection = await onePooledConnection(database.dbName());
     try {
       const people = connection.db!.collection('crossed_probe');
-      await people.insertMany([{ _id: 'alice' as never, name: 'Alice' }, { _id: 'bob' as never, name: 'Bob' }]);
+      await people.insertMany([
+        { _id: 'alice' as never, name: 'Alice' },
+        { _id: 'bob' as never, name: 'Bob' },
+      ]);
       await people.deleteMany({ _id: 'nobody' as never }, { writeConcern: { w: 0 } });
       const answer = await people.findOne({ _id: 'bob' as never }).catch((error: Error) => error);
       // Either another command's reply (an error about a missing cursor) or someone else's document: never Bob.

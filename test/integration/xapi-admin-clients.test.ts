@@ -47,7 +47,11 @@ describe('xapi/lrs-clients.routes', () => {
     const { user, password } = await buildLearner({ overrides: { roles: ['admin'] } });
     const agent = await loginAgent(server.url, user.email, password);
     const page = await agent.get('/admin/lrs-klienci').expect(200);
-    const res = await agent.post('/admin/lrs-klienci').type('form').send({ _csrf: csrfTokenFrom(page.text), name: 'X', access: 'write' }).expect(400);
+    const res = await agent
+      .post('/admin/lrs-klienci')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(page.text), name: 'X', access: 'write' })
+      .expect(400);
     expect(res.text).to.contain('Podaj nazwę');
     expect(res.text).to.contain('aria-describedby="name-hint name-error"');
     expect(res.text).to.match(/id="access-w" name="access" value="write" checked/);

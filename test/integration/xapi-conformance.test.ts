@@ -58,9 +58,20 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
       ['an interaction component without id', { object: { id: 'http://example.com/q', definition: { interactionType: 'choice', choices: [{ description: { pl: 'a' } }] } } }],
       ['a context team that is an Agent', { context: { team: actor } }],
       ['a context statement that is not a StatementRef', { context: { statement: { objectType: 'Activity', id: 'http://example.com/a' } } }],
-      ['an attachment usageType that is not an IRI', { attachments: [{ usageType: 'photo', display: { en: 'x' }, contentType: 'text/plain', length: 1, sha2: 'a'.repeat(64), fileUrl: 'http://example.com/f' }] }],
-      ['an attachment with a negative length', { attachments: [{ usageType: 'http://example.com/u', display: { en: 'x' }, contentType: 'text/plain', length: -1, sha2: 'a'.repeat(64), fileUrl: 'http://example.com/f' }] }],
-      ['an attachment with a bad sha2', { attachments: [{ usageType: 'http://example.com/u', display: { en: 'x' }, contentType: 'text/plain', length: 1, sha2: 'zz', fileUrl: 'http://example.com/f' }] }],
+      [
+        'an attachment usageType that is not an IRI',
+        { attachments: [{ usageType: 'photo', display: { en: 'x' }, contentType: 'text/plain', length: 1, sha2: 'a'.repeat(64), fileUrl: 'http://example.com/f' }] },
+      ],
+      [
+        'an attachment with a negative length',
+        {
+          attachments: [{ usageType: 'http://example.com/u', display: { en: 'x' }, contentType: 'text/plain', length: -1, sha2: 'a'.repeat(64), fileUrl: 'http://example.com/f' }],
+        },
+      ],
+      [
+        'an attachment with a bad sha2',
+        { attachments: [{ usageType: 'http://example.com/u', display: { en: 'x' }, contentType: 'text/plain', length: 1, sha2: 'zz', fileUrl: 'http://example.com/f' }] },
+      ],
     ];
     for (const [what, overrides] of invalid) {
       it(`rejects ${what}`, async () => {
@@ -75,20 +86,41 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
     }
 
     it('sets stored itself whatever the client sent (Data 2.4.8)', async () => {
-      const [id] = (await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(statement({ stored: '2001-01-01T00:00:00Z' })).expect(200)).body;
+      const [id] = (
+        await lrs()
+          .post('/xapi/statements')
+          .set(VERSION)
+          .set('Authorization', auth)
+          .send(statement({ stored: '2001-01-01T00:00:00Z' }))
+          .expect(200)
+      ).body;
       const res = await lrs().get(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', auth).expect(200);
       expect(Date.parse(res.body.stored)).to.be.closeTo(Date.now(), 60_000);
     });
 
     it('keeps the version a statement was sent with (Data 2.4.10)', async () => {
-      const [id] = (await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(statement({ version: '1.0.2' })).expect(200)).body;
+      const [id] = (
+        await lrs()
+          .post('/xapi/statements')
+          .set(VERSION)
+          .set('Authorization', auth)
+          .send(statement({ version: '1.0.2' }))
+          .expect(200)
+      ).body;
       const res = await lrs().get(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', auth).expect(200);
       expect(res.body.version).to.equal('1.0.2');
     });
 
-    it('overwrites an authority sent by the client with the client\'s own (Data 2.4.9, Communication 4.1)', async () => {
+    it("overwrites an authority sent by the client with the client's own (Data 2.4.9, Communication 4.1)", async () => {
       const claimed = { objectType: 'Agent', mbox: 'mailto:boss@example.com' };
-      const [id] = (await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(statement({ authority: claimed })).expect(200)).body;
+      const [id] = (
+        await lrs()
+          .post('/xapi/statements')
+          .set(VERSION)
+          .set('Authorization', auth)
+          .send(statement({ authority: claimed }))
+          .expect(200)
+      ).body;
       const res = await lrs().get(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', auth).expect(200);
       expect(res.body.authority).to.not.deep.equal(claimed);
       expect(res.body.authority.account.homePage).to.match(/\/xapi\/clients$/);
@@ -96,7 +128,14 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
 
     it('keeps Polish letters and other UTF-8 intact (Communication 1.4)', async () => {
       const display = { pl: 'zażółć gęślą jaźń', uk: 'прочитав' };
-      const [id] = (await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(statement({ verb: { id: verb.id, display } })).expect(200)).body;
+      const [id] = (
+        await lrs()
+          .post('/xapi/statements')
+          .set(VERSION)
+          .set('Authorization', auth)
+          .send(statement({ verb: { id: verb.id, display } }))
+          .expect(200)
+      ).body;
       const res = await lrs().get(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', auth).expect(200);
       expect(res.body.verb.display).to.deep.equal(display);
     });
@@ -129,11 +168,16 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
 
     it('answers attachments=true as multipart/mixed even without attachments, and attachments=false as JSON', async () => {
       const [id] = (await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(statement()).expect(200)).body;
-      const multipart = await lrs().get(`/xapi/statements?statementId=${id}&attachments=true`).set(VERSION).set('Authorization', auth).buffer(true).parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
-      });
+      const multipart = await lrs()
+        .get(`/xapi/statements?statementId=${id}&attachments=true`)
+        .set(VERSION)
+        .set('Authorization', auth)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
+        });
       expect(multipart.status).to.equal(200);
       expect(multipart.headers['content-type']).to.match(/^multipart\/mixed; *boundary=/);
       expect(multipart.body as unknown).to.contain(id);
@@ -152,7 +196,12 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
         .send({ actor, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: target } })
         .expect(204);
       const referring = randomUUID();
-      await lrs().put(`/xapi/statements?statementId=${referring}`).set(VERSION).set('Authorization', auth).send(statement({ object: { objectType: 'StatementRef', id: target } })).expect(204);
+      await lrs()
+        .put(`/xapi/statements?statementId=${referring}`)
+        .set(VERSION)
+        .set('Authorization', auth)
+        .send(statement({ object: { objectType: 'StatementRef', id: target } }))
+        .expect(204);
       const list = await lrs().get('/xapi/statements?limit=0').set(VERSION).set('Authorization', auth).expect(200);
       const ids = (list.body.statements as Array<{ id: string }>).map((s) => s.id);
       expect(ids).to.include.members([voiding, referring]);
@@ -185,9 +234,17 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
       const base = `/xapi/agents/profile?agent=${encodeURIComponent(agent)}`;
       const before = new Date(Date.now() - 1000).toISOString();
       await lrs().put(`${base}&profileId=settings`).set(VERSION).set('Authorization', auth).set('If-None-Match', '*').send({ theme: 'dark' }).expect(204);
-      const ids = await lrs().get(`${base}&since=${encodeURIComponent(before)}`).set(VERSION).set('Authorization', auth).expect(200);
+      const ids = await lrs()
+        .get(`${base}&since=${encodeURIComponent(before)}`)
+        .set(VERSION)
+        .set('Authorization', auth)
+        .expect(200);
       expect(ids.body).to.deep.equal(['settings']);
-      const later = await lrs().get(`${base}&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`).set(VERSION).set('Authorization', auth).expect(200);
+      const later = await lrs()
+        .get(`${base}&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)
+        .set(VERSION)
+        .set('Authorization', auth)
+        .expect(200);
       expect(later.body).to.deep.equal([]);
       const one = await lrs().get(`${base}&profileId=settings`).set(VERSION).set('Authorization', auth).expect(200);
       expect(one.headers.etag).to.match(/^"[0-9a-f]{40}"$/);
@@ -211,11 +268,24 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
         await lrs().get('/xapi/statements').set(VERSION).expect(401),
         await lrs().post('/xapi/statements').set(VERSION).set('Authorization', readOnly).send(statement()).expect(403),
         await lrs().get(`/xapi/statements?statementId=${randomUUID()}`).set(VERSION).set('Authorization', auth).expect(404),
-        await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).set('Content-Type', 'application/json').send(`[${'"x",'.repeat(6_000_000)}"x"]`).expect(413),
+        await lrs()
+          .post('/xapi/statements')
+          .set(VERSION)
+          .set('Authorization', auth)
+          .set('Content-Type', 'application/json')
+          .send(`[${'"x",'.repeat(6_000_000)}"x"]`)
+          .expect(413),
       ];
       const id = randomUUID();
       await lrs().put(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', auth).send(statement()).expect(204);
-      answers.push(await lrs().put(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', auth).send(statement({ verb: { id: 'http://example.com/other' } })).expect(409));
+      answers.push(
+        await lrs()
+          .put(`/xapi/statements?statementId=${id}`)
+          .set(VERSION)
+          .set('Authorization', auth)
+          .send(statement({ verb: { id: 'http://example.com/other' } }))
+          .expect(409),
+      );
       for (const res of answers) {
         expect(res.headers['x-experience-api-version'], String(res.status)).to.equal('1.0.3');
         expect(res.headers['content-type'], String(res.status)).to.match(/^application\/json/);

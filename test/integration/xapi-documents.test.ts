@@ -67,7 +67,12 @@ describe('xapi/documents.routes', () => {
         .set('Authorization', auth)
         .send({ a: 1 })
         .expect(400);
-      const res = await raw().get('/xapi/activities/state').query({ agent: JSON.stringify(agent), activityId, stateId: 'text' }).set(VERSION).set('Authorization', auth).expect(200);
+      const res = await raw()
+        .get('/xapi/activities/state')
+        .query({ agent: JSON.stringify(agent), activityId, stateId: 'text' })
+        .set(VERSION)
+        .set('Authorization', auth)
+        .expect(200);
       expect(res.text).to.equal('plain words');
       expect(res.headers['content-type']).to.match(/^text\/plain/);
       await xapi.setState({ agent, activityId, stateId: 'array', state: { a: 1 } });
@@ -96,14 +101,24 @@ describe('xapi/documents.routes', () => {
 
     it('answers 400 without agent or activityId, and for an invalid agent', async () => {
       await raw().get('/xapi/activities/state').query({ activityId, stateId: 's' }).set(VERSION).set('Authorization', auth).expect(400);
-      await raw().get('/xapi/activities/state').query({ agent: JSON.stringify(agent), stateId: 's' }).set(VERSION).set('Authorization', auth).expect(400);
+      await raw()
+        .get('/xapi/activities/state')
+        .query({ agent: JSON.stringify(agent), stateId: 's' })
+        .set(VERSION)
+        .set('Authorization', auth)
+        .expect(400);
       await raw().get('/xapi/activities/state').query({ agent: '{"name":"no id"}', activityId }).set(VERSION).set('Authorization', auth).expect(400);
       await raw().get('/xapi/activities/state').query({ agent: 'not json', activityId }).set(VERSION).set('Authorization', auth).expect(400);
     });
 
     it('keeps organisations apart', async () => {
       await xapi.setState({ agent, activityId, stateId: 'private', state: { secret: true } });
-      await raw().get('/xapi/activities/state').query({ agent: JSON.stringify(agent), activityId, stateId: 'private' }).set(VERSION).set('Authorization', otherAuth).expect(404);
+      await raw()
+        .get('/xapi/activities/state')
+        .query({ agent: JSON.stringify(agent), activityId, stateId: 'private' })
+        .set(VERSION)
+        .set('Authorization', otherAuth)
+        .expect(404);
     });
   });
 
@@ -146,7 +161,13 @@ describe('xapi/documents.routes', () => {
   describe('Agent Profile resource', () => {
     it('stores with If-None-Match, refuses an unconditional overwrite (409), updates with If-Match and merges on POST', async () => {
       await xapi.setAgentProfile({ agent, profileId: 'prefs', profile: { theme: 'dark' }, etag: '*', matchHeader: 'If-None-Match' });
-      await raw().put('/xapi/agents/profile').query({ agent: JSON.stringify(agent), profileId: 'prefs' }).set(VERSION).set('Authorization', auth).send({ theme: 'light' }).expect(409);
+      await raw()
+        .put('/xapi/agents/profile')
+        .query({ agent: JSON.stringify(agent), profileId: 'prefs' })
+        .set(VERSION)
+        .set('Authorization', auth)
+        .send({ theme: 'light' })
+        .expect(409);
       const { headers } = await xapi.getAgentProfile({ agent, profileId: 'prefs' });
       await xapi.setAgentProfile({ agent, profileId: 'prefs', profile: { theme: 'light' }, etag: (headers as Record<string, string>).etag, matchHeader: 'If-Match' });
       await xapi.createAgentProfile({ agent, profileId: 'prefs', profile: { language: 'pl' } });
@@ -167,7 +188,12 @@ describe('xapi/documents.routes', () => {
   describe('all document resources', () => {
     it('answer HEAD with the ETag and no body', async () => {
       await xapi.setState({ agent, activityId, stateId: 'head', state: { h: 1 } });
-      const res = await raw().head('/xapi/activities/state').query({ agent: JSON.stringify(agent), activityId, stateId: 'head' }).set(VERSION).set('Authorization', auth).expect(200);
+      const res = await raw()
+        .head('/xapi/activities/state')
+        .query({ agent: JSON.stringify(agent), activityId, stateId: 'head' })
+        .set(VERSION)
+        .set('Authorization', auth)
+        .expect(200);
       expect(res.headers.etag).to.equal(sha1Etag(JSON.stringify({ h: 1 })));
       expect(res.text ?? '').to.equal('');
     });

@@ -49,7 +49,13 @@ function answerQuiz(html: string, course: Course, mode: 'right' | 'wrong'): { fo
         for (const input of sent) form.append(input.name, input.value);
         // Option ids in the course's order, whatever the shuffled form showed.
         const ids = new Set(sent.map((i) => idOfText(i.text)));
-        drawn.push({ question, response: question.options!.map((o) => o.id).filter((id) => ids.has(id)).join('[,]') });
+        drawn.push({
+          question,
+          response: question
+            .options!.map((o) => o.id)
+            .filter((id) => ids.has(id))
+            .join('[,]'),
+        });
         break;
       }
       case 'true-false': {
@@ -83,7 +89,11 @@ function answerQuiz(html: string, course: Course, mode: 'right' | 'wrong'): { fo
 
 async function takeQuiz(agent: Agent, course: Course, mode: 'right' | 'wrong'): Promise<Drawn[]> {
   const overview = await agent.get(QUIZ).expect(200);
-  const started = await agent.post(QUIZ).type('form').send({ _csrf: csrfTokenFrom(overview.text) }).expect(303);
+  const started = await agent
+    .post(QUIZ)
+    .type('form')
+    .send({ _csrf: csrfTokenFrom(overview.text) })
+    .expect(303);
   const page = await agent.get(started.headers.location).expect(200);
   const { form, drawn } = answerQuiz(page.text, course, mode);
   await agent.post(started.headers.location).type('form').send(form.toString()).expect(303);
@@ -129,9 +139,17 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
 
     const agent = await loginAgent(server.url, learner.user.email, learner.password);
     const coursePage = await agent.get(COURSE).expect(200);
-    await agent.post(`${COURSE}/zapis`).type('form').send({ _csrf: csrfTokenFrom(coursePage.text) }).expect(303);
+    await agent
+      .post(`${COURSE}/zapis`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(coursePage.text) })
+      .expect(303);
     const lesson1 = await agent.get(`${COURSE}/lekcje/wprowadzenie`).expect(200);
-    await agent.post(`${COURSE}/lekcje/wprowadzenie/sprawdz/check-zasady-1`).type('form').send({ _csrf: csrfTokenFrom(lesson1.text), answer: 'b' }).expect(200);
+    await agent
+      .post(`${COURSE}/lekcje/wprowadzenie/sprawdz/check-zasady-1`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(lesson1.text), answer: 'b' })
+      .expect(200);
     await agent.get(`${COURSE}/lekcje/podsumowanie`).expect(200);
     failedAttempt = await takeQuiz(agent, course, 'wrong');
     // The cool-down after the failed attempt is over.
@@ -140,7 +158,7 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
 
     registration = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!.registration;
     const actor = { objectType: 'Agent', account: { homePage: baseUrl, name: learner.user.learnerId } };
-    statements = (await allStatements(xapi, { agent: actor, registration }));
+    statements = await allStatements(xapi, { agent: actor, registration });
   });
   after(async () => server.close());
 
@@ -202,7 +220,9 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
     expect(lessons.map((s) => s.object.id)).to.deep.equal([`${courseIri}/lessons/wprowadzenie`, `${courseIri}/lessons/podsumowanie`]);
     expect(lessons[0].object.definition).to.deep.include({ type: 'http://adlnet.gov/expapi/activities/lesson', name: { pl: 'Wprowadzenie' } });
     for (const lesson of lessons) {
-      expect(lesson.context.contextActivities.parent).to.deep.equal([{ objectType: 'Activity', id: courseIri, definition: { type: 'http://adlnet.gov/expapi/activities/course' } }]);
+      expect(lesson.context.contextActivities.parent).to.deep.equal([
+        { objectType: 'Activity', id: courseIri, definition: { type: 'http://adlnet.gov/expapi/activities/course' } },
+      ]);
     }
     for (const verb of ['failed', 'passed']) {
       const [statement] = byVerb(ADL + verb);

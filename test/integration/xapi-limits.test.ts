@@ -56,7 +56,11 @@ describe('xapi limits (statement.schemas, lrs-json, statements.routes, statement
       .expect(400);
     expect(res.body.message).to.match(/agent may be at most \d+ characters long/);
     const shorter = JSON.stringify({ mbox: `mailto:a@${'.'.repeat(5000)}` });
-    const capped = await lrs().get(`/xapi/statements?agent=${encodeURIComponent(shorter)}`).set(VERSION).set('Authorization', readOnlyAuth).expect(400);
+    const capped = await lrs()
+      .get(`/xapi/statements?agent=${encodeURIComponent(shorter)}`)
+      .set(VERSION)
+      .set('Authorization', readOnlyAuth)
+      .expect(400);
     expect(capped.body.message).to.contain(`at most ${LIMITS.mbox} characters`);
   });
 
@@ -86,10 +90,18 @@ describe('xapi limits (statement.schemas, lrs-json, statements.routes, statement
       ids.push(randomUUID());
       await post(JSON.stringify(statement({ id: ids[link], object: { objectType: 'StatementRef', id: ids[link - 1] } }))).expect(200);
     }
-    const res = await lrs().get(`/xapi/statements?activity=${encodeURIComponent(activityId)}`).set(VERSION).set('Authorization', auth).expect(200);
+    const res = await lrs()
+      .get(`/xapi/statements?activity=${encodeURIComponent(activityId)}`)
+      .set(VERSION)
+      .set('Authorization', auth)
+      .expect(200);
     const found = (res.body as { statements: Array<{ id: string }> }).statements.map((s) => s.id);
     expect(found).to.have.members(ids.slice(0, MAX_STATEMENT_REF_DEPTH + 1));
     // Beyond the cap a statement is still there, by id.
-    await lrs().get(`/xapi/statements?statementId=${ids[ids.length - 1]}`).set(VERSION).set('Authorization', auth).expect(200);
+    await lrs()
+      .get(`/xapi/statements?statementId=${ids[ids.length - 1]}`)
+      .set(VERSION)
+      .set('Authorization', auth)
+      .expect(200);
   });
 });

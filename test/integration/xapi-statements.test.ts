@@ -83,7 +83,12 @@ describe('xapi/statements.routes', () => {
   });
 
   it('rejects a PUT whose statement id differs from statementId, and one without statementId', async () => {
-    await raw().put(`/xapi/statements?statementId=${randomUUID()}`).set(VERSION).set('Authorization', auth).send(statement({ id: randomUUID() })).expect(400);
+    await raw()
+      .put(`/xapi/statements?statementId=${randomUUID()}`)
+      .set(VERSION)
+      .set('Authorization', auth)
+      .send(statement({ id: randomUUID() }))
+      .expect(400);
     await raw().put('/xapi/statements').set(VERSION).set('Authorization', auth).send(statement()).expect(400);
   });
 
@@ -101,7 +106,12 @@ describe('xapi/statements.routes', () => {
 
   it('rejects a batch with two statements of the same id', async () => {
     const id = randomUUID();
-    await raw().post('/xapi/statements').set(VERSION).set('Authorization', auth).send([statement({ id }), statement({ id })]).expect(400);
+    await raw()
+      .post('/xapi/statements')
+      .set(VERSION)
+      .set('Authorization', auth)
+      .send([statement({ id }), statement({ id })])
+      .expect(400);
   });
 
   const invalid: Array<[string, Record<string, unknown>]> = [
@@ -150,7 +160,11 @@ describe('xapi/statements.routes', () => {
   it('answers 400 for unknown or mis-cased parameters and for statementId with other filters', async () => {
     await raw().get('/xapi/statements?foo=bar').set(VERSION).set('Authorization', auth).expect(400);
     await raw().get('/xapi/statements?Limit=1').set(VERSION).set('Authorization', auth).expect(400);
-    await raw().get(`/xapi/statements?statementId=${randomUUID()}&verb=${encodeURIComponent(verb.id)}`).set(VERSION).set('Authorization', auth).expect(400);
+    await raw()
+      .get(`/xapi/statements?statementId=${randomUUID()}&verb=${encodeURIComponent(verb.id)}`)
+      .set(VERSION)
+      .set('Authorization', auth)
+      .expect(400);
     await raw().get(`/xapi/statements?statementId=${randomUUID()}&voidedStatementId=${randomUUID()}`).set(VERSION).set('Authorization', auth).expect(400);
   });
 
@@ -218,7 +232,11 @@ describe('xapi/statements.routes', () => {
   });
 
   it('returns an empty StatementResult when nothing matches', async () => {
-    const res = await raw().get(`/xapi/statements?verb=${encodeURIComponent('http://example.com/verbs/none')}`).set(VERSION).set('Authorization', auth).expect(200);
+    const res = await raw()
+      .get(`/xapi/statements?verb=${encodeURIComponent('http://example.com/verbs/none')}`)
+      .set(VERSION)
+      .set('Authorization', auth)
+      .expect(200);
     expect(res.body).to.deep.equal({ statements: [], more: '' });
   });
 
@@ -248,7 +266,13 @@ describe('xapi/statements.routes', () => {
   it('accepts attachments in multipart/mixed, checks their SHA-2 and returns them with attachments=true', async () => {
     const content = 'here is a simple attachment';
     const sha2 = createHash('sha256').update(content).digest('hex');
-    const attachment = { usageType: 'http://example.com/attachment-usage/test', display: { 'en-US': 'A test attachment' }, contentType: 'text/plain', length: content.length, sha2 };
+    const attachment = {
+      usageType: 'http://example.com/attachment-usage/test',
+      display: { 'en-US': 'A test attachment' },
+      contentType: 'text/plain',
+      length: content.length,
+      sha2,
+    };
     const id = randomUUID();
     const boundary = 'abcABC0123';
     const body = (hash: string) =>
@@ -273,13 +297,7 @@ describe('xapi/statements.routes', () => {
       .set('Content-Type', `multipart/mixed; boundary=${boundary}`)
       .send(body('b'.repeat(64)))
       .expect(400);
-    await raw()
-      .post('/xapi/statements')
-      .set(VERSION)
-      .set('Authorization', auth)
-      .set('Content-Type', `multipart/mixed; boundary=${boundary}`)
-      .send(body(sha2))
-      .expect(200);
+    await raw().post('/xapi/statements').set(VERSION).set('Authorization', auth).set('Content-Type', `multipart/mixed; boundary=${boundary}`).send(body(sha2)).expect(200);
     const res = await raw()
       .get(`/xapi/statements?statementId=${id}&attachments=true`)
       .set(VERSION)
@@ -292,7 +310,9 @@ describe('xapi/statements.routes', () => {
       })
       .expect(200);
     expect(res.headers['content-type']).to.match(/^multipart\/mixed; boundary=/);
-    expect(res.body as string).to.contain(`X-Experience-API-Hash: ${sha2}`).and.contain(content);
+    expect(res.body as string)
+      .to.contain(`X-Experience-API-Hash: ${sha2}`)
+      .and.contain(content);
     const plain = await raw().get(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', auth).expect(200);
     expect(plain.headers['content-type']).to.match(/^application\/json/);
   });
@@ -301,9 +321,7 @@ describe('xapi/statements.routes', () => {
     const text = 'Zaświadczenie — treść załącznika';
     const bytes = new TextEncoder().encode(text);
     const sha2 = createHash('sha256').update(bytes).digest('hex');
-    const attachments = [
-      { usageType: XAPI.AttachmentUsages.SUPPORTING_MEDIA, display: { pl: 'Załącznik' }, contentType: 'text/plain', length: bytes.length, sha2 },
-    ];
+    const attachments = [{ usageType: XAPI.AttachmentUsages.SUPPORTING_MEDIA, display: { pl: 'Załącznik' }, contentType: 'text/plain', length: bytes.length, sha2 }];
     // The axios adapter replaces the multipart Content-Type of a Blob body in Node; the fetch adapter keeps it.
     const fetchClient = new XAPI({ endpoint: `${server.url}/xapi/`, auth, adapter: 'fetch' });
     const { data: ids } = await fetchClient.sendStatement({ statement: statement({ attachments }), attachments: [bytes.buffer] });
@@ -329,7 +347,11 @@ describe('xapi/statements.routes', () => {
       .send(new URLSearchParams({ 'X-Experience-API-Version': '1.0.3', Authorization: auth, statementId: id }).toString())
       .expect(200);
     expect(get.body.id).to.equal(id);
-    await raw().post(`/xapi/statements?method=GET&statementId=${id}`).type('form').send(`Authorization=${encodeURIComponent(auth)}`).expect(400);
+    await raw()
+      .post(`/xapi/statements?method=GET&statementId=${id}`)
+      .type('form')
+      .send(`Authorization=${encodeURIComponent(auth)}`)
+      .expect(400);
   });
 
   it('answers CORS preflight requests for browser-based content', async () => {
@@ -343,7 +365,7 @@ describe('xapi/statements.routes', () => {
     expect(res.headers['access-control-allow-headers']).to.match(/X-Experience-API-Version/i);
   });
 
-  it('keeps organisations apart: a client never sees another organisation\'s statements', async () => {
+  it("keeps organisations apart: a client never sees another organisation's statements", async () => {
     const { data: ids } = await xapi.sendStatement({ statement: statement() });
     await raw().get(`/xapi/statements?statementId=${ids[0]}`).set(VERSION).set('Authorization', otherAuth).expect(404);
     const list = await raw().get('/xapi/statements').set(VERSION).set('Authorization', otherAuth).expect(200);

@@ -101,8 +101,20 @@ describe('xapi/statement.service', () => {
     const shared = randomUUID();
     const [onlyA, onlyB] = [randomUUID(), randomUUID()];
     const results = await Promise.allSettled([
-      storeStatements([{ ...statement(), id: onlyA }, { ...statement('http://example.com/verbs/a'), id: shared }], { organisationId }),
-      storeStatements([{ ...statement(), id: onlyB }, { ...statement('http://example.com/verbs/b'), id: shared }], { organisationId }),
+      storeStatements(
+        [
+          { ...statement(), id: onlyA },
+          { ...statement('http://example.com/verbs/a'), id: shared },
+        ],
+        { organisationId },
+      ),
+      storeStatements(
+        [
+          { ...statement(), id: onlyB },
+          { ...statement('http://example.com/verbs/b'), id: shared },
+        ],
+        { organisationId },
+      ),
     ]);
     const rejected = results.findIndex((result) => result.status === 'rejected');
     expect(results.filter((result) => result.status === 'rejected')).to.have.length(1);

@@ -15,7 +15,10 @@ describe('certificates/certificate-code', () => {
   it('makes codes AJST-<year>-XXXX-XXXX-XXXX-XXXX that do not repeat', () => {
     const codes = new Set(Array.from({ length: 2000 }, () => newCertificateCode(new Date('2026-05-01T00:00:00Z'))));
     expect(codes.size).to.equal(2000);
-    for (const code of codes) expect(code).to.match(CERTIFICATE_CODE_PATTERN).and.match(/^AJST-2026-/);
+    for (const code of codes)
+      expect(code)
+        .to.match(CERTIFICATE_CODE_PATTERN)
+        .and.match(/^AJST-2026-/);
   });
 
   it('normalises typed codes and rejects anything else', () => {
@@ -40,7 +43,11 @@ describe('certificates/certificate-rules', () => {
 
 describe('certificates/certificate-template', () => {
   it('fills in defaults and ignores a logo that is not a PNG', () => {
-    const template = resolveTemplate({ name: 'Związek Gmin Wiejskich', kind: 'association', certificateTemplate: { logoPngBase64: Buffer.from('GIF89a').toString('base64'), accentColour: 'red' } });
+    const template = resolveTemplate({
+      name: 'Związek Gmin Wiejskich',
+      kind: 'association',
+      certificateTemplate: { logoPngBase64: Buffer.from('GIF89a').toString('base64'), accentColour: 'red' },
+    });
     expect(template.accentColour).to.equal(DEFAULT_ACCENT_COLOUR);
     expect(template.logoPng).to.equal(undefined);
     expect(template.signatoryRole).to.equal('Zarząd');

@@ -143,9 +143,7 @@ describe('courses/course.loader', () => {
     });
 
     it('requires the folder name to equal the id', async () => {
-      expect(await errorsOf([], 'inny-folder')).to.deep.equal([
-        'inny-folder/course.yaml:1: id: "przyklad-kurs" must equal the course folder name "inny-folder"',
-      ]);
+      expect(await errorsOf([], 'inny-folder')).to.deep.equal(['inny-folder/course.yaml:1: id: "przyklad-kurs" must equal the course folder name "inny-folder"']);
     });
 
     it('explains text that YAML read as a mapping because of ": "', async () => {
@@ -167,9 +165,7 @@ describe('courses/course.loader', () => {
     });
 
     it('reports a missing manifest', async () => {
-      expect(await errorsOf([{ file: 'course.yaml', remove: true }])).to.deep.equal([
-        'przyklad-kurs/course.yaml:1: course.yaml is missing: every course folder needs a manifest',
-      ]);
+      expect(await errorsOf([{ file: 'course.yaml', remove: true }])).to.deep.equal(['przyklad-kurs/course.yaml:1: course.yaml is missing: every course folder needs a manifest']);
     });
   });
 
@@ -198,7 +194,10 @@ describe('courses/course.loader', () => {
     it('requires alt text and a file inside images/', async () => {
       expect(
         await errorsOf([
-          { file: 'lessons/01-wprowadzenie.md', replace: ['![Schemat procesu obsługi wniosku](images/schemat-procesu.png)', 'Tekst\n![](images/schemat-procesu.png) i ![Logo](https://example.org/logo.png)'] },
+          {
+            file: 'lessons/01-wprowadzenie.md',
+            replace: ['![Schemat procesu obsługi wniosku](images/schemat-procesu.png)', 'Tekst\n![](images/schemat-procesu.png) i ![Logo](https://example.org/logo.png)'],
+          },
         ]),
       ).to.deep.equal([
         'przyklad-kurs/lessons/01-wprowadzenie.md:11: image "images/schemat-procesu.png" needs alt text: ![what the image shows](images/schemat-procesu.png)',
@@ -222,9 +221,9 @@ describe('courses/course.loader', () => {
     });
 
     it('reports a callout that is never closed, at its opening line', async () => {
-      expect(await errorsOf([{ file: 'lessons/02-podsumowanie.md', replace: ['## Najważniejsze wnioski', '## Najważniejsze wnioski\n\n::: uwaga\nNiezamknięta ramka.'] }])).to.deep.equal([
-        'przyklad-kurs/lessons/02-podsumowanie.md:8: callout "uwaga" is not closed: end it with a line ":::"',
-      ]);
+      expect(
+        await errorsOf([{ file: 'lessons/02-podsumowanie.md', replace: ['## Najważniejsze wnioski', '## Najważniejsze wnioski\n\n::: uwaga\nNiezamknięta ramka.'] }]),
+      ).to.deep.equal(['przyklad-kurs/lessons/02-podsumowanie.md:8: callout "uwaga" is not closed: end it with a line ":::"']);
     });
 
     it('accepts a lesson saved with a byte-order mark', async () => {
@@ -300,9 +299,9 @@ describe('courses/course.loader', () => {
     });
 
     it('requires exactly one correct option for a single-choice question', async () => {
-      expect(await errorsOf([{ file: 'quiz.yaml', replace: ['    correct: [a]\n    explanation: Minimalizacja', '    correct: [a, b]\n    explanation: Minimalizacja'] }])).to.deep.equal([
-        'przyklad-kurs/quiz.yaml:16: questions[0].correct: a single-choice question needs exactly one correct option (got 2)',
-      ]);
+      expect(
+        await errorsOf([{ file: 'quiz.yaml', replace: ['    correct: [a]\n    explanation: Minimalizacja', '    correct: [a, b]\n    explanation: Minimalizacja'] }]),
+      ).to.deep.equal(['przyklad-kurs/quiz.yaml:16: questions[0].correct: a single-choice question needs exactly one correct option (got 2)']);
     });
 
     it('refuses an ordering that is not a permutation of the options', async () => {
@@ -326,9 +325,7 @@ describe('courses/course.loader', () => {
     });
 
     it('reports a missing quiz', async () => {
-      expect(await errorsOf([{ file: 'quiz.yaml', remove: true }])).to.deep.equal([
-        'przyklad-kurs/quiz.yaml:1: quiz.yaml is missing: every course ends with a quiz',
-      ]);
+      expect(await errorsOf([{ file: 'quiz.yaml', remove: true }])).to.deep.equal(['przyklad-kurs/quiz.yaml:1: quiz.yaml is missing: every course ends with a quiz']);
     });
   });
 

@@ -67,10 +67,19 @@ describe('learning/learning.presenter and lesson.presenter', () => {
   it('splits the lesson around its knowledge checks and marks the current and viewed lessons', () => {
     const check = { id: 'k1', kind: 'true-false' as const, prompt: 'Czy?', points: 1, answer: true, explanation: 'Bo tak.' };
     const withCheck = { ...lesson('b', 2, '<p>przed</p>\n<div class="knowledge-check" data-check="k1"></div>\n<p>po</p>'), checks: [check] };
-    const page = lessonPage({ course: { ...course, lessons: [course.lessons[0], withCheck, course.lessons[2]] }, lesson: withCheck, progress: progress({ lessonsViewed: ['a', 'b'] }), t });
+    const page = lessonPage({
+      course: { ...course, lessons: [course.lessons[0], withCheck, course.lessons[2]] },
+      lesson: withCheck,
+      progress: progress({ lessonsViewed: ['a', 'b'] }),
+      t,
+    });
     expect(page.lesson.segments.map((s) => (s.check ? `check:${s.check.id}` : s.html!.trim()))).to.deep.equal(['<p>przed</p>', 'check:k1', '<p>po</p>']);
     expect(page.lesson.segments[1].check!.action).to.equal('/szkolenia/kurs/lekcje/b/sprawdz/k1#sprawdz-k1');
-    expect(page.toc.map((l) => [l.current, l.viewed])).to.deep.equal([[false, true], [true, true], [false, false]]);
+    expect(page.toc.map((l) => [l.current, l.viewed])).to.deep.equal([
+      [false, true],
+      [true, true],
+      [false, false],
+    ]);
     expect(page.previous?.url).to.equal('/szkolenia/kurs/lekcje/a');
     expect(page.next?.url).to.equal('/szkolenia/kurs/lekcje/c');
     expect(page).to.include({ position: 2, total: 3, viewedCount: 2 });

@@ -4,24 +4,60 @@ import { ValidationError } from '../../src/http/errors.js';
 import { decodeQuizForm, encodeQuizForm } from '../../src/learning/quiz-form.js';
 import { decodeCheckAnswer, drawQuestions, gradeAnswer, resolveQuizAnswers, scoreAttempt, type DrawnQuestion } from '../../src/learning/quiz-grading.js';
 
-const single: Question = { id: 's', kind: 'single', prompt: 'S?', points: 1, options: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }], correct: ['a'], explanation: '' };
+const single: Question = {
+  id: 's',
+  kind: 'single',
+  prompt: 'S?',
+  points: 1,
+  options: [
+    { id: 'a', text: 'A' },
+    { id: 'b', text: 'B' },
+  ],
+  correct: ['a'],
+  explanation: '',
+};
 const multiple: Question = {
-  id: 'm', kind: 'multiple', prompt: 'M?', points: 2,
-  options: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }, { id: 'c', text: 'C' }], correct: ['a', 'b'], explanation: '',
+  id: 'm',
+  kind: 'multiple',
+  prompt: 'M?',
+  points: 2,
+  options: [
+    { id: 'a', text: 'A' },
+    { id: 'b', text: 'B' },
+    { id: 'c', text: 'C' },
+  ],
+  correct: ['a', 'b'],
+  explanation: '',
 };
 const truth: Question = { id: 't', kind: 'true-false', prompt: 'T?', points: 1, answer: false, explanation: '' };
 const ordering: Question = {
-  id: 'o', kind: 'ordering', prompt: 'O?', points: 2,
-  options: [{ id: 'x', text: 'X' }, { id: 'y', text: 'Y' }, { id: 'z', text: 'Z' }], order: ['z', 'x', 'y'], explanation: '',
+  id: 'o',
+  kind: 'ordering',
+  prompt: 'O?',
+  points: 2,
+  options: [
+    { id: 'x', text: 'X' },
+    { id: 'y', text: 'Y' },
+    { id: 'z', text: 'Z' },
+  ],
+  order: ['z', 'x', 'y'],
+  explanation: '',
 };
 const matching: Question = {
-  id: 'p', kind: 'matching', prompt: 'P?', points: 2,
-  pairs: [{ id: 'p1', left: 'L1', right: 'R1' }, { id: 'p2', left: 'L2', right: 'R2' }], explanation: '',
+  id: 'p',
+  kind: 'matching',
+  prompt: 'P?',
+  points: 2,
+  pairs: [
+    { id: 'p1', left: 'L1', right: 'R1' },
+    { id: 'p2', left: 'L2', right: 'R2' },
+  ],
+  explanation: '',
 };
 const questions = new Map([single, multiple, truth, ordering, matching].map((q) => [q.id, q]));
 
 describe('learning/quiz-grading', () => {
-  it('draws questionsPerAttempt distinct questions and shuffles each one\'s options as a permutation', () => {
+  it("draws questionsPerAttempt distinct questions and shuffles each one's options as a permutation", () => {
     const quiz: Quiz = { questionsPerAttempt: 3, cooldownMinutes: 0, questions: [...questions.values()] };
     for (let round = 0; round < 20; round++) {
       const drawn = drawQuestions(quiz);
@@ -49,18 +85,63 @@ describe('learning/quiz-grading', () => {
     expect(gradeAnswer(single, { kind: 'choice', optionIds: ['a'] }).success).to.equal(true);
     expect(gradeAnswer(truth, { kind: 'truth', value: false })).to.include({ success: true, response: 'false' });
     expect(gradeAnswer(truth, { kind: 'truth', value: true }).success).to.equal(false);
-    const right = new Map([['z', 1], ['x', 2], ['y', 3]]);
+    const right = new Map([
+      ['z', 1],
+      ['x', 2],
+      ['y', 3],
+    ]);
     expect(gradeAnswer(ordering, { kind: 'sequence', positions: right })).to.include({ success: true, response: 'z[,]x[,]y' });
-    expect(gradeAnswer(ordering, { kind: 'sequence', positions: new Map([['z', 1], ['x', 1], ['y', 3]]) }).success).to.equal(false);
-    expect(gradeAnswer(ordering, { kind: 'sequence', positions: new Map([['z', 1], ['x', 2]]) }).success).to.equal(false);
-    expect(gradeAnswer(matching, { kind: 'pairs', matches: new Map([['p1', 'p1'], ['p2', 'p2']]) })).to.include({ success: true, response: 'p1[.]p1[,]p2[.]p2' });
-    expect(gradeAnswer(matching, { kind: 'pairs', matches: new Map([['p1', 'p2'], ['p2', 'p1']]) }).success).to.equal(false);
+    expect(
+      gradeAnswer(ordering, {
+        kind: 'sequence',
+        positions: new Map([
+          ['z', 1],
+          ['x', 1],
+          ['y', 3],
+        ]),
+      }).success,
+    ).to.equal(false);
+    expect(
+      gradeAnswer(ordering, {
+        kind: 'sequence',
+        positions: new Map([
+          ['z', 1],
+          ['x', 2],
+        ]),
+      }).success,
+    ).to.equal(false);
+    expect(
+      gradeAnswer(matching, {
+        kind: 'pairs',
+        matches: new Map([
+          ['p1', 'p1'],
+          ['p2', 'p2'],
+        ]),
+      }),
+    ).to.include({ success: true, response: 'p1[.]p1[,]p2[.]p2' });
+    expect(
+      gradeAnswer(matching, {
+        kind: 'pairs',
+        matches: new Map([
+          ['p1', 'p2'],
+          ['p2', 'p1'],
+        ]),
+      }).success,
+    ).to.equal(false);
     expect(gradeAnswer(single, undefined)).to.deep.include({ answered: false, success: false, points: 0, maxPoints: 1, response: '' });
   });
 
   it('writes choice and matching responses in the course order, whatever order the shuffled form sent', () => {
     expect(gradeAnswer(multiple, { kind: 'choice', optionIds: ['b', 'a'] })).to.include({ success: true, response: 'a[,]b' });
-    expect(gradeAnswer(matching, { kind: 'pairs', matches: new Map([['p2', 'p2'], ['p1', 'p1']]) })).to.include({ success: true, response: 'p1[.]p1[,]p2[.]p2' });
+    expect(
+      gradeAnswer(matching, {
+        kind: 'pairs',
+        matches: new Map([
+          ['p2', 'p2'],
+          ['p1', 'p1'],
+        ]),
+      }),
+    ).to.include({ success: true, response: 'p1[.]p1[,]p2[.]p2' });
   });
 
   it('decodes positions in the attempt into course ids', () => {
@@ -85,7 +166,10 @@ describe('learning/quiz-grading', () => {
     }
     const body = { q0: ['o1', 'o2'], q1_0: '3', q2_1: 'c0', q3: 'true' };
     const { answers } = decodeQuizForm(body);
-    expect(decodeQuizForm(Object.fromEntries(encodeQuizForm(answers).reduce((all, [name, value]) => all.set(name, [...(all.get(name) ?? []), value]), new Map<string, string[]>()))).answers).to.deep.equal(answers);
+    expect(
+      decodeQuizForm(Object.fromEntries(encodeQuizForm(answers).reduce((all, [name, value]) => all.set(name, [...(all.get(name) ?? []), value]), new Map<string, string[]>())))
+        .answers,
+    ).to.deep.equal(answers);
   });
 
   it('rejects answers that do not fit the attempt, as a field error on the question', () => {

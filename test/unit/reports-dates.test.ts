@@ -22,7 +22,11 @@ describe('reports/reports.schemas and reminder-schedule', () => {
     expect(messages({ courseId: 'rodo', userIds: id, dueDate: warsawIsoDay(new Date(Date.now() - 2 * 86_400_000)) })).to.include('dueDate: Termin nie może być w przeszłości.');
     expect(messages({ courseId: 'rodo', userIds: id, dueDate: warsawIsoDay(new Date()) })).to.deep.equal([]);
     expect(messages({ courseId: 'rodo', userIds: ['<script>'], dueDate: future })).to.include('userIds.0: Wybierz osoby z listy.');
-    expect(messages({ courseId: '', dueDate: '' })).to.include.members(['courseId: Wybierz szkolenie.', 'dueDate: Podaj termin ukończenia.', 'departmentId: Wybierz referat albo co najmniej jedną osobę.']);
+    expect(messages({ courseId: '', dueDate: '' })).to.include.members([
+      'courseId: Wybierz szkolenie.',
+      'dueDate: Podaj termin ukończenia.',
+      'departmentId: Wybierz referat albo co najmniej jedną osobę.',
+    ]);
   });
 
   it('REMINDER_CRON: weekdays 08:00 by default, off, or a valid pattern; the job runs in Warsaw time', () => {

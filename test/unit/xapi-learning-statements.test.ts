@@ -27,7 +27,12 @@ const course: Course = {
 
 describe('xapi/learning-statements', () => {
   const vocabulary = createXapiVocabulary({ baseUrl: 'https://akademia.example.pl', activityBase: 'https://akademia.example.pl/xapi/activities' });
-  const ctx = { vocabulary, learner: { learnerId: '3b0c2a4e-1111-4222-8333-444455556666', fullName: 'Jan Kowalski' }, course, registration: 'f7a4a3f6-8f7a-4d0c-9b1e-0c2c8c7b6a51' };
+  const ctx = {
+    vocabulary,
+    learner: { learnerId: '3b0c2a4e-1111-4222-8333-444455556666', fullName: 'Jan Kowalski' },
+    course,
+    registration: 'f7a4a3f6-8f7a-4d0c-9b1e-0c2c8c7b6a51',
+  };
 
   const valid = (statement: unknown) => {
     const result = StatementSchema.safeParse(statement);
@@ -40,9 +45,29 @@ describe('xapi/learning-statements', () => {
       build.launched(ctx),
       build.initialized(ctx),
       build.lessonExperienced(ctx, course.lessons[0]),
-      build.questionAnswered(ctx, question('single', { options: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }], correct: ['a'] }), { response: 'a', success: true, parent: 'quiz', attemptId: 'att-1' }),
+      build.questionAnswered(
+        ctx,
+        question('single', {
+          options: [
+            { id: 'a', text: 'A' },
+            { id: 'b', text: 'B' },
+          ],
+          correct: ['a'],
+        }),
+        { response: 'a', success: true, parent: 'quiz', attemptId: 'att-1' },
+      ),
       build.questionAnswered(ctx, question('true-false', { answer: false }), { response: 'false', success: true, parent: { lessonId: 'zasady' } }),
-      build.questionAnswered(ctx, question('ordering', { options: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }], order: ['b', 'a'] }), { response: 'b[,]a', success: true, parent: 'quiz' }),
+      build.questionAnswered(
+        ctx,
+        question('ordering', {
+          options: [
+            { id: 'a', text: 'A' },
+            { id: 'b', text: 'B' },
+          ],
+          order: ['b', 'a'],
+        }),
+        { response: 'b[,]a', success: true, parent: 'quiz' },
+      ),
       build.questionAnswered(ctx, question('matching', { pairs: [{ id: 'p1', left: 'L', right: 'R' }] }), { response: 'p1[.]p1', success: true, parent: 'quiz' }),
       build.quizScored(ctx, { passed: true, scaled: 0.9, raw: 9, min: 0, max: 10, attemptId: 'att-1' }),
       build.courseCompleted(ctx, { scaled: 0.9, raw: 9, min: 0, max: 10 }),
@@ -65,11 +90,21 @@ describe('xapi/learning-statements', () => {
   });
 
   it('uses stable activity IRIs under the configured base and an interaction definition for questions', () => {
-    const answered = build.questionAnswered(ctx, question('multiple', { options: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }], correct: ['a', 'b'] }), {
-      response: 'a[,]b',
-      success: true,
-      parent: 'quiz',
-    });
+    const answered = build.questionAnswered(
+      ctx,
+      question('multiple', {
+        options: [
+          { id: 'a', text: 'A' },
+          { id: 'b', text: 'B' },
+        ],
+        correct: ['a', 'b'],
+      }),
+      {
+        response: 'a[,]b',
+        success: true,
+        parent: 'quiz',
+      },
+    );
     const object = answered.object as { id: string; definition: Record<string, unknown> };
     expect(object.id).to.equal('https://akademia.example.pl/xapi/activities/courses/rodo-podstawy/quiz/questions/q-multiple');
     expect(object.definition).to.include({ interactionType: 'choice', type: 'http://adlnet.gov/expapi/activities/cmi.interaction' });

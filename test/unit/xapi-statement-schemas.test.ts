@@ -52,7 +52,10 @@ describe('xapi/statement.presenter', () => {
     id: '0f8fad5b-d9cb-469f-a165-70867728950e',
     actor: { objectType: 'Group', name: 'Team', member: [{ name: 'A', mbox: 'mailto:a@example.com' }] },
     verb: { id: 'http://adlnet.gov/expapi/verbs/attempted', display: { 'en-US': 'attempted', pl: 'podjął próbę' } },
-    object: { id: 'http://example.com/a', definition: { name: { 'en-US': 'A', pl: 'A po polsku' }, interactionType: 'choice', choices: [{ id: 'x', description: { 'en-US': 'X', pl: 'Iks' } }] } },
+    object: {
+      id: 'http://example.com/a',
+      definition: { name: { 'en-US': 'A', pl: 'A po polsku' }, interactionType: 'choice', choices: [{ id: 'x', description: { 'en-US': 'X', pl: 'Iks' } }] },
+    },
     context: { contextActivities: { parent: [{ id: 'http://example.com/p', definition: { name: { 'en-US': 'P', de: 'P-de' } } }] } },
   });
 
@@ -60,7 +63,7 @@ describe('xapi/statement.presenter', () => {
     expect(formatStatement(stored, 'exact')).to.equal(stored);
   });
 
-  it('reduces anonymous groups to their members\' identifiers in format=ids', () => {
+  it("reduces anonymous groups to their members' identifiers in format=ids", () => {
     const ids = JSON.parse(formatStatement(stored, 'ids'));
     expect(ids.actor).to.deep.equal({ objectType: 'Group', member: [{ mbox: 'mailto:a@example.com' }] });
     expect(ids.context.contextActivities.parent).to.deep.equal([{ id: 'http://example.com/p' }]);
@@ -98,7 +101,11 @@ describe('xapi/statement-keys', () => {
       authority: { account: { homePage: 'http://example.com', name: 'client' } },
     } as never);
     expect(keys.agentKeys).to.deep.equal(['mbox|mailto:m@example.com']);
-    expect(keys.relatedAgentKeys).to.include.members(['mbox|mailto:sub@example.com', 'mbox|mailto:teacher@example.com', agentKey({ account: { homePage: 'http://example.com', name: 'client' } })!]);
+    expect(keys.relatedAgentKeys).to.include.members([
+      'mbox|mailto:sub@example.com',
+      'mbox|mailto:teacher@example.com',
+      agentKey({ account: { homePage: 'http://example.com', name: 'client' } })!,
+    ]);
     expect(keys.activityIds).to.deep.equal([]);
     expect(keys.relatedActivityIds).to.have.members(['http://example.com/g', 'http://example.com/sub-activity']);
   });
