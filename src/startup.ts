@@ -19,8 +19,13 @@ export function wantsDemoData(config: Pick<Config, 'SEED_DEMO' | 'isProduction'>
   return config.SEED_DEMO ?? options.embedded;
 }
 
-/** Runs every start-up task in order; a failure stops the start. */
-export async function runStartupTasks(platform: Platform, options: StartupOptions): Promise<void> {
+/** The scheduled jobs start-up began (none keeps the process alive); stopping them ends every one. */
+export interface StartedJobs {
+  stop(): void;
+}
+
+/** Runs every start-up task in order; a failure stops the start. Returns the scheduled jobs. */
+export async function runStartupTasks(platform: Platform, options: StartupOptions): Promise<StartedJobs> {
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database outside
   // production (config refuses SEED_DEMO=true in production; the demo passwords are public).
   // It records statements, so it runs on the built platform: their IRIs come from BASE_URL like every other.
@@ -28,11 +33,14 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     await seedDemo(platform);
   }
   // The server alone delivers mail: requests, scripts and tests only queue it (tests call deliverDueMail).
-  scheduleMailSender(platform);
-  scheduleTokenCleanup(platform.logger);
-  scheduleSessionCleanup(platform.config.SESSION_CLEANUP_CRON, platform.logger);
-  // HR reminders of due courses on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none).
-  scheduleReminders(platform);
+  const jobs = [
+    scheduleMailSender(platform),
+    scheduleTokenCleanup(platform.logger),
+    scheduleSessionCleanup(platform.config.SESSION_CLEANUP_CRON, platform.logger),
+    // HR reminders of due courses on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none).
+    scheduleReminders(platform),
+  ];
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
   await ensureEnvironmentLrsClientTask(platform);
+  return { stop: () => jobs.forEach((job) => job?.stop()) };
 }

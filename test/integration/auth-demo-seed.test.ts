@@ -64,7 +64,8 @@ describe('demo/demo-seed', () => {
     const base = 'https://akademia.gmina.example.pl';
     // As the server starts on a fresh embedded database: build the platform, then the start-up tasks seed it.
     const platform = await buildTestPlatform({ env: { BASE_URL: base, REMINDER_CRON: 'off' } });
-    await runStartupTasks(platform, { embedded: true });
+    // Its jobs are named (one of each per process): stopped, so later files can schedule their own.
+    (await runStartupTasks(platform, { embedded: true })).stop();
     const statements = (await XapiStatement.find({}).setOptions({ acrossOrganisations: true }).lean()).map((doc) => JSON.parse(doc.json));
     expect(statements.map((statement) => statement.verb.id)).to.deep.equal(['http://adlnet.gov/expapi/verbs/registered']);
     const [registered] = statements;
