@@ -40,11 +40,6 @@ export const viewHelpers = {
     const when = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(String(value)) : undefined;
     return !when || Number.isNaN(when.getTime()) ? '' : formatDate(when, language);
   },
-  /** {{#fieldError errors "email"}}…{{/fieldError}} renders its block with the field's first message. */
-  fieldError(errors: Record<string, string[]> | undefined, field: string, options: HelperOptions) {
-    const message = errors?.[field]?.[0];
-    return message ? options.fn(message) : options.inverse(this);
-  },
 };
 
 export function configureViews(app: Express): void {
