@@ -44,7 +44,7 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const sessionSecret = await resolveSessionSecret(config);
   const catalogue = options.catalogue ?? (await loadCourseCatalogue({ dir: config.COURSES_DIR, logger }));
   const vocabulary = createXapiVocabulary({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE });
-  const projectors: Projector[] = [learningProgressProjector];
+  const projectors: Projector[] = [learningProgressProjector(vocabulary)];
   const statements = new StatementStore({ vocabulary, projectors, logger });
   const recorder = new LearningRecorder(statements, vocabulary);
   const mailer = new Mailer({ smtpConfigured: Boolean(config.SMTP_URL), logger });

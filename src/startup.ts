@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { scheduleReminders } from './reports/reminder-schedule.js';
-import { ensureEnvironmentLrsClientTask } from './xapi/xapi-startup.js';
+import { ensureEnvironmentLrsClientTask, migrateStatementKeys } from './xapi/xapi-startup.js';
 
 export interface StartupOptions {
   /** True when the embedded FerretDB is in use (first start of a fresh install loads demo data, outside production). */
@@ -26,6 +26,8 @@ export interface StartedJobs {
 
 /** Runs every start-up task in order; a failure stops the start. Returns the scheduled jobs. */
 export async function runStartupTasks(platform: Platform, options: StartupOptions): Promise<StartedJobs> {
+  // First: statements stored by an older version get per-organisation keys before anything reads or writes one.
+  await migrateStatementKeys(platform);
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database outside
   // production (config refuses SEED_DEMO=true in production; the demo passwords are public).
   // It records statements, so it runs on the built platform: their IRIs come from BASE_URL like every other.

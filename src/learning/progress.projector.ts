@@ -1,7 +1,10 @@
 // Projects the statement log onto LearningProgress (one document per enrolment); rebuildable from scratch.
+import { User } from '../auth/user.model.js';
+import { trustedCourseIdsOf } from '../xapi/lrs-client.service.js';
 import type { Projector, StoredStatement } from '../xapi/projectors.js';
-import { XapiStatement } from '../xapi/statement.model.js';
-import { VERBS } from '../xapi/xapi-vocabulary.js';
+import { agentKey } from '../xapi/statement-keys.js';
+import { XapiStatement, statementKey } from '../xapi/statement.model.js';
+import { VERBS, type XapiVocabulary } from '../xapi/xapi-vocabulary.js';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
 import { LearningProgress, statusRank, type ProgressStatus } from './learning-progress.model.js';
 
@@ -19,7 +22,10 @@ const STATUS_OF_VERB: Record<string, ProgressStatus> = {
   [VERBS.completed]: 'completed',
 };
 
-type EnrolmentKey = Pick<EnrolmentDoc, '_id' | 'organisationId' | 'userId' | 'courseId' | 'registration'>;
+type EnrolmentKey = Pick<EnrolmentDoc, '_id' | 'organisationId' | 'userId' | 'courseId' | 'registration'> & {
+  /** The learner's xAPI account name (User.learnerId): the only actor whose statements move this enrolment. */
+  learnerId?: string;
+};
 
 /** A registration as seen from one organisation: statements only ever move their own organisation's enrolments. */
 function scopedKey(organisationId: string, registration: string): string {
@@ -43,7 +49,15 @@ async function enrolmentsFor(pairs: Array<{ organisationId: string; registration
     })
       .select({ _id: 1, organisationId: 1, userId: 1, courseId: 1, registration: 1 })
       .lean<EnrolmentKey[]>();
-    for (const enrolment of found) enrolmentByRegistration.set(scopedKey(String(enrolment.organisationId), enrolment.registration), enrolment);
+    const learners = found.length
+      ? await User.find({ _id: { $in: [...new Set(found.map((enrolment) => String(enrolment.userId)))] } })
+          .select({ learnerId: 1 })
+          .lean<Array<{ _id: unknown; learnerId: string }>>()
+      : [];
+    const learnerIdOf = new Map(learners.map((user) => [String(user._id), user.learnerId]));
+    for (const enrolment of found) {
+      enrolmentByRegistration.set(scopedKey(String(enrolment.organisationId), enrolment.registration), { ...enrolment, learnerId: learnerIdOf.get(String(enrolment.userId)) });
+    }
   }
   const result = new Map<string, EnrolmentKey>();
   for (const p of pairs) {
@@ -115,15 +129,15 @@ async function applyStatement(statement: StoredStatement, enrolment: EnrolmentKe
  * A voided statement can take back a pass or a lesson view, which forward-only updates cannot undo:
  * the enrolment's progress is rebuilt from its remaining statements (rare: an administrator's correction).
  */
-async function rebuildRegistration(enrolment: EnrolmentKey, exceptIds: string[]): Promise<void> {
+async function rebuildRegistration(counts: Counting, enrolment: EnrolmentKey, exceptIds: string[]): Promise<void> {
   await LearningProgress.deleteOne({ _id: enrolment._id });
   const records = await XapiStatement.find({ organisationId: enrolment.organisationId, registration: enrolment.registration, voided: { $ne: true } })
     .sort({ stored: 1 })
     .lean();
   for (const record of records) {
-    if (exceptIds.includes(record._id)) continue;
+    if (exceptIds.includes(record.statementId)) continue;
     const statement = { ...(JSON.parse(record.json) as StoredStatement), organisationId: String(enrolment.organisationId) };
-    if (statement.verb.id !== VOIDED) await applyStatement(statement, enrolment);
+    if (statement.verb.id !== VOIDED && (await counts(statement, enrolment))) await applyStatement(statement, enrolment);
   }
 }
 
@@ -133,16 +147,41 @@ async function voidedTargets(statements: StoredStatement[]): Promise<{ organisat
   const found: { organisationId: string; registration: string; targetId: string }[] = [];
   for (const organisationId of new Set(voiding.map((s) => s.organisationId))) {
     const targets = voiding.filter((s) => s.organisationId === organisationId).map((s) => String((s.object as { id: string }).id).toLowerCase());
-    const records = await XapiStatement.find({ organisationId, _id: { $in: targets } })
-      .select({ _id: 1, registration: 1 })
+    const records = await XapiStatement.find({ organisationId, _id: { $in: targets.map((target) => statementKey(organisationId, target)) } })
+      .select({ statementId: 1, registration: 1 })
       .lean();
-    for (const record of records) if (record.registration) found.push({ organisationId, registration: record.registration, targetId: record._id });
+    for (const record of records) if (record.registration) found.push({ organisationId, registration: record.registration, targetId: record.statementId });
   }
   return found;
 }
 
+/** Whether a statement may move this enrolment's progress (see statementCounts). */
+type Counting = (statement: StoredStatement, enrolment: EnrolmentKey) => Promise<boolean>;
+
+/**
+ * Progress counts only what the platform recorded, or what an LRS client trusted for the enrolment's course
+ * sent, and only about the enrolment's own learner (issue 10, finding 6): any write client of an office
+ * could otherwise post `passed` with a learner's registration and HR's export would say "ukończono".
+ * The recorder is read from the authority, which the LRS sets and no client can choose. A client's trust
+ * is read when the statement is projected (a rebuild applies the trust lists of that moment); one look-up
+ * per client and batch.
+ */
+function statementCounting(vocabulary: XapiVocabulary): Counting {
+  const trusted = new Map<string, Promise<string[]>>();
+  return async (statement, enrolment) => {
+    if (!enrolment.learnerId || agentKey(statement.actor) !== agentKey(vocabulary.learnerActor(enrolment.learnerId))) return false;
+    const recorder = vocabulary.recorderOf(statement.authority);
+    if (recorder?.kind === 'platform') return true;
+    if (recorder?.kind !== 'client') return false;
+    const key = `${statement.organisationId}|${recorder.clientKey}`;
+    if (!trusted.has(key)) trusted.set(key, trustedCourseIdsOf(statement.organisationId, recorder.clientKey));
+    return (await trusted.get(key)!).includes(enrolment.courseId);
+  };
+}
+
 /** Applies stored statements (in stored order) to the progress of the enrolments they belong to. */
-export async function projectLearningProgress(statements: StoredStatement[]): Promise<void> {
+async function projectLearningProgress(vocabulary: XapiVocabulary, statements: StoredStatement[]): Promise<void> {
+  const counts = statementCounting(vocabulary);
   const voids = await voidedTargets(statements);
   const pairs = [
     ...statements.flatMap((s) => {
@@ -156,23 +195,25 @@ export async function projectLearningProgress(statements: StoredStatement[]): Pr
   for (const statement of statements) {
     const registration = registrationOf(statement);
     const enrolment = registration ? enrolments.get(scopedKey(statement.organisationId, registration)) : undefined;
-    if (enrolment && statement.verb.id !== VOIDED) await applyStatement(statement, enrolment);
+    if (enrolment && statement.verb.id !== VOIDED && (await counts(statement, enrolment))) await applyStatement(statement, enrolment);
   }
   for (const key of new Set(voids.map((v) => scopedKey(v.organisationId, v.registration)))) {
     const enrolment = enrolments.get(key);
     if (enrolment) {
       const targetIds = voids.filter((v) => scopedKey(v.organisationId, v.registration) === key).map((v) => v.targetId);
-      await rebuildRegistration(enrolment, targetIds);
+      await rebuildRegistration(counts, enrolment, targetIds);
     }
   }
 }
 
 /** Empties the projection before a full replay (npm run xapi:rebuild). */
-export async function resetLearningProgress(): Promise<void> {
+async function resetLearningProgress(): Promise<void> {
   enrolmentByRegistration.clear();
   // Every organisation's: the rebuild that follows replays every organisation's statements (a CLI, never a request).
   await LearningProgress.deleteMany({}).setOptions({ acrossOrganisations: true });
 }
 
-/** The LearningProgress projector, listed by createPlatform. */
-export const learningProgressProjector: Projector = { name: 'learning-progress', reset: resetLearningProgress, apply: projectLearningProgress };
+/** The LearningProgress projector of a platform (its vocabulary tells the platform's statements and learners apart), listed by createPlatform. */
+export function learningProgressProjector(vocabulary: XapiVocabulary): Projector {
+  return { name: 'learning-progress', reset: resetLearningProgress, apply: (statements) => projectLearningProgress(vocabulary, statements) };
+}

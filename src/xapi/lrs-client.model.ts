@@ -11,6 +11,12 @@ const lrsClientSchema = new Schema(
     secretHash: { type: String, required: true },
     canRead: { type: Boolean, default: true },
     canWrite: { type: Boolean, default: true },
+    /**
+     * Courses (catalogue ids) for which this client's statements count towards learners' progress and HR
+     * reports, e.g. an external player of that course. None by default: a client's statements are stored and
+     * served, but only the platform's own move progress (issue 10, finding 6). Set with npm run lrs:client.
+     */
+    trustedCourseIds: { type: [String], default: [] },
     /** Set for the client created from XAPI_BASIC_USER / XAPI_BASIC_PASSWORD. */
     fromEnvironment: { type: Boolean, default: false },
   },

@@ -8,5 +8,14 @@ export const CreateLrsClientBody = z.object({
 });
 export type CreateLrsClientBody = z.infer<typeof CreateLrsClientBody>;
 
+/** Course ids an LRS client is trusted for (the catalogue's id format: a lower-case slug). */
+export const TrustedCourseIds = z.array(
+  z
+    .string()
+    .trim()
+    .max(100)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'not a course id' }),
+);
+
 export const LrsClientIdParams = objectIdParam('invalid id');
 export type LrsClientIdParams = z.infer<typeof LrsClientIdParams>;

@@ -2,9 +2,11 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Types } from 'mongoose';
-import { ConflictError, NotFoundError } from '../http/errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { LrsClient, type LrsClientDoc } from './lrs-client.model.js';
+import { TrustedCourseIds } from './lrs-client.schemas.js';
+import { PLATFORM_AUTHORITY_NAME } from './xapi-vocabulary.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -67,6 +69,15 @@ export interface NewLrsClient {
   name: string;
   canRead?: boolean;
   canWrite?: boolean;
+  /** Courses whose progress this client's statements may move (none by default). */
+  trustedCourseIds?: string[];
+}
+
+/** The course ids checked (catalogue id format), without repeats; BadRequestError naming a bad one. */
+function checkedCourseIds(courseIds: string[]): string[] {
+  const result = TrustedCourseIds.safeParse(courseIds);
+  if (!result.success) throw new BadRequestError(`Trusted course ids must be course ids such as rodo-w-urzedzie (${result.error.issues[0]?.message}).`);
+  return [...new Set(result.data)];
 }
 
 /** Creates a client with a random key and secret; the secret is returned here only, never again. */
@@ -80,12 +91,16 @@ export async function createLrsClient(input: NewLrsClient): Promise<{ id: string
     secretHash: await hashSecret(secret),
     canRead: input.canRead ?? true,
     canWrite: input.canWrite ?? true,
+    trustedCourseIds: checkedCourseIds(input.trustedCourseIds ?? []),
   });
   return { id: client._id.toHexString(), key, secret };
 }
 
 /** Creates or updates the full-rights client named by the environment (XAPI_BASIC_USER / XAPI_BASIC_PASSWORD). */
 export async function ensureEnvironmentLrsClient(input: { key: string; secret: string; organisationId: string }): Promise<void> {
+  // The platform's own authority has this account name: a client with it would be taken for the platform.
+  if (input.key === PLATFORM_AUTHORITY_NAME)
+    throw new ConflictError(`XAPI_BASIC_USER may not be "${PLATFORM_AUTHORITY_NAME}": the platform records its own statements under that name.`);
   // Cross-tenant by design: keys are unique platform-wide, so an administrator's client in any organisation may hold it.
   const existing = await LrsClient.findOne({ key: input.key }).setOptions({ acrossOrganisations: true }).lean<LrsClientDoc>();
   if (existing && !existing.fromEnvironment) {
@@ -122,7 +137,26 @@ export async function listLrsClients(organisationId: string) {
   const clients = await LrsClient.find({ organisationId: new Types.ObjectId(organisationId) })
     .sort({ createdAt: -1 })
     .lean<LrsClientDoc[]>();
-  return clients.map((client) => ({ ...toCredentials(client), createdAt: client.createdAt, fromEnvironment: client.fromEnvironment }));
+  return clients.map((client) => ({
+    ...toCredentials(client),
+    createdAt: client.createdAt,
+    fromEnvironment: client.fromEnvironment,
+    trustedCourseIds: client.trustedCourseIds ?? [],
+  }));
+}
+
+/** Sets the courses whose progress a client's statements may move (an empty list trusts it for none). */
+export async function setTrustedCourses(organisationId: string, clientId: string, courseIds: string[]): Promise<void> {
+  const result = await LrsClient.updateOne({ _id: clientId, organisationId: new Types.ObjectId(organisationId) }, { $set: { trustedCourseIds: checkedCourseIds(courseIds) } });
+  if (result.matchedCount === 0) throw new NotFoundError('No such LRS client.');
+}
+
+/** The courses the client with this key is trusted for in the organisation ([] for an unknown or deleted client). */
+export async function trustedCourseIdsOf(organisationId: string, key: string): Promise<string[]> {
+  const client = await LrsClient.findOne({ key, organisationId: new Types.ObjectId(organisationId) })
+    .select('trustedCourseIds')
+    .lean<Pick<LrsClientDoc, 'trustedCourseIds'>>();
+  return client?.trustedCourseIds ?? [];
 }
 
 /** Deletes a client of the organisation; its key stops working at once. */

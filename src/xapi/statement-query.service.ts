@@ -2,7 +2,7 @@
 import { Types } from 'mongoose';
 import { BadRequestError, NotFoundError } from '../http/errors.js';
 import { XapiAttachment } from './attachment.model.js';
-import { XapiStatement } from './statement.model.js';
+import { XapiStatement, statementKey } from './statement.model.js';
 
 /** Largest page the LRS returns (limit=0 means this). */
 export const MAX_PAGE = 100;
@@ -37,11 +37,11 @@ const orgId = (organisationId: string) => new Types.ObjectId(organisationId);
 
 /** One statement by id: voided ones only through voidedStatementId, others only through statementId. */
 export async function findStatement(organisationId: string, id: string, wantVoided: boolean): Promise<StatementRow> {
-  const doc = await XapiStatement.findOne({ _id: id.toLowerCase(), organisationId: orgId(organisationId) }).lean();
+  const doc = await XapiStatement.findOne({ _id: statementKey(organisationId, id), organisationId: orgId(organisationId) }).lean();
   if (!doc || Boolean(doc.voided) !== wantVoided) {
     throw new NotFoundError(wantVoided ? `No voided statement with id ${id}.` : `No statement with id ${id}${doc?.voided ? ' (it is voided: ask with voidedStatementId)' : ''}.`);
   }
-  return { id: doc._id, json: doc.json, stored: doc.stored, attachmentHashes: doc.attachmentHashes ?? [] };
+  return { id: doc.statementId, json: doc.json, stored: doc.stored, attachmentHashes: doc.attachmentHashes ?? [] };
 }
 
 /**
@@ -50,7 +50,7 @@ export async function findStatement(organisationId: string, id: string, wantVoid
  */
 export const MAX_STATEMENT_REF_DEPTH = 10;
 
-/** The ids of statements matching the non-time filters, StatementRef targeting included (up to MAX_STATEMENT_REF_DEPTH links). */
+/** The (bare) ids of statements matching the non-time filters, StatementRef targeting included (up to MAX_STATEMENT_REF_DEPTH links). */
 async function matchingIds(organisationId: string, filter: StatementFilter): Promise<string[] | undefined> {
   const match: Record<string, unknown> = {};
   if (filter.verb) match.verbId = filter.verb;
@@ -63,18 +63,18 @@ async function matchingIds(organisationId: string, filter: StatementFilter): Pro
   const found = new Set(
     (
       await XapiStatement.find({ organisationId: organisation, ...match })
-        .select('_id')
+        .select('statementId')
         .lean()
-    ).map((doc) => doc._id),
+    ).map((doc) => doc.statementId),
   );
   // Statements targeting a matching statement match too (Communication 2.1.3), up to MAX_STATEMENT_REF_DEPTH
   // links: each link is one more query over the log, and a chain of 150 took one GET 101 s (issue 10, finding 3).
   let frontier = [...found];
   for (let depth = 0; frontier.length && depth < MAX_STATEMENT_REF_DEPTH; depth += 1) {
     const targeting = await XapiStatement.find({ organisationId: organisation, targetId: { $in: frontier } })
-      .select('_id')
+      .select('statementId')
       .lean();
-    frontier = targeting.map((doc) => doc._id).filter((id) => !found.has(id));
+    frontier = targeting.map((doc) => doc.statementId).filter((id) => !found.has(id));
     for (const id of frontier) found.add(id);
   }
   return [...found];
@@ -84,7 +84,7 @@ async function matchingIds(organisationId: string, filter: StatementFilter): Pro
 export async function queryStatements(organisationId: string, filter: StatementFilter, after?: PagePosition): Promise<{ rows: StatementRow[]; next?: PagePosition }> {
   const ids = await matchingIds(organisationId, filter);
   const query: Record<string, unknown> = { organisationId: orgId(organisationId), voided: false };
-  if (ids) query._id = { $in: ids };
+  if (ids) query._id = { $in: ids.map((id) => statementKey(organisationId, id)) };
   const stored: Record<string, Date> = {};
   if (filter.since) stored.$gt = filter.since;
   if (filter.until) stored.$lte = filter.until;
@@ -92,16 +92,17 @@ export async function queryStatements(organisationId: string, filter: StatementF
   if (after) {
     const at = new Date(after.stored);
     const direction = filter.ascending ? '$gt' : '$lt';
-    query.$or = [{ stored: { [direction]: at } }, { stored: at, _id: { [direction]: after.id } }];
+    // Within one organisation `_id` orders as the bare id does (same prefix); the token keeps the bare id.
+    query.$or = [{ stored: { [direction]: at } }, { stored: at, _id: { [direction]: statementKey(organisationId, after.id) } }];
   }
   const order = filter.ascending ? 1 : -1;
   const limit = filter.limit === 0 ? MAX_PAGE : Math.min(filter.limit, MAX_PAGE);
   const docs = await XapiStatement.find(query)
     .sort({ stored: order, _id: order })
     .limit(limit + 1)
-    .select('_id json stored attachmentHashes')
+    .select('statementId json stored attachmentHashes')
     .lean();
-  const page = docs.slice(0, limit).map((doc) => ({ id: doc._id, json: doc.json, stored: doc.stored, attachmentHashes: doc.attachmentHashes ?? [] }));
+  const page = docs.slice(0, limit).map((doc) => ({ id: doc.statementId, json: doc.json, stored: doc.stored, attachmentHashes: doc.attachmentHashes ?? [] }));
   const last = page[page.length - 1];
   return { rows: page, next: docs.length > limit && last ? { stored: last.stored.getTime(), id: last.id } : undefined };
 }

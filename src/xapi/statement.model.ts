@@ -4,8 +4,15 @@ import { tenantScoped } from '../db/tenant-scoped.js';
 
 const statementSchema = new Schema(
   {
-    /** The statement id (lower-case UUID). */
+    /**
+     * `<organisationId>:<statement id>` (statementKey): statement ids are the organisation's own, so two offices
+     * may use the same id for two different statements, and a look-up by id stays an `_id` look-up (the only
+     * filter FerretDB's SQLite backend pushes down). Documents stored before this were keyed by the bare id;
+     * migrateStatementKeys (xapi-startup.ts) rewrites them once.
+     */
     _id: { type: String, required: true },
+    /** The statement id (lower-case UUID), as the LRS answers it. */
+    statementId: { type: String, required: true },
     /**
      * The statement exactly as the LRS returns it (format=exact), serialised once at storage.
      * A string because extension keys are IRIs containing dots, which may not be document keys.
@@ -26,6 +33,8 @@ const statementSchema = new Schema(
     /** Object, context activities, and those in a sub-statement (related_activities=true). */
     relatedActivityIds: { type: [String], default: [] },
     registration: { type: String },
+    /** agentKey() of the authority the LRS set: who recorded the statement (the platform, or an LRS client's key). */
+    authorityKey: { type: String },
     /** SHA-2 hashes of attachments whose content the LRS holds. */
     attachmentHashes: { type: [String], default: [] },
   },
@@ -34,6 +43,9 @@ const statementSchema = new Schema(
 statementSchema.plugin(tenantScoped);
 // Listing order of the Statements resource (on MongoDB; FerretDB's SQLite backend sorts in memory).
 statementSchema.index({ organisationId: 1, stored: -1, _id: -1 });
+
+/** The `_id` of statement `statementId` in one organisation. */
+export const statementKey = (organisationId: string, statementId: string) => `${organisationId}:${statementId.toLowerCase()}`;
 
 export type StatementRecord = InferSchemaType<typeof statementSchema>;
 export const XapiStatement = model('XapiStatement', statementSchema, 'xapi_statements');

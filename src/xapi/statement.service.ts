@@ -2,15 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Types } from 'mongoose';
-import { BadRequestError, ConflictError } from '../http/errors.js';
+import { BadRequestError, ConflictError, ForbiddenError } from '../http/errors.js';
 import { XapiAttachment } from './attachment.model.js';
 import type { Logger } from '../logger.js';
 import { MAX_STATEMENT_BYTES, checkRecordSize } from './lrs-json.js';
 import type { Projector } from './projectors.js';
 import { Statement as StatementSchema, VOIDED_VERB, describeIssues } from './statement.schemas.js';
-import { statementKeys } from './statement-keys.js';
+import { agentKey, statementKeys } from './statement-keys.js';
 import { SIGNATURE_USAGE, checkSignature } from './statement-signature.js';
-import { XapiStatement } from './statement.model.js';
+import { XapiStatement, statementKey } from './statement.model.js';
 import { XapiVoidMark, voidMarkId } from './void-mark.model.js';
 import type { XapiVocabulary } from './xapi-vocabulary.js';
 import type { Actor, CompleteStatement, StoredStatement } from './xapi.types.js';
@@ -97,6 +97,12 @@ type StatementDoc = Record<string, unknown> & { _id: string; stored: Date };
 /** What one batch looks like once checked: the completed statements, the new ones among them, and their parts. */
 interface CheckedBatch {
   organisationId: Types.ObjectId;
+  /** agentKey() of the authority every statement of the batch gets. */
+  authorityKey: string;
+  /** True when the platform itself records the batch (its recorder): it may void any statement of the organisation. */
+  byPlatform: boolean;
+  /** agentKey() of the platform's own authority. */
+  platformKey: string;
   inputs: Loose[];
   completed: CompleteStatement[];
   ids: string[];
@@ -133,12 +139,12 @@ export class StatementStore {
     checkAttachmentParts(batch);
     await checkSignatures(batch);
     const fresh = await withoutKnownStatements(batch);
-    await checkVoidingTargets(batch.organisationId, fresh);
+    await checkVoidingTargets(batch, fresh);
     const docs = await statementDocuments(batch, fresh);
     await storeAttachmentContent(batch);
     if (docs.length) {
       await insertBatch(batch.organisationId, docs);
-      await applyVoiding(batch.organisationId, fresh);
+      await applyVoiding(batch, fresh);
     }
     await this.runProjectors(fresh.map((statement) => ({ ...statement, organisationId: batch.organisationId.toHexString() })));
     return batch.completed.map((statement) => statement.id);
@@ -160,12 +166,23 @@ export class StatementStore {
   private complete(statements: unknown[], options: StoreStatementsOptions): CheckedBatch {
     const inputs = validateStatements(statements);
     const stored = this.storedInstants(inputs.length);
+    const platformKey = agentKey(this.options.vocabulary.platformAuthority())!;
     const authority = options.authority ?? this.options.vocabulary.platformAuthority();
+    const authorityKey = agentKey(authority) ?? '';
     const completed = inputs.map((input, index) => completeStatement(input, stored[index].toISOString(), authority));
     const ids = completed.map((statement) => statement.id.toLowerCase());
     if (new Set(ids).size !== ids.length) throw new BadRequestError('The batch contains two or more statements with the same id.');
     const parts = new Map((options.attachments ?? []).map((part) => [part.sha2.toLowerCase(), part]));
-    return { organisationId: new Types.ObjectId(options.organisationId), inputs, completed, ids, parts };
+    return {
+      organisationId: new Types.ObjectId(options.organisationId),
+      authorityKey,
+      byPlatform: authorityKey === platformKey,
+      platformKey,
+      inputs,
+      completed,
+      ids,
+      parts,
+    };
   }
 
   /**
@@ -214,21 +231,24 @@ async function checkSignatures({ completed, inputs, parts }: CheckedBatch): Prom
  */
 async function withoutKnownStatements({ organisationId, inputs, completed, ids }: CheckedBatch): Promise<CompleteStatement[]> {
   const unique = [...new Set(ids)];
+  const organisationHex = organisationId.toHexString();
   const existing = [];
   // LOOKUP_CONCURRENCY at a time: one batch firing hundreds of queries at once held every pooled connection,
   // and /healthz and everyone else's requests queued behind it (issue 10, finding 3).
   for (let start = 0; start < unique.length; start += LOOKUP_CONCURRENCY) {
     const chunk = unique.slice(start, start + LOOKUP_CONCURRENCY);
-    existing.push(...(await Promise.all(chunk.map((id) => XapiStatement.findById(id).lean()))).filter((doc) => doc !== null));
+    // Keyed by organisation and id: another office's statement with the same id is a different statement,
+    // so it neither conflicts nor tells this office that the id is in use (issue 10, finding 11).
+    existing.push(...(await Promise.all(chunk.map((id) => XapiStatement.findById(statementKey(organisationHex, id)).lean()))).filter((doc) => doc !== null));
   }
-  const existingById = new Map(existing.map((doc) => [doc._id, doc]));
+  const existingById = new Map(existing.map((doc) => [doc.statementId, doc]));
   for (const [index, statement] of completed.entries()) {
     const doc = existingById.get(ids[index]);
     if (!doc) continue;
     const storedStatement = JSON.parse(doc.json) as Loose;
     // A timestamp the LRS filled in is not part of what the client sent.
     if (inputs[index].timestamp === undefined) delete storedStatement.timestamp;
-    if (String((doc as { organisationId?: unknown }).organisationId) !== String(organisationId) || !isDeepStrictEqual(comparable(storedStatement), comparable(inputs[index]))) {
+    if (!isDeepStrictEqual(comparable(storedStatement), comparable(inputs[index]))) {
       throw new ConflictError(`A different statement with id ${statement.id} is already stored; statements cannot be changed.`);
     }
   }
@@ -239,35 +259,62 @@ function voidingTargetsOf(statements: CompleteStatement[]): string[] {
   return statements.filter((s) => s.verb.id === VOIDED_VERB).map((s) => String((s.object as { id: string }).id).toLowerCase());
 }
 
-/** Step 5: the target of a voiding statement may not itself be a voiding statement. */
-async function checkVoidingTargets(organisationId: Types.ObjectId, fresh: CompleteStatement[]): Promise<void> {
+/**
+ * Step 5: the target of a voiding statement may not itself be a voiding statement (400), and an LRS client may
+ * void only statements it recorded itself (403, Data 2.3.2.s2.b4: "if the request is not from a source authorized
+ * to void"): never the platform's own learning statements, nor those of another client. The platform may void
+ * any statement of the organisation. A target not stored (yet) is accepted (2.3.2.s2.b5); statementDocuments
+ * decides when it arrives.
+ */
+async function checkVoidingTargets({ organisationId, authorityKey, byPlatform }: CheckedBatch, fresh: CompleteStatement[]): Promise<void> {
   const voidingTargets = voidingTargetsOf(fresh);
   if (!voidingTargets.length) return;
   const voidingInBatch = new Set(fresh.filter((s) => s.verb.id === VOIDED_VERB).map((s) => s.id.toLowerCase()));
-  const storedVoiding = await XapiStatement.find({ organisationId, _id: { $in: voidingTargets }, verbId: VOIDED_VERB })
-    .select('_id')
+  const organisationHex = organisationId.toHexString();
+  const storedTargets = await XapiStatement.find({ organisationId, _id: { $in: voidingTargets.map((target) => statementKey(organisationHex, target)) } })
+    .select('statementId verbId authorityKey')
     .lean();
-  const bad = voidingTargets.find((target) => voidingInBatch.has(target) || storedVoiding.some((doc) => doc._id === target));
+  const bad = voidingTargets.find((target) => voidingInBatch.has(target) || storedTargets.some((doc) => doc.statementId === target && doc.verbId === VOIDED_VERB));
   if (bad) throw new BadRequestError(`Statement ${bad} is a voiding statement and cannot be voided.`);
+  if (byPlatform) return;
+  const foreign = storedTargets.find((doc) => doc.authorityKey !== authorityKey);
+  if (foreign) {
+    throw new ForbiddenError(
+      `Statement ${foreign.statementId} was not recorded by this LRS client, so this client may not void it: an LRS client may void only the statements it sent itself. Nothing of this request was stored.`,
+    );
+  }
 }
 
-/** Step 6: the documents to insert; a statement that arrives after the statement voiding it is stored as voided. */
-async function statementDocuments({ organisationId, parts }: CheckedBatch, fresh: CompleteStatement[]): Promise<StatementDoc[]> {
+/** Whether the voiding statement `voidingId` (stored earlier) may void a statement recorded by `targetAuthorityKey`. */
+async function voiderMayVoid({ organisationId, platformKey }: CheckedBatch, voidingId: string, targetAuthorityKey: string): Promise<boolean> {
+  const voiding = await XapiStatement.findById(statementKey(organisationId.toHexString(), voidingId)).select('authorityKey').lean();
+  return voiding?.authorityKey === platformKey || voiding?.authorityKey === targetAuthorityKey;
+}
+
+/**
+ * Step 6: the documents to insert. A statement that arrives after the statement voiding it is stored as voided,
+ * when that voiding statement's source could have voided it (the platform, or the same LRS client): a client
+ * cannot void, in advance, a statement the platform or another client records later.
+ */
+async function statementDocuments(batch: CheckedBatch, fresh: CompleteStatement[]): Promise<StatementDoc[]> {
+  const { organisationId, parts, authorityKey } = batch;
   const organisationHex = organisationId.toHexString();
-  const alreadyVoided = new Set(
-    fresh.length
-      ? (
-          await XapiVoidMark.find({ organisationId, _id: { $in: fresh.map((s) => voidMarkId(organisationHex, s.id)) } })
-            .select('_id')
-            .lean()
-        ).map((mark) => mark._id.slice(organisationHex.length + 1))
-      : [],
-  );
+  const marks = fresh.length
+    ? await XapiVoidMark.find({ organisationId, _id: { $in: fresh.map((s) => voidMarkId(organisationHex, s.id)) } })
+        .select('_id voidingId')
+        .lean()
+    : [];
+  const alreadyVoided = new Set<string>();
+  for (const mark of marks) {
+    if (await voiderMayVoid(batch, mark.voidingId, authorityKey)) alreadyVoided.add(mark._id.slice(organisationHex.length + 1));
+  }
   const voidedInBatch = new Set(voidingTargetsOf(fresh));
   return fresh.map((statement) => {
     const id = statement.id.toLowerCase();
     return {
-      _id: id,
+      _id: statementKey(organisationHex, id),
+      statementId: id,
+      authorityKey,
       organisationId,
       json: JSON.stringify(statement),
       stored: new Date(statement.stored),
@@ -310,7 +357,7 @@ async function insertBatch(organisationId: Types.ObjectId, docs: StatementDoc[])
 }
 
 /** Step 9: void mark first (a target stored later, or concurrently, is then stored as voided), then the targets. */
-async function applyVoiding(organisationId: Types.ObjectId, fresh: CompleteStatement[]): Promise<void> {
+async function applyVoiding({ organisationId, authorityKey, byPlatform }: CheckedBatch, fresh: CompleteStatement[]): Promise<void> {
   const organisationHex = organisationId.toHexString();
   for (const statement of fresh.filter((s) => s.verb.id === VOIDED_VERB)) {
     const target = String((statement.object as { id: string }).id);
@@ -322,6 +369,10 @@ async function applyVoiding(organisationId: Types.ObjectId, fresh: CompleteState
   }
   const targets = voidingTargetsOf(fresh);
   if (targets.length) {
-    await XapiStatement.updateMany({ organisationId, _id: { $in: targets }, verbId: { $ne: VOIDED_VERB } }, { $set: { voided: true } });
+    // The source filter again: a target some other source stored since step 5 stays as it is.
+    await XapiStatement.updateMany(
+      { organisationId, _id: { $in: targets.map((target) => statementKey(organisationHex, target)) }, verbId: { $ne: VOIDED_VERB }, ...(byPlatform ? {} : { authorityKey }) },
+      { $set: { voided: true } },
+    );
   }
 }

@@ -1,7 +1,10 @@
-// Start-up work of the xAPI feature: the LRS client named by the environment.
+// Start-up work of the xAPI feature: the LRS client named by the environment, and the one-off statement key migration.
+import mongoose from 'mongoose';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { ensureEnvironmentLrsClient, organisationForEnvironmentClient } from './lrs-client.service.js';
+import { agentKey } from './statement-keys.js';
+import { XapiStatement, statementKey } from './statement.model.js';
 
 /** Creates or updates the full-rights client XAPI_BASIC_USER / XAPI_BASIC_PASSWORD (first organisation). */
 export async function ensureEnvironmentLrsClientTask({ config, logger }: { config: Config; logger: Logger }): Promise<void> {
@@ -9,4 +12,55 @@ export async function ensureEnvironmentLrsClientTask({ config, logger }: { confi
   const organisationId = await organisationForEnvironmentClient();
   await ensureEnvironmentLrsClient({ key: config.XAPI_BASIC_USER, secret: config.XAPI_BASIC_PASSWORD, organisationId });
   logger.info({ key: config.XAPI_BASIC_USER }, 'LRS client from XAPI_BASIC_USER is ready');
+}
+
+/** Marks a finished migration, so later starts check one `_id` instead of scanning the statement log. */
+const MIGRATIONS = 'xapi_migrations';
+const STATEMENT_KEYS_MIGRATION = 'statement-keys-per-organisation';
+
+interface LegacyStatement {
+  _id: string;
+  organisationId: mongoose.Types.ObjectId;
+  json: string;
+  [field: string]: unknown;
+}
+
+/**
+ * Rewrites statements stored before statement ids became per organisation (`_id` = bare id) to the current
+ * form (`_id` = `<organisationId>:<id>`, `statementId`, `authorityKey`). Idempotent and safe to interrupt:
+ * each statement is copied under its new key first (an existing copy is kept), then the old document is
+ * deleted; a finished run is marked so that later starts cost one look-up. Returns how many were moved.
+ */
+export async function migrateStatementKeys({ logger }: { logger: Pick<Logger, 'info'> }): Promise<number> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('migrateStatementKeys needs an open database');
+  const markers = db.collection<{ _id: string; doneAt: Date }>(MIGRATIONS);
+  if (await markers.findOne({ _id: STATEMENT_KEYS_MIGRATION })) return 0;
+  // Cross-tenant by design: a one-off rewrite of every organisation's statements; each keeps its organisationId.
+  // The raw collection: the documents to move do not have the fields the current schema requires.
+  const statements = XapiStatement.collection;
+  const legacyIds = (await statements.find({ statementId: { $exists: false } }, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id));
+  let moved = 0;
+  for (const legacyId of legacyIds) {
+    const doc = (await statements.findOne({ _id: legacyId as never })) as LegacyStatement | null;
+    if (!doc) continue;
+    const { _id, ...rest } = doc;
+    const authority = (JSON.parse(doc.json) as { authority?: unknown }).authority;
+    try {
+      await statements.insertOne({
+        ...rest,
+        _id: statementKey(doc.organisationId.toHexString(), _id) as never,
+        statementId: _id.toLowerCase(),
+        authorityKey: agentKey(authority) ?? '',
+      });
+    } catch (error) {
+      // Copied by an earlier, interrupted run (or a second instance starting at the same time): keep that copy.
+      if ((error as { code?: number }).code !== 11000) throw error;
+    }
+    await statements.deleteOne({ _id: legacyId as never });
+    moved += 1;
+  }
+  await markers.updateOne({ _id: STATEMENT_KEYS_MIGRATION }, { $set: { doneAt: new Date() } }, { upsert: true });
+  if (moved) logger.info({ moved }, 'xAPI statements rewritten to per-organisation keys');
+  return moved;
 }

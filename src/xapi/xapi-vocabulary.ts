@@ -1,5 +1,5 @@
 // The platform's xAPI vocabulary: verbs, activity types and the IRIs it coins, built once from the config.
-import type { Agent } from './xapi.types.js';
+import type { Actor, Agent } from './xapi.types.js';
 
 export const VERBS = {
   registered: 'http://adlnet.gov/expapi/verbs/registered',
@@ -22,6 +22,12 @@ export const ACTIVITY_TYPES = {
   interaction: 'http://adlnet.gov/expapi/activities/cmi.interaction',
   certificate: 'https://w3id.org/xapi/cmi5/activities/certificate',
 } as const;
+
+/** The account name of the platform's own authority; no LRS client may have it as its key. */
+export const PLATFORM_AUTHORITY_NAME = 'akademia-jst';
+
+/** Who recorded a statement, read from the authority the LRS set on it. */
+export type Recorder = { kind: 'platform' } | { kind: 'client'; clientKey: string };
 
 export interface XapiVocabularySettings {
   /** Public address of the platform (config.BASE_URL): account homePage of learners and LRS clients. */
@@ -55,6 +61,8 @@ export interface XapiVocabulary {
   platformAuthority(): Agent;
   /** The authority recorded on statements an LRS client sends: an Agent identified by the client's key. */
   clientAuthority(client: { key: string; name: string }): Agent;
+  /** The platform or the LRS client behind an authority this LRS set; undefined for any other authority. */
+  recorderOf(authority: Actor | undefined): Recorder | undefined;
 }
 
 /** Builds the vocabulary from the config's addresses (trailing slashes dropped). */
@@ -80,7 +88,12 @@ export function createXapiVocabulary(settings: XapiVocabularySettings): XapiVoca
       certificate: (code) => `${activityBase}/certificates/${encodeURIComponent(code)}`,
     },
     learnerActor: (learnerId) => ({ objectType: 'Agent', account: { homePage: baseUrl, name: learnerId } }),
-    platformAuthority: () => ({ objectType: 'Agent', name: 'Akademia JST', account: { homePage: clientsHome, name: 'akademia-jst' } }),
+    platformAuthority: () => ({ objectType: 'Agent', name: 'Akademia JST', account: { homePage: clientsHome, name: PLATFORM_AUTHORITY_NAME } }),
     clientAuthority: (client) => ({ objectType: 'Agent', name: client.name, account: { homePage: clientsHome, name: client.key } }),
+    recorderOf: (authority) => {
+      const account = (authority as { account?: { homePage?: unknown; name?: unknown } } | undefined)?.account;
+      if (account?.homePage !== clientsHome || typeof account.name !== 'string') return undefined;
+      return account.name === PLATFORM_AUTHORITY_NAME ? { kind: 'platform' } : { kind: 'client', clientKey: account.name };
+    },
   };
 }

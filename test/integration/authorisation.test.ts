@@ -501,7 +501,7 @@ describe('authorisation and tenant isolation', function () {
       await request(server.url)
         .post('/xapi/statements')
         .set(xapi(offices.a))
-        .send({ actor, verb: { id: `${VERB}voided` }, object: { objectType: 'StatementRef', id: experienced!._id } })
+        .send({ actor, verb: { id: `${VERB}voided` }, object: { objectType: 'StatementRef', id: experienced!.statementId } })
         .expect(200);
       expect((await XapiStatement.findOne({ _id: experienced!._id, organisationId: offices.b.id }).lean())?.voided).to.equal(false);
       const after = await LearningProgress.findById(enrolmentOfB._id).lean();

@@ -106,7 +106,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(mails[0].status).to.equal('queued');
       const statements = await XapiStatement.find({ registration: record!.registration }).setOptions({ acrossOrganisations: true }).lean();
       expect(statements.map((s) => s.verbId)).to.deep.equal(['http://id.tincanapi.com/verb/earned']);
-      expect(record!.issuedStatementId).to.equal(statements[0]._id);
+      expect(record!.issuedStatementId).to.equal(statements[0].statementId);
       expect(JSON.parse(statements[0].json).object.id).to.contain(issued.code);
     });
   });
@@ -427,7 +427,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(page.text).to.not.contain('błędne szkolenie'); // the reason stays internal
 
       const statements = await XapiStatement.find({ registration: record!.registration }).setOptions({ acrossOrganisations: true }).lean();
-      const revokedRecord = statements.find((s) => s._id === record!.revokedStatementId);
+      const revokedRecord = statements.find((s) => s.statementId === record!.revokedStatementId);
       expect(revokedRecord!.verbId).to.match(/\/xapi\/verbs\/revoked$/);
       const revokedStatement = JSON.parse(revokedRecord!.json) as { result: { response: string } };
       expect(revokedStatement.result.response).to.equal('Wystawione omyłkowo – błędne szkolenie');

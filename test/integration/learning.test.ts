@@ -227,7 +227,7 @@ describe('learning/learning.routes', () => {
       course: server.platform.catalogue.require('przyklad-kurs'),
       registration: enrolment.registration,
     };
-    await server.platform.recorder.record(scope, (ctx) => [voiding(secondLesson[0]._id, ctx)]);
+    await server.platform.recorder.record(scope, (ctx) => [voiding(secondLesson[0].statementId, ctx)]);
     const progress = (await LearningProgress.findById(enrolment._id).lean())!;
     expect(progress.lessonsViewed).to.deep.equal(['wprowadzenie']);
     expect(progress.status).to.equal('in_progress');

@@ -9,7 +9,7 @@ import { LrsClient } from '../../src/xapi/lrs-client.model.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import type { Projector, StoredStatement } from '../../src/xapi/projectors.js';
 import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
-import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { XapiStatement, statementKey } from '../../src/xapi/statement.model.js';
 import { StatementStore } from '../../src/xapi/statement.service.js';
 import { createXapiVocabulary } from '../../src/xapi/xapi-vocabulary.js';
 import { ensureEnvironmentLrsClientTask } from '../../src/xapi/xapi-startup.js';
@@ -43,7 +43,8 @@ describe('xapi/statement.service', () => {
     const organisation = await buildOrganisation();
     const organisationId = organisation._id.toHexString();
     const [id] = await storeStatements([statement()], { organisationId });
-    const doc = await XapiStatement.findOne({ _id: id, organisationId: organisation._id }).lean();
+    const doc = await XapiStatement.findOne({ _id: statementKey(organisationId, id), organisationId: organisation._id }).lean();
+    expect(doc?.statementId).to.equal(id);
     expect(doc?.json).to.be.a('string');
     expect(JSON.parse(doc!.json).object.definition.extensions['http://example.com/x.y']).to.deep.equal({ 'k.z': true });
     expect(doc?.activityIds).to.deep.equal(['http://example.com/activities/a']);
@@ -60,7 +61,7 @@ describe('xapi/statement.service', () => {
     const ids = await storeStatements(batch, { organisationId: organisation._id.toHexString() });
     const later = await storeStatements([statement()], { organisationId: organisation._id.toHexString() });
     const docs = await XapiStatement.find({ organisationId: organisation._id }).sort({ stored: 1, _id: 1 }).lean();
-    expect(docs.map((doc) => doc._id)).to.deep.equal([...ids, ...later]);
+    expect(docs.map((doc) => doc.statementId)).to.deep.equal([...ids, ...later]);
     expect(new Set(docs.map((doc) => doc.stored.getTime())).size).to.equal(9);
     // The statement's own stored (and the timestamp the LRS filled in) match the indexed field.
     for (const doc of docs) {
@@ -75,7 +76,7 @@ describe('xapi/statement.service', () => {
     const storeWithBroken = new StatementStore({ vocabulary, projectors: [broken, recording], logger });
     const organisation = await buildOrganisation();
     const [id] = await storeWithBroken.store([statement()], { organisationId: organisation._id.toHexString() });
-    expect(await XapiStatement.countDocuments({ _id: id })).to.equal(1);
+    expect(await XapiStatement.countDocuments({ _id: statementKey(organisation._id.toHexString(), id) })).to.equal(1);
     // The projector after the broken one still saw the statement.
     expect(seen.map((s) => s.id)).to.include(id);
   });
@@ -120,8 +121,8 @@ describe('xapi/statement.service', () => {
     expect(results.filter((result) => result.status === 'rejected')).to.have.length(1);
     expect(((results[rejected] as PromiseRejectedResult).reason as { status: number }).status).to.equal(409);
     const [loser, winner] = rejected === 0 ? [onlyA, onlyB] : [onlyB, onlyA];
-    expect(await XapiStatement.countDocuments({ _id: loser })).to.equal(0);
-    expect(await XapiStatement.countDocuments({ _id: { $in: [winner, shared] } })).to.equal(2);
+    expect(await XapiStatement.countDocuments({ _id: statementKey(organisationId, loser) })).to.equal(0);
+    expect(await XapiStatement.countDocuments({ _id: { $in: [winner, shared].map((id) => statementKey(organisationId, id)) } })).to.equal(2);
   });
 
   it('marks the target voided when the voiding statement arrives, and stores a late target as voided', async () => {
@@ -129,11 +130,11 @@ describe('xapi/statement.service', () => {
     const [target] = await storeStatements([statement()], { organisationId });
     const actor = statement().actor;
     await storeStatements([{ actor, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: target } }], { organisationId });
-    expect((await XapiStatement.findOne({ _id: target }).lean())?.voided).to.equal(true);
+    expect((await XapiStatement.findOne({ _id: statementKey(organisationId, target) }).lean())?.voided).to.equal(true);
     const late = randomUUID();
     await storeStatements([{ actor, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: late } }], { organisationId });
     await storeStatements([{ ...statement(), id: late }], { organisationId });
-    expect((await XapiStatement.findOne({ _id: late }).lean())?.voided).to.equal(true);
+    expect((await XapiStatement.findOne({ _id: statementKey(organisationId, late) }).lean())?.voided).to.equal(true);
   });
 });
 
