@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { BadRequestError, ConflictError, NotFoundError, PreconditionFailedError } from '../http/errors.js';
 import { bytesOf } from './attachment.model.js';
+import { checkDocumentContentType } from './document-media.js';
 import { XapiDocument } from './document.model.js';
 import { checkJsonDepth, checkRecordSize } from './lrs-json.js';
 
@@ -115,6 +116,7 @@ export async function listDocumentIds(scope: DocumentScope, since?: Date): Promi
  * existing profile is a 409 that tells the client what to do.
  */
 export async function putDocument(scope: DocumentScope, documentId: string, content: Buffer, contentType: string, preconditions: Preconditions): Promise<void> {
+  checkDocumentContentType(contentType);
   const existing = await findDocument(scope, documentId);
   checkPreconditions(existing, preconditions);
   if (scope.kind !== 'state' && existing && preconditions.ifMatch === undefined && preconditions.ifNoneMatch === undefined) {
@@ -137,6 +139,7 @@ function parseObject(content: Buffer, what: string): Record<string, unknown> {
 
 /** POST: stores a new document, or merges top-level properties into an existing JSON object document. */
 export async function postDocument(scope: DocumentScope, documentId: string, content: Buffer, contentType: string, preconditions: Preconditions): Promise<void> {
+  checkDocumentContentType(contentType);
   const existing = await findDocument(scope, documentId);
   checkPreconditions(existing, preconditions);
   if (!existing) {

@@ -1,6 +1,7 @@
 // Document resources of the LRS: /activities/state, /activities/profile and /agents/profile.
 import { Router, type Request, type Response } from 'express';
 import { BadRequestError } from '../http/errors.js';
+import { servedDocumentType } from './document-media.js';
 import { lrsRequest, type LrsRequest } from './lrs.http.js';
 import { ActivityProfileParams, AgentProfileParams, StateParams, parseParams } from './lrs.schemas.js';
 import { agentKey } from './statement-keys.js';
@@ -65,7 +66,12 @@ function documentHandlers(resolve: Resolver) {
       const doc = await getDocument(request.scope, requireId(request));
       res.setHeader('ETag', doc.etag);
       res.setHeader('Last-Modified', doc.updated.toUTCString());
-      res.setHeader('Content-Type', doc.contentType);
+      // Documents are the client's bytes under the LRS's origin: types a browser would run (HTML, SVG, XML, script)
+      // are sent as a download of octet-stream, and nothing here may run script or load anything (issue 10, finding 11).
+      const served = servedDocumentType(doc.contentType);
+      res.setHeader('Content-Type', served.contentType);
+      if (served.download) res.setHeader('Content-Disposition', 'attachment');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
       res.status(200).send(doc.content);
     },
     async put(this: void, _req: Request, res: Response) {

@@ -31,6 +31,8 @@ export const versionHeader: RequestHandler = (_req, res, next) => {
   res.setHeader('X-Experience-API-Version', XAPI_VERSION);
   // helmet's same-origin default would stop content on other origins from reading LRS responses in some browsers.
   res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  // Browsers must take the Content-Type as sent (helmet sets it for pages; the LRS is mounted after helmet, but said here too).
+  res.setHeader('X-Content-Type-Options', 'nosniff');
   next();
 };
 

@@ -5,6 +5,7 @@ import { useTestDatabase } from '../helpers/database.js';
 import { statusOf, XAPI } from '../helpers/xapi-client.js';
 import { buildOrganisation } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { XapiDocument } from '../../src/xapi/document.model.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 
 const VERSION = { 'X-Experience-API-Version': '1.0.3' };
@@ -16,13 +17,15 @@ describe('xapi/documents.routes', () => {
   let xapi: XAPI;
   let auth: string;
   let otherAuth: string;
+  let organisationId: string;
   const agent = { objectType: 'Agent' as const, account: { homePage: 'https://akademia.example.pl', name: 'learner-1' } };
   const activityId = 'http://example.com/activities/course-1';
 
   before(async () => {
     server = await startTestServer();
     const organisation = await buildOrganisation();
-    const client = await createLrsClient({ organisationId: organisation._id.toHexString(), name: 'docs' });
+    organisationId = organisation._id.toHexString();
+    const client = await createLrsClient({ organisationId, name: 'docs' });
     const other = await createLrsClient({ organisationId: (await buildOrganisation())._id.toHexString(), name: 'other' });
     auth = XAPI.toBasicAuth(client.key, client.secret);
     otherAuth = XAPI.toBasicAuth(other.key, other.secret);
@@ -234,6 +237,84 @@ describe('xapi/documents.routes', () => {
         .set('Authorization', XAPI.toBasicAuth(reader.key, reader.secret))
         .send({ a: 1 })
         .expect(403);
+    });
+  });
+
+  describe('document Content-Types (issue 10, finding 11)', () => {
+    const stateQuery = (stateId: string) => ({ agent: JSON.stringify(agent), activityId, stateId });
+    const putState = (stateId: string, contentType: string, body: string) =>
+      raw().put('/xapi/activities/state').query(stateQuery(stateId)).set(VERSION).set('Authorization', auth).set('Content-Type', contentType).send(body);
+    const getState = (stateId: string) =>
+      raw()
+        .get('/xapi/activities/state')
+        .query(stateQuery(stateId))
+        .set(VERSION)
+        .set('Authorization', auth)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+
+    it('serves a document stored as text/html, SVG or XML as an octet-stream download that cannot run script', async () => {
+      const page = '<html><body><script>fetch("/konto").then((r) => r.text()).then(alert)</script></body></html>';
+      for (const [stateId, contentType] of [
+        ['page', 'text/html; charset=utf-8'],
+        ['picture', 'image/svg+xml'],
+        ['xhtml', 'application/xhtml+xml'],
+        ['xml', 'text/xml'],
+        ['script', 'text/javascript'],
+      ]) {
+        await putState(stateId, contentType, page).expect(204);
+        const res = await getState(stateId).expect(200);
+        expect(res.headers['content-type'], contentType).to.equal('application/octet-stream');
+        expect(res.headers['content-disposition'], contentType).to.equal('attachment');
+        expect(res.headers['x-content-type-options']).to.equal('nosniff');
+        expect(res.headers['content-security-policy']).to.equal("default-src 'none'; sandbox");
+        // The bytes themselves are the client's, unchanged.
+        expect((res.body as Buffer).toString('utf8')).to.equal(page);
+      }
+    });
+
+    it('serves inert types (JSON, plain text, images) as stored, with nosniff', async () => {
+      await putState('plain', 'text/plain; charset=utf-8', 'zwykły tekst').expect(204);
+      const res = await getState('plain').expect(200);
+      expect(res.headers['content-type']).to.equal('text/plain; charset=utf-8');
+      expect(res.headers['content-disposition']).to.equal(undefined);
+      expect(res.headers['x-content-type-options']).to.equal('nosniff');
+      await xapi.setState({ agent, activityId, stateId: 'json', state: { a: 1 } });
+      expect((await getState('json').expect(200)).headers['content-type']).to.match(/^application\/json/);
+    });
+
+    it('answers 400 JSON to a Content-Type with a line break, without a subtype, or longer than 255 characters, and stores nothing', async () => {
+      // A real header cannot carry CR/LF (Node refuses it); the alternate request syntax can.
+      const form = new URLSearchParams({
+        'X-Experience-API-Version': '1.0.3',
+        Authorization: auth,
+        'Content-Type': 'text/plain\r\nSet-Cookie: session=stolen',
+        content: 'x',
+        ...stateQuery('injected'),
+      });
+      const injected = await raw().post('/xapi/activities/state?method=PUT').type('form').send(form.toString()).expect(400);
+      expect(injected.body.message).to.match(/Content-Type is not a media type/);
+      await raw().post('/xapi/activities/state?method=POST').type('form').send(form.toString()).expect(400);
+      const noSubtype = await putState('no-subtype', 'text', 'x').expect(400);
+      expect(noSubtype.body).to.include({ error: 'bad_request' });
+      const long = await putState('long', `text/plain; x=${'a'.repeat(260)}`, 'x').expect(400);
+      expect(long.body.message).to.match(/at most 255/);
+      for (const stateId of ['injected', 'no-subtype', 'long']) await getState(stateId).expect(404);
+    });
+
+    it('serves a document stored earlier with a broken Content-Type as an octet-stream download, not a 500', async () => {
+      await putState('legacy', 'text/plain', 'stare dane').expect(204);
+      // As an older version stored it, before Content-Types were checked.
+      const changed = await XapiDocument.updateOne({ organisationId, documentId: 'legacy' }, { $set: { contentType: 'text/html\r\nSet-Cookie: a=b' } });
+      expect(changed.modifiedCount).to.equal(1);
+      const res = await getState('legacy').expect(200);
+      expect(res.headers['content-type']).to.equal('application/octet-stream');
+      expect(res.headers['set-cookie']).to.equal(undefined);
+      expect((res.body as Buffer).toString('utf8')).to.equal('stare dane');
     });
   });
 
