@@ -372,6 +372,35 @@ describe('xapi/statements.routes', () => {
     expect(list.body.statements).to.deep.equal([]);
   });
 
+  it('keeps statement ids per organisation: the same id in two offices is two statements, each sees its own, conflicts only within one (issue 10, finding 11)', async () => {
+    const id = randomUUID();
+    const put = (authorization: string, body: object) => raw().put(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', authorization).send(body);
+    const get = async (authorization: string) => (await raw().get(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', authorization).expect(200)).body;
+    const ours = statement({ id });
+    const theirs = statement({ id, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' } });
+    await put(auth, ours).expect(204);
+    // Another office using the same id learns nothing (no 409) and gets its own statement.
+    await put(otherAuth, theirs).expect(204);
+    expect((await get(auth)).verb.id).to.equal(verb.id);
+    expect((await get(otherAuth)).verb.id).to.equal('http://adlnet.gov/expapi/verbs/completed');
+    // Conflicts are still checked, within each office.
+    await put(auth, theirs).expect(409);
+    await put(otherAuth, ours).expect(409);
+    await put(otherAuth, theirs).expect(204);
+    // Voiding the id in one office leaves the other's statement alone; lists and filters keep them apart too.
+    await raw()
+      .post('/xapi/statements')
+      .set(VERSION)
+      .set('Authorization', otherAuth)
+      .send(statement({ verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id } }))
+      .expect(200);
+    expect((await get(auth)).verb.id).to.equal(verb.id);
+    await raw().get(`/xapi/statements?voidedStatementId=${id}`).set(VERSION).set('Authorization', otherAuth).expect(200);
+    await raw().get(`/xapi/statements?voidedStatementId=${id}`).set(VERSION).set('Authorization', auth).expect(404);
+    const listed = await raw().get('/xapi/statements').query({ verb: verb.id, limit: 100 }).set(VERSION).set('Authorization', auth).expect(200);
+    expect(listed.body.statements.filter((s: { id: string }) => s.id === id)).to.have.length(1);
+  });
+
   it('answers HEAD like GET without a body', async () => {
     const res = await raw().head('/xapi/statements').set(VERSION).set('Authorization', auth).expect(200);
     expect(res.headers['x-experience-api-consistent-through']).to.be.a('string');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import mongoose from 'mongoose';
 import request from 'supertest';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildOrganisation } from '../helpers/factories.js';
@@ -12,7 +13,8 @@ import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
 import { XapiStatement, statementKey } from '../../src/xapi/statement.model.js';
 import { StatementStore } from '../../src/xapi/statement.service.js';
 import { createXapiVocabulary } from '../../src/xapi/xapi-vocabulary.js';
-import { ensureEnvironmentLrsClientTask } from '../../src/xapi/xapi-startup.js';
+import { findStatement } from '../../src/xapi/statement-query.service.js';
+import { ensureEnvironmentLrsClientTask, migrateStatementKeys } from '../../src/xapi/xapi-startup.js';
 
 const statement = (verb = 'http://adlnet.gov/expapi/verbs/experienced') => ({
   actor: { objectType: 'Agent', account: { homePage: 'https://akademia.example.pl', name: randomUUID() } },
@@ -169,5 +171,39 @@ describe('xapi/xapi-startup', () => {
     const doc = await LrsClient.findOne({ key: created.key, organisationId: organisation._id }).lean();
     expect(doc?.secretHash).to.match(/^scrypt\$/);
     expect(JSON.stringify(doc)).not.to.contain(created.secret);
+  });
+});
+
+describe('xapi/xapi-startup: migrateStatementKeys', () => {
+  useTestDatabase(import.meta.url);
+
+  it('rewrites statements stored with the bare id as `_id` to per-organisation keys, once, surviving an interrupted run', async () => {
+    const logger = createLogger('silent');
+    const vocabulary = createXapiVocabulary({ baseUrl: 'https://akademia.example.pl', activityBase: 'https://akademia.example.pl/xapi/activities' });
+    const store = new StatementStore({ vocabulary, projectors: [], logger });
+    const organisation = await buildOrganisation();
+    const organisationId = organisation._id.toHexString();
+    const [current] = await store.store([statement()], { organisationId });
+    // Two statements as the previous version stored them: `_id` = the statement id, no statementId/authorityKey.
+    const legacy = (await XapiStatement.findById(statementKey(organisationId, current)).lean())!;
+    const { statementId: _statementId, authorityKey: _authorityKey, ...oldShape } = legacy;
+    const [first, second] = [randomUUID(), randomUUID()];
+    const oldDoc = (id: string) => ({ ...oldShape, _id: id, json: JSON.stringify({ ...JSON.parse(legacy.json), id }) });
+    await XapiStatement.collection.insertMany([oldDoc(first), oldDoc(second)] as never[]);
+    // An earlier run was interrupted after copying the second one but before deleting its old document.
+    await XapiStatement.collection.insertOne({ ...oldDoc(second), _id: statementKey(organisationId, second), statementId: second, authorityKey: 'kept' } as never);
+    await mongoose.connection.db!.collection('xapi_migrations').deleteMany({});
+
+    expect(await migrateStatementKeys({ logger })).to.equal(2);
+    for (const id of [first, second]) {
+      expect(await XapiStatement.collection.countDocuments({ _id: id as never }), 'old document gone').to.equal(0);
+      expect((await findStatement(organisationId, id, false)).id).to.equal(id);
+    }
+    const moved = (await XapiStatement.findById(statementKey(organisationId, first)).lean())!;
+    expect(moved.authorityKey).to.equal(`account|https://akademia.example.pl/xapi/clients|akademia-jst`);
+    expect((await XapiStatement.findById(statementKey(organisationId, second)).lean())?.authorityKey).to.equal('kept');
+    // Done: the next start does not look again, and the statements stored meanwhile are untouched.
+    expect(await migrateStatementKeys({ logger })).to.equal(0);
+    expect(await XapiStatement.countDocuments({ organisationId: organisation._id })).to.equal(3);
   });
 });
