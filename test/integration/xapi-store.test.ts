@@ -165,6 +165,17 @@ describe('xapi/xapi-startup', () => {
     }
   });
 
+  it("refuses XAPI_BASIC_USER equal to the platform's own authority name, which would pass the client off as the platform", async () => {
+    await buildOrganisation();
+    const config = testConfig({ XAPI_BASIC_USER: 'akademia-jst', XAPI_BASIC_PASSWORD: 'secret-of-some-length' });
+    const error = await ensureEnvironmentLrsClientTask({ config, logger: createLogger('silent') }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect((error as { status?: number })?.status).to.equal(409);
+    expect(await LrsClient.countDocuments({ key: 'akademia-jst' }).setOptions({ acrossOrganisations: true })).to.equal(0);
+  });
+
   it('never stores the secret of a client created by an administrator', async () => {
     const organisation = await buildOrganisation();
     const created = await createLrsClient({ organisationId: organisation._id.toHexString(), name: 'admin-made' });
