@@ -8,7 +8,7 @@ export const MAX_CONTENT_TYPE_LENGTH = 255;
 // Linear: every repetition starts with a character the one before cannot match (";", "=", a quote).
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const QUOTED = '"(?:[^"\\\\\\x00-\\x1f\\x7f]|\\\\[^\\x00-\\x1f\\x7f])*"';
-const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*[ \\t]*$`);
+export const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*[ \\t]*$`);
 
 /** Whether a Content-Type is a well-formed media type within the length cap (no CR/LF, no control characters). */
 export function isMediaType(contentType: string): boolean {
