@@ -22,6 +22,8 @@ export function wantsDemoData(config: Pick<Config, 'SEED_DEMO' | 'isProduction'>
 /** The scheduled jobs start-up began (none keeps the process alive); stopping them ends every one. */
 export interface StartedJobs {
   stop(): void;
+  /** Resolves once no job is in the middle of a run (after stop(): when the runs in flight have ended). */
+  settled(): Promise<void>;
 }
 
 /** Runs every start-up task in order; a failure stops the start. Returns the scheduled jobs. */
@@ -33,6 +35,9 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     await seedDemo(platform);
   }
   // The server alone delivers mail: requests, scripts and tests only queue it (tests call deliverDueMail).
+  // Every instance runs every job: each one is safe to run on several instances at once (README, "Running
+  // several instances"), so there is no leader to elect. The jobs are unnamed on purpose: croner refuses a
+  // second job of one name in a process, and a test runs two instances in one process.
   const jobs = [
     scheduleMailSender(platform),
     scheduleTokenCleanup(platform.logger),
@@ -42,5 +47,11 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   ];
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
   await ensureEnvironmentLrsClientTask(platform);
-  return { stop: () => jobs.forEach((job) => job?.stop()) };
+  const scheduled = jobs.filter((job) => job !== undefined);
+  return {
+    stop: () => scheduled.forEach((job) => job.stop()),
+    settled: async () => {
+      while (scheduled.some((job) => job.isBusy())) await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+  };
 }

@@ -159,7 +159,7 @@ export function scheduleMailSender(platform: { config: Pick<Config, 'SMTP_URL' |
   const { config, logger } = platform;
   if (!config.SMTP_URL) return undefined;
   const deps: MailDeliveryDeps = { transport: createMailTransport(config.SMTP_URL), from: config.MAIL_FROM, logger };
-  return new Cron('* * * * * *', { name: 'mail-sender', interval: config.MAIL_SEND_INTERVAL_SECONDS, unref: true, protect: true }, async () => {
+  return new Cron('* * * * * *', { interval: config.MAIL_SEND_INTERVAL_SECONDS, unref: true, protect: true }, async () => {
     try {
       await deliverDueMail(deps);
     } catch (error) {
