@@ -28,6 +28,9 @@ export interface StartedJobs {
 
 /** Runs every start-up task in order; a failure stops the start. Returns the scheduled jobs. */
 export async function runStartupTasks(platform: Platform, options: StartupOptions): Promise<StartedJobs> {
+  // First, so that a SECRETS_KEY that does not open the stored badge key stops the start with that reason
+  // (instead of the first certificate failing); it also seals a key an earlier version stored in clear.
+  await platform.badgeKeys.current();
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database outside
   // production (config refuses SEED_DEMO=true in production; the demo passwords are public).
   // It records statements, so it runs on the built platform: their IRIs come from BASE_URL like every other.

@@ -55,6 +55,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SESSION_SECRET: 'test-session-secret-test-session-secret',
+    // Fixed, as on every instance of one installation (and no key file written into DATA_DIR by a test).
+    SECRETS_KEY: '7e57'.repeat(16),
     PORT: '0',
     ...overrides,
   });
