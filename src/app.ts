@@ -111,7 +111,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(reportsNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
-  const verification = verificationRouters(config, csrf.issueToken);
+  const verification = verificationRouters(platform, csrf.issueToken);
   app.use(verification.beforeCsrf);
   app.use(csrf.middleware);
 

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { decodeSecretsKey } from './secrets/secret-box.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -31,6 +32,11 @@ const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   FERRETDB_BIN: z.string().min(1).optional(),
   SESSION_SECRET: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
+  /** Seals the secrets kept in the database (the badge signing key): 32 bytes, hex or base64 (secrets/secret-box.ts). */
+  SECRETS_KEY: z
+    .string()
+    .refine((value) => decodeSecretsKey(value) !== undefined, { message: 'expected 32 random bytes as 64 hex characters (openssl rand -hex 32) or base64' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** SMTP connection, e.g. smtp://mailpit:1025. Unset: mail is kept in the outbox collection only. */
   SMTP_URL: z
@@ -94,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const isProduction = values.NODE_ENV === 'production';
   const missingInProduction = [
     ...(values.SESSION_SECRET ? [] : ['SESSION_SECRET: required in production (at least 32 random characters)']),
+    // The badge signing key is sealed under it: a key made up per start would lose the badges' key at the next.
+    ...(values.SECRETS_KEY ? [] : ['SECRETS_KEY: required in production (openssl rand -hex 32; keep it with the backups, apart from them)']),
     // Every xAPI statement carries IRIs built on BASE_URL, and statements are immutable: a guessed address
     // (localhost) would be stored for good, so production never guesses it.
     ...(values.BASE_URL ? [] : ['BASE_URL: required in production (the public address, e.g. https://akademia.gmina.pl)']),

@@ -2,11 +2,14 @@
 import { resolveSessionSecret } from './auth/session-secret.js';
 import type { Config } from './config.js';
 import { listenForPassedCourses } from './certificates/certificate.listeners.js';
+import { BadgeSigningKeys } from './certificates/signing-key.service.js';
 import { loadCourseCatalogue, type CourseCatalogue } from './courses/course-catalogue.js';
 import { PlatformEvents } from './events/platform-events.js';
 import { learningProgressProjector } from './learning/progress.projector.js';
 import type { Logger } from './logger.js';
 import { Mailer } from './mail/mail.service.js';
+import type { SecretBox } from './secrets/secret-box.js';
+import { resolveSecretBox } from './secrets/secrets-key.js';
 import { LearningRecorder } from './xapi/learning-recorder.js';
 import type { Projector } from './xapi/projectors.js';
 import { StatementStore } from './xapi/statement.service.js';
@@ -18,6 +21,10 @@ export interface Platform {
   logger: Logger;
   /** Signs session cookies and CSRF tokens: SESSION_SECRET, or the development secret kept in DATA_DIR. */
   sessionSecret: string;
+  /** Seals the secrets kept in the database: SECRETS_KEY, or the development key kept in DATA_DIR. */
+  secretBox: SecretBox;
+  /** The Open Badges signing key, its private half sealed by secretBox. */
+  badgeKeys: BadgeSigningKeys;
   /** The courses served (valid folders of COURSES_DIR). */
   catalogue: CourseCatalogue;
   /** The IRIs this installation coins (BASE_URL, XAPI_ACTIVITY_BASE). */
@@ -42,6 +49,8 @@ export interface CreatePlatformOptions {
  */
 export async function createPlatform(config: Config, logger: Logger, options: CreatePlatformOptions = {}): Promise<Platform> {
   const sessionSecret = await resolveSessionSecret(config);
+  const secretBox = await resolveSecretBox(config);
+  const badgeKeys = new BadgeSigningKeys(secretBox);
   const catalogue = options.catalogue ?? (await loadCourseCatalogue({ dir: config.COURSES_DIR, logger }));
   const vocabulary = createXapiVocabulary({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE });
   const projectors: Projector[] = [learningProgressProjector(vocabulary)];
@@ -49,7 +58,7 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const recorder = new LearningRecorder(statements, vocabulary);
   const mailer = new Mailer({ smtpConfigured: Boolean(config.SMTP_URL), logger });
   const events = new PlatformEvents(logger);
-  const platform: Platform = { config, logger, sessionSecret, catalogue, vocabulary, statements, recorder, mailer, events };
+  const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events };
   listenForPassedCourses(platform);
   return platform;
 }

@@ -5,7 +5,7 @@ import { loadConfigOrExit } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/connection.js';
 import { createLogger } from './logger.js';
 import { createPlatform } from './platform.js';
-import { runStartupTasks } from './startup.js';
+import { runStartupTasks, type StartedJobs } from './startup.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
 
   let database: DatabaseHandle | undefined;
   let server: Server | undefined;
+  let jobs: StartedJobs | undefined;
   let stopping = false;
   // Installed before the database starts, so a signal during start-up also stops FerretDB.
   const shutdown = async (signal: string) => {
@@ -30,6 +31,10 @@ async function main(): Promise<void> {
       await closed;
       clearTimeout(force);
     }
+    // No new job runs; a run in flight (a mail being sent) may finish within the same 10 s before the
+    // database closes under it (an unfinished send is retried by any instance later: delivery is at least once).
+    jobs?.stop();
+    if (jobs) await Promise.race([jobs.settled(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await database?.close();
     logger.info('stopped');
     process.exit(0);
@@ -46,7 +51,14 @@ async function main(): Promise<void> {
   logger.info({ db: database.kind }, database.kind === 'ferretdb' ? 'embedded FerretDB (SQLite) started' : 'connected to MongoDB');
 
   const platform = await createPlatform(config, logger);
-  await runStartupTasks(platform, { embedded: database.kind === 'ferretdb' });
+  try {
+    jobs = await runStartupTasks(platform, { embedded: database.kind === 'ferretdb' });
+  } catch (error) {
+    // E.g. the badge signing key cannot be opened with SECRETS_KEY: say why, stop the database, exit.
+    logger.fatal(`Start-up failed: ${(error as Error).message}`);
+    await database.close();
+    process.exit(1);
+  }
   if (stopping) return;
   const app = await createApp(platform);
   server = app.listen(config.PORT, config.HOST, () => {

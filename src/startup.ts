@@ -22,11 +22,16 @@ export function wantsDemoData(config: Pick<Config, 'SEED_DEMO' | 'isProduction'>
 /** The scheduled jobs start-up began (none keeps the process alive); stopping them ends every one. */
 export interface StartedJobs {
   stop(): void;
+  /** Resolves once no job is in the middle of a run (after stop(): when the runs in flight have ended). */
+  settled(): Promise<void>;
 }
 
 /** Runs every start-up task in order; a failure stops the start. Returns the scheduled jobs. */
 export async function runStartupTasks(platform: Platform, options: StartupOptions): Promise<StartedJobs> {
-  // First: statements stored by an older version get per-organisation keys before anything reads or writes one.
+  // First, so that a SECRETS_KEY that does not open the stored badge key stops the start with that reason
+  // (instead of the first certificate failing); it also seals a key an earlier version stored in clear.
+  await platform.badgeKeys.current();
+  // Then statements stored by an older version get per-organisation keys before anything reads or writes one.
   await migrateStatementKeys(platform);
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database outside
   // production (config refuses SEED_DEMO=true in production; the demo passwords are public).
@@ -35,6 +40,9 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     await seedDemo(platform);
   }
   // The server alone delivers mail: requests, scripts and tests only queue it (tests call deliverDueMail).
+  // Every instance runs every job: each one is safe to run on several instances at once (README, "Running
+  // several instances"), so there is no leader to elect. The jobs are unnamed on purpose: croner refuses a
+  // second job of one name in a process, and a test runs two instances in one process.
   const jobs = [
     scheduleMailSender(platform),
     scheduleTokenCleanup(platform.logger),
@@ -44,5 +52,11 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   ];
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
   await ensureEnvironmentLrsClientTask(platform);
-  return { stop: () => jobs.forEach((job) => job?.stop()) };
+  const scheduled = jobs.filter((job) => job !== undefined);
+  return {
+    stop: () => scheduled.forEach((job) => job.stop()),
+    settled: async () => {
+      while (scheduled.some((job) => job.isBusy())) await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+  };
 }

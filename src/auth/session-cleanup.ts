@@ -22,7 +22,7 @@ export async function removeExpiredSessions(db: Db | undefined = mongoose.connec
 
 /** Runs removeExpiredSessions on `pattern` (SESSION_CLEANUP_CRON); the job does not keep the process alive. */
 export function scheduleSessionCleanup(pattern: string, logger: Logger): Cron {
-  return new Cron(pattern, { name: 'session-cleanup', unref: true, protect: true }, async () => {
+  return new Cron(pattern, { unref: true, protect: true }, async () => {
     try {
       const removed = await removeExpiredSessions();
       if (removed) logger.info({ removed }, 'expired sessions removed');

@@ -5,7 +5,7 @@ import { removeExpiredTokens } from './auth-token.service.js';
 
 /** Deletes expired tokens every 15 minutes; the job does not keep the process alive. Returns it (to stop). */
 export function scheduleTokenCleanup(logger: Logger): Cron {
-  return new Cron('*/15 * * * *', { name: 'auth-token-cleanup', unref: true, protect: true }, async () => {
+  return new Cron('*/15 * * * *', { unref: true, protect: true }, async () => {
     try {
       const removed = await removeExpiredTokens();
       if (removed) logger.info({ removed }, 'expired e-mail tokens removed');

@@ -19,6 +19,7 @@ import { resolveTemplate } from './certificate-template.js';
 import { issuedMail } from './certificate.mail.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
 import { buildOpenBadgeCredential, signOpenBadgeCredential, verificationUrl } from './open-badge.js';
+import type { BadgeSigningKeys } from './signing-key.service.js';
 
 /** What issuing and withdrawing certificates needs from the platform (a Platform fits). */
 export interface CertificateDeps {
@@ -27,6 +28,8 @@ export interface CertificateDeps {
   mailer: Mailer;
   /** BASE_URL: verification links and credential ids. */
   config: Pick<Config, 'BASE_URL'>;
+  /** The badge signing key (its private half sealed in the database). */
+  badgeKeys: Pick<BadgeSigningKeys, 'current'>;
 }
 
 /** The recording scope of a certificate's statements: its holder's enrolment. */
@@ -120,6 +123,7 @@ async function createCertificate(deps: CertificateDeps, data: NewCertificate): P
       },
       deps.config.BASE_URL,
     ),
+    await deps.badgeKeys.current(),
   );
   await CertificateFile.create({ _id, organisationId: data.organisationId, pdf });
   try {

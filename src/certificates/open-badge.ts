@@ -1,6 +1,6 @@
 // The certificate as an Open Badges 3.0 credential (W3C VC 2.0), signed as a VC-JWT with the platform's key.
 import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
-import { SIGNING_ALGORITHM, platformSigningKey } from './signing-key.service.js';
+import { SIGNING_ALGORITHM, type PlatformSigningKey } from './signing-key.service.js';
 
 export const OPEN_BADGES_CONTEXT = ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'];
 
@@ -71,8 +71,7 @@ export function buildOpenBadgeCredential(facts: BadgeFacts, baseUrl: string): Op
 }
 
 /** Signs the credential as a VC-JWT (Open Badges 3.0 §8.2): the credential is the payload, with iss/jti/nbf/exp. */
-export async function signOpenBadgeCredential(credential: OpenBadgeCredential): Promise<string> {
-  const key = await platformSigningKey();
+export async function signOpenBadgeCredential(credential: OpenBadgeCredential, key: Pick<PlatformSigningKey, 'kid' | 'privateKey'>): Promise<string> {
   const jwt = new SignJWT(credential)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' })
     .setIssuer(credential.issuer.id)
@@ -114,13 +113,12 @@ export function extractCredentialJwt(text: string): string | undefined {
 export type CredentialCheck = { signatureValid: true; credentialId: string; payload: JWTPayload } | { signatureValid: false };
 
 /**
- * Checks the signature against the platform's key. Expiry is not judged here (an expired certificate is
+ * Checks the signature against the platform's key (`key`). Expiry is not judged here (an expired certificate is
  * still authentic; the record's status says it expired), so exp/nbf are not enforced.
  */
-export async function verifyCredentialSignature(jwt: string): Promise<CredentialCheck> {
+export async function verifyCredentialSignature(jwt: string, key: Pick<PlatformSigningKey, 'kid' | 'publicKey'>): Promise<CredentialCheck> {
   try {
     const header = decodeProtectedHeader(jwt);
-    const key = await platformSigningKey();
     if (header.alg !== SIGNING_ALGORITHM || (header.kid && header.kid !== key.kid)) return { signatureValid: false };
     const { payload } = await jwtVerify(jwt, key.publicKey, {
       algorithms: [SIGNING_ALGORITHM],

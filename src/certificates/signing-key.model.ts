@@ -7,9 +7,12 @@ const signingKeySchema = new Schema(
     _id: { type: String, required: true },
     /** Key id: the RFC 7638 thumbprint of the public key. */
     kid: { type: String, required: true },
-    /** JWKs encoded as JSON strings (the private one never leaves the server). */
+    /** The public JWK as a JSON string (published). */
     publicJwk: { type: String, required: true },
-    privateJwk: { type: String, required: true },
+    /** The private JWK as a JSON string, sealed under SECRETS_KEY (secrets/secret-box.ts); never stored in clear. */
+    sealedPrivateJwk: { type: String },
+    /** The private JWK in clear, as stored before it was sealed: sealed and removed at the next start. */
+    privateJwk: { type: String },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

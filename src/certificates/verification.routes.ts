@@ -10,7 +10,7 @@ import { fieldErrorsOf } from '../http/validate.js';
 import { normaliseCertificateCode } from './certificate-code.js';
 import { presentPublicRecord } from './certificate.presenter.js';
 import { LookupQuery } from './certificate.schemas.js';
-import { publicJwks } from './signing-key.service.js';
+import type { BadgeSigningKeys } from './signing-key.service.js';
 import { checkUploadedCredential, checkUploadedPdf, lookUpCertificate, type PublicCertificateRecord } from './verification.service.js';
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
@@ -68,7 +68,7 @@ function verificationLimiter(config: Config) {
  *   and a multipart body is not parsed before the CSRF middleware, which could not find a token in it.
  * - `pages`: GET /verify and /verify/:code, mounted with the other page routers.
  */
-export function verificationRouters(config: Config, issueCsrfToken: RequestHandler): { beforeCsrf: Router; pages: Router } {
+export function verificationRouters({ config, badgeKeys }: { config: Config; badgeKeys: BadgeSigningKeys }, issueCsrfToken: RequestHandler): { beforeCsrf: Router; pages: Router } {
   const limiter = verificationLimiter(config);
 
   const beforeCsrf = Router();
@@ -76,7 +76,7 @@ export function verificationRouters(config: Config, issueCsrfToken: RequestHandl
     res
       .set('Cache-Control', 'public, max-age=3600')
       .type('application/jwk-set+json')
-      .send(JSON.stringify(await publicJwks()));
+      .send(JSON.stringify(await badgeKeys.publicJwks()));
   });
   // These pages are rendered before the shared page locals and the CSRF middleware run: give them the same
   // locals, and a token for the header's logout form (issued, never checked, here).
@@ -89,7 +89,7 @@ export function verificationRouters(config: Config, issueCsrfToken: RequestHandl
       res.status(400).render('certificates/lookup', { title: req.t('certificates:verify.title'), badgeErrors: { odznaka: [req.t(`certificates:verify.errors.${problem}`)] } });
       return;
     }
-    const result = await checkUploadedCredential(req.file!.buffer.toString('utf8'));
+    const result = await checkUploadedCredential({ badgeKeys }, req.file!.buffer.toString('utf8'));
     const badgeResult = {
       outcome: result.outcome,
       ok: result.outcome === 'authentic',
@@ -124,7 +124,7 @@ export function verificationRouters(config: Config, issueCsrfToken: RequestHandl
       renderRecord(req, res, record, { badgeErrors: { odznaka: [req.t(`certificates:verify.errors.${problem}`)] } }, problem === 'tooLarge' ? 413 : 400);
       return;
     }
-    const result = await checkUploadedCredential(req.file!.buffer.toString('utf8'), record.code);
+    const result = await checkUploadedCredential({ badgeKeys }, req.file!.buffer.toString('utf8'), record.code);
     renderRecord(req, res, record, {
       badgeResult: {
         outcome: result.outcome,

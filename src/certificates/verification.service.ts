@@ -4,6 +4,7 @@ import { normaliseCertificateCode } from './certificate-code.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
 import { sha256Hex, statusOf, type CertificateStatus } from './certificate-rules.js';
 import { extractCredentialJwt, verifyCredentialSignature, type BadgeFacts } from './open-badge.js';
+import type { BadgeSigningKeys } from './signing-key.service.js';
 
 /** Exactly what the public page shows: no e-mail, no ids, the score only with the learner's consent. */
 export interface PublicCertificateRecord extends Omit<BadgeFacts, 'organisationId' | 'courseId'> {
@@ -74,10 +75,14 @@ export type CredentialOutcome =
  * Checks an uploaded Open Badge (VC-JWT text or its JSON envelope): the signature with the platform's key, then
  * that it is exactly the credential on record. `expectedCode` is the page's code, when uploaded on one.
  */
-export async function checkUploadedCredential(text: string, expectedCode?: string): Promise<{ outcome: CredentialOutcome; record?: PublicCertificateRecord }> {
+export async function checkUploadedCredential(
+  deps: { badgeKeys: Pick<BadgeSigningKeys, 'current'> },
+  text: string,
+  expectedCode?: string,
+): Promise<{ outcome: CredentialOutcome; record?: PublicCertificateRecord }> {
   const jwt = extractCredentialJwt(text);
   if (!jwt) return { outcome: 'unreadable' };
-  const check = await verifyCredentialSignature(jwt);
+  const check = await verifyCredentialSignature(jwt, await deps.badgeKeys.current());
   if (!check.signatureValid) return { outcome: 'bad-signature' };
   const code = normaliseCertificateCode(check.credentialId.split('/').pop());
   const certificate = code ? await findByCode(code) : undefined;

@@ -54,6 +54,16 @@ export interface DeliveryReport {
 type Outcome = keyof DeliveryReport;
 
 /**
+ * The Message-ID of an outbox message: the same on every attempt, so that a message sent twice (a sender
+ * that stopped after the server's acceptance) can be recognised as one by the receiving server and people.
+ * The domain is the sender's (MAIL_FROM), as RFC 5322 asks for a right-hand side the sender controls.
+ */
+export function messageIdFor(mailId: string, from: string): string {
+  const domain = /@([^\s>]+)>?\s*$/.exec(from)?.[1] ?? 'akademia-jst.local';
+  return `<${mailId}@${domain}>`;
+}
+
+/**
  * Delivers the messages due at `now` (queued, nextAttemptAt passed), oldest due first, one attempt each.
  * Each attempt is claimed by a unique insert, then booked on the message (attempts + 1, next attempt after
  * the back-off) before SMTP is called: if the process dies mid-send, the message is simply retried later.
@@ -114,6 +124,7 @@ async function attemptDelivery(deps: MailDeliveryDeps, mailId: string, now: Date
       attachments.push({ filename: summary.filename, content: Buffer.from(stored.content), contentType: summary.contentType ?? undefined });
     }
     await deps.transport.sendMail({
+      messageId: messageIdFor(mailId, deps.from),
       from: deps.from,
       to: message.to,
       subject: message.subject,
@@ -148,7 +159,7 @@ export function scheduleMailSender(platform: { config: Pick<Config, 'SMTP_URL' |
   const { config, logger } = platform;
   if (!config.SMTP_URL) return undefined;
   const deps: MailDeliveryDeps = { transport: createMailTransport(config.SMTP_URL), from: config.MAIL_FROM, logger };
-  return new Cron('* * * * * *', { name: 'mail-sender', interval: config.MAIL_SEND_INTERVAL_SECONDS, unref: true, protect: true }, async () => {
+  return new Cron('* * * * * *', { interval: config.MAIL_SEND_INTERVAL_SECONDS, unref: true, protect: true }, async () => {
     try {
       await deliverDueMail(deps);
     } catch (error) {

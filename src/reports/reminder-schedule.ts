@@ -16,7 +16,7 @@ export function scheduleReminders(platform: Pick<ReportsDeps, 'catalogue' | 'mai
     logger.info('scheduled course reminders are off (REMINDER_CRON=off)');
     return undefined;
   }
-  return new Cron(config.REMINDER_CRON, { name: 'course-reminders', timezone: PLATFORM_TIME_ZONE, unref: true, protect: true }, async () => {
+  return new Cron(config.REMINDER_CRON, { timezone: PLATFORM_TIME_ZONE, unref: true, protect: true }, async () => {
     try {
       const result = await sendRemindersEverywhere(platform);
       logger.info(result, 'course reminders sent');

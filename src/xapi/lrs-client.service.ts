@@ -107,22 +107,38 @@ export async function ensureEnvironmentLrsClient(input: { key: string; secret: s
     throw new ConflictError(`XAPI_BASIC_USER "${input.key}" is already the key of an LRS client created by an administrator.`);
   }
   if (existing && (await secretMatches(input.secret, existing.secretHash)) && existing.canRead && existing.canWrite) return;
-  await LrsClient.updateOne(
-    { key: input.key, organisationId: existing?.organisationId ?? new Types.ObjectId(input.organisationId) },
-    {
-      $set: { secretHash: await hashSecret(input.secret), canRead: true, canWrite: true, fromEnvironment: true },
-      $setOnInsert: { name: 'XAPI_BASIC_USER' },
-    },
-    { upsert: true },
-  );
+  try {
+    await LrsClient.updateOne(
+      { key: input.key, organisationId: existing?.organisationId ?? new Types.ObjectId(input.organisationId) },
+      {
+        $set: { secretHash: await hashSecret(input.secret), canRead: true, canWrite: true, fromEnvironment: true },
+        $setOnInsert: { name: 'XAPI_BASIC_USER' },
+      },
+      { upsert: true },
+    );
+  } catch (error) {
+    // Another instance starting at the same moment inserted the client first (unique key): look again, once.
+    if ((error as { code?: number }).code !== 11000 || existing) throw error;
+    await ensureEnvironmentLrsClient(input);
+  }
 }
+
+const ENVIRONMENT_CLIENT_SLUG = 'klienci-lrs';
 
 /** The organisation the environment client belongs to: the first one, or a new one created for it. */
 export async function organisationForEnvironmentClient(): Promise<string> {
   const first = await Organisation.findOne().sort({ createdAt: 1 }).lean();
   if (first) return first._id.toHexString();
-  const created = await Organisation.create({ name: 'Klienci LRS', slug: 'klienci-lrs', kind: 'office' });
-  return created._id.toHexString();
+  try {
+    const created = await Organisation.create({ name: 'Klienci LRS', slug: ENVIRONMENT_CLIENT_SLUG, kind: 'office' });
+    return created._id.toHexString();
+  } catch (error) {
+    // Two instances starting at once on an empty database: the unique slug kept one organisation; use it.
+    if ((error as { code?: number }).code !== 11000) throw error;
+    const created = await Organisation.findOne({ slug: ENVIRONMENT_CLIENT_SLUG }).lean();
+    if (!created) throw error;
+    return created._id.toHexString();
+  }
 }
 
 /** The organisation with this slug, or NotFoundError. */

@@ -5,8 +5,9 @@ import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { CourseCatalogue, loadCourseCatalogue } from '../../src/courses/course-catalogue.js';
 import type { Course } from '../../src/courses/course.types.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
+import { runStartupTasks } from '../../src/startup.js';
 
 export interface TestServer {
   url: string;
@@ -21,6 +22,16 @@ export interface TestPlatformOptions {
   env?: Record<string, string>;
   /** A catalogue to serve instead of the repository's courses. */
   catalogue?: CourseCatalogue;
+  /** A logger instead of one at TEST_LOG_LEVEL (e.g. one that keeps its lines, to see what a job did). */
+  logger?: Logger;
+}
+
+export interface TestServerOptions extends Omit<TestPlatformOptions, 'env'> {
+  /**
+   * Run the start-up tasks as the server does, scheduled jobs included (mail sender with SMTP_URL, clean-ups,
+   * reminders on REMINDER_CRON); close() stops the jobs. Off by default: tests call the jobs' work themselves.
+   */
+  startup?: boolean;
 }
 
 /**
@@ -35,7 +46,7 @@ export async function changedCatalogue(dir: string, courseId: string, change: (c
 /** Builds the platform as the server does (createPlatform), with the tests' config. */
 export async function buildTestPlatform(options: TestPlatformOptions = {}): Promise<Platform> {
   const config = testConfig(options.env);
-  return createPlatform(config, createLogger(config.LOG_LEVEL), { catalogue: options.catalogue });
+  return createPlatform(config, options.logger ?? createLogger(config.LOG_LEVEL), { catalogue: options.catalogue });
 }
 
 /** A config as the tests run it: quiet logs, a fixed secret, the repository's courses. */
@@ -44,6 +55,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SESSION_SECRET: 'test-session-secret-test-session-secret',
+    // Fixed, as on every instance of one installation (and no key file written into DATA_DIR by a test).
+    SECRETS_KEY: '7e57'.repeat(16),
     PORT: '0',
     ...overrides,
   });
@@ -52,10 +65,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /**
  * Starts the app on a platform built as the server builds it (call inside `before`, after useTestDatabase's
  * hook has connected). `overrides` are environment variables; `options.catalogue` replaces the courses.
+ * Every test server of a file uses the file's database (mongoose's one connection): two of them are two
+ * instances of one installation, sharing what the database holds and nothing else.
  */
-export async function startTestServer(overrides: Record<string, string> = {}, options: Omit<TestPlatformOptions, 'env'> = {}): Promise<TestServer> {
-  const platform = await buildTestPlatform({ env: overrides, catalogue: options.catalogue });
+export async function startTestServer(overrides: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const platform = await buildTestPlatform({ env: overrides, catalogue: options.catalogue, logger: options.logger });
   const { config } = platform;
+  const jobs = options.startup ? await runStartupTasks(platform, { embedded: false }) : undefined;
   const app = await createApp(platform);
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -65,10 +81,14 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
     url: `http://127.0.0.1:${port}`,
     config,
     platform,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      // The jobs first, and their runs in flight to their end: none may outlive the test that started it.
+      jobs?.stop();
+      await jobs?.settled();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

@@ -64,7 +64,7 @@ describe('demo/demo-seed', () => {
     const base = 'https://akademia.gmina.example.pl';
     // As the server starts on a fresh embedded database: build the platform, then the start-up tasks seed it.
     const platform = await buildTestPlatform({ env: { BASE_URL: base, REMINDER_CRON: 'off' } });
-    // Its jobs are named (one of each per process): stopped, so later files can schedule their own.
+    // Its jobs are stopped: left running, they would work on later files' databases for the rest of the run.
     (await runStartupTasks(platform, { embedded: true })).stop();
     const statements = (await XapiStatement.find({}).setOptions({ acrossOrganisations: true }).lean()).map((doc) => JSON.parse(doc.json));
     expect(statements.map((statement) => statement.verb.id)).to.deep.equal(['http://adlnet.gov/expapi/verbs/registered']);

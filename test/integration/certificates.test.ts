@@ -1,22 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { Types } from 'mongoose';
+import { createLocalJWKSet, decodeJwt, exportJWK, jwtVerify } from 'jose';
+import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
 import { User } from '../../src/auth/user.model.js';
 import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
 import { Certificate } from '../../src/certificates/certificate.model.js';
 import { issueCertificate, type CertificateDeps } from '../../src/certificates/certificate-issue.service.js';
 import { statusOf } from '../../src/certificates/certificate-rules.js';
+import { SigningKeyError } from '../../src/certificates/signing-key.service.js';
+import { checkUploadedCredential } from '../../src/certificates/verification.service.js';
+import { runStartupTasks } from '../../src/startup.js';
 import { XapiStatement } from '../../src/xapi/statement.model.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { mailsTo } from '../helpers/mail.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { buildTestPlatform, startTestServer, type TestServer } from '../helpers/server.js';
 import { inProcessTimeZone } from '../helpers/time-zone.js';
 
 const BASE_URL = 'https://akademia.test';
@@ -351,6 +354,75 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       const res = await request(server.url).post('/verify/odznaka').attach('odznaka', Buffer.from(jwt), 'badge.jwt').expect(200);
       expect(res.text).to.contain(`Zaświadczenie ${issued.code}`);
       expect(res.text).to.contain('Podpis jest prawidłowy');
+    });
+  });
+
+  describe('the badge signing key at rest (issue 10, finding 11)', () => {
+    const signingKeys = () => mongoose.connection.db!.collection<Record<string, unknown>>('signingkeys');
+    const jwtOf = async (code: string) => (await Certificate.findOne({ code }).setOptions({ acrossOrganisations: true }).lean())!.credentialJwt;
+
+    it('is stored sealed under SECRETS_KEY: the document holds no private key material', async () => {
+      const stored = await signingKeys().find({}).toArray();
+      expect(stored).to.have.length(1);
+      expect(stored[0]).to.not.have.property('privateJwk');
+      expect(stored[0].sealedPrivateJwk)
+        .to.be.a('string')
+        .and.match(/^sb1\./);
+      const { d } = await exportJWK((await server.platform.badgeKeys.current()).privateKey);
+      expect(d).to.be.a('string').with.length.above(20);
+      const text = JSON.stringify(stored[0]);
+      expect(text).to.not.contain(d);
+      expect(text).to.not.contain('BEGIN');
+      expect(JSON.parse(stored[0].publicJwk as string)).to.not.have.property('d');
+    });
+
+    it('a restarted server with the same SECRETS_KEY keeps the key: a badge issued before still verifies', async () => {
+      const restarted = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', BASE_URL });
+      try {
+        const res = await request(restarted.url)
+          .post(`/verify/${issued.code}/odznaka`)
+          .attach('odznaka', Buffer.from(await jwtOf(issued.code)), 'badge.jwt')
+          .expect(200);
+        expect(res.text).to.contain(`Podpis jest prawidłowy, a odznaka jest zgodna z zaświadczeniem ${issued.code} w rejestrze.`);
+      } finally {
+        await restarted.close();
+      }
+    });
+
+    it('a key stored in clear by an earlier version is sealed at start-up, and stays the same key', async () => {
+      const [sealed] = await signingKeys().find({}).toArray();
+      const clear = server.platform.secretBox.open(sealed.sealedPrivateJwk as string, 'open-badges-signing-key');
+      await signingKeys().updateOne({ _id: sealed._id }, { $set: { privateJwk: clear }, $unset: { sealedPrivateJwk: 1 } });
+      const platform = await buildTestPlatform({ env: { COURSES_DIR: 'test/fixtures/courses', BASE_URL, REMINDER_CRON: 'off' } });
+      (await runStartupTasks(platform, { embedded: false })).stop();
+      const [migrated] = await signingKeys().find({}).toArray();
+      expect(migrated).to.not.have.property('privateJwk');
+      expect(migrated.sealedPrivateJwk).to.match(/^sb1\./);
+      expect(migrated.kid).to.equal(sealed.kid);
+      expect(JSON.stringify(migrated)).to.not.contain((JSON.parse(clear) as { d: string }).d);
+      expect((await checkUploadedCredential(platform, await jwtOf(issued.code))).outcome).to.equal('authentic');
+    });
+
+    it('a wrong SECRETS_KEY stops the start-up with a clear error and never replaces the stored key', async () => {
+      const [before] = await signingKeys().find({}).toArray();
+      const platform = await buildTestPlatform({ env: { COURSES_DIR: 'test/fixtures/courses', BASE_URL, REMINDER_CRON: 'off', SECRETS_KEY: randomBytes(32).toString('hex') } });
+      let failure: unknown;
+      try {
+        (await runStartupTasks(platform, { embedded: false })).stop();
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).to.be.instanceOf(SigningKeyError);
+      expect((failure as Error).message).to.match(/cannot be opened with this SECRETS_KEY: .*sealed under another SECRETS_KEY/);
+      // Issuing on that platform fails too, instead of signing with a new key.
+      let issueFailure: unknown;
+      try {
+        await issueFor(platform, learner);
+      } catch (error) {
+        issueFailure = error;
+      }
+      expect(issueFailure).to.be.instanceOf(SigningKeyError);
+      expect(await signingKeys().find({}).toArray()).to.deep.equal([before]);
     });
   });
 

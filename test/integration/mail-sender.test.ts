@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import request from 'supertest';
+import { warsawIsoDay } from '../../src/calendar/calendar.js';
 import { createLogger } from '../../src/logger.js';
 import { MailAttachmentContent, attachmentKey } from '../../src/mail/mail-attachment.model.js';
 import { MailClaim, claimKey } from '../../src/mail/mail-claim.model.js';
 import { MailMessage } from '../../src/mail/mail-message.model.js';
-import { createMailTransport, deliverDueMail, scheduleMailSender, type MailDeliveryDeps } from '../../src/mail/mail-sender.js';
+import { createMailTransport, deliverDueMail, messageIdFor, scheduleMailSender, type MailDeliveryDeps } from '../../src/mail/mail-sender.js';
 import { Mailer } from '../../src/mail/mail.service.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { buildLearner, csrfTokenFrom } from '../helpers/factories.js';
+import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { mailsTo } from '../helpers/mail.js';
 import { startTestServer } from '../helpers/server.js';
 import { closedPort, startFakeSmtp } from '../helpers/smtp.js';
@@ -95,6 +96,89 @@ describe('mail/mail-sender', () => {
       }
       // The bytes go once delivered; the record stays.
       expect(await MailAttachmentContent.findOne({ _id: attachmentKey(ids[0], 0) })).to.equal(null);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('delivers the mail of real flows queued through a refused, a deferring (421) and a silent server exactly once when it returns', async function () {
+    this.timeout(60_000);
+    // One port throughout: nothing listens, then a server that answers 421, then one that never greets, then a real one.
+    const port = await closedPort();
+    const quick = (extra: Partial<MailDeliveryDeps> = {}) => ({ ...deps(port, extra), transport: createMailTransport(`smtp://127.0.0.1:${port}`, 500) });
+    const silent = await startFakeSmtp({ silent: true, port });
+    const server = await startTestServer({ SMTP_URL: silent.url, COURSES_DIR: 'test/fixtures/courses', BASE_URL: 'https://akademia.test' });
+    let ids: string[];
+    try {
+      // Real flows queue the mail: a password reset, an HR assignment of two people, a certificate.
+      const office = await buildOrganisation();
+      const department = office.departments[0]._id;
+      const { user: anna } = await buildLearner({ organisation: office, overrides: { fullName: 'Anna Awaryjna', departmentId: department } });
+      const { user: bartek } = await buildLearner({ organisation: office, overrides: { fullName: 'Bartek Awaryjny', departmentId: department } });
+      const hr = await buildLearner({ organisation: office, overrides: { roles: ['hr'], fullName: 'Halina Kadrowa' } });
+      const reset = request.agent(server.url);
+      const resetForm = await reset.get('/haslo/reset').expect(200);
+      await reset
+        .post('/haslo/reset')
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(resetForm.text), email: anna.email })
+        .expect(200);
+      const hrAgent = await loginAgent(server.url, hr.user.email, hr.password);
+      const assignForm = await hrAgent.get('/kadry/przypisz').expect(200);
+      await hrAgent
+        .post('/kadry/przypisz')
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(assignForm.text), courseId: 'przyklad-kurs', departmentId: String(department), dueDate: warsawIsoDay(later(60 * 24 * 30)) })
+        .expect(303);
+      await buildCertificate(server.platform, bartek);
+      // The requests answered without the mail server: not one of them so much as connected to it.
+      expect(silent.connections()).to.equal(0);
+      const queued = await MailMessage.find({}).sort({ createdAt: 1, _id: 1 }).lean();
+      expect(queued.map((m) => m.to).sort()).to.deep.equal([anna.email, anna.email, bartek.email, bartek.email].sort());
+      expect(queued.some((m) => m.attachments?.length)).to.equal(true);
+      ids = queued.map((m) => m._id.toHexString());
+    } finally {
+      await server.close();
+      await silent.close();
+    }
+    const expectAllQueued = async (attempts: number) => {
+      for (const stored of await MailMessage.find({}).lean()) {
+        expect(stored, stored.subject).to.include({ status: 'queued', attempts });
+        expect(stored.sentAt ?? null).to.equal(null);
+        expect(stored.error).to.be.a('string').and.not.equal('');
+      }
+    };
+
+    // Nothing listens: connection refused.
+    expect(await deliverDueMail(quick())).to.deep.equal({ sent: 0, retrying: 4, failed: 0, skipped: 0 });
+    await expectAllQueued(1);
+    // A server that defers everything (421 at the greeting).
+    const deferring = await startFakeSmtp({ deferring: true, port });
+    try {
+      expect(await deliverDueMail(quick(), later(2))).to.deep.equal({ sent: 0, retrying: 4, failed: 0, skipped: 0 });
+      expect(deferring.connections()).to.equal(4);
+      expect(deferring.received).to.deep.equal([]);
+    } finally {
+      await deferring.close();
+    }
+    await expectAllQueued(2);
+    // A server that accepts the connection and never says a word: the greeting timeout ends each attempt.
+    const hung = await startFakeSmtp({ silent: true, port });
+    try {
+      expect(await deliverDueMail(quick(), later(10))).to.deep.equal({ sent: 0, retrying: 4, failed: 0, skipped: 0 });
+      expect(hung.connections()).to.equal(4);
+    } finally {
+      await hung.close();
+    }
+    await expectAllQueued(3);
+
+    // The server is back: every message goes once, each under its own stable Message-ID.
+    const smtp = await startFakeSmtp({ port });
+    try {
+      expect(await deliverDueMail(quick(), later(30))).to.deep.equal({ sent: 4, retrying: 0, failed: 0, skipped: 0 });
+      expect(await deliverDueMail(quick(), later(300))).to.deep.equal({ sent: 0, retrying: 0, failed: 0, skipped: 0 });
+      expect(smtp.received.map((m) => m.messageId).sort()).to.deep.equal(ids.map((id) => messageIdFor(id, FROM).slice(1, -1)).sort());
+      for (const stored of await MailMessage.find({}).lean()) expect(stored).to.include({ status: 'sent', attempts: 4 });
     } finally {
       await smtp.close();
     }

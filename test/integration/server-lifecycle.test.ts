@@ -56,11 +56,12 @@ describe('server lifecycle (docker-compose environment)', function () {
     expect(compose.services.app.environment?.MONGODB_URI).to.match(/^mongodb:\/\/mongo:27017\//);
   });
 
-  it('ships no session secret and no demo data: compose requires SESSION_SECRET from the shell or .env', () => {
+  it('ships no secret and no demo data: compose requires SESSION_SECRET and SECRETS_KEY from the shell or .env', () => {
     const environment = compose.services.app.environment ?? {};
     expect(environment.NODE_ENV).to.equal('production');
     // `${VAR:?message}`: compose itself refuses to start when the operator has not set it.
     expect(environment.SESSION_SECRET).to.match(/^\$\{SESSION_SECRET:\?[^}]+\}$/);
+    expect(environment.SECRETS_KEY).to.match(/^\$\{SECRETS_KEY:\?[^}]+\}$/);
     expect(environment).not.to.have.property('SEED_DEMO');
   });
 
@@ -69,13 +70,14 @@ describe('server lifecycle (docker-compose environment)', function () {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'akademia-lifecycle-'));
     // Everything compose sets, except that the database is the embedded one, the port is free here and the
     // secret is the operator's (compose reads it from .env), as is SEED_DEMO, which the process inherits.
-    const { MONGODB_URI: _mongo, SESSION_SECRET: _secret, ...composeEnv } = compose.services.app.environment ?? {};
+    const { MONGODB_URI: _mongo, SESSION_SECRET: _secret, SECRETS_KEY: _key, ...composeEnv } = compose.services.app.environment ?? {};
     const { SEED_DEMO: _seed, ...inherited } = process.env;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       env: {
         ...inherited,
         ...composeEnv,
         SESSION_SECRET: randomBytes(32).toString('hex'),
+        SECRETS_KEY: randomBytes(32).toString('hex'),
         MONGODB_URI: '',
         PORT: String(port),
         BASE_URL: `http://127.0.0.1:${port}`,
@@ -121,7 +123,7 @@ describe('server lifecycle (docker-compose environment)', function () {
   it('refuses demo data with the compose environment (production) and names SEED_DEMO', async () => {
     const { MONGODB_URI: _mongo, ...composeEnv } = compose.services.app.environment ?? {};
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, ...composeEnv, SESSION_SECRET: randomBytes(32).toString('hex'), MONGODB_URI: '', SEED_DEMO: 'true' },
+      env: { ...process.env, ...composeEnv, SESSION_SECRET: randomBytes(32).toString('hex'), SECRETS_KEY: randomBytes(32).toString('hex'), MONGODB_URI: '', SEED_DEMO: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

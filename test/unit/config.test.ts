@@ -34,13 +34,26 @@ describe('config', () => {
     }
   });
 
-  it('requires SESSION_SECRET and BASE_URL in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /SESSION_SECRET[\s\S]*BASE_URL/);
-    const secret = 'x'.repeat(32);
-    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret })).to.throw(ConfigError, /BASE_URL: required in production/);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, BASE_URL: 'https://akademia.gmina.example.pl/' }).XAPI_ACTIVITY_BASE).to.equal(
+  it('requires SESSION_SECRET, SECRETS_KEY and BASE_URL in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /SESSION_SECRET[\s\S]*SECRETS_KEY[\s\S]*BASE_URL/);
+    const secrets = { SESSION_SECRET: 'x'.repeat(32), SECRETS_KEY: 'ab'.repeat(32) };
+    expect(() => loadConfig({ NODE_ENV: 'production', ...secrets })).to.throw(ConfigError, /BASE_URL: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), BASE_URL: 'https://a.example.pl' })).to.throw(
+      ConfigError,
+      /SECRETS_KEY: required in production/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', ...secrets, BASE_URL: 'https://akademia.gmina.example.pl/' }).XAPI_ACTIVITY_BASE).to.equal(
       'https://akademia.gmina.example.pl/xapi/activities',
     );
+  });
+
+  it('SECRETS_KEY: 32 bytes as 64 hex characters or base64, nothing shorter or longer', () => {
+    const hex = 'c0ffee'.repeat(10) + 'c0ff';
+    expect(loadConfig({ SECRETS_KEY: hex }).SECRETS_KEY).to.equal(hex);
+    expect(loadConfig({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).SECRETS_KEY).to.be.a('string');
+    for (const bad of ['x'.repeat(64), 'ab'.repeat(31), 'ab'.repeat(33), Buffer.alloc(24, 7).toString('base64'), 'hasło-do-odznak']) {
+      expect(() => loadConfig({ SECRETS_KEY: bad }), bad).to.throw(ConfigError, /SECRETS_KEY: expected 32 random bytes/);
+    }
   });
 
   it('treats empty strings as unset, as compose files write them', () => {
@@ -48,7 +61,7 @@ describe('config', () => {
   });
 
   describe('demo data in production', () => {
-    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), BASE_URL: 'https://akademia.gmina.example.pl' };
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), SECRETS_KEY: 'ab'.repeat(32), BASE_URL: 'https://akademia.gmina.example.pl' };
 
     it('refuses SEED_DEMO=true in production and names the variable', () => {
       expect(() => loadConfig({ ...production, SEED_DEMO: 'true' })).to.throw(ConfigError, /SEED_DEMO: demo data .* refused in production/);
