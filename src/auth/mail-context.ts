@@ -1,6 +1,7 @@
 // The mail context of an account page: the platform's mailer, the public address and the page's language.
 import type { Response } from 'express';
 import type { Config } from '../config.js';
+import type { WindowCounters } from '../db/window-counter.js';
 import type { Mailer } from '../mail/mail.service.js';
 import type { MailContext } from './registration.service.js';
 
@@ -8,6 +9,8 @@ import type { MailContext } from './registration.service.js';
 export interface AccountPagesDeps {
   config: Pick<Config, 'BASE_URL'>;
   mailer: Mailer;
+  /** The database counters of the rate limits and the sign-in lock-out. */
+  counters: WindowCounters;
 }
 
 /** Mails sent from this request use the language the page was shown in. */
