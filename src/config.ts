@@ -94,6 +94,8 @@ const ConfigSchema = z.object({
   COURSES_DIR: z.string().min(1).default('./courses'),
   /** Which proxies in front may tell the client's address (X-Forwarded-For): false, a hop count or addresses. */
   TRUST_PROXY: trustProxySetting.default(false),
+  /** Sign-ups per hour from one address, whatever e-mail is typed (429 above); high, for offices behind one NAT. */
+  SIGNUP_RATE_LIMIT_PER_HOUR: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(100),
   /** Requests per minute one address may make to the public certificate verification pages and uploads. */
   VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(30),
   /** When expired sessions are deleted (cron); every 10 minutes by default. */

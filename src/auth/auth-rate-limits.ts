@@ -74,13 +74,14 @@ export function createMailRateLimit(counters: WindowCounters): RequestHandler[] 
 }
 
 /**
- * 100 sign-ups per hour per IP whatever the address: a script cannot create accounts (and mails) by the
- * thousand, while an office registering its whole staff in one training session behind one NAT address can.
+ * `perHour` sign-ups per hour per IP whatever the address (SIGNUP_RATE_LIMIT_PER_HOUR, 100 by default): a script
+ * cannot create accounts (and mails) by the thousand, while an office registering its whole staff in one
+ * training session behind one NAT address can.
  */
-export function createSignUpRateLimit(counters: WindowCounters): RequestHandler {
+export function createSignUpRateLimit(counters: WindowCounters, perHour: number): RequestHandler {
   return rateLimit({
     windowMs: ONE_HOUR,
-    limit: 100,
+    limit: perHour,
     keyGenerator: clientAddress,
     skipFailedRequests: true,
     standardHeaders: false,

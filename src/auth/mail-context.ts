@@ -7,7 +7,7 @@ import type { MailContext } from './registration.service.js';
 
 /** What the account pages need from the platform (a Platform fits). */
 export interface AccountPagesDeps {
-  config: Pick<Config, 'BASE_URL'>;
+  config: Pick<Config, 'BASE_URL' | 'SIGNUP_RATE_LIMIT_PER_HOUR'>;
   mailer: Mailer;
   /** The database counters of the rate limits and the sign-in lock-out. */
   counters: WindowCounters;

@@ -41,7 +41,7 @@ function renderResendSent(req: Request, res: Response, email: string): void {
 export function registrationRouter(deps: AccountPagesDeps): Router {
   const router = Router();
   const mailRateLimit = createMailRateLimit(deps.counters);
-  const signUpRateLimit = createSignUpRateLimit(deps.counters);
+  const signUpRateLimit = createSignUpRateLimit(deps.counters, deps.config.SIGNUP_RATE_LIMIT_PER_HOUR);
 
   router.get('/rejestracja', keepSessionForForm, (req, res) => registrationForm.show(req, res));
   router.post(
