@@ -16,7 +16,9 @@ const windowCountSchema = new Schema(
   { versionKey: false },
 );
 
-export const WindowCount = model('WindowCount', windowCountSchema, 'window_counts');
+/** The collection of the counters (rate limits, sign-in lock-out). */
+export const WINDOW_COUNT_COLLECTION = 'window_counts';
+export const WindowCount = model('WindowCount', windowCountSchema, WINDOW_COUNT_COLLECTION);
 
 export interface WindowHits {
   hits: number;
