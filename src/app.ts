@@ -93,7 +93,7 @@ export async function createApp(platform: Platform): Promise<Express> {
     }),
   );
   // [passport: initialize + session, right after the session middleware]
-  const passport = createPassport();
+  const passport = createPassport(platform);
   app.use(passport.initialize());
   app.use(passport.session());
   // Right after passport, so that every page of a signed-in person (errors included) is no-store; the static

@@ -1,4 +1,5 @@
 // Reads and validates the environment once; nothing else in the code reads process.env.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { z } from 'zod';
@@ -7,6 +8,42 @@ import { decodeSecretsKey } from './secrets/secret-box.js';
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** The names express's `trust proxy` knows for address ranges (proxy-addr). */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IPv4/IPv6 address, optionally with a /prefix, or one of PROXY_RANGE_NAMES. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, prefix, extra] = entry.split('/');
+  const version = isIP(address);
+  if (!version || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: which X-Forwarded-For entries come from proxies of ours. `false` (none), a hop count (`1` = one
+ * proxy in front), or a comma-separated list of proxy addresses/CIDRs (`10.0.0.5, 10.1.0.0/16, loopback`);
+ * this is what express's `trust proxy` accepts. `true` is kept as the word `true` (loadConfig decides).
+ */
+const trustProxySetting = z
+  .string()
+  .trim()
+  .transform((value, context): false | true | number | string[] => {
+    const lower = value.toLowerCase();
+    if (['false', 'no', '0'].includes(lower)) return false;
+    if (['true', 'yes'].includes(lower)) return true;
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    const wrong = entries.filter((entry) => !isProxyAddress(entry));
+    if (wrong.length === 0) return entries;
+    context.addIssue({
+      code: 'custom',
+      message: `expected false, the number of proxies in front (e.g. 1), or proxy addresses/CIDRs such as 10.0.0.5,10.1.0.0/16 (not an address: ${wrong.join(', ')})`,
+    });
+    return z.NEVER;
+  });
 
 /** Whether croner accepts the pattern (a paused job is built and thrown away). */
 function isCronPattern(pattern: string): boolean {
@@ -61,7 +98,10 @@ const ConfigSchema = z.object({
   /** Load the demo organisation and users on first start (default: yes on the embedded database, never in production). */
   SEED_DEMO: booleanFlag.optional(),
   COURSES_DIR: z.string().min(1).default('./courses'),
-  TRUST_PROXY: booleanFlag.default(false),
+  /** Which proxies in front may tell the client's address (X-Forwarded-For): false, a hop count or addresses. */
+  TRUST_PROXY: trustProxySetting.default(false),
+  /** Sign-ups per hour from one address, whatever e-mail is typed (429 above); high, for offices behind one NAT. */
+  SIGNUP_RATE_LIMIT_PER_HOUR: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(100),
   /** Requests per minute one address may make to the public certificate verification pages and uploads. */
   VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(30),
   /** When expired sessions are deleted (cron); every 10 minutes by default. */
@@ -74,7 +114,9 @@ const ConfigSchema = z.object({
     .refine((value) => value === 'off' || isCronPattern(value), { message: "expected a cron pattern such as '0 8 * * 1-5', or off" }),
 });
 
-export type Config = Omit<z.infer<typeof ConfigSchema>, 'BASE_URL' | 'XAPI_ACTIVITY_BASE'> & {
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'BASE_URL' | 'XAPI_ACTIVITY_BASE' | 'TRUST_PROXY'> & {
+  /** What express's `trust proxy` gets: false, a hop count, or proxy addresses/CIDRs (never `true`). */
+  TRUST_PROXY: false | number | string[];
   BASE_URL: string;
   XAPI_ACTIVITY_BASE: string;
   DATA_DIR: string;
@@ -111,6 +153,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && values.SEED_DEMO) {
     throw new ConfigError(['SEED_DEMO: demo data (public passwords) is refused in production; unset it or set SEED_DEMO=false']);
   }
+  // `true` trusts every X-Forwarded-For entry, so a client names its own address and escapes every rate
+  // limit (issue 10). Production refuses it; elsewhere it is read as one proxy in front, what it meant in practice.
+  if (isProduction && values.TRUST_PROXY === true) {
+    throw new ConfigError([
+      'TRUST_PROXY: true is refused in production: it lets any client choose its address (X-Forwarded-For) and escape the rate limits. Set the number of proxies in front (usually TRUST_PROXY=1) or their addresses (e.g. TRUST_PROXY=10.0.0.5,10.1.0.0/16)',
+    ]);
+  }
   if (Boolean(values.XAPI_BASIC_USER) !== Boolean(values.XAPI_BASIC_PASSWORD)) {
     throw new ConfigError(['XAPI_BASIC_USER and XAPI_BASIC_PASSWORD: set both or neither']);
   }
@@ -119,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...values,
     BASE_URL: baseUrl,
+    TRUST_PROXY: values.TRUST_PROXY === true ? 1 : values.TRUST_PROXY,
     // Unset outside production: the platform keeps one in DATA_DIR (auth/session-secret.ts), so that this
     // module only ever reads the environment and a restart does not sign everyone out.
     SESSION_SECRET: values.SESSION_SECRET,

@@ -1,6 +1,7 @@
 // The one wiring point: builds the platform's services from the config, for the server, every script and the tests.
 import { resolveSessionSecret } from './auth/session-secret.js';
 import type { Config } from './config.js';
+import { WindowCounters } from './db/window-counter.js';
 import { listenForPassedCourses } from './certificates/certificate.listeners.js';
 import { BadgeSigningKeys } from './certificates/signing-key.service.js';
 import { loadCourseCatalogue, type CourseCatalogue } from './courses/course-catalogue.js';
@@ -36,6 +37,8 @@ export interface Platform {
   /** Queues mail in the outbox; the server's mail sender (startup.ts) delivers it. */
   mailer: Mailer;
   events: PlatformEvents;
+  /** Rate-limit and failed-login counters in the database, shared by every instance. */
+  counters: WindowCounters;
 }
 
 export interface CreatePlatformOptions {
@@ -58,7 +61,8 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const recorder = new LearningRecorder(statements, vocabulary);
   const mailer = new Mailer({ smtpConfigured: Boolean(config.SMTP_URL), logger });
   const events = new PlatformEvents(logger);
-  const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events };
+  const counters = new WindowCounters();
+  const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters };
   listenForPassedCourses(platform);
   return platform;
 }

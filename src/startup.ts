@@ -3,6 +3,7 @@ import { scheduleSessionCleanup } from './auth/session-cleanup.js';
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
 import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
 import type { Config } from './config.js';
+import { scheduleCounterCleanup } from './db/window-counter.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { scheduleReminders } from './reports/reminder-schedule.js';
@@ -46,6 +47,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   const jobs = [
     scheduleMailSender(platform),
     scheduleTokenCleanup(platform.logger),
+    // Ended rate-limit and lock-out counters (FerretDB has no TTL indexes).
+    scheduleCounterCleanup(platform.logger),
     scheduleSessionCleanup(platform.config.SESSION_CLEANUP_CRON, platform.logger),
     // HR reminders of due courses on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none).
     scheduleReminders(platform),

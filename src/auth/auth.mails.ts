@@ -1,5 +1,6 @@
 // The account e-mails (confirmation, reset, notices): plain text in the recipient's language, with the link.
 import { mailTranslator } from '../mail/mail-texts.js';
+import { nameForMail } from '../mail/person-name.js';
 import type { OutgoingMail } from '../mail/mail.service.js';
 
 interface Recipient {
@@ -10,7 +11,9 @@ interface Recipient {
 
 function compose(to: Recipient, subjectKey: string, paragraphs: string[]): OutgoingMail {
   const t = mailTranslator(to.language);
-  const greeting = to.fullName ? t('greeting', { name: to.fullName }) : t('greetingAnonymous');
+  // A name that could be read as a link (accounts older than the registration rule) is left out.
+  const name = nameForMail(to.fullName);
+  const greeting = name ? t('greeting', { name }) : t('greetingAnonymous');
   return { to: to.email, subject: t(subjectKey), text: [greeting, '', ...paragraphs.flatMap((p) => [p, '']), t('signature')].join('\n') };
 }
 
@@ -36,4 +39,10 @@ export function passwordResetMail(to: Recipient, link: string): OutgoingMail {
 export function passwordChangedMail(to: Recipient, resetLink: string): OutgoingMail {
   const t = mailTranslator(to.language);
   return compose(to, 'passwordChanged.subject', [t('passwordChanged.body'), t('passwordChanged.notYou'), resetLink]);
+}
+
+/** Tells the owner that password sign-in is paused after repeated wrong passwords, and how to lift it. */
+export function accountLockedMail(to: Recipient, resetLink: string): OutgoingMail {
+  const t = mailTranslator(to.language);
+  return compose(to, 'accountLocked.subject', [t('accountLocked.body'), t('accountLocked.whatNow'), resetLink, t('accountLocked.notYou')]);
 }

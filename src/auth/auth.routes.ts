@@ -10,7 +10,7 @@ import { registrationRouter } from './registration.routes.js';
 export function authRouter(deps: AccountPagesDeps, passport: AppPassport): Router {
   const router = Router();
   router.use(registrationRouter(deps));
-  router.use(loginRouter(passport));
+  router.use(loginRouter(deps, passport));
   router.use(passwordResetRouter(deps));
   return router;
 }

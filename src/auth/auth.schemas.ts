@@ -1,6 +1,7 @@
 // zod schemas for every account form; messages are auth-namespace keys translated when the form is shown.
 import { z } from 'zod';
 import { objectId } from '../http/validate.js';
+import { nameProblem } from '../mail/person-name.js';
 import { PASSWORD_MIN_LENGTH } from './password.js';
 
 /** A required text field: arrays, objects and blanks all fail with the field's own message. */
@@ -33,7 +34,11 @@ export const LocalPath = z
 
 export const RegistrationBody = z
   .object({
-    fullName: text('auth:errors.fullNameRequired').refine((value) => value.length >= 3, { error: 'auth:errors.fullNameTooShort' }),
+    // The name greets whoever owns the typed address: no line breaks, no links (mail/person-name.ts).
+    fullName: text('auth:errors.fullNameRequired')
+      .refine((value) => value.length >= 3, { error: 'auth:errors.fullNameTooShort', abort: true })
+      .refine((value) => nameProblem(value) !== 'characters', { error: 'auth:errors.fullNameCharacters', abort: true })
+      .refine((value) => nameProblem(value) !== 'link', { error: 'auth:errors.fullNameLink' }),
     email,
     password: newPassword,
     passwordConfirm,

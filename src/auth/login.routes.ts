@@ -5,6 +5,7 @@ import { keepSessionForForm } from '../http/form-session.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { createLoginRateLimit } from './auth-rate-limits.js';
 import { LocalPath, LoginBody } from './auth.schemas.js';
+import type { AccountPagesDeps } from './mail-context.js';
 import type { AppPassport, LoginFailure } from './passport.js';
 
 /** Where people land after signing in when no (local) ?next= was given. */
@@ -29,9 +30,11 @@ function renderLogin(req: Request, res: Response, form: FormView): void {
 const loginForm = defineForm({ schema: LoginBody, keep: ['email'], order: ['email', 'password'], show: renderLogin });
 
 /** Sign-in form, sign-in, and sign-out. */
-export function loginRouter(passport: AppPassport): Router {
+export function loginRouter(deps: Pick<AccountPagesDeps, 'counters'>, passport: AppPassport): Router {
   const router = Router();
-  const loginRateLimit = createLoginRateLimit((req, res) => loginForm.show(req, res, { status: 429, values: req.body, fieldErrors: { email: ['auth:errors.tooManyLogins'] } }));
+  // The same answer for the per-IP limit and for a paused account, known or not (see account-lockout.ts).
+  const showTooMany = (req: Request, res: Response) => loginForm.show(req, res, { status: 429, values: req.body, fieldErrors: { email: ['auth:errors.tooManyLogins'] } });
+  const loginRateLimit = createLoginRateLimit(deps.counters, showTooMany);
 
   router.get('/logowanie', keepSessionForForm, (req, res) => {
     if (req.user) {
@@ -46,7 +49,9 @@ export function loginRouter(passport: AppPassport): Router {
     passport.authenticate('local', (error: unknown, user: Express.User | false, info?: LoginFailure) => {
       if (error) return next(error);
       if (!user) {
-        if (info?.reason === 'unconfirmed') {
+        if (info?.reason === 'paused') {
+          showTooMany(req, res).catch(next);
+        } else if (info?.reason === 'unconfirmed') {
           res.locals.unconfirmedEmail = input.email;
           loginForm.show(req, res, { status: 403, values: req.body, fieldErrors: { email: ['auth:errors.emailNotConfirmed'] } }).catch(next);
         } else {

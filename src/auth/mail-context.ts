@@ -1,13 +1,16 @@
 // The mail context of an account page: the platform's mailer, the public address and the page's language.
 import type { Response } from 'express';
 import type { Config } from '../config.js';
+import type { WindowCounters } from '../db/window-counter.js';
 import type { Mailer } from '../mail/mail.service.js';
 import type { MailContext } from './registration.service.js';
 
 /** What the account pages need from the platform (a Platform fits). */
 export interface AccountPagesDeps {
-  config: Pick<Config, 'BASE_URL'>;
+  config: Pick<Config, 'BASE_URL' | 'SIGNUP_RATE_LIMIT_PER_HOUR'>;
   mailer: Mailer;
+  /** The database counters of the rate limits and the sign-in lock-out. */
+  counters: WindowCounters;
 }
 
 /** Mails sent from this request use the language the page was shown in. */

@@ -32,7 +32,7 @@ const newPasswordForm = defineForm({
 /** Reset request (same answer for any address) and the one-time new-password form. */
 export function passwordResetRouter(deps: AccountPagesDeps): Router {
   const router = Router();
-  const mailRateLimit = createMailRateLimit();
+  const mailRateLimit = createMailRateLimit(deps.counters);
 
   router.get('/haslo/reset', keepSessionForForm, (req, res) => resetRequestForm.show(req, res));
   router.post(
@@ -53,7 +53,7 @@ export function passwordResetRouter(deps: AccountPagesDeps): Router {
   });
   router.post('/haslo/reset/:token', newPasswordForm.accept, async (req: Request<{ token: string }>, res: Response) => {
     const input = newPasswordForm.input(res);
-    const done = await resetPassword(req.params.token, input.password, mailContextOf(deps, res));
+    const done = await resetPassword(req.params.token, input.password, mailContextOf(deps, res), deps.counters);
     if (!done) return renderLinkInvalid(req, res);
     setFlash(req, 'success', req.t('auth:resetPassword.done'));
     res.redirect('/logowanie');

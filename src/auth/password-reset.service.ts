@@ -1,5 +1,7 @@
 // Password reset by e-mail link: request (silent about unknown addresses), check the link, set the new password.
 import mongoose from 'mongoose';
+import type { WindowCounters } from '../db/window-counter.js';
+import { liftSignInPause } from './account-lockout.js';
 import { passwordChangedMail, passwordResetMail } from './auth.mails.js';
 import { issueToken, peekToken, redeemToken } from './auth-token.service.js';
 import { hashPassword } from './password.js';
@@ -25,9 +27,10 @@ export async function isResetTokenLive(token: unknown): Promise<boolean> {
 
 /**
  * Sets a new password with a reset token, using the token up. The address counts as confirmed (the link
- * proved it) and every session of the account is ended. Returns false for an unknown, used or expired token.
+ * proved it), every session of the account is ended, and a sign-in pause of the account (account-lockout.ts) is
+ * lifted: the owner just proved they hold the mailbox. Returns false for an unknown, used or expired token.
  */
-export async function resetPassword(token: unknown, newPassword: string, context: MailContext): Promise<boolean> {
+export async function resetPassword(token: unknown, newPassword: string, context: MailContext, counters: WindowCounters): Promise<boolean> {
   // Hash first: the token is used up only when the new password is ready to be stored.
   const passwordHash = await hashPassword(newPassword);
   const userId = await redeemToken(token, 'reset-password');
@@ -36,6 +39,7 @@ export async function resetPassword(token: unknown, newPassword: string, context
   if (!user) return false;
   await User.updateOne({ _id: userId }, { $set: { passwordHash, emailConfirmedAt: user.emailConfirmedAt ?? new Date() } });
   await endSessionsOf(userId.toHexString());
+  await liftSignInPause(counters, user.email);
   await context.mailer.enqueue(passwordChangedMail(user, `${context.baseUrl}/haslo/reset`));
   return true;
 }

@@ -5,7 +5,7 @@ import { defineForm, type FormView } from '../http/forms.js';
 import { listOfficeChoices } from '../organisations/organisation.service.js';
 import { EmailOnlyBody, RegistrationBody } from './auth.schemas.js';
 import { confirmEmail, registerLearner, resendConfirmation } from './registration.service.js';
-import { createMailRateLimit } from './auth-rate-limits.js';
+import { createMailRateLimit, createSignUpRateLimit } from './auth-rate-limits.js';
 import { mailContextOf, type AccountPagesDeps } from './mail-context.js';
 
 const REGISTRATION_FIELDS = ['fullName', 'email', 'password', 'passwordConfirm', 'organisationId', 'departmentId', 'consent'];
@@ -40,11 +40,13 @@ function renderResendSent(req: Request, res: Response, email: string): void {
 /** Registration, confirmation links, and resending them. */
 export function registrationRouter(deps: AccountPagesDeps): Router {
   const router = Router();
-  const mailRateLimit = createMailRateLimit();
+  const mailRateLimit = createMailRateLimit(deps.counters);
+  const signUpRateLimit = createSignUpRateLimit(deps.counters, deps.config.SIGNUP_RATE_LIMIT_PER_HOUR);
 
   router.get('/rejestracja', keepSessionForForm, (req, res) => registrationForm.show(req, res));
   router.post(
     '/rejestracja',
+    signUpRateLimit,
     mailRateLimit,
     registrationForm.accept,
     async (req: Request, res: Response) => {

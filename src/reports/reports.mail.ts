@@ -1,6 +1,7 @@
 // The e-mails HR actions send: a course assigned, and a reminder of a due or overdue course (locales/<lng>/reports.json).
 import { translatorFor } from '../http/i18n.js';
 import { formatDate } from '../calendar/calendar.js';
+import { nameForMail } from '../mail/person-name.js';
 
 export interface CourseMailFacts {
   fullName: string;
@@ -17,7 +18,10 @@ export function courseUrl(baseUrl: string, courseId: string): string {
 
 function mailLines(facts: CourseMailFacts, body: string): string {
   const t = translatorFor('reports', facts.language);
-  return [t('mail.greeting', { fullName: facts.fullName }), '', body, '', t('mail.linkLine', { url: facts.courseUrl }), '', t('mail.signature')].join('\n');
+  // A name that could be read as a link (accounts older than the registration rule) is left out.
+  const fullName = nameForMail(facts.fullName);
+  const greeting = fullName ? t('mail.greeting', { fullName }) : t('mail.greetingAnonymous');
+  return [greeting, '', body, '', t('mail.linkLine', { url: facts.courseUrl }), '', t('mail.signature')].join('\n');
 }
 
 /** Subject and text of "you have been assigned a course". */

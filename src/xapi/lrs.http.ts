@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { WindowCounters } from '../db/window-counter.js';
 import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../http/errors.js';
+import { databaseRateLimitStore } from '../http/rate-limit-store.js';
 import type { Logger } from '../logger.js';
 import { authenticateLrsClient, type LrsCredentials } from './lrs-client.service.js';
 
@@ -58,9 +60,10 @@ function claimedClientKey(req: Request): string {
  * `perMinute` requests per minute per address and client key (0 turns the limit off); above it a 429 JSON error
  * with Retry-After. Keyed by address and key together, so the learners of one office behind one NAT address
  * share a bucket only per key, and wrong secrets sent with someone's key spend only the sender's bucket.
- * Runs before authentication, so guessing secrets is limited too. One store per app.
+ * Runs before authentication, so guessing secrets is limited too. The counters are in the database, so
+ * instances behind a load balancer share them.
  */
-export function lrsRateLimit(perMinute: number): RequestHandler {
+export function lrsRateLimit(counters: WindowCounters, perMinute: number): RequestHandler {
   if (perMinute === 0) return (_req, _res, next) => next();
   return rateLimit({
     windowMs: 60_000,
@@ -68,6 +71,7 @@ export function lrsRateLimit(perMinute: number): RequestHandler {
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${claimedClientKey(req)}`,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    store: databaseRateLimitStore(counters, 'lrs'),
     handler: (_req, _res, next) =>
       next(new TooManyRequestsError(`Too many requests: this LRS accepts ${perMinute} per minute from one address and client key. Wait for Retry-After seconds.`)),
   });

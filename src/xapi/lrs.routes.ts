@@ -48,7 +48,7 @@ export function xapiRouter(platform: Platform): Router {
   // Every Statements response carries the header, rejections included.
   router.use('/statements', consistentThrough);
   // After CORS (preflights are answered without counting), before anything that reads the body or a secret.
-  router.use(lrsRateLimit(config.XAPI_RATE_LIMIT_PER_MINUTE));
+  router.use(lrsRateLimit(platform.counters, config.XAPI_RATE_LIMIT_PER_MINUTE));
   router.use(rawBody(config.XAPI_MAX_BODY_MB), prepareRequest);
   // About is open and version-agnostic (spec Communication 2.8).
   router.get('/about', about);

@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
+import { SESSION_COLLECTION } from '../../src/auth/session-cleanup.js';
+import { WINDOW_COUNT_COLLECTION } from '../../src/db/window-counter.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
@@ -135,7 +137,7 @@ function expectJsonError(res: request.Response, label: string): void {
 /** Counts of every collection that a request could write to (sessions and rate-limit stores aside). */
 async function documentCounts(): Promise<Record<string, number>> {
   const db = mongoose.connection.db!;
-  const collections = (await db.collections()).filter((collection) => collection.collectionName !== 'sessions');
+  const collections = (await db.collections()).filter((collection) => ![SESSION_COLLECTION, WINDOW_COUNT_COLLECTION].includes(collection.collectionName));
   const counts = await Promise.all(collections.map((collection) => collection.countDocuments({})));
   return Object.fromEntries(collections.map((collection, index) => [collection.collectionName, counts[index]]));
 }

@@ -37,6 +37,21 @@ describe('auth/auth.schemas', () => {
     expect(byField.email).to.equal('auth:errors.emailRequired');
   });
 
+  it('refuses names with line breaks, invisible characters or links, and accepts ordinary Polish names', () => {
+    const problem = (fullName: string) => RegistrationBody.safeParse({ ...valid, fullName }).error?.issues.find((i) => i.path[0] === 'fullName')?.message;
+    for (const name of ['Jan\nKowalski', 'Jan\tKowalski', 'Jan\u200bKowalski', 'Jan\u2028Kowalski', 'Jan\u202eKowalski']) {
+      expect(problem(name), JSON.stringify(name)).to.equal('auth:errors.fullNameCharacters');
+    }
+    for (const name of ['www.oszust.pl', 'Jan HTTP Kowalski', 'Jan https://x', 'Jan ftp://x.pl', 'Jan oszust.pl', 'jan@oszust.pl', 'J.Kowalski']) {
+      expect(problem(name), name).to.equal('auth:errors.fullNameLink');
+    }
+    for (const name of ['Łucja Żółtowska', "Zofia O'Hara-Wiśniewska", 'J. Kowalski', 'Anna Maria Nowak-Kowalska']) {
+      expect(problem(name), name).to.equal(undefined);
+    }
+    // Linear: a long hostile name is judged at once (the form caps it at 200 characters anyway).
+    expect(problem('a.'.repeat(100))).to.equal('auth:errors.fullNameLink');
+  });
+
   it('refuses passwords bcrypt would truncate (over 72 bytes)', () => {
     const long = 'ż'.repeat(37); // 74 bytes
     const result = NewPasswordBody.safeParse({ password: long, passwordConfirm: long });

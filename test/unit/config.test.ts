@@ -21,6 +21,26 @@ describe('config', () => {
     expect(() => loadConfig({ XAPI_MAX_STATEMENTS_PER_REQUEST: '0' })).to.throw(ConfigError, /XAPI_MAX_STATEMENTS_PER_REQUEST/);
   });
 
+  it('reads TRUST_PROXY as false, a hop count or proxy addresses, and refuses true in production (it lets clients choose their address)', () => {
+    expect(loadConfig({}).TRUST_PROXY).to.equal(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).to.equal(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).to.equal(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).to.equal(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,loopback,fd00::/8' }).TRUST_PROXY).to.deep.equal(['10.0.0.5', '10.1.0.0/16', 'loopback', 'fd00::/8']);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).to.throw(ConfigError, /TRUST_PROXY: expected false, the number of proxies.*10\.0\.0\.0\/33/);
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.example' })).to.throw(ConfigError, /TRUST_PROXY/);
+    // Outside production the legacy `true` means what it meant in practice: one proxy in front.
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).to.equal(1);
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), BASE_URL: 'https://akademia.gmina.pl' };
+    expect(() => loadConfig({ ...production, TRUST_PROXY: 'true' })).to.throw(ConfigError, /TRUST_PROXY: true is refused in production.*TRUST_PROXY=1/);
+    expect(loadConfig({ ...production, TRUST_PROXY: '1' }).TRUST_PROXY).to.equal(1);
+  });
+
+  it('limits sign-ups per address to SIGNUP_RATE_LIMIT_PER_HOUR, 100 by default', () => {
+    expect(loadConfig({}).SIGNUP_RATE_LIMIT_PER_HOUR).to.equal(100);
+    expect(() => loadConfig({ SIGNUP_RATE_LIMIT_PER_HOUR: '0' })).to.throw(ConfigError, /SIGNUP_RATE_LIMIT_PER_HOUR/);
+  });
+
   it('names every bad variable and what it expects', () => {
     try {
       loadConfig({ PORT: 'abc', MONGODB_URI: 'postgres://x', LOG_LEVEL: 'loud' });
