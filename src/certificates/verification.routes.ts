@@ -4,8 +4,10 @@ import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import multer from 'multer';
 import type { Config } from '../config.js';
+import type { WindowCounters } from '../db/window-counter.js';
 import { NotFoundError, TooManyRequestsError } from '../http/errors.js';
 import { pageLocals } from '../http/page-locals.js';
+import { databaseRateLimitStore } from '../http/rate-limit-store.js';
 import { fieldErrorsOf } from '../http/validate.js';
 import { normaliseCertificateCode } from './certificate-code.js';
 import { presentPublicRecord } from './certificate.presenter.js';
@@ -50,9 +52,10 @@ function renderRecord(req: Request, res: Response, record: PublicCertificateReco
   });
 }
 
-/** One limiter for every verification request of a visitor (pages and uploads), counted per IP. */
-function verificationLimiter(config: Config) {
+/** One limiter for every verification request of a visitor (pages and uploads), counted per IP in the database (instances share it). */
+function verificationLimiter(config: Config, counters: WindowCounters) {
   return rateLimit({
+    store: databaseRateLimitStore(counters, 'verify-ip'),
     windowMs: 60 * 1000,
     limit: config.VERIFY_RATE_LIMIT_PER_MINUTE,
     standardHeaders: 'draft-8',
@@ -68,8 +71,11 @@ function verificationLimiter(config: Config) {
  *   and a multipart body is not parsed before the CSRF middleware, which could not find a token in it.
  * - `pages`: GET /verify and /verify/:code, mounted with the other page routers.
  */
-export function verificationRouters({ config, badgeKeys }: { config: Config; badgeKeys: BadgeSigningKeys }, issueCsrfToken: RequestHandler): { beforeCsrf: Router; pages: Router } {
-  const limiter = verificationLimiter(config);
+export function verificationRouters(
+  { config, badgeKeys, counters }: { config: Config; badgeKeys: BadgeSigningKeys; counters: WindowCounters },
+  issueCsrfToken: RequestHandler,
+): { beforeCsrf: Router; pages: Router } {
+  const limiter = verificationLimiter(config, counters);
 
   const beforeCsrf = Router();
   beforeCsrf.get('/.well-known/jwks.json', async (_req, res) => {
