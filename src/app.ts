@@ -11,6 +11,7 @@ import { pinoHttp } from 'pino-http';
 import type { Platform } from './platform.js';
 import { noStoreForSignedIn } from './http/cache-control.js';
 import { createCsrfProtection } from './http/csrf.js';
+import { requireDatabase } from './http/database-guard.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRouter } from './http/health.routes.js';
 import { createI18nMiddleware } from './http/i18n.js';
@@ -63,6 +64,9 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.get('/favicon.ico', (_req, res) => {
     res.type('image/svg+xml').sendFile(path.resolve('public/favicon.svg'), { maxAge: config.isProduction ? '7d' : 0 });
   });
+
+  // Everything below needs the database (sessions, the LRS, the pages): while it is known to be down, 503 at once.
+  app.use(requireDatabase);
 
   // APIs with their own authentication (Basic for xAPI) are mounted here, before sessions and CSRF.
   // [xapi router]

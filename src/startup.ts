@@ -3,6 +3,7 @@ import { scheduleSessionCleanup } from './auth/session-cleanup.js';
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
 import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
 import type { Config } from './config.js';
+import { repairUnfinishedEnrolments } from './learning/enrolment-repair.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { scheduleReminders } from './reports/reminder-schedule.js';
@@ -32,6 +33,9 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   if (wantsDemoData(platform.config, options) && (await isFreshInstallation())) {
     await seedDemo(platform);
   }
+  // Enrolments an outage cut short (the database died between the enrolment and its statement) are finished
+  // before anyone can look at them: one pass over the enrolments (see enrolment-repair.ts for the cost).
+  await repairUnfinishedEnrolments(platform);
   // The server alone delivers mail: requests, scripts and tests only queue it (tests call deliverDueMail).
   const jobs = [
     scheduleMailSender(platform),
