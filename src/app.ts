@@ -65,14 +65,14 @@ export async function createApp(platform: Platform): Promise<Express> {
     res.type('image/svg+xml').sendFile(path.resolve('public/favicon.svg'), { maxAge: config.isProduction ? '7d' : 0 });
   });
 
-  // Everything below needs the database (sessions, the LRS, the pages): while it is known to be down, 503 at once.
-  app.use(requireDatabase);
-
   // APIs with their own authentication (Basic for xAPI) are mounted here, before sessions and CSRF.
   // [xapi router]
   app.use('/xapi', xapiRouter(platform));
   // [course media]
   app.use(courseMediaRouter(platform.catalogue));
+  // Everything below needs the database (sessions, pages): while it is known to be down, 503 at once (the LRS
+  // has the same guard inside, so that its 503 is the LRS's JSON with the version header).
+  app.use(requireDatabase);
 
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(cookieParser());

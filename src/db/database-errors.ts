@@ -7,24 +7,19 @@ const { MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, 
 const OUTAGE_ERROR_NAMES = new Set(['MongoPoolClearedError', 'MongoPoolClosedError', 'MongoWaitQueueTimeoutError', 'MongooseServerSelectionError']);
 
 /**
- * True when `error` (or what it wraps, as `cause`) says the database could not be reached or the connection was
- * lost: no server within the selection timeout, a closed or reset socket, a pool cleared by such a failure, a
- * client closed while stopping, or mongoose's buffering timing out before the first connection. These are
- * answered 503 with Retry-After, never 500: the request may succeed once the database is back.
+ * True when `error` (or what it wraps: `cause`, or the `errorResponse` of a bulk write such as insertMany) says the
+ * database could not be reached or the connection was lost: no server within the selection timeout, a closed or
+ * reset socket, a pool cleared by such a failure, a client closed while stopping, or mongoose's buffering timing
+ * out. These are answered 503 with Retry-After, never 500: the request may succeed once the database is back.
  */
-export function isDatabaseUnavailableError(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
-    if (
-      current instanceof MongoNetworkError ||
-      current instanceof MongoServerSelectionError ||
-      current instanceof MongoTopologyClosedError ||
-      current instanceof MongoNotConnectedError
-    ) {
-      return true;
-    }
-    const { name, message } = current as { name?: unknown; message?: unknown };
-    if (typeof name === 'string' && OUTAGE_ERROR_NAMES.has(name)) return true;
-    if (name === 'MongooseError' && typeof message === 'string' && /buffering timed out/.test(message)) return true;
+export function isDatabaseUnavailableError(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoTopologyClosedError || error instanceof MongoNotConnectedError) {
+    return true;
   }
-  return false;
+  const { name, message, cause, errorResponse } = error as { name?: unknown; message?: unknown; cause?: unknown; errorResponse?: unknown };
+  if (typeof name === 'string' && OUTAGE_ERROR_NAMES.has(name)) return true;
+  if (name === 'MongooseError' && typeof message === 'string' && /buffering timed out/.test(message)) return true;
+  // A bulk write whose connection closed reports the network error as its errorResponse (issue 10's fault test).
+  return isDatabaseUnavailableError(cause, depth + 1) || isDatabaseUnavailableError(errorResponse, depth + 1);
 }

@@ -76,11 +76,13 @@ export interface EmbeddedFerretDbOptions {
   maxRestarts?: number;
   /** The window of `maxRestarts`, in milliseconds (default one minute). */
   restartWindowMs?: number;
+  /** Delay before the first restart of a window, doubled for each further one up to 16 times it (default 250 ms). */
+  restartDelayMs?: number;
 }
 
-/** Delay before the n-th restart within the window (0-based): 250 ms, 0.5 s, 1 s, 2 s, then 4 s. */
-function restartDelayMs(attempt: number): number {
-  return Math.min(250 * 2 ** attempt, 4_000);
+/** Delay before the n-th restart within the window (0-based): by default 250 ms, 0.5 s, 1 s, 2 s, then 4 s. */
+function restartDelayMs(firstDelayMs: number, attempt: number): number {
+  return firstDelayMs * 2 ** Math.min(attempt, 4);
 }
 
 /**
@@ -149,7 +151,7 @@ export async function startEmbeddedFerretDb(options: EmbeddedFerretDbOptions): P
       options.onGiveUp?.(reason);
       return;
     }
-    const delayMs = restartDelayMs(deaths.length - 1);
+    const delayMs = restartDelayMs(options.restartDelayMs ?? 250, deaths.length - 1);
     logger?.warn({ attempt: deaths.length, delayMs, port }, 'restarting embedded FerretDB');
     await new Promise<void>((resolve) => {
       restartTimer = setTimeout(resolve, delayMs);

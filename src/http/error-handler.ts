@@ -11,6 +11,16 @@ export function wantsJson(req: Request): boolean {
   return req.path.startsWith('/xapi') || req.path.startsWith('/api') || req.path === '/healthz' || (!req.accepts('html') && Boolean(req.accepts('json')));
 }
 
+/**
+ * The language a person chose (?lang=, or the `lang` cookie the i18n middleware keeps), read directly for errors
+ * raised before that middleware ran (the database guard, a failing session store); Polish otherwise.
+ */
+function chosenLanguage(req: Request): 'pl' | 'en' {
+  const query = (req.query as Record<string, unknown> | undefined)?.lang;
+  if (query === 'en' || query === 'pl') return query;
+  return /(?:^|;\s*)lang=en(?:;|$)/.test(req.headers.cookie ?? '') ? 'en' : 'pl';
+}
+
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
   next(new NotFoundError());
 }
@@ -61,8 +71,9 @@ export function createErrorHandler(logger: Logger) {
     // An error raised before the i18n middleware (the session store failing, say) still gets a Polish page,
     // not raw keys such as app.name.
     if (typeof res.locals.t !== 'function') {
-      res.locals.t = translatorFor('common', 'pl');
-      res.locals.lang ??= 'pl';
+      const language = chosenLanguage(req);
+      res.locals.t = translatorFor('common', language);
+      res.locals.lang ??= language;
     }
     const view = status === 404 ? 'errors/404' : unavailable ? 'errors/503' : isServerError ? 'errors/500' : 'errors/4xx';
     const title = unavailable ? (res.locals.t as (key: string) => string)('errors.unavailableTitle') : isServerError ? 'Błąd serwera' : message;
