@@ -11,6 +11,7 @@ import { pinoHttp } from 'pino-http';
 import type { Platform } from './platform.js';
 import { noStoreForSignedIn } from './http/cache-control.js';
 import { createCsrfProtection } from './http/csrf.js';
+import { requireDatabase } from './http/database-guard.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRouter } from './http/health.routes.js';
 import { createI18nMiddleware } from './http/i18n.js';
@@ -69,6 +70,9 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use('/xapi', xapiRouter(platform));
   // [course media]
   app.use(courseMediaRouter(platform.catalogue));
+  // Everything below needs the database (sessions, pages): while it is known to be down, 503 at once (the LRS
+  // has the same guard inside, so that its 503 is the LRS's JSON with the version header).
+  app.use(requireDatabase);
 
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(cookieParser());

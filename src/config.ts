@@ -68,6 +68,11 @@ const ConfigSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   FERRETDB_BIN: z.string().min(1).optional(),
+  /**
+   * How long a request waits for an unreachable database before it is answered 503 with Retry-After, in ms.
+   * Raise it on a MongoDB replica set whose elections take longer than you want clients to retry.
+   */
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number({ message: 'expected a whole number of milliseconds' }).int().min(100).max(60_000).default(1500),
   SESSION_SECRET: z.string().min(32, { message: 'expected at least 32 characters' }).optional(),
   /** Seals the secrets kept in the database (the badge signing key): 32 bytes, hex or base64 (secrets/secret-box.ts). */
   SECRETS_KEY: z

@@ -43,7 +43,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   try {
-    database = await openDatabase(config);
+    database = await openDatabase(config, undefined, {
+      logger,
+      // The embedded FerretDB is restarted after each death; one that keeps dying (more than 5 times in a minute)
+      // is beyond repair here: exit non-zero so the service manager (systemd Restart=on-failure, Docker
+      // restart: unless-stopped) starts the whole application again, or an operator looks at DATA_DIR.
+      onGiveUp: (reason) => {
+        if (stopping) return;
+        logger.fatal(`${reason.message} Exiting so that the service manager restarts the application.`);
+        process.exit(70);
+      },
+    });
   } catch (error) {
     logger.fatal(`Cannot open the database: ${(error as Error).message}`);
     process.exit(1);

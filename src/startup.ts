@@ -4,6 +4,7 @@ import { scheduleTokenCleanup } from './auth/token-cleanup.js';
 import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
 import type { Config } from './config.js';
 import { scheduleCounterCleanup } from './db/window-counter.js';
+import { repairUnfinishedEnrolments } from './learning/enrolment-repair.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { scheduleReminders } from './reports/reminder-schedule.js';
@@ -40,6 +41,9 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   if (wantsDemoData(platform.config, options) && (await isFreshInstallation())) {
     await seedDemo(platform);
   }
+  // Enrolments an outage cut short (the database died between the enrolment and its statement) are finished
+  // before anyone can look at them: one pass over the enrolments (see enrolment-repair.ts for the cost).
+  await repairUnfinishedEnrolments(platform);
   // The server alone delivers mail: requests, scripts and tests only queue it (tests call deliverDueMail).
   // Every instance runs every job: each one is safe to run on several instances at once (README, "Running
   // several instances"), so there is no leader to elect. The jobs are unnamed on purpose: croner refuses a

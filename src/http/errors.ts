@@ -70,3 +70,16 @@ export class PayloadTooLargeError extends AppError {
     super(message, 413, 'payload_too_large');
   }
 }
+
+/**
+ * The platform cannot answer now but should shortly (the database is unreachable): 503 with a `Retry-After` of
+ * `retryAfterSeconds`. The error handlers turn every database outage error into one of these.
+ */
+export class ServiceUnavailableError extends AppError {
+  constructor(
+    message = 'Platforma jest chwilowo niedostępna: baza danych nie odpowiada. Spróbuj ponownie za kilka sekund.',
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(message, 503, 'service_unavailable', { retryAfterSeconds });
+  }
+}

@@ -1,4 +1,4 @@
-// GET /healthz: 200 when the database answers, 503 with a reason when it does not.
+// GET /healthz: 200 when the database answers, 503 (with Retry-After and a reason) at once when it does not.
 import { Router } from 'express';
 import { pingDatabase } from '../db/connection.js';
 
@@ -8,7 +8,9 @@ export function healthRouter(): Router {
     if (await pingDatabase()) {
       res.json({ status: 'ok', db: 'ok' });
     } else {
-      res.status(503).json({ status: 'unavailable', db: 'unreachable', reason: 'The database did not answer a ping and a query correctly.' });
+      // `db: 'down'` while the embedded database restarts, or MongoDB is unreachable; the app recovers by itself.
+      res.status(503).setHeader('Retry-After', '5');
+      res.json({ status: 'unavailable', db: 'down', reason: 'The database did not answer a ping and a query correctly.' });
     }
   });
   return router;

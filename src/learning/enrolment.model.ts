@@ -15,6 +15,12 @@ const enrolmentSchema = new Schema(
     assignedBy: { type: Schema.Types.ObjectId, ref: 'User' },
     /** Set once, when the learner first opens the course (launched + initialized were recorded). */
     launchedAt: { type: Date },
+    /**
+     * Set once `registered` is stored and projected (the progress document exists). Absent: the enrolment was cut
+     * short (the database died between the steps) or predates this field; the start-up repair and the learner's
+     * next visit finish it (enrolment.service.ts, completeEnrolmentRecord).
+     */
+    recordedAt: { type: Date },
   },
   { timestamps: true },
 );

@@ -4,7 +4,9 @@ import mongoose from 'mongoose';
 import type { Course } from '../courses/course.types.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
 import { ForbiddenError } from '../http/errors.js';
-import { initialized, launched, registered } from '../xapi/learning-statements.js';
+import { derivedStatementId, initialized, launched, registered } from '../xapi/learning-statements.js';
+import { XapiStatement } from '../xapi/statement.model.js';
+import { VERBS } from '../xapi/xapi-vocabulary.js';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
 import type { Learner, LearningDeps } from './learner.js';
 import { assertCanSeeCourse } from './learning.policy.js';
@@ -24,14 +26,22 @@ function isDuplicateKey(error: unknown): boolean {
 
 /**
  * Enrols the learner in the course and records `registered`. Enrolling twice returns the existing
- * enrolment (created: false). If the statement cannot be stored the enrolment is removed again, so
- * there is never an enrolment without its registration in the record.
+ * enrolment (created: false).
+ *
+ * The steps (enrolment, `registered` statement, its progress document) cannot be one transaction on FerretDB, so
+ * they roll forward instead of back: undoing the enrolment when the statement failed is a write against the same
+ * database that just failed, and left enrolments without their statement (issue 10, finding 9). The statement's id
+ * is derived from the enrolment, so finishing later — the learner's next click, their next visit, or the start-up
+ * repair — never records it twice. Until then the enrolment has no `recordedAt`.
  */
 export async function enrolLearner(deps: LearningDeps, params: EnrolLearnerParams): Promise<{ enrolment: EnrolmentDoc; created: boolean }> {
   const { learner, course } = params;
   assertCanSeeCourse(learner, course);
   const existing = await findEnrolment(learner, course.id);
-  if (existing) return { enrolment: existing, created: false };
+  if (existing) {
+    await completeEnrolmentRecord(deps, { learner, course, enrolment: existing });
+    return { enrolment: existing, created: false };
+  }
 
   let created;
   try {
@@ -53,13 +63,50 @@ export async function enrolLearner(deps: LearningDeps, params: EnrolLearnerParam
     }
     throw error;
   }
-  try {
-    await deps.recorder.record({ learner, course, registration: created.registration }, (ctx) => [registered(ctx)]);
-  } catch (error) {
-    await Enrolment.deleteOne({ _id: created._id, organisationId: learner.organisationId });
-    throw error;
+  const enrolment = created.toObject() as unknown as EnrolmentDoc;
+  await completeEnrolmentRecord(deps, { learner, course, enrolment, fresh: true });
+  return { enrolment, created: true };
+}
+
+/** The id of an enrolment's `registered` statement: derived from the enrolment, so it is recorded at most once. */
+export function registeredStatementId(enrolmentId: mongoose.Types.ObjectId): string {
+  return derivedStatementId(`registered:${enrolmentId.toHexString()}`);
+}
+
+/**
+ * Finishes an enrolment whose record is incomplete: stores its `registered` statement unless stored, projects it
+ * unless projected, then sets `recordedAt`. Nothing to do (no query) once `recordedAt` is set. `fresh` is for an
+ * enrolment created this instant (nothing of it can be stored yet). Resolves true once the record is complete.
+ *
+ * An enrolment without `recordedAt` but with its progress document was projected, so its statement is stored (all
+ * enrolments made before the field existed): it is only marked. Without progress, a `registered` statement stored
+ * under another id (before ids were derived) is looked for by registration — on FerretDB that decodes the whole
+ * statement collection, so only for these rare cut-short enrolments — and projected instead of recorded again.
+ */
+export async function completeEnrolmentRecord(
+  deps: LearningDeps,
+  params: { learner: Pick<Learner, 'learnerId' | 'fullName'>; course: Course; enrolment: EnrolmentDoc; fresh?: boolean },
+): Promise<boolean> {
+  const { learner, course, enrolment } = params;
+  if (enrolment.recordedAt) return true;
+  const organisationId = enrolment.organisationId.toHexString();
+  const scope = { learner: { organisationId, learnerId: learner.learnerId, fullName: learner.fullName }, course, registration: enrolment.registration };
+  if (params.fresh || !(await progressOf(enrolment))) {
+    const id = registeredStatementId(enrolment._id);
+    const earlier = params.fresh ? [] : await earlierRegisteredIds(organisationId, enrolment.registration, id);
+    if (earlier.length) await deps.recorder.reproject(organisationId, earlier);
+    else await deps.recorder.recordOnce(scope, (ctx) => [registered(ctx, { id, at: enrolment.enrolledAt })]);
+    // A projector that failed is logged by the store, not thrown: without progress the enrolment stays unfinished.
+    if (!(await progressOf(enrolment))) return false;
   }
-  return { enrolment: created.toObject() as unknown as EnrolmentDoc, created: true };
+  await Enrolment.updateOne({ _id: enrolment._id, organisationId: enrolment.organisationId }, { $set: { recordedAt: new Date() } });
+  return true;
+}
+
+/** Ids of `registered` statements of the registration stored under another id than the derived one (a scan, see above). */
+async function earlierRegisteredIds(organisationId: string, registration: string, derivedId: string): Promise<string[]> {
+  const docs = await XapiStatement.find({ organisationId, registration, verbId: VERBS.registered }).select({ _id: 1 }).lean();
+  return docs.map((doc) => doc._id).filter((id) => id !== derivedId);
 }
 
 /**
@@ -95,6 +142,8 @@ export async function requireEnrolment(learner: Learner, course: Course): Promis
  * claimed with a unique key (`launch:<enrolmentId>`), so ten tabs opening at once record the pair once.
  */
 export async function recordFirstOpening(deps: LearningDeps, learner: Learner, course: Course, enrolment: EnrolmentDoc): Promise<void> {
+  // An enrolment cut short by an outage is finished on the learner's next visit (no query once it is finished).
+  await completeEnrolmentRecord(deps, { learner, course, enrolment });
   if (enrolment.launchedAt) return;
   const scope = { _id: enrolment._id, organisationId: enrolment.organisationId };
   const claimKey = `launch:${enrolment._id.toHexString()}`;

@@ -1,4 +1,5 @@
 // Pure builders turning platform learning events into xAPI statements (ADL verbs, stable activity IRIs).
+import { createHash } from 'node:crypto';
 import type { Course, Lesson, Question } from '../courses/course.types.js';
 import { ACTIVITY_TYPES, VERBS, type XapiVocabulary } from './xapi-vocabulary.js';
 import type { Activity, Statement } from './xapi.types.js';
@@ -162,9 +163,28 @@ function statement(ctx: LearningContext, verbId: string, object: Activity, extra
   });
 }
 
-/** The learner enrolled on the course. */
-export function registered(ctx: LearningContext): Statement {
-  return statement(ctx, VERBS.registered, courseActivity(ctx), { context: context(ctx, { grouping: false }) });
+/** Namespace of the platform's name-based statement ids (fixed: changing it would change every derived id). */
+const STATEMENT_ID_NAMESPACE = Buffer.from('9b0f3c1e7a4d4e5b8c2f6a1d3e5b7c90', 'hex');
+
+/**
+ * A name-based (RFC 4122 version 5) UUID for a statement that must be recorded at most once, e.g.
+ * `registered:<enrolment id>`: the same name always gives the same id, so a retry cannot store a second copy.
+ */
+export function derivedStatementId(name: string): string {
+  const hash = createHash('sha1').update(STATEMENT_ID_NAMESPACE).update(name).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The learner enrolled on the course. With `once` (the enrolment's derived id and its enrolment time) the statement
+ * is the same whenever it is built, so recording it again after a crash is recognised as the same statement.
+ */
+export function registered(ctx: LearningContext, once?: { id: string; at: Date }): Statement {
+  const built = statement(ctx, VERBS.registered, courseActivity(ctx), { context: context(ctx, { grouping: false }) });
+  return once ? { id: once.id, ...built, timestamp: once.at.toISOString() } : built;
 }
 
 /** The learner opened the course player. */

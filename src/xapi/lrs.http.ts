@@ -4,7 +4,8 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { WindowCounters } from '../db/window-counter.js';
-import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../http/errors.js';
+import { logOutage, withOutageAsUnavailable } from '../http/error-handler.js';
+import { AppError, BadRequestError, ForbiddenError, ServiceUnavailableError, TooManyRequestsError, UnauthorizedError } from '../http/errors.js';
 import { databaseRateLimitStore } from '../http/rate-limit-store.js';
 import type { Logger } from '../logger.js';
 import { authenticateLrsClient, type LrsCredentials } from './lrs-client.service.js';
@@ -195,16 +196,30 @@ export const authorise: RequestHandler = (req, res, next) => {
 
 /** The LRS's own error handler: JSON `{ error, message }` with the version header, never an HTML page. */
 export function lrsErrorHandler(logger: Logger) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+  return (original: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const error = withOutageAsUnavailable(original);
     const status = error instanceof AppError ? error.status : typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : 500;
     const errorId = randomUUID();
-    if (status >= 500) logger.error({ err: error, errorId, url: req.originalUrl }, 'LRS request failed');
+    const unavailable = logOutage(logger, original, error, errorId, req.originalUrl);
+    if (status >= 500 && !unavailable) logger.error({ err: error, errorId, url: req.originalUrl }, 'LRS request failed');
     res.setHeader('X-Experience-API-Version', XAPI_VERSION);
     if (res.headersSent) {
       res.end();
       return;
     }
     const code = error instanceof AppError ? error.code : status === 413 ? 'payload_too_large' : status >= 500 ? 'internal_error' : 'bad_request';
+    if (error instanceof ServiceUnavailableError) {
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      // A batch may have been partly stored when the connection dropped: sending it again with the same statement
+      // ids is safe (identical statements are accepted again), which is what this tells the client to do.
+      res.status(503).json({
+        error: code,
+        message: `The LRS database is unavailable for a moment. Statements of this request may not have been stored: send the request again after ${error.retryAfterSeconds} s (Retry-After), with the same statement ids.`,
+        retryAfterSeconds: error.retryAfterSeconds,
+        errorId,
+      });
+      return;
+    }
     const message =
       status >= 500
         ? 'The LRS failed to process the request; nothing was stored. Try again later.'

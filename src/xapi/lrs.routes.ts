@@ -1,4 +1,5 @@
 // The LRS at /xapi: its own body parsing, CORS, version header, Basic auth and JSON errors; then the resources.
+import { requireDatabase } from '../http/database-guard.js';
 import { Router, type Request, type Response } from 'express';
 import type { Platform } from '../platform.js';
 import { NotFoundError } from '../http/errors.js';
@@ -52,7 +53,8 @@ export function xapiRouter(platform: Platform): Router {
   router.use(rawBody(config.XAPI_MAX_BODY_MB), prepareRequest);
   // About is open and version-agnostic (spec Communication 2.8).
   router.get('/about', about);
-  router.use(requireVersion, authenticate, authorise);
+  // While the database is known to be down, 503 with Retry-After at once (authentication would need it first).
+  router.use(requireDatabase, requireVersion, authenticate, authorise);
   router.use(statementsRouter(platform));
   router.use(documentsRouter());
   router.get('/activities', activity);

@@ -150,6 +150,24 @@ export class StatementStore {
     return batch.completed.map((statement) => statement.id);
   }
 
+  /**
+   * Feeds statements already stored (of one organisation, by id) to the projectors again and returns the ids found:
+   * for a retry after a crash between storing and projecting. Projectors are idempotent. One `_id` look-up per id.
+   */
+  async reproject(organisationId: string, ids: string[]): Promise<string[]> {
+    const found: StoredStatement[] = [];
+    for (const id of ids) {
+      const doc = await XapiStatement.findById(id.toLowerCase()).lean();
+      // By _id alone (the fast look-up on FerretDB), then the owner checked here.
+      if (doc && String((doc as { organisationId?: unknown }).organisationId) === organisationId) {
+        found.push({ ...(JSON.parse(doc.json) as CompleteStatement), organisationId });
+      }
+    }
+    found.sort((a, b) => Date.parse(a.stored) - Date.parse(b.stored));
+    await this.runProjectors(found);
+    return found.map((statement) => statement.id.toLowerCase());
+  }
+
   /** Feeds projectors; a failing projector is logged, not fatal: the statements are stored and a rebuild repairs it. */
   async runProjectors(statements: StoredStatement[]): Promise<void> {
     if (!statements.length) return;

@@ -5,14 +5,17 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { connectMongoose, ensureIndexes } from '../../src/db/connection.js';
 
-/** Registers before/after hooks that connect mongoose to a fresh database named after the file. */
-export function useTestDatabase(fileUrl: string): { dbName: () => string } {
+/**
+ * Registers before/after hooks that connect mongoose to a fresh database named after the file, on the run's server
+ * or, with `options.uri`, on a server of the file's own (the outage tests kill theirs).
+ */
+export function useTestDatabase(fileUrl: string, options: { uri?: () => string } = {}): { dbName: () => string } {
   const base = path.basename(new URL(fileUrl).pathname).replace(/\W+/g, '_').slice(0, 30);
   const dbName = `t_${base}_${randomBytes(3).toString('hex')}`;
   const unacknowledged: string[] = [];
   before(async function () {
     this.timeout(30_000);
-    const uri = process.env.TEST_DATABASE_URI;
+    const uri = options.uri?.() ?? process.env.TEST_DATABASE_URI;
     if (!uri) throw new Error('TEST_DATABASE_URI is not set: run the tests with `npm test` (mocha root hooks start the database).');
     // Every command of the file is watched: an unacknowledged write (w: 0) is answered by FerretDB anyway and
     // shifts every later reply on its pooled connection, so none may ever be sent (issue 10).
