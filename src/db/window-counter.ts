@@ -121,7 +121,7 @@ export async function removeEndedCounts(now: Date = new Date()): Promise<number>
 
 /** Runs removeEndedCounts every 15 minutes; the job does not keep the process alive. Returns it (to stop). */
 export function scheduleCounterCleanup(logger: Logger): Cron {
-  return new Cron('*/15 * * * *', { name: 'window-count-cleanup', unref: true, protect: true }, async () => {
+  return new Cron('*/15 * * * *', { unref: true, protect: true }, async () => {
     try {
       const removed = await removeEndedCounts();
       if (removed) logger.info({ removed }, 'ended rate-limit and lock-out counters removed');

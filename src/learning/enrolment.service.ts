@@ -105,8 +105,8 @@ export async function completeEnrolmentRecord(
 
 /** Ids of `registered` statements of the registration stored under another id than the derived one (a scan, see above). */
 async function earlierRegisteredIds(organisationId: string, registration: string, derivedId: string): Promise<string[]> {
-  const docs = await XapiStatement.find({ organisationId, registration, verbId: VERBS.registered }).select({ _id: 1 }).lean();
-  return docs.map((doc) => doc._id).filter((id) => id !== derivedId);
+  const docs = await XapiStatement.find({ organisationId, registration, verbId: VERBS.registered }).select({ statementId: 1 }).lean();
+  return docs.map((doc) => doc.statementId).filter((id) => id !== derivedId);
 }
 
 /**

@@ -157,7 +157,7 @@ export class StatementStore {
   async reproject(organisationId: string, ids: string[]): Promise<string[]> {
     const found: StoredStatement[] = [];
     for (const id of ids) {
-      const doc = await XapiStatement.findById(id.toLowerCase()).lean();
+      const doc = await XapiStatement.findById(statementKey(organisationId, id)).lean();
       // By _id alone (the fast look-up on FerretDB), then the owner checked here.
       if (doc && String((doc as { organisationId?: unknown }).organisationId) === organisationId) {
         found.push({ ...(JSON.parse(doc.json) as CompleteStatement), organisationId });

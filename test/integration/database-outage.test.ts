@@ -17,7 +17,7 @@ import { toSessionUser } from '../../src/auth/session-user.js';
 import { runStartupTasks } from '../../src/startup.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { registered } from '../../src/xapi/learning-statements.js';
-import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { statementKey, XapiStatement } from '../../src/xapi/statement.model.js';
 import { VERBS } from '../../src/xapi/xapi-vocabulary.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation } from '../helpers/factories.js';
@@ -173,7 +173,7 @@ describe('database outage (db/embedded-ferretdb supervision, http/database-guard
     const cutShort = await Enrolment.findOne({ organisationId: organisation._id, userId: user._id, courseId: course.id }).lean();
     expect(cutShort, 'the enrolment was stored before the kill').to.not.equal(null);
     expect(cutShort!.recordedAt).to.equal(undefined);
-    expect(await XapiStatement.findById(registeredStatementId(cutShort!._id)).lean()).to.equal(null);
+    expect(await XapiStatement.findById(statementKey(organisation._id.toHexString(), registeredStatementId(cutShort!._id))).lean()).to.equal(null);
     expect(await LearningProgress.findById(cutShort!._id).lean()).to.equal(null);
 
     // The server's start-up tasks (jobs stopped at once: they are named, one of each per process).
@@ -182,7 +182,7 @@ describe('database outage (db/embedded-ferretdb supervision, http/database-guard
     expect(healed!.recordedAt).to.be.instanceOf(Date);
     const statements = await XapiStatement.find({ organisationId: organisation._id, registration: cutShort!.registration }).lean();
     expect(statements.map((doc) => doc.verbId)).to.deep.equal([VERBS.registered]);
-    expect(statements[0]._id).to.equal(registeredStatementId(cutShort!._id));
+    expect(statements[0].statementId).to.equal(registeredStatementId(cutShort!._id));
     expect(JSON.parse(statements[0].json).timestamp).to.equal(cutShort!.enrolledAt.toISOString());
     expect((await LearningProgress.findById(cutShort!._id).lean())?.status).to.equal('enrolled');
 

@@ -31,7 +31,7 @@ describe('config', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'proxy.example' })).to.throw(ConfigError, /TRUST_PROXY/);
     // Outside production the legacy `true` means what it meant in practice: one proxy in front.
     expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).to.equal(1);
-    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), BASE_URL: 'https://akademia.gmina.pl' };
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), SECRETS_KEY: 'a'.repeat(64), BASE_URL: 'https://akademia.gmina.pl' };
     expect(() => loadConfig({ ...production, TRUST_PROXY: 'true' })).to.throw(ConfigError, /TRUST_PROXY: true is refused in production.*TRUST_PROXY=1/);
     expect(loadConfig({ ...production, TRUST_PROXY: '1' }).TRUST_PROXY).to.equal(1);
   });
