@@ -1,6 +1,7 @@
 // Scheduled removal of expired sessions, with an acknowledged delete (FerretDB has no TTL indexes).
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import mongoose from 'mongoose';
+import { scheduleCleanup } from '../db/cleanup-job.js';
 import type { Logger } from '../logger.js';
 
 /** A database handle of mongoose's own driver (the app's connection, or a test's one-connection pool). */
@@ -20,14 +21,7 @@ export async function removeExpiredSessions(db: Db | undefined = mongoose.connec
   return result.deletedCount;
 }
 
-/** Runs removeExpiredSessions on `pattern` (SESSION_CLEANUP_CRON); the job does not keep the process alive. */
+/** Runs removeExpiredSessions on `pattern` (SESSION_CLEANUP_CRON). Returns the job (to stop). */
 export function scheduleSessionCleanup(pattern: string, logger: Logger): Cron {
-  return new Cron(pattern, { unref: true, protect: true }, async () => {
-    try {
-      const removed = await removeExpiredSessions();
-      if (removed) logger.info({ removed }, 'expired sessions removed');
-    } catch (error) {
-      logger.warn({ err: error }, 'could not remove expired sessions; will retry');
-    }
-  });
+  return scheduleCleanup({ pattern, what: 'expired sessions', remove: () => removeExpiredSessions() }, logger);
 }

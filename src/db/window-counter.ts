@@ -1,7 +1,8 @@
 // Hit counters over a time window, kept in the database so that every instance counts into the same one.
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import { Schema, model } from 'mongoose';
 import type { Logger } from '../logger.js';
+import { scheduleCleanup } from './cleanup-job.js';
 
 // One document per counter, addressed by `_id` (the only fast look-up on FerretDB); the window starts at the
 // first hit, as in express-rate-limit's memory store, so a burst cannot straddle two aligned windows.
@@ -119,14 +120,7 @@ export async function removeEndedCounts(now: Date = new Date()): Promise<number>
   return result.deletedCount;
 }
 
-/** Runs removeEndedCounts every 15 minutes; the job does not keep the process alive. Returns it (to stop). */
+/** Runs removeEndedCounts every 15 minutes. Returns the job (to stop). */
 export function scheduleCounterCleanup(logger: Logger): Cron {
-  return new Cron('*/15 * * * *', { unref: true, protect: true }, async () => {
-    try {
-      const removed = await removeEndedCounts();
-      if (removed) logger.info({ removed }, 'ended rate-limit and lock-out counters removed');
-    } catch (error) {
-      logger.warn({ err: error }, 'could not remove ended counters; will retry');
-    }
-  });
+  return scheduleCleanup({ pattern: '*/15 * * * *', what: 'ended rate-limit and lock-out counters', remove: () => removeEndedCounts() }, logger);
 }
