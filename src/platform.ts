@@ -1,4 +1,5 @@
 // The one wiring point: builds the platform's services from the config, for the server, every script and the tests.
+import { AuditTrail } from './audit/audit-trail.js';
 import { resolveSessionSecret } from './auth/session-secret.js';
 import type { Config } from './config.js';
 import { WindowCounters } from './db/window-counter.js';
@@ -39,6 +40,8 @@ export interface Platform {
   events: PlatformEvents;
   /** Rate-limit and failed-login counters in the database, shared by every instance. */
   counters: WindowCounters;
+  /** Who changed what in an organisation (admins, HR): written by the administration features. */
+  audit: AuditTrail;
 }
 
 export interface CreatePlatformOptions {
@@ -62,7 +65,8 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const mailer = new Mailer({ smtpConfigured: Boolean(config.SMTP_URL), logger });
   const events = new PlatformEvents(logger);
   const counters = new WindowCounters();
-  const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters };
+  const audit = new AuditTrail();
+  const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters, audit };
   listenForPassedCourses(platform);
   return platform;
 }

@@ -51,6 +51,9 @@ export function loginRouter(deps: Pick<AccountPagesDeps, 'counters'>, passport: 
       if (!user) {
         if (info?.reason === 'paused') {
           showTooMany(req, res).catch(next);
+        } else if (info?.reason === 'inactive' || info?.reason === 'pending') {
+          const message = info.reason === 'inactive' ? 'auth:errors.accountInactive' : 'auth:errors.accountPending';
+          loginForm.show(req, res, { status: 403, values: req.body, fieldErrors: { email: [message] } }).catch(next);
         } else if (info?.reason === 'unconfirmed') {
           res.locals.unconfirmedEmail = input.email;
           loginForm.show(req, res, { status: 403, values: req.body, fieldErrors: { email: ['auth:errors.emailNotConfirmed'] } }).catch(next);

@@ -9,7 +9,10 @@ import { toSessionUser, type SessionUser } from './session-user.js';
 import { User, type UserDoc } from './user.model.js';
 import { isObjectId } from '../http/validate.js';
 
-export type LoginOutcome = { user: SessionUser } | { failure: 'invalid' | 'unconfirmed' | 'paused' };
+export type LoginOutcome = { user: SessionUser } | { failure: LoginFailureReason };
+
+/** Why a sign-in failed; everything but `invalid` and `paused` is said only after the password matched. */
+export type LoginFailureReason = 'invalid' | 'unconfirmed' | 'paused' | 'pending' | 'inactive';
 
 /** What signing in needs from the platform (a Platform fits): the lock-out counters and the lock-out mail. */
 export interface SignInDeps {
@@ -38,7 +41,9 @@ export async function checkCredentials(deps: SignInDeps, email: string, password
     await recordFailedSignIn(deps.counters, address);
     return { failure: 'invalid' };
   }
-  if (!(await verifyPassword(password, user.passwordHash))) {
+  // An invited person has no password yet: compared against the decoy, so the answer is an ordinary "invalid".
+  decoyHash ??= hashPassword('decoy password that never matches');
+  if (!(await verifyPassword(password, user.passwordHash ?? (await decoyHash)))) {
     const failed = await recordFailedSignIn(deps.counters, address);
     // One mail per lock-out, whichever instance or request reached it: the claim is a unique-key insert.
     if (failed.paused && (await claimOnce(`lockout-mail:${failed.lockout}`, user.organisationId))) {
@@ -46,13 +51,23 @@ export async function checkCredentials(deps: SignInDeps, email: string, password
     }
     return { failure: 'invalid' };
   }
+  if (user.status === 'deactivated') return { failure: 'inactive' };
+  if (user.status === 'pending') return { failure: 'pending' };
   if (!user.emailConfirmedAt) return { failure: 'unconfirmed' };
   return { user: toSessionUser(user) };
 }
 
-/** The SessionUser for a stored session's user id, or undefined when the account is gone. */
+/**
+ * The SessionUser for a stored session's user id, or undefined when the account is gone or no longer active:
+ * deactivating a leaver ends their open sessions at their next request.
+ */
 export async function sessionUserById(id: string): Promise<SessionUser | undefined> {
   if (!isObjectId(id)) return undefined;
   const user = await User.findById(id).lean<UserDoc>();
-  return user ? toSessionUser(user) : undefined;
+  return user && isActiveAccount(user) ? toSessionUser(user) : undefined;
+}
+
+/** Accounts stored before statuses existed have none: they are active. */
+export function isActiveAccount(user: Pick<UserDoc, 'status'>): boolean {
+  return (user.status ?? 'active') === 'active';
 }

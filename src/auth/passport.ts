@@ -2,11 +2,11 @@
 import type { RequestHandler } from 'express';
 import passportModule, { type Authenticator } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { checkCredentials, sessionUserById, type SignInDeps } from './login.service.js';
+import { checkCredentials, sessionUserById, type LoginFailureReason, type SignInDeps } from './login.service.js';
 
 /** Why a login failed, passed from the strategy to the login route as passport's `info`. */
 export interface LoginFailure {
-  reason: 'invalid' | 'unconfirmed' | 'paused';
+  reason: LoginFailureReason;
 }
 
 /**

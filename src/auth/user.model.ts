@@ -3,16 +3,48 @@ import { randomUUID } from 'node:crypto';
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { tenantScoped } from '../db/tenant-scoped.js';
 
-export const ROLES = ['learner', 'hr', 'author', 'admin'] as const;
+/**
+ * learner (a clerk), hr (the office's HR: assignments, people, reports), author (writes courses), admin (an office's
+ * or an association's administrator: that organisation only), operator (the body running the instance: creates
+ * associations and offices, appoints their first administrators; belongs to the platform organisation).
+ */
+export const ROLES = ['learner', 'hr', 'author', 'admin', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * invited: added by HR or an admin, has not set a password yet (cannot sign in); pending: registered into an office
+ * that approves newcomers, waits for HR (cannot sign in, not in reports); active; deactivated: a leaver (cannot sign in,
+ * kept in reports as "odszedł/odeszła" with their records and certificates; can be reactivated).
+ */
+export const ACCOUNT_STATUSES = ['invited', 'pending', 'active', 'deactivated'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** One period of a person in a department (moves keep their history). */
+const departmentPeriodSchema = new Schema(
+  {
+    departmentId: { type: Schema.Types.ObjectId, required: true },
+    from: { type: Date, required: true },
+    to: { type: Date },
+  },
+  { _id: false },
+);
 
 const userSchema = new Schema(
   {
     email: { type: String, required: true, unique: true, lowercase: true, trim: true },
-    passwordHash: { type: String, required: true },
+    /** Unset while the person is invited and has not chosen a password. */
+    passwordHash: { type: String },
     /** Full name as it should appear on certificates, with Polish letters. */
     fullName: { type: String, required: true, trim: true },
     departmentId: { type: Schema.Types.ObjectId },
+    /** Earlier and current departments, oldest first (the current one has no `to`). */
+    departmentHistory: { type: [departmentPeriodSchema], default: [] },
+    /** Job title (stanowisko), as HR keeps it. */
+    position: { type: String, trim: true },
+    /** The office's own employee number, unique within the office when given (imports match on it). */
+    employeeNumber: { type: String, trim: true },
+    status: { type: String, enum: ACCOUNT_STATUSES, default: 'active' },
+    deactivatedAt: { type: Date },
     roles: { type: [String], enum: ROLES, default: ['learner'] },
     /** Opaque, stable id used as the xAPI account name: statements never carry the e-mail. */
     learnerId: { type: String, required: true, unique: true, default: () => randomUUID() },

@@ -1,7 +1,24 @@
 // Organisations: self-government associations (which author and share courses) and offices (JST) whose clerks learn.
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
-const departmentSchema = new Schema({ name: { type: String, required: true, trim: true } });
+/** Kinds of member office (JST and their units), as the operator records them. */
+export const OFFICE_TYPES = ['gmina', 'miasto', 'powiat', 'starostwo', 'jednostka'] as const;
+export type OfficeType = (typeof OFFICE_TYPES)[number];
+
+/**
+ * Who may join an office: invitation (only people HR or an admin adds), domains (self-registration for the office's
+ * e-mail domains), approval (anyone may register; HR approves before they can sign in or count in reports).
+ */
+export const JOIN_POLICIES = ['invitation', 'domains', 'approval'] as const;
+export type JoinPolicy = (typeof JOIN_POLICIES)[number];
+
+const departmentSchema = new Schema({
+  name: { type: String, required: true, trim: true },
+  /** Archived departments are kept (history, reports) but take no new people. */
+  archivedAt: { type: Date },
+  /** Set when merged into another department (whose people it gave): the target's id. */
+  mergedInto: { type: Schema.Types.ObjectId },
+});
 
 const certificateTemplateSchema = new Schema(
   {
@@ -21,7 +38,13 @@ const organisationSchema = new Schema(
   {
     name: { type: String, required: true, trim: true },
     slug: { type: String, required: true, unique: true, lowercase: true, trim: true },
-    kind: { type: String, enum: ['association', 'office'], required: true },
+    /** platform: the operator's own organisation (one per installation). */
+    kind: { type: String, enum: ['association', 'office', 'platform'], required: true },
+    /** Offices only: gmina, miasto, powiat, starostwo or jednostka organizacyjna. */
+    officeType: { type: String, enum: OFFICE_TYPES },
+    /** The office's e-mail domains (urzad.gmina.pl), lower case: who may self-register under the `domains` policy. */
+    emailDomains: { type: [String], default: [] },
+    joinPolicy: { type: String, enum: JOIN_POLICIES, default: 'invitation' },
     /** TERYT code of the office's unit, when known (e.g. 1465011 for Warszawa). */
     teryt: { type: String, trim: true },
     /** The associations an office is a member of: their shared courses are open to it. */
