@@ -8,6 +8,8 @@ import { User, type UserDoc } from './user.model.js';
 export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   'confirm-email': 24 * 60 * 60 * 1000,
   'reset-password': 60 * 60 * 1000,
+  // An invitation waits for someone who may be on leave: a week, and HR can send a new one.
+  invitation: 7 * 24 * 60 * 60 * 1000,
 };
 
 function hashOf(token: string): string {

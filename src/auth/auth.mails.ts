@@ -46,3 +46,14 @@ export function accountLockedMail(to: Recipient, resetLink: string): OutgoingMai
   const t = mailTranslator(to.language);
   return compose(to, 'accountLocked.subject', [t('accountLocked.body'), t('accountLocked.whatNow'), resetLink, t('accountLocked.notYou')]);
 }
+
+/** An invitation to an account HR or an administrator created: the /zaproszenie/:token link to choose a password. */
+export function invitationMail(to: Recipient, invitation: { organisationName: string; invitedBy: string; link: string }): OutgoingMail {
+  const t = mailTranslator(to.language);
+  return compose(to, 'invitation.subject', [
+    t('invitation.body', { organisation: invitation.organisationName, invitedBy: invitation.invitedBy }),
+    t('invitation.choosePassword'),
+    invitation.link,
+    t('invitation.expiry'),
+  ]);
+}

@@ -1,7 +1,8 @@
-// Mounts every account page: registration, confirmation, login/logout, password reset.
+// Mounts every account page: registration, confirmation, login/logout, password reset, invitations.
 import { Router } from 'express';
 import type { AppPassport } from './passport.js';
 import type { AccountPagesDeps } from './mail-context.js';
+import { invitationRouter } from './invitation.routes.js';
 import { loginRouter } from './login.routes.js';
 import { passwordResetRouter } from './password-reset.routes.js';
 import { registrationRouter } from './registration.routes.js';
@@ -12,5 +13,6 @@ export function authRouter(deps: AccountPagesDeps, passport: AppPassport): Route
   router.use(registrationRouter(deps));
   router.use(loginRouter(deps, passport));
   router.use(passwordResetRouter(deps));
+  router.use(invitationRouter());
   return router;
 }

@@ -125,6 +125,7 @@ describe('authorisation and tenant isolation', function () {
       /^\/potwierdz-email/,
       /^\/logowanie$/,
       /^\/haslo\/reset/,
+      /^\/zaproszenie\//,
       /^\/deklaracja-dostepnosci$/,
     ];
 
