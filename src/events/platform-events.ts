@@ -14,9 +14,20 @@ export interface CoursePassed {
   completedAt: Date;
 }
 
+/** An office admin merged one department into another (organisations announces it; people move its staff). */
+export interface DepartmentMerged {
+  organisationId: string;
+  fromDepartmentId: string;
+  intoDepartmentId: string;
+  /** Who merged them, for the people's history and the audit trail. */
+  actor: { id: string; fullName: string };
+  at: Date;
+}
+
 /** Every event the platform announces, by name. */
 export interface PlatformEventMap {
   'course.passed': CoursePassed;
+  'department.merged': DepartmentMerged;
 }
 
 export type PlatformEventName = keyof PlatformEventMap;
