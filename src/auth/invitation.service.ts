@@ -6,6 +6,7 @@ import { invitationMail } from './auth.mails.js';
 import { issueToken, peekToken, redeemToken } from './auth-token.service.js';
 import { hashPassword } from './password.js';
 import { User, type Role, type UserDoc } from './user.model.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 /** What inviting needs from the platform (a Platform fits). */
 export interface InvitationDeps {
@@ -55,7 +56,7 @@ export async function invitePerson(deps: InvitationDeps, invitee: Invitee, invit
     user = { _id: created._id, email, fullName: created.fullName, language: created.language };
   } catch (error) {
     // The unique index on e-mail decides, also between two simultaneous invitations of one address.
-    if ((error as { code?: number }).code === 11000) return { invited: false, reason: 'email-taken' };
+    if (isDuplicateKeyError(error)) return { invited: false, reason: 'email-taken' };
     throw error;
   }
   await sendInvitation(deps, user, invitee.organisationName, invitedBy.fullName);

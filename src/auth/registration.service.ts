@@ -8,6 +8,7 @@ import { issueToken, redeemToken } from './auth-token.service.js';
 import type { RegistrationInput } from './auth.schemas.js';
 import { hashPassword } from './password.js';
 import { User, type UserDoc } from './user.model.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 /** What the account mails need: the platform's mailer, the links' address and the person's language. */
 export interface MailContext {
@@ -15,10 +16,6 @@ export interface MailContext {
   /** Public address for links in e-mails (config.BASE_URL). */
   baseUrl: string;
   language: 'pl' | 'en';
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
 }
 
 // E-mail addresses are unique across all organisations, so finding one is a cross-tenant read by design.
@@ -64,7 +61,7 @@ export async function registerLearner(input: RegistrationInput, context: MailCon
     });
   } catch (error) {
     // Two registrations of the same address at once: the unique index keeps one; treat the other as existing.
-    if (isDuplicateKey(error)) return;
+    if (isDuplicateKeyError(error)) return;
     throw error;
   }
   await sendConfirmation(user, context);

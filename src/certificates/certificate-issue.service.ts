@@ -20,6 +20,7 @@ import { issuedMail } from './certificate.mail.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
 import { buildOpenBadgeCredential, signOpenBadgeCredential, verificationUrl } from './open-badge.js';
 import type { BadgeSigningKeys } from './signing-key.service.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 /** What issuing and withdrawing certificates needs from the platform (a Platform fits). */
 export interface CertificateDeps {
@@ -131,7 +132,7 @@ async function createCertificate(deps: CertificateDeps, data: NewCertificate): P
     return { certificate: created.toObject() as unknown as CertificateDoc, created: true };
   } catch (error) {
     await CertificateFile.deleteOne({ _id, organisationId: data.organisationId });
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     const winner = await Certificate.findOne({ organisationId: data.organisationId, issueKey: data.issueKey }).lean<CertificateDoc>();
     if (!winner) throw error;
     return { certificate: winner, created: false };

@@ -3,6 +3,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type Cry
 import mongoose from 'mongoose';
 import { SecretBoxError, type SecretBox } from '../secrets/secret-box.js';
 import { SigningKey } from './signing-key.model.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 const KEY_ID = 'open-badges-ed25519';
 export const SIGNING_ALGORITHM = 'EdDSA';
@@ -69,7 +70,7 @@ export class BadgeSigningKeys {
       await SigningKey.create({ _id: KEY_ID, kid, publicJwk: JSON.stringify(publicEntry), sealedPrivateJwk });
     } catch (error) {
       // Another instance created the key at the same moment: the unique _id kept one, so use that one.
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       return this.fromStored((await SigningKey.findById(KEY_ID).lean<StoredKey>())!);
     }
     return { kid, publicJwk: publicEntry, privateKey, publicKey };

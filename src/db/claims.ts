@@ -1,10 +1,7 @@
 // Claiming the right to do something once, across requests and instances, by inserting a unique key.
 import type { Types } from 'mongoose';
 import { Claim } from './claim.model.js';
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
-}
+import { isDuplicateKeyError } from './database-errors.js';
 
 /**
  * Inserts the claim `key` (e.g. `revoke:<certificateId>`) for the organisation. True when this caller
@@ -15,7 +12,7 @@ export async function claimOnce(key: string, organisationId: Types.ObjectId | st
     await Claim.create({ _id: key, organisationId });
     return true;
   } catch (error) {
-    if (isDuplicateKey(error)) return false;
+    if (isDuplicateKeyError(error)) return false;
     throw error;
   }
 }

@@ -31,3 +31,11 @@ export function isDatabaseUnavailableError(error: unknown, depth = 0): boolean {
   // A bulk write whose connection closed reports the network error as its errorResponse (issue 10's fault test).
   return isDatabaseUnavailableError(cause, depth + 1) || isDatabaseUnavailableError(errorResponse, depth + 1);
 }
+
+/**
+ * True for a unique-index violation (E11000): the way claims, upserts and unique keys tell "someone else was
+ * first" on both MongoDB and FerretDB.
+ */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return (error as { code?: number } | undefined)?.code === 11000;
+}

@@ -3,6 +3,7 @@ import type { Cron } from 'croner';
 import { Schema, model } from 'mongoose';
 import type { Logger } from '../logger.js';
 import { scheduleCleanup } from './cleanup-job.js';
+import { isDuplicateKeyError } from './database-errors.js';
 
 // One document per counter, addressed by `_id` (the only fast look-up on FerretDB); the window starts at the
 // first hit, as in express-rate-limit's memory store, so a burst cannot straddle two aligned windows.
@@ -24,10 +25,6 @@ export const WindowCount = model('WindowCount', windowCountSchema, WINDOW_COUNT_
 export interface WindowHits {
   hits: number;
   resetAt: Date;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
 }
 
 /**
@@ -71,7 +68,7 @@ export class WindowCounters {
           ).lean<WindowHits>();
         } catch (error) {
           // Two first hits at once (two instances): the unique _id keeps one insert; the other counts again.
-          if (isDuplicateKey(error)) continue;
+          if (isDuplicateKeyError(error)) continue;
           throw error;
         }
         if (!counter) continue;

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { MailAttachmentContent, attachmentKey } from './mail-attachment.model.js';
 import { MailClaim, claimKey } from './mail-claim.model.js';
 import { MailMessage, type MailMessageDoc } from './mail-message.model.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 /** Attempts before a message is given up (status failed): 1, 2, 4 … 60, 60 min apart, about 5 h in all. */
 export const MAX_MAIL_ATTEMPTS = 10;
@@ -102,7 +103,7 @@ async function attemptDelivery(deps: MailDeliveryDeps, mailId: string, now: Date
   try {
     await MailClaim.create({ _id: claimKey(mailId, message.attempts), claimedAt: now });
   } catch (error) {
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     // Another instance has this attempt — or had it and stopped before booking it (between the two writes).
     // A claim that old is given up: the attempt is booked as made ($set, so two instances doing it agree).
     const claim = await MailClaim.findOne({ _id: claimKey(mailId, message.attempts) }).lean();

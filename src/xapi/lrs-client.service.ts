@@ -7,6 +7,7 @@ import { Organisation } from '../organisations/organisation.model.js';
 import { LrsClient, type LrsClientDoc } from './lrs-client.model.js';
 import { TrustedCourseIds } from './lrs-client.schemas.js';
 import { PLATFORM_AUTHORITY_NAME } from './xapi-vocabulary.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -118,7 +119,7 @@ export async function ensureEnvironmentLrsClient(input: { key: string; secret: s
     );
   } catch (error) {
     // Another instance starting at the same moment inserted the client first (unique key): look again, once.
-    if ((error as { code?: number }).code !== 11000 || existing) throw error;
+    if (!isDuplicateKeyError(error) || existing) throw error;
     await ensureEnvironmentLrsClient(input);
   }
 }
@@ -134,7 +135,7 @@ export async function organisationForEnvironmentClient(): Promise<string> {
     return created._id.toHexString();
   } catch (error) {
     // Two instances starting at once on an empty database: the unique slug kept one organisation; use it.
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     const created = await Organisation.findOne({ slug: ENVIRONMENT_CLIENT_SLUG }).lean();
     if (!created) throw error;
     return created._id.toHexString();

@@ -14,6 +14,7 @@ import { XapiStatement, statementKey } from './statement.model.js';
 import { XapiVoidMark, voidMarkId } from './void-mark.model.js';
 import type { XapiVocabulary } from './xapi-vocabulary.js';
 import type { Actor, CompleteStatement, StoredStatement } from './xapi.types.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 /** Raw attachment content that arrived with the statements, by SHA-2 hash. */
 export interface AttachmentPart {
@@ -367,7 +368,7 @@ async function insertBatch(organisationId: Types.ObjectId, docs: StatementDoc[])
     if (inserted.length) {
       await XapiStatement.deleteMany({ organisationId, _id: { $in: inserted.map((doc) => doc._id) }, stored: { $in: inserted.map((doc) => doc.stored) } }).catch(() => undefined);
     }
-    if ((error as { code?: number }).code === 11000) {
+    if (isDuplicateKeyError(error)) {
       throw new ConflictError('A statement with one of these ids was stored at the same moment; send the batch again.');
     }
     throw error;

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { ensureEnvironmentLrsClient, organisationForEnvironmentClient } from './lrs-client.service.js';
 import { agentKey } from './statement-keys.js';
 import { XapiStatement, statementKey } from './statement.model.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 /** Creates or updates the full-rights client XAPI_BASIC_USER / XAPI_BASIC_PASSWORD (first organisation). */
 export async function ensureEnvironmentLrsClientTask({ config, logger }: { config: Config; logger: Logger }): Promise<void> {
@@ -55,12 +56,17 @@ export async function migrateStatementKeys({ logger }: { logger: Pick<Logger, 'i
       });
     } catch (error) {
       // Copied by an earlier, interrupted run (or a second instance starting at the same time): keep that copy.
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
     }
     await statements.deleteOne({ _id: legacyId as never });
     moved += 1;
   }
-  await markers.updateOne({ _id: STATEMENT_KEYS_MIGRATION }, { $set: { doneAt: new Date() } }, { upsert: true });
+  try {
+    await markers.updateOne({ _id: STATEMENT_KEYS_MIGRATION }, { $set: { doneAt: new Date() } }, { upsert: true });
+  } catch (error) {
+    // Two instances starting at once both upsert the marker; on FerretDB the second upsert fails on the key: it is there.
+    if (!isDuplicateKeyError(error)) throw error;
+  }
   if (moved) logger.info({ moved }, 'xAPI statements rewritten to per-organisation keys');
   return moved;
 }

@@ -42,7 +42,14 @@ interface Instance {
  */
 async function startTwoInstances(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<[Instance, Instance]> {
   const logs = [recordingLogger(), recordingLogger()];
-  const servers = await Promise.all(logs.map(({ logger }) => startTestServer({ BASE_URL: 'https://akademia.test', ...env }, { ...options, logger })));
+  const started = await Promise.allSettled(logs.map(({ logger }) => startTestServer({ BASE_URL: 'https://akademia.test', ...env }, { ...options, logger })));
+  const servers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failure = started.find((outcome) => outcome.status === 'rejected');
+  if (failure) {
+    // The one that started would go on running its jobs against the next test file's database.
+    await Promise.all(servers.map((server) => server.close()));
+    throw failure.reason;
+  }
   return [
     { server: servers[0], log: logs[0].lines },
     { server: servers[1], log: logs[1].lines },

@@ -217,4 +217,13 @@ describe('xapi/xapi-startup: migrateStatementKeys', () => {
     expect(await migrateStatementKeys({ logger })).to.equal(0);
     expect(await XapiStatement.countDocuments({ organisationId: organisation._id })).to.equal(3);
   });
+
+  it('lets two instances starting at once both finish the migration (the marker upsert races on FerretDB)', async () => {
+    const logger = createLogger('silent');
+    for (let round = 0; round < 5; round += 1) {
+      await mongoose.connection.db!.collection('xapi_migrations').deleteMany({});
+      const outcomes = await Promise.allSettled([migrateStatementKeys({ logger }), migrateStatementKeys({ logger }), migrateStatementKeys({ logger })]);
+      expect(outcomes.map((outcome) => outcome.status)).to.deep.equal(['fulfilled', 'fulfilled', 'fulfilled']);
+    }
+  });
 });
