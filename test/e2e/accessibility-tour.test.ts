@@ -348,7 +348,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await go('/urzad/rejestracja');
         await checkPage(page, 'who may join', language, 'join-policy');
         await page.check('#joinPolicy-domains');
-        await page.fill('#emailDomains', 'to nie domena');
+        await page.fill('#emailDomains', 'http://ug.example/x');
         await submit(page, 'form[action="/urzad/rejestracja"]');
         expect(await page.locator('.error-summary').count()).to.equal(1);
         await checkPage(page, 'who may join, with errors', language, 'join-policy-errors');
