@@ -89,14 +89,12 @@ export function accountRouter(deps: AccountPagesDeps): Router {
   router.get(`${PATH}/email/:token`, requireUser, async (req, res) => {
     const outcome = await confirmEmailChange(req.user!.id, req.params.token, mailContextOf(deps, res));
     if (outcome === 'invalid') {
-      res
-        .status(400)
-        .render('auth/link-invalid', {
-          title: req.t('auth:linkInvalid.title'),
-          lead: req.t('account:email.linkInvalid'),
-          retryHref: PATH,
-          retryLabel: req.t('account:backToAccount'),
-        });
+      res.status(400).render('auth/link-invalid', {
+        title: req.t('auth:linkInvalid.title'),
+        lead: req.t('account:email.linkInvalid'),
+        retryHref: PATH,
+        retryLabel: req.t('account:backToAccount'),
+      });
       return;
     }
     setFlash(req, outcome === 'changed' ? 'success' : 'error', req.t(outcome === 'changed' ? 'account:email.changed' : 'account:errors.emailTaken'));

@@ -42,6 +42,8 @@ const registrationForm = defineForm({
   schema: RegistrationBody,
   keep: ['fullName', 'email', 'organisationId', 'departmentId', 'consent'],
   order: REGISTRATION_FIELDS,
+  // The office is chosen in the first step: its message is shown next to the search or the chosen office's name.
+  anchors: { organisationId: 'organisationId-error' },
   show: renderRegistration,
 });
 
