@@ -24,6 +24,11 @@ import { flashLocals } from './http/flash.js';
 import { createPassport } from './auth/passport.js';
 import { SESSION_COLLECTION } from './auth/session-cleanup.js';
 import { currentUserLocals } from './auth/require-user.js';
+import { SESSION_MAX_AGE_MS } from './account/account-sessions.js';
+import { accountRouter } from './account/account.routes.js';
+import { joiningNavLinks, managementRouter } from './account/management.routes.js';
+import { approvalRouter } from './auth/approval.routes.js';
+import { joinPolicyRouter } from './organisations/join-policy.routes.js';
 import { accessibilityStatementRouter } from './organisations/accessibility-statement.routes.js';
 import { courseMediaRouter } from './courses/course-media.routes.js';
 import { certificateNavLinks, certificateRouter } from './certificates/certificate.routes.js';
@@ -82,7 +87,7 @@ export async function createApp(platform: Platform): Promise<Express> {
       secret: platform.sessionSecret,
       resave: false,
       saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: 8 * 60 * 60 * 1000 },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: SESSION_MAX_AGE_MS },
       store: MongoStore.create({
         // connect-mongo ships its own copy of the driver types; the client object is compatible at run time.
         client: mongoose.connection.getClient() as unknown as MongoClient,
@@ -113,6 +118,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(certificateNavLinks);
   app.use(lrsClientsNavLink);
   app.use(reportsNavLink);
+  app.use(joiningNavLinks);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
   const verification = verificationRouters(platform, csrf.issueToken);
@@ -127,6 +133,10 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(lrsClientsRouter(platform));
   app.use(reportsRouter(platform));
   app.use(authRouter(platform, passport));
+  app.use(accountRouter(platform));
+  app.use(managementRouter());
+  app.use(approvalRouter(platform));
+  app.use(joinPolicyRouter(platform));
   app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
 
   app.use(notFoundHandler);

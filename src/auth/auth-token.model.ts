@@ -1,7 +1,7 @@
 // One-time tokens sent by e-mail (address confirmation, password reset), stored only as SHA-256 hashes.
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
-export const TOKEN_PURPOSES = ['confirm-email', 'reset-password', 'invitation'] as const;
+export const TOKEN_PURPOSES = ['confirm-email', 'reset-password', 'invitation', 'change-email'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 // Not tenant-scoped: a token is looked up before we know whose it is. The _id is the hash itself,

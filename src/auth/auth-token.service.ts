@@ -10,6 +10,8 @@ export const TOKEN_LIFETIME_MS: Record<TokenPurpose, number> = {
   'reset-password': 60 * 60 * 1000,
   // An invitation waits for someone who may be on leave: a week, and HR can send a new one.
   invitation: 7 * 24 * 60 * 60 * 1000,
+  // A new address (/konto) waits for its confirmation as long as a registration does.
+  'change-email': 24 * 60 * 60 * 1000,
 };
 
 function hashOf(token: string): string {

@@ -47,6 +47,24 @@ export function accountLockedMail(to: Recipient, resetLink: string): OutgoingMai
   return compose(to, 'accountLocked.subject', [t('accountLocked.body'), t('accountLocked.whatNow'), resetLink, t('accountLocked.notYou')]);
 }
 
+/** The link that confirms a new address (/konto/email/:token), sent to that new address. */
+export function emailChangeMail(to: Recipient, link: string): OutgoingMail {
+  const t = mailTranslator(to.language);
+  return compose(to, 'emailChange.subject', [t('emailChange.body'), link, t('ignore')]);
+}
+
+/** Tells the old address that the account now uses `newEmail`, so a taken-over account does not go unnoticed. */
+export function emailChangedNoticeMail(to: Recipient, newEmail: string, resetLink: string): OutgoingMail {
+  const t = mailTranslator(to.language);
+  return compose(to, 'emailChanged.subject', [t('emailChanged.body', { newEmail }), t('emailChanged.notYou'), resetLink]);
+}
+
+/** Tells a person who registered into an office that approves newcomers that HR approved them. */
+export function accountApprovedMail(to: Recipient, organisationName: string, loginLink: string): OutgoingMail {
+  const t = mailTranslator(to.language);
+  return compose(to, 'accountApproved.subject', [t('accountApproved.body', { organisation: organisationName }), loginLink]);
+}
+
 /** An invitation to an account HR or an administrator created: the /zaproszenie/:token link to choose a password. */
 export function invitationMail(to: Recipient, invitation: { organisationName: string; invitedBy: string; link: string }): OutgoingMail {
   const t = mailTranslator(to.language);

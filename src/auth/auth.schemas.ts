@@ -32,13 +32,24 @@ export const LocalPath = z
   .max(2000)
   .regex(/^\/(?![/\\])[^\s\\]*$/);
 
+/**
+ * A person's full name, the one rule for registration and /konto. It greets whoever owns the typed address:
+ * no line breaks, no links (mail/person-name.ts).
+ */
+export const PersonName = text('auth:errors.fullNameRequired')
+  .refine((value) => value.length >= 3, { error: 'auth:errors.fullNameTooShort', abort: true })
+  .refine((value) => nameProblem(value) !== 'characters', { error: 'auth:errors.fullNameCharacters', abort: true })
+  .refine((value) => nameProblem(value) !== 'link', { error: 'auth:errors.fullNameLink' });
+
+/** An e-mail address as typed in a form: trimmed, lower-cased, checked. */
+export const EmailAddress = email;
+
+/** A new password by the platform's rule (12 characters, 72 bytes at most). */
+export const NewPassword = newPassword;
+
 export const RegistrationBody = z
   .object({
-    // The name greets whoever owns the typed address: no line breaks, no links (mail/person-name.ts).
-    fullName: text('auth:errors.fullNameRequired')
-      .refine((value) => value.length >= 3, { error: 'auth:errors.fullNameTooShort', abort: true })
-      .refine((value) => nameProblem(value) !== 'characters', { error: 'auth:errors.fullNameCharacters', abort: true })
-      .refine((value) => nameProblem(value) !== 'link', { error: 'auth:errors.fullNameLink' }),
+    fullName: PersonName,
     email,
     password: newPassword,
     passwordConfirm,

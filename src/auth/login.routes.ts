@@ -65,7 +65,10 @@ export function loginRouter(deps: Pick<AccountPagesDeps, 'counters'>, passport: 
       // passport ≥ 0.6 regenerates the session here, so a session id fixed before login is worthless after it.
       req.logIn(user, (loginError) => {
         if (loginError) return next(loginError);
-        res.redirect(input.next ?? AFTER_LOGIN_PATH);
+        // Named on /konto's list of sessions (account/account-sessions.ts); stored before the redirect is sent.
+        req.session.signedInAt = new Date().toISOString();
+        req.session.userAgent = req.get('user-agent')?.slice(0, 300);
+        req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(input.next ?? AFTER_LOGIN_PATH)));
       });
     })(req, res, next);
   });

@@ -2,7 +2,8 @@
 import { Router, type Request, type Response } from 'express';
 import { keepSessionForForm } from '../http/form-session.js';
 import { defineForm, type FormView } from '../http/forms.js';
-import { listOfficeChoices } from '../organisations/organisation.service.js';
+import { RegistrationQuery } from '../organisations/join-policy.schemas.js';
+import { joinableOfficeById, searchOffices } from '../organisations/join-policy.service.js';
 import { EmailOnlyBody, RegistrationBody } from './auth.schemas.js';
 import { confirmEmail, registerLearner, resendConfirmation } from './registration.service.js';
 import { createMailRateLimit, createSignUpRateLimit } from './auth-rate-limits.js';
@@ -10,13 +11,30 @@ import { mailContextOf, type AccountPagesDeps } from './mail-context.js';
 
 const REGISTRATION_FIELDS = ['fullName', 'email', 'password', 'passwordConfirm', 'organisationId', 'departmentId', 'consent'];
 
+/**
+ * Two steps without JavaScript: find the office (?szukaj=, a short list of links), then the form for the chosen
+ * office (?urzad=<id>, or the office the refused form was sent for) with that office's departments only.
+ * An invitation-only office gets a notice instead of the form.
+ */
 async function renderRegistration(req: Request, res: Response, form: FormView): Promise<void> {
-  const offices = (await listOfficeChoices()).map((office) => ({
-    ...office,
-    selected: office.id === form.values.organisationId,
-    departments: office.departments.map((d) => ({ ...d, selected: d.id === form.values.departmentId })),
-  }));
-  res.render('auth/register', { title: req.t('auth:register.title'), ...form, offices });
+  const query = RegistrationQuery.parse(req.query);
+  const office = await joinableOfficeById(form.values.organisationId ?? query.urzad);
+  const search = office ? undefined : (query.szukaj ?? '').trim();
+  const found = search ? await searchOffices(search) : undefined;
+  res.render('auth/register', {
+    title: req.t('auth:register.title'),
+    ...form,
+    search,
+    found: found && { ...found, none: found.offices.length === 0 },
+    office: office && {
+      ...office,
+      invitationOnly: office.joinPolicy === 'invitation',
+      byDomains: office.joinPolicy === 'domains',
+      byApproval: office.joinPolicy === 'approval',
+      domainList: office.emailDomains.map((d) => `@${d}`).join(', '),
+      departments: office.departments.map((d) => ({ ...d, selected: d.id === form.values.departmentId })),
+    },
+  });
 }
 
 // Passwords are never shown again.
@@ -24,6 +42,8 @@ const registrationForm = defineForm({
   schema: RegistrationBody,
   keep: ['fullName', 'email', 'organisationId', 'departmentId', 'consent'],
   order: REGISTRATION_FIELDS,
+  // The office is chosen in the first step: its message is shown next to the search or the chosen office's name.
+  anchors: { organisationId: 'organisationId-error' },
   show: renderRegistration,
 });
 
@@ -51,8 +71,9 @@ export function registrationRouter(deps: AccountPagesDeps): Router {
     registrationForm.accept,
     async (req: Request, res: Response) => {
       const input = registrationForm.input(res);
-      await registerLearner(input, mailContextOf(deps, res));
-      res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email: input.email, lead: req.t('auth:checkMailbox.lead') });
+      const status = await registerLearner(input, mailContextOf(deps, res));
+      const lead = req.t(status === 'pending' ? 'auth:checkMailbox.leadPending' : 'auth:checkMailbox.lead');
+      res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email: input.email, lead });
     },
     registrationForm.refuse,
   );
@@ -72,8 +93,9 @@ export function registrationRouter(deps: AccountPagesDeps): Router {
   );
 
   router.get('/potwierdz-email/:token', async (req, res) => {
-    if (await confirmEmail(req.params.token)) {
-      res.render('auth/confirmed', { title: req.t('auth:confirmed.title') });
+    const confirmed = await confirmEmail(req.params.token);
+    if (confirmed) {
+      res.render('auth/confirmed', { title: req.t('auth:confirmed.title'), pending: confirmed === 'pending' });
       return;
     }
     res.status(400).render('auth/link-invalid', {

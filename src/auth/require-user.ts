@@ -10,6 +10,19 @@ export interface CurrentUserView {
   isHr: boolean;
   isAdmin: boolean;
   isAuthor: boolean;
+  /** HR, admins and operators: their areas are grouped under one header entry (/zarzadzanie). */
+  isManager: boolean;
+}
+
+/**
+ * A header link a feature adds (`res.locals.navExtras.push(…)`, label already translated). For HR, admins and
+ * operators the links go under "Zarządzanie" (/zarzadzanie) unless `personal` (the person's own things, e.g. their
+ * certificates), which stay in the header itself.
+ */
+export interface NavLink {
+  href: string;
+  label: string;
+  personal?: boolean;
 }
 
 // Uses originalUrl, not req.path: inside a mounted router req.path has lost its prefix (/api/…).
@@ -63,6 +76,7 @@ export function currentUserLocals(req: Request, res: Response, next: NextFunctio
       isHr: user.roles.includes('hr'),
       isAdmin: user.roles.includes('admin'),
       isAuthor: user.roles.includes('author'),
+      isManager: user.roles.some((role) => role === 'hr' || role === 'admin' || role === 'operator'),
     };
     res.locals.currentUser = view;
     // Features add their own header links (label already translated) with res.locals.navExtras.push(…).

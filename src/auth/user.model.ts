@@ -49,6 +49,8 @@ const userSchema = new Schema(
     /** Opaque, stable id used as the xAPI account name: statements never carry the e-mail. */
     learnerId: { type: String, required: true, unique: true, default: () => randomUUID() },
     emailConfirmedAt: { type: Date },
+    /** A new address the person asked for on /konto: it replaces `email` only when its link is opened. */
+    pendingEmail: { type: String, lowercase: true, trim: true },
     /** When the person ticked the privacy notice at registration (accountability under RODO art. 5(2)). */
     privacyNoticeAcceptedAt: { type: Date },
     language: { type: String, enum: ['pl', 'en'], default: 'pl' },

@@ -106,8 +106,8 @@ function certificateFormsOf(catalogue: CourseCatalogue) {
 export function certificateNavLinks(req: Request, res: Response, next: NextFunction): void {
   const user = req.user;
   if (user) {
-    const links = (res.locals.navExtras ??= []) as Array<{ href: string; label: string }>;
-    links.push({ href: '/moje-zaswiadczenia', label: req.t('certificates:nav.mine') });
+    const links = (res.locals.navExtras ??= []) as Array<{ href: string; label: string; personal?: boolean }>;
+    links.push({ href: '/moje-zaswiadczenia', label: req.t('certificates:nav.mine'), personal: true });
     if (user.roles.includes('hr') || user.roles.includes('admin')) links.push({ href: '/zaswiadczenia', label: req.t('certificates:nav.manage') });
   }
   next();

@@ -10,6 +10,8 @@ import { Organisation } from '../organisations/organisation.model.js';
 
 export const DEMO_ASSOCIATION = { name: 'Związek Gmin Przykładowych', slug: 'zwiazek-gmin-przykladowych' };
 export const DEMO_OFFICE = { name: 'Urząd Gminy Przykładowo', slug: 'ug-przykladowo', teryt: '9999011' };
+/** The demo accounts' e-mail domain, stored as the demo office's domain. */
+export const DEMO_EMAIL_DOMAIN = 'demo.akademia-jst.local';
 export const DEMO_DEPARTMENTS = ['Referat Organizacyjny', 'Referat Finansowy', 'Referat Inwestycji i Zamówień Publicznych', 'Urząd Stanu Cywilnego'];
 
 /** The demo logins, documented in README.md ("Demo accounts"); fixed so that anyone can try the platform. */
@@ -71,7 +73,9 @@ export async function seedDemo(platform: LearningDeps & { catalogue: CourseCatal
   );
   const office = await Organisation.findOneAndUpdate(
     { slug: DEMO_OFFICE.slug },
-    { $setOnInsert: { name: DEMO_OFFICE.name, slug: DEMO_OFFICE.slug, kind: 'office', teryt: DEMO_OFFICE.teryt } },
+    // Registration with HR's approval keeps the demo open to anyone and shows the policy at work (the demo HR
+    // account approves at /kadry/oczekujacy); set on insert only, so an admin's later choice survives a re-run.
+    { $setOnInsert: { name: DEMO_OFFICE.name, slug: DEMO_OFFICE.slug, kind: 'office', teryt: DEMO_OFFICE.teryt, joinPolicy: 'approval', emailDomains: [DEMO_EMAIL_DOMAIN] } },
     { upsert: true, new: true },
   );
   // Added one by one so departments someone created by hand (and their ids) are kept.

@@ -40,8 +40,13 @@ export function checkDepartment(departments: Array<{ id: string }>, departmentId
   }
 }
 
-/** Everyone in the organisation, sorted by name (Polish order), then e-mail. */
+/**
+ * Everyone in the organisation, sorted by name (Polish order), then e-mail. People waiting for approval (pending)
+ * are not in the office yet and are left out (turned-down registrations are deleted: auth/approval.service.ts).
+ */
 export async function peopleOf(organisationId: Types.ObjectId): Promise<PersonDoc[]> {
-  const people = await User.find({ organisationId }).select('fullName email departmentId roles learnerId language').lean<PersonDoc[]>();
+  const people = await User.find({ organisationId, status: { $ne: 'pending' } })
+    .select('fullName email departmentId roles learnerId language')
+    .lean<PersonDoc[]>();
   return people.sort((a, b) => a.fullName.localeCompare(b.fullName, 'pl') || a.email.localeCompare(b.email));
 }

@@ -11,9 +11,10 @@ describe('auth pages in a browser (accessibility)', function () {
   useTestDatabase(import.meta.url);
   let server: TestServer;
   let context: BrowserContext;
+  let officeId: string;
   before(async () => {
     server = await startTestServer();
-    await buildOrganisation({ name: 'Urząd Gminy Dostępnowo' });
+    officeId = (await buildOrganisation({ name: 'Urząd Gminy Dostępnowo', joinPolicy: 'domains', emailDomains: ['example.test'] }))._id.toHexString();
     // The pages ship no JavaScript of their own; axe is injected by the test (the context bypasses CSP for it).
     context = await newBrowserContext({ viewport: { width: 375, height: 800 } });
   });
@@ -22,7 +23,15 @@ describe('auth pages in a browser (accessibility)', function () {
     await server?.close();
   });
 
-  for (const path of ['/rejestracja', '/logowanie', '/haslo/reset', '/potwierdz-email/wyslij-ponownie', '/deklaracja-dostepnosci', '/rejestracja?lang=en']) {
+  for (const path of [
+    '/rejestracja',
+    '/rejestracja?szukaj=dostepnowo',
+    '/logowanie',
+    '/haslo/reset',
+    '/potwierdz-email/wyslij-ponownie',
+    '/deklaracja-dostepnosci',
+    '/rejestracja?lang=en',
+  ]) {
     it(`${path} passes axe and fits a 375 px screen`, async () => {
       const page = await context.newPage();
       await page.goto(server.url + path);
@@ -34,10 +43,10 @@ describe('auth pages in a browser (accessibility)', function () {
 
   it('registration with errors passes axe, and the keyboard reaches the summary links and fields with visible focus', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.url}/rejestracja`);
+    await page.goto(`${server.url}/rejestracja?urzad=${officeId}`);
     await page.fill('#fullName', 'Jan Kowalski');
     await page.fill('#email', 'to-nie-jest-adres');
-    await page.click('button[type="submit"]');
+    await page.click('form[action="/rejestracja"] button[type="submit"]');
     await page.waitForSelector('.error-summary');
     expect(await page.inputValue('#fullName')).to.equal('Jan Kowalski');
     expect(await page.getAttribute('#email', 'aria-invalid')).to.equal('true');

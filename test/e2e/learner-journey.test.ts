@@ -78,7 +78,7 @@ describe('e2e: learner journey in Chromium', function () {
     const catalogue = await changedCatalogue('test/fixtures/courses', 'przyklad-kurs', (loaded) => ({ ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } }));
     course = catalogue.require('przyklad-kurs');
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' }, { catalogue });
-    await buildOrganisation({ name: 'Urząd Gminy Przykładowo', slug: 'ug-przykladowo' });
+    await buildOrganisation({ name: 'Urząd Gminy Przykładowo', slug: 'ug-przykladowo', joinPolicy: 'domains', emailDomains: [EMAIL.split('@')[1]] });
     context = await newBrowserContext({ locale: 'pl-PL', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
   });
@@ -90,12 +90,15 @@ describe('e2e: learner journey in Chromium', function () {
   it('registers, confirms, logs in, enrols, reads, checks, fails and passes the quiz, and sees the course completed', async () => {
     // Registration through the form.
     await page.goto(`${server.url}/rejestracja`);
+    await expectNoAxeViolations(page, 'registration: find the office');
+    await page.fill('#szukaj', 'Przykładowo');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[role="search"] button[type="submit"]')]);
+    await Promise.all([page.waitForURL(/urzad=/), page.click('.office-results a >> text=Urząd Gminy Przykładowo')]);
     await expectNoAxeViolations(page, 'registration form');
     await page.fill('#fullName', 'Anna Kowalska');
     await page.fill('#email', EMAIL);
     await page.fill('#password', PASSWORD);
     await page.fill('#passwordConfirm', PASSWORD);
-    await page.selectOption('#organisationId', { label: 'Urząd Gminy Przykładowo' });
     await page.check('#consent');
     await Promise.all([page.waitForLoadState('load'), page.click('form[action="/rejestracja"] button[type="submit"]')]);
     await expectNoAxeViolations(page, 'after registration');

@@ -22,13 +22,13 @@ describe('auth/registration abuse: names in mails, mail flooding, mass sign-ups,
   let office: OrganisationDoc;
   before(async () => {
     server = await startTestServer({ TRUST_PROXY: '1', SIGNUP_RATE_LIMIT_PER_HOUR: '3' });
-    office = await buildOrganisation({ name: 'Urząd Gminy Nadużyciowo' });
+    office = await buildOrganisation({ name: 'Urząd Gminy Nadużyciowo', joinPolicy: 'domains', emailDomains: ['example.test'] });
   });
   after(async () => server.close());
 
   async function registrationForm(target = server) {
     const agent = request.agent(target.url);
-    const page = await agent.get('/rejestracja').expect(200);
+    const page = await agent.get(`/rejestracja?urzad=${office._id.toHexString()}`).expect(200);
     return { agent, csrf: csrfTokenFrom(page.text) };
   }
 

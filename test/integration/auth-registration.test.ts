@@ -26,15 +26,16 @@ describe('auth/registration.routes', () => {
   let otherOffice: OrganisationDoc;
   before(async () => {
     server = await startTestServer();
-    office = await buildOrganisation({ name: 'Urząd Gminy Rejestrowo' });
-    otherOffice = await buildOrganisation({ name: 'Urząd Miasta Inne' });
+    // Offices close self-registration by default (invitation): these tests register by the office's domain.
+    office = await buildOrganisation({ name: 'Urząd Gminy Rejestrowo', joinPolicy: 'domains', emailDomains: ['example.test'] });
+    otherOffice = await buildOrganisation({ name: 'Urząd Miasta Inne', joinPolicy: 'domains', emailDomains: ['example.test'] });
   });
   after(async () => server.close());
 
   /** A fresh agent holding the registration form's CSRF token. */
   async function registrationForm() {
     const agent = request.agent(server.url);
-    const page = await agent.get('/rejestracja').expect(200);
+    const page = await agent.get(`/rejestracja?urzad=${office._id.toHexString()}`).expect(200);
     return { agent, page, csrf: csrfTokenFrom(page.text) };
   }
 
@@ -51,10 +52,17 @@ describe('auth/registration.routes', () => {
     };
   }
 
-  it('lists the offices and their departments as "Office – Department" options', async () => {
+  it("finds the office by name (no diacritics needed), then offers only that office's departments", async () => {
+    const start = await request(server.url).get('/rejestracja').expect(200);
+    expect(start.text).to.contain('id="szukaj"');
+    expect(start.text, 'no list of every office').to.not.contain('Urząd Miasta Inne');
+    const found = await request(server.url).get('/rejestracja?szukaj=rejestrowo').expect(200);
+    expect(found.text).to.contain(`href="/rejestracja?urzad=${office._id.toHexString()}"`);
+    expect(found.text).to.not.contain('Urząd Miasta Inne');
     const { page } = await registrationForm();
-    expect(page.text).to.contain(`<option value="${office._id.toHexString()}">Urząd Gminy Rejestrowo</option>`);
-    expect(page.text).to.contain(`>Urząd Gminy Rejestrowo – Referat Finansowy</option>`);
+    expect(page.text).to.contain(`name="organisationId" value="${office._id.toHexString()}"`);
+    expect(page.text).to.contain('>Referat Finansowy</option>');
+    expect(page.text, "another office's departments").to.not.contain(otherOffice.departments[0]._id.toHexString());
     expect(page.text).to.contain('<label class="choice" for="consent">');
   });
 
@@ -116,12 +124,19 @@ describe('auth/registration.routes', () => {
     const res = await agent
       .post('/rejestracja')
       .type('form')
-      .send({ _csrf: csrf, fullName: 'Jan <b>Kowalski</b>', email: 'nie-adres', password: 'krotkie', passwordConfirm: 'inne', organisationId: '', departmentId: '' })
+      .send({
+        _csrf: csrf,
+        fullName: 'Jan <b>Kowalski</b>',
+        email: 'nie-adres',
+        password: 'krotkie',
+        passwordConfirm: 'inne',
+        organisationId: office._id.toHexString(),
+        departmentId: '',
+      })
       .expect(400);
     expect(res.text).to.contain('class="error-summary"');
     expect(res.text).to.contain('<a href="#email">Wpisz adres e-mail w poprawnym formacie');
     expect(res.text).to.contain('<a href="#password">Hasło musi mieć co najmniej 12 znaków.</a>');
-    expect(res.text).to.contain('<a href="#organisationId">Wybierz urząd z listy.</a>');
     expect(res.text).to.contain('<a href="#consent">');
     expect(res.text).to.match(/id="email"[^>]*aria-describedby="email-hint email-error"[^>]*aria-invalid="true"/s);
     expect(res.text).to.contain('id="email-error"');
@@ -138,7 +153,7 @@ describe('auth/registration.routes', () => {
     const body = { ...validBody('rozne@example.test', csrf), passwordConfirm: 'Inne-bardzo-dlugie-haslo' };
     const res = await agent.post('/rejestracja').type('form').send(body).expect(400);
     expect(res.text).to.contain('Hasła nie są takie same.');
-    expect(res.text).to.contain(`<option value="${office._id.toHexString()}" selected>`);
+    expect(res.text).to.contain(`name="organisationId" value="${office._id.toHexString()}"`);
     expect(res.text).to.contain(`<option value="${office.departments[1]._id.toHexString()}" selected>`);
     expect(res.text).to.contain('value="tak" checked');
     expect(await findUser('rozne@example.test')).to.equal(null);

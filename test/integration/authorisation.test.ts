@@ -316,6 +316,68 @@ describe('authorisation and tenant isolation', function () {
     });
   });
 
+  describe("who may join, approvals, one's own account", () => {
+    it('learners cannot reach approvals, the join policy or the management page; HR cannot set the join policy', async () => {
+      for (const path of ['/kadry/oczekujacy', '/urzad/rejestracja', '/zarzadzanie']) await offices.a.learner.get(path).expect(403);
+      await offices.a.hr.get('/urzad/rejestracja').expect(403);
+      for (const agent of [offices.a.learner, offices.a.hr]) {
+        const csrf = await tokenOf(agent);
+        await agent.post('/urzad/rejestracja').type('form').send({ _csrf: csrf, joinPolicy: 'approval', emailDomains: '' }).expect(403);
+      }
+      const csrf = await tokenOf(offices.a.learner);
+      const someone = new Types.ObjectId().toHexString();
+      await offices.a.learner.post(`/kadry/oczekujacy/${someone}/zatwierdz`).type('form').send({ _csrf: csrf }).expect(403);
+      await offices.a.learner.post(`/kadry/oczekujacy/${someone}/odrzuc`).type('form').send({ _csrf: csrf }).expect(403);
+      expect((await Organisation.findById(offices.a.id).lean())!.joinPolicy).to.equal('invitation');
+    });
+
+    it("HR and admins of office A cannot see, approve or reject office B's pending people (404); nor an active person", async () => {
+      const pendingOfB = await User.create({
+        organisationId: offices.b.id,
+        email: `czeka-${Date.now()}@example.test`,
+        fullName: 'Celina Czekająca',
+        status: 'pending',
+        roles: ['learner'],
+      });
+      for (const agent of [offices.a.hr, offices.a.admin]) {
+        const list = await agent.get('/kadry/oczekujacy').expect(200);
+        expect(list.text).to.not.contain('Celina Czekająca');
+        const csrf = csrfTokenFrom(list.text);
+        await agent.post(`/kadry/oczekujacy/${pendingOfB._id.toHexString()}/zatwierdz`).type('form').send({ _csrf: csrf }).expect(404);
+        await agent.post(`/kadry/oczekujacy/${pendingOfB._id.toHexString()}/odrzuc`).type('form').send({ _csrf: csrf }).expect(404);
+        await agent.post(`/kadry/oczekujacy/${offices.a.learnerId}/odrzuc`).type('form').send({ _csrf: csrf }).expect(404);
+      }
+      expect((await User.findById(pendingOfB._id).lean())?.status).to.equal('pending');
+      expect(await User.exists({ _id: offices.a.learnerId })).to.not.equal(null);
+      const ofB = await offices.b.hr.get('/kadry/oczekujacy').expect(200);
+      expect(ofB.text).to.contain('Celina Czekająca');
+    });
+
+    it("an admin of office A sets office A's join policy only (the page takes no office id)", async () => {
+      const page = await offices.a.admin.get('/urzad/rejestracja').expect(200);
+      await offices.a.admin
+        .post('/urzad/rejestracja')
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(page.text), joinPolicy: 'approval', emailDomains: '', organisationId: offices.b.id })
+        .expect(303);
+      expect((await Organisation.findById(offices.a.id).lean())!.joinPolicy).to.equal('approval');
+      expect((await Organisation.findById(offices.b.id).lean())!.joinPolicy).to.equal('invitation');
+      await Organisation.updateOne({ _id: offices.a.id }, { $set: { joinPolicy: 'invitation' } });
+    });
+
+    it("/konto shows and changes only the signed-in person's own account", async () => {
+      const page = await offices.a.learner.get('/konto').expect(200);
+      expect(page.text).to.contain('Anna Alfa');
+      expect(page.text).to.not.contain('Bogdan Beta');
+      await offices.a.learner
+        .post('/konto/imie')
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(page.text), fullName: 'Anna Alfa', userId: offices.b.learnerId })
+        .expect(303);
+      expect((await User.findById(offices.b.learnerId).lean())!.fullName).to.equal('Bogdan Beta');
+    });
+  });
+
   describe('/admin/*', () => {
     it('is refused (403) to learners and HR on every admin route', async () => {
       const adminRoutes = routes.filter((route) => route.path.startsWith('/admin'));

@@ -342,12 +342,13 @@ describe('bad input to every route', function () {
     }
 
     it('registration', async () => {
+      const office = await buildOrganisation({ joinPolicy: 'domains', emailDomains: ['example.test'] });
       const agent = request.agent(server.url);
-      const csrf = await freshCsrf(agent, '/rejestracja');
+      const csrf = await freshCsrf(agent, `/rejestracja?urzad=${office._id.toHexString()}`);
       const res = await agent
         .post('/rejestracja')
         .type('form')
-        .send({ _csrf: csrf, fullName: SCRIPT, email: 'nie-adres', password: 'krotkie', passwordConfirm: 'inne', organisationId: '../../etc', consent: 'nie' })
+        .send({ _csrf: csrf, fullName: SCRIPT, email: 'nie-adres', password: 'krotkie', passwordConfirm: 'inne', organisationId: office._id.toHexString(), consent: 'nie' })
         .expect(400);
       expect(res.text).to.contain('value="&lt;script&gt;alert(1)&lt;/script&gt;"');
       expect(res.text).to.contain('value="nie-adres"');
@@ -357,7 +358,7 @@ describe('bad input to every route', function () {
 
     it("registration refuses an association, an unknown office and another office's department, creating nothing", async () => {
       const association = await buildOrganisation({ kind: 'association' });
-      const office = await buildOrganisation();
+      const office = await buildOrganisation({ joinPolicy: 'domains', emailDomains: ['example.test'] });
       const other = await buildOrganisation();
       const valid = { fullName: 'Jan Nowak', email: 'jan.nowak@example.test', password: 'Bardzo-dlugie-haslo-1', passwordConfirm: 'Bardzo-dlugie-haslo-1', consent: 'tak' };
       const cases = [
@@ -368,7 +369,7 @@ describe('bad input to every route', function () {
       const before = await documentCounts();
       for (const { field, ...placement } of cases) {
         const agent = request.agent(server.url);
-        const csrf = await freshCsrf(agent, '/rejestracja');
+        const csrf = await freshCsrf(agent, `/rejestracja?urzad=${office._id.toHexString()}`);
         const res = await agent
           .post('/rejestracja')
           .type('form')
@@ -376,7 +377,9 @@ describe('bad input to every route', function () {
           .expect(400);
         expect(res.text, field).to.contain(`id="${field}-error"`);
         expect(res.text, field).to.match(new RegExp(`aria-describedby="[^"]*${field}-error"`));
-        expect(res.text).to.contain('value="jan.nowak@example.test"');
+        // A wrong office brings back the office search (the form belongs to a chosen office); a wrong department the form as typed.
+        if (field === 'departmentId') expect(res.text).to.contain('value="jan.nowak@example.test"');
+        else expect(res.text).to.contain('id="szukaj"');
       }
       expect(await documentCounts()).to.deep.equal(before);
     });

@@ -133,7 +133,9 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(res.text).to.contain('do odnowienia');
     expect(res.text).to.contain('nie rozpoczęto');
     expect(res.text).to.contain(`termin ${formatDate(endOfWarsawDay(isoDayIn(3)))}`);
-    expect(res.text).to.contain('href="/kadry"'); // header link for HR
+    // HR's areas are grouped under one header entry, whose page links the matrix.
+    expect(res.text).to.contain('href="/zarzadzanie"');
+    expect((await hrAgent.get('/zarzadzanie').expect(200)).text).to.contain('href="/kadry"');
 
     const filtered = await hrAgent.get(`/kadry?departmentId=${finance}`).expect(200);
     expect(filtered.text).to.contain('Celina Ślusarczyk');

@@ -74,7 +74,7 @@ describe('auth/require-user', () => {
   describe('currentUserLocals', () => {
     it('exposes the display name and role flags for the layout', () => {
       const outcome = run(currentUserLocals, { user: { ...learner, roles: ['hr', 'author'] } });
-      expect(outcome.locals.currentUser).to.deep.equal({ displayName: 'Anna Kowalska', roles: ['hr', 'author'], isHr: true, isAdmin: false, isAuthor: true });
+      expect(outcome.locals.currentUser).to.deep.equal({ displayName: 'Anna Kowalska', roles: ['hr', 'author'], isHr: true, isAdmin: false, isAuthor: true, isManager: true });
       expect(run(currentUserLocals, {}).locals.currentUser).to.equal(undefined);
     });
   });
