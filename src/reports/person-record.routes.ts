@@ -17,7 +17,9 @@ async function renderPerson(platform: Platform, req: Request, res: Response, ref
   const record = await personRecord(platform, { actor: req.user!, userId });
   const person = presentPersonRecord(record, platform.catalogue, req.t, req.language, refused);
   // The summary links to the reason field of the form that was sent (every form on the page has its own).
-  const errorSummary = refused ? refused.form.errorSummary.map((entry) => ({ field: reasonFieldId(refused.kind, refused.courseId), message: entry.message })).slice(0, 1) : [];
+  // A course the person is not enrolled on (a forged form) has no field: its message links to the courses.
+  const anchor = refused && person.enrolments.some((e) => e.courseId === refused.courseId) ? reasonFieldId(refused.kind, refused.courseId) : 'enrolments';
+  const errorSummary = refused ? refused.form.errorSummary.map((entry) => ({ field: anchor, message: entry.message })).slice(0, 1) : [];
   res.render('reports/person', { title: req.t('person-record:title', { name: person.fullName }), person, errorSummary });
 }
 
