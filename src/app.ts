@@ -36,6 +36,8 @@ import { verificationRouters } from './certificates/verification.routes.js';
 import { xapiRouter } from './xapi/lrs.routes.js';
 import { lrsClientsNavLink, lrsClientsRouter } from './xapi/lrs-clients.routes.js';
 import { reportsNavLink, reportsRouter } from './reports/reports.routes.js';
+import { personRecordRouter } from './reports/person-record.routes.js';
+import { auditNavLink, auditRouter } from './audit/audit.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -119,6 +121,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(lrsClientsNavLink);
   app.use(reportsNavLink);
   app.use(joiningNavLinks);
+  app.use(auditNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
   const verification = verificationRouters(platform, csrf.issueToken);
@@ -132,6 +135,8 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(learningRouter(platform));
   app.use(lrsClientsRouter(platform));
   app.use(reportsRouter(platform));
+  app.use(personRecordRouter(platform));
+  app.use(auditRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accountRouter(platform));
   app.use(managementRouter());

@@ -28,3 +28,13 @@ export function assertCanSeeCourse(learner: Learner, course: Course): void {
 export function assertOwnEnrolment(learner: Learner, enrolment: { userId: unknown; organisationId: unknown }): void {
   if (!canActOnEnrolment(learner, enrolment)) throw new ForbiddenError();
 }
+
+/** HR and office admins may make exceptions to the quiz rules for people of their own organisation. */
+export function canGrantQuizAttempts(actor: { roles: readonly string[] }): boolean {
+  return actor.roles.includes('hr') || actor.roles.includes('admin');
+}
+
+/** Throws ForbiddenError unless the actor may grant quiz exceptions. */
+export function assertCanGrantQuizAttempts(actor: { roles: readonly string[] }): void {
+  if (!canGrantQuizAttempts(actor)) throw new ForbiddenError();
+}

@@ -45,6 +45,11 @@ export function quizOverview(course: Course, standing: QuizStanding, t: Translat
     open: standing.open ? { url: attemptUrl(course.id, standing.open._id), number: standing.open.number } : undefined,
     passed: standing.passed,
     canStart: !standing.block && !standing.open,
+    // HR's exceptions, with their reason: the learner sees why the limit or the break does not apply.
+    grants: standing.grants.map((grant) => ({
+      message: t(grant.kind === 'extra_attempt' ? 'learning:quiz.grantedExtraAttempt' : 'learning:quiz.grantedCooldownLift', { reason: grant.reason }),
+      used: grant.usedForAttempt ? t('learning:quiz.grantUsed', { number: grant.usedForAttempt }) : undefined,
+    })),
     blockedReason: blockMessage(standing, t),
     startUrl: quizUrl(course.id),
   };

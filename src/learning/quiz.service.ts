@@ -11,6 +11,7 @@ import type { EnrolmentDoc } from './enrolment.model.js';
 import type { Learner } from './learner.js';
 import { assertOwnEnrolment } from './learning.policy.js';
 import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
+import { QuizAttemptGrant, type QuizAttemptGrantDoc } from './quiz-attempt-grant.model.js';
 import type { QuizFormAnswers } from './quiz-form.js';
 import { drawQuestions, gradeAnswer, resolveQuizAnswers, scoreAttempt, type DrawnQuestion } from './quiz-grading.js';
 
@@ -33,6 +34,12 @@ export interface QuizStanding {
   /** The course's pass has expired (validityMonths): the learner may take the quiz again to renew it. */
   renewalDue: boolean;
   block?: QuizBlock;
+  /** HR's grants for this enrolment (extra attempts, lifted cool-downs), oldest first, used or not. */
+  grants: QuizAttemptGrantDoc[];
+  /** When the cool-down after the last failed attempt ends, while it runs (lifted or not). */
+  cooldownEndsAt?: Date;
+  /** The unused grants the next start uses up (an extra attempt beyond the limit, a lifted cool-down). */
+  usesGrants: QuizAttemptGrantDoc[];
   /** The block in Polish, for the ConflictError a start meets (pages translate `block` themselves). */
   blockedReason?: string;
 }
@@ -65,27 +72,56 @@ function describeBlock(block: QuizBlock): string {
 export async function quizStanding(params: { learner: Learner; course: Course; now?: Date }): Promise<QuizStanding> {
   const { learner, course, now = new Date() } = params;
   const enrolment = await requireEnrolment(learner, course);
-  const attempts = await QuizAttempt.find({ organisationId: enrolment.organisationId, enrolmentId: enrolment._id }).sort({ number: 1 }).lean<QuizAttemptDoc[]>();
+  const [attempts, grants] = await Promise.all([
+    QuizAttempt.find({ organisationId: enrolment.organisationId, enrolmentId: enrolment._id }).sort({ number: 1 }).lean<QuizAttemptDoc[]>(),
+    QuizAttemptGrant.find({ organisationId: enrolment.organisationId, enrolmentId: enrolment._id }).sort({ grantedAt: 1, _id: 1 }).lean<QuizAttemptGrantDoc[]>(),
+  ]);
   const submitted = attempts.filter((a) => a.submittedAt);
   const open = attempts.find((a) => !a.submittedAt);
   const lastPass = submitted.filter((a) => a.passed).at(-1);
   // The same rule as the certificate's validUntil and "Moje szkolenia": the pass counts until its validity ends.
   const due = renewalDue(lastPass?.submittedAt, course.validityMonths, now);
   const counted = lastPass ? submitted.filter((a) => a.number > lastPass.number) : submitted;
-  const standing: QuizStanding = { enrolment, submitted, counted: counted.length, open, passed: Boolean(lastPass) && !due, renewalDue: due };
+  const standing: QuizStanding = {
+    enrolment,
+    submitted,
+    counted: counted.length,
+    open,
+    passed: Boolean(lastPass) && !due,
+    renewalDue: due,
+    grants,
+    usesGrants: [],
+  };
+  const unused = (kind: QuizAttemptGrantDoc['kind']) => grants.find((grant) => grant.kind === kind && !grant.usedAt);
   const { maxAttempts, cooldownMinutes } = course.quiz;
   const last = counted.at(-1);
+  const uses: QuizAttemptGrantDoc[] = [];
+  if (!standing.passed && last?.submittedAt && cooldownMinutes > 0) {
+    const availableAt = new Date(last.submittedAt.getTime() + cooldownMinutes * 60_000);
+    if (availableAt > now) standing.cooldownEndsAt = availableAt;
+  }
   if (standing.passed) {
     standing.block = { reason: 'passed' };
-  } else if (maxAttempts !== undefined && counted.length >= maxAttempts) {
-    standing.block = { reason: 'max_attempts', used: counted.length, max: maxAttempts };
-  } else if (last?.submittedAt && cooldownMinutes > 0) {
-    const availableAt = new Date(last.submittedAt.getTime() + cooldownMinutes * 60_000);
-    if (availableAt > now) {
-      const minutesLeft = Math.ceil((availableAt.getTime() - now.getTime()) / 60_000);
-      standing.block = { reason: 'cooldown', availableAt, time: formatTime(availableAt), minutesLeft, cooldownMinutes };
+  } else {
+    // An extra attempt opens the limit by one; the cool-down still applies unless HR lifted it too.
+    if (maxAttempts !== undefined && counted.length >= maxAttempts) {
+      const extra = unused('extra_attempt');
+      if (extra) uses.push(extra);
+      else standing.block = { reason: 'max_attempts', used: counted.length, max: maxAttempts };
+    }
+    const availableAt = standing.cooldownEndsAt;
+    if (!standing.block && availableAt) {
+      const lift = unused('cooldown_lift');
+      if (lift) {
+        uses.push(lift);
+      } else {
+        const minutesLeft = Math.ceil((availableAt.getTime() - now.getTime()) / 60_000);
+        standing.block = { reason: 'cooldown', availableAt, time: formatTime(availableAt), minutesLeft, cooldownMinutes };
+      }
     }
   }
+  // Nothing is used up while the start is refused anyway.
+  if (!standing.block) standing.usesGrants = uses;
   if (standing.block) standing.blockedReason = describeBlock(standing.block);
   return standing;
 }
@@ -100,14 +136,33 @@ export async function startQuizAttempt(params: { learner: Learner; course: Cours
   if (standing.open) return standing.open;
   if (standing.blockedReason) throw new ConflictError(standing.blockedReason);
   const { enrolment } = standing;
+  const organisationId = enrolment.organisationId;
+  // Each grant allows one start: a unique-key claim decides which start uses it (two tabs, two instances).
+  const won: string[] = [];
+  const releaseWon = async () => {
+    for (const key of won) await releaseClaim(key, organisationId);
+  };
+  for (const grant of standing.usesGrants) {
+    const key = grantClaimKey(grant);
+    if (!(await claimOnce(key, organisationId))) {
+      await releaseWon();
+      // Another start used the grant a moment ago: it has the attempt (resume it) or the grant is gone.
+      const again = await quizStanding(params);
+      if (again.open) return again.open;
+      throw new ConflictError(again.blockedReason ?? 'Podejście do testu jest właśnie rozpoczynane. Odśwież stronę za chwilę.');
+    }
+    won.push(key);
+  }
+  const number = standing.submitted.length + 1;
+  let attempt: QuizAttemptDoc;
   try {
-    const attempt = await QuizAttempt.create({
-      organisationId: enrolment.organisationId,
+    const created = await QuizAttempt.create({
+      organisationId,
       enrolmentId: enrolment._id,
       userId: enrolment.userId,
       courseId: params.course.id,
       courseVersion: params.course.version,
-      number: standing.submitted.length + 1,
+      number,
       questions: drawQuestions(params.course.quiz).map((q) => ({
         questionId: q.questionId,
         itemOrder: JSON.stringify(q.itemOrder),
@@ -115,8 +170,10 @@ export async function startQuizAttempt(params: { learner: Learner; course: Cours
       })),
       startedAt: params.now ?? new Date(),
     });
-    return attempt.toObject() as unknown as QuizAttemptDoc;
+    attempt = created.toObject() as unknown as QuizAttemptDoc;
   } catch (error) {
+    // The grants were not used: give them back for the next start.
+    await releaseWon();
     // Two starts at once: the unique (enrolment, number) index let the other one through; resume it.
     if ((error as { code?: number }).code === 11000) {
       const again = await quizStanding(params);
@@ -124,6 +181,15 @@ export async function startQuizAttempt(params: { learner: Learner; course: Cours
     }
     throw error;
   }
+  for (const grant of standing.usesGrants) {
+    await QuizAttemptGrant.updateOne({ _id: grant._id, organisationId }, { $set: { usedAt: attempt.startedAt, usedForAttempt: number } });
+  }
+  return attempt;
+}
+
+/** The claim that lets exactly one start use a grant. */
+function grantClaimKey(grant: QuizAttemptGrantDoc): string {
+  return `quiz-grant:${grant._id.toHexString()}`;
 }
 
 /** One of the learner's own attempts in this course, or NotFoundError. */

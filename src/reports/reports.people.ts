@@ -50,3 +50,24 @@ export async function peopleOf(organisationId: Types.ObjectId): Promise<PersonDo
     .lean<PersonDoc[]>();
   return people.sort((a, b) => a.fullName.localeCompare(b.fullName, 'pl') || a.email.localeCompare(b.email));
 }
+
+/** One person of the organisation as their HR record shows them. */
+export type PersonRecordDoc = PersonDoc & { position?: string | null; employeeNumber?: string | null; status?: string | null; deactivatedAt?: Date | null };
+
+/** The person with this id in the organisation, or NotFoundError (another office's person looks like no one). */
+export async function personOf(organisationId: Types.ObjectId, userId: string): Promise<PersonRecordDoc> {
+  const person = await User.findOne({ _id: objectIdOrNull(userId), organisationId })
+    .select('fullName email departmentId roles learnerId language position employeeNumber status deactivatedAt')
+    .lean<PersonRecordDoc>();
+  if (!person) throw new NotFoundError('Nie znaleziono osoby.');
+  return person;
+}
+
+/** The names of these people of the organisation by id (HR who assigned a course; unknown ids are left out). */
+export async function namesOf(organisationId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const people = await User.find({ _id: { $in: ids }, organisationId })
+    .select('fullName')
+    .lean<Array<{ _id: Types.ObjectId; fullName: string }>>();
+  return new Map(people.map((person) => [String(person._id), person.fullName]));
+}

@@ -6,6 +6,8 @@ import { useTestDatabase } from '../helpers/database.js';
 import { User } from '../../src/auth/user.model.js';
 import { buildCertificate, buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
+import { enrolLearner } from '../../src/learning/enrolment.service.js';
+import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { changedCatalogue, startTestServer, type TestServer } from '../helpers/server.js';
 
 type Language = 'pl' | 'en';
@@ -140,6 +142,8 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   let admin: Person;
   let certificate: { code: string; id: string };
   let closedOffice: { _id: { toHexString(): string } };
+  /** Per language, a person with a failed quiz attempt, whose record HR opens (and grants an extra attempt). */
+  const records = {} as Record<Language, Person>;
 
   before(async () => {
     const catalogue = await changedCatalogue('test/fixtures/courses', 'przyklad-kurs', (loaded) => ({ ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } }));
@@ -156,6 +160,28 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
     admin = await buildLearner({ organisation, overrides: { fullName: 'Adam Admin', roles: ['admin', 'hr', 'learner'] } });
     for (const language of ['pl', 'en'] as const) {
       certificate = await buildCertificate(server.platform, learners[language].user);
+    }
+    const course = server.platform.catalogue.require('przyklad-kurs');
+    for (const language of ['pl', 'en'] as const) {
+      const ewa = await buildLearner({ organisation, overrides: { fullName: `Ewa Kowalska ${language.toUpperCase()}` } });
+      records[language] = ewa;
+      const ewaLearner = { id: ewa.user._id.toHexString(), organisationId: organisation._id.toHexString(), learnerId: ewa.user.learnerId, fullName: ewa.user.fullName };
+      const { enrolment } = await enrolLearner(server.platform, { learner: ewaLearner, course });
+      await QuizAttempt.create({
+        organisationId: organisation._id,
+        enrolmentId: enrolment._id,
+        userId: ewa.user._id,
+        courseId: course.id,
+        courseVersion: course.version,
+        number: 1,
+        questions: [],
+        startedAt: new Date(Date.now() - 20 * 60_000),
+        submittedAt: new Date(Date.now() - 10 * 60_000),
+        scoreRaw: 1,
+        scoreMax: 10,
+        scoreScaled: 0.1,
+        passed: false,
+      });
     }
     context = await newBrowserContext({ viewport: DESKTOP });
     page = await context.newPage();
@@ -331,6 +357,27 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'HR assignment form with errors', language, 'hr-assign-errors', untranslated);
         await go('/admin/lrs-klienci');
         await checkPage(page, '403 (HR on the admin page)', language);
+      });
+
+      it('HR: a person record, its extra-attempt form with errors and granted', async () => {
+        await signIn(page, server.url, hr.user.email, hr.password);
+        const record = `/kadry/osoby/${records[language].user._id.toHexString()}`;
+        await go(record);
+        await checkPage(page, 'person record', language, 'person-record');
+        const form = `form[action="${record}/proby/dodatkowa"]`;
+        await submit(page, form);
+        expect(await page.locator('.error-summary').count()).to.equal(1);
+        await checkPage(page, 'person record with a refused grant', language, 'person-record-errors');
+        await page.fill('#dodatkowa-przyklad-kurs-reason', language === 'pl' ? 'Awaria sieci podczas testu' : 'Network failure during the test');
+        await submit(page, form);
+        await checkPage(page, 'person record after a grant', language);
+      });
+
+      it('admin: the audit trail', async () => {
+        await signIn(page, server.url, admin.user.email, admin.password);
+        await go('/urzad/dziennik');
+        // The course title inside an entry's details is the course's own (Polish) text; a list item cannot mark it.
+        await checkPage(page, 'audit trail', language, 'audit-trail', ['Course: Przykładowy kurs']);
       });
 
       it('admin: LRS clients, with errors and with a new secret shown', async () => {

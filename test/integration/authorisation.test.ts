@@ -9,6 +9,8 @@ import { Certificate, type CertificateDoc } from '../../src/certificates/certifi
 import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
+import { QuizAttemptGrant } from '../../src/learning/quiz-attempt-grant.model.js';
+import { AuditEntry } from '../../src/audit/audit-entry.model.js';
 import { Organisation } from '../../src/organisations/organisation.model.js';
 import { LrsClient } from '../../src/xapi/lrs-client.model.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
@@ -50,7 +52,7 @@ function concrete(path: string): string {
     .replace(':courseId', 'przyklad-kurs')
     .replace(':lessonId', 'wprowadzenie')
     .replace(':checkId', 'check-zasady-1')
-    .replace(/:(attemptId|id)/g, new Types.ObjectId().toHexString())
+    .replace(/:(attemptId|id|userId)/g, new Types.ObjectId().toHexString())
     .replace(':code', 'AJST-2026-ABCD-EFGH')
     .replace(':token', 'x'.repeat(43))
     .replace('*file', 'schemat-procesu.png');
@@ -308,6 +310,53 @@ describe('authorisation and tenant isolation', function () {
         .type('form')
         .send({ _csrf: csrf, courseId: 'przyklad-kurs', userIds: offices.a.learnerId, dueDate: '2030-01-01' })
         .expect(403);
+    });
+
+    for (const role of ['hr', 'admin'] as const) {
+      it(`${role} of office A gets 404 for office B's person record and cannot grant them quiz exceptions`, async () => {
+        const agent = offices.a[role];
+        await agent.get(`/kadry/osoby/${offices.b.learnerId}`).expect(404);
+        const csrf = await tokenOf(agent);
+        for (const kind of ['dodatkowa', 'bez-przerwy']) {
+          await agent
+            .post(`/kadry/osoby/${offices.b.learnerId}/proby/${kind}`)
+            .type('form')
+            .send({ _csrf: csrf, courseId: 'przyklad-kurs', reason: 'Obca organizacja próbuje' })
+            .expect(404);
+        }
+        expect(await QuizAttemptGrant.countDocuments({ organisationId: offices.b.id })).to.equal(0);
+        expect(await AuditEntry.countDocuments({ organisationId: offices.b.id })).to.equal(0);
+        // Their own office's person is reachable (not a blanket refusal).
+        await agent.get(`/kadry/osoby/${offices.a.learnerId}`).expect(200);
+      });
+    }
+
+    it('learners cannot reach person records or grant quiz exceptions, not even to themselves', async () => {
+      const agent = offices.a.learner;
+      await agent.get(`/kadry/osoby/${offices.a.learnerId}`).expect(403);
+      const csrf = await tokenOf(agent);
+      for (const kind of ['dodatkowa', 'bez-przerwy']) {
+        await agent
+          .post(`/kadry/osoby/${offices.a.learnerId}/proby/${kind}`)
+          .type('form')
+          .send({ _csrf: csrf, courseId: 'przyklad-kurs', reason: 'Sam sobie przyznaję' })
+          .expect(403);
+      }
+      expect(await QuizAttemptGrant.countDocuments({ organisationId: offices.a.id })).to.equal(0);
+    });
+
+    it("the audit trail is for office admins only, each reading their own office's", async () => {
+      await server.platform.audit.record({
+        organisationId: offices.a.id,
+        actor: { id: offices.a.learnerId, fullName: 'Admin Alfa' },
+        action: 'person.rolesChanged',
+        subject: { kind: 'person', id: offices.a.learnerId, label: 'Wpis Tylko Alfa' },
+      });
+      for (const agent of [offices.a.learner, offices.a.hr]) await agent.get('/urzad/dziennik').expect(403);
+      expect((await offices.a.admin.get('/urzad/dziennik').expect(200)).text).to.contain('Wpis Tylko Alfa');
+      // The page takes no office from the request: a query naming office A changes nothing for office B's admin.
+      const other = await offices.b.admin.get('/urzad/dziennik').query({ organisationId: offices.a.id }).expect(200);
+      expect(other.text).to.not.contain('Wpis Tylko Alfa');
     });
 
     it('HR of office A can still manage office A (the checks above are not blanket refusals)', async () => {

@@ -1,0 +1,73 @@
+// HR's exceptions to the quiz rules: one more attempt beyond the limit, or a lifted cool-down, each with a reason.
+import type { AuditTrail } from '../audit/audit-trail.js';
+import type { SessionUser } from '../auth/session-user.js';
+import type { CourseCatalogue } from '../courses/course-catalogue.js';
+import { ConflictError, NotFoundError } from '../http/errors.js';
+import { findEnrolment } from './enrolment.service.js';
+import { assertCanGrantQuizAttempts } from './learning.policy.js';
+import { QuizAttemptGrant, type QuizGrantKind } from './quiz-attempt-grant.model.js';
+import { quizStanding } from './quiz.service.js';
+
+/** What granting needs from the platform (a Platform fits). */
+export interface QuizGrantDeps {
+  catalogue: Pick<CourseCatalogue, 'get'>;
+  audit: Pick<AuditTrail, 'record'>;
+}
+
+export interface GrantQuizExceptionParams {
+  /** The HR person or office admin granting it. */
+  actor: Pick<SessionUser, 'id' | 'fullName' | 'roles' | 'organisationId'>;
+  /** The person it is granted to, already found in the actor's organisation. */
+  person: { id: string; fullName: string };
+  courseId: string;
+  kind: QuizGrantKind;
+  reason: string;
+  now?: Date;
+}
+
+/**
+ * Grants one person, on one enrolled course, one more quiz attempt beyond maxAttempts or a start despite the
+ * running cool-down; stored, then written to the audit trail. Refused (ConflictError) when it would change
+ * nothing: the quiz is passed, no cool-down runs, or an unused grant of the same kind is waiting.
+ */
+export async function grantQuizException(deps: QuizGrantDeps, params: GrantQuizExceptionParams): Promise<{ courseTitle: string }> {
+  const { actor, person, kind } = params;
+  assertCanGrantQuizAttempts(actor);
+  const learner = { id: person.id, organisationId: actor.organisationId, fullName: person.fullName, learnerId: '' };
+  const course = deps.catalogue.get(params.courseId);
+  // The enrolment is looked up in the actor's organisation: another office's person or course is not found.
+  const enrolment = course ? await findEnrolment(learner, course.id) : null;
+  if (!course || !enrolment) throw new NotFoundError('Ta osoba nie jest zapisana na to szkolenie.');
+  const standing = await quizStanding({ learner, course, now: params.now });
+  if (standing.passed) throw new ConflictError('Ta osoba zaliczyła już test tego szkolenia.');
+  if (standing.grants.some((grant) => grant.kind === kind && !grant.usedAt)) {
+    throw new ConflictError(kind === 'extra_attempt' ? 'Ta osoba ma już przyznaną, niewykorzystaną dodatkową próbę.' : 'Przerwa przed kolejnym podejściem została już zniesiona.');
+  }
+  if (kind === 'cooldown_lift' && !standing.cooldownEndsAt) throw new ConflictError('Teraz nie trwa przerwa po niezaliczonym teście: nie ma czego znosić.');
+
+  const grant = await QuizAttemptGrant.create({
+    organisationId: enrolment.organisationId,
+    enrolmentId: enrolment._id,
+    userId: enrolment.userId,
+    courseId: course.id,
+    kind,
+    reason: params.reason,
+    grantedBy: actor.id,
+    grantedByName: actor.fullName,
+    grantedAt: params.now ?? new Date(),
+  });
+  await deps.audit.record({
+    organisationId: actor.organisationId,
+    actor: { id: actor.id, fullName: actor.fullName },
+    action: kind === 'extra_attempt' ? 'quiz.attemptGranted' : 'quiz.cooldownLifted',
+    subject: { kind: 'person', id: person.id, label: person.fullName },
+    reason: params.reason,
+    details: {
+      course: course.title,
+      attemptsUsed: standing.counted,
+      ...(course.quiz.maxAttempts !== undefined ? { maxAttempts: course.quiz.maxAttempts } : {}),
+      grantId: grant._id.toHexString(),
+    },
+  });
+  return { courseTitle: course.title };
+}

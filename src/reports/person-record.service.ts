@@ -1,0 +1,115 @@
+// One person's training record for HR: enrolments, quiz attempts and grants, certificates, assignments and reminders.
+import type { SessionUser } from '../auth/session-user.js';
+import type { CertificateDoc } from '../certificates/certificate.model.js';
+import { certificatesOfLearner } from '../certificates/certificate-queries.service.js';
+import type { CourseCatalogue } from '../courses/course-catalogue.js';
+import type { Course } from '../courses/course.types.js';
+import { enrolmentsOfOrganisation, quizAttemptsOfPerson, quizGrantsOfPerson, type QuizAttemptSummary, type QuizGrantSummary } from '../learning/learning.read.js';
+import type { EnrolmentDoc } from '../learning/enrolment.model.js';
+import type { LearningProgressDoc } from '../learning/learning-progress.model.js';
+import { quizStanding, type QuizStanding } from '../learning/quiz.service.js';
+import { grantQuizException, type QuizGrantDeps } from '../learning/quiz-grant.service.js';
+import type { QuizGrantKind } from '../learning/quiz-attempt-grant.model.js';
+import { cellStatus, type CellStatus } from './completion-matrix.service.js';
+import { Reminder } from './reminder.model.js';
+import { assertCanManageTraining } from './reports.policy.js';
+import { departmentsOf, namesOf, organisationOf, personOf, type PersonRecordDoc } from './reports.people.js';
+
+/** One enrolment on the record, with what HR needs to judge it and act on it. */
+export interface PersonEnrolment {
+  enrolment: EnrolmentDoc;
+  progress: LearningProgressDoc | undefined;
+  /** Undefined when the course is no longer loaded (the record still lists it). */
+  course: Course | undefined;
+  courseTitle: string;
+  status: CellStatus;
+  assignedByName?: string;
+  reminders?: { sentCount: number; lastSentAt: Date };
+  attempts: QuizAttemptSummary[];
+  grants: QuizGrantSummary[];
+  /** Where the person stands with the quiz (limit, cool-down), for HR's exceptions; undefined without the course. */
+  quiz?: Pick<QuizStanding, 'passed' | 'counted' | 'block' | 'cooldownEndsAt'>;
+}
+
+export interface PersonRecord {
+  person: PersonRecordDoc;
+  departmentName?: string;
+  enrolments: PersonEnrolment[];
+  certificates: CertificateDoc[];
+  grants: QuizGrantSummary[];
+}
+
+/**
+ * The record of `userId` in the actor's own organisation (NotFoundError for anyone else's). Everything is read
+ * through the owning features' read functions; the reminders are this feature's own.
+ */
+export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get'> }, params: { actor: SessionUser; userId: string; now?: Date }): Promise<PersonRecord> {
+  const { actor } = params;
+  assertCanManageTraining(actor);
+  const now = params.now ?? new Date();
+  const organisation = await organisationOf(actor.organisationId);
+  const person = await personOf(organisation._id, params.userId);
+  const [standings, attempts, grants, certificates] = await Promise.all([
+    enrolmentsOfOrganisation(organisation._id, { userIds: [person._id] }),
+    quizAttemptsOfPerson(organisation._id, person._id),
+    quizGrantsOfPerson(organisation._id, person._id),
+    certificatesOfLearner({ id: person._id.toHexString(), organisationId: actor.organisationId }),
+  ]);
+  const [reminders, assigners] = await Promise.all([
+    standings.length ? Reminder.find({ _id: { $in: standings.map((s) => s.enrolment._id) }, organisationId: organisation._id }).lean() : Promise.resolve([]),
+    namesOf(
+      organisation._id,
+      standings.flatMap((s) => (s.enrolment.assignedBy ? [s.enrolment.assignedBy] : [])),
+    ),
+  ]);
+  const reminderOf = new Map(reminders.map((r) => [String(r._id), r]));
+  // The quiz rules (limit, cool-down, grants) are learning's: asked per enrolment rather than worked out here.
+  const learner = { id: person._id.toHexString(), organisationId: actor.organisationId, fullName: person.fullName, learnerId: person.learnerId };
+  const quizOf = new Map<string, QuizStanding>();
+  for (const { enrolment } of standings) {
+    const course = deps.catalogue.get(enrolment.courseId);
+    if (course) quizOf.set(String(enrolment._id), await quizStanding({ learner, course, now }));
+  }
+  const enrolments = standings
+    .map(({ enrolment, progress }): PersonEnrolment => {
+      const course = deps.catalogue.get(enrolment.courseId);
+      const quiz = quizOf.get(String(enrolment._id));
+      const reminder = reminderOf.get(String(enrolment._id));
+      return {
+        enrolment,
+        progress,
+        course,
+        courseTitle: course?.title ?? enrolment.courseId,
+        status: cellStatus(enrolment, progress, course, now),
+        assignedByName: enrolment.assignedBy ? (assigners.get(String(enrolment.assignedBy)) ?? undefined) : undefined,
+        reminders: reminder && reminder.sentCount > 0 ? { sentCount: reminder.sentCount, lastSentAt: reminder.lastSentAt } : undefined,
+        attempts: attempts.filter((a) => a.enrolmentId === String(enrolment._id)),
+        grants: grants.filter((g) => g.courseId === enrolment.courseId),
+        quiz: quiz && { passed: quiz.passed, counted: quiz.counted, block: quiz.block, cooldownEndsAt: quiz.cooldownEndsAt },
+      };
+    })
+    .sort((a, b) => a.courseTitle.localeCompare(b.courseTitle, 'pl'));
+  const departmentName = departmentsOf(organisation).find((d) => d.id === String(person.departmentId ?? ''))?.name;
+  return { person, departmentName, enrolments, certificates, grants };
+}
+
+/**
+ * HR grants the person `userId` (of the actor's own organisation, else NotFoundError) an extra attempt or a lifted
+ * cool-down on one course; learning stores it and writes the audit entry.
+ */
+export async function grantQuizExceptionTo(
+  deps: QuizGrantDeps,
+  params: { actor: SessionUser; userId: string; kind: QuizGrantKind; courseId: string; reason: string },
+): Promise<{ courseTitle: string; fullName: string }> {
+  assertCanManageTraining(params.actor);
+  const organisation = await organisationOf(params.actor.organisationId);
+  const person = await personOf(organisation._id, params.userId);
+  const granted = await grantQuizException(deps, {
+    actor: params.actor,
+    person: { id: person._id.toHexString(), fullName: person.fullName },
+    courseId: params.courseId,
+    kind: params.kind,
+    reason: params.reason,
+  });
+  return { ...granted, fullName: person.fullName };
+}
