@@ -255,7 +255,8 @@ describe('HR on one person (/kadry/osoby/:userId) and the audit trail (/urzad/dz
     it("office admins read their own office's trail, newest first, in Warsaw time, with labels in both languages", async () => {
       // ?lang=pl: the language chosen earlier (?lang=en) stays with the session.
       const res = await adminA.get('/urzad/dziennik?lang=pl').expect(200);
-      expect(res.text).to.contain('href="/urzad/dziennik"');
+      // Reached from the admin's "Zarządzanie" area.
+      expect((await adminA.get('/zarzadzanie').expect(200)).text).to.contain('href="/urzad/dziennik"');
       expect(res.text).to.contain('Przyznano dodatkową próbę testu');
       expect(res.text).to.contain('Zniesiono przerwę przed testem');
       expect(res.text).to.contain('Zwolnienie lekarskie w dniu testu');
