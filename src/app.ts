@@ -31,6 +31,8 @@ import { verificationRouters } from './certificates/verification.routes.js';
 import { xapiRouter } from './xapi/lrs.routes.js';
 import { lrsClientsNavLink, lrsClientsRouter } from './xapi/lrs-clients.routes.js';
 import { reportsNavLink, reportsRouter } from './reports/reports.routes.js';
+import { peopleNavLink, peopleRouter } from './people/people.routes.js';
+import { peopleImportRouter, peopleImportUpload } from './people/people-import.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -113,10 +115,13 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(certificateNavLinks);
   app.use(lrsClientsNavLink);
   app.use(reportsNavLink);
+  app.use(peopleNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
   const verification = verificationRouters(platform, csrf.issueToken);
   app.use(verification.beforeCsrf);
+  // The people import's multipart body is parsed before the check, so that the check finds its token (see there).
+  app.use(peopleImportUpload());
   app.use(csrf.middleware);
 
   app.use(homeRouter());
@@ -126,6 +131,9 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(learningRouter(platform));
   app.use(lrsClientsRouter(platform));
   app.use(reportsRouter(platform));
+  // Before any router with /kadry/osoby/:userId: its literal paths (nowa, import) must not be taken for an id.
+  app.use(peopleImportRouter(platform));
+  app.use(peopleRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
 
