@@ -14,6 +14,8 @@ export type PersonDoc = {
   roles: string[];
   learnerId: string;
   language?: string | null;
+  /** invited, active or deactivated (a leaver: shown as left); pending people are not read (not in reports until approved). */
+  status?: string | null;
 };
 
 /** The ObjectId of `id`, or null when it is not one (so a lookup finds nothing rather than throwing a cast error). */
@@ -40,8 +42,12 @@ export function checkDepartment(departments: Array<{ id: string }>, departmentId
   }
 }
 
-/** Everyone in the organisation, sorted by name (Polish order), then e-mail. */
+/**
+ * Everyone in the organisation HR reports on, sorted by name (Polish order), then e-mail. People awaiting approval
+ * (pending) are left out: they are not in reports until HR approves them. Leavers stay (status deactivated).
+ */
 export async function peopleOf(organisationId: Types.ObjectId): Promise<PersonDoc[]> {
-  const people = await User.find({ organisationId }).select('fullName email departmentId roles learnerId language').lean<PersonDoc[]>();
+  const everyone = await User.find({ organisationId }).select('fullName email departmentId roles learnerId language status').lean<PersonDoc[]>();
+  const people = everyone.filter((person) => person.status !== 'pending');
   return people.sort((a, b) => a.fullName.localeCompare(b.fullName, 'pl') || a.email.localeCompare(b.email));
 }
