@@ -118,7 +118,12 @@ async function planRows(actor: Actor, rows: ImportRow[]): Promise<PlannedRow[]> 
   // read crosses offices for that one fact (it reveals nothing invitePerson would not refuse anyway).
   const elsewhere = new Set(
     emails.length
-      ? (await User.find({ email: { $in: emails } }).select('email').setOptions({ acrossOrganisations: true }).lean<Array<{ email: string }>>()).map((user) => user.email)
+      ? (
+          await User.find({ email: { $in: emails } })
+            .select('email')
+            .setOptions({ acrossOrganisations: true })
+            .lean<Array<{ email: string }>>()
+        ).map((user) => user.email)
       : [],
   );
   const mayGiveRoles = canChangeRoles(actor);
@@ -272,7 +277,7 @@ export async function runImport(deps: PeopleDeps, actor: Actor, importId: string
           organisationName: organisation.name,
           email: row.email,
           fullName: row.fullName,
-          roles: (row.roles?.length ? row.roles : ['learner']) as Role[],
+          roles: row.roles?.length ? row.roles : ['learner'],
           departmentId: row.departmentId,
           position: row.position,
           employeeNumber: row.employeeNumber,

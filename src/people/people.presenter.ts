@@ -9,7 +9,7 @@ import type { PeopleQuery } from './people.schemas.js';
 
 type Translate = TFunction | ((key: string, options?: Record<string, unknown>) => string);
 
-function departmentName(departments: OfficeDepartment[], id: unknown): string | undefined {
+function departmentName(departments: OfficeDepartment[], id: { toString(): string } | null | undefined): string | undefined {
   return id ? departments.find((department) => department.id === String(id))?.name : undefined;
 }
 

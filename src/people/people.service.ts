@@ -176,7 +176,10 @@ export async function changePersonDetails(deps: PeopleDeps, actor: Actor, userId
     if (body[field]) set[field] = body[field];
     else unset[field] = 1;
   }
-  await User.updateOne({ _id: person._id, organisationId: person.organisationId }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+  await User.updateOne(
+    { _id: person._id, organisationId: person.organisationId },
+    { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+  );
   const nameOf = (id: string | undefined) => (id ? (departments.find((d) => d.id === id)?.name ?? id) : null);
   if (moved) {
     await deps.audit.record({

@@ -14,10 +14,17 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 type Agent = Awaited<ReturnType<typeof loginAgent>>;
 
-function binary(res: NodeJS.ReadableStream & { on: (e: string, f: (c?: Buffer) => void) => void }, done: (e: null, b: Buffer) => void) {
+/** Collects a download's bytes (supertest's parse hook; the response is a stream at run time). */
+function binary(res: request.Response, done: (error: Error | null, body: unknown) => void): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (chunk?: Buffer) => chunks.push(chunk!));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+/** A department history as the factories store it. */
+function periodIn(departmentId: Types.ObjectId, from: Date): UserDoc['departmentHistory'] {
+  return [{ departmentId, from }] as unknown as UserDoc['departmentHistory'];
 }
 
 describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', function () {
@@ -54,7 +61,15 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
     const res = await hr
       .post('/kadry/osoby/nowa')
       .type('form')
-      .send({ _csrf: token, fullName: 'Łucja Źdźbło', email: 'Lucja@Urzad.test', departmentId: organisational, position: 'Podinspektor', employeeNumber: 'P-001', roles: 'learner' })
+      .send({
+        _csrf: token,
+        fullName: 'Łucja Źdźbło',
+        email: 'Lucja@Urzad.test',
+        departmentId: organisational,
+        position: 'Podinspektor',
+        employeeNumber: 'P-001',
+        roles: 'learner',
+      })
       .expect(303);
     expect(res.headers.location).to.equal('/kadry/osoby');
     const stored = await User.findOne({ organisationId: office._id, email: 'lucja@urzad.test' }).lean<UserDoc>();
@@ -71,12 +86,18 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
     expect((await hr.get('/kadry/osoby').query({ q: 'P-001' }).expect(200)).text).to.contain('Łucja Źdźbło');
     expect((await hr.get('/kadry/osoby').query({ status: 'active' }).expect(200)).text).to.not.contain('Łucja Źdźbło');
     expect((await hr.get('/kadry/osoby').query({ departmentId: financial }).expect(200)).text).to.not.contain('Łucja Źdźbło');
-    expect((await hr.get('/kadry/osoby').query({ role: 'hr' }).expect(200)).text).to.contain('Halina Kadrowa').and.not.contain('Łucja Źdźbło');
+    expect((await hr.get('/kadry/osoby').query({ role: 'hr' }).expect(200)).text)
+      .to.contain('Halina Kadrowa')
+      .and.not.contain('Łucja Źdźbło');
   });
 
   it('refuses, field by field: a taken e-mail, a duplicate employee number, roles HR may not give, an archived department', async () => {
     const token = await csrf(hr, '/kadry/osoby/nowa');
-    const post = (body: Record<string, string>) => hr.post('/kadry/osoby/nowa').type('form').send({ _csrf: token, fullName: 'Jan Nowy', ...body });
+    const post = (body: Record<string, string>) =>
+      hr
+        .post('/kadry/osoby/nowa')
+        .type('form')
+        .send({ _csrf: token, fullName: 'Jan Nowy', ...body });
     const taken = await post({ email: 'lucja@urzad.test' }).expect(400);
     expect(taken.text).to.contain('Ten adres ma już konto');
     const number = await post({ email: 'jan@urzad.test', employeeNumber: 'P-001' }).expect(400);
@@ -96,7 +117,11 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
     const { user } = await buildLearner({ organisation: office, overrides: { fullName: 'Roman Rola' } });
     const path = `/kadry/osoby/${user._id.toHexString()}`;
     const hrToken = await csrf(hr, `${path}/edycja`);
-    await hr.post(`${path}/role`).type('form').send({ _csrf: hrToken, roles: ['learner', 'hr'] }).expect(403);
+    await hr
+      .post(`${path}/role`)
+      .type('form')
+      .send({ _csrf: hrToken, roles: ['learner', 'hr'] })
+      .expect(403);
     const token = await csrf(admin, `${path}/edycja`);
     await admin
       .post(`${path}/role`)
@@ -116,7 +141,14 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
   });
 
   it('moves a person to another department, keeping the history; audited with the reason', async () => {
-    const { user } = await buildLearner({ organisation: office, overrides: { fullName: 'Michał Mobilny', departmentId: new Types.ObjectId(organisational), departmentHistory: [{ departmentId: new Types.ObjectId(organisational), from: new Date('2024-01-01') }] } });
+    const { user } = await buildLearner({
+      organisation: office,
+      overrides: {
+        fullName: 'Michał Mobilny',
+        departmentId: new Types.ObjectId(organisational),
+        departmentHistory: periodIn(new Types.ObjectId(organisational), new Date('2024-01-01')),
+      },
+    });
     const path = `/kadry/osoby/${user._id.toHexString()}`;
     const token = await csrf(hr, `${path}/edycja`);
     await hr.post(`${path}/dane`).type('form').send({ _csrf: token, departmentId: financial, position: 'Księgowy', employeeNumber: '', reason: 'Reorganizacja' }).expect(303);
@@ -147,12 +179,17 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
     const stored = (await User.findById(user._id).lean<UserDoc>())!;
     expect(stored.status).to.equal('deactivated');
     expect(stored.deactivatedAt).to.be.instanceOf(Date);
-    expect((await AuditEntry.findOne({ organisationId: office._id, action: 'person.deactivated', 'subject.id': user._id.toHexString() }).lean())?.reason).to.equal('Rozwiązanie umowy');
+    expect((await AuditEntry.findOne({ organisationId: office._id, action: 'person.deactivated', 'subject.id': user._id.toHexString() }).lean())?.reason).to.equal(
+      'Rozwiązanie umowy',
+    );
     // The open session ends; a new sign-in is refused.
     expect((await olga.get('/moje-szkolenia')).status).to.equal(302);
     const visitor = request.agent(server.url);
     const form = await visitor.get('/logowanie').expect(200);
-    const login = await visitor.post('/logowanie').type('form').send({ _csrf: csrfTokenFrom(form.text), email: user.email, password });
+    const login = await visitor
+      .post('/logowanie')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(form.text), email: user.email, password });
     expect(login.status).to.not.equal(302);
     // Shown as left in the matrix and in both exports.
     const matrix = await hr.get('/kadry').expect(200);
@@ -173,7 +210,9 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
 
     const again = await csrf(hr, `${path}/edycja`);
     await hr.post(`${path}/aktywuj`).type('form').send({ _csrf: again }).expect(303);
-    expect((await User.findById(user._id).lean<UserDoc>())!).to.include({ status: 'active' }).and.not.have.property('deactivatedAt');
+    expect((await User.findById(user._id).lean<UserDoc>())!)
+      .to.include({ status: 'active' })
+      .and.not.have.property('deactivatedAt');
     await loginAgent(server.url, user.email, password);
   });
 
@@ -222,12 +261,19 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
     const [from, into] = merged.departments.map((d) => d._id);
     const people = await Promise.all(
       ['Ewa Pierwsza', 'Piotr Drugi'].map(
-        async (fullName) => (await buildLearner({ organisation: merged, overrides: { fullName, departmentId: from, departmentHistory: [{ departmentId: from, from: new Date('2025-01-01') }] } })).user,
+        async (fullName) =>
+          (await buildLearner({ organisation: merged, overrides: { fullName, departmentId: from, departmentHistory: periodIn(from, new Date('2025-01-01')) } })).user,
       ),
     );
     const stays = (await buildLearner({ organisation: merged, overrides: { fullName: 'Zenon Zostaje', departmentId: into } })).user;
     const at = new Date();
-    const event = { organisationId: merged._id.toHexString(), fromDepartmentId: from.toHexString(), intoDepartmentId: into.toHexString(), actor: { id: adminUser._id.toHexString(), fullName: 'Adam Administrator' }, at };
+    const event = {
+      organisationId: merged._id.toHexString(),
+      fromDepartmentId: from.toHexString(),
+      intoDepartmentId: into.toHexString(),
+      actor: { id: adminUser._id.toHexString(), fullName: 'Adam Administrator' },
+      at,
+    };
     await server.platform.events.emit('department.merged', event);
     for (const person of people) {
       const stored = (await User.findById(person._id).lean<UserDoc>())!;
