@@ -38,6 +38,8 @@ import { lrsClientsNavLink, lrsClientsRouter } from './xapi/lrs-clients.routes.j
 import { reportsNavLink, reportsRouter } from './reports/reports.routes.js';
 import { personRecordRouter } from './reports/person-record.routes.js';
 import { auditNavLink, auditRouter } from './audit/audit.routes.js';
+import { peopleNavLink, peopleRouter } from './people/people.routes.js';
+import { peopleImportRouter, peopleImportUpload } from './people/people-import.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -122,10 +124,13 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(reportsNavLink);
   app.use(joiningNavLinks);
   app.use(auditNavLink);
+  app.use(peopleNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
   const verification = verificationRouters(platform, csrf.issueToken);
   app.use(verification.beforeCsrf);
+  // The people import's multipart body is parsed before the check, so that the check finds its token (see there).
+  app.use(peopleImportUpload());
   app.use(csrf.middleware);
 
   app.use(homeRouter());
@@ -135,6 +140,9 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(learningRouter(platform));
   app.use(lrsClientsRouter(platform));
   app.use(reportsRouter(platform));
+  // Before any router with /kadry/osoby/:userId: its literal paths (nowa, import) must not be taken for an id.
+  app.use(peopleImportRouter(platform));
+  app.use(peopleRouter(platform));
   app.use(personRecordRouter(platform));
   app.use(auditRouter(platform));
   app.use(authRouter(platform, passport));

@@ -10,6 +10,7 @@ import { PlatformEvents } from './events/platform-events.js';
 import { learningProgressProjector } from './learning/progress.projector.js';
 import type { Logger } from './logger.js';
 import { Mailer } from './mail/mail.service.js';
+import { listenForMergedDepartments } from './people/people.listeners.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretBox } from './secrets/secrets-key.js';
 import { LearningRecorder } from './xapi/learning-recorder.js';
@@ -68,5 +69,6 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const audit = new AuditTrail();
   const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters, audit };
   listenForPassedCourses(platform);
+  listenForMergedDepartments(platform);
   return platform;
 }

@@ -14,7 +14,8 @@ export async function assignmentChoices(deps: Pick<ReportsDeps, 'catalogue'>, ac
   assertCanManageTraining(actor);
   const organisation = await organisationOf(actor.organisationId);
   const departments = departmentsOf(organisation);
-  const people = await peopleOf(organisation._id);
+  // Leavers are not offered: a course is assigned to people who still work here.
+  const people = (await peopleOf(organisation._id)).filter((person) => person.status !== 'deactivated');
   const known = new Set(departments.map((department) => department.id));
   const groups = [
     ...departments.map((department) => ({
@@ -57,7 +58,7 @@ export async function assignMandatoryCourse(deps: ReportsDeps, params: AssignMan
   const organisation = await organisationOf(actor.organisationId);
   checkDepartment(departmentsOf(organisation), params.departmentId);
 
-  const everyone = await peopleOf(organisation._id);
+  const everyone = (await peopleOf(organisation._id)).filter((person) => person.status !== 'deactivated');
   const byId = new Map(everyone.map((person) => [String(person._id), person]));
   if (params.userIds.some((id) => !byId.has(id))) {
     throw new ValidationError({ userIds: ['reports:errors.personNotInOrganisation'] });

@@ -21,6 +21,8 @@ export interface MatrixPerson {
   id: string;
   fullName: string;
   email: string;
+  /** A leaver (account deactivated): kept with their records, shown as "odszedł/odeszła". */
+  left: boolean;
   cells: MatrixCell[];
 }
 
@@ -111,6 +113,7 @@ export async function completionMatrix(deps: Pick<ReportsDeps, 'catalogue'>, par
       id: String(person._id),
       fullName: person.fullName,
       email: person.email,
+      left: person.status === 'deactivated',
       cells: columns.map(({ id, course }): MatrixCell => {
         const { enrolment, progress: personProgress } = byCell.get(`${String(person._id)}|${id}`) ?? {};
         const status = cellStatus(enrolment, personProgress, course, now);

@@ -16,9 +16,11 @@ interface ExportRow {
   status: string;
   completedAt?: Date;
   dueDate?: Date;
+  /** "odszedł/odeszła" for a leaver, empty otherwise (last, so the earlier columns keep their places). */
+  account: string;
 }
 
-const COLUMNS = ['department', 'fullName', 'email', 'course', 'status', 'completedAt', 'dueDate'] as const;
+const COLUMNS = ['department', 'fullName', 'email', 'course', 'status', 'completedAt', 'dueDate', 'account'] as const;
 
 function exportRows(matrix: CompletionMatrix, t: Translate): ExportRow[] {
   return matrix.groups.flatMap((group) =>
@@ -32,6 +34,7 @@ function exportRows(matrix: CompletionMatrix, t: Translate): ExportRow[] {
         status: t(`reports:status.${cell.status}`),
         completedAt: cell.completedAt,
         dueDate: cell.dueDate,
+        account: person.left ? t('reports:matrix.left') : '',
       })),
     ),
   );
@@ -51,6 +54,7 @@ export function matrixCsv(matrix: CompletionMatrix, t: Translate): string {
     row.status,
     row.completedAt ? formatDate(row.completedAt) : '',
     row.dueDate ? formatDate(row.dueDate) : '',
+    row.account,
   ]);
   // escape_formulas: a name typed at registration as "=HYPERLINK(…)" must stay text when HR opens the file in Excel.
   return stringify([headers(t), ...rows], { bom: true, delimiter: ';', record_delimiter: 'windows', escape_formulas: true });
@@ -63,7 +67,7 @@ export async function matrixXlsx(matrix: CompletionMatrix, t: Translate): Promis
   workbook.created = matrix.generatedAt;
 
   const sheet = workbook.addWorksheet(t('reports:export.sheetMatrix'));
-  const widths = [28, 28, 32, 40, 18, 16, 14];
+  const widths = [28, 28, 32, 40, 18, 16, 14, 18];
   sheet.columns = COLUMNS.map((key, index) => ({
     key,
     header: headers(t)[index],

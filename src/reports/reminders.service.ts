@@ -91,7 +91,8 @@ export async function sendReminders(
     })
     .map(({ enrolment }) => enrolment);
   if (!due.length) return { sent: 0, recentlyReminded: 0 };
-  const people = await User.find({ organisationId, _id: { $in: due.map((e) => e.userId) } })
+  // Leavers (deactivated) and people awaiting approval are not reminded: they cannot sign in.
+  const people = await User.find({ organisationId, _id: { $in: due.map((e) => e.userId) }, status: { $nin: ['deactivated', 'pending'] } })
     .select('fullName email language')
     .lean<Array<Pick<PersonDoc, '_id' | 'fullName' | 'email' | 'language'>>>();
   const personById = new Map(people.map((p) => [String(p._id), p]));

@@ -14,6 +14,8 @@ export type PersonDoc = {
   roles: string[];
   learnerId: string;
   language?: string | null;
+  /** invited, active or deactivated (a leaver: shown as left); pending people are not read (not in reports until approved). */
+  status?: string | null;
 };
 
 /** The ObjectId of `id`, or null when it is not one (so a lookup finds nothing rather than throwing a cast error). */
@@ -41,12 +43,13 @@ export function checkDepartment(departments: Array<{ id: string }>, departmentId
 }
 
 /**
- * Everyone in the organisation, sorted by name (Polish order), then e-mail. People waiting for approval (pending)
- * are not in the office yet and are left out (turned-down registrations are deleted: auth/approval.service.ts).
+ * Everyone in the organisation HR reports on, sorted by name (Polish order), then e-mail. People awaiting approval
+ * (pending) are left out: they are not in the office until HR approves them (turned-down registrations are deleted:
+ * auth/approval.service.ts). Leavers stay (status deactivated), shown as such.
  */
 export async function peopleOf(organisationId: Types.ObjectId): Promise<PersonDoc[]> {
   const people = await User.find({ organisationId, status: { $ne: 'pending' } })
-    .select('fullName email departmentId roles learnerId language')
+    .select('fullName email departmentId roles learnerId language status')
     .lean<PersonDoc[]>();
   return people.sort((a, b) => a.fullName.localeCompare(b.fullName, 'pl') || a.email.localeCompare(b.email));
 }

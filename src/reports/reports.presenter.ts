@@ -43,6 +43,7 @@ export function presentMatrix(matrix: CompletionMatrix, t: Translate, language: 
       people: group.people.map((person) => ({
         fullName: person.fullName,
         email: person.email,
+        leftLabel: person.left ? t('reports:matrix.left') : undefined,
         cells: person.cells.map((cell) => ({
           status: cell.status,
           label: cellStatusLabel(cell, t, language),

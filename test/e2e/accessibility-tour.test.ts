@@ -380,6 +380,37 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'audit trail', language, 'audit-trail', ['Course: Przykładowy kurs']);
       });
 
+      it('HR and admin: people list, add form with errors, import with its dry run, edit page with errors', async () => {
+        await signIn(page, server.url, hr.user.email, hr.password);
+        await go('/kadry/osoby');
+        await checkPage(page, 'people list', language, 'people-list');
+        await go('/kadry/osoby?q=anna&status=active');
+        await checkPage(page, 'people list, searched', language);
+        await go('/kadry/osoby/nowa');
+        await checkPage(page, 'add a person', language);
+        await page.fill('#email', 'not-an-address');
+        await submit(page, 'form[action="/kadry/osoby/nowa"]');
+        expect(await page.locator('.error-summary').count()).to.equal(1);
+        await checkPage(page, 'add a person with errors', language, 'people-add-errors');
+        await go('/kadry/osoby/import');
+        await checkPage(page, 'people import', language);
+        await submit(page, 'form[action="/kadry/osoby/import"]');
+        expect(await page.locator('[aria-invalid="true"]').count()).to.equal(1);
+        await checkPage(page, 'people import with errors', language);
+        const csv = `name;email;department\nKarol Nowy ${language};karol-${language}@example.test;Referat Organizacyjny\nBad Row;not-an-address;Referat Kosmiczny\n`;
+        await page.setInputFiles('#plik', { name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+        await submit(page, 'form[action="/kadry/osoby/import"]');
+        expect(await page.locator('form[action^="/kadry/osoby/import/"]').count()).to.equal(1);
+        await checkPage(page, 'people import dry run', language, 'people-import-review');
+        await signIn(page, server.url, admin.user.email, admin.password);
+        const edit = `/kadry/osoby/${learners[language].user._id.toHexString()}/edycja`;
+        await go(edit);
+        await checkPage(page, 'edit a person', language, 'people-edit');
+        await submit(page, 'form[action$="/dezaktywuj"]');
+        expect(await page.locator('.error-summary').count()).to.equal(1);
+        await checkPage(page, 'edit a person with errors', language);
+      });
+
       it('admin: LRS clients, with errors and with a new secret shown', async () => {
         await signIn(page, server.url, admin.user.email, admin.password);
         await go('/admin/lrs-klienci');

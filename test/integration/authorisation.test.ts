@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import request from 'supertest';
-import { User } from '../../src/auth/user.model.js';
+import { User, type UserDoc } from '../../src/auth/user.model.js';
 import { createApp } from '../../src/app.js';
 import { Certificate, type CertificateDoc } from '../../src/certificates/certificate.model.js';
 import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model.js';
@@ -12,6 +12,7 @@ import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { QuizAttemptGrant } from '../../src/learning/quiz-attempt-grant.model.js';
 import { AuditEntry } from '../../src/audit/audit-entry.model.js';
 import { Organisation } from '../../src/organisations/organisation.model.js';
+import { PeopleImport } from '../../src/people/people-import.model.js';
 import { LrsClient } from '../../src/xapi/lrs-client.model.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { XapiStatement } from '../../src/xapi/statement.model.js';
@@ -52,7 +53,7 @@ function concrete(path: string): string {
     .replace(':courseId', 'przyklad-kurs')
     .replace(':lessonId', 'wprowadzenie')
     .replace(':checkId', 'check-zasady-1')
-    .replace(/:(attemptId|id|userId)/g, new Types.ObjectId().toHexString())
+    .replace(/:(attemptId|id|userId|importId)/g, new Types.ObjectId().toHexString())
     .replace(':code', 'AJST-2026-ABCD-EFGH')
     .replace(':token', 'x'.repeat(43))
     .replace('*file', 'schemat-procesu.png');
@@ -365,65 +366,87 @@ describe('authorisation and tenant isolation', function () {
     });
   });
 
-  describe("who may join, approvals, one's own account", () => {
-    it('learners cannot reach approvals, the join policy or the management page; HR cannot set the join policy', async () => {
-      for (const path of ['/kadry/oczekujacy', '/urzad/rejestracja', '/zarzadzanie']) await offices.a.learner.get(path).expect(403);
-      await offices.a.hr.get('/urzad/rejestracja').expect(403);
-      for (const agent of [offices.a.learner, offices.a.hr]) {
+  describe('people (/kadry/osoby)', () => {
+    const personRoutes = () => routes.filter((route) => route.path.startsWith('/kadry/osoby/:userId'));
+
+    it("HR and admins of office A list only office A's people", async () => {
+      for (const role of ['hr', 'admin'] as const) {
+        const res = await offices.a[role].get('/kadry/osoby').expect(200);
+        expect(res.text).to.contain('Anna Alfa').and.not.contain('Bogdan Beta');
+        expect((await offices.a[role].get('/kadry/osoby').query({ q: 'Bogdan' }).expect(200)).text).to.not.contain('Bogdan Beta');
+      }
+    });
+
+    it("HR and admins of office A get 403/404 on every person route with office B's people, and nothing changes", async () => {
+      expect(personRoutes().length, 'person routes found in the router').to.be.at.least(6);
+      const before = await User.findById(offices.b.learnerId).lean();
+      for (const role of ['hr', 'admin'] as const) {
+        const agent = offices.a[role];
         const csrf = await tokenOf(agent);
-        await agent.post('/urzad/rejestracja').type('form').send({ _csrf: csrf, joinPolicy: 'approval', emailDomains: '' }).expect(403);
+        for (const route of personRoutes()) {
+          const path = route.path.replace(':userId', offices.b.learnerId);
+          const res =
+            route.method === 'GET'
+              ? await agent.get(path)
+              : await agent
+                  .post(path)
+                  .type('form')
+                  .send({ _csrf: csrf, reason: 'Obca organizacja próbuje', roles: ['learner', 'admin'], departmentId: '', position: 'Przejęty' });
+          expect([403, 404], `${role} ${route.method} ${path}`).to.include(res.status);
+          expect(res.text).to.not.contain('Bogdan Beta');
+        }
       }
-      const csrf = await tokenOf(offices.a.learner);
-      const someone = new Types.ObjectId().toHexString();
-      await offices.a.learner.post(`/kadry/oczekujacy/${someone}/zatwierdz`).type('form').send({ _csrf: csrf }).expect(403);
-      await offices.a.learner.post(`/kadry/oczekujacy/${someone}/odrzuc`).type('form').send({ _csrf: csrf }).expect(403);
-      expect((await Organisation.findById(offices.a.id).lean())!.joinPolicy).to.equal('invitation');
+      expect(await User.findById(offices.b.learnerId).lean()).to.deep.equal(before);
     });
 
-    it("HR and admins of office A cannot see, approve or reject office B's pending people (404); nor an active person", async () => {
-      const pendingOfB = await User.create({
-        organisationId: offices.b.id,
-        email: `czeka-${Date.now()}@example.test`,
-        fullName: 'Celina Czekająca',
-        status: 'pending',
-        roles: ['learner'],
-      });
-      for (const agent of [offices.a.hr, offices.a.admin]) {
-        const list = await agent.get('/kadry/oczekujacy').expect(200);
-        expect(list.text).to.not.contain('Celina Czekająca');
-        const csrf = csrfTokenFrom(list.text);
-        await agent.post(`/kadry/oczekujacy/${pendingOfB._id.toHexString()}/zatwierdz`).type('form').send({ _csrf: csrf }).expect(404);
-        await agent.post(`/kadry/oczekujacy/${pendingOfB._id.toHexString()}/odrzuc`).type('form').send({ _csrf: csrf }).expect(404);
-        await agent.post(`/kadry/oczekujacy/${offices.a.learnerId}/odrzuc`).type('form').send({ _csrf: csrf }).expect(404);
+    it('learners are refused (403) on every people route, and nothing changes', async () => {
+      const peopleRoutes = routes.filter((route) => route.path.startsWith('/kadry/osoby'));
+      expect(peopleRoutes.length).to.be.at.least(9);
+      const agent = offices.a.learner;
+      const csrf = await tokenOf(agent);
+      const before = await User.findById(offices.a.learnerId).lean();
+      for (const route of peopleRoutes) {
+        const path = concrete(route.path).replace(/\/kadry\/osoby\/[0-9a-f]{24}/, `/kadry/osoby/${offices.a.learnerId}`);
+        const res =
+          route.method === 'GET'
+            ? await agent.get(path)
+            : await agent
+                .post(path)
+                .type('form')
+                .send({ _csrf: csrf, reason: 'Sam sobie', roles: ['admin'], fullName: 'Jan Obcy', email: 'obcy@example.test' });
+        expect(res.status, `${route.method} ${path}`).to.equal(403);
       }
-      expect((await User.findById(pendingOfB._id).lean())?.status).to.equal('pending');
-      expect(await User.exists({ _id: offices.a.learnerId })).to.not.equal(null);
-      const ofB = await offices.b.hr.get('/kadry/oczekujacy').expect(200);
-      expect(ofB.text).to.contain('Celina Czekająca');
+      const upload = await agent
+        .post('/kadry/osoby/import')
+        .field('_csrf', csrf)
+        .attach('plik', Buffer.from('name,email\nJan Obcy,obcy@example.test\n'), { filename: 'osoby.csv' });
+      expect(upload.status).to.equal(403);
+      expect(await User.countDocuments({ email: 'obcy@example.test' }).setOptions({ acrossOrganisations: true })).to.equal(0);
+      expect(await User.findById(offices.a.learnerId).lean()).to.deep.equal(before);
     });
 
-    it("an admin of office A sets office A's join policy only (the page takes no office id)", async () => {
-      const page = await offices.a.admin.get('/urzad/rejestracja').expect(200);
-      await offices.a.admin
-        .post('/urzad/rejestracja')
-        .type('form')
-        .send({ _csrf: csrfTokenFrom(page.text), joinPolicy: 'approval', emailDomains: '', organisationId: offices.b.id })
+    it("office A's HR cannot import into office B: B's people are another office's, B's dry runs are not found", async () => {
+      const hrA = offices.a.hr;
+      const learnerB = (await User.findById(offices.b.learnerId).lean())!;
+      const page = await hrA.get('/kadry/osoby/import').expect(200);
+      const uploaded = await hrA
+        .post('/kadry/osoby/import')
+        .field('_csrf', csrfTokenFrom(page.text))
+        .attach('plik', Buffer.from(`imię i nazwisko;e-mail;dział\n${learnerB.fullName};${learnerB.email};Referat Organizacyjny\n`), { filename: 'osoby.csv' })
         .expect(303);
-      expect((await Organisation.findById(offices.a.id).lean())!.joinPolicy).to.equal('approval');
-      expect((await Organisation.findById(offices.b.id).lean())!.joinPolicy).to.equal('invitation');
-      await Organisation.updateOne({ _id: offices.a.id }, { $set: { joinPolicy: 'invitation' } });
-    });
-
-    it("/konto shows and changes only the signed-in person's own account", async () => {
-      const page = await offices.a.learner.get('/konto').expect(200);
-      expect(page.text).to.contain('Anna Alfa');
-      expect(page.text).to.not.contain('Bogdan Beta');
-      await offices.a.learner
-        .post('/konto/imie')
+      const review = await hrA.get(uploaded.headers.location).expect(200);
+      expect(review.text).to.contain('adres e-mail należy do osoby z innego urzędu');
+      // B's HR can neither see nor run A's dry run (nor the other way round).
+      await offices.b.hr.get(uploaded.headers.location).expect(404);
+      const csrfB = await tokenOf(offices.b.hr);
+      await offices.b.hr.post(uploaded.headers.location).type('form').send({ _csrf: csrfB }).expect(404);
+      await hrA
+        .post(uploaded.headers.location)
         .type('form')
-        .send({ _csrf: csrfTokenFrom(page.text), fullName: 'Anna Alfa', userId: offices.b.learnerId })
+        .send({ _csrf: csrfTokenFrom(review.text) })
         .expect(303);
-      expect((await User.findById(offices.b.learnerId).lean())!.fullName).to.equal('Bogdan Beta');
+      expect(String((await User.findById(offices.b.learnerId).lean<UserDoc>())?.organisationId)).to.equal(offices.b.id);
+      expect(await PeopleImport.countDocuments({ organisationId: offices.b.id })).to.equal(0);
     });
   });
 

@@ -233,7 +233,7 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     const bytes = csv.body as Buffer;
     expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
     const records = parse<Record<string, string>>(bytes, { bom: true, delimiter: ';', columns: true });
-    expect(Object.keys(records[0])).to.deep.equal(['Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin']);
+    expect(Object.keys(records[0])).to.deep.equal(['Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin', 'Stan konta']);
     expect(records).to.have.length(3 * 3); // three people, three courses
     const annaRodo = records.find((r) => r['Imię i nazwisko'] === 'Anna Łęcka' && r.Szkolenie === 'RODO w urzędzie');
     expect(annaRodo).to.include({ Referat: 'Referat Organizacyjny', Status: 'ukończono', 'Data ukończenia': formatDate(recentCompletion) });
@@ -253,7 +253,7 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     const body = xlsx.body as Buffer;
     await workbook.xlsx.load(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
     const sheet = workbook.getWorksheet('Ukończenia')!;
-    expect(sheet.getRow(1).values).to.deep.equal([undefined, 'Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin']);
+    expect(sheet.getRow(1).values).to.deep.equal([undefined, 'Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin', 'Stan konta']);
     expect(sheet.rowCount).to.equal(1 + 2 * 3); // the organisational department only
     let dateCell: ExcelJS.Cell | undefined;
     sheet.eachRow((row) => {
