@@ -86,7 +86,7 @@ export async function listOrganisations(): Promise<{ associations: OrganisationL
     name: organisation.name,
     slug: organisation.slug,
     kind: organisation.kind as 'association' | 'office',
-    officeType: (organisation.officeType ?? undefined) as OfficeType | undefined,
+    officeType: organisation.officeType ?? undefined,
     teryt: organisation.teryt ?? undefined,
     emailDomains: organisation.emailDomains ?? [],
     memberOfNames: (organisation.memberOf ?? []).map((id) => names.get(id.toHexString()) ?? '?'),
@@ -103,7 +103,7 @@ export async function listAssociations(): Promise<{ id: string; name: string }[]
 async function createWithSlug(fields: Record<string, unknown> & { name: string }): Promise<OrganisationDoc> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return (await Organisation.create({ ...fields, slug: await freeSlugFor(fields.name) })).toObject() as OrganisationDoc;
+      return (await Organisation.create({ ...fields, slug: await freeSlugFor(fields.name) })).toObject();
     } catch (error) {
       if ((error as { code?: number }).code !== 11000 || attempt >= 3) throw error;
     }

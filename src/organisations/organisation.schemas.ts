@@ -64,7 +64,10 @@ const emailDomains = z
   .refine((domains) => domains.every((domain) => DOMAIN_PATTERN.test(domain)), { error: 'organisations:errors.domainsInvalid' });
 
 /** A checkbox group: absent, one value or many → a list. */
-const idList = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(objectId('organisations:errors.associationInvalid')));
+const idList = z.preprocess(
+  (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
+  z.array(objectId('organisations:errors.associationInvalid')),
+);
 
 export const NewAssociationBody = z.object({
   name: text('organisations:errors.nameRequired'),
