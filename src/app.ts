@@ -31,6 +31,8 @@ import { verificationRouters } from './certificates/verification.routes.js';
 import { xapiRouter } from './xapi/lrs.routes.js';
 import { lrsClientsNavLink, lrsClientsRouter } from './xapi/lrs-clients.routes.js';
 import { reportsNavLink, reportsRouter } from './reports/reports.routes.js';
+import { operatorNavLink, operatorRouter } from './organisations/operator.routes.js';
+import { departmentsRouter } from './organisations/departments.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -113,6 +115,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(certificateNavLinks);
   app.use(lrsClientsNavLink);
   app.use(reportsNavLink);
+  app.use(operatorNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
   const verification = verificationRouters(platform, csrf.issueToken);
@@ -126,6 +129,8 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(learningRouter(platform));
   app.use(lrsClientsRouter(platform));
   app.use(reportsRouter(platform));
+  app.use(operatorRouter(platform));
+  app.use(departmentsRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
 

@@ -1,6 +1,6 @@
 // zod schemas of the operator's and office admins' forms; messages are organisations-namespace keys.
 import { z } from 'zod';
-import { objectId } from '../http/validate.js';
+import { isObjectId, objectId } from '../http/validate.js';
 import { nameProblem } from '../mail/person-name.js';
 import { OFFICE_TYPES } from './organisation.model.js';
 
@@ -66,7 +66,10 @@ const emailDomains = z
 /** A checkbox group: absent, one value or many → a list. */
 const idList = z.preprocess(
   (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
-  z.array(objectId('organisations:errors.associationInvalid')),
+  z
+    .array(z.string({ error: 'organisations:errors.associationInvalid' }), { error: 'organisations:errors.associationInvalid' })
+    // Checked on the whole list, so that the message belongs to the field (memberOf), not to memberOf.0.
+    .refine((ids) => ids.every((id) => isObjectId(id)), { error: 'organisations:errors.associationInvalid' }),
 );
 
 export const NewAssociationBody = z.object({
