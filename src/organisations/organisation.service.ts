@@ -14,7 +14,8 @@ export async function listOfficeChoices(): Promise<OfficeChoice[]> {
   return offices.map((office) => ({
     id: office._id.toHexString(),
     name: office.name,
-    departments: (office.departments ?? []).map((d) => ({ id: d._id.toHexString(), name: d.name })),
+    // Archived (and merged) departments take no new people.
+    departments: (office.departments ?? []).filter((d) => !d.archivedAt).map((d) => ({ id: d._id.toHexString(), name: d.name })),
   }));
 }
 
@@ -26,6 +27,6 @@ export async function checkPlacement(officeId: string, departmentId?: string): P
   if (!Types.ObjectId.isValid(officeId)) return 'organisation';
   const office = await Organisation.findById(officeId).lean();
   if (!office || office.kind !== 'office') return 'organisation';
-  if (departmentId && !(office.departments ?? []).some((d) => d._id.toHexString() === departmentId)) return 'department';
+  if (departmentId && !(office.departments ?? []).some((d) => d._id.toHexString() === departmentId && !d.archivedAt)) return 'department';
   return undefined;
 }
