@@ -33,6 +33,7 @@ import { lrsClientsNavLink, lrsClientsRouter } from './xapi/lrs-clients.routes.j
 import { reportsNavLink, reportsRouter } from './reports/reports.routes.js';
 import { operatorNavLink, operatorRouter } from './organisations/operator.routes.js';
 import { departmentsRouter } from './organisations/departments.routes.js';
+import { officeSettingsNavLink, officeSettingsRouter, officeSettingsUploadRouter } from './organisations/office-settings.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -116,10 +117,13 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(lrsClientsNavLink);
   app.use(reportsNavLink);
   app.use(operatorNavLink);
+  app.use(officeSettingsNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
   const verification = verificationRouters(platform, csrf.issueToken);
   app.use(verification.beforeCsrf);
+  // The office settings post a herb file (multipart): parsed there, then checked by this same CSRF middleware.
+  app.use(officeSettingsUploadRouter(platform, csrf.middleware));
   app.use(csrf.middleware);
 
   app.use(homeRouter());
@@ -131,6 +135,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(reportsRouter(platform));
   app.use(operatorRouter(platform));
   app.use(departmentsRouter(platform));
+  app.use(officeSettingsRouter());
   app.use(authRouter(platform, passport));
   app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
 
