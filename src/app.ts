@@ -33,6 +33,7 @@ import { lrsClientsNavLink, lrsClientsRouter } from './xapi/lrs-clients.routes.j
 import { reportsNavLink, reportsRouter } from './reports/reports.routes.js';
 import { operatorNavLink, operatorRouter } from './organisations/operator.routes.js';
 import { departmentsRouter } from './organisations/departments.routes.js';
+import { associationRouter } from './organisations/association.routes.js';
 import { officeSettingsNavLink, officeSettingsRouter, officeSettingsUploadRouter } from './organisations/office-settings.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
@@ -136,6 +137,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(operatorRouter(platform));
   app.use(departmentsRouter(platform));
   app.use(officeSettingsRouter());
+  app.use(associationRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
 

@@ -77,9 +77,10 @@ export interface OrganisationListItem {
 
 /** Every association and office, by name (the operator's overview; organisations number in the hundreds). */
 export async function listOrganisations(): Promise<{ associations: OrganisationListItem[]; offices: OrganisationListItem[] }> {
-  const all = await Organisation.find({ kind: { $in: ['association', 'office'] } }, { departments: 0, certificateTemplate: 0 })
-    .sort({ name: 1 })
-    .lean<OrganisationDoc[]>();
+  const all = (await Organisation.find({ kind: { $in: ['association', 'office'] } }, { departments: 0, certificateTemplate: 0 }).lean<OrganisationDoc[]>()).sort((a, b) =>
+    // Polish order (Ł after L), which the database's byte order is not.
+    a.name.localeCompare(b.name, 'pl'),
+  );
   const names = new Map(all.map((organisation) => [organisation._id.toHexString(), organisation.name]));
   const items = all.map((organisation): OrganisationListItem => ({
     id: organisation._id.toHexString(),

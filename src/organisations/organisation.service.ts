@@ -54,3 +54,17 @@ export async function accessibilityContactOf(organisationId: string): Promise<Ac
   const anything = contact.coordinator.name || contact.coordinator.email || contact.coordinator.phone || contact.contactEmail;
   return anything ? contact : undefined;
 }
+
+/** An association and its member offices by name, or undefined when `organisationId` is not an association. */
+export async function memberOfficesOf(organisationId: string): Promise<{ name: string; offices: { id: string; name: string; teryt?: string }[] } | undefined> {
+  if (!Types.ObjectId.isValid(organisationId)) return undefined;
+  const association = await Organisation.findById(organisationId, { name: 1, officialName: 1, kind: 1 }).lean();
+  if (association?.kind !== 'association') return undefined;
+  // Across offices on purpose: membership is recorded on each office (memberOf), and the association reads who lists it.
+  const offices = await Organisation.find({ kind: 'office', memberOf: association._id }, { name: 1, teryt: 1 }).lean();
+  return {
+    name: displayNameOf(association),
+    // Polish order (Ł after L), which the database's byte order is not.
+    offices: offices.map((office) => ({ id: office._id.toHexString(), name: office.name, teryt: office.teryt ?? undefined })).sort((a, b) => a.name.localeCompare(b.name, 'pl')),
+  };
+}
