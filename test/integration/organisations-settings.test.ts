@@ -200,7 +200,7 @@ describe('organisations: office settings', function () {
     const learner = await buildLearner({ organisation: office });
     const certificate = await buildCertificate(server.platform, learner.user);
     const pdf = (await CertificateFile.findOne({ _id: certificate.id, organisationId: office._id }).lean())!.pdf as unknown as { buffer: ArrayBuffer } | Buffer;
-    const bytes = Buffer.isBuffer(pdf) ? pdf : Buffer.from((pdf).buffer);
+    const bytes = Buffer.isBuffer(pdf) ? pdf : Buffer.from(pdf.buffer);
     const dir = mkdtempSync(path.join(tmpdir(), 'ajst-herb-'));
     writeFileSync(path.join(dir, 'certificate.pdf'), bytes);
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', path.join(dir, 'certificate.pdf'), '-'], { encoding: 'utf8' });
