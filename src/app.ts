@@ -40,6 +40,10 @@ import { personRecordRouter } from './reports/person-record.routes.js';
 import { auditNavLink, auditRouter } from './audit/audit.routes.js';
 import { peopleNavLink, peopleRouter } from './people/people.routes.js';
 import { peopleImportRouter, peopleImportUpload } from './people/people-import.routes.js';
+import { operatorNavLink, operatorRouter } from './organisations/operator.routes.js';
+import { departmentsRouter } from './organisations/departments.routes.js';
+import { associationRouter } from './organisations/association.routes.js';
+import { officeSettingsNavLink, officeSettingsRouter, officeSettingsUploadRouter } from './organisations/office-settings.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -125,12 +129,16 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(joiningNavLinks);
   app.use(auditNavLink);
   app.use(peopleNavLink);
+  app.use(operatorNavLink);
+  app.use(officeSettingsNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
   const verification = verificationRouters(platform, csrf.issueToken);
   app.use(verification.beforeCsrf);
   // The people import's multipart body is parsed before the check, so that the check finds its token (see there).
   app.use(peopleImportUpload());
+  // The office settings post a herb file (multipart): parsed there, then checked by this same CSRF middleware.
+  app.use(officeSettingsUploadRouter(platform, csrf.middleware));
   app.use(csrf.middleware);
 
   app.use(homeRouter());
@@ -145,6 +153,10 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(peopleRouter(platform));
   app.use(personRecordRouter(platform));
   app.use(auditRouter(platform));
+  app.use(operatorRouter(platform));
+  app.use(departmentsRouter(platform));
+  app.use(officeSettingsRouter());
+  app.use(associationRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accountRouter(platform));
   app.use(managementRouter());

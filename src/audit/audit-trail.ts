@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'department.renamed',
   'department.merged',
   'department.archived',
+  'department.restored',
   'person.added',
   'person.invited',
   'person.imported',

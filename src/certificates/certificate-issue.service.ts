@@ -15,7 +15,7 @@ import { newCertificateCode } from './certificate-code.js';
 import { CertificateFile } from './certificate-file.model.js';
 import { renderCertificatePdf, type CertificateContent } from './certificate-pdf.js';
 import { objectIdOf, sha256Hex, statusOf, type Id } from './certificate-rules.js';
-import { resolveTemplate } from './certificate-template.js';
+import { resolveTemplate, type CertificateTemplate } from './certificate-template.js';
 import { issuedMail } from './certificate.mail.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
 import { buildOpenBadgeCredential, signOpenBadgeCredential, verificationUrl } from './open-badge.js';
@@ -47,7 +47,10 @@ function courseOf(deps: CertificateDeps, courseId: string): Course | undefined {
   return deps.catalogue.get(courseId);
 }
 
-function contentOf(baseUrl: string, certificate: CertificateDoc, logoPng: Buffer | undefined, englishLine: boolean, accentColour: string): CertificateContent {
+/** How the issuer's certificates look now (herb, accent, English line); the texts come from the certificate record. */
+type CertificateLook = Pick<CertificateTemplate, 'logoPng' | 'logoSvg' | 'englishLine' | 'accentColour'>;
+
+function contentOf(baseUrl: string, certificate: CertificateDoc, look: CertificateLook): CertificateContent {
   return {
     code: certificate.code,
     verificationUrl: verificationUrl(baseUrl, certificate.code),
@@ -65,9 +68,10 @@ function contentOf(baseUrl: string, certificate: CertificateDoc, logoPng: Buffer
       issuerKind: certificate.issuerKind,
       signatoryName: certificate.signatoryName,
       signatoryRole: certificate.signatoryRole,
-      accentColour,
-      logoPng,
-      englishLine,
+      accentColour: look.accentColour,
+      logoPng: look.logoPng,
+      logoSvg: look.logoSvg,
+      englishLine: look.englishLine,
     },
   };
 }
@@ -112,7 +116,7 @@ async function createCertificate(deps: CertificateDeps, data: NewCertificate): P
     signatoryRole: template.signatoryRole,
     state: 'issued',
   } as unknown as CertificateDoc;
-  const pdf = await renderCertificatePdf(contentOf(deps.config.BASE_URL, record, template.logoPng, template.englishLine, template.accentColour));
+  const pdf = await renderCertificatePdf(contentOf(deps.config.BASE_URL, record, template));
   const credentialJwt = await signOpenBadgeCredential(
     buildOpenBadgeCredential(
       {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import SVGtoPDF from 'svg-to-pdfkit';
 import { formatDate, formatIsoDay, warsawIsoDay } from '../calendar/calendar.js';
 import type { CertificateTemplate } from './certificate-template.js';
 
@@ -173,7 +174,14 @@ function drawIssuer({ doc, root, width, accent, centre, content }: Sheet): void 
   let y = 48;
   const logoSize = 58;
   const logoX = width / 2 - logoSize / 2;
-  if (template.logoPng) {
+  if (template.logoSvg) {
+    root.add(
+      doc.struct('Figure', { alt: `Herb: ${template.issuerName}` }, () => {
+        // Sanitised on upload (no scripts, no outside references): svg-to-pdfkit draws it as vectors.
+        SVGtoPDF(doc, template.logoSvg!, logoX, y, { width: logoSize, height: logoSize, preserveAspectRatio: 'xMidYMid meet', assumePt: true });
+      }),
+    );
+  } else if (template.logoPng) {
     root.add(
       doc.struct('Figure', { alt: `Logo: ${template.issuerName}` }, () => {
         doc.image(template.logoPng!, logoX, y, { fit: [logoSize, logoSize], align: 'center', valign: 'center' });

@@ -8,8 +8,10 @@ export interface CertificateTemplate {
   signatoryRole: string;
   /** #rrggbb */
   accentColour: string;
-  /** PNG bytes of the organisation's logo; absent = a drawn emblem with the issuer's initials. */
+  /** PNG bytes of the organisation's herb or logo; absent (and no SVG) = a drawn emblem with the issuer's initials. */
   logoPng?: Buffer;
+  /** The herb as sanitised SVG text (organisations/office-emblem.ts), drawn as vectors; wins over logoPng. */
+  logoSvg?: string;
   /** Adds an English line under each Polish line. */
   englishLine: boolean;
 }
@@ -22,6 +24,7 @@ interface StoredTemplate {
   signatoryRole?: string | null;
   accentColour?: string | null;
   logoPngBase64?: string | null;
+  logoSvg?: string | null;
   englishLine?: boolean | null;
 }
 
@@ -37,19 +40,23 @@ export function decodeLogo(base64: string | null | undefined): Buffer | undefine
 /** Combines an organisation (name, kind, stored certificateTemplate) with the defaults. */
 export function resolveTemplate(organisation: {
   name: string;
+  /** The full official name (office settings), printed instead of `name` when set. */
+  officialName?: string | null;
   /** 'association' or 'office'; a string because the sample script passes its --kind unchecked: anything else is an office. */
   kind: string;
   certificateTemplate?: StoredTemplate | null;
 }): CertificateTemplate {
   const stored = organisation.certificateTemplate ?? {};
+  const issuerName = organisation.officialName?.trim() || organisation.name;
   return {
-    issuerName: organisation.name,
+    issuerName,
     issuerKind: organisation.kind === 'association' ? 'association' : 'office',
     // An office without a configured signatory still issues a valid document: the head of the office signs by default.
-    signatoryName: stored.signatoryName?.trim() || organisation.name,
+    signatoryName: stored.signatoryName?.trim() || issuerName,
     signatoryRole: stored.signatoryRole?.trim() || (organisation.kind === 'association' ? 'Zarząd' : 'Kierownik jednostki'),
     accentColour: stored.accentColour && /^#[0-9a-fA-F]{6}$/.test(stored.accentColour) ? stored.accentColour : DEFAULT_ACCENT_COLOUR,
     logoPng: decodeLogo(stored.logoPngBase64),
+    logoSvg: stored.logoSvg?.trimStart().startsWith('<svg') ? stored.logoSvg : undefined,
     englishLine: Boolean(stored.englishLine),
   };
 }

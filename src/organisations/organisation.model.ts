@@ -26,10 +26,21 @@ const certificateTemplateSchema = new Schema(
     signatoryRole: { type: String, trim: true },
     /** Accent colour of the certificate, #rrggbb. */
     accentColour: { type: String, match: /^#[0-9a-fA-F]{6}$/ },
-    /** PNG logo, base64-encoded (small; shown on certificates). */
+    /** The herb or logo as PNG, base64-encoded (checked and size-limited on upload: office-emblem.ts). */
     logoPngBase64: { type: String },
+    /** The herb or logo as SVG text, already sanitised (office-emblem.ts); at most one of logoPngBase64 / logoSvg is set. */
+    logoSvg: { type: String },
     /** Adds an English line under the Polish text of the certificate. */
     englishLine: { type: Boolean, default: false },
+  },
+  { _id: false },
+);
+
+const accessibilityCoordinatorSchema = new Schema(
+  {
+    name: { type: String, trim: true },
+    email: { type: String, trim: true, lowercase: true },
+    phone: { type: String, trim: true },
   },
   { _id: false },
 );
@@ -50,10 +61,22 @@ const organisationSchema = new Schema(
     /** The associations an office is a member of: their shared courses are open to it. */
     memberOf: [{ type: Schema.Types.ObjectId, ref: 'Organisation' }],
     departments: [departmentSchema],
+    /** The office's identity (its certificates, mails, accessibility statement): certificateTemplate holds the herb and signatory. */
     certificateTemplate: { type: certificateTemplateSchema, default: () => ({}) },
+    /** The full official name ("Urząd Gminy Łącko"), when it differs from the short `name` used in lists. */
+    officialName: { type: String, trim: true },
+    contactEmail: { type: String, trim: true, lowercase: true },
+    contactPhone: { type: String, trim: true },
+    /** The accessibility coordinator (Act of 19 July 2019), named in the accessibility statement. */
+    accessibilityCoordinator: { type: accessibilityCoordinatorSchema, default: () => ({}) },
   },
   { timestamps: true },
 );
+
+/** The name an organisation goes by on certificates, in mails and on its statement: the official one when set. */
+export function displayNameOf(organisation: { name: string; officialName?: string | null }): string {
+  return organisation.officialName?.trim() || organisation.name;
+}
 
 export type OrganisationDoc = InferSchemaType<typeof organisationSchema> & { _id: Types.ObjectId };
 export const Organisation = model('Organisation', organisationSchema);

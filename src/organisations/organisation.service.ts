@@ -1,6 +1,6 @@
 // Reads about organisations that other features need: the offices people can join, and their departments.
 import { Types } from 'mongoose';
-import { Organisation } from './organisation.model.js';
+import { displayNameOf, Organisation } from './organisation.model.js';
 
 export interface OfficeChoice {
   id: string;
@@ -10,11 +10,13 @@ export interface OfficeChoice {
 
 /** Every office with its departments, by name (registration form). Associations are not joined directly. */
 export async function listOfficeChoices(): Promise<OfficeChoice[]> {
-  const offices = await Organisation.find({ kind: 'office' }).sort({ name: 1 }).lean();
+  // Only what the form shows: an office's herb (up to 512 KB) stays in the database.
+  const offices = await Organisation.find({ kind: 'office' }, { name: 1, departments: 1 }).sort({ name: 1 }).lean();
   return offices.map((office) => ({
     id: office._id.toHexString(),
     name: office.name,
-    departments: (office.departments ?? []).map((d) => ({ id: d._id.toHexString(), name: d.name })),
+    // Archived (and merged) departments take no new people.
+    departments: (office.departments ?? []).filter((d) => !d.archivedAt).map((d) => ({ id: d._id.toHexString(), name: d.name })),
   }));
 }
 
@@ -26,6 +28,43 @@ export async function checkPlacement(officeId: string, departmentId?: string): P
   if (!Types.ObjectId.isValid(officeId)) return 'organisation';
   const office = await Organisation.findById(officeId).lean();
   if (!office || office.kind !== 'office') return 'organisation';
-  if (departmentId && !(office.departments ?? []).some((d) => d._id.toHexString() === departmentId)) return 'department';
+  if (departmentId && !(office.departments ?? []).some((d) => d._id.toHexString() === departmentId && !d.archivedAt)) return 'department';
   return undefined;
+}
+
+export interface AccessibilityContact {
+  name: string;
+  coordinator: { name?: string; email?: string; phone?: string };
+  contactEmail?: string;
+  contactPhone?: string;
+}
+
+/** An office's accessibility coordinator and contact for the accessibility statement, or undefined when none is set. */
+export async function accessibilityContactOf(organisationId: string): Promise<AccessibilityContact | undefined> {
+  if (!Types.ObjectId.isValid(organisationId)) return undefined;
+  const organisation = await Organisation.findById(organisationId, { name: 1, officialName: 1, kind: 1, accessibilityCoordinator: 1, contactEmail: 1, contactPhone: 1 }).lean();
+  if (!organisation || organisation.kind === 'platform') return undefined;
+  const coordinator = organisation.accessibilityCoordinator ?? {};
+  const contact: AccessibilityContact = {
+    name: displayNameOf(organisation),
+    coordinator: { name: coordinator.name ?? undefined, email: coordinator.email ?? undefined, phone: coordinator.phone ?? undefined },
+    contactEmail: organisation.contactEmail ?? undefined,
+    contactPhone: organisation.contactPhone ?? undefined,
+  };
+  const anything = contact.coordinator.name || contact.coordinator.email || contact.coordinator.phone || contact.contactEmail;
+  return anything ? contact : undefined;
+}
+
+/** An association and its member offices by name, or undefined when `organisationId` is not an association. */
+export async function memberOfficesOf(organisationId: string): Promise<{ name: string; offices: { id: string; name: string; teryt?: string }[] } | undefined> {
+  if (!Types.ObjectId.isValid(organisationId)) return undefined;
+  const association = await Organisation.findById(organisationId, { name: 1, officialName: 1, kind: 1 }).lean();
+  if (association?.kind !== 'association') return undefined;
+  // Across offices on purpose: membership is recorded on each office (memberOf), and the association reads who lists it.
+  const offices = await Organisation.find({ kind: 'office', memberOf: association._id }, { name: 1, teryt: 1 }).lean();
+  return {
+    name: displayNameOf(association),
+    // Polish order (Ł after L), which the database's byte order is not.
+    offices: offices.map((office) => ({ id: office._id.toHexString(), name: office.name, teryt: office.teryt ?? undefined })).sort((a, b) => a.name.localeCompare(b.name, 'pl')),
+  };
 }

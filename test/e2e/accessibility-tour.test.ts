@@ -140,6 +140,9 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   const learners = {} as Record<Language, Person>;
   let hr: Person;
   let admin: Person;
+  let operator: Person;
+  let associationAdmin: Person;
+  let officeId: string;
   let certificate: { code: string; id: string };
   let closedOffice: { _id: { toHexString(): string } };
   /** Per language, a person with a failed quiz attempt, whose record HR opens (and grants an extra attempt). */
@@ -149,10 +152,15 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
     const catalogue = await changedCatalogue('test/fixtures/courses', 'przyklad-kurs', (loaded) => ({ ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } }));
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', VERIFY_RATE_LIMIT_PER_MINUTE: '1000' }, { catalogue });
     // Proper names (people, offices) need no language mark (WCAG 3.1.2): these keep the Polish check simple.
-    const organisation = await buildOrganisation({ name: 'Gmina Testowo', joinPolicy: 'domains', emailDomains: ['example.test'] });
+    const association = await buildOrganisation({ name: 'Stowarzyszenie Gmin Testowych', kind: 'association' });
+    const organisation = await buildOrganisation({ name: 'Gmina Testowo', teryt: '9999011', memberOf: [association._id], joinPolicy: 'domains', emailDomains: ['example.test'] });
+    officeId = organisation._id.toHexString();
     closedOffice = await buildOrganisation({ name: 'Gmina Bramowo', teryt: '0201011' });
     // Someone waiting for HR's approval, so that /kadry/oczekujacy lists a person with its two forms.
     await User.create({ organisationId: organisation._id, email: 'czeka@example.test', fullName: 'Piotr Przybysz', status: 'pending', roles: ['learner'] });
+    const platformOrganisation = await buildOrganisation({ name: 'Operator platformy', slug: 'platforma', kind: 'platform' });
+    operator = await buildLearner({ organisation: platformOrganisation, overrides: { fullName: 'Olga Operator', roles: ['operator'] } });
+    associationAdmin = await buildLearner({ organisation: association, overrides: { fullName: 'Zenon Zarzad', roles: ['admin', 'hr'] } });
     for (const language of ['pl', 'en'] as const) {
       learners[language] = await buildLearner({ organisation, overrides: { fullName: `Anna Nowak ${language.toUpperCase()}` } });
     }
@@ -430,6 +438,46 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await submit(page, 'form[action="/urzad/rejestracja"]');
         expect(await page.locator('.error-summary').count()).to.equal(1);
         await checkPage(page, 'who may join, with errors', language, 'join-policy-errors');
+      });
+
+      it('operator, office admin and association admin: the administration pages, with errors', async () => {
+        await signIn(page, server.url, operator.user.email, operator.password);
+        await go('/operator');
+        await checkPage(page, 'operator: associations and offices', language, 'operator');
+        await go('/operator/urzedy/nowy');
+        await checkPage(page, 'operator: new office', language);
+        await page.fill('#teryt', '12');
+        await submit(page, 'form[action="/operator/urzedy/nowy"]');
+        expect(await page.locator('#teryt-error').count()).to.equal(1);
+        await checkPage(page, 'operator: new office with errors', language, 'operator-office-errors');
+        await go('/operator/zwiazki/nowy');
+        await submit(page, 'form[action="/operator/zwiazki/nowy"]');
+        await checkPage(page, 'operator: new association with errors', language);
+        await go(`/operator/organizacje/${officeId}/administrator`);
+        await submit(page, 'form[action$="/administrator"]');
+        await checkPage(page, 'operator: appoint an administrator with errors', language);
+
+        await signIn(page, server.url, admin.user.email, admin.password);
+        await go('/urzad/ustawienia');
+        await checkPage(page, 'office settings', language, 'office-settings');
+        await page.fill('#accentColour', 'czerwony');
+        await page.setInputFiles('#logo', { name: 'herb.png', mimeType: 'image/png', buffer: Buffer.from('<html>nie herb</html>') });
+        await submit(page, 'form[action="/urzad/ustawienia"]');
+        expect(await page.locator('#logo-error').count()).to.equal(1);
+        await checkPage(page, 'office settings with errors', language, 'office-settings-errors');
+        await go('/urzad/dzialy');
+        await checkPage(page, 'departments', language);
+        await submit(page, 'form[action="/urzad/dzialy"]');
+        await checkPage(page, 'departments with errors', language);
+        const departmentUrl = await page.locator('a[href^="/urzad/dzialy/"]').first().getAttribute('href');
+        await go(departmentUrl!);
+        await checkPage(page, 'one department', language);
+        await submit(page, 'form[action$="/scal"]');
+        await checkPage(page, 'one department, merge with errors', language);
+
+        await signIn(page, server.url, associationAdmin.user.email, associationAdmin.password);
+        await go('/zwiazek');
+        await checkPage(page, 'association: member offices', language, 'association');
       });
     });
   }

@@ -480,6 +480,62 @@ describe('authorisation and tenant isolation', function () {
     });
   });
 
+  describe('/operator/*, /urzad/*, /zwiazek (administration)', () => {
+    it('operator routes are refused (403) to learners, HR and office admins, and create nothing', async () => {
+      const operatorRoutes = routes.filter((route) => route.path.startsWith('/operator'));
+      expect(operatorRoutes.length, 'operator routes found in the router').to.be.at.least(5);
+      const organisationsBefore = await Organisation.countDocuments({});
+      const usersBefore = await User.countDocuments({}).setOptions({ acrossOrganisations: true });
+      for (const agent of [offices.a.learner, offices.a.hr, offices.a.admin]) {
+        const csrf = await tokenOf(agent);
+        for (const route of operatorRoutes) {
+          const path = route.path.replace(':id', offices.b.id);
+          const res =
+            route.method === 'GET'
+              ? await agent.get(path)
+              : await agent
+                  .post(path)
+                  .type('form')
+                  .send({ _csrf: csrf, name: 'Włamanie', officeType: 'gmina', teryt: '1234567', fullName: 'Jan Obcy', email: 'obcy@example.test' });
+          expect(res.status, `${route.method} ${path}`).to.equal(403);
+        }
+      }
+      expect(await Organisation.countDocuments({})).to.equal(organisationsBefore);
+      expect(await User.countDocuments({}).setOptions({ acrossOrganisations: true })).to.equal(usersBefore);
+    });
+
+    it("office routes are refused (403) to learners and HR; office A's admin gets 404 for office B's departments", async () => {
+      const officeRoutes = routes.filter((route) => route.path.startsWith('/urzad/'));
+      expect(officeRoutes.length, 'office routes found in the router').to.be.at.least(8);
+      const departmentOfB = (await Organisation.findById(offices.b.id).lean())!.departments[0]._id.toHexString();
+      const otherOfB = (await Organisation.findById(offices.b.id).lean())!.departments[1]._id.toHexString();
+      const before = await Organisation.findById(offices.b.id).lean();
+      for (const agent of [offices.a.learner, offices.a.hr]) {
+        const csrf = await tokenOf(agent);
+        for (const route of officeRoutes) {
+          const path = route.path.replace(':id', departmentOfB);
+          const res = route.method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: csrf, name: 'Włamanie', officialName: 'Włamanie' });
+          expect(res.status, `${route.method} ${path}`).to.equal(403);
+        }
+      }
+      const csrf = await tokenOf(offices.a.admin);
+      for (const route of officeRoutes.filter((r) => r.path.includes(':id'))) {
+        const path = route.path.replace(':id', departmentOfB);
+        const res =
+          route.method === 'GET' ? await offices.a.admin.get(path) : await offices.a.admin.post(path).type('form').send({ _csrf: csrf, name: 'Włamanie', intoId: otherOfB });
+        expect(res.status, `${route.method} ${path}`).to.equal(404);
+      }
+      // The settings page is always the admin's own office: it never shows or changes office B.
+      const settings = await offices.a.admin.get('/urzad/ustawienia').expect(200);
+      expect(settings.text).to.not.contain(before!.name);
+      expect(await Organisation.findById(offices.b.id).lean()).to.deep.equal(before);
+    });
+
+    it("the association overview is refused (403) to an office's learners, HR and admin", async () => {
+      for (const agent of [offices.a.learner, offices.a.hr, offices.a.admin]) await agent.get('/zwiazek').expect(403);
+    });
+  });
+
   describe('CSRF on pages answered before the check', () => {
     it('the upload result page gives a signed-in person a working logout form; a forged logout is still refused', async () => {
       const person = await buildLearner();
