@@ -7,6 +7,7 @@ import type { MailContext } from '../auth/registration.service.js';
 import { User, type UserDoc } from '../auth/user.model.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { endOtherSessions } from './account-sessions.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 /** What /konto shows of the person. */
 export interface AccountView {
@@ -19,10 +20,6 @@ async function userOf(userId: string): Promise<UserDoc> {
   const user = await User.findById(new Types.ObjectId(userId)).lean<UserDoc>();
   if (!user) throw new NotFoundError();
   return user;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
 }
 
 // E-mail addresses are unique across all organisations: whether one is taken is a cross-tenant question by design.
@@ -75,7 +72,7 @@ export async function confirmEmailChange(userId: string, token: unknown, context
     await User.updateOne({ _id: user._id }, { $set: { email: newEmail, emailConfirmedAt: new Date() }, $unset: { pendingEmail: 1 } });
   } catch (error) {
     // Another account took the address between the check and the write: the unique index decides.
-    if (isDuplicateKey(error)) return 'taken';
+    if (isDuplicateKeyError(error)) return 'taken';
     throw error;
   }
   await context.mailer.enqueue(emailChangedNoticeMail(user, newEmail, `${context.baseUrl}/haslo/reset`));

@@ -11,6 +11,7 @@ import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
 import type { Learner, LearningDeps } from './learner.js';
 import { assertCanSeeCourse } from './learning.policy.js';
 import { LearningProgress, type LearningProgressDoc } from './learning-progress.model.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 export interface EnrolLearnerParams {
   learner: Learner;
@@ -18,10 +19,6 @@ export interface EnrolLearnerParams {
   /** Set when HR assigns the course. */
   dueDate?: Date;
   assignedBy?: string;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
 }
 
 /**
@@ -57,7 +54,7 @@ export async function enrolLearner(deps: LearningDeps, params: EnrolLearnerParam
     });
   } catch (error) {
     // Two clicks at once: the unique index lets one through, the other returns it.
-    if (isDuplicateKey(error)) {
+    if (isDuplicateKeyError(error)) {
       const winner = await findEnrolment(learner, course.id);
       if (winner) return { enrolment: winner, created: false };
     }

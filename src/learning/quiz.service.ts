@@ -14,6 +14,7 @@ import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
 import { QuizAttemptGrant, type QuizAttemptGrantDoc } from './quiz-attempt-grant.model.js';
 import type { QuizFormAnswers } from './quiz-form.js';
 import { drawQuestions, gradeAnswer, resolveQuizAnswers, scoreAttempt, type DrawnQuestion } from './quiz-grading.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 /** Why a new attempt cannot start now. */
 export type QuizBlock =
@@ -175,7 +176,7 @@ export async function startQuizAttempt(params: { learner: Learner; course: Cours
     // The grants were not used: give them back for the next start.
     await releaseWon();
     // Two starts at once: the unique (enrolment, number) index let the other one through; resume it.
-    if ((error as { code?: number }).code === 11000) {
+    if (isDuplicateKeyError(error)) {
       const again = await quizStanding(params);
       if (again.open) return again.open;
     }

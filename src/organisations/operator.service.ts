@@ -8,6 +8,7 @@ import type { Mailer, OutgoingMail } from '../mail/mail.service.js';
 import { displayNameOf, Organisation, type OfficeType, type OrganisationDoc } from './organisation.model.js';
 import type { AppointAdministratorInput, NewAssociationInput, NewOfficeInput } from './organisation.schemas.js';
 import { freeSlugFor } from './slug.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 
 /** The platform organisation's fixed slug: there is one per installation. */
 export const PLATFORM_SLUG = 'platforma';
@@ -27,7 +28,7 @@ export async function ensurePlatformOrganisation(): Promise<{ id: string; create
     const created = await Organisation.create({ name: PLATFORM_NAME, slug: PLATFORM_SLUG, kind: 'platform' });
     return { id: created._id.toHexString(), created: true };
   } catch (error) {
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     const winner = await Organisation.findOne({ slug: PLATFORM_SLUG }).lean();
     return { id: winner!._id.toHexString(), created: false };
   }
@@ -106,7 +107,7 @@ async function createWithSlug(fields: Record<string, unknown> & { name: string }
     try {
       return (await Organisation.create({ ...fields, slug: await freeSlugFor(fields.name) })).toObject();
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000 || attempt >= 3) throw error;
+      if (!isDuplicateKeyError(error) || attempt >= 3) throw error;
     }
   }
 }
