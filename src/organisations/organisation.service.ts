@@ -1,24 +1,6 @@
-// Reads about organisations that other features need: the offices people can join, and their departments.
+// Reads about organisations that other features need: where a person may be placed, an office's contacts.
 import { Types } from 'mongoose';
 import { displayNameOf, Organisation } from './organisation.model.js';
-
-export interface OfficeChoice {
-  id: string;
-  name: string;
-  departments: { id: string; name: string }[];
-}
-
-/** Every office with its departments, by name (registration form). Associations are not joined directly. */
-export async function listOfficeChoices(): Promise<OfficeChoice[]> {
-  // Only what the form shows: an office's herb (up to 512 KB) stays in the database.
-  const offices = await Organisation.find({ kind: 'office' }, { name: 1, departments: 1 }).sort({ name: 1 }).lean();
-  return offices.map((office) => ({
-    id: office._id.toHexString(),
-    name: office.name,
-    // Archived (and merged) departments take no new people.
-    departments: (office.departments ?? []).filter((d) => !d.archivedAt).map((d) => ({ id: d._id.toHexString(), name: d.name })),
-  }));
-}
 
 /**
  * Checks that `officeId` is an office and `departmentId` (when given) one of its departments.
