@@ -8,6 +8,7 @@ import { EmailOnlyBody, RegistrationBody } from './auth.schemas.js';
 import { confirmEmail, registerLearner, resendConfirmation } from './registration.service.js';
 import { createMailRateLimit, createSignUpRateLimit } from './auth-rate-limits.js';
 import { mailContextOf, type AccountPagesDeps } from './mail-context.js';
+import { renderCheckMailbox } from './check-mailbox.js';
 
 const REGISTRATION_FIELDS = ['fullName', 'email', 'password', 'passwordConfirm', 'organisationId', 'departmentId', 'consent'];
 
@@ -53,10 +54,6 @@ const resendForm = defineForm({
   show: (req, res, form) => res.render('auth/resend', { title: req.t('auth:resend.title'), ...form }),
 });
 
-function renderResendSent(req: Request, res: Response, email: string): void {
-  res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email, lead: req.t('auth:resend.sent') });
-}
-
 /** Registration, confirmation links, and resending them. */
 export function registrationRouter(deps: AccountPagesDeps): Router {
   const router = Router();
@@ -72,8 +69,7 @@ export function registrationRouter(deps: AccountPagesDeps): Router {
     async (req: Request, res: Response) => {
       const input = registrationForm.input(res);
       const status = await registerLearner(input, mailContextOf(deps, res));
-      const lead = req.t(status === 'pending' ? 'auth:checkMailbox.leadPending' : 'auth:checkMailbox.lead');
-      res.render('auth/check-mailbox', { title: req.t('auth:checkMailbox.title'), email: input.email, lead });
+      renderCheckMailbox(req, res, input.email, status === 'pending' ? 'auth:checkMailbox.leadPending' : 'auth:checkMailbox.lead');
     },
     registrationForm.refuse,
   );
@@ -87,7 +83,7 @@ export function registrationRouter(deps: AccountPagesDeps): Router {
     async (req: Request, res: Response) => {
       const { email } = resendForm.input(res);
       await resendConfirmation(email, mailContextOf(deps, res));
-      renderResendSent(req, res, email);
+      renderCheckMailbox(req, res, email, 'auth:resend.sent');
     },
     resendForm.refuse,
   );

@@ -58,7 +58,7 @@ export async function grantQuizException(deps: QuizGrantDeps, params: GrantQuizE
   });
   await deps.audit.record({
     organisationId: actor.organisationId,
-    actor: { id: actor.id, fullName: actor.fullName },
+    actor,
     action: kind === 'extra_attempt' ? 'quiz.attemptGranted' : 'quiz.cooldownLifted',
     subject: { kind: 'person', id: person.id, label: person.fullName },
     reason: params.reason,

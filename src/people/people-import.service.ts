@@ -264,7 +264,6 @@ export async function runImport(deps: PeopleDeps, actor: Actor, importId: string
   const organisation = await officeOf(actor.organisationId);
   const rows = await planRows(actor, stored.rows as ImportRow[]);
   const people = new Map((await peopleOfOffice(organisation._id)).map((person) => [String(person._id), person]));
-  const auditActor = { id: actor.id, fullName: actor.fullName };
   const result = { ...none };
   for (const row of rows) {
     if (row.action === 'reject') result.rejected += 1;
@@ -282,7 +281,7 @@ export async function runImport(deps: PeopleDeps, actor: Actor, importId: string
           position: row.position,
           employeeNumber: row.employeeNumber,
         },
-        auditActor,
+        actor,
       );
       // Taken meanwhile (someone registered or was invited between the dry run and now): the row is skipped.
       if (outcome.invited) result.created += 1;
@@ -297,7 +296,7 @@ export async function runImport(deps: PeopleDeps, actor: Actor, importId: string
       await User.updateOne({ _id: person._id, organisationId: person.organisationId }, { $set: set });
       await deps.audit.record({
         organisationId: actor.organisationId,
-        actor: auditActor,
+        actor,
         action: 'person.imported',
         subject: { kind: 'person', id: row.personId, label: person.fullName },
         details: { importId, line: row.line, changes: row.changes },
@@ -308,7 +307,7 @@ export async function runImport(deps: PeopleDeps, actor: Actor, importId: string
   await PeopleImport.updateOne({ _id: stored._id, organisationId: stored.organisationId }, { $set: { importedAt: new Date() } });
   await deps.audit.record({
     organisationId: actor.organisationId,
-    actor: auditActor,
+    actor,
     action: 'import.run',
     subject: { kind: 'import', id: importId, label: stored.fileName ?? '' },
     details: { rows: rows.length, ...result },

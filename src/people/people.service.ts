@@ -1,6 +1,5 @@
 // The rules for an office's people: list, add (invite), change details and roles, move, deactivate and reactivate.
 import { Types } from 'mongoose';
-import type { AuditActor } from '../audit/audit-trail.js';
 import { invitePerson, resendInvitation, type InvitationDeps } from '../auth/invitation.service.js';
 import type { SessionUser } from '../auth/session-user.js';
 import { User, type AccountStatus, type Role } from '../auth/user.model.js';
@@ -15,10 +14,6 @@ export type PeopleDeps = InvitationDeps;
 export const PAGE_SIZE = 50;
 
 type Actor = Pick<SessionUser, 'id' | 'organisationId' | 'fullName' | 'roles'>;
-
-function auditActor(actor: Actor): AuditActor {
-  return { id: actor.id, fullName: actor.fullName };
-}
 
 export interface PeoplePage {
   organisationName: string;
@@ -114,7 +109,7 @@ export async function addPerson(deps: PeopleDeps, actor: Actor, body: AddPersonB
       position: body.position,
       employeeNumber: body.employeeNumber,
     },
-    auditActor(actor),
+    actor,
   );
   if (!outcome.invited) throw new ValidationError({ email: ['people:errors.emailTaken'] });
   return { userId: outcome.userId };
@@ -184,7 +179,7 @@ export async function changePersonDetails(deps: PeopleDeps, actor: Actor, userId
   if (moved) {
     await deps.audit.record({
       organisationId: actor.organisationId,
-      actor: auditActor(actor),
+      actor: actor,
       action: 'person.moved',
       subject,
       reason: body.reason,
@@ -192,7 +187,7 @@ export async function changePersonDetails(deps: PeopleDeps, actor: Actor, userId
     });
   }
   if (Object.keys(details).length) {
-    await deps.audit.record({ organisationId: actor.organisationId, actor: auditActor(actor), action: 'person.detailsChanged', subject, reason: body.reason, details });
+    await deps.audit.record({ organisationId: actor.organisationId, actor: actor, action: 'person.detailsChanged', subject, reason: body.reason, details });
   }
   return { changed: true };
 }
@@ -213,7 +208,7 @@ export async function changePersonRoles(deps: PeopleDeps, actor: Actor, userId: 
   await User.updateOne({ _id: person._id, organisationId: person.organisationId }, { $set: { roles } });
   await deps.audit.record({
     organisationId: actor.organisationId,
-    actor: auditActor(actor),
+    actor: actor,
     action: 'person.rolesChanged',
     subject: { kind: 'person', id: userId, label: person.fullName },
     reason: body.reason,
@@ -236,7 +231,7 @@ export async function deactivatePerson(deps: PeopleDeps, actor: Actor, userId: s
   await User.updateOne({ _id: person._id, organisationId: person.organisationId }, { $set: { status: 'deactivated', deactivatedAt: at } });
   await deps.audit.record({
     organisationId: actor.organisationId,
-    actor: auditActor(actor),
+    actor: actor,
     action: 'person.deactivated',
     subject: { kind: 'person', id: userId, label: person.fullName },
     reason: body.reason,
@@ -256,7 +251,7 @@ export async function reactivatePerson(deps: PeopleDeps, actor: Actor, userId: s
   await User.updateOne({ _id: person._id, organisationId: person.organisationId }, { $set: { status }, $unset: { deactivatedAt: 1 } });
   await deps.audit.record({
     organisationId: actor.organisationId,
-    actor: auditActor(actor),
+    actor: actor,
     action: 'person.reactivated',
     subject: { kind: 'person', id: userId, label: person.fullName },
     reason: body.reason,
@@ -269,7 +264,7 @@ export async function reactivatePerson(deps: PeopleDeps, actor: Actor, userId: s
 export async function resendPersonInvitation(deps: PeopleDeps, actor: Actor, userId: string): Promise<boolean> {
   const { person, organisationName } = await personToEdit(actor, userId);
   if (person.status !== 'invited') return false;
-  return resendInvitation(deps, userId, organisationName, auditActor(actor));
+  return resendInvitation(deps, userId, organisationName, actor);
 }
 
 /** The office roles of a list (for the role checkboxes). */
