@@ -12,6 +12,7 @@ import { PeopleImport, type PeopleImportDoc } from './people-import.model.js';
 import { readPeopleFile, type ImportRow } from './people-file.js';
 import { OFFICE_ROLES, assertCanManagePeople, canChangeRoles, type OfficeRole } from './people.policy.js';
 import { movedDepartment, type PeopleDeps } from './people.service.js';
+import { nameProblem } from '../mail/person-name.js';
 
 type Actor = Pick<SessionUser, 'id' | 'organisationId' | 'fullName' | 'roles'>;
 
@@ -35,6 +36,8 @@ export interface RowProblem {
   code:
     | 'nameMissing'
     | 'nameTooLong'
+    | 'nameCharacters'
+    | 'nameLink'
     | 'emailMissing'
     | 'emailInvalid'
     | 'duplicateEmail'
@@ -141,6 +144,9 @@ async function planRows(actor: Actor, rows: ImportRow[]): Promise<PlannedRow[]> 
     const fullName = row.fullName.trim();
     if (!fullName) problems.push({ code: 'nameMissing' });
     else if (fullName.length > 200) problems.push({ code: 'nameTooLong' });
+    // The registration rule (mail/person-name.ts): such a name would go into the invitation and onto certificates.
+    else if (nameProblem(fullName) === 'characters') problems.push({ code: 'nameCharacters' });
+    else if (nameProblem(fullName) === 'link') problems.push({ code: 'nameLink' });
     if (!email) problems.push({ code: 'emailMissing' });
     else if (email.length > 254 || !emailSchema.safeParse(email).success) problems.push({ code: 'emailInvalid', value: row.email });
     if (row.position.length > 200 || row.employeeNumber.length > 50) problems.push({ code: 'fieldTooLong' });

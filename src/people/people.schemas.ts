@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ACCOUNT_STATUSES } from '../auth/user.model.js';
 import { objectId } from '../http/validate.js';
 import { OFFICE_ROLES } from './people.policy.js';
+import { PersonName } from '../auth/auth.schemas.js';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const asList = (value: unknown) => (value === undefined || value === '' ? [] : Array.isArray(value) ? (value as unknown[]) : [value]);
@@ -20,7 +21,8 @@ export type PeopleQuery = z.infer<typeof PeopleQuery>;
 /** `:userId` in the paths. */
 export const PersonParams = z.object({ userId: objectId('Nie znaleziono osoby.') });
 
-const fullName = z.string({ error: 'people:errors.nameRequired' }).trim().min(1, { error: 'people:errors.nameRequired' }).max(200, { error: 'people:errors.nameTooLong' });
+// The registration rule: no line breaks, invisible characters or links (the name goes into mails and onto certificates).
+const fullName = PersonName;
 const email = z
   .string({ error: 'people:errors.emailRequired' })
   .trim()

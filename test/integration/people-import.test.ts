@@ -100,13 +100,15 @@ describe('people import (/kadry/osoby/import)', function () {
     sheet.addRow(['Pracownik 003 Łęcki', 'pracownik003@gmina.test', 'Referat Finansowy', 'Kierownik', '', 'E003']);
     sheet.addRow(['Nowa Osoba', { text: 'nowa@gmina.test', hyperlink: 'mailto:nowa@gmina.test' }, 'Referat Organizacyjny', 'Stażystka', 'learner', 9001]);
     sheet.addRow(['Zła Rola', 'zla-rola@gmina.test', '', '', 'dyrektor', '']);
+    sheet.addRow(['Jan www.zly.example', 'link@gmina.test', '', '', '', '']);
     const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
     const before = await peopleCount();
     const { path, page } = await dryRun(hr, bytes, 'osoby.xlsx');
     expect(page)
       .to.contain('Osoby do zmiany: 1')
       .and.contain('Nowe osoby (dostaną zaproszenie): 1')
-      .and.match(/wiersz 4<\/th>.*?nieznana rola „dyrektor”/s);
+      .and.match(/wiersz 4<\/th>.*?nieznana rola „dyrektor”/s)
+      .and.match(/wiersz 5<\/th>.*?wygląda jak adres strony/s);
     await runImport(hr, path);
     expect(await peopleCount()).to.equal(before + 1);
     const moved = (await User.findOne({ organisationId: office._id, employeeNumber: 'E003' }).lean<UserDoc>())!;

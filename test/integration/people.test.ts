@@ -110,6 +110,9 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
     expect(closed.text).to.contain('zarchiwizowany');
     const garbage = await post({ email: 'nie-adres' }).expect(400);
     expect(garbage.text).to.contain('nazwa@urzad.gov.pl');
+    // The registration rule for names: they go into the invitation mail and onto certificates.
+    const link = await post({ email: 'jan@urzad.test', fullName: 'Jan\nhttp://zly.example' }).expect(400);
+    expect(link.text).to.contain('fullName-error');
     expect(await User.countDocuments({ organisationId: office._id, email: 'jan@urzad.test' })).to.equal(0);
   });
 
