@@ -102,7 +102,14 @@ async function main(): Promise<void> {
     }),
   );
   const statementCount = await mongoose.connection.db!.collection('xapi_statements').countDocuments();
-  samples.push(await measure('"Moje szkolenia" data: learnerEnrolments (progress by _id)', 200, (i) => learnerEnrolments(learners[i % learners.length])));
+  samples.push(
+    await measure('"Moje szkolenia" data: learnerEnrolments (progress by _id)', 200, (i) =>
+      learnerEnrolments(
+        learners[i % learners.length],
+        platform.catalogue.list().map((c) => c.id),
+      ),
+    ),
+  );
 
   const app = await createApp(platform);
   const server = app.listen(0, '127.0.0.1');

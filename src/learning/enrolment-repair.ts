@@ -1,14 +1,23 @@
-// Start-up repair: enrolments cut short by a database outage get their `registered` statement and progress.
+// Start-up repair: enrolments cut short by a database outage get their `registered` statement and progress; older ones get their keys.
+import mongoose from 'mongoose';
 import { User } from '../auth/user.model.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
-import { isDatabaseUnavailableError } from '../db/database-errors.js';
+import { isDatabaseUnavailableError, isDuplicateKeyError } from '../db/database-errors.js';
 import type { Logger } from '../logger.js';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
+import { attemptKey, grantKey, insertKey, writeEnrolmentKeys } from './enrolment-keys.js';
 import { completeEnrolmentRecord } from './enrolment.service.js';
 import type { LearningDeps } from './learner.js';
+import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
+import { QuizAttemptGrant, type QuizAttemptGrantDoc } from './quiz-attempt-grant.model.js';
+import { UnfinishedEnrolment } from './unfinished-enrolment.model.js';
 
 /** Enrolments finished at the same time (each is a few `_id` look-ups and writes). */
 const REPAIR_CONCURRENCY = 8;
+
+/** Marks a finished one-off pass, so later starts check one `_id` instead of scanning the enrolments. */
+const MIGRATIONS = 'learning_migrations';
+const KEYS_BACKFILL = 'enrolment-keys';
 
 export interface EnrolmentRepairDeps extends LearningDeps {
   catalogue: Pick<CourseCatalogue, 'get'>;
@@ -16,17 +25,81 @@ export interface EnrolmentRepairDeps extends LearningDeps {
 }
 
 /**
- * Finishes every enrolment without `recordedAt` (see completeEnrolmentRecord): its `registered` statement is
- * stored and projected if it is not, or it is only marked if it was. Cost: finding them is one pass over the
- * enrolments (FerretDB decodes the whole collection for a filter other than `_id`), once per start; the first start
- * after the upgrade also marks every older enrolment (a progress look-up and a write each), later starts find only
- * the few an outage cut short. An enrolment whose course or learner is gone is left and logged.
+ * Writes the keys (enrolment-key.model.ts) of every enrolment, quiz attempt and grant stored before keys existed, and
+ * lists the enrolments without `recordedAt` as unfinished. One pass over the three collections (FerretDB decodes each
+ * whole), once: a marker document says it is done, so later starts cost one `_id` look-up. Idempotent (keys are
+ * inserted, an existing one is kept) and safe to interrupt: the marker is written last.
+ */
+export async function backfillEnrolmentKeys(deps: Pick<EnrolmentRepairDeps, 'logger'>): Promise<{ enrolments: number } | undefined> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('backfillEnrolmentKeys needs an open database');
+  const markers = db.collection<{ _id: string; doneAt: Date }>(MIGRATIONS);
+  if (await markers.findOne({ _id: KEYS_BACKFILL })) return undefined;
+  // Every organisation's: a one-off start-up pass, not a request (no tenant to scope to); each key keeps its organisation.
+  const across = { acrossOrganisations: true };
+  const enrolments = await Enrolment.find({}).setOptions(across).lean<EnrolmentDoc[]>();
+  const users = await User.find({}).setOptions(across).select({ learnerId: 1 }).lean<Array<{ _id: unknown; learnerId: string }>>();
+  const learnerIdOf = new Map(users.map((user) => [String(user._id), user.learnerId]));
+  for (let start = 0; start < enrolments.length; start += REPAIR_CONCURRENCY) {
+    const chunk = enrolments.slice(start, start + REPAIR_CONCURRENCY);
+    await Promise.all(
+      chunk.map(async (enrolment) => {
+        await writeEnrolmentKeys(enrolment, learnerIdOf.get(String(enrolment.userId)));
+        if (!enrolment.recordedAt) await UnfinishedEnrolment.create({ _id: enrolment._id, organisationId: enrolment.organisationId }).catch(ignoreDuplicate);
+      }),
+    );
+  }
+  // Attempts are numbered 1, 2, … per enrolment already (unique index); grants get numbers in the order they were given.
+  const attempts = await QuizAttempt.find({})
+    .setOptions(across)
+    .select({ enrolmentId: 1, number: 1, organisationId: 1 })
+    .lean<Array<Pick<QuizAttemptDoc, '_id' | 'enrolmentId' | 'number' | 'organisationId'>>>();
+  for (const attempt of attempts) {
+    await insertKey({ _id: attemptKey(attempt.enrolmentId, attempt.number), organisationId: attempt.organisationId, enrolmentId: attempt.enrolmentId, itemId: attempt._id });
+  }
+  const grants = await QuizAttemptGrant.find({})
+    .setOptions(across)
+    .select({ enrolmentId: 1, organisationId: 1, grantedAt: 1 })
+    .sort({ grantedAt: 1, _id: 1 })
+    .lean<Array<Pick<QuizAttemptGrantDoc, '_id' | 'enrolmentId' | 'organisationId'>>>();
+  const numberOf = new Map<string, number>();
+  for (const grant of grants) {
+    const number = (numberOf.get(String(grant.enrolmentId)) ?? 0) + 1;
+    numberOf.set(String(grant.enrolmentId), number);
+    await insertKey({ _id: grantKey(grant.enrolmentId, number), organisationId: grant.organisationId, enrolmentId: grant.enrolmentId, itemId: grant._id });
+  }
+  try {
+    await markers.updateOne({ _id: KEYS_BACKFILL }, { $set: { doneAt: new Date() } }, { upsert: true });
+  } catch (error) {
+    // Two instances starting at once both upsert the marker; on FerretDB the second upsert fails on the key: it is there.
+    if (!isDuplicateKeyError(error)) throw error;
+  }
+  if (enrolments.length) deps.logger.info({ enrolments: enrolments.length, attempts: attempts.length, grants: grants.length }, 'enrolment keys written');
+  return { enrolments: enrolments.length };
+}
+
+function ignoreDuplicate(error: unknown): void {
+  if (!isDuplicateKeyError(error)) throw error;
+}
+
+/**
+ * Finishes every enrolment listed as unfinished (see completeEnrolmentRecord): its `registered` statement is stored
+ * and projected if it is not, or it is only marked if it was. Cost: the backfill above once, then one read of the
+ * unfinished list — a small collection holding only the enrolments an outage cut short — and a few `_id` look-ups
+ * each. An enrolment whose course or learner is gone is left and logged.
  */
 export async function repairUnfinishedEnrolments(deps: EnrolmentRepairDeps): Promise<{ unfinished: number; finished: number }> {
+  await backfillEnrolmentKeys(deps);
   // Every organisation's: a start-up task, not a request (no tenant to scope to).
-  const unfinished = await Enrolment.find({ recordedAt: { $exists: false } })
-    .setOptions({ acrossOrganisations: true })
-    .lean<EnrolmentDoc[]>();
+  const listed = await UnfinishedEnrolment.find({}).setOptions({ acrossOrganisations: true }).lean();
+  const unfinished: EnrolmentDoc[] = [];
+  for (const entry of listed) {
+    const enrolment = await Enrolment.findById(entry._id).lean<EnrolmentDoc>();
+    // Finished already (the process died before taking it off the list), or never stored (it died after the course
+    // key; the learner's next enrolment finishes that key): nothing for the repair to do.
+    if (enrolment && !enrolment.recordedAt) unfinished.push(enrolment);
+    else await UnfinishedEnrolment.deleteOne({ _id: entry._id });
+  }
   let finished = 0;
   for (let start = 0; start < unfinished.length; start += REPAIR_CONCURRENCY) {
     const chunk = unfinished.slice(start, start + REPAIR_CONCURRENCY);

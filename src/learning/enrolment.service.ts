@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { Course } from '../courses/course.types.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
-import { ForbiddenError } from '../http/errors.js';
+import { ConflictError, ForbiddenError } from '../http/errors.js';
 import { derivedStatementId, initialized, launched, registered } from '../xapi/learning-statements.js';
 import { XapiStatement } from '../xapi/statement.model.js';
 import { VERBS } from '../xapi/xapi-vocabulary.js';
@@ -12,6 +12,9 @@ import type { Learner, LearningDeps } from './learner.js';
 import { assertCanSeeCourse } from './learning.policy.js';
 import { LearningProgress, type LearningProgressDoc } from './learning-progress.model.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
+import { EnrolmentKey } from './enrolment-key.model.js';
+import { KEY_LOOKUP_CONCURRENCY, courseKey, insertKey, learnerKey, mapLimited, readKey, writeEnrolmentKeys, writeFollowingKeys } from './enrolment-keys.js';
+import { UnfinishedEnrolment } from './unfinished-enrolment.model.js';
 
 export interface EnrolLearnerParams {
   learner: Learner;
@@ -25,11 +28,15 @@ export interface EnrolLearnerParams {
  * Enrols the learner in the course and records `registered`. Enrolling twice returns the existing
  * enrolment (created: false).
  *
- * The steps (enrolment, `registered` statement, its progress document) cannot be one transaction on FerretDB, so
+ * The steps (keys, enrolment, `registered` statement, its progress document) cannot be one transaction on FerretDB, so
  * they roll forward instead of back: undoing the enrolment when the statement failed is a write against the same
  * database that just failed, and left enrolments without their statement (issue 10, finding 9). The statement's id
  * is derived from the enrolment, so finishing later — the learner's next click, their next visit, or the start-up
  * repair — never records it twice. Until then the enrolment has no `recordedAt`.
+ *
+ * The course key `course:<userId>:<courseId>` is inserted first, naming the enrolment to be (its `_id` and
+ * registration): its unique `_id` decides between two clicks at once, and a process that dies after it leaves a key
+ * that the next enrolment finishes with the same id and registration (enrolment-keys.ts).
  */
 export async function enrolLearner(deps: LearningDeps, params: EnrolLearnerParams): Promise<{ enrolment: EnrolmentDoc; created: boolean }> {
   const { learner, course } = params;
@@ -40,29 +47,64 @@ export async function enrolLearner(deps: LearningDeps, params: EnrolLearnerParam
     return { enrolment: existing, created: false };
   }
 
+  const organisationId = new mongoose.Types.ObjectId(learner.organisationId);
+  const userId = new mongoose.Types.ObjectId(learner.id);
+  const planned = { _id: new mongoose.Types.ObjectId(), registration: randomUUID() };
+  const id = courseKey(userId, course.id);
+  await insertKey({ _id: id, organisationId, enrolmentId: planned._id, userId, courseId: course.id, registration: planned.registration });
+  // Ours, or the one a click at the same moment (or a process that died after its key) planned: finish that one.
+  const key = await readKey(id, organisationId);
+  // A key of another office (the person's account moved) reads as none: that enrolment stays where it was made.
+  if (!key?.registration) throw new ConflictError('Ta osoba jest już zapisana na to szkolenie w innym urzędzie.');
+  const fields = { _id: key.enrolmentId, organisationId, userId, courseId: course.id, registration: key.registration };
+  await UnfinishedEnrolment.create({ _id: key.enrolmentId, organisationId }).catch(ignoreDuplicate);
+  await writeFollowingKeys(fields, learner.learnerId);
+
   let created;
   try {
     created = await Enrolment.create({
-      organisationId: learner.organisationId,
-      userId: learner.id,
-      courseId: course.id,
+      ...fields,
       courseVersion: course.version,
-      registration: randomUUID(),
       enrolledAt: new Date(),
       dueDate: params.dueDate,
       assignedBy: params.assignedBy,
     });
   } catch (error) {
-    // Two clicks at once: the unique index lets one through, the other returns it.
-    if (isDuplicateKeyError(error)) {
-      const winner = await findEnrolment(learner, course.id);
-      if (winner) return { enrolment: winner, created: false };
+    if (!isDuplicateKeyError(error)) throw error;
+    // Two clicks at once: the other one created it; return it.
+    const winner = await findEnrolment(learner, course.id);
+    if (winner) {
+      await completeEnrolmentRecord(deps, { learner, course, enrolment: winner });
+      return { enrolment: winner, created: false };
     }
-    throw error;
+    // An enrolment from before the keys whose key the start-up backfill has not written yet: point the keys at it.
+    const legacy = await adoptUnkeyedEnrolment(learner, course.id);
+    if (!legacy) throw error;
+    await completeEnrolmentRecord(deps, { learner, course, enrolment: legacy });
+    return { enrolment: legacy, created: false };
   }
   const enrolment = created.toObject() as unknown as EnrolmentDoc;
   await completeEnrolmentRecord(deps, { learner, course, enrolment, fresh: true });
   return { enrolment, created: true };
+}
+
+function ignoreDuplicate(error: unknown): void {
+  if (!isDuplicateKeyError(error)) throw error;
+}
+
+/**
+ * The learner's enrolment on the course found by its fields (a scan on FerretDB), with its keys repointed to it.
+ * Only after an insert met the unique (userId, courseId) index without a course key naming it: an enrolment stored
+ * before keys existed (the start-up backfill writes them) whose planned key was just written in its place.
+ */
+async function adoptUnkeyedEnrolment(learner: Learner, courseId: string): Promise<EnrolmentDoc | null> {
+  const legacy = await Enrolment.findOne({ organisationId: learner.organisationId, userId: learner.id, courseId }).lean<EnrolmentDoc>();
+  if (!legacy) return null;
+  const { organisationId, userId, registration } = legacy;
+  await EnrolmentKey.replaceOne({ _id: courseKey(userId, courseId) }, { organisationId, enrolmentId: legacy._id, userId, courseId, registration });
+  await UnfinishedEnrolment.deleteOne({ _id: legacy._id }).setOptions({ acrossOrganisations: true });
+  await writeFollowingKeys(legacy, learner.learnerId);
+  return legacy;
 }
 
 /** The id of an enrolment's `registered` statement: derived from the enrolment, so it is recorded at most once. */
@@ -88,6 +130,8 @@ export async function completeEnrolmentRecord(
   if (enrolment.recordedAt) return true;
   const organisationId = enrolment.organisationId.toHexString();
   const scope = { learner: { organisationId, learnerId: learner.learnerId, fullName: learner.fullName }, course, registration: enrolment.registration };
+  // Its keys first: the projector finds the enrolment by its registration key (an enrolment from before keys has none).
+  if (!params.fresh) await writeEnrolmentKeys(enrolment, learner.learnerId);
   if (params.fresh || !(await progressOf(enrolment))) {
     const id = registeredStatementId(enrolment._id);
     const earlier = params.fresh ? [] : await earlierRegisteredIds(organisationId, enrolment.registration, id);
@@ -96,7 +140,9 @@ export async function completeEnrolmentRecord(
     // A projector that failed is logged by the store, not thrown: without progress the enrolment stays unfinished.
     if (!(await progressOf(enrolment))) return false;
   }
-  await Enrolment.updateOne({ _id: enrolment._id, organisationId: enrolment.organisationId }, { $set: { recordedAt: new Date() } });
+  // By `_id` alone (with the organisation it would be a scan on FerretDB); the enrolment is the caller's own.
+  await Enrolment.updateOne({ _id: enrolment._id }, { $set: { recordedAt: new Date() } });
+  await UnfinishedEnrolment.deleteOne({ _id: enrolment._id });
   return true;
 }
 
@@ -114,16 +160,23 @@ export async function assignCourse(deps: LearningDeps, params: { learner: Learne
   const { enrolment, created } = await enrolLearner(deps, params);
   if (created) return enrolment;
   const updated = await Enrolment.findOneAndUpdate(
-    { _id: enrolment._id, organisationId: enrolment.organisationId },
+    { _id: enrolment._id },
     params.dueDate ? { $set: { dueDate: params.dueDate, assignedBy: params.assignedBy } } : { $set: { assignedBy: params.assignedBy }, $unset: { dueDate: 1 } },
     { new: true },
   ).lean<EnrolmentDoc>();
   return updated ?? enrolment;
 }
 
-/** The learner's enrolment in a course, or null. */
-export async function findEnrolment(learner: Learner, courseId: string): Promise<EnrolmentDoc | null> {
-  return Enrolment.findOne({ organisationId: learner.organisationId, userId: learner.id, courseId }).lean<EnrolmentDoc>();
+/**
+ * The learner's enrolment in a course, or null: two `_id` look-ups (the course key, then the enrolment), each checked
+ * against the learner's organisation in code. A key whose enrolment is missing (a process died between them) reads
+ * as no enrolment; enrolling finishes it.
+ */
+export async function findEnrolment(learner: Pick<Learner, 'id' | 'organisationId'>, courseId: string): Promise<EnrolmentDoc | null> {
+  const key = await readKey(courseKey(learner.id, courseId), learner.organisationId);
+  if (!key) return null;
+  const enrolment = await Enrolment.findById(key.enrolmentId).lean<EnrolmentDoc>();
+  return enrolment && String(enrolment.organisationId) === String(learner.organisationId) && String(enrolment.userId) === String(learner.id) ? enrolment : null;
 }
 
 /** The learner's enrolment in a course; ForbiddenError with a hint when there is none. */
@@ -142,7 +195,8 @@ export async function recordFirstOpening(deps: LearningDeps, learner: Learner, c
   // An enrolment cut short by an outage is finished on the learner's next visit (no query once it is finished).
   await completeEnrolmentRecord(deps, { learner, course, enrolment });
   if (enrolment.launchedAt) return;
-  const scope = { _id: enrolment._id, organisationId: enrolment.organisationId };
+  // By `_id` alone (a scan on FerretDB with the organisation); the enrolment was found for this learner.
+  const scope = { _id: enrolment._id };
   const claimKey = `launch:${enrolment._id.toHexString()}`;
   if (!(await claimOnce(claimKey, enrolment.organisationId))) return;
   try {
@@ -156,10 +210,10 @@ export async function recordFirstOpening(deps: LearningDeps, learner: Learner, c
   }
 }
 
-/** Ids of the courses the learner is enrolled on. */
-export async function enrolledCourseIds(learner: Learner): Promise<Set<string>> {
-  const enrolments = await Enrolment.find({ organisationId: learner.organisationId, userId: learner.id }).select({ courseId: 1 }).lean<{ courseId: string }[]>();
-  return new Set(enrolments.map((e) => e.courseId));
+/** Ids of the given courses (the catalogue's) the learner is enrolled on: key look-ups, a few at a time. */
+export async function enrolledCourseIds(learner: Learner, courseIds: readonly string[]): Promise<Set<string>> {
+  const found = await mapLimited(courseIds, KEY_LOOKUP_CONCURRENCY, (courseId) => findEnrolment(learner, courseId));
+  return new Set(found.flatMap((enrolment) => (enrolment ? [enrolment.courseId] : [])));
 }
 
 /** The progress document of an enrolment (read by _id), or null before any statement was projected. */
@@ -167,11 +221,17 @@ export async function progressOf(enrolment: { _id: mongoose.Types.ObjectId }): P
   return LearningProgress.findById(enrolment._id).lean<LearningProgressDoc>();
 }
 
-/** The learner's enrolments, newest first, each with its progress document (read by _id, never from statements). */
-export async function learnerEnrolments(learner: Learner): Promise<{ enrolment: EnrolmentDoc; progress: LearningProgressDoc | null }[]> {
-  const enrolments = await Enrolment.find({ organisationId: learner.organisationId, userId: learner.id }).sort({ enrolledAt: -1 }).lean<EnrolmentDoc[]>();
-  if (!enrolments.length) return [];
-  const progress = await LearningProgress.find({ _id: { $in: enrolments.map((e) => e._id) } }).lean<LearningProgressDoc[]>();
-  const byId = new Map(progress.map((p) => [String(p._id), p]));
-  return enrolments.map((enrolment) => ({ enrolment, progress: byId.get(String(enrolment._id)) ?? null }));
+/**
+ * The learner's enrolments, newest first, each with its progress document: for each of the given course ids (the
+ * catalogue's) and each course on the learner's own list (one key: courses since withdrawn), the course key, the
+ * enrolment and its progress by `_id` — never a scan, never the statement log.
+ */
+export async function learnerEnrolments(learner: Learner, courseIds: readonly string[]): Promise<{ enrolment: EnrolmentDoc; progress: LearningProgressDoc | null }[]> {
+  const listed = await readKey(learnerKey(learner.id), learner.organisationId);
+  const all = [...new Set([...courseIds, ...(listed?.courseIds ?? [])])];
+  const rows = await mapLimited(all, KEY_LOOKUP_CONCURRENCY, async (courseId) => {
+    const enrolment = await findEnrolment(learner, courseId);
+    return enrolment ? { enrolment, progress: await progressOf(enrolment) } : undefined;
+  });
+  return rows.filter((row) => row !== undefined).sort((a, b) => b.enrolment.enrolledAt.getTime() - a.enrolment.enrolledAt.getTime());
 }

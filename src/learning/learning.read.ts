@@ -2,8 +2,10 @@
 import type { Types } from 'mongoose';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
 import { LearningProgress, type LearningProgressDoc } from './learning-progress.model.js';
-import { QuizAttempt } from './quiz-attempt.model.js';
-import { QuizAttemptGrant } from './quiz-attempt-grant.model.js';
+import { KEY_LOOKUP_CONCURRENCY, attemptKey, grantKey, keyedItems, mapLimited } from './enrolment-keys.js';
+import { findEnrolment, progressOf } from './enrolment.service.js';
+import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
+import { QuizAttemptGrant, type QuizAttemptGrantDoc } from './quiz-attempt-grant.model.js';
 import type { QuizGrantKind } from './quiz-attempt-grant.model.js';
 
 /** One enrolment with its projected progress (undefined before the first statement was projected). */
@@ -19,10 +21,24 @@ export interface EnrolmentQuery {
   courseId?: string;
   /** Only enrolments of these people. */
   userIds?: Types.ObjectId[];
+  /**
+   * Only enrolments on these courses. Given together with `userIds`, the read is key look-ups (person × course, each
+   * a few `_id` reads) instead of a scan: the form for pages. Without both it scans the enrolments (on FerretDB, the
+   * whole collection of every office): for background jobs (reminders by `dueBy`) and scripts only.
+   */
+  courseIds?: string[];
 }
 
-/** The organisation's enrolments matching the query, each with its progress (read by _id, never from the log). */
+/**
+ * The organisation's enrolments matching the query, each with its progress (read by _id, never from the log).
+ *
+ * - `{ userIds, courseIds }` (plus optionally `courseId`, `dueBy` as filters): `_id` look-ups only — the course key
+ *   of each pair, the enrolment, its progress; cost grows with people × courses asked, not with the store.
+ * - any other form (`{}`, `{ dueBy }`, `{ courseId }`, `{ userIds }`): a scan of the enrolments and of the progress
+ *   documents; not for pages.
+ */
 export async function enrolmentsOfOrganisation(organisationId: Types.ObjectId, query: EnrolmentQuery = {}): Promise<EnrolmentWithProgress[]> {
+  if (query.userIds && query.courseIds) return keyedEnrolments(organisationId, { ...query, userIds: query.userIds, courseIds: query.courseIds });
   const enrolments = await Enrolment.find({
     organisationId,
     ...(query.dueBy ? { dueDate: { $lte: query.dueBy } } : {}),
@@ -33,6 +49,18 @@ export async function enrolmentsOfOrganisation(organisationId: Types.ObjectId, q
   const progress = await LearningProgress.find({ _id: { $in: enrolments.map((e) => e._id) }, organisationId }).lean<LearningProgressDoc[]>();
   const byId = new Map(progress.map((p) => [String(p._id), p]));
   return enrolments.map((enrolment) => ({ enrolment, progress: byId.get(String(enrolment._id)) }));
+}
+
+async function keyedEnrolments(organisationId: Types.ObjectId, query: EnrolmentQuery & { userIds: Types.ObjectId[]; courseIds: string[] }): Promise<EnrolmentWithProgress[]> {
+  const courseIds = query.courseId ? query.courseIds.filter((id) => id === query.courseId) : query.courseIds;
+  const pairs = query.userIds.flatMap((userId) => courseIds.map((courseId) => ({ userId, courseId })));
+  const rows = await mapLimited(pairs, KEY_LOOKUP_CONCURRENCY, async ({ userId, courseId }) => {
+    const learner = { id: String(userId), organisationId: String(organisationId) };
+    const enrolment = await findEnrolment(learner, courseId);
+    if (!enrolment || (query.dueBy && !(enrolment.dueDate && enrolment.dueDate <= query.dueBy))) return undefined;
+    return { enrolment, progress: (await progressOf(enrolment)) ?? undefined };
+  });
+  return rows.filter((row) => row !== undefined);
 }
 
 /** One quiz attempt as HR sees it: when, how it went (no questions, no answers). */
@@ -49,12 +77,25 @@ export interface QuizAttemptSummary {
   passed?: boolean;
 }
 
-/** Every quiz attempt of one person in the organisation, by course and number. */
-export async function quizAttemptsOfPerson(organisationId: Types.ObjectId, userId: Types.ObjectId): Promise<QuizAttemptSummary[]> {
-  const attempts = await QuizAttempt.find({ organisationId, userId })
-    .select('enrolmentId courseId number startedAt submittedAt scoreRaw scoreMax scoreScaled passed')
-    .sort({ courseId: 1, number: 1 })
-    .lean();
+/** Which enrolments' attempts or grants to read by key (the person's, from enrolmentsOfOrganisation). */
+export interface OfEnrolments {
+  enrolments: Array<Pick<EnrolmentDoc, '_id' | 'organisationId'>>;
+}
+
+/**
+ * Every quiz attempt of one person in the organisation, by course and number. With `{ enrolments }` (the person's):
+ * the attempt keys of each, `_id` look-ups only; without, a scan of the attempts (not for pages).
+ */
+export async function quizAttemptsOfPerson(organisationId: Types.ObjectId, userId: Types.ObjectId, of?: OfEnrolments): Promise<QuizAttemptSummary[]> {
+  const attempts = of
+    ? (await Promise.all(of.enrolments.map((e) => keyedItems(e, attemptKey, (id) => QuizAttempt.findById(id).lean<QuizAttemptDoc>()))))
+        .flatMap((keyed) => keyed.items)
+        .filter((a) => String(a.userId) === String(userId) && String(a.organisationId) === String(organisationId))
+        .sort((a, b) => a.courseId.localeCompare(b.courseId) || a.number - b.number)
+    : await QuizAttempt.find({ organisationId, userId })
+        .select('enrolmentId courseId number startedAt submittedAt scoreRaw scoreMax scoreScaled passed')
+        .sort({ courseId: 1, number: 1 })
+        .lean();
   return attempts.map((a) => ({
     id: a._id.toHexString(),
     enrolmentId: String(a.enrolmentId),
@@ -81,9 +122,14 @@ export interface QuizGrantSummary {
   usedForAttempt?: number;
 }
 
-/** Every quiz grant of one person in the organisation, newest first. */
-export async function quizGrantsOfPerson(organisationId: Types.ObjectId, userId: Types.ObjectId): Promise<QuizGrantSummary[]> {
-  const grants = await QuizAttemptGrant.find({ organisationId, userId }).sort({ grantedAt: -1, _id: -1 }).lean();
+/** Every quiz grant of one person in the organisation, newest first; with `{ enrolments }` by key, as quizAttemptsOfPerson. */
+export async function quizGrantsOfPerson(organisationId: Types.ObjectId, userId: Types.ObjectId, of?: OfEnrolments): Promise<QuizGrantSummary[]> {
+  const grants = of
+    ? (await Promise.all(of.enrolments.map((e) => keyedItems(e, grantKey, (id) => QuizAttemptGrant.findById(id).lean<QuizAttemptGrantDoc>()))))
+        .flatMap((keyed) => keyed.items)
+        .filter((g) => String(g.userId) === String(userId) && String(g.organisationId) === String(organisationId))
+        .sort((a, b) => b.grantedAt.getTime() - a.grantedAt.getTime() || String(b._id).localeCompare(String(a._id)))
+    : await QuizAttemptGrant.find({ organisationId, userId }).sort({ grantedAt: -1, _id: -1 }).lean();
   return grants.map((g) => ({
     id: g._id.toHexString(),
     courseId: g.courseId,

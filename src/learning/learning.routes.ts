@@ -15,8 +15,12 @@ import { quizRouter } from './quiz.routes.js';
 import type { Platform } from '../platform.js';
 
 async function showCatalogue(platform: Platform, req: Request, res: Response) {
-  const enrolled = await enrolledCourseIds(req.user!);
-  const courses = coursesOpenTo(platform.catalogue, req.user!).map((course) => ({ ...courseCard(course, req.t), enrolled: enrolled.has(course.id) }));
+  const open = coursesOpenTo(platform.catalogue, req.user!);
+  const enrolled = await enrolledCourseIds(
+    req.user!,
+    open.map((course) => course.id),
+  );
+  const courses = open.map((course) => ({ ...courseCard(course, req.t), enrolled: enrolled.has(course.id) }));
   res.render('learning/catalogue', { title: req.t('learning:catalogue.title'), courses });
 }
 
@@ -37,7 +41,11 @@ async function enrol(platform: Platform, req: Request, res: Response) {
 }
 
 async function showMyCourses(platform: Platform, req: Request, res: Response) {
-  const rows = await learnerEnrolments(req.user!);
+  // Every loaded course is asked (a course since closed to the office still shows), plus the learner's own list.
+  const rows = await learnerEnrolments(
+    req.user!,
+    platform.catalogue.list().map((course) => course.id),
+  );
   const enrolments = rows.map(({ enrolment, progress }) => enrolmentCard(loadedCourse(platform.catalogue, enrolment.courseId), enrolment, progress, req.t));
   res.render('learning/my-courses', { title: req.t('learning:myCourses.title'), enrolments });
 }

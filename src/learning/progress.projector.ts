@@ -1,12 +1,12 @@
 // Projects the statement log onto LearningProgress (one document per enrolment); rebuildable from scratch.
-import { User } from '../auth/user.model.js';
 import { trustedCourseIdsOf } from '../xapi/lrs-client.service.js';
 import type { Projector, StoredStatement } from '../xapi/projectors.js';
 import { agentKey } from '../xapi/statement-keys.js';
 import { XapiStatement, statementKey } from '../xapi/statement.model.js';
 import { VERBS, type XapiVocabulary } from '../xapi/xapi-vocabulary.js';
-import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
-import { LearningProgress, statusRank, type ProgressStatus } from './learning-progress.model.js';
+import type { EnrolmentDoc } from './enrolment.model.js';
+import { KEY_LOOKUP_CONCURRENCY, mapLimited, readKey, registrationKey } from './enrolment-keys.js';
+import { LearningProgress, statusRank, type LearningProgressDoc, type ProgressStatus } from './learning-progress.model.js';
 
 const VOIDED = VERBS.voided;
 
@@ -22,7 +22,7 @@ const STATUS_OF_VERB: Record<string, ProgressStatus> = {
   [VERBS.completed]: 'completed',
 };
 
-type EnrolmentKey = Pick<EnrolmentDoc, '_id' | 'organisationId' | 'userId' | 'courseId' | 'registration'> & {
+type ProjectedEnrolment = Pick<EnrolmentDoc, '_id' | 'organisationId' | 'userId' | 'courseId' | 'registration'> & {
   /** The learner's xAPI account name (User.learnerId): the only actor whose statements move this enrolment. */
   learnerId?: string;
 };
@@ -32,37 +32,41 @@ function scopedKey(organisationId: string, registration: string): string {
   return `${organisationId}:${registration}`;
 }
 
-// Registrations never change owner, so the lookup is cached for the life of the process (a cache, not a setting).
-const enrolmentByRegistration = new Map<string, EnrolmentKey>();
+/** Registrations never change owner, so found ones are kept for the life of the projector (a cache, not a setting). */
+type EnrolmentCache = Map<string, ProjectedEnrolment>;
+
+/** Past this many cached registrations the cache starts again (24,000 enrolments fit; years of them need not). */
+const CACHE_LIMIT = 100_000;
 
 /**
- * The enrolments behind `(organisation, registration)` pairs. Scoped to each statement's organisation: an LRS
- * client of one office that sends (or voids) statements carrying another office's registration must not move
- * that office's progress.
+ * The enrolments behind `(organisation, registration)` pairs, each read by its key
+ * `registration:<organisationId>:<registration>` (one `_id` look-up; a registration of another office is another key,
+ * so an LRS client of one office that sends or voids statements carrying another office's registration never moves
+ * that office's progress). Unknown registrations are not cached: asking again is the same one look-up.
  */
-async function enrolmentsFor(pairs: Array<{ organisationId: string; registration: string }>): Promise<Map<string, EnrolmentKey>> {
-  const missing = pairs.filter((p) => !enrolmentByRegistration.has(scopedKey(p.organisationId, p.registration)));
-  if (missing.length) {
-    const found = await Enrolment.find({
-      organisationId: { $in: [...new Set(missing.map((p) => p.organisationId))] },
-      registration: { $in: [...new Set(missing.map((p) => p.registration))] },
-    })
-      .select({ _id: 1, organisationId: 1, userId: 1, courseId: 1, registration: 1 })
-      .lean<EnrolmentKey[]>();
-    const learners = found.length
-      ? await User.find({ _id: { $in: [...new Set(found.map((enrolment) => String(enrolment.userId)))] } })
-          .select({ learnerId: 1 })
-          .lean<Array<{ _id: unknown; learnerId: string }>>()
-      : [];
-    const learnerIdOf = new Map(learners.map((user) => [String(user._id), user.learnerId]));
-    for (const enrolment of found) {
-      enrolmentByRegistration.set(scopedKey(String(enrolment.organisationId), enrolment.registration), { ...enrolment, learnerId: learnerIdOf.get(String(enrolment.userId)) });
-    }
-  }
-  const result = new Map<string, EnrolmentKey>();
+async function enrolmentsFor(cache: EnrolmentCache, pairs: Array<{ organisationId: string; registration: string }>): Promise<Map<string, ProjectedEnrolment>> {
+  const missing = new Map<string, { organisationId: string; registration: string }>();
   for (const p of pairs) {
     const key = scopedKey(p.organisationId, p.registration);
-    const enrolment = enrolmentByRegistration.get(key);
+    if (!cache.has(key)) missing.set(key, p);
+  }
+  if (cache.size + missing.size > CACHE_LIMIT) cache.clear();
+  await mapLimited([...missing.values()], KEY_LOOKUP_CONCURRENCY, async ({ organisationId, registration }) => {
+    const key = await readKey(registrationKey(organisationId, registration), organisationId);
+    if (!key?.userId || !key.courseId || !key.registration) return;
+    cache.set(scopedKey(organisationId, registration), {
+      _id: key.enrolmentId,
+      organisationId: key.organisationId,
+      userId: key.userId,
+      courseId: key.courseId,
+      registration: key.registration,
+      learnerId: key.learnerId ?? undefined,
+    });
+  });
+  const result = new Map<string, ProjectedEnrolment>();
+  for (const p of pairs) {
+    const key = scopedKey(p.organisationId, p.registration);
+    const enrolment = cache.get(key);
     if (enrolment) result.set(key, enrolment);
   }
   return result;
@@ -78,21 +82,29 @@ function registrationOf(statement: StoredStatement): string | undefined {
   return statement.context?.registration?.toLowerCase();
 }
 
-/** Applies one statement to its enrolment's progress with atomic updates (safe under concurrent requests). */
-async function applyStatement(statement: StoredStatement, enrolment: EnrolmentKey): Promise<void> {
+/**
+ * Applies one statement to its enrolment's progress. Every write names the document by `_id` alone (any other filter
+ * is a scan of the whole collection on FerretDB's SQLite backend). What commutes is one upsert of operators
+ * ($max, $addToSet, $setOnInsert), which returns the document; what must not go backwards or count twice — the
+ * forward-only status and the graded attempts counted once per statement id — is decided from that document and
+ * written with a second update (read, then write).
+ *
+ * Safe enough without a condition in the filter: an enrolment is one learner, whose statements come from their own
+ * requests, one batch at a time in stored order; two batches of the same enrolment projected at the same instant
+ * could let a lower status land last, or count one attempt twice. FerretDB loses one of two simultaneous updates of a
+ * document anyway (it reads, modifies and writes back), so a condition would not make it exact there either.
+ * `npm run xapi:rebuild` recomputes every progress document from the log.
+ */
+async function applyStatement(statement: StoredStatement, enrolment: ProjectedEnrolment): Promise<void> {
   const status = STATUS_OF_VERB[statement.verb.id];
   if (!status) return;
   const at = new Date(statement.timestamp);
   const _id = enrolment._id;
   const object = statement.object as { objectType?: string; id?: string };
   const lessonId = statement.verb.id === VERBS.experienced && object.id ? lessonIdOf(object.id) : undefined;
+  const graded = status === 'passed' || status === 'failed';
+  const scaled = statement.result?.score?.scaled;
 
-  const set: Record<string, unknown> = {};
-  const addToSet: Record<string, unknown> = {};
-  if (lessonId) {
-    addToSet.lessonsViewed = lessonId;
-    set.lastLessonId = lessonId;
-  }
   const insertOnly: Record<string, unknown> = {
     organisationId: enrolment.organisationId,
     userId: enrolment.userId,
@@ -104,32 +116,34 @@ async function applyStatement(statement: StoredStatement, enrolment: EnrolmentKe
     countedStatementIds: [],
     ...(lessonId ? {} : { lessonsViewed: [] }),
   };
+  const max: Record<string, unknown> = { lastActivityAt: at };
+  // The latest pass and completion: a renewed course (validityMonths) counts from its renewal.
+  if (status === 'passed') max.passedAt = at;
+  if (status === 'completed') max.completedAt = at;
+  if (graded && typeof scaled === 'number') max.bestScore = scaled;
+  const progress = await LearningProgress.findOneAndUpdate(
+    { _id },
+    { $setOnInsert: insertOnly, $max: max, ...(lessonId ? { $set: { lastLessonId: lessonId }, $addToSet: { lessonsViewed: lessonId } } : {}) },
+    { upsert: true, new: true, setDefaultsOnInsert: false },
+  ).lean<LearningProgressDoc>();
+
+  const rank = statusRank(status);
+  const set: Record<string, unknown> = {};
+  if (!progress || progress.statusRank < rank) Object.assign(set, { status, statusRank: rank });
+  // Counted once per statement id, so replaying a batch does not count an attempt twice.
+  const count = graded && !(progress?.countedStatementIds ?? []).includes(statement.id);
+  if (!Object.keys(set).length && !count) return;
   await LearningProgress.updateOne(
     { _id },
-    { $setOnInsert: insertOnly, $max: { lastActivityAt: at }, ...(Object.keys(set).length ? { $set: set } : {}), ...(lessonId ? { $addToSet: addToSet } : {}) },
-    { upsert: true, setDefaultsOnInsert: false },
+    { ...(Object.keys(set).length ? { $set: set } : {}), ...(count ? { $inc: { attempts: 1 }, $push: { countedStatementIds: statement.id } } : {}) },
   );
-
-  if (status === 'passed' || status === 'failed') {
-    const scaled = statement.result?.score?.scaled;
-    // Counted once per statement id, so replaying a batch does not count an attempt twice.
-    await LearningProgress.updateOne(
-      { _id, countedStatementIds: { $ne: statement.id } },
-      { $inc: { attempts: 1 }, $push: { countedStatementIds: statement.id }, ...(typeof scaled === 'number' ? { $max: { bestScore: scaled } } : {}) },
-    );
-  }
-  // The latest pass and completion: a renewed course (validityMonths) counts from its renewal.
-  if (status === 'passed') await LearningProgress.updateOne({ _id }, { $max: { passedAt: at } });
-  if (status === 'completed') await LearningProgress.updateOne({ _id }, { $max: { completedAt: at } });
-  const rank = statusRank(status);
-  await LearningProgress.updateOne({ _id, statusRank: { $lt: rank } }, { $set: { status, statusRank: rank } });
 }
 
 /**
  * A voided statement can take back a pass or a lesson view, which forward-only updates cannot undo:
  * the enrolment's progress is rebuilt from its remaining statements (rare: an administrator's correction).
  */
-async function rebuildRegistration(counts: Counting, enrolment: EnrolmentKey, exceptIds: string[]): Promise<void> {
+async function rebuildRegistration(counts: Counting, enrolment: ProjectedEnrolment, exceptIds: string[]): Promise<void> {
   await LearningProgress.deleteOne({ _id: enrolment._id });
   const records = await XapiStatement.find({ organisationId: enrolment.organisationId, registration: enrolment.registration, voided: { $ne: true } })
     .sort({ stored: 1 })
@@ -156,7 +170,7 @@ async function voidedTargets(statements: StoredStatement[]): Promise<{ organisat
 }
 
 /** Whether a statement may move this enrolment's progress (see statementCounts). */
-type Counting = (statement: StoredStatement, enrolment: EnrolmentKey) => Promise<boolean>;
+type Counting = (statement: StoredStatement, enrolment: ProjectedEnrolment) => Promise<boolean>;
 
 /**
  * Progress counts only what the platform recorded, or what an LRS client trusted for the enrolment's course
@@ -180,7 +194,7 @@ function statementCounting(vocabulary: XapiVocabulary): Counting {
 }
 
 /** Applies stored statements (in stored order) to the progress of the enrolments they belong to. */
-async function projectLearningProgress(vocabulary: XapiVocabulary, statements: StoredStatement[]): Promise<void> {
+async function projectLearningProgress(vocabulary: XapiVocabulary, cache: EnrolmentCache, statements: StoredStatement[]): Promise<void> {
   const counts = statementCounting(vocabulary);
   const voids = await voidedTargets(statements);
   const pairs = [
@@ -191,7 +205,7 @@ async function projectLearningProgress(vocabulary: XapiVocabulary, statements: S
     ...voids,
   ];
   if (!pairs.length) return;
-  const enrolments = await enrolmentsFor(pairs);
+  const enrolments = await enrolmentsFor(cache, pairs);
   for (const statement of statements) {
     const registration = registrationOf(statement);
     const enrolment = registration ? enrolments.get(scopedKey(statement.organisationId, registration)) : undefined;
@@ -207,13 +221,14 @@ async function projectLearningProgress(vocabulary: XapiVocabulary, statements: S
 }
 
 /** Empties the projection before a full replay (npm run xapi:rebuild). */
-async function resetLearningProgress(): Promise<void> {
-  enrolmentByRegistration.clear();
+async function resetLearningProgress(cache: EnrolmentCache): Promise<void> {
+  cache.clear();
   // Every organisation's: the rebuild that follows replays every organisation's statements (a CLI, never a request).
   await LearningProgress.deleteMany({}).setOptions({ acrossOrganisations: true });
 }
 
 /** The LearningProgress projector of a platform (its vocabulary tells the platform's statements and learners apart), listed by createPlatform. */
 export function learningProgressProjector(vocabulary: XapiVocabulary): Projector {
-  return { name: 'learning-progress', reset: resetLearningProgress, apply: (statements) => projectLearningProgress(vocabulary, statements) };
+  const cache: EnrolmentCache = new Map();
+  return { name: 'learning-progress', reset: () => resetLearningProgress(cache), apply: (statements) => projectLearningProgress(vocabulary, cache, statements) };
 }

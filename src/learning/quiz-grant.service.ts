@@ -3,6 +3,8 @@ import type { AuditTrail } from '../audit/audit-trail.js';
 import type { SessionUser } from '../auth/session-user.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
+import mongoose from 'mongoose';
+import { grantKey, insertKey } from './enrolment-keys.js';
 import { findEnrolment } from './enrolment.service.js';
 import { assertCanGrantQuizAttempts } from './learning.policy.js';
 import { QuizAttemptGrant, type QuizGrantKind } from './quiz-attempt-grant.model.js';
@@ -45,7 +47,15 @@ export async function grantQuizException(deps: QuizGrantDeps, params: GrantQuizE
   }
   if (kind === 'cooldown_lift' && !standing.cooldownEndsAt) throw new ConflictError('Teraz nie trwa przerwa po niezaliczonym teście: nie ma czego znosić.');
 
+  // The grant's key first (`grant:<enrolmentId>:<n>`): two HR people granting at once both get here, one key wins.
+  const { number } = standing.nextGrant;
+  const grantId = standing.nextGrant.itemId ?? new mongoose.Types.ObjectId();
+  if (!standing.nextGrant.itemId) {
+    const won = await insertKey({ _id: grantKey(enrolment._id, number), organisationId: enrolment.organisationId, enrolmentId: enrolment._id, itemId: grantId });
+    if (!won) throw new ConflictError('Ktoś właśnie przyznał tej osobie wyjątek. Odśwież stronę i sprawdź, czy jest jeszcze potrzebny.');
+  }
   const grant = await QuizAttemptGrant.create({
+    _id: grantId,
     organisationId: enrolment.organisationId,
     enrolmentId: enrolment._id,
     userId: enrolment.userId,

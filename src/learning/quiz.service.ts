@@ -15,6 +15,8 @@ import { QuizAttemptGrant, type QuizAttemptGrantDoc } from './quiz-attempt-grant
 import type { QuizFormAnswers } from './quiz-form.js';
 import { drawQuestions, gradeAnswer, resolveQuizAnswers, scoreAttempt, type DrawnQuestion } from './quiz-grading.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
+import mongoose from 'mongoose';
+import { attemptKey, grantKey, insertKey, keyedItems, type NextItem } from './enrolment-keys.js';
 
 /** Why a new attempt cannot start now. */
 export type QuizBlock =
@@ -43,6 +45,10 @@ export interface QuizStanding {
   usesGrants: QuizAttemptGrantDoc[];
   /** The block in Polish, for the ConflictError a start meets (pages translate `block` themselves). */
   blockedReason?: string;
+  /** The number the next attempt gets, and its id when a start that died left its key (the next start uses it). */
+  nextAttempt: NextItem;
+  /** The same for HR's next grant. */
+  nextGrant: NextItem;
 }
 
 /** The drawn questions of an attempt, decoded from their stored JSON. */
@@ -74,9 +80,21 @@ export async function quizStanding(params: { learner: Learner; course: Course; n
   const { learner, course, now = new Date() } = params;
   const enrolment = await requireEnrolment(learner, course);
   const [attempts, grants] = await Promise.all([
-    QuizAttempt.find({ organisationId: enrolment.organisationId, enrolmentId: enrolment._id }).sort({ number: 1 }).lean<QuizAttemptDoc[]>(),
-    QuizAttemptGrant.find({ organisationId: enrolment.organisationId, enrolmentId: enrolment._id }).sort({ grantedAt: 1, _id: 1 }).lean<QuizAttemptGrantDoc[]>(),
+    keyedItems(enrolment, attemptKey, (id) => QuizAttempt.findById(id).lean<QuizAttemptDoc>()),
+    keyedItems(enrolment, grantKey, (id) => QuizAttemptGrant.findById(id).lean<QuizAttemptGrantDoc>()),
   ]);
+  return standingOf(course, enrolment, attempts, grants, now);
+}
+
+function standingOf(
+  course: Course,
+  enrolment: EnrolmentDoc,
+  keyedAttempts: { items: QuizAttemptDoc[]; next: NextItem },
+  keyedGrants: { items: QuizAttemptGrantDoc[]; next: NextItem },
+  now: Date,
+): QuizStanding {
+  const attempts = keyedAttempts.items;
+  const grants = keyedGrants.items;
   const submitted = attempts.filter((a) => a.submittedAt);
   const open = attempts.find((a) => !a.submittedAt);
   const lastPass = submitted.filter((a) => a.passed).at(-1);
@@ -92,6 +110,8 @@ export async function quizStanding(params: { learner: Learner; course: Course; n
     renewalDue: due,
     grants,
     usesGrants: [],
+    nextAttempt: keyedAttempts.next,
+    nextGrant: keyedGrants.next,
   };
   const unused = (kind: QuizAttemptGrantDoc['kind']) => grants.find((grant) => grant.kind === kind && !grant.usedAt);
   const { maxAttempts, cooldownMinutes } = course.quiz;
@@ -154,10 +174,22 @@ export async function startQuizAttempt(params: { learner: Learner; course: Cours
     }
     won.push(key);
   }
-  const number = standing.submitted.length + 1;
+  // The attempt's key is inserted first: its unique `_id` decides which of two starts at once draws attempt n.
+  const { number } = standing.nextAttempt;
+  const attemptId = standing.nextAttempt.itemId ?? new mongoose.Types.ObjectId();
+  if (!standing.nextAttempt.itemId) {
+    const key = { _id: attemptKey(enrolment._id, number), organisationId, enrolmentId: enrolment._id, itemId: attemptId };
+    if (!(await insertKey(key))) {
+      await releaseWon();
+      const again = await quizStanding(params);
+      if (again.open) return again.open;
+      throw new ConflictError('Podejście do testu jest właśnie rozpoczynane. Odśwież stronę za chwilę.');
+    }
+  }
   let attempt: QuizAttemptDoc;
   try {
     const created = await QuizAttempt.create({
+      _id: attemptId,
       organisationId,
       enrolmentId: enrolment._id,
       userId: enrolment.userId,
@@ -175,7 +207,7 @@ export async function startQuizAttempt(params: { learner: Learner; course: Cours
   } catch (error) {
     // The grants were not used: give them back for the next start.
     await releaseWon();
-    // Two starts at once: the unique (enrolment, number) index let the other one through; resume it.
+    // Two starts finishing the same key at once: the other one created it; resume it.
     if (isDuplicateKeyError(error)) {
       const again = await quizStanding(params);
       if (again.open) return again.open;
@@ -183,7 +215,8 @@ export async function startQuizAttempt(params: { learner: Learner; course: Cours
     throw error;
   }
   for (const grant of standing.usesGrants) {
-    await QuizAttemptGrant.updateOne({ _id: grant._id, organisationId }, { $set: { usedAt: attempt.startedAt, usedForAttempt: number } });
+    // By `_id` alone: with the organisation the filter would be a scan on FerretDB (the grant is this enrolment's).
+    await QuizAttemptGrant.updateOne({ _id: grant._id }, { $set: { usedAt: attempt.startedAt, usedForAttempt: number } });
   }
   return attempt;
 }
@@ -195,7 +228,9 @@ function grantClaimKey(grant: QuizAttemptGrantDoc): string {
 
 /** One of the learner's own attempts in this course, or NotFoundError. */
 export async function findQuizAttempt(params: { learner: Learner; course: Course; attemptId: string }): Promise<QuizAttemptDoc> {
-  const attempt = await QuizAttempt.findOne({ _id: params.attemptId, organisationId: params.learner.organisationId }).lean<QuizAttemptDoc>();
+  // By `_id` alone (with the organisation it is a scan on FerretDB); the organisation is checked here instead.
+  const found = await QuizAttempt.findById(params.attemptId).lean<QuizAttemptDoc>();
+  const attempt = found && String(found.organisationId) === String(params.learner.organisationId) ? found : null;
   if (!attempt || attempt.courseId !== params.course.id) throw new NotFoundError('Nie znaleziono podejścia do testu.');
   assertOwnEnrolment(params.learner, attempt);
   return attempt;
@@ -249,16 +284,14 @@ export async function submitQuizAttempt(deps: QuizDeps, params: SubmitQuizParams
   const claimKey = `submit:${attempt._id.toHexString()}`;
   if (!(await claimOnce(claimKey, attempt.organisationId))) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
   const release = async () => {
-    await QuizAttempt.updateOne(
-      { _id: attempt._id, organisationId: attempt.organisationId },
-      { $unset: { submittedAt: 1, results: 1, scoreRaw: 1, scoreMax: 1, scoreScaled: 1, passed: 1 } },
-    );
+    await QuizAttempt.updateOne({ _id: attempt._id }, { $unset: { submittedAt: 1, results: 1, scoreRaw: 1, scoreMax: 1, scoreScaled: 1, passed: 1 } });
     await releaseClaim(claimKey, attempt.organisationId);
   };
   let claimed: QuizAttemptDoc | null;
   try {
+    // `_id` alone: the attempt was read above and checked to be the learner's.
     claimed = await QuizAttempt.findOneAndUpdate(
-      { _id: attempt._id, organisationId: attempt.organisationId },
+      { _id: attempt._id },
       { $set: { submittedAt, results: graded, scoreRaw: score.raw, scoreMax: score.max, scoreScaled: score.scaled, passed: score.passed } },
       { new: true },
     ).lean<QuizAttemptDoc>();

@@ -4,10 +4,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, signIn } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { User } from '../../src/auth/user.model.js';
-import { buildCertificate, buildLearner, buildOrganisation } from '../helpers/factories.js';
+import { buildCertificate, buildLearner, buildOrganisation, buildQuizAttempt } from '../helpers/factories.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
 import { enrolLearner } from '../../src/learning/enrolment.service.js';
-import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { changedCatalogue, startTestServer, type TestServer } from '../helpers/server.js';
 
 type Language = 'pl' | 'en';
@@ -175,7 +174,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
       records[language] = ewa;
       const ewaLearner = { id: ewa.user._id.toHexString(), organisationId: organisation._id.toHexString(), learnerId: ewa.user.learnerId, fullName: ewa.user.fullName };
       const { enrolment } = await enrolLearner(server.platform, { learner: ewaLearner, course });
-      await QuizAttempt.create({
+      await buildQuizAttempt({
         organisationId: organisation._id,
         enrolmentId: enrolment._id,
         userId: ewa.user._id,

@@ -9,12 +9,11 @@ import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { expectNoAxeViolations, newBrowserContext, screenshot, signIn } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { buildCertificate, buildLearner } from '../helpers/factories.js';
+import { buildCertificate, buildLearner, buildQuizAttempt } from '../helpers/factories.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
 import { changedCatalogue, startTestServer, type TestServer } from '../helpers/server.js';
 import { User } from '../../src/auth/user.model.js';
 import { enrolLearner } from '../../src/learning/enrolment.service.js';
-import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { QuizAttemptGrant } from '../../src/learning/quiz-attempt-grant.model.js';
 import { Organisation, type OrganisationDoc } from '../../src/organisations/organisation.model.js';
 import { createOperator } from '../../src/organisations/operator.service.js';
@@ -238,7 +237,7 @@ describe('e2e: a new office adopts the platform (issue 11, done when)', function
     const learner = { id: ewa.user._id.toHexString(), organisationId: office._id.toHexString(), learnerId: ewa.user.learnerId, fullName: ewa.user.fullName };
     const { enrolment } = await enrolLearner(server.platform, { learner, course });
     for (const number of [1, 2, 3]) {
-      await QuizAttempt.create({
+      await buildQuizAttempt({
         organisationId: office._id,
         enrolmentId: enrolment._id,
         userId: ewa.user._id,

@@ -6,6 +6,8 @@ import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.js';
 import { User, type Role, type UserDoc } from '../../src/auth/user.model.js';
 import { issueCertificate, type CertificateDeps } from '../../src/certificates/certificate-issue.service.js';
+import { attemptKey, insertKey } from '../../src/learning/enrolment-keys.js';
+import { QuizAttempt, type QuizAttemptDoc } from '../../src/learning/quiz-attempt.model.js';
 import { Organisation, type OrganisationDoc } from '../../src/organisations/organisation.model.js';
 
 /** The password every factory-built user gets unless told otherwise (meets the 12-character rule). */
@@ -83,4 +85,16 @@ export function buildCertificate(platform: CertificateDeps, user: UserDoc, optio
     scorePercent: options.scorePercent ?? 90,
     completedAt: options.completedAt ?? new Date(),
   });
+}
+
+/**
+ * Stores a quiz attempt as if it had been taken (graded fields given), with its key `attempt:<enrolmentId>:<n>`:
+ * the quiz pages find attempts by key only, so an attempt without one is not there for them.
+ */
+export async function buildQuizAttempt(
+  fields: Partial<Omit<QuizAttemptDoc, 'questions'>> & Pick<QuizAttemptDoc, 'organisationId' | 'enrolmentId' | 'number'> & { questions: unknown[] },
+) {
+  const attempt = await QuizAttempt.create(fields);
+  await insertKey({ _id: attemptKey(fields.enrolmentId, fields.number), organisationId: fields.organisationId, enrolmentId: fields.enrolmentId, itemId: attempt._id });
+  return attempt;
 }

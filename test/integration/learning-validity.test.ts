@@ -10,11 +10,10 @@ import { LearningProgress, type LearningProgressDoc } from '../../src/learning/l
 import type { Learner } from '../../src/learning/learner.js';
 import type { Platform } from '../../src/platform.js';
 import { enrolmentCard } from '../../src/learning/learning.presenter.js';
-import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { quizStanding } from '../../src/learning/quiz.service.js';
 import { cellStatus } from '../../src/reports/completion-matrix.service.js';
 import { courseCompleted, quizScored } from '../../src/xapi/learning-statements.js';
-import { buildLearner, loginAgent } from '../helpers/factories.js';
+import { buildLearner, loginAgent, buildQuizAttempt } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { changedCatalogue, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -26,7 +25,7 @@ const translate = (key: string) => key;
  */
 async function passAt(platform: Platform, learner: Learner, course: Course, passedAt: Date) {
   const { enrolment } = await enrolLearner(platform, { learner, course });
-  const attempt = await QuizAttempt.create({
+  const attempt = await buildQuizAttempt({
     organisationId: enrolment.organisationId,
     enrolmentId: enrolment._id,
     userId: enrolment.userId,
