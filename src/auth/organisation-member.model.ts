@@ -49,6 +49,18 @@ export async function storeMemberCopy(user: StoredUser): Promise<void> {
   }
 }
 
+/** Writes the copies of users just inserted together (one insert per organisation; a copy already there is kept). */
+export async function storeNewMemberCopies(users: StoredUser[]): Promise<void> {
+  for (const organisation of new Set(users.map((user) => String(user.organisationId)))) {
+    const copies = users.filter((user) => String(user.organisationId) === organisation).map(copyOf);
+    try {
+      await membersOf(organisation).insertMany(copies, { ordered: false });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+}
+
 /** Removes the copy of a user who is being deleted. */
 export async function removeMemberCopy(userId: Types.ObjectId, organisationId: Types.ObjectId): Promise<void> {
   await membersOf(organisationId).deleteOne({ _id: userId });

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { Schema, model, type InferSchemaType, type Query, type Types } from 'mongoose';
 import { tenantScoped } from '../db/tenant-scoped.js';
-import { removeMemberCopy, storeMemberCopy } from './organisation-member.model.js';
+import { removeMemberCopy, storeMemberCopy, storeNewMemberCopies } from './organisation-member.model.js';
 
 /**
  * learner (a clerk), hr (the office's HR: assignments, people, reports), author (writes courses), admin (an office's
@@ -83,7 +83,7 @@ userSchema.post('save', async function () {
   await storeMemberCopy(this.toObject() as unknown as StoredUser);
 });
 userSchema.post('insertMany', async function (docs: Array<{ toObject(): unknown }>) {
-  for (const doc of docs) await storeMemberCopy(doc.toObject() as StoredUser);
+  await storeNewMemberCopies(docs.map((doc) => doc.toObject() as StoredUser));
 });
 const UPDATES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne'] as const;
 const DELETES = ['deleteOne', 'deleteMany', 'findOneAndDelete'] as const;
