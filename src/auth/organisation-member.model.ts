@@ -38,7 +38,7 @@ function copyOf(user: StoredUser): StoredUser {
 
 /** Writes (or replaces) the copy of this user in their organisation's partition. */
 export async function storeMemberCopy(user: StoredUser): Promise<void> {
-  const members = membersOf(user.organisationId);
+  const members = await membersOf(user.organisationId);
   const copy = copyOf(user);
   try {
     await members.replaceOne({ _id: user._id }, copy, { upsert: true });
@@ -54,7 +54,7 @@ export async function storeNewMemberCopies(users: StoredUser[]): Promise<void> {
   for (const organisation of new Set(users.map((user) => String(user.organisationId)))) {
     const copies = users.filter((user) => String(user.organisationId) === organisation).map(copyOf);
     try {
-      await membersOf(organisation).insertMany(copies, { ordered: false });
+      await (await membersOf(organisation)).insertMany(copies, { ordered: false });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
@@ -63,7 +63,7 @@ export async function storeNewMemberCopies(users: StoredUser[]): Promise<void> {
 
 /** Removes the copy of a user who is being deleted. */
 export async function removeMemberCopy(userId: Types.ObjectId, organisationId: Types.ObjectId): Promise<void> {
-  await membersOf(organisationId).deleteOne({ _id: userId });
+  await (await membersOf(organisationId)).deleteOne({ _id: userId });
 }
 
 /**
@@ -80,7 +80,7 @@ export async function syncMemberCopies(users: StoredUser[]): Promise<number> {
   let changed = 0;
   for (const [organisation, people] of byOrganisation) {
     const organisationId = new Types.ObjectId(organisation);
-    const copies = new Map((await membersOf(organisationId).find({ organisationId }).lean<StoredUser[]>()).map((copy) => [String(copy._id), copy]));
+    const copies = new Map((await (await membersOf(organisationId)).find({ organisationId }).lean<StoredUser[]>()).map((copy) => [String(copy._id), copy]));
     for (const user of people) {
       const copy = copies.get(String(user._id));
       copies.delete(String(user._id));

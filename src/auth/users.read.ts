@@ -12,7 +12,7 @@ import { User } from './user.model.js';
  */
 export async function usersOfOrganisation<T extends { _id: Types.ObjectId }>(organisationId: Types.ObjectId | string, fields: string): Promise<T[]> {
   const organisation = new Types.ObjectId(String(organisationId));
-  return membersOf(organisation).find({ organisationId: organisation }).select(fields).lean<T[]>();
+  return (await membersOf(organisation)).find({ organisationId: organisation }).select(fields).lean<T[]>();
 }
 
 /** The users with these ids in the organisation (others, and unknown ids, left out); one `_id` look-up each. */

@@ -57,9 +57,9 @@ describe('organisation member copies', () => {
     const { user: missing } = await buildLearner({ organisation: office, overrides: { fullName: 'Bez Kopii' } });
     const { user: renamed } = await buildLearner({ organisation: office, overrides: { fullName: 'Stare Nazwisko' } });
     // As a process killed between the user write and its copy leaves them (or an older version, with no copies).
-    await membersOf(office._id).deleteOne({ _id: missing._id });
+    await (await membersOf(office._id)).deleteOne({ _id: missing._id });
     await User.collection.updateOne({ _id: renamed._id }, { $set: { fullName: 'Nowe Nazwisko' } });
-    await membersOf(office._id).create({ _id: new Types.ObjectId(), organisationId: office._id, fullName: 'Usunięty Dawno' });
+    await (await membersOf(office._id)).create({ _id: new Types.ObjectId(), organisationId: office._id, fullName: 'Usunięty Dawno' });
     expect(names(await listed(office._id))).to.deep.equal(['Stare Nazwisko', 'Usunięty Dawno']);
 
     await syncOrganisationMembers(silent);
