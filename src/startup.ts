@@ -1,5 +1,6 @@
 // One-off work at start-up, after the database is connected and the platform built, before the server listens.
 import { scheduleSessionCleanup } from './auth/session-cleanup.js';
+import { syncOrganisationMembers } from './auth/users.read.js';
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
 import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
 import type { Config } from './config.js';
@@ -35,6 +36,9 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   await platform.badgeKeys.current();
   // Then statements stored by an older version get per-organisation keys before anything reads or writes one.
   await migrateStatementKeys(platform);
+  // HR's lists read each office's copies of its people: a process that died between a user write and its copy,
+  // or users stored before the copies existed, are brought in step here.
+  await syncOrganisationMembers(platform.logger);
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database outside
   // production (config refuses SEED_DEMO=true in production; the demo passwords are public).
   // It records statements, so it runs on the built platform: their IRIs come from BASE_URL like every other.

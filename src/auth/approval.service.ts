@@ -6,6 +6,7 @@ import type { Mailer } from '../mail/mail.service.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { accountApprovedMail } from './auth.mails.js';
 import { User, type UserDoc } from './user.model.js';
+import { usersOfOrganisation } from './users.read.js';
 
 export interface ApprovalDeps {
   audit: AuditTrail;
@@ -28,16 +29,18 @@ export interface PendingPersonView {
 
 /** The office's people waiting for approval, oldest first. */
 export async function pendingPeopleOf(organisationId: string): Promise<PendingPersonView[]> {
-  const people = await User.find({ organisationId: new Types.ObjectId(organisationId), status: 'pending' })
-    .sort({ createdAt: 1 })
-    .lean<(UserDoc & { createdAt?: Date })[]>();
+  const people = (await usersOfOrganisation<UserDoc & { createdAt?: Date }>(organisationId, 'fullName email emailConfirmedAt status createdAt'))
+    .filter((person) => person.status === 'pending')
+    .sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
   return people.map((p) => ({ id: p._id.toHexString(), fullName: p.fullName, email: p.email, emailConfirmed: Boolean(p.emailConfirmedAt), registeredAt: p.createdAt }));
 }
 
 // The pending person of the approver's own office: another office's id, an active person or a made-up id are all 404.
 async function pendingPerson(approver: Approver, userId: string): Promise<UserDoc> {
-  const person = await User.findOne({ _id: new Types.ObjectId(userId), organisationId: new Types.ObjectId(approver.organisationId), status: 'pending' }).lean<UserDoc>();
-  if (!person) throw new NotFoundError('Nie znaleziono osoby oczekującej na zatwierdzenie.');
+  // By _id alone (a two-key filter decodes every user on FerretDB), then the office and the status checked here.
+  const person = Types.ObjectId.isValid(userId) ? await User.findById(userId).lean<UserDoc>() : null;
+  if (!person || String(person.organisationId) !== approver.organisationId || person.status !== 'pending')
+    throw new NotFoundError('Nie znaleziono osoby oczekującej na zatwierdzenie.');
   return person;
 }
 

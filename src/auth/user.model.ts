@@ -1,7 +1,8 @@
 // People who use the platform: learners (clerks), HR staff, authors and admins, each in one organisation.
 import { randomUUID } from 'node:crypto';
-import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import mongoose, { Schema, model, type InferSchemaType, type Query, type Types } from 'mongoose';
 import { tenantScoped } from '../db/tenant-scoped.js';
+import { removeMemberCopy, storeMemberCopy, storeNewMemberCopies } from './organisation-member.model.js';
 
 /**
  * learner (a clerk), hr (the office's HR: assignments, people, reports), author (writes courses), admin (an office's
@@ -60,6 +61,52 @@ const userSchema = new Schema(
   { timestamps: true },
 );
 userSchema.plugin(tenantScoped);
+
+type UserWrite = Query<unknown, unknown>;
+type StoredUser = Record<string, unknown> & { _id: Types.ObjectId; organisationId: Types.ObjectId };
+
+/** The users a write is about to touch: named by `_id` (every write the platform makes), or found by its filter. */
+const touched = new WeakMap<UserWrite, StoredUser[]>();
+async function usersTouchedBy(query: UserWrite): Promise<StoredUser[]> {
+  const filter = query.getFilter();
+  const id = filter._id as unknown;
+  const named = id instanceof mongoose.Types.ObjectId || typeof id === 'string' ? [id] : (id as { $in?: unknown[] } | undefined)?.$in;
+  const users = named
+    ? await Promise.all(named.map((one) => User.findById(one).select('_id organisationId').lean<StoredUser>()))
+    : await User.find(filter).setOptions({ acrossOrganisations: true }).select('_id organisationId').lean<StoredUser[]>();
+  return users.filter((user): user is StoredUser => user !== null);
+}
+
+// Every write keeps the person's copy in their organisation's member partition in step (organisation-member.model.ts):
+// HR's lists read those copies. A process that dies between the two writes is repaired at the next start.
+userSchema.post('save', async function () {
+  await storeMemberCopy(this.toObject() as unknown as StoredUser);
+});
+userSchema.post('insertMany', async function (docs: Array<{ toObject(): unknown }>) {
+  await storeNewMemberCopies(docs.map((doc) => doc.toObject() as StoredUser));
+});
+const UPDATES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne'] as const;
+const DELETES = ['deleteOne', 'deleteMany', 'findOneAndDelete'] as const;
+for (const hook of [...UPDATES, ...DELETES]) {
+  userSchema.pre(hook, async function (this: UserWrite) {
+    touched.set(this, await usersTouchedBy(this));
+  });
+}
+for (const hook of UPDATES) {
+  userSchema.post(hook, async function (this: UserWrite) {
+    for (const { _id } of touched.get(this) ?? []) {
+      const user = await User.findById(_id).lean<StoredUser>();
+      if (user) await storeMemberCopy(user);
+    }
+  });
+}
+for (const hook of DELETES) {
+  userSchema.post(hook, async function (this: UserWrite) {
+    for (const { _id, organisationId } of touched.get(this) ?? []) {
+      if (!(await User.exists({ _id }))) await removeMemberCopy(_id, organisationId);
+    }
+  });
+}
 
 // organisationId comes from the tenantScoped plugin, which InferSchemaType cannot see.
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId; organisationId: Types.ObjectId };

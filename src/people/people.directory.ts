@@ -1,6 +1,7 @@
 // One office's people and departments as the people pages read them: one read of the office's users per request.
 import { Types } from 'mongoose';
 import { User, type AccountStatus, type Role } from '../auth/user.model.js';
+import { usersOfOrganisation } from '../auth/users.read.js';
 import { NotFoundError } from '../http/errors.js';
 import { isObjectId } from '../http/validate.js';
 import { Organisation, type OrganisationDoc } from '../organisations/organisation.model.js';
@@ -42,15 +43,12 @@ export function departmentsOfOffice(organisation: OrganisationDoc): OfficeDepart
 }
 
 /**
- * Everyone in the office, sorted by name (Polish collation), then e-mail. Cost: on FerretDB this filter decodes the
- * whole users collection (only `_id` lookups are indexed), once per request; at 2,000 people an office, and a few
- * tens of thousands platform-wide, that is tens of milliseconds and a few MB, which HR pages can afford. Searching,
- * filtering and paging then happen in memory (people.service.ts), so a page costs one read whatever the filters.
+ * Everyone in the office, sorted by name (Polish collation), then e-mail. Cost: the office's own member index and one
+ * `_id` look-up per person (auth/users.read.ts), so it does not grow with other offices. Searching, filtering and
+ * paging then happen in memory (people.service.ts), so a page costs one read whatever the filters.
  */
 export async function peopleOfOffice(organisationId: Types.ObjectId | string): Promise<OfficePerson[]> {
-  const people = await User.find({ organisationId: new Types.ObjectId(String(organisationId)) })
-    .select(PERSON_FIELDS)
-    .lean<OfficePerson[]>();
+  const people = await usersOfOrganisation<OfficePerson>(organisationId, PERSON_FIELDS);
   return people.sort((a, b) => a.fullName.localeCompare(b.fullName, 'pl') || a.email.localeCompare(b.email));
 }
 

@@ -1,6 +1,6 @@
 // Reminders of assigned courses that are due soon or overdue: at most one mail per person and course a day.
 import { Types } from 'mongoose';
-import { User } from '../auth/user.model.js';
+import { usersByIds } from '../auth/users.read.js';
 import { addDays, isOverdue } from '../calendar/calendar.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
 import type { Course } from '../courses/course.types.js';
@@ -92,9 +92,13 @@ export async function sendReminders(
     .map(({ enrolment }) => enrolment);
   if (!due.length) return { sent: 0, recentlyReminded: 0 };
   // Leavers (deactivated) and people awaiting approval are not reminded: they cannot sign in.
-  const people = await User.find({ organisationId, _id: { $in: due.map((e) => e.userId) }, status: { $nin: ['deactivated', 'pending'] } })
-    .select('fullName email language')
-    .lean<Array<Pick<PersonDoc, '_id' | 'fullName' | 'email' | 'language'>>>();
+  const people = (
+    await usersByIds<Pick<PersonDoc, '_id' | 'fullName' | 'email' | 'language' | 'status'>>(
+      organisationId,
+      due.map((e) => e.userId),
+      'fullName email language status',
+    )
+  ).filter((person) => person.status !== 'deactivated' && person.status !== 'pending');
   const personById = new Map(people.map((p) => [String(p._id), p]));
 
   let sent = 0;

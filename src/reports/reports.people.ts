@@ -1,6 +1,6 @@
 // The organisation HR reports on: its departments and its people, read once for the matrix, assignments and reminders.
 import { Types } from 'mongoose';
-import { User } from '../auth/user.model.js';
+import { usersByIds, usersOfOrganisation } from '../auth/users.read.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { isObjectId } from '../http/validate.js';
 import { Organisation, type OrganisationDoc } from '../organisations/organisation.model.js';
@@ -48,9 +48,9 @@ export function checkDepartment(departments: Array<{ id: string }>, departmentId
  * auth/approval.service.ts). Leavers stay (status deactivated), shown as such.
  */
 export async function peopleOf(organisationId: Types.ObjectId): Promise<PersonDoc[]> {
-  const people = await User.find({ organisationId, status: { $ne: 'pending' } })
-    .select('fullName email departmentId roles learnerId language status')
-    .lean<PersonDoc[]>();
+  const people = (await usersOfOrganisation<PersonDoc>(organisationId, 'fullName email departmentId roles learnerId language status')).filter(
+    (person) => person.status !== 'pending',
+  );
   return people.sort((a, b) => a.fullName.localeCompare(b.fullName, 'pl') || a.email.localeCompare(b.email));
 }
 
@@ -59,9 +59,10 @@ export type PersonRecordDoc = PersonDoc & { position?: string | null; employeeNu
 
 /** The person with this id in the organisation, or NotFoundError (another office's person looks like no one). */
 export async function personOf(organisationId: Types.ObjectId, userId: string): Promise<PersonRecordDoc> {
-  const person = await User.findOne({ _id: objectIdOrNull(userId), organisationId })
-    .select('fullName email departmentId roles learnerId language position employeeNumber status deactivatedAt')
-    .lean<PersonRecordDoc>();
+  const id = objectIdOrNull(userId);
+  const [person] = id
+    ? await usersByIds<PersonRecordDoc>(organisationId, [id], 'fullName email departmentId roles learnerId language position employeeNumber status deactivatedAt')
+    : [];
   if (!person) throw new NotFoundError('Nie znaleziono osoby.');
   return person;
 }
@@ -69,8 +70,6 @@ export async function personOf(organisationId: Types.ObjectId, userId: string): 
 /** The names of these people of the organisation by id (HR who assigned a course; unknown ids are left out). */
 export async function namesOf(organisationId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const people = await User.find({ _id: { $in: ids }, organisationId })
-    .select('fullName')
-    .lean<Array<{ _id: Types.ObjectId; fullName: string }>>();
+  const people = await usersByIds<{ _id: Types.ObjectId; fullName: string }>(organisationId, ids, 'fullName');
   return new Map(people.map((person) => [String(person._id), person.fullName]));
 }
