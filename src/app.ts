@@ -4,9 +4,6 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import MongoStore from 'connect-mongo';
-import type { MongoClient } from 'mongodb';
-import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import type { Platform } from './platform.js';
 import { noStoreForSignedIn } from './http/cache-control.js';
@@ -22,7 +19,7 @@ import { learningRouter } from './learning/learning.routes.js';
 import { authRouter } from './auth/auth.routes.js';
 import { flashLocals } from './http/flash.js';
 import { createPassport } from './auth/passport.js';
-import { SESSION_COLLECTION } from './auth/session-cleanup.js';
+import { createSessionStore } from './auth/session-store.js';
 import { currentUserLocals } from './auth/require-user.js';
 import { SESSION_MAX_AGE_MS } from './account/account-sessions.js';
 import { accountRouter } from './account/account.routes.js';
@@ -96,17 +93,7 @@ export async function createApp(platform: Platform): Promise<Express> {
       resave: false,
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: SESSION_MAX_AGE_MS },
-      store: MongoStore.create({
-        // connect-mongo ships its own copy of the driver types; the client object is compatible at run time.
-        client: mongoose.connection.getClient() as unknown as MongoClient,
-        dbName: mongoose.connection.db?.databaseName,
-        collectionName: SESSION_COLLECTION,
-        // Never 'interval': it deletes with w: 0, which crosses the replies of a pooled FerretDB connection.
-        // Expired sessions are removed by our acknowledged job (auth/session-cleanup.ts, SESSION_CLEANUP_CRON);
-        // not 'native' either: FerretDB has no TTL indexes.
-        autoRemove: 'disabled',
-        stringify: false,
-      }),
+      store: createSessionStore(),
     }),
   );
   // [passport: initialize + session, right after the session middleware]
