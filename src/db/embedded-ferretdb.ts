@@ -8,6 +8,8 @@ import mongoose from 'mongoose';
 import type { Logger } from '../logger.js';
 
 export const FERRETDB_VERSION = 'v1.24.2';
+/** The one patch scripts/install-ferretdb.sh applies (look-ups by `_id` use the `_id` index); part of the build's folder. */
+export const FERRETDB_PATCH = 'id-index';
 
 export interface EmbeddedFerretDb {
   uri: string;
@@ -19,7 +21,7 @@ export interface EmbeddedFerretDb {
 
 /** Where scripts/install-ferretdb.sh puts the binary (outside the work tree, shared by clones). */
 export function defaultFerretDbBinary(): string {
-  return path.join(os.homedir(), '.cache', 'akademia-jst', `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+  return path.join(os.homedir(), '.cache', 'akademia-jst', `ferretdb-${FERRETDB_VERSION}-${FERRETDB_PATCH}`, 'ferretdb');
 }
 
 async function freePort(): Promise<number> {
