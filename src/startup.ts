@@ -8,7 +8,7 @@ import { repairUnfinishedEnrolments } from './learning/enrolment-repair.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { scheduleReminders } from './reports/reminder-schedule.js';
-import { ensureEnvironmentLrsClientTask, migrateStatementKeys } from './xapi/xapi-startup.js';
+import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from './xapi/xapi-startup.js';
 
 export interface StartupOptions {
   /** True when the embedded FerretDB is in use (first start of a fresh install loads demo data, outside production). */
@@ -35,6 +35,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   await platform.badgeKeys.current();
   // Then statements stored by an older version get per-organisation keys before anything reads or writes one.
   await migrateStatementKeys(platform);
+  // and move out of the shared collection into their office's own (statementsOf), before the first read of one.
+  await migrateStatementPartitions(platform);
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database outside
   // production (config refuses SEED_DEMO=true in production; the demo passwords are public).
   // It records statements, so it runs on the built platform: their IRIs come from BASE_URL like every other.
