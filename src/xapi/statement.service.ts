@@ -164,17 +164,15 @@ export class StatementStore {
     const batch = this.complete(statements, options);
     checkAttachmentParts(batch);
     await checkSignatures(batch);
-    const fresh = await withoutKnownStatements(batch);
-    await checkVoidingTargets(batch, fresh);
-    const docs = await statementDocuments(batch, fresh);
+    await checkVoidingTargets(batch, batch.completed);
+    const docs = await statementDocuments(batch, batch.completed);
     await storeAttachmentContent(batch);
-    if (docs.length) {
-      // Before the insert: whoever can read a statement with a StatementRef must also see that the office has
-      // some, or its filtered queries would skip following them (statement-query.service.ts).
-      if (docs.some((doc) => doc.targetId)) await setLrsFact(batch.organisationId.toHexString(), 'statement-refs');
-      await insertBatch(batch.organisationId, docs);
-      await applyVoiding(batch, fresh);
-    }
+    // Before the insert: whoever can read a statement with a StatementRef must also see that the office has
+    // some, or its filtered queries would skip following them (statement-query.service.ts).
+    if (docs.some((doc) => doc.targetId)) await setLrsFact(batch.organisationId.toHexString(), 'statement-refs');
+    const inserted = await insertBatch(batch, docs);
+    const fresh = batch.completed.filter((statement) => inserted.has(statement.id.toLowerCase()));
+    await applyVoiding(batch, fresh);
     await this.runProjectors(fresh.map((statement) => ({ ...statement, organisationId: batch.organisationId.toHexString() })));
     return batch.completed.map((statement) => statement.id);
   }
@@ -274,37 +272,14 @@ async function checkSignatures({ completed, inputs, parts }: CheckedBatch): Prom
 }
 
 /**
- * Step 4: known ids. Identical statements are accepted as they are, different ones conflict; returns the new ones.
- * One equality lookup per id: on FerretDB's SQLite backend only `_id` equality reaches SQL, while `$in` would
- * scan the whole statement log on every write (npm run bench shows the difference). Only ids the client chose
- * are looked up: an id the LRS generated a moment ago cannot be stored yet.
+ * Whether a stored statement is the one the client sent again (Communication 2.1.2: the same id with the same
+ * content is accepted without change; different content is a 409).
  */
-async function withoutKnownStatements({ organisationId, inputs, completed, ids, clientIds }: CheckedBatch): Promise<CompleteStatement[]> {
-  const unique = [...new Set(ids.filter((_id, index) => clientIds[index]))];
-  if (!unique.length) return completed;
-  const organisationHex = organisationId.toHexString();
-  const statements = await statementsOf(organisationHex);
-  const existing = [];
-  // LOOKUP_CONCURRENCY at a time: one batch firing hundreds of queries at once held every pooled connection,
-  // and /healthz and everyone else's requests queued behind it (issue 10, finding 3).
-  for (let start = 0; start < unique.length; start += LOOKUP_CONCURRENCY) {
-    const chunk = unique.slice(start, start + LOOKUP_CONCURRENCY);
-    // Keyed by organisation and id: another office's statement with the same id is a different statement,
-    // so it neither conflicts nor tells this office that the id is in use (issue 10, finding 11).
-    existing.push(...(await Promise.all(chunk.map((id) => statements.findById(statementKey(organisationHex, id)).lean()))).filter((doc) => doc !== null));
-  }
-  const existingById = new Map(existing.map((doc) => [doc.statementId, doc]));
-  for (const [index, statement] of completed.entries()) {
-    const doc = existingById.get(ids[index]);
-    if (!doc) continue;
-    const storedStatement = JSON.parse(doc.json) as Loose;
-    // A timestamp the LRS filled in is not part of what the client sent.
-    if (inputs[index].timestamp === undefined) delete storedStatement.timestamp;
-    if (!isDeepStrictEqual(comparable(storedStatement), comparable(inputs[index]))) {
-      throw new ConflictError(`A different statement with id ${statement.id} is already stored; statements cannot be changed.`);
-    }
-  }
-  return completed.filter((_statement, index) => !existingById.has(ids[index]));
+function sameStatement(storedJson: string, input: Loose): boolean {
+  const storedStatement = JSON.parse(storedJson) as Loose;
+  // A timestamp the LRS filled in is not part of what the client sent.
+  if (input.timestamp === undefined) delete storedStatement.timestamp;
+  return isDeepStrictEqual(comparable(storedStatement), comparable(input));
 }
 
 function voidingTargetsOf(statements: CompleteStatement[]): string[] {
@@ -392,24 +367,53 @@ async function storeAttachmentContent({ organisationId, parts }: CheckedBatch): 
   }
 }
 
-/** Step 8: one ordered insert; on failure, what this batch inserted is removed again (no transactions on FerretDB). */
-async function insertBatch(organisationId: Types.ObjectId, docs: StatementDoc[]): Promise<void> {
+/**
+ * Step 8: the insert, which is also the check for ids already stored (step 4 of the rules): the unique `_id`
+ * index answers it while inserting, where a look-up per id would cost a scan of the office's log on FerretDB
+ * (its SQLite backend does not use the `_id` index for a look-up that finds nothing). Ordered: at a duplicate
+ * the stored statement is read (by `_id`) and compared; the same one is accepted as known and the insert goes on
+ * after it, a different one is a 409. On any failure what this batch inserted is removed again (no transactions
+ * on FerretDB). Returns the ids inserted: the statements that are new.
+ */
+async function insertBatch({ organisationId, ids, inputs }: CheckedBatch, docs: StatementDoc[]): Promise<Set<string>> {
   const statements = await statementsOf(organisationId);
-  try {
-    // The documents are complete already (statementRecord): no casting or validation pass over them again.
-    await statements.insertMany(docs, { ordered: true, lean: true });
-  } catch (error) {
-    // With an ordered insert the documents before the failing one are ours; the failing one may belong to a concurrent request.
-    const failedAt = (error as { writeErrors?: Array<{ index?: number }> }).writeErrors?.[0]?.index ?? (error as { index?: number }).index;
-    const inserted = typeof failedAt === 'number' ? docs.slice(0, failedAt) : docs;
-    if (inserted.length) {
-      await statements.deleteMany({ organisationId, _id: { $in: inserted.map((doc) => doc._id) }, stored: { $in: inserted.map((doc) => doc.stored) } }).catch(() => undefined);
+  const inserted: StatementDoc[] = [];
+  const undo = async (extra: StatementDoc[] = []) => {
+    const ours = [...inserted, ...extra];
+    // `stored` too: a document with one of these ids and another instant is a concurrent request's.
+    if (ours.length)
+      await statements.deleteMany({ organisationId, _id: { $in: ours.map((doc) => doc._id) }, stored: { $in: ours.map((doc) => doc.stored) } }).catch(() => undefined);
+  };
+  let rest = docs;
+  while (rest.length) {
+    try {
+      // The documents are complete already (statementRecord): no casting or validation pass over them again.
+      await statements.insertMany(rest, { ordered: true, lean: true });
+      inserted.push(...rest);
+      break;
+    } catch (error) {
+      // With an ordered insert the documents before the failing one are ours; the failing one may belong to a concurrent request.
+      const failedAt = (error as { writeErrors?: Array<{ index?: number }> }).writeErrors?.[0]?.index ?? (error as { index?: number }).index;
+      if (!isDuplicateKeyError(error) || typeof failedAt !== 'number') {
+        await undo(typeof failedAt === 'number' ? rest.slice(0, failedAt) : rest);
+        throw error;
+      }
+      inserted.push(...rest.slice(0, failedAt));
+      const duplicate = rest[failedAt];
+      const existing = await statements.findById(duplicate._id).select('json').lean();
+      const input = inputs[ids.indexOf(String(duplicate.statementId))];
+      if (!existing || !input || !sameStatement(existing.json, input)) {
+        await undo();
+        throw new ConflictError(
+          existing
+            ? `A different statement with id ${String(duplicate.statementId)} is already stored; statements cannot be changed.`
+            : 'A statement with one of these ids was stored at the same moment; send the batch again.',
+        );
+      }
+      rest = rest.slice(failedAt + 1);
     }
-    if (isDuplicateKeyError(error)) {
-      throw new ConflictError('A statement with one of these ids was stored at the same moment; send the batch again.');
-    }
-    throw error;
   }
+  return new Set(inserted.map((doc) => String(doc.statementId)));
 }
 
 /** Step 9: void mark first (a target stored later, or concurrently, is then stored as voided), then the targets. */
