@@ -9,7 +9,7 @@ import { repairUnfinishedEnrolments } from './learning/enrolment-repair.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { scheduleReminders } from './reports/reminder-schedule.js';
-import { ensureEnvironmentLrsClientTask, migrateStatementKeys } from './xapi/xapi-startup.js';
+import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from './xapi/xapi-startup.js';
 
 export interface StartupOptions {
   /** True when the embedded FerretDB is in use (first start of a fresh install loads demo data, outside production). */
@@ -36,6 +36,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   await platform.badgeKeys.current();
   // Then statements stored by an older version get per-organisation keys before anything reads or writes one.
   await migrateStatementKeys(platform);
+  // and move out of the shared collection into their office's own (statementsOf), before the first read of one.
+  await migrateStatementPartitions(platform);
   // HR's lists read each office's copies of its people: a process that died between a user write and its copy,
   // or users stored before the copies existed, are brought in step here.
   await syncOrganisationMembers(platform.logger);

@@ -37,7 +37,7 @@ export function partitionName(model: PartitionableModel, organisationId: string 
 /**
  * `model` bound to the collection of one organisation, with the same schema (and so the same hooks, the
  * tenant-scoping plugin included). The first use in a process (per database) creates the schema's indexes on
- * that collection, which also creates the collection: autoIndex is off (connection.ts), and ensureIndexes()
+ * that collection (partitionIndexes), which also creates the collection: autoIndex is off (connection.ts), and ensureIndexes()
  * at start cannot know which offices exist. Concurrent first uses share one createIndexes call.
  */
 export async function partitionOf<M extends PartitionableModel>(model: M, organisationId: string | Types.ObjectId): Promise<M> {
@@ -55,7 +55,7 @@ export async function partitionOf<M extends PartitionableModel>(model: M, organi
   const key = `${database}.${name}`;
   let ready = indexing.get(key);
   if (!ready) {
-    ready = createIndexes(partition as unknown as mongoose.Model<unknown>);
+    ready = createIndexes(partition);
     indexing.set(key, ready);
     ready.catch(() => indexing.delete(key));
   }
@@ -63,14 +63,30 @@ export async function partitionOf<M extends PartitionableModel>(model: M, organi
   return partition as M;
 }
 
-async function createIndexes(partition: mongoose.Model<unknown>): Promise<void> {
+/**
+ * The schema's indexes but one on `organisationId` alone: in a partition every document has the same organisation,
+ * so that index serves no query on any backend and only costs writes (on FerretDB no secondary index serves a
+ * query at all; on MongoDB the compound ones that start with organisationId still order the scans).
+ */
+function partitionIndexes(partition: PartitionableModel): Array<[Record<string, 1 | -1>, Record<string, unknown>]> {
+  const indexes = partition.schema.indexes() as Array<[Record<string, 1 | -1>, Record<string, unknown>]>;
+  return indexes.filter(([fields]) => JSON.stringify(Object.keys(fields)) !== '["organisationId"]');
+}
+
+async function createIndexes(partition: PartitionableModel): Promise<void> {
+  const collection = (partition as unknown as mongoose.Model<unknown>).collection;
+  const create = async () => {
+    // createIndexes on a missing collection creates it, so even a partition without secondary indexes exists.
+    if (!partitionIndexes(partition).length) await collection.createIndex({ _id: 1 });
+    for (const [fields, options] of partitionIndexes(partition)) await collection.createIndex(fields, options);
+  };
   try {
-    await partition.createIndexes();
+    await create();
   } catch (error) {
     // Another process creating the same collection at the same moment can make FerretDB refuse one of the two
-    // calls; the second attempt finds the collection and indexes there (createIndexes is idempotent).
+    // calls; the second attempt finds the collection and indexes there (index creation is idempotent).
     if ((error as { code?: number }).code === 11000 || /already exists/i.test(String((error as Error).message))) {
-      await partition.createIndexes();
+      await create();
       return;
     }
     throw error;

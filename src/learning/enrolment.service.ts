@@ -5,7 +5,7 @@ import type { Course } from '../courses/course.types.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
 import { ConflictError, ForbiddenError } from '../http/errors.js';
 import { derivedStatementId, initialized, launched, registered } from '../xapi/learning-statements.js';
-import { XapiStatement } from '../xapi/statement.model.js';
+import { statementsOf } from '../xapi/statement.model.js';
 import { VERBS } from '../xapi/xapi-vocabulary.js';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
 import type { Learner, LearningDeps } from './learner.js';
@@ -148,7 +148,7 @@ export async function completeEnrolmentRecord(
 
 /** Ids of `registered` statements of the registration stored under another id than the derived one (a scan, see above). */
 async function earlierRegisteredIds(organisationId: string, registration: string, derivedId: string): Promise<string[]> {
-  const docs = await XapiStatement.find({ organisationId, registration, verbId: VERBS.registered }).select({ statementId: 1 }).lean();
+  const docs = await (await statementsOf(organisationId)).find({ organisationId, registration, verbId: VERBS.registered }).select({ statementId: 1 }).lean();
   return docs.map((doc) => doc.statementId).filter((id) => id !== derivedId);
 }
 

@@ -2,7 +2,7 @@
 import { trustedCourseIdsOf } from '../xapi/lrs-client.service.js';
 import type { Projector, StoredStatement } from '../xapi/projectors.js';
 import { agentKey } from '../xapi/statement-keys.js';
-import { XapiStatement, statementKey } from '../xapi/statement.model.js';
+import { statementKey, statementsOf } from '../xapi/statement.model.js';
 import { VERBS, type XapiVocabulary } from '../xapi/xapi-vocabulary.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
 import { KEY_LOOKUP_CONCURRENCY, mapLimited, readKey, registrationKey } from './enrolment-keys.js';
@@ -145,7 +145,10 @@ async function applyStatement(statement: StoredStatement, enrolment: ProjectedEn
  */
 async function rebuildRegistration(counts: Counting, enrolment: ProjectedEnrolment, exceptIds: string[]): Promise<void> {
   await LearningProgress.deleteOne({ _id: enrolment._id });
-  const records = await XapiStatement.find({ organisationId: enrolment.organisationId, registration: enrolment.registration, voided: { $ne: true } })
+  const records = await (
+    await statementsOf(enrolment.organisationId)
+  )
+    .find({ organisationId: enrolment.organisationId, registration: enrolment.registration, voided: { $ne: true } })
     .sort({ stored: 1 })
     .lean();
   for (const record of records) {
@@ -161,7 +164,10 @@ async function voidedTargets(statements: StoredStatement[]): Promise<{ organisat
   const found: { organisationId: string; registration: string; targetId: string }[] = [];
   for (const organisationId of new Set(voiding.map((s) => s.organisationId))) {
     const targets = voiding.filter((s) => s.organisationId === organisationId).map((s) => String((s.object as { id: string }).id).toLowerCase());
-    const records = await XapiStatement.find({ organisationId, _id: { $in: targets.map((target) => statementKey(organisationId, target)) } })
+    const records = await (
+      await statementsOf(organisationId)
+    )
+      .find({ organisationId, _id: { $in: targets.map((target) => statementKey(organisationId, target)) } })
       .select({ statementId: 1, registration: 1 })
       .lean();
     for (const record of records) if (record.registration) found.push({ organisationId, registration: record.registration, targetId: record.statementId });

@@ -1,12 +1,15 @@
 // The Activities resource: the LRS's view of an activity, merged from the definitions statements carried.
 import { Types } from 'mongoose';
-import { XapiStatement } from './statement.model.js';
+import { statementsOf } from './statement.model.js';
 
 type Definition = Record<string, unknown>;
 
 /** The activity with the definition built from its statements (latest wins; language maps merged). */
 export async function describeActivity(organisationId: string, activityId: string): Promise<{ objectType: 'Activity'; id: string; definition?: Definition }> {
-  const docs = await XapiStatement.find({ organisationId: new Types.ObjectId(organisationId), relatedActivityIds: activityId })
+  // A scan of the office's own log only (statementsOf): the cost follows this office's statements.
+  const statements = await statementsOf(organisationId);
+  const docs = await statements
+    .find({ organisationId: new Types.ObjectId(organisationId), relatedActivityIds: activityId })
     .sort({ stored: 1 })
     .select('json')
     .lean();

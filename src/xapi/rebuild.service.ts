@@ -1,5 +1,6 @@
 // Rebuilds every derived collection from the statement log: reset each projector, then replay in stored order.
-import { XapiStatement } from './statement.model.js';
+import { setLrsFact } from './lrs-fact.model.js';
+import { organisationsWithStatements, statementsOf } from './statement.model.js';
 import type { Projector } from './projectors.js';
 import type { StoredStatement } from './xapi.types.js';
 
@@ -16,11 +17,19 @@ export async function rebuildProjections(projectors: readonly Projector[]): Prom
     statements += batch.length;
     batch = [];
   };
-  // Cross-tenant by design: a CLI replay of the whole log; each statement carries its own organisationId onward.
-  const cursor = XapiStatement.find({}).setOptions({ acrossOrganisations: true }).sort({ stored: 1, _id: 1 }).select('json organisationId').lean().cursor();
-  for await (const doc of cursor) {
-    batch.push({ ...(JSON.parse(doc.json) as StoredStatement), organisationId: String((doc as { organisationId?: unknown }).organisationId) });
-    if (batch.length >= BATCH) await flush();
+  // Cross-tenant by design: a CLI replay of the whole log, office by office (each its own collection), each in
+  // stored order; projectors keep per-office data, so the order between offices does not matter.
+  for (const organisationId of await organisationsWithStatements()) {
+    const log = await statementsOf(organisationId);
+    let refs = false;
+    const cursor = log.find({ organisationId }).sort({ stored: 1, _id: 1 }).select('json organisationId targetId').lean().cursor();
+    for await (const doc of cursor) {
+      refs ||= Boolean(doc.targetId);
+      batch.push({ ...(JSON.parse(doc.json) as StoredStatement), organisationId });
+      if (batch.length >= BATCH) await flush();
+    }
+    // The query side's marker (lrs-fact.model.ts) repaired too, should it ever be missing.
+    if (refs) await setLrsFact(organisationId, 'statement-refs');
   }
   if (batch.length) await flush();
   return { projectors: projectors.map((projector) => projector.name), statements };

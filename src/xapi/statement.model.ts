@@ -1,5 +1,6 @@
 // Stored xAPI statements: the canonical JSON kept verbatim as a string beside flat fields the LRS queries filter on.
-import { Schema, model, type InferSchemaType } from 'mongoose';
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { partitionOf, partitionedOrganisations } from '../db/partitions.js';
 import { tenantScoped } from '../db/tenant-scoped.js';
 
 const statementSchema = new Schema(
@@ -48,4 +49,24 @@ statementSchema.index({ organisationId: 1, stored: -1, _id: -1 });
 export const statementKey = (organisationId: string, statementId: string) => `${organisationId}:${statementId.toLowerCase()}`;
 
 export type StatementRecord = InferSchemaType<typeof statementSchema>;
+
+/**
+ * The model of the shared collection `xapi_statements`, where statements lived before the log was split per
+ * organisation: only migrateStatementPartitions (xapi-startup.ts) reads it, to move what is left there. Every
+ * other read and write goes through statementsOf().
+ */
 export const XapiStatement = model('XapiStatement', statementSchema, 'xapi_statements');
+
+/**
+ * The statement log of one organisation: its own collection `xapi_statements_<organisationId>` (src/db/partitions.ts
+ * says why). Look-ups by `_id` stay exactly `{ _id }` (the one filter FerretDB's SQLite backend pushes down); the
+ * partition already scopes them. Other filters still name the organisation for the tenant-scoping plugin.
+ */
+export function statementsOf(organisationId: string | Types.ObjectId): Promise<typeof XapiStatement> {
+  return partitionOf(XapiStatement, organisationId);
+}
+
+/** Hex ids of the organisations with a statement log (cross-tenant: rebuild, migrations, tests). */
+export function organisationsWithStatements(): Promise<string[]> {
+  return partitionedOrganisations(XapiStatement);
+}

@@ -10,7 +10,8 @@ import type { Projector } from './projectors.js';
 import { Statement as StatementSchema, VOIDED_VERB, describeIssues } from './statement.schemas.js';
 import { agentKey, statementKeys } from './statement-keys.js';
 import { SIGNATURE_USAGE, checkSignature } from './statement-signature.js';
-import { XapiStatement, statementKey } from './statement.model.js';
+import { hasLrsFact, setLrsFact } from './lrs-fact.model.js';
+import { statementKey, statementsOf } from './statement.model.js';
 import { XapiVoidMark, voidMarkId } from './void-mark.model.js';
 import type { XapiVocabulary } from './xapi-vocabulary.js';
 import type { Actor, CompleteStatement, StoredStatement } from './xapi.types.js';
@@ -42,7 +43,7 @@ function normaliseContext(context: Loose | undefined): Loose | undefined {
 }
 
 /** Completes a validated statement with the properties the LRS sets, keeping the client's serialisation otherwise. */
-function completeStatement(input: Loose, stored: string, authority: Actor): CompleteStatement {
+export function completeStatement(input: Loose, stored: string, authority: Actor): CompleteStatement {
   const id = typeof input.id === 'string' ? input.id : randomUUID();
   const object = input.object as Loose;
   const completed: Loose = {
@@ -93,7 +94,29 @@ export function validateStatements(statements: unknown[]): Loose[] {
 /** Most id look-ups one batch runs at the same time. */
 const LOOKUP_CONCURRENCY = 20;
 
-type StatementDoc = Record<string, unknown> & { _id: string; stored: Date };
+/** A statement as stored: the document statementRecord() builds. */
+export type StatementDoc = Record<string, unknown> & { _id: string; stored: Date; targetId?: string };
+
+/**
+ * The exact document the store inserts for a completed statement of one organisation (pure: the bench bulk-loads
+ * with it). `voided`: the statement arrives already voided (a void mark said so); `heldAttachments`: SHA-2 hashes
+ * (lower-case) of attachment content the LRS holds for it.
+ */
+export function statementRecord(organisationId: string, statement: CompleteStatement, options: { voided?: boolean; heldAttachments?: ReadonlySet<string> } = {}): StatementDoc {
+  const id = statement.id.toLowerCase();
+  return {
+    _id: statementKey(organisationId, id),
+    statementId: id,
+    authorityKey: agentKey(statement.authority) ?? '',
+    organisationId: new Types.ObjectId(organisationId),
+    json: JSON.stringify(statement),
+    stored: new Date(statement.stored),
+    voided: statement.verb.id !== VOIDED_VERB && Boolean(options.voided),
+    verbId: statement.verb.id,
+    ...statementKeys(statement),
+    attachmentHashes: (statement.attachments ?? []).filter((a) => options.heldAttachments?.has(a.sha2.toLowerCase())).map((a) => a.sha2.toLowerCase()),
+  };
+}
 
 /** What one batch looks like once checked: the completed statements, the new ones among them, and their parts. */
 interface CheckedBatch {
@@ -107,6 +130,8 @@ interface CheckedBatch {
   inputs: Loose[];
   completed: CompleteStatement[];
   ids: string[];
+  /** Per statement: whether the client chose its id (one the LRS generated cannot be stored or voided yet). */
+  clientIds: boolean[];
   parts: Map<string, AttachmentPart>;
 }
 
@@ -139,14 +164,15 @@ export class StatementStore {
     const batch = this.complete(statements, options);
     checkAttachmentParts(batch);
     await checkSignatures(batch);
-    const fresh = await withoutKnownStatements(batch);
-    await checkVoidingTargets(batch, fresh);
-    const docs = await statementDocuments(batch, fresh);
+    await checkVoidingTargets(batch, batch.completed);
+    const docs = await statementDocuments(batch, batch.completed);
     await storeAttachmentContent(batch);
-    if (docs.length) {
-      await insertBatch(batch.organisationId, docs);
-      await applyVoiding(batch, fresh);
-    }
+    // Before the insert: whoever can read a statement with a StatementRef must also see that the office has
+    // some, or its filtered queries would skip following them (statement-query.service.ts).
+    if (docs.some((doc) => doc.targetId)) await setLrsFact(batch.organisationId.toHexString(), 'statement-refs');
+    const inserted = await insertBatch(batch, docs);
+    const fresh = batch.completed.filter((statement) => inserted.has(statement.id.toLowerCase()));
+    await applyVoiding(batch, fresh);
     await this.runProjectors(fresh.map((statement) => ({ ...statement, organisationId: batch.organisationId.toHexString() })));
     return batch.completed.map((statement) => statement.id);
   }
@@ -157,9 +183,10 @@ export class StatementStore {
    */
   async reproject(organisationId: string, ids: string[]): Promise<string[]> {
     const found: StoredStatement[] = [];
+    const statements = await statementsOf(organisationId);
     for (const id of ids) {
-      const doc = await XapiStatement.findById(statementKey(organisationId, id)).lean();
-      // By _id alone (the fast look-up on FerretDB), then the owner checked here.
+      // By _id alone (the fast look-up on FerretDB), in the organisation's own log; the owner checked again here.
+      const doc = await statements.findById(statementKey(organisationId, id)).lean();
       if (doc && String((doc as { organisationId?: unknown }).organisationId) === organisationId) {
         found.push({ ...(JSON.parse(doc.json) as CompleteStatement), organisationId });
       }
@@ -200,6 +227,7 @@ export class StatementStore {
       inputs,
       completed,
       ids,
+      clientIds: inputs.map((input) => typeof input.id === 'string'),
       parts,
     };
   }
@@ -244,34 +272,14 @@ async function checkSignatures({ completed, inputs, parts }: CheckedBatch): Prom
 }
 
 /**
- * Step 4: known ids. Identical statements are accepted as they are, different ones conflict; returns the new ones.
- * One equality lookup per id: on FerretDB's SQLite backend only `_id` equality reaches SQL, while `$in` would
- * scan the whole statement log on every write (npm run bench shows the difference).
+ * Whether a stored statement is the one the client sent again (Communication 2.1.2: the same id with the same
+ * content is accepted without change; different content is a 409).
  */
-async function withoutKnownStatements({ organisationId, inputs, completed, ids }: CheckedBatch): Promise<CompleteStatement[]> {
-  const unique = [...new Set(ids)];
-  const organisationHex = organisationId.toHexString();
-  const existing = [];
-  // LOOKUP_CONCURRENCY at a time: one batch firing hundreds of queries at once held every pooled connection,
-  // and /healthz and everyone else's requests queued behind it (issue 10, finding 3).
-  for (let start = 0; start < unique.length; start += LOOKUP_CONCURRENCY) {
-    const chunk = unique.slice(start, start + LOOKUP_CONCURRENCY);
-    // Keyed by organisation and id: another office's statement with the same id is a different statement,
-    // so it neither conflicts nor tells this office that the id is in use (issue 10, finding 11).
-    existing.push(...(await Promise.all(chunk.map((id) => XapiStatement.findById(statementKey(organisationHex, id)).lean()))).filter((doc) => doc !== null));
-  }
-  const existingById = new Map(existing.map((doc) => [doc.statementId, doc]));
-  for (const [index, statement] of completed.entries()) {
-    const doc = existingById.get(ids[index]);
-    if (!doc) continue;
-    const storedStatement = JSON.parse(doc.json) as Loose;
-    // A timestamp the LRS filled in is not part of what the client sent.
-    if (inputs[index].timestamp === undefined) delete storedStatement.timestamp;
-    if (!isDeepStrictEqual(comparable(storedStatement), comparable(inputs[index]))) {
-      throw new ConflictError(`A different statement with id ${statement.id} is already stored; statements cannot be changed.`);
-    }
-  }
-  return completed.filter((_statement, index) => !existingById.has(ids[index]));
+function sameStatement(storedJson: string, input: Loose): boolean {
+  const storedStatement = JSON.parse(storedJson) as Loose;
+  // A timestamp the LRS filled in is not part of what the client sent.
+  if (input.timestamp === undefined) delete storedStatement.timestamp;
+  return isDeepStrictEqual(comparable(storedStatement), comparable(input));
 }
 
 function voidingTargetsOf(statements: CompleteStatement[]): string[] {
@@ -290,9 +298,11 @@ async function checkVoidingTargets({ organisationId, authorityKey, byPlatform }:
   if (!voidingTargets.length) return;
   const voidingInBatch = new Set(fresh.filter((s) => s.verb.id === VOIDED_VERB).map((s) => s.id.toLowerCase()));
   const organisationHex = organisationId.toHexString();
-  const storedTargets = await XapiStatement.find({ organisationId, _id: { $in: voidingTargets.map((target) => statementKey(organisationHex, target)) } })
-    .select('statementId verbId authorityKey')
-    .lean();
+  const statements = await statementsOf(organisationHex);
+  // One `_id` look-up per target (an `$in` would scan the office's log); a batch voids few statements.
+  const storedTargets = (
+    await Promise.all(voidingTargets.map((target) => statements.findById(statementKey(organisationHex, target)).select('statementId verbId authorityKey').lean()))
+  ).filter((doc) => doc !== null);
   const bad = voidingTargets.find((target) => voidingInBatch.has(target) || storedTargets.some((doc) => doc.statementId === target && doc.verbId === VOIDED_VERB));
   if (bad) throw new BadRequestError(`Statement ${bad} is a voiding statement and cannot be voided.`);
   if (byPlatform) return;
@@ -306,7 +316,8 @@ async function checkVoidingTargets({ organisationId, authorityKey, byPlatform }:
 
 /** Whether the voiding statement `voidingId` (stored earlier) may void a statement recorded by `targetAuthorityKey`. */
 async function voiderMayVoid({ organisationId, platformKey }: CheckedBatch, voidingId: string, targetAuthorityKey: string): Promise<boolean> {
-  const voiding = await XapiStatement.findById(statementKey(organisationId.toHexString(), voidingId)).select('authorityKey').lean();
+  const statements = await statementsOf(organisationId);
+  const voiding = await statements.findById(statementKey(organisationId.toHexString(), voidingId)).select('authorityKey').lean();
   return voiding?.authorityKey === platformKey || voiding?.authorityKey === targetAuthorityKey;
 }
 
@@ -318,30 +329,28 @@ async function voiderMayVoid({ organisationId, platformKey }: CheckedBatch, void
 async function statementDocuments(batch: CheckedBatch, fresh: CompleteStatement[]): Promise<StatementDoc[]> {
   const { organisationId, parts, authorityKey } = batch;
   const organisationHex = organisationId.toHexString();
-  const marks = fresh.length
-    ? await XapiVoidMark.find({ organisationId, _id: { $in: fresh.map((s) => voidMarkId(organisationHex, s.id)) } })
-        .select('_id voidingId')
-        .lean()
-    : [];
+  // Only a client-chosen id can have been voided in advance, and only in an office that has void marks at all.
+  const clientChosen = new Set(batch.ids.filter((_id, index) => batch.clientIds[index]));
+  const candidates = fresh.filter((s) => clientChosen.has(s.id.toLowerCase()));
+  const marks = [];
+  if (candidates.length && (await hasLrsFact(organisationHex, 'void-marks'))) {
+    for (let start = 0; start < candidates.length; start += LOOKUP_CONCURRENCY) {
+      const chunk = candidates.slice(start, start + LOOKUP_CONCURRENCY);
+      // By `_id` alone: the marks of every office share one collection, and a second key would make it a scan.
+      marks.push(...(await Promise.all(chunk.map((s) => XapiVoidMark.findById(voidMarkId(organisationHex, s.id)).select('_id voidingId').lean()))).filter((mark) => mark !== null));
+    }
+  }
   const alreadyVoided = new Set<string>();
   for (const mark of marks) {
     if (await voiderMayVoid(batch, mark.voidingId, authorityKey)) alreadyVoided.add(mark._id.slice(organisationHex.length + 1));
   }
   const voidedInBatch = new Set(voidingTargetsOf(fresh));
+  const heldAttachments = new Set(parts.keys());
   return fresh.map((statement) => {
     const id = statement.id.toLowerCase();
-    return {
-      _id: statementKey(organisationHex, id),
-      statementId: id,
-      authorityKey,
-      organisationId,
-      json: JSON.stringify(statement),
-      stored: new Date(statement.stored),
-      voided: statement.verb.id !== VOIDED_VERB && (alreadyVoided.has(id) || voidedInBatch.has(id)),
-      verbId: statement.verb.id,
-      ...statementKeys(statement),
-      attachmentHashes: (statement.attachments ?? []).filter((a) => parts.has(a.sha2.toLowerCase())).map((a) => a.sha2.toLowerCase()),
-    };
+    const doc = statementRecord(organisationHex, statement, { voided: alreadyVoided.has(id) || voidedInBatch.has(id), heldAttachments });
+    // The authority the batch was stored under (the same agent statementRecord reads from the statement).
+    return { ...doc, authorityKey };
   });
 }
 
@@ -349,49 +358,82 @@ async function statementDocuments(batch: CheckedBatch, fresh: CompleteStatement[
 async function storeAttachmentContent({ organisationId, parts }: CheckedBatch): Promise<void> {
   for (const part of parts.values()) {
     const sha2 = part.sha2.toLowerCase();
+    // By `_id` alone (the key names the organisation): a second key would scan every office's attachments.
     await XapiAttachment.updateOne(
-      { _id: `${organisationId.toHexString()}:${sha2}`, organisationId },
+      { _id: `${organisationId.toHexString()}:${sha2}` },
       { $setOnInsert: { sha2, contentType: part.contentType, content: part.content, organisationId } },
       { upsert: true },
     );
   }
 }
 
-/** Step 8: one ordered insert; on failure, what this batch inserted is removed again (no transactions on FerretDB). */
-async function insertBatch(organisationId: Types.ObjectId, docs: StatementDoc[]): Promise<void> {
-  try {
-    await XapiStatement.insertMany(docs, { ordered: true });
-  } catch (error) {
-    // With an ordered insert the documents before the failing one are ours; the failing one may belong to a concurrent request.
-    const failedAt = (error as { writeErrors?: Array<{ index?: number }> }).writeErrors?.[0]?.index ?? (error as { index?: number }).index;
-    const inserted = typeof failedAt === 'number' ? docs.slice(0, failedAt) : docs;
-    if (inserted.length) {
-      await XapiStatement.deleteMany({ organisationId, _id: { $in: inserted.map((doc) => doc._id) }, stored: { $in: inserted.map((doc) => doc.stored) } }).catch(() => undefined);
+/**
+ * Step 8: the insert, which is also the check for ids already stored (step 4 of the rules): the unique `_id`
+ * index answers it while inserting, where a look-up per id would cost a scan of the office's log on FerretDB
+ * (its SQLite backend does not use the `_id` index for a look-up that finds nothing). Ordered: at a duplicate
+ * the stored statement is read (by `_id`) and compared; the same one is accepted as known and the insert goes on
+ * after it, a different one is a 409. On any failure what this batch inserted is removed again (no transactions
+ * on FerretDB). Returns the ids inserted: the statements that are new.
+ */
+async function insertBatch({ organisationId, ids, inputs }: CheckedBatch, docs: StatementDoc[]): Promise<Set<string>> {
+  const statements = await statementsOf(organisationId);
+  const inserted: StatementDoc[] = [];
+  const undo = async (extra: StatementDoc[] = []) => {
+    const ours = [...inserted, ...extra];
+    // `stored` too: a document with one of these ids and another instant is a concurrent request's.
+    if (ours.length)
+      await statements.deleteMany({ organisationId, _id: { $in: ours.map((doc) => doc._id) }, stored: { $in: ours.map((doc) => doc.stored) } }).catch(() => undefined);
+  };
+  let rest = docs;
+  while (rest.length) {
+    try {
+      // The documents are complete already (statementRecord): no casting or validation pass over them again.
+      await statements.insertMany(rest, { ordered: true, lean: true });
+      inserted.push(...rest);
+      break;
+    } catch (error) {
+      // With an ordered insert the documents before the failing one are ours; the failing one may belong to a concurrent request.
+      const failedAt = (error as { writeErrors?: Array<{ index?: number }> }).writeErrors?.[0]?.index ?? (error as { index?: number }).index;
+      if (!isDuplicateKeyError(error) || typeof failedAt !== 'number') {
+        await undo(typeof failedAt === 'number' ? rest.slice(0, failedAt) : rest);
+        throw error;
+      }
+      inserted.push(...rest.slice(0, failedAt));
+      const duplicate = rest[failedAt];
+      const existing = await statements.findById(duplicate._id).select('json').lean();
+      const input = inputs[ids.indexOf(String(duplicate.statementId))];
+      if (!existing || !input || !sameStatement(existing.json, input)) {
+        await undo();
+        throw new ConflictError(
+          existing
+            ? `A different statement with id ${String(duplicate.statementId)} is already stored; statements cannot be changed.`
+            : 'A statement with one of these ids was stored at the same moment; send the batch again.',
+        );
+      }
+      rest = rest.slice(failedAt + 1);
     }
-    if (isDuplicateKeyError(error)) {
-      throw new ConflictError('A statement with one of these ids was stored at the same moment; send the batch again.');
-    }
-    throw error;
   }
+  return new Set(inserted.map((doc) => String(doc.statementId)));
 }
 
 /** Step 9: void mark first (a target stored later, or concurrently, is then stored as voided), then the targets. */
 async function applyVoiding({ organisationId, authorityKey, byPlatform }: CheckedBatch, fresh: CompleteStatement[]): Promise<void> {
   const organisationHex = organisationId.toHexString();
-  for (const statement of fresh.filter((s) => s.verb.id === VOIDED_VERB)) {
+  const voiding = fresh.filter((s) => s.verb.id === VOIDED_VERB);
+  // The fact before the marks: a statement stored while a mark exists must see that it has to look.
+  if (voiding.length) await setLrsFact(organisationHex, 'void-marks');
+  for (const statement of voiding) {
     const target = String((statement.object as { id: string }).id);
-    await XapiVoidMark.updateOne(
-      { _id: voidMarkId(organisationHex, target), organisationId },
-      { $setOnInsert: { voidingId: statement.id.toLowerCase(), organisationId } },
-      { upsert: true },
-    );
+    // By `_id` alone (it names the organisation): a second key would scan every office's marks.
+    await XapiVoidMark.updateOne({ _id: voidMarkId(organisationHex, target) }, { $setOnInsert: { voidingId: statement.id.toLowerCase(), organisationId } }, { upsert: true });
   }
-  const targets = voidingTargetsOf(fresh);
-  if (targets.length) {
-    // The source filter again: a target some other source stored since step 5 stays as it is.
-    await XapiStatement.updateMany(
-      { organisationId, _id: { $in: targets.map((target) => statementKey(organisationHex, target)) }, verbId: { $ne: VOIDED_VERB }, ...(byPlatform ? {} : { authorityKey }) },
-      { $set: { voided: true } },
-    );
+  const statements = await statementsOf(organisationHex);
+  for (const target of voidingTargetsOf(fresh)) {
+    const _id = statementKey(organisationHex, target);
+    // The source check again: a target some other source stored since step 5 stays as it is. A statement never
+    // changes but for `voided`, so reading it and then updating it by `_id` alone (no scan) checks the same.
+    const stored = await statements.findById(_id).select('verbId authorityKey').lean();
+    if (!stored || stored.verbId === VOIDED_VERB || (!byPlatform && stored.authorityKey !== authorityKey)) continue;
+    await statements.updateOne({ _id }, { $set: { voided: true } });
   }
 }

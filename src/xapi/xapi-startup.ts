@@ -1,10 +1,11 @@
-// Start-up work of the xAPI feature: the LRS client named by the environment, and the one-off statement key migration.
+// Start-up work of the xAPI feature: the LRS client named by the environment, and the one-off statement migrations.
 import mongoose from 'mongoose';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { ensureEnvironmentLrsClient, organisationForEnvironmentClient } from './lrs-client.service.js';
 import { agentKey } from './statement-keys.js';
-import { XapiStatement, statementKey } from './statement.model.js';
+import { setLrsFact } from './lrs-fact.model.js';
+import { XapiStatement, statementKey, statementsOf } from './statement.model.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 
 /** Creates or updates the full-rights client XAPI_BASIC_USER / XAPI_BASIC_PASSWORD (first organisation). */
@@ -68,5 +69,51 @@ export async function migrateStatementKeys({ logger }: { logger: Pick<Logger, 'i
     if (!isDuplicateKeyError(error)) throw error;
   }
   if (moved) logger.info({ moved }, 'xAPI statements rewritten to per-organisation keys');
+  return moved;
+}
+
+/** Documents moved per round: read with a bare limit (pushed down to SQL on FerretDB), copied, then deleted. */
+const PARTITION_MIGRATION_BATCH = 500;
+
+/**
+ * Moves the statements left in the shared collection `xapi_statements` (stored before the log was split per
+ * organisation) into their organisation's own collection (statementsOf). Idempotent and safe to interrupt: a
+ * document is first inserted into the partition (a duplicate key means an earlier run copied it: that copy is
+ * kept), then deleted from the shared collection by `_id`; a re-run finds only what is left. The StatementRef
+ * marker of an office is set before its statements with references arrive. Runs after migrateStatementKeys
+ * (it moves documents in their current form). When nothing is left it costs one read of one document.
+ * Returns how many were moved.
+ */
+export async function migrateStatementPartitions({ logger }: { logger: Pick<Logger, 'info'> }): Promise<number> {
+  // Cross-tenant by design: the shared collection holds every organisation's old statements; each goes to its own.
+  // The raw collection: documents are moved as they are, whatever fields an older version gave them.
+  const shared = XapiStatement.collection;
+  let moved = 0;
+  for (;;) {
+    const docs = (await shared.find({}, { limit: PARTITION_MIGRATION_BATCH }).toArray()) as unknown as LegacyStatement[];
+    if (!docs.length) break;
+    const byOrganisation = new Map<string, LegacyStatement[]>();
+    for (const doc of docs) {
+      const organisationId = String(doc.organisationId);
+      byOrganisation.set(organisationId, [...(byOrganisation.get(organisationId) ?? []), doc]);
+    }
+    for (const [organisationId, group] of byOrganisation) {
+      if (group.some((doc) => doc.targetId)) await setLrsFact(organisationId, 'statement-refs');
+      const partition = (await statementsOf(organisationId)).collection;
+      try {
+        await partition.insertMany(group as never[], { ordered: false });
+      } catch (error) {
+        // Copied by an earlier, interrupted run (or a second instance migrating at the same time): keep that copy.
+        const writeErrors = (error as { writeErrors?: Array<{ code?: number }> }).writeErrors;
+        if (!(writeErrors?.length && writeErrors.every((writeError) => writeError.code === 11000)) && !isDuplicateKeyError(error)) throw error;
+      }
+      // One delete per document by `_id` alone: `$in` would scan the shared collection once per round.
+      for (let start = 0; start < group.length; start += 20) {
+        await Promise.all(group.slice(start, start + 20).map((doc) => shared.deleteOne({ _id: doc._id as never })));
+      }
+      moved += group.length;
+    }
+  }
+  if (moved) logger.info({ moved }, 'xAPI statements moved into per-organisation collections');
   return moved;
 }

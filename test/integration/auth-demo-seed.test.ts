@@ -4,7 +4,7 @@ import { Enrolment } from '../../src/learning/enrolment.model.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
 import { DEMO_DEPARTMENTS, DEMO_USERS, isFreshInstallation, seedDemo } from '../../src/demo/demo-seed.js';
 import { runStartupTasks } from '../../src/startup.js';
-import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { statementsAnywhere } from '../helpers/statements.js';
 import { Organisation } from '../../src/organisations/organisation.model.js';
 import { clearCollections, useTestDatabase } from '../helpers/database.js';
 import { loginAgent } from '../helpers/factories.js';
@@ -66,7 +66,7 @@ describe('demo/demo-seed', () => {
     const platform = await buildTestPlatform({ env: { BASE_URL: base, REMINDER_CRON: 'off' } });
     // Its jobs are stopped: left running, they would work on later files' databases for the rest of the run.
     (await runStartupTasks(platform, { embedded: true })).stop();
-    const statements = (await XapiStatement.find({}).setOptions({ acrossOrganisations: true }).lean()).map((doc) => JSON.parse(doc.json));
+    const statements = (await statementsAnywhere()).map((doc) => JSON.parse(doc.json));
     expect(statements.map((statement) => statement.verb.id)).to.deep.equal(['http://adlnet.gov/expapi/verbs/registered']);
     const [registered] = statements;
     expect(registered.object.id).to.equal(`${base}/xapi/activities/courses/rodo-w-urzedzie`);

@@ -16,7 +16,7 @@ import { SigningKeyError } from '../../src/certificates/signing-key.service.js';
 import { checkUploadedCredential } from '../../src/certificates/verification.service.js';
 import { runStartupTasks } from '../../src/startup.js';
 import { WindowCount } from '../../src/db/window-counter.js';
-import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { statementsAnywhere } from '../helpers/statements.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { mailsTo } from '../helpers/mail.js';
@@ -108,7 +108,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(record!.mailId).to.equal(mails[0]._id.toHexString());
       expect(record!.mailedAt).to.equal(undefined);
       expect(mails[0].status).to.equal('queued');
-      const statements = await XapiStatement.find({ registration: record!.registration }).setOptions({ acrossOrganisations: true }).lean();
+      const statements = await statementsAnywhere({ registration: record!.registration });
       expect(statements.map((s) => s.verbId)).to.deep.equal(['http://id.tincanapi.com/verb/earned']);
       expect(record!.issuedStatementId).to.equal(statements[0].statementId);
       expect(JSON.parse(statements[0].json).object.id).to.contain(issued.code);
@@ -499,7 +499,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(page.text).to.contain('zostało unieważnione przez wystawcę');
       expect(page.text).to.not.contain('błędne szkolenie'); // the reason stays internal
 
-      const statements = await XapiStatement.find({ registration: record!.registration }).setOptions({ acrossOrganisations: true }).lean();
+      const statements = await statementsAnywhere({ registration: record!.registration });
       const revokedRecord = statements.find((s) => s.statementId === record!.revokedStatementId);
       expect(revokedRecord!.verbId).to.match(/\/xapi\/verbs\/revoked$/);
       const revokedStatement = JSON.parse(revokedRecord!.json) as { result: { response: string } };

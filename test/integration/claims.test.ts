@@ -8,7 +8,7 @@ import { ConflictError, BadRequestError } from '../../src/http/errors.js';
 import { assignCourse, enrolLearner, recordFirstOpening } from '../../src/learning/enrolment.service.js';
 import { startQuizAttempt, submitQuizAttempt } from '../../src/learning/quiz.service.js';
 import { sendReminders } from '../../src/reports/reminders.service.js';
-import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { statementsAnywhere } from '../helpers/statements.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation } from '../helpers/factories.js';
 import { mailsTo } from '../helpers/mail.js';
@@ -18,7 +18,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 /** Statements of a registration by verb name (the last path segment of the verb IRI). */
 async function verbCounts(filter: Record<string, unknown>): Promise<Record<string, number>> {
-  const records = await XapiStatement.find(filter).setOptions({ acrossOrganisations: true }).lean();
+  const records = await statementsAnywhere(filter);
   const counts: Record<string, number> = {};
   for (const record of records) {
     const verb = record.verbId.split('/').at(-1)!;

@@ -17,7 +17,7 @@ import { toSessionUser } from '../../src/auth/session-user.js';
 import { runStartupTasks } from '../../src/startup.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import { registered } from '../../src/xapi/learning-statements.js';
-import { statementKey, XapiStatement } from '../../src/xapi/statement.model.js';
+import { statementKey, statementsOf } from '../../src/xapi/statement.model.js';
 import { VERBS } from '../../src/xapi/xapi-vocabulary.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation } from '../helpers/factories.js';
@@ -173,14 +173,14 @@ describe('database outage (db/embedded-ferretdb supervision, http/database-guard
     const cutShort = await Enrolment.findOne({ organisationId: organisation._id, userId: user._id, courseId: course.id }).lean();
     expect(cutShort, 'the enrolment was stored before the kill').to.not.equal(null);
     expect(cutShort!.recordedAt).to.equal(undefined);
-    expect(await XapiStatement.findById(statementKey(organisation._id.toHexString(), registeredStatementId(cutShort!._id))).lean()).to.equal(null);
+    expect(await (await statementsOf(organisation._id)).findById(statementKey(organisation._id.toHexString(), registeredStatementId(cutShort!._id))).lean()).to.equal(null);
     expect(await LearningProgress.findById(cutShort!._id).lean()).to.equal(null);
 
     // The server's start-up tasks (jobs stopped at once: they are named, one of each per process).
     (await runStartupTasks(server.platform, { embedded: false })).stop();
     const healed = await Enrolment.findById(cutShort!._id).lean();
     expect(healed!.recordedAt).to.be.instanceOf(Date);
-    const statements = await XapiStatement.find({ organisationId: organisation._id, registration: cutShort!.registration }).lean();
+    const statements = await (await statementsOf(organisation._id)).find({ organisationId: organisation._id, registration: cutShort!.registration }).lean();
     expect(statements.map((doc) => doc.verbId)).to.deep.equal([VERBS.registered]);
     expect(statements[0].statementId).to.equal(registeredStatementId(cutShort!._id));
     expect(JSON.parse(statements[0].json).timestamp).to.equal(cutShort!.enrolledAt.toISOString());
@@ -188,7 +188,7 @@ describe('database outage (db/embedded-ferretdb supervision, http/database-guard
 
     // A second start finds nothing left to do and records nothing twice.
     expect((await repairUnfinishedEnrolments(server.platform)).unfinished).to.equal(0);
-    expect(await XapiStatement.countDocuments({ organisationId: organisation._id, registration: cutShort!.registration })).to.equal(1);
+    expect(await (await statementsOf(organisation._id)).countDocuments({ organisationId: organisation._id, registration: cutShort!.registration })).to.equal(1);
   });
 
   it('finishes an enrolment stored but not projected, and one from before derived ids, without a second registered', async () => {
@@ -205,7 +205,7 @@ describe('database outage (db/embedded-ferretdb supervision, http/database-guard
     const again = await enrolLearner(platform, { learner, course: first });
     expect(again.created).to.equal(false);
     expect((await LearningProgress.findById(projectedLost._id).lean())?.status).to.equal('enrolled');
-    expect(await XapiStatement.countDocuments({ organisationId: organisation._id, registration: projectedLost.registration })).to.equal(1);
+    expect(await (await statementsOf(organisation._id)).countDocuments({ organisationId: organisation._id, registration: projectedLost.registration })).to.equal(1);
 
     // Enrolled before ids were derived: its registered statement has a random id and was never projected.
     const legacy = await Enrolment.create({
@@ -221,7 +221,7 @@ describe('database outage (db/embedded-ferretdb supervision, http/database-guard
     const finished = await completeEnrolmentRecord(platform, { learner, course: second, enrolment: legacy.toObject() as unknown as EnrolmentDoc });
     expect(finished).to.equal(true);
     expect((await LearningProgress.findById(legacy._id).lean())?.status).to.equal('enrolled');
-    expect(await XapiStatement.countDocuments({ organisationId: organisation._id, registration: legacy.registration })).to.equal(1);
+    expect(await (await statementsOf(organisation._id)).countDocuments({ organisationId: organisation._id, registration: legacy.registration })).to.equal(1);
   });
 
   it('answers the Polish 503 page, LRS JSON and /healthz db down at once while the connection is down, and recovers', async () => {

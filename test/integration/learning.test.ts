@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { statementsAnywhere } from '../helpers/statements.js';
 import { Enrolment } from '../../src/learning/enrolment.model.js';
 import { assignCourse } from '../../src/learning/enrolment.service.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
@@ -16,7 +16,7 @@ const LESSON_1 = `${COURSE}/lekcje/wprowadzenie`;
 const LESSON_2 = `${COURSE}/lekcje/podsumowanie`;
 
 async function verbsOf(registration: string): Promise<string[]> {
-  const records = await XapiStatement.find({ registration }).setOptions({ acrossOrganisations: true }).sort({ stored: 1 }).lean();
+  const records = await statementsAnywhere({ registration });
   return records.map((r) => r.verbId.replace('http://adlnet.gov/expapi/verbs/', ''));
 }
 
@@ -174,10 +174,7 @@ describe('learning/learning.routes', () => {
     await agent.post(`${LESSON_1}/sprawdz/nie-ma`).type('form').send({ _csrf: csrf, answer: 'a' }).expect(404);
 
     const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
-    const answered = await XapiStatement.find({ registration: enrolment.registration, verbId: 'http://adlnet.gov/expapi/verbs/answered' })
-      .setOptions({ acrossOrganisations: true })
-      .sort({ stored: 1 })
-      .lean();
+    const answered = await statementsAnywhere({ registration: enrolment.registration, verbId: 'http://adlnet.gov/expapi/verbs/answered' });
     const results = answered.map((r) => (JSON.parse(r.json) as StoredStatement).result);
     expect(results).to.deep.equal([
       { success: false, response: 'b' },
@@ -217,9 +214,7 @@ describe('learning/learning.routes', () => {
 
   it('takes a voided lesson view back out of the progress', async () => {
     const enrolment = (await Enrolment.findOne({ organisationId: learner.user.organisationId }).lean())!;
-    const views = await XapiStatement.find({ registration: enrolment.registration, verbId: 'http://adlnet.gov/expapi/verbs/experienced' })
-      .setOptions({ acrossOrganisations: true })
-      .lean();
+    const views = await statementsAnywhere({ registration: enrolment.registration, verbId: 'http://adlnet.gov/expapi/verbs/experienced' });
     const secondLesson = views.filter((v) => v.activityIds.some((id) => id.endsWith('/lessons/podsumowanie')));
     expect(secondLesson).to.have.length(1);
     const scope = {

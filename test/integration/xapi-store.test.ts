@@ -10,11 +10,13 @@ import { LrsClient } from '../../src/xapi/lrs-client.model.js';
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 import type { Projector, StoredStatement } from '../../src/xapi/projectors.js';
 import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
-import { XapiStatement, statementKey } from '../../src/xapi/statement.model.js';
+import { XapiStatement, organisationsWithStatements, statementKey, statementsOf } from '../../src/xapi/statement.model.js';
 import { StatementStore } from '../../src/xapi/statement.service.js';
 import { createXapiVocabulary } from '../../src/xapi/xapi-vocabulary.js';
-import { findStatement } from '../../src/xapi/statement-query.service.js';
-import { ensureEnvironmentLrsClientTask, migrateStatementKeys } from '../../src/xapi/xapi-startup.js';
+import { findStatement, queryStatements, type StatementFilter } from '../../src/xapi/statement-query.service.js';
+import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from '../../src/xapi/xapi-startup.js';
+import { hasLrsFact } from '../../src/xapi/lrs-fact.model.js';
+import { partitionName } from '../../src/db/partitions.js';
 
 const statement = (verb = 'http://adlnet.gov/expapi/verbs/experienced') => ({
   actor: { objectType: 'Agent', account: { homePage: 'https://akademia.example.pl', name: randomUUID() } },
@@ -45,7 +47,7 @@ describe('xapi/statement.service', () => {
     const organisation = await buildOrganisation();
     const organisationId = organisation._id.toHexString();
     const [id] = await storeStatements([statement()], { organisationId });
-    const doc = await XapiStatement.findOne({ _id: statementKey(organisationId, id), organisationId: organisation._id }).lean();
+    const doc = await (await statementsOf(organisationId)).findOne({ _id: statementKey(organisationId, id) }).lean();
     expect(doc?.statementId).to.equal(id);
     expect(doc?.json).to.be.a('string');
     expect(JSON.parse(doc!.json).object.definition.extensions['http://example.com/x.y']).to.deep.equal({ 'k.z': true });
@@ -62,7 +64,7 @@ describe('xapi/statement.service', () => {
     const batch = Array.from({ length: 8 }, () => statement());
     const ids = await storeStatements(batch, { organisationId: organisation._id.toHexString() });
     const later = await storeStatements([statement()], { organisationId: organisation._id.toHexString() });
-    const docs = await XapiStatement.find({ organisationId: organisation._id }).sort({ stored: 1, _id: 1 }).lean();
+    const docs = await (await statementsOf(organisation._id)).find({ organisationId: organisation._id }).sort({ stored: 1, _id: 1 }).lean();
     expect(docs.map((doc) => doc.statementId)).to.deep.equal([...ids, ...later]);
     expect(new Set(docs.map((doc) => doc.stored.getTime())).size).to.equal(9);
     // The statement's own stored (and the timestamp the LRS filled in) match the indexed field.
@@ -78,7 +80,7 @@ describe('xapi/statement.service', () => {
     const storeWithBroken = new StatementStore({ vocabulary, projectors: [broken, recording], logger });
     const organisation = await buildOrganisation();
     const [id] = await storeWithBroken.store([statement()], { organisationId: organisation._id.toHexString() });
-    expect(await XapiStatement.countDocuments({ _id: statementKey(organisation._id.toHexString(), id) })).to.equal(1);
+    expect(await (await statementsOf(organisation._id)).countDocuments({ _id: statementKey(organisation._id.toHexString(), id) })).to.equal(1);
     // The projector after the broken one still saw the statement.
     expect(seen.map((s) => s.id)).to.include(id);
   });
@@ -87,7 +89,9 @@ describe('xapi/statement.service', () => {
     const organisation = await buildOrganisation();
     await storeStatements([statement('http://example.com/verbs/first')], { organisationId: organisation._id.toHexString() });
     await storeStatements([statement('http://example.com/verbs/second')], { organisationId: organisation._id.toHexString() });
-    const total = await XapiStatement.countDocuments({}).setOptions({ acrossOrganisations: true });
+    let total = 0;
+    for (const office of await organisationsWithStatements()) total += await (await statementsOf(office)).countDocuments({ organisationId: office });
+    expect(total).to.be.greaterThan(2);
     const before = resets;
     const result = await rebuildProjections(store.projectors);
     expect(resets).to.equal(before + 1);
@@ -123,20 +127,22 @@ describe('xapi/statement.service', () => {
     expect(results.filter((result) => result.status === 'rejected')).to.have.length(1);
     expect(((results[rejected] as PromiseRejectedResult).reason as { status: number }).status).to.equal(409);
     const [loser, winner] = rejected === 0 ? [onlyA, onlyB] : [onlyB, onlyA];
-    expect(await XapiStatement.countDocuments({ _id: statementKey(organisationId, loser) })).to.equal(0);
-    expect(await XapiStatement.countDocuments({ _id: { $in: [winner, shared].map((id) => statementKey(organisationId, id)) } })).to.equal(2);
+    const log = await statementsOf(organisationId);
+    expect(await log.countDocuments({ _id: statementKey(organisationId, loser) })).to.equal(0);
+    expect(await log.countDocuments({ _id: { $in: [winner, shared].map((id) => statementKey(organisationId, id)) } })).to.equal(2);
   });
 
   it('marks the target voided when the voiding statement arrives, and stores a late target as voided', async () => {
     const organisationId = (await buildOrganisation())._id.toHexString();
     const [target] = await storeStatements([statement()], { organisationId });
+    const log = await statementsOf(organisationId);
     const actor = statement().actor;
     await storeStatements([{ actor, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: target } }], { organisationId });
-    expect((await XapiStatement.findOne({ _id: statementKey(organisationId, target) }).lean())?.voided).to.equal(true);
+    expect((await log.findOne({ _id: statementKey(organisationId, target) }).lean())?.voided).to.equal(true);
     const late = randomUUID();
     await storeStatements([{ actor, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: late } }], { organisationId });
     await storeStatements([{ ...statement(), id: late }], { organisationId });
-    expect((await XapiStatement.findOne({ _id: statementKey(organisationId, late) }).lean())?.voided).to.equal(true);
+    expect((await log.findOne({ _id: statementKey(organisationId, late) }).lean())?.voided).to.equal(true);
   });
 });
 
@@ -195,8 +201,10 @@ describe('xapi/xapi-startup: migrateStatementKeys', () => {
     const organisation = await buildOrganisation();
     const organisationId = organisation._id.toHexString();
     const [current] = await store.store([statement()], { organisationId });
-    // Two statements as the previous version stored them: `_id` = the statement id, no statementId/authorityKey.
-    const legacy = (await XapiStatement.findById(statementKey(organisationId, current)).lean())!;
+    const log = await statementsOf(organisationId);
+    // Two statements as the previous version stored them: `_id` = the statement id, no statementId/authorityKey,
+    // in the shared collection (before the per-organisation split).
+    const legacy = (await log.findById(statementKey(organisationId, current)).lean())!;
     const { statementId: _statementId, authorityKey: _authorityKey, ...oldShape } = legacy;
     const [first, second] = [randomUUID(), randomUUID()];
     const oldDoc = (id: string) => ({ ...oldShape, _id: id, json: JSON.stringify({ ...JSON.parse(legacy.json), id }) });
@@ -206,16 +214,19 @@ describe('xapi/xapi-startup: migrateStatementKeys', () => {
     await mongoose.connection.db!.collection('xapi_migrations').deleteMany({});
 
     expect(await migrateStatementKeys({ logger })).to.equal(2);
+    // Then out of the shared collection into the office's own (what start-up runs next).
+    expect(await migrateStatementPartitions({ logger })).to.equal(2);
     for (const id of [first, second]) {
       expect(await XapiStatement.collection.countDocuments({ _id: id as never }), 'old document gone').to.equal(0);
       expect((await findStatement(organisationId, id, false)).id).to.equal(id);
     }
-    const moved = (await XapiStatement.findById(statementKey(organisationId, first)).lean())!;
+    const moved = (await log.findById(statementKey(organisationId, first)).lean())!;
     expect(moved.authorityKey).to.equal(`account|https://akademia.example.pl/xapi/clients|akademia-jst`);
-    expect((await XapiStatement.findById(statementKey(organisationId, second)).lean())?.authorityKey).to.equal('kept');
+    expect((await log.findById(statementKey(organisationId, second)).lean())?.authorityKey).to.equal('kept');
     // Done: the next start does not look again, and the statements stored meanwhile are untouched.
     expect(await migrateStatementKeys({ logger })).to.equal(0);
-    expect(await XapiStatement.countDocuments({ organisationId: organisation._id })).to.equal(3);
+    expect(await log.countDocuments({ organisationId: organisation._id })).to.equal(3);
+    expect(await XapiStatement.collection.countDocuments({})).to.equal(0);
   });
 
   it('lets two instances starting at once both finish the migration (the marker upsert races on FerretDB)', async () => {
@@ -225,5 +236,111 @@ describe('xapi/xapi-startup: migrateStatementKeys', () => {
       const outcomes = await Promise.allSettled([migrateStatementKeys({ logger }), migrateStatementKeys({ logger }), migrateStatementKeys({ logger })]);
       expect(outcomes.map((outcome) => outcome.status)).to.deep.equal(['fulfilled', 'fulfilled', 'fulfilled']);
     }
+  });
+});
+
+describe('xapi/statement.model: one statement log per organisation (db/partitions)', () => {
+  useTestDatabase(import.meta.url);
+  const logger = createLogger('silent');
+  const vocabulary = createXapiVocabulary({ baseUrl: 'https://akademia.example.pl', activityBase: 'https://akademia.example.pl/xapi/activities' });
+  const store = new StatementStore({ vocabulary, projectors: [], logger });
+  const filter = (overrides: Partial<StatementFilter>): StatementFilter => ({ relatedActivities: false, relatedAgents: false, ascending: false, limit: 0, ...overrides });
+  const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
+
+  it("keeps each office's statements in its own collection, never visible in another office's queries", async () => {
+    const [a, b] = [(await buildOrganisation())._id.toHexString(), (await buildOrganisation())._id.toHexString()];
+    const sharedId = randomUUID();
+    const registration = randomUUID();
+    const ofA = { ...statement(), id: sharedId, context: { registration } };
+    const ofB = { ...statement('http://example.com/verbs/other'), id: sharedId, actor: ofA.actor, context: { registration } };
+    await store.store([ofA], { organisationId: a });
+    // The same id and the same learner in office B: a different statement, no conflict.
+    await store.store([ofB], { organisationId: b });
+    const names = (await mongoose.connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(names).to.include.members([partitionName(XapiStatement, a), partitionName(XapiStatement, b)]);
+    expect(await XapiStatement.collection.countDocuments({}), 'nothing in the shared collection').to.equal(0);
+    expect(await organisationsWithStatements()).to.include.members([a, b]);
+
+    for (const [office, verb] of [
+      [a, 'http://adlnet.gov/expapi/verbs/experienced'],
+      [b, 'http://example.com/verbs/other'],
+    ] as const) {
+      const key = `account|https://akademia.example.pl|${ofA.actor.account.name}`;
+      for (const query of [
+        filter({}),
+        filter({ agentKey: key }),
+        filter({ registration }),
+        filter({ activity: 'http://example.com/activities/a' }),
+        filter({ since: new Date(0) }),
+      ]) {
+        const { rows } = await queryStatements(office, query);
+        expect(rows.map((row) => JSON.parse(row.json).verb.id)).to.deep.equal([verb]);
+      }
+      expect(JSON.parse((await findStatement(office, sharedId, false)).json).verb.id).to.equal(verb);
+    }
+  });
+
+  it('marks an office as having StatementRefs before storing one, and follows them only there', async () => {
+    const [withRefs, without] = [(await buildOrganisation())._id.toHexString(), (await buildOrganisation())._id.toHexString()];
+    const registration = randomUUID();
+    const [target] = await store.store([{ ...statement(), context: { registration } }], { organisationId: withRefs });
+    await store.store([{ ...statement(), context: { registration } }], { organisationId: without });
+    expect(await hasLrsFact(withRefs, 'statement-refs')).to.equal(false);
+    const [ref] = await store.store([{ ...statement('http://example.com/verbs/refers'), object: { objectType: 'StatementRef', id: target } }], { organisationId: withRefs });
+    expect(await hasLrsFact(withRefs, 'statement-refs')).to.equal(true);
+    expect(await hasLrsFact(without, 'statement-refs')).to.equal(false);
+    // The referring statement has no registration of its own, yet matches the filter through its target.
+    const { rows } = await queryStatements(withRefs, filter({ registration }));
+    expect(rows.map((row) => row.id)).to.deep.equal([ref, target]);
+    expect((await queryStatements(without, filter({ registration }))).rows).to.have.length(1);
+    // A voiding statement is a StatementRef too: the voided target disappears, its voiding statement matches.
+    const [voiding] = await store.store([{ ...statement(VOIDED), object: { objectType: 'StatementRef', id: target } }], { organisationId: withRefs });
+    expect((await queryStatements(withRefs, filter({ registration }))).rows.map((row) => row.id)).to.deep.equal([voiding, ref]);
+  });
+
+  it('moves statements out of the shared collection into their offices, idempotently and after an interrupted run', async () => {
+    const [a, b] = [(await buildOrganisation())._id.toHexString(), (await buildOrganisation())._id.toHexString()];
+    // Statements as the previous version stored them: in the shared collection, one of them a StatementRef.
+    const [kept, plain, refOfB] = [randomUUID(), randomUUID(), randomUUID()];
+    const [template] = await store.store([statement()], { organisationId: a });
+    const stored = (await (await statementsOf(a)).findById(statementKey(a, template)).lean())!;
+    const oldDoc = (organisationId: string, id: string, extra: Record<string, unknown> = {}) => ({
+      ...stored,
+      _id: statementKey(organisationId, id),
+      statementId: id,
+      organisationId: new mongoose.Types.ObjectId(organisationId),
+      json: JSON.stringify({ ...JSON.parse(stored.json), id }),
+      ...extra,
+    });
+    await XapiStatement.collection.insertMany([oldDoc(a, kept), oldDoc(a, plain), oldDoc(b, refOfB, { targetId: template })] as never[]);
+    // An earlier run was killed after copying `kept` into the partition but before deleting it from the shared one.
+    await (await statementsOf(a)).collection.insertOne({ ...oldDoc(a, kept), authorityKey: 'copied-before' } as never);
+    expect(await hasLrsFact(b, 'statement-refs')).to.equal(false);
+
+    const runs = await Promise.allSettled([migrateStatementPartitions({ logger }), migrateStatementPartitions({ logger })]);
+    expect(runs.map((run) => run.status)).to.deep.equal(['fulfilled', 'fulfilled']);
+    expect(await XapiStatement.collection.countDocuments({})).to.equal(0);
+    expect(await migrateStatementPartitions({ logger }), 'nothing left on the next start').to.equal(0);
+    expect(await (await statementsOf(a)).countDocuments({ organisationId: a })).to.equal(3);
+    expect((await (await statementsOf(a)).findById(statementKey(a, kept)).lean())?.authorityKey).to.equal('copied-before');
+    expect((await findStatement(a, plain, false)).id).to.equal(plain);
+    expect((await findStatement(b, refOfB, false)).id).to.equal(refOfB);
+    expect(await (await statementsOf(b)).countDocuments({ organisationId: b })).to.equal(1);
+    expect(await hasLrsFact(b, 'statement-refs')).to.equal(true);
+  });
+
+  it('rebuilds from every office log and sets a missing StatementRef marker', async () => {
+    const seen: StoredStatement[] = [];
+    const recording: Projector = { name: 'test-recorder', reset: async () => void (seen.length = 0), apply: async (statements) => void seen.push(...statements) };
+    const [a, b] = [(await buildOrganisation())._id.toHexString(), (await buildOrganisation())._id.toHexString()];
+    const [target] = await store.store([statement()], { organisationId: a });
+    await store.store([statement(), statement()], { organisationId: b });
+    await store.store([{ ...statement(), object: { objectType: 'StatementRef', id: target } }], { organisationId: a });
+    await mongoose.connection.db!.collection('xapi_lrs_facts').deleteMany({});
+    await rebuildProjections([recording]);
+    expect(seen.filter((s) => s.organisationId === a)).to.have.length(2);
+    expect(seen.filter((s) => s.organisationId === b)).to.have.length(2);
+    expect(await hasLrsFact(a, 'statement-refs')).to.equal(true);
+    expect(await hasLrsFact(b, 'statement-refs')).to.equal(false);
   });
 });

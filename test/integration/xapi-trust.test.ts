@@ -10,7 +10,7 @@ import type { OrganisationDoc } from '../../src/organisations/organisation.model
 import { completionMatrix } from '../../src/reports/completion-matrix.service.js';
 import { createLrsClient, setTrustedCourses } from '../../src/xapi/lrs-client.service.js';
 import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
-import { XapiStatement, statementKey } from '../../src/xapi/statement.model.js';
+import { statementKey, statementsOf } from '../../src/xapi/statement.model.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, loginAgent } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -58,7 +58,7 @@ describe('xapi: who may move learning progress and void statements (issue 10, fi
   const progressOf = (enrolment: EnrolmentDoc) => LearningProgress.findById(enrolment._id).lean();
   const post = (client: Client, body: object) => request(server.url).post('/xapi/statements').set(headers(client)).send(body);
   const platformStatementOf = async (enrolment: EnrolmentDoc, verb: string) =>
-    (await XapiStatement.findOne({ organisationId: office._id, registration: enrolment.registration, verbId: `${VERB}${verb}` }).lean())!;
+    (await (await statementsOf(office._id)).findOne({ organisationId: office._id, registration: enrolment.registration, verbId: `${VERB}${verb}` }).lean())!;
 
   async function csvStatus(fullName: string, courseTitle: string): Promise<string | undefined> {
     const csv = await hrAgent
@@ -151,12 +151,12 @@ describe('xapi: who may move learning progress and void statements (issue 10, fi
       expect(refused.body.message).to.match(/may void only the statements it sent itself/);
       expect(refused.headers['x-experience-api-version']).to.equal('1.0.3');
     }
-    const after = await XapiStatement.findById(statementKey(office._id.toHexString(), registered.statementId)).lean();
+    const after = await (await statementsOf(office._id)).findById(statementKey(office._id.toHexString(), registered.statementId)).lean();
     expect(after?.voided).to.equal(false);
     await request(server.url).get('/xapi/statements').query({ statementId: registered.statementId }).set(headers(untrusted)).expect(200);
     expect(await progressOf(bartekRodo)).to.deep.include({ status: before?.status, statusRank: before?.statusRank });
     // Nothing of the refused batch was stored.
-    expect(await XapiStatement.countDocuments({ organisationId: office._id, activityIds: 'http://example.com/a' })).to.equal(0);
+    expect(await (await statementsOf(office._id)).countDocuments({ organisationId: office._id, activityIds: 'http://example.com/a' })).to.equal(0);
   });
 
   it("lets a client void its own statements but not another client's (403)", async () => {
@@ -173,7 +173,7 @@ describe('xapi: who may move learning progress and void statements (issue 10, fi
     await server.platform.statements.store([{ id: future, actor: learnerActor(anna), verb: { id: `${VERB}experienced` }, object: { id: 'http://example.com/c' } }], {
       organisationId: office._id.toHexString(),
     });
-    expect((await XapiStatement.findById(statementKey(office._id.toHexString(), future)).lean())?.voided).to.equal(false);
+    expect((await (await statementsOf(office._id)).findById(statementKey(office._id.toHexString(), future)).lean())?.voided).to.equal(false);
   });
 
   it('the rebuild counts the same statements, with the trust lists of the moment it runs', async () => {
