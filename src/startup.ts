@@ -1,6 +1,7 @@
 // One-off work at start-up, after the database is connected and the platform built, before the server listens.
 import { scheduleSessionCleanup } from './auth/session-cleanup.js';
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
+import { backfillCertificateKeys } from './certificates/certificate-keys-backfill.js';
 import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
 import type { Config } from './config.js';
 import { scheduleCounterCleanup } from './db/window-counter.js';
@@ -35,6 +36,9 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   await platform.badgeKeys.current();
   // Then statements stored by an older version get per-organisation keys before anything reads or writes one.
   await migrateStatementKeys(platform);
+  // Certificates stored before their look-up keys (code, enrolment, person) get them before any page reads them:
+  // one scan on the first start after the upgrade, one `_id` read of its marker on every later start.
+  await backfillCertificateKeys(platform);
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database outside
   // production (config refuses SEED_DEMO=true in production; the demo passwords are public).
   // It records statements, so it runs on the built platform: their IRIs come from BASE_URL like every other.
