@@ -2,6 +2,7 @@
 import { scheduleSessionCleanup } from './auth/session-cleanup.js';
 import { syncOrganisationMembers } from './auth/users.read.js';
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
+import { backfillCertificateKeys } from './certificates/certificate-keys-backfill.js';
 import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
 import type { Config } from './config.js';
 import { scheduleCounterCleanup } from './db/window-counter.js';
@@ -41,6 +42,9 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   // HR's lists read each office's copies of its people: a process that died between a user write and its copy,
   // or users stored before the copies existed, are brought in step here.
   await syncOrganisationMembers(platform.logger);
+  // Certificates stored before their look-up keys (code, enrolment, person) get them before any page reads them:
+  // one scan on the first start after the upgrade, one `_id` read of its marker on every later start.
+  await backfillCertificateKeys(platform);
   // Demo organisation and users on a fresh install: SEED_DEMO=true, or unset on the embedded database outside
   // production (config refuses SEED_DEMO=true in production; the demo passwords are public).
   // It records statements, so it runs on the built platform: their IRIs come from BASE_URL like every other.

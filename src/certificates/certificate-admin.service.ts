@@ -1,6 +1,5 @@
 // HR's changes to issued certificates: revoking one, and correcting the holder's name (which re-issues).
 import type { SessionUser } from '../auth/session-user.js';
-import { User } from '../auth/user.model.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
 import { certificateRevoked } from '../xapi/learning-statements.js';
@@ -8,12 +7,15 @@ import { recordingScope, reissueCertificate, type CertificateDeps } from './cert
 import { certificateForActor } from './certificate-queries.service.js';
 import { objectIdOf, type Id } from './certificate-rules.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
+import { holderOf, updateHolder } from './certificate-holder.js';
+import { certificatesOfList, learnerList } from './certificate-keys.js';
 
 /** Withdraws a certificate (HR of its organisation, or an admin), with the reason shown on the verification page. */
 export async function revokeCertificate(deps: CertificateDeps, params: { actor: SessionUser; certificateId: string; reason: string }): Promise<CertificateDoc> {
   const certificate = await certificateForActor(params.actor, params.certificateId, 'revoke');
   if (certificate.state === 'revoked') throw new ConflictError('To zaświadczenie zostało już unieważnione.');
-  const scope = { _id: certificate._id, organisationId: certificate.organisationId };
+  // By `_id` alone (pushed down on FerretDB/SQLite): certificateForActor has checked the organisation.
+  const scope = { _id: certificate._id };
   const revokedAt = new Date();
   // A unique-key claim, not a conditional update: of two HR people revoking at once only one may win, and
   // FerretDB lets two conditional updates both match (docs/database.md, "Claims").
@@ -25,7 +27,7 @@ export async function revokeCertificate(deps: CertificateDeps, params: { actor: 
     await releaseClaim(claimKey, certificate.organisationId);
     throw error;
   }
-  const user = await User.findOne({ _id: certificate.userId, organisationId: certificate.organisationId }).lean();
+  const user = await holderOf(certificate.userId, certificate.organisationId);
   const course = deps.catalogue.get(certificate.courseId);
   if (user && course) {
     const [statementId] = await deps.recorder.record(recordingScope(certificate, user.learnerId, course), (ctx) => [
@@ -42,9 +44,10 @@ export async function revokeCertificate(deps: CertificateDeps, params: { actor: 
  */
 async function reissueCertificatesForNameChange(deps: CertificateDeps, params: { userId: Id; organisationId: Id }): Promise<CertificateDoc[]> {
   const organisationId = objectIdOf(params.organisationId);
-  const user = await User.findOne({ _id: objectIdOf(params.userId), organisationId }).lean();
+  const user = await holderOf(objectIdOf(params.userId), organisationId);
   if (!user) throw new NotFoundError('Nie znaleziono uczestnika szkolenia.');
-  const current = await Certificate.find({ organisationId, userId: user._id, state: 'issued' }).lean<CertificateDoc[]>();
+  // The person's list (certificate-keys.ts), not a scan of every office's certificates.
+  const current = (await certificatesOfList(learnerList(user._id), organisationId)).filter((certificate) => certificate.state === 'issued');
   const replaced: CertificateDoc[] = [];
   for (const certificate of current) {
     if (certificate.learnerName !== user.fullName) replaced.push(await reissueCertificate(deps, certificate, user.fullName));
@@ -59,6 +62,6 @@ async function reissueCertificatesForNameChange(deps: CertificateDeps, params: {
 export async function correctLearnerName(deps: CertificateDeps, params: { actor: SessionUser; certificateId: string; fullName: string }): Promise<CertificateDoc[]> {
   const certificate = await certificateForActor(params.actor, params.certificateId, 'reissue');
   if (certificate.state !== 'issued') throw new ConflictError('Ponownie wystawić można tylko aktualne zaświadczenie.');
-  await User.updateOne({ _id: certificate.userId, organisationId: certificate.organisationId }, { $set: { fullName: params.fullName } });
+  await updateHolder(certificate.userId, certificate.organisationId, { fullName: params.fullName });
   return reissueCertificatesForNameChange(deps, { userId: certificate.userId, organisationId: certificate.organisationId });
 }

@@ -1,6 +1,5 @@
 // Issuing certificates: render, sign and store once per completion, then queue the PDF mail and record the statement.
 import { Types } from 'mongoose';
-import { User } from '../auth/user.model.js';
 import { validUntil } from '../calendar/calendar.js';
 import { claimOnce } from '../db/claims.js';
 import type { Config } from '../config.js';
@@ -18,6 +17,8 @@ import { objectIdOf, sha256Hex, statusOf, type Id } from './certificate-rules.js
 import { resolveTemplate, type CertificateTemplate } from './certificate-template.js';
 import { issuedMail } from './certificate.mail.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
+import { holderOf } from './certificate-holder.js';
+import { certificatesOfList, enrolmentList, redirectKeys, writeCertificateKeys } from './certificate-keys.js';
 import { buildOpenBadgeCredential, signOpenBadgeCredential, verificationUrl } from './open-badge.js';
 import type { BadgeSigningKeys } from './signing-key.service.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
@@ -95,9 +96,10 @@ interface NewCertificate {
 }
 
 /**
- * Renders, signs and stores one certificate. Without transactions the order matters: the file first, the record
- * (which the verification page and the lists read) last; a duplicate issueKey means someone else won the race,
- * so our file is removed and theirs returned.
+ * Renders, signs and stores one certificate. Without transactions the order matters: the file first, then the
+ * look-up keys (code, enrolment, person: certificate-keys.ts), the record (which the verification page and the
+ * lists read) last, so a stored record always has its file and its keys. A duplicate issueKey means someone else
+ * won the race: our file is removed, our keys are pointed to theirs, and theirs is returned.
  */
 async function createCertificate(deps: CertificateDeps, data: NewCertificate): Promise<{ certificate: CertificateDoc; created: boolean }> {
   const organisation = await Organisation.findById(data.organisationId).lean();
@@ -131,14 +133,17 @@ async function createCertificate(deps: CertificateDeps, data: NewCertificate): P
     await deps.badgeKeys.current(),
   );
   await CertificateFile.create({ _id, organisationId: data.organisationId, pdf });
+  const keys = await writeCertificateKeys(record);
   try {
     const created = await Certificate.create({ ...record, pdfSha256: sha256Hex(pdf), pdfBytes: pdf.length, credentialJwt });
     return { certificate: created.toObject() as unknown as CertificateDoc, created: true };
   } catch (error) {
-    await CertificateFile.deleteOne({ _id, organisationId: data.organisationId });
+    await CertificateFile.deleteOne({ _id });
     if (!isDuplicateKeyError(error)) throw error;
-    const winner = await Certificate.findOne({ organisationId: data.organisationId, issueKey: data.issueKey }).lean<CertificateDoc>();
+    // The winner wrote its keys before its record, so it is in the enrolment's list by now.
+    const winner = (await certificatesOfList(enrolmentList(data.enrolmentId), data.organisationId)).find((c) => c.issueKey === data.issueKey);
     if (!winner) throw error;
+    await redirectKeys(keys, winner._id);
     return { certificate: winner, created: false };
   }
 }
@@ -148,13 +153,14 @@ async function createCertificate(deps: CertificateDeps, data: NewCertificate): P
  * again (it is idempotent) finishes whatever failed: the e-mail with the PDF, and the xAPI statement.
  */
 async function completeIssue(deps: CertificateDeps, certificate: CertificateDoc): Promise<void> {
-  const scope = { _id: certificate._id, organisationId: certificate.organisationId };
-  const user = await User.findOne({ _id: certificate.userId, organisationId: certificate.organisationId }).lean();
+  // By `_id` alone (the only filter FerretDB on SQLite pushes down): the certificate's organisation is known.
+  const scope = { _id: certificate._id };
+  const user = await holderOf(certificate.userId, certificate.organisationId);
   if (!user) return; // the account was deleted: nobody to mail, no actor for a statement
   const url = verificationUrl(deps.config.BASE_URL, certificate.code);
   if (!certificate.mailQueuedAt && !certificate.mailedAt) {
     // Hydrated, not lean: lean() would hand back the driver's Binary instead of a Buffer.
-    const file = await CertificateFile.findOne(scope);
+    const file = await CertificateFile.findById(certificate._id);
     const mail = issuedMail({
       learnerName: certificate.learnerName,
       courseTitle: certificate.courseTitle,
@@ -205,7 +211,8 @@ export async function issueCertificate(deps: CertificateDeps, input: IssueCertif
   const enrolmentId = objectIdOf(input.enrolmentId);
   const issueKey = `completion:${enrolmentId.toHexString()}:${input.completedAt.toISOString()}`;
 
-  const earlier = await Certificate.find({ organisationId, enrolmentId }).sort({ issuedAt: -1 }).lean<CertificateDoc[]>();
+  // The enrolment's list (newest first): a few `_id` reads, whatever the store holds (certificate-keys.ts).
+  const earlier = await certificatesOfList(enrolmentList(enrolmentId), organisationId);
   const existing =
     earlier.find((certificate) => certificate.issueKey === issueKey) ??
     // A retake is a new completion only once the earlier certificate has expired (or was revoked).
@@ -215,7 +222,7 @@ export async function issueCertificate(deps: CertificateDeps, input: IssueCertif
     return { code: existing.code, id: existing._id.toHexString() };
   }
 
-  const user = await User.findOne({ _id: userId, organisationId }).lean();
+  const user = await holderOf(userId, organisationId);
   if (!user) throw new NotFoundError('Nie znaleziono uczestnika szkolenia.');
   const course = courseOf(deps, input.courseId);
   if (!course) throw new NotFoundError(`Nie znaleziono szkolenia ${input.courseId}.`);

@@ -1,34 +1,36 @@
 // What the certificate pages read: a learner's and an organisation's certificates, downloads, and score consent.
 import type { SessionUser } from '../auth/session-user.js';
-import { User } from '../auth/user.model.js';
 import { NotFoundError } from '../http/errors.js';
 import { CertificateFile } from './certificate-file.model.js';
 import { objectIdOf } from './certificate-rules.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
 import { authorise } from './certificate.policy.js';
+import { holderOf, updateHolder } from './certificate-holder.js';
+import { certificatesOfList, learnerList } from './certificate-keys.js';
 
-/** A learner's certificates, newest first (the history of expired and replaced ones included). */
+/**
+ * A learner's certificates, newest first (the history of expired and replaced ones included), without their
+ * credentials: the person's list of keys, then each certificate by `_id` (certificate-keys.ts).
+ */
 export async function certificatesOfLearner(user: Pick<SessionUser, 'id' | 'organisationId'>): Promise<CertificateDoc[]> {
-  return Certificate.find({ organisationId: objectIdOf(user.organisationId), userId: objectIdOf(user.id) })
-    .select('-credentialJwt')
-    .sort({ issuedAt: -1 })
-    .lean<CertificateDoc[]>();
+  return certificatesOfList(learnerList(objectIdOf(user.id)), objectIdOf(user.organisationId));
 }
 
 /** Whether the learner lets the public verification page show their score (false by default). */
 export async function scoreConsentOf(user: Pick<SessionUser, 'id' | 'organisationId'>): Promise<boolean> {
-  const holder = await User.findOne({ _id: objectIdOf(user.id), organisationId: objectIdOf(user.organisationId) })
-    .select('showScoreOnCertificates')
-    .lean();
+  const holder = await holderOf(objectIdOf(user.id), objectIdOf(user.organisationId));
   return Boolean(holder?.showScoreOnCertificates);
 }
 
 /** Records the learner's consent (or its withdrawal) to show the score on their certificates' public page. */
 export async function setScoreConsent(user: Pick<SessionUser, 'id' | 'organisationId'>, showScore: boolean): Promise<void> {
-  await User.updateOne({ _id: objectIdOf(user.id), organisationId: objectIdOf(user.organisationId) }, { $set: { showScoreOnCertificates: showScore } });
+  await updateHolder(objectIdOf(user.id), objectIdOf(user.organisationId), { showScoreOnCertificates: showScore });
 }
 
-/** Every certificate of the HR person's organisation, newest first. */
+/**
+ * Every certificate of the HR person's organisation, newest first. Still a scan of the certificates on FerretDB
+ * (docs/database.md, "What each certificate read costs"): HR's whole-office list, not a page of one person.
+ */
 export async function certificatesOfOrganisation(actor: SessionUser, organisationId: string = actor.organisationId): Promise<CertificateDoc[]> {
   authorise(actor, 'list-organisation', { userId: '', organisationId });
   return Certificate.find({ organisationId: objectIdOf(organisationId) })
@@ -49,8 +51,9 @@ export async function certificateForActor(actor: SessionUser, certificateId: str
 /** The PDF of a certificate the actor may download. */
 export async function certificatePdf(actor: SessionUser, certificateId: string): Promise<{ code: string; pdf: Buffer }> {
   const certificate = await certificateForActor(actor, certificateId, 'download');
-  const file = await CertificateFile.findOne({ _id: certificate._id, organisationId: certificate.organisationId });
-  if (!file) throw new NotFoundError('Plik zaświadczenia jest niedostępny.');
+  // By `_id` alone: `{ _id, organisationId }` would make FerretDB on SQLite decode every office's PDFs.
+  const file = await CertificateFile.findById(certificate._id);
+  if (!file || String(file.get('organisationId')) !== certificate.organisationId.toHexString()) throw new NotFoundError('Plik zaświadczenia jest niedostępny.');
   return { code: certificate.code, pdf: Buffer.from(file.pdf) };
 }
 

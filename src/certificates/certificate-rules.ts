@@ -25,6 +25,18 @@ export function statusOf(certificate: Pick<CertificateDoc, 'state' | 'validUntil
   return 'valid';
 }
 
+/**
+ * The certificate that counts now among one course's or one enrolment's certificates: the latest valid one, or
+ * else the latest expired one (the learner is due to retake). Revoked and superseded ones never count.
+ */
+export function currentCertificateOf<T extends Pick<CertificateDoc, 'state' | 'validUntil' | 'completedAt' | 'issuedAt'>>(
+  certificates: T[],
+  now: Date = new Date(),
+): T | undefined {
+  const latestFirst = [...certificates].sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime() || b.issuedAt.getTime() - a.issuedAt.getTime());
+  return latestFirst.find((c) => statusOf(c, now) === 'valid') ?? latestFirst.find((c) => statusOf(c, now) === 'expired');
+}
+
 /** The SHA-256 of a certificate's PDF, hex: stored at issue so an uploaded file can be recognised later. */
 export function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');

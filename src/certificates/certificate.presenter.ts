@@ -3,7 +3,7 @@ import { formatIsoDay } from '../calendar/calendar.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import { hoursOf } from './certificate-pdf.js';
 import type { CertificateDoc } from './certificate.model.js';
-import { statusOf, type CertificateStatus } from './certificate-rules.js';
+import { currentCertificateOf, statusOf, type CertificateStatus } from './certificate-rules.js';
 import type { PublicCertificateRecord } from './verification.service.js';
 
 function statusView(status: CertificateStatus) {
@@ -57,8 +57,10 @@ export function presentOwnCertificates(certificates: CertificateDoc[], catalogue
   const currentIds = new Set<string>();
   const courses = new Set(byCompletion.map((certificate) => certificate.courseId));
   for (const courseId of courses) {
-    const ofCourse = byCompletion.filter((certificate) => certificate.courseId === courseId);
-    const current = ofCourse.find((c) => statusOf(c, now) === 'valid') ?? ofCourse.find((c) => statusOf(c, now) === 'expired');
+    const current = currentCertificateOf(
+      byCompletion.filter((certificate) => certificate.courseId === courseId),
+      now,
+    );
     if (current) currentIds.add(current._id.toHexString());
   }
   const views = byCompletion.map((certificate) => presentOwnCertificate(certificate, catalogue, now));

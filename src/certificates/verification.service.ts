@@ -1,7 +1,8 @@
 // Public verification: what anyone may learn about a certificate from its number, an uploaded PDF or badge.
 import { User } from '../auth/user.model.js';
 import { normaliseCertificateCode } from './certificate-code.js';
-import { Certificate, type CertificateDoc } from './certificate.model.js';
+import type { CertificateDoc } from './certificate.model.js';
+import { certificateByCode } from './certificate-keys.js';
 import { sha256Hex, statusOf, type CertificateStatus } from './certificate-rules.js';
 import { extractCredentialJwt, verifyCredentialSignature, type BadgeFacts } from './open-badge.js';
 import type { BadgeSigningKeys } from './signing-key.service.js';
@@ -14,11 +15,10 @@ export interface PublicCertificateRecord extends Omit<BadgeFacts, 'organisationI
   scorePercent?: number;
 }
 
-async function findByCode(code: string): Promise<CertificateDoc | undefined> {
-  // Intentionally across organisations: a verifier (an employer, an auditor) knows only the number, not whose
-  // tenant issued it. Safe because codes carry 80 random bits and the page shows only the public record.
-  const certificate = await Certificate.findOne({ code }).setOptions({ acrossOrganisations: true }).lean<CertificateDoc>();
-  return certificate ?? undefined;
+function findByCode(code: string): Promise<CertificateDoc | undefined> {
+  // Intentionally across organisations (see certificateByCode): a verifier knows only the number. Two `_id`
+  // reads, the code key then the record, whatever the store holds.
+  return certificateByCode(code);
 }
 
 async function toPublicRecord(certificate: CertificateDoc, now: Date): Promise<PublicCertificateRecord> {
