@@ -70,7 +70,7 @@ export async function assignMandatoryCourse(deps: ReportsDeps, params: AssignMan
   }
 
   const dueDate = endOfWarsawDay(params.dueDate);
-  const already = await enrolmentsOfOrganisation(organisation._id, { courseId: course.id, userIds: targets.map((t) => t._id) });
+  const already = await enrolmentsOfOrganisation(organisation._id, { courseIds: [course.id], userIds: targets.map((t) => t._id) });
   const alreadyEnrolled = new Set(already.map(({ enrolment }) => String(enrolment.userId)));
   const link = courseUrl(deps.config.BASE_URL, course.id);
   for (const person of targets) {

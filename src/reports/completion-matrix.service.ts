@@ -92,7 +92,13 @@ export async function completionMatrix(deps: Pick<ReportsDeps, 'catalogue'>, par
   checkDepartment(departments, params.departmentId);
   const organisationId = organisation._id;
 
-  const [everyone, standings] = await Promise.all([peopleOf(organisationId), enrolmentsOfOrganisation(organisationId)]);
+  const everyone = await peopleOf(organisationId);
+  // Key look-ups for every person × loaded course (the scan form would read every office's enrolments on FerretDB).
+  // A course taken out of the catalogue has no column any more: its enrolments are left out of the matrix.
+  const standings = await enrolmentsOfOrganisation(organisationId, {
+    userIds: everyone.map((person) => person._id),
+    courseIds: deps.catalogue.list().map((course) => course.id),
+  });
   const enrolledUserIds = new Set(standings.map(({ enrolment }) => String(enrolment.userId)));
   // Rows: people who learn, and anyone else (HR, admins) who has an enrolment.
   const people = everyone.filter(

@@ -43,18 +43,18 @@ export interface PersonRecord {
  * The record of `userId` in the actor's own organisation (NotFoundError for anyone else's). Everything is read
  * through the owning features' read functions; the reminders are this feature's own.
  */
-export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get'> }, params: { actor: SessionUser; userId: string; now?: Date }): Promise<PersonRecord> {
+export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get' | 'list'> }, params: { actor: SessionUser; userId: string; now?: Date }): Promise<PersonRecord> {
   const { actor } = params;
   assertCanManageTraining(actor);
   const now = params.now ?? new Date();
   const organisation = await organisationOf(actor.organisationId);
   const person = await personOf(organisation._id, params.userId);
-  const [standings, attempts, grants, certificates] = await Promise.all([
-    enrolmentsOfOrganisation(organisation._id, { userIds: [person._id] }),
-    quizAttemptsOfPerson(organisation._id, person._id),
-    quizGrantsOfPerson(organisation._id, person._id),
+  const [standings, certificates] = await Promise.all([
+    enrolmentsOfOrganisation(organisation._id, { userIds: [person._id], courseIds: deps.catalogue.list().map((course) => course.id) }),
     certificatesOfLearner({ id: person._id.toHexString(), organisationId: actor.organisationId }),
   ]);
+  const keyed = { enrolments: standings.map(({ enrolment }) => enrolment) };
+  const [attempts, grants] = await Promise.all([quizAttemptsOfPerson(organisation._id, person._id, keyed), quizGrantsOfPerson(organisation._id, person._id, keyed)]);
   const [reminders, assigners] = await Promise.all([
     standings.length ? Reminder.find({ _id: { $in: standings.map((s) => s.enrolment._id) }, organisationId: organisation._id }).lean() : Promise.resolve([]),
     namesOf(
