@@ -8,7 +8,7 @@ export interface RecordedQuery {
   filter: Record<string, unknown>;
 }
 
-/** Runs `work` and returns every find/count/update/delete filter sent meanwhile (needs monitorCommands, as useTestDatabase sets). */
+/** Runs `work` and returns the filter of every find, count, distinct, findAndModify, aggregate, update and delete sent meanwhile (needs monitorCommands, as useTestDatabase sets). */
 export async function recordQueries(work: () => Promise<unknown>): Promise<RecordedQuery[]> {
   const recorded: RecordedQuery[] = [];
   const listener = (event: CommandStartedEvent) => {

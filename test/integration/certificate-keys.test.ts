@@ -9,6 +9,7 @@ import { CertificateKey } from '../../src/certificates/certificate-key.model.js'
 import { backfillCertificateKeys } from '../../src/certificates/certificate-keys-backfill.js';
 import { Certificate } from '../../src/certificates/certificate.model.js';
 import { certificatesOfEnrolments, certificatesOfPerson, currentCertificatesOfEnrolments } from '../../src/certificates/certificates.read.js';
+import { isIdLookup, recordQueries, type RecordedQuery } from '../helpers/command-log.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, loginAgent } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -47,41 +48,14 @@ const markers = () => mongoose.connection.db!.collection<{ _id: string }>('certi
  * The filters sent to the certificate collections (and users) while `work` runs: each must be exactly `{ _id }`,
  * the only filter FerretDB on SQLite pushes down (docs/database.md).
  */
-async function filtersDuring(work: () => Promise<unknown>): Promise<Array<{ collection: string; filter: Record<string, unknown> }>> {
+async function filtersDuring(work: () => Promise<unknown>): Promise<RecordedQuery[]> {
   const watched = new Set(['certificates', 'certificatekeys', 'certificatefiles', 'users']);
-  const seen: Array<{ collection: string; filter: Record<string, unknown> }> = [];
-  const listener = (event: { commandName: string; command: Record<string, unknown> }) => {
-    const collection = String(event.command[event.commandName]);
-    if (!watched.has(collection)) return;
-    const { command } = event;
-    const filters =
-      event.commandName === 'find' || event.commandName === 'count'
-        ? [command.filter ?? command.query]
-        : event.commandName === 'update'
-          ? (command.updates as Array<{ q: unknown }>).map((u) => u.q)
-          : event.commandName === 'delete'
-            ? (command.deletes as Array<{ q: unknown }>).map((d) => d.q)
-            : event.commandName === 'findAndModify'
-              ? [command.query]
-              : [];
-    for (const filter of filters) seen.push({ collection, filter: (filter ?? {}) as Record<string, unknown> });
-  };
-  const client = mongoose.connection.getClient();
-  client.on('commandStarted', listener);
-  try {
-    await work();
-  } finally {
-    client.off('commandStarted', listener);
-  }
-  return seen;
+  return (await recordQueries(work)).filter((query) => watched.has(query.collection));
 }
 
-function expectOnlyIdLookUps(seen: Array<{ collection: string; filter: Record<string, unknown> }>): void {
+function expectOnlyIdLookUps(seen: RecordedQuery[]): void {
   expect(seen.length, 'no certificate read was sent').to.be.greaterThan(0);
-  for (const { collection, filter } of seen) {
-    expect(Object.keys(filter), `${collection} filter ${JSON.stringify(filter)}`).to.deep.equal(['_id']);
-    expect(typeof filter._id === 'string' || filter._id instanceof Types.ObjectId, `${collection} filter ${JSON.stringify(filter)}`).to.equal(true);
-  }
+  for (const { collection, filter } of seen) expect(isIdLookup(filter), `${collection} filter ${JSON.stringify(filter)}`).to.equal(true);
 }
 
 describe('certificate look-up keys (certificate-keys.ts, certificates.read.ts)', () => {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import type { CommandStartedEvent } from 'mongodb';
 import { toSessionUser } from '../../src/auth/session-user.js';
 import { EnrolmentKey } from '../../src/learning/enrolment-key.model.js';
 import { attemptKey, courseKey, grantKey, learnerKey, registrationKey } from '../../src/learning/enrolment-keys.js';
@@ -17,45 +16,15 @@ import { quizStanding } from '../../src/learning/quiz.service.js';
 import { UnfinishedEnrolment } from '../../src/learning/unfinished-enrolment.model.js';
 import type { StoredStatement } from '../../src/xapi/projectors.js';
 import { quizScored } from '../../src/xapi/learning-statements.js';
-import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { statementsOf } from '../../src/xapi/statement.model.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { isIdLookup, recordQueries, type RecordedQuery } from '../helpers/command-log.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const COURSE = 'przyklad-kurs';
 /** The learning collections: on FerretDB's SQLite backend, any filter on them but `{ _id: X }` decodes all of them. */
 const LEARNING = ['enrolments', 'enrolmentkeys', 'learningprogresses', 'quizattempts', 'quizattemptgrants', 'unfinishedenrolments'];
-
-/** The filters of the reads, updates and deletes a piece of work sends (from the driver's command monitoring). */
-async function filtersOf(work: () => Promise<unknown>): Promise<Array<{ collection: string; command: string; filter: unknown }>> {
-  const seen: Array<{ collection: string; command: string; filter: unknown }> = [];
-  const listen = (event: CommandStartedEvent) => {
-    const command = event.command as Record<string, unknown>;
-    const collection = String(command[event.commandName]);
-    if (event.commandName === 'find') seen.push({ collection, command: 'find', filter: command.filter ?? {} });
-    if (event.commandName === 'findAndModify') seen.push({ collection, command: 'findAndModify', filter: command.query });
-    if (event.commandName === 'update') for (const u of command.updates as Array<{ q: unknown }>) seen.push({ collection, command: 'update', filter: u.q });
-    if (event.commandName === 'delete') for (const d of command.deletes as Array<{ q: unknown }>) seen.push({ collection, command: 'delete', filter: d.q });
-    if (['count', 'aggregate', 'distinct'].includes(event.commandName)) seen.push({ collection, command: event.commandName, filter: command.query ?? command.pipeline });
-  };
-  const client = mongoose.connection.getClient();
-  client.on('commandStarted', listen);
-  try {
-    await work();
-  } finally {
-    client.off('commandStarted', listen);
-  }
-  return seen;
-}
-
-/** True for a filter that FerretDB pushes down to SQLite: exactly one key, `_id`, naming one document. */
-function isIdLookup(filter: unknown): boolean {
-  if (!filter || typeof filter !== 'object') return false;
-  const keys = Object.keys(filter);
-  if (keys.length !== 1 || keys[0] !== '_id') return false;
-  const id = (filter as { _id: unknown })._id;
-  return typeof id === 'string' || id instanceof mongoose.Types.ObjectId;
-}
 
 describe('learning/enrolment-keys (learner pages read by _id only)', () => {
   useTestDatabase(import.meta.url);
@@ -189,7 +158,11 @@ describe('learning/enrolment-keys (learner pages read by _id only)', () => {
       await server.platform.recorder.record({ learner, course, registration: enrolment.registration }, (ctx) => [
         quizScored(ctx, { passed: true, scaled: 0.9, raw: 9, min: 0, max: 10, attemptId: 'a1' }),
       ]);
-      const record = (await XapiStatement.findOne({ organisationId: enrolment.organisationId, registration: enrolment.registration, verbId: /passed$/ }).lean())!;
+      const record = (await (
+        await statementsOf(enrolment.organisationId)
+      )
+        .findOne({ organisationId: enrolment.organisationId, registration: enrolment.registration, verbId: /passed$/ })
+        .lean())!;
       passed = { ...(JSON.parse(record.json) as StoredStatement), organisationId: String(enrolment.organisationId) };
     });
 
@@ -221,7 +194,7 @@ describe('learning/enrolment-keys (learner pages read by _id only)', () => {
     it('writes progress by _id alone', async () => {
       const projector = learningProgressProjector(server.platform.vocabulary);
       const again = { ...passed, id: randomUUID() };
-      const filters = await filtersOf(() => projector.apply([again]));
+      const filters = await recordQueries(() => projector.apply([again]));
       const learning = filters.filter((f) => LEARNING.includes(f.collection));
       expect(learning.length).to.be.greaterThan(0);
       expect(learning.filter((f) => !isIdLookup(f.filter))).to.deep.equal([]);
@@ -234,9 +207,9 @@ describe('learning/enrolment-keys (learner pages read by _id only)', () => {
     const url = `/szkolenia/${COURSE}`;
     const page = await agent.get(url).expect(200);
     const csrf = csrfTokenFrom(page.text);
-    const seen: Array<{ step: string; collection: string; command: string; filter: unknown }> = [];
+    const seen: Array<RecordedQuery & { step: string }> = [];
     const step = async (name: string, work: () => Promise<unknown>) => {
-      for (const f of await filtersOf(work)) seen.push({ step: name, ...f });
+      for (const f of await recordQueries(work)) seen.push({ step: name, ...f });
     };
     await step('catalogue', () => agent.get('/szkolenia').expect(200));
     await step('course page', () => agent.get(url).expect(200));
