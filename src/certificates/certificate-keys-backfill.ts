@@ -1,7 +1,7 @@
 // Start-up backfill: certificates stored before their look-up keys existed get them, once, idempotently.
 import mongoose from 'mongoose';
+import { runOnce } from '../db/migrations.js';
 import type { Logger } from '../logger.js';
-import { isDuplicateKeyError } from '../db/database-errors.js';
 import { CertificateKey, type CertificateKeyDoc } from './certificate-key.model.js';
 import { codeKey, enrolmentList, learnerList, slotKey, writeCertificateKeys, type KeyedCertificate } from './certificate-keys.js';
 import { Certificate } from './certificate.model.js';
@@ -29,74 +29,68 @@ function slotOf(key: string): { list: string; n: number } | undefined {
  * checks before it adds. Returns how many certificates got keys.
  */
 export async function backfillCertificateKeys({ logger }: { logger: Pick<Logger, 'info'> }): Promise<number> {
-  const db = mongoose.connection.db;
-  if (!db) throw new Error('backfillCertificateKeys needs an open database');
-  const markers = db.collection<{ _id: string; doneAt: Date }>(MIGRATIONS);
-  if (await markers.findOne({ _id: KEYS_BACKFILL })) return 0;
+  const done = await runOnce(MIGRATIONS, KEYS_BACKFILL, async () => {
+    const db = mongoose.connection.db!;
 
-  // Every organisation's: a one-off start-up task, not a request; each key keeps its certificate's organisation.
-  const certificates = await Certificate.find({})
-    .select({ _id: 1, organisationId: 1, code: 1, enrolmentId: 1, userId: 1, issuedAt: 1 })
-    .setOptions({ acrossOrganisations: true })
-    .lean<Stored[]>();
-  certificates.sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime());
-  const keys = await CertificateKey.find({}).setOptions({ acrossOrganisations: true }).lean<CertificateKeyDoc[]>();
-  const codes = new Set(keys.filter((key) => !slotOf(key._id)).map((key) => key._id));
-  const lists = new Map<string, string[]>();
-  for (const key of keys) {
-    const slot = slotOf(key._id);
-    if (!slot) continue;
-    const ids = lists.get(slot.list) ?? [];
-    ids[slot.n] = key.certificateId.toHexString();
-    lists.set(slot.list, ids);
-  }
-
-  // Planned in issue order, so a list's slots run from its oldest certificate to its newest.
-  const planned: Array<{ key: CertificateKeyDoc; certificate: Stored }> = [];
-  const plan = (key: string, certificate: Stored) => planned.push({ key: { _id: key, certificateId: certificate._id, organisationId: certificate.organisationId }, certificate });
-  for (const certificate of certificates) {
-    if (!codes.has(codeKey(certificate.code))) plan(codeKey(certificate.code), certificate);
-    for (const list of [enrolmentList(certificate.enrolmentId), learnerList(certificate.userId)]) {
-      const ids = lists.get(list) ?? [];
-      lists.set(list, ids);
-      if (ids.includes(certificate._id.toHexString())) continue;
-      // The first free slot: slots are never deleted, so the only holes are ones an interrupted batch left (the
-      // unordered insert may store a later slot and not an earlier one); filling them first closes them.
-      let n = 0;
-      while (ids[n] !== undefined) n += 1;
-      ids[n] = certificate._id.toHexString();
-      plan(slotKey(list, n), certificate);
+    // Every organisation's: a one-off start-up task, not a request; each key keeps its certificate's organisation.
+    const certificates = await Certificate.find({})
+      .select({ _id: 1, organisationId: 1, code: 1, enrolmentId: 1, userId: 1, issuedAt: 1 })
+      .setOptions({ acrossOrganisations: true })
+      .lean<Stored[]>();
+    certificates.sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime());
+    const keys = await CertificateKey.find({}).setOptions({ acrossOrganisations: true }).lean<CertificateKeyDoc[]>();
+    const codes = new Set(keys.filter((key) => !slotOf(key._id)).map((key) => key._id));
+    const lists = new Map<string, string[]>();
+    for (const key of keys) {
+      const slot = slotOf(key._id);
+      if (!slot) continue;
+      const ids = lists.get(slot.list) ?? [];
+      ids[slot.n] = key.certificateId.toHexString();
+      lists.set(slot.list, ids);
     }
-  }
 
-  const redo = new Map<string, Stored>();
-  for (let start = 0; start < planned.length; start += BATCH) {
-    const batch = planned.slice(start, start + BATCH);
-    try {
-      await db.collection<CertificateKeyDoc>(CertificateKey.collection.collectionName).insertMany(
-        batch.map(({ key }) => key),
-        { ordered: false },
-      );
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-      const failed = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ index: number; code?: number }>;
-      if (!failed.length || failed.some((failure) => failure.code !== 11000)) throw error;
-      // Taken meanwhile (another instance backfilling, or a certificate issued since): checked one by one.
-      for (const failure of failed) {
-        const { certificate } = batch[failure.index];
-        redo.set(certificate._id.toHexString(), certificate);
+    // Planned in issue order, so a list's slots run from its oldest certificate to its newest.
+    const planned: Array<{ key: CertificateKeyDoc; certificate: Stored }> = [];
+    const plan = (key: string, certificate: Stored) => planned.push({ key: { _id: key, certificateId: certificate._id, organisationId: certificate.organisationId }, certificate });
+    for (const certificate of certificates) {
+      if (!codes.has(codeKey(certificate.code))) plan(codeKey(certificate.code), certificate);
+      for (const list of [enrolmentList(certificate.enrolmentId), learnerList(certificate.userId)]) {
+        const ids = lists.get(list) ?? [];
+        lists.set(list, ids);
+        if (ids.includes(certificate._id.toHexString())) continue;
+        // The first free slot: slots are never deleted, so the only holes are ones an interrupted batch left (the
+        // unordered insert may store a later slot and not an earlier one); filling them first closes them.
+        let n = 0;
+        while (ids[n] !== undefined) n += 1;
+        ids[n] = certificate._id.toHexString();
+        plan(slotKey(list, n), certificate);
       }
     }
-  }
-  for (const certificate of redo.values()) await writeCertificateKeys(certificate);
 
-  try {
-    await markers.updateOne({ _id: KEYS_BACKFILL }, { $set: { doneAt: new Date() } }, { upsert: true });
-  } catch (error) {
-    // Two instances starting at once both upsert the marker; on FerretDB the second upsert fails on the key: it is there.
-    if (!isDuplicateKeyError(error)) throw error;
-  }
-  const keyed = new Set(planned.map(({ certificate }) => certificate._id.toHexString())).size;
-  if (keyed) logger.info({ certificates: keyed, keys: planned.length }, 'certificate look-up keys written for certificates stored before them');
-  return keyed;
+    const redo = new Map<string, Stored>();
+    for (let start = 0; start < planned.length; start += BATCH) {
+      const batch = planned.slice(start, start + BATCH);
+      try {
+        await db.collection<CertificateKeyDoc>(CertificateKey.collection.collectionName).insertMany(
+          batch.map(({ key }) => key),
+          { ordered: false },
+        );
+      } catch (error) {
+        const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+        const failed = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ index: number; code?: number }>;
+        if (!failed.length || failed.some((failure) => failure.code !== 11000)) throw error;
+        // Taken meanwhile (another instance backfilling, or a certificate issued since): checked one by one.
+        for (const failure of failed) {
+          const { certificate } = batch[failure.index];
+          redo.set(certificate._id.toHexString(), certificate);
+        }
+      }
+    }
+    for (const certificate of redo.values()) await writeCertificateKeys(certificate);
+
+    const keyed = new Set(planned.map(({ certificate }) => certificate._id.toHexString())).size;
+    if (keyed) logger.info({ certificates: keyed, keys: planned.length }, 'certificate look-up keys written for certificates stored before them');
+    return keyed;
+  });
+  return done ?? 0;
 }

@@ -1,5 +1,5 @@
 // Start-up repair: enrolments cut short by a database outage get their `registered` statement and progress; older ones get their keys.
-import mongoose from 'mongoose';
+import { runOnce } from '../db/migrations.js';
 import { User } from '../auth/user.model.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import { isDatabaseUnavailableError, isDuplicateKeyError } from '../db/database-errors.js';
@@ -31,51 +31,44 @@ export interface EnrolmentRepairDeps extends LearningDeps {
  * inserted, an existing one is kept) and safe to interrupt: the marker is written last.
  */
 export async function backfillEnrolmentKeys(deps: Pick<EnrolmentRepairDeps, 'logger'>): Promise<{ enrolments: number } | undefined> {
-  const db = mongoose.connection.db;
-  if (!db) throw new Error('backfillEnrolmentKeys needs an open database');
-  const markers = db.collection<{ _id: string; doneAt: Date }>(MIGRATIONS);
-  if (await markers.findOne({ _id: KEYS_BACKFILL })) return undefined;
-  // Every organisation's: a one-off start-up pass, not a request (no tenant to scope to); each key keeps its organisation.
-  const across = { acrossOrganisations: true };
-  const enrolments = await Enrolment.find({}).setOptions(across).lean<EnrolmentDoc[]>();
-  const users = await User.find({}).setOptions(across).select({ learnerId: 1 }).lean<Array<{ _id: unknown; learnerId: string }>>();
-  const learnerIdOf = new Map(users.map((user) => [String(user._id), user.learnerId]));
-  for (let start = 0; start < enrolments.length; start += REPAIR_CONCURRENCY) {
-    const chunk = enrolments.slice(start, start + REPAIR_CONCURRENCY);
-    await Promise.all(
-      chunk.map(async (enrolment) => {
-        await writeEnrolmentKeys(enrolment, learnerIdOf.get(String(enrolment.userId)));
-        if (!enrolment.recordedAt) await UnfinishedEnrolment.create({ _id: enrolment._id, organisationId: enrolment.organisationId }).catch(ignoreDuplicate);
-      }),
-    );
-  }
-  // Attempts are numbered 1, 2, … per enrolment already (unique index); grants get numbers in the order they were given.
-  const attempts = await QuizAttempt.find({})
-    .setOptions(across)
-    .select({ enrolmentId: 1, number: 1, organisationId: 1 })
-    .lean<Array<Pick<QuizAttemptDoc, '_id' | 'enrolmentId' | 'number' | 'organisationId'>>>();
-  for (const attempt of attempts) {
-    await insertKey({ _id: attemptKey(attempt.enrolmentId, attempt.number), organisationId: attempt.organisationId, enrolmentId: attempt.enrolmentId, itemId: attempt._id });
-  }
-  const grants = await QuizAttemptGrant.find({})
-    .setOptions(across)
-    .select({ enrolmentId: 1, organisationId: 1, grantedAt: 1 })
-    .sort({ grantedAt: 1, _id: 1 })
-    .lean<Array<Pick<QuizAttemptGrantDoc, '_id' | 'enrolmentId' | 'organisationId'>>>();
-  const numberOf = new Map<string, number>();
-  for (const grant of grants) {
-    const number = (numberOf.get(String(grant.enrolmentId)) ?? 0) + 1;
-    numberOf.set(String(grant.enrolmentId), number);
-    await insertKey({ _id: grantKey(grant.enrolmentId, number), organisationId: grant.organisationId, enrolmentId: grant.enrolmentId, itemId: grant._id });
-  }
-  try {
-    await markers.updateOne({ _id: KEYS_BACKFILL }, { $set: { doneAt: new Date() } }, { upsert: true });
-  } catch (error) {
-    // Two instances starting at once both upsert the marker; on FerretDB the second upsert fails on the key: it is there.
-    if (!isDuplicateKeyError(error)) throw error;
-  }
-  if (enrolments.length) deps.logger.info({ enrolments: enrolments.length, attempts: attempts.length, grants: grants.length }, 'enrolment keys written');
-  return { enrolments: enrolments.length };
+  const done = await runOnce(MIGRATIONS, KEYS_BACKFILL, async () => {
+    // Every organisation's: a one-off start-up pass, not a request (no tenant to scope to); each key keeps its organisation.
+    const across = { acrossOrganisations: true };
+    const enrolments = await Enrolment.find({}).setOptions(across).lean<EnrolmentDoc[]>();
+    const users = await User.find({}).setOptions(across).select({ learnerId: 1 }).lean<Array<{ _id: unknown; learnerId: string }>>();
+    const learnerIdOf = new Map(users.map((user) => [String(user._id), user.learnerId]));
+    for (let start = 0; start < enrolments.length; start += REPAIR_CONCURRENCY) {
+      const chunk = enrolments.slice(start, start + REPAIR_CONCURRENCY);
+      await Promise.all(
+        chunk.map(async (enrolment) => {
+          await writeEnrolmentKeys(enrolment, learnerIdOf.get(String(enrolment.userId)));
+          if (!enrolment.recordedAt) await UnfinishedEnrolment.create({ _id: enrolment._id, organisationId: enrolment.organisationId }).catch(ignoreDuplicate);
+        }),
+      );
+    }
+    // Attempts are numbered 1, 2, … per enrolment already (unique index); grants get numbers in the order they were given.
+    const attempts = await QuizAttempt.find({})
+      .setOptions(across)
+      .select({ enrolmentId: 1, number: 1, organisationId: 1 })
+      .lean<Array<Pick<QuizAttemptDoc, '_id' | 'enrolmentId' | 'number' | 'organisationId'>>>();
+    for (const attempt of attempts) {
+      await insertKey({ _id: attemptKey(attempt.enrolmentId, attempt.number), organisationId: attempt.organisationId, enrolmentId: attempt.enrolmentId, itemId: attempt._id });
+    }
+    const grants = await QuizAttemptGrant.find({})
+      .setOptions(across)
+      .select({ enrolmentId: 1, organisationId: 1, grantedAt: 1 })
+      .sort({ grantedAt: 1, _id: 1 })
+      .lean<Array<Pick<QuizAttemptGrantDoc, '_id' | 'enrolmentId' | 'organisationId'>>>();
+    const numberOf = new Map<string, number>();
+    for (const grant of grants) {
+      const number = (numberOf.get(String(grant.enrolmentId)) ?? 0) + 1;
+      numberOf.set(String(grant.enrolmentId), number);
+      await insertKey({ _id: grantKey(grant.enrolmentId, number), organisationId: grant.organisationId, enrolmentId: grant.enrolmentId, itemId: grant._id });
+    }
+    if (enrolments.length) deps.logger.info({ enrolments: enrolments.length, attempts: attempts.length, grants: grants.length }, 'enrolment keys written');
+    return { enrolments: enrolments.length };
+  });
+  return done;
 }
 
 function ignoreDuplicate(error: unknown): void {

@@ -1,5 +1,6 @@
 // Start-up work of the xAPI feature: the LRS client named by the environment, and the one-off statement migrations.
 import mongoose from 'mongoose';
+import { runOnce } from '../db/migrations.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { ensureEnvironmentLrsClient, organisationForEnvironmentClient } from './lrs-client.service.js';
@@ -34,42 +35,35 @@ interface LegacyStatement {
  * deleted; a finished run is marked so that later starts cost one look-up. Returns how many were moved.
  */
 export async function migrateStatementKeys({ logger }: { logger: Pick<Logger, 'info'> }): Promise<number> {
-  const db = mongoose.connection.db;
-  if (!db) throw new Error('migrateStatementKeys needs an open database');
-  const markers = db.collection<{ _id: string; doneAt: Date }>(MIGRATIONS);
-  if (await markers.findOne({ _id: STATEMENT_KEYS_MIGRATION })) return 0;
-  // Cross-tenant by design: a one-off rewrite of every organisation's statements; each keeps its organisationId.
-  // The raw collection: the documents to move do not have the fields the current schema requires.
-  const statements = XapiStatement.collection;
-  const legacyIds = (await statements.find({ statementId: { $exists: false } }, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id));
-  let moved = 0;
-  for (const legacyId of legacyIds) {
-    const doc = (await statements.findOne({ _id: legacyId as never })) as LegacyStatement | null;
-    if (!doc) continue;
-    const { _id, ...rest } = doc;
-    const authority = (JSON.parse(doc.json) as { authority?: unknown }).authority;
-    try {
-      await statements.insertOne({
-        ...rest,
-        _id: statementKey(doc.organisationId.toHexString(), _id) as never,
-        statementId: _id.toLowerCase(),
-        authorityKey: agentKey(authority) ?? '',
-      });
-    } catch (error) {
-      // Copied by an earlier, interrupted run (or a second instance starting at the same time): keep that copy.
-      if (!isDuplicateKeyError(error)) throw error;
+  const done = await runOnce(MIGRATIONS, STATEMENT_KEYS_MIGRATION, async () => {
+    // Cross-tenant by design: a one-off rewrite of every organisation's statements; each keeps its organisationId.
+    // The raw collection: the documents to move do not have the fields the current schema requires.
+    const statements = XapiStatement.collection;
+    const legacyIds = (await statements.find({ statementId: { $exists: false } }, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id));
+    let moved = 0;
+    for (const legacyId of legacyIds) {
+      const doc = (await statements.findOne({ _id: legacyId as never })) as LegacyStatement | null;
+      if (!doc) continue;
+      const { _id, ...rest } = doc;
+      const authority = (JSON.parse(doc.json) as { authority?: unknown }).authority;
+      try {
+        await statements.insertOne({
+          ...rest,
+          _id: statementKey(doc.organisationId.toHexString(), _id) as never,
+          statementId: _id.toLowerCase(),
+          authorityKey: agentKey(authority) ?? '',
+        });
+      } catch (error) {
+        // Copied by an earlier, interrupted run (or a second instance starting at the same time): keep that copy.
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      await statements.deleteOne({ _id: legacyId as never });
+      moved += 1;
     }
-    await statements.deleteOne({ _id: legacyId as never });
-    moved += 1;
-  }
-  try {
-    await markers.updateOne({ _id: STATEMENT_KEYS_MIGRATION }, { $set: { doneAt: new Date() } }, { upsert: true });
-  } catch (error) {
-    // Two instances starting at once both upsert the marker; on FerretDB the second upsert fails on the key: it is there.
-    if (!isDuplicateKeyError(error)) throw error;
-  }
-  if (moved) logger.info({ moved }, 'xAPI statements rewritten to per-organisation keys');
-  return moved;
+    if (moved) logger.info({ moved }, 'xAPI statements rewritten to per-organisation keys');
+    return moved;
+  });
+  return done ?? 0;
 }
 
 /** Documents moved per round: read with a bare limit (pushed down to SQL on FerretDB), copied, then deleted. */
