@@ -90,6 +90,8 @@ export interface BenchOffice {
   /** An instant in the middle of the office's statements (the LRS `since` figure). */
   since: Date;
   statements: number;
+  /** The clerks whose learning went through the platform's services, and the statements that made. */
+  viaServices: { clerks: number; statements: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -175,12 +177,12 @@ export async function storeSizes(): Promise<Record<string, number>> {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Plans the learning of every enrolment so that the office ends with `statements` statements in all. */
-function planEnrolments(random: Random, learners: Learner[], courses: Course[], statements: number): EnrolmentPlan[] {
+function planEnrolments(random: Random, learners: Learner[], courses: Course[], statements: number, complete = false): EnrolmentPlan[] {
   const plans: EnrolmentPlan[] = [];
   for (const learner of learners) {
     for (const course of courses) {
       const plan: EnrolmentPlan = { learner, course, steps: [], status: 'enrolled', lessonsViewed: [], attempts: 0, passed: false };
-      const progress = random.next();
+      const progress = complete ? 1 : random.next();
       if (progress > 0.1) {
         plan.steps.push((ctx) => launched(ctx), (ctx) => initialized(ctx));
         plan.status = 'in_progress';
@@ -194,7 +196,7 @@ function planEnrolments(random: Random, learners: Learner[], courses: Course[], 
           const drawn = course.quiz.questions.slice(0, course.quiz.questionsPerAttempt);
           let right = 0;
           for (const question of drawn) {
-            const success = random.next() < 0.8;
+            const success = complete || random.next() < 0.8;
             if (success) right += 1;
             plan.steps.push((ctx) => questionAnswered(ctx, question, { response: undefined, success, parent: 'quiz', attemptId }));
           }
@@ -215,13 +217,13 @@ function planEnrolments(random: Random, learners: Learner[], courses: Course[], 
   // Revisits (lesson opened again) fill the office up to its size; too many planned steps are cut from the end.
   let total = plans.length + plans.reduce((sum, plan) => sum + plan.steps.length, 0);
   const started = plans.filter((plan) => plan.lessonsViewed.length);
-  for (let i = 0; total < statements && started.length; i += 1, total += 1) {
+  for (let i = 0; statements > 0 && total < statements && started.length; i += 1, total += 1) {
     const plan = started[i % started.length];
     const lessonId = random.pick(plan.lessonsViewed);
     const lesson = plan.course.lessons.find((candidate) => candidate.id === lessonId)!;
     plan.steps.push((ctx) => lessonExperienced(ctx, lesson));
   }
-  for (let i = plans.length - 1; total > statements && i >= 0; i -= 1) {
+  for (let i = plans.length - 1; statements > 0 && total > statements && i >= 0; i -= 1) {
     while (total > statements && plans[i].steps.length > 2) {
       plans[i].steps.pop();
       total -= 1;
@@ -274,19 +276,131 @@ async function createPeople(random: Random, office: { _id: Types.ObjectId; depar
 }
 
 /**
- * Office A, the measured one, made through the platform's own services: enrolLearner, recordFirstOpening, the
- * recorder (one call per enrolment, as a session's worth of learning), issueCertificate. People are bulk-written
- * (registration has no service to call for 200 confirmed clerks at once). Quiz results are recorded as the quiz
- * service records them (answered… + passed/failed + completed) without QuizAttempt documents.
+ * Writes the learning of `plans` in bulk: enrolments, progress documents and statements built in this process from
+ * the plans (the statement builders and the store's document shape), stored times spread over `from`..`to`, and
+ * up to `certificates` certificate records (a placeholder PDF: the verify page reads the record, nobody opens the file).
  */
-export async function createOfficeA(platform: Platform, random: Random, options: { clerks: number; statements: number; certificates: number; concurrency: number }): Promise<BenchOffice> {
+async function bulkLearning(
+  platform: Platform,
+  random: Random,
+  organisation: { _id: Types.ObjectId; name: string },
+  plans: EnrolmentPlan[],
+  options: { from: number; to: number; statements: number; certificates: number },
+): Promise<{ enrolments: EnrolmentDoc[]; statements: number }> {
+  const authority = platform.vocabulary.platformAuthority();
+  const organisationId = organisation._id.toHexString();
+  const enrolmentDocs: Record<string, unknown>[] = [];
+  const progressDocs: Record<string, unknown>[] = [];
+  const statementDocs: StatementDocument[] = [];
+  const certificates: Record<string, unknown>[] = [];
+  const files: Record<string, unknown>[] = [];
+  let at = options.from;
+  const step = Math.max(1, Math.floor((options.to - options.from) / (options.statements + 1)));
+  for (const plan of plans) {
+    const _id = new Types.ObjectId();
+    const registration = random.uuid();
+    const enrolledAt = new Date(at);
+    const ctx = platform.recorder.contextOf({ learner: plan.learner, course: plan.course, registration });
+    const built = [registered(ctx), ...plan.steps.map((buildStep) => buildStep(ctx))];
+    let last = enrolledAt;
+    for (const statement of built) {
+      last = new Date((at += step));
+      statementDocs.push(statementDocument(organisationId, statement, { id: random.uuid(), stored: last, authority }));
+    }
+    const userId = new Types.ObjectId(plan.learner.id);
+    enrolmentDocs.push({
+      _id,
+      organisationId: organisation._id,
+      userId,
+      courseId: plan.course.id,
+      courseVersion: plan.course.version,
+      registration,
+      enrolledAt,
+      ...(plan.steps.length ? { launchedAt: enrolledAt } : {}),
+      recordedAt: enrolledAt,
+      createdAt: enrolledAt,
+      updatedAt: last,
+    });
+    progressDocs.push({
+      _id,
+      organisationId: organisation._id,
+      userId,
+      courseId: plan.course.id,
+      registration,
+      status: plan.status,
+      statusRank: statusRank(plan.status),
+      lessonsViewed: plan.lessonsViewed,
+      ...(plan.lessonsViewed.length ? { lastLessonId: plan.lessonsViewed.at(-1), lastActivityAt: last } : {}),
+      attempts: plan.attempts,
+      ...(plan.bestScore === undefined ? {} : { bestScore: plan.bestScore }),
+      countedStatementIds: [],
+      ...(plan.passed ? { passedAt: last, completedAt: last } : {}),
+      createdAt: enrolledAt,
+      updatedAt: last,
+    });
+    if (plan.passed && certificates.length < options.certificates) {
+      const certificateId = new Types.ObjectId();
+      certificates.push({
+        _id: certificateId,
+        organisationId: organisation._id,
+        code: `AJST-${last.getUTCFullYear()}-${random.hex(16).toUpperCase().match(/.{4}/g)!.join('-')}`,
+        issueKey: `bench:${_id.toHexString()}`,
+        userId,
+        enrolmentId: _id,
+        registration,
+        courseId: plan.course.id,
+        courseVersion: plan.course.version,
+        courseTitle: plan.course.title,
+        legalStateDate: plan.course.legalStateDate,
+        durationMinutes: plan.course.durationMinutes,
+        learnerName: plan.learner.fullName,
+        scorePercent: Math.round((plan.bestScore ?? 1) * 100),
+        completedAt: last,
+        issuedAt: last,
+        issuerName: organisation.name,
+        issuerKind: 'office',
+        signatoryName: organisation.name,
+        signatoryRole: 'Kierownik jednostki',
+        state: 'issued',
+        pdfSha256: '0'.repeat(64),
+        pdfBytes: 0,
+        credentialJwt: 'bench.placeholder.jwt',
+        createdAt: last,
+        updatedAt: last,
+      });
+      files.push({ _id: certificateId, organisationId: organisation._id, pdf: Buffer.from('%PDF-1.7 bench placeholder') });
+    }
+  }
+  await insertEnrolments(enrolmentDocs);
+  await insertProgress(progressDocs);
+  await insertStatements(organisationId, statementDocs);
+  await insertCertificates(certificates, files);
+  return { enrolments: enrolmentDocs as unknown as EnrolmentDoc[], statements: statementDocs.length };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Office A, the measured one. Its first `viaServices` clerks (among them the measured learners) learn through the
+ * platform's own services, on an empty store: enrolLearner, recordFirstOpening, the recorder (one call per
+ * enrolment, a session's worth of learning: lessons, quiz answers, passed/failed, completed) and issueCertificate.
+ * Quiz results are recorded as the quiz service records them, without QuizAttempt documents. Recording all 200
+ * clerks that way takes about 2 s per enrolment on FerretDB/SQLite today (issue 17), so the other clerks' learning
+ * of the last 30 days is bulk-written like the other offices'. People are bulk-written too.
+ */
+export async function createOfficeA(
+  platform: Platform,
+  random: Random,
+  options: { clerks: number; viaServices: number; statements: number; certificates: number; concurrency: number },
+): Promise<BenchOffice> {
   const passwordHash = await hashPassword(BENCH_PASSWORD, 4);
   const office = await createOrganisation(random, 0);
   const { learners, hr } = await createPeople(random, office, options.clerks, passwordHash, 0);
   const courses = platform.catalogue.list().slice(0, 3);
-  const plans = planEnrolments(random, learners, courses, options.statements);
+  const realPlans = planEnrolments(random, learners.slice(0, options.viaServices), courses, 0, true);
+  const real = realPlans.reduce((sum, plan) => sum + 1 + plan.steps.length, 0);
   const enrolments: EnrolmentDoc[] = [];
-  await concurrently(plans, options.concurrency, async (plan) => {
+  await concurrently(realPlans, options.concurrency, async (plan) => {
     const { enrolment } = await enrolLearner(platform, { learner: plan.learner, course: plan.course });
     enrolments.push(enrolment);
     if (!plan.steps.length) return;
@@ -295,11 +409,9 @@ export async function createOfficeA(platform: Platform, random: Random, options:
     const rest = plan.steps.slice(2);
     if (rest.length) await platform.recorder.record({ learner: plan.learner, course: plan.course, registration: enrolment.registration }, (ctx) => rest.map((step) => step(ctx)));
   });
-  const since = new Date();
   const certificateCodes: string[] = [];
-  const byRegistration = new Map(enrolments.map((enrolment) => [enrolment.registration, enrolment]));
-  for (const plan of plans.filter((candidate) => candidate.passed).slice(0, options.certificates)) {
-    const enrolment = [...byRegistration.values()].find((candidate) => candidate.userId.toHexString() === plan.learner.id && candidate.courseId === plan.course.id)!;
+  for (const plan of realPlans.filter((candidate) => candidate.passed).slice(0, options.certificates)) {
+    const enrolment = enrolments.find((candidate) => candidate.userId.toHexString() === plan.learner.id && candidate.courseId === plan.course.id)!;
     const { code } = await issueCertificate(platform, {
       userId: plan.learner.id,
       organisationId: plan.learner.organisationId,
@@ -311,120 +423,41 @@ export async function createOfficeA(platform: Platform, random: Random, options:
     });
     certificateCodes.push(code);
   }
+  const rest = learners.slice(options.viaServices);
+  const bulkStatements = Math.max(0, options.statements - (await XapiStatement.countDocuments({ organisationId: office._id })));
+  const now = Date.now();
+  const bulk = await bulkLearning(platform, random, { _id: office._id, name: 'Urząd Gminy Benchmark 1' }, planEnrolments(random, rest, courses, bulkStatements), {
+    from: now - 30 * DAY_MS,
+    to: now - 60_000,
+    statements: bulkStatements,
+    certificates: Math.max(0, options.certificates - certificateCodes.length),
+  });
+  enrolments.push(...bulk.enrolments);
+  const codes = await Certificate.find({ organisationId: office._id }).select({ code: 1 }).lean();
+  for (const { code } of codes) if (!certificateCodes.includes(code)) certificateCodes.push(code);
   const statements = await XapiStatement.countDocuments({ organisationId: office._id });
-  return { organisationId: office._id.toHexString(), learners, hr, courses, enrolments, certificateCodes, since, statements };
+  return { organisationId: office._id.toHexString(), learners, hr, courses, enrolments, certificateCodes, since: new Date(now - 7 * DAY_MS), statements, viaServices: { clerks: options.viaServices, statements: real } };
 }
 
-/**
- * The other offices, bulk: users, enrolments, progress documents, statements and certificate records built in this
- * process from the same plans and written with insertMany. Statements are spread over the last 30 days; a
- * certificate's PDF is a placeholder (nobody opens another office's files here; the verify page reads the record).
- */
+/** The other offices, bulk (see bulkLearning), their statements spread over the last 30 days. */
 export async function addOtherOffices(
   platform: Platform,
   random: Random,
   options: { offices: number; clerks: number; statementsPerOffice: number; certificatesPerOffice: number; onProgress?: (done: number) => void },
 ): Promise<void> {
   const passwordHash = await hashPassword(BENCH_PASSWORD, 4);
-  const authority = platform.vocabulary.platformAuthority();
   const courses = platform.catalogue.list().slice(0, 3);
-  const end = Date.now();
-  const span = 30 * 24 * 3600 * 1000;
+  const now = Date.now();
   for (let index = 1; index <= options.offices; index += 1) {
     const office = await createOrganisation(random, index);
-    const organisationId = office._id.toHexString();
     const { learners } = await createPeople(random, office, options.clerks, passwordHash, index);
     const plans = planEnrolments(random, learners, courses, options.statementsPerOffice);
-    const enrolmentDocs: Record<string, unknown>[] = [];
-    const progressDocs: Record<string, unknown>[] = [];
-    const statementDocs: StatementDocument[] = [];
-    const certificates: Record<string, unknown>[] = [];
-    const files: Record<string, unknown>[] = [];
-    let at = end - span + random.int(60_000);
-    const step = Math.max(1, Math.floor(span / (options.statementsPerOffice + 1)));
-    for (const plan of plans) {
-      const _id = new Types.ObjectId();
-      const registration = random.uuid();
-      const enrolledAt = new Date(at);
-      const ctx = platform.recorder.contextOf({ learner: plan.learner, course: plan.course, registration });
-      const built = [registered(ctx), ...plan.steps.map((buildStep) => buildStep(ctx))];
-      let last = enrolledAt;
-      for (const statement of built) {
-        last = new Date((at += step));
-        statementDocs.push(statementDocument(organisationId, statement, { id: random.uuid(), stored: last, authority }));
-      }
-      enrolmentDocs.push({
-        _id,
-        organisationId: office._id,
-        userId: new Types.ObjectId(plan.learner.id),
-        courseId: plan.course.id,
-        courseVersion: plan.course.version,
-        registration,
-        enrolledAt,
-        launchedAt: plan.steps.length ? enrolledAt : undefined,
-        recordedAt: enrolledAt,
-        createdAt: enrolledAt,
-        updatedAt: last,
-      });
-      progressDocs.push({
-        _id,
-        organisationId: office._id,
-        userId: new Types.ObjectId(plan.learner.id),
-        courseId: plan.course.id,
-        registration,
-        status: plan.status,
-        statusRank: statusRank(plan.status),
-        lessonsViewed: plan.lessonsViewed,
-        lastLessonId: plan.lessonsViewed.at(-1),
-        lastActivityAt: last,
-        attempts: plan.attempts,
-        bestScore: plan.bestScore,
-        countedStatementIds: [],
-        passedAt: plan.passed ? last : undefined,
-        completedAt: plan.passed ? last : undefined,
-        createdAt: enrolledAt,
-        updatedAt: last,
-      });
-      if (plan.passed && certificates.length < options.certificatesPerOffice) {
-        const certificateId = new Types.ObjectId();
-        certificates.push({
-          _id: certificateId,
-          organisationId: office._id,
-          code: `AJST-${new Date(last).getUTCFullYear()}-${random.hex(16).toUpperCase().match(/.{4}/g)!.join('-')}`,
-          issueKey: `bench:${_id.toHexString()}`,
-          userId: new Types.ObjectId(plan.learner.id),
-          enrolmentId: _id,
-          registration,
-          courseId: plan.course.id,
-          courseVersion: plan.course.version,
-          courseTitle: plan.course.title,
-          legalStateDate: plan.course.legalStateDate,
-          durationMinutes: plan.course.durationMinutes,
-          learnerName: plan.learner.fullName,
-          scorePercent: Math.round((plan.bestScore ?? 1) * 100),
-          completedAt: last,
-          issuedAt: last,
-          issuerName: `Urząd Gminy Benchmark ${index + 1}`,
-          issuerKind: 'office',
-          signatoryName: 'Wójt Gminy',
-          signatoryRole: 'Kierownik jednostki',
-          state: 'issued',
-          pdfSha256: '0'.repeat(64),
-          pdfBytes: 0,
-          credentialJwt: 'bench.placeholder.jwt',
-          createdAt: last,
-          updatedAt: last,
-        });
-        files.push({ _id: certificateId, organisationId: office._id, pdf: Buffer.from('%PDF-1.7 bench placeholder') });
-      }
-    }
-    await insertEnrolments(enrolmentDocs);
-    await insertProgress(progressDocs);
-    await insertStatements(organisationId, statementDocs);
-    await insertCertificates(certificates, files);
+    await bulkLearning(platform, random, { _id: office._id, name: `Urząd Gminy Benchmark ${index + 1}` }, plans, {
+      from: now - 30 * DAY_MS,
+      to: now - 60_000,
+      statements: options.statementsPerOffice,
+      certificates: options.certificatesPerOffice,
+    });
     options.onProgress?.(index);
   }
 }
-
-/** Verbs the LRS figures filter on. */
-export const BENCH_VERBS = VERBS;

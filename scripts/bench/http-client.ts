@@ -1,6 +1,9 @@
 // HTTP clients of the bench: a signed-in person (login form, cookie jar) and an LRS client (Basic auth).
 import { createLrsClient } from '../../src/xapi/lrs-client.service.js';
 
+/** The app runs as in production, behind a proxy that terminated TLS (secure cookies are set only then). */
+export const BEHIND_TLS = { 'X-Forwarded-Proto': 'https' };
+
 /** A person's browser, reduced to its cookie jar: signs in through the real login form, then GETs pages. */
 export class SignedIn {
   private readonly cookies = new Map<string, string>();
@@ -27,6 +30,7 @@ export class SignedIn {
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(BEHIND_TLS)) headers.set(name, value);
     if (this.cookies.size) headers.set('Cookie', this.cookieHeader());
     const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
     for (const cookie of res.headers.getSetCookie()) {
@@ -55,7 +59,7 @@ export class LrsClient {
 
   static async create(base: string, organisationId: string): Promise<LrsClient> {
     const client = await createLrsClient({ organisationId, name: 'bench' });
-    return new LrsClient(base, { Authorization: `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`, 'X-Experience-API-Version': '1.0.3' });
+    return new LrsClient(base, { Authorization: `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`, 'X-Experience-API-Version': '1.0.3', ...BEHIND_TLS });
   }
 
   async get(query: Record<string, string>): Promise<{ statements: unknown[] }> {

@@ -24,7 +24,7 @@ import { VERBS } from '../../src/xapi/xapi-vocabulary.js';
 import { barePdf, driverStatementQuery, startBarePage, type DriverQuery } from './baselines.js';
 import { BackendUnavailable, startBenchServer, type Backend } from './database.js';
 import { BENCH_PASSWORD, Random, addOtherOffices, createOfficeA, insertStatements, statementDocument, storeSizes, type BenchOffice } from './dataset.js';
-import { LrsClient, SignedIn } from './http-client.js';
+import { BEHIND_TLS, LrsClient, SignedIn } from './http-client.js';
 import { absoluteFigure, concurrently, interleaved, loadTest, percentile, ratioFigure, round, sample, type Figure, type SampleBudget } from './measure.js';
 
 // Express caches compiled views only in production (it reads NODE_ENV itself): the app runs as it runs in production.
@@ -51,7 +51,6 @@ const INGEST_BATCHES = quick ? 40 : 200;
 const LOAD_MS = quick ? 3_000 : 10_000;
 const PDF_SAMPLES = quick ? 12 : 40;
 
-const HTTPS = { 'X-Forwarded-Proto': 'https' };
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -81,7 +80,7 @@ async function probesOf(platform: Platform, base: string, office: BenchOffice): 
   const lessonPath = `/szkolenia/${course.id}/lekcje/${course.lessons[Math.min(1, course.lessons.length - 1)].id}`;
   const code = office.certificateCodes[0];
   const verify = async () => {
-    const res = await fetch(`${base}/verify/${code}`, { headers: HTTPS });
+    const res = await fetch(`${base}/verify/${code}`, { headers: BEHIND_TLS });
     if (res.status !== 200) throw new Error(`GET /verify/${code}: ${res.status}`);
     return res.text();
   };
@@ -187,8 +186,8 @@ async function main(): Promise<void> {
 
     // Phase 1: office A alone.
     let phase = performance.now();
-    const office = await createOfficeA(platform, random, { clerks: SIZE.clerks, statements: SIZE.officeStatements, certificates: SIZE.officeCertificates, concurrency: 4 });
-    log(`Phase 1: office A through the services (${SIZE.clerks} clerks, ${office.enrolments.length} enrolments, ${office.statements} statements, ${office.certificateCodes.length} certificates) in ${seconds(phase)}`);
+    const office = await createOfficeA(platform, random, { clerks: SIZE.clerks, viaServices: 2, statements: SIZE.officeStatements, certificates: SIZE.officeCertificates, concurrency: 4 });
+    log(`Phase 1: office A (${SIZE.clerks} clerks, ${office.viaServices.clerks} of them through the services with ${office.viaServices.statements} statements, ${office.enrolments.length} enrolments, ${office.statements} statements, ${office.certificateCodes.length} certificates) in ${seconds(phase)}`);
     const { growth, queries } = await probesOf(platform, base, office);
     const small: Record<string, number[]> = {};
     phase = performance.now();
@@ -258,7 +257,7 @@ async function main(): Promise<void> {
     bare = await startBarePage(html);
     const load = { subject: { requests: 0, ms: 0, errors: 0 }, baseline: { requests: 0, ms: 0, errors: 0 } };
     for (let round = 0; round < 2; round += 1) {
-      const subject = await loadTest(`${base}${lessonPath}`, { connections: 20, durationMs: LOAD_MS, headers: { ...HTTPS, Cookie: person.cookieHeader() } });
+      const subject = await loadTest(`${base}${lessonPath}`, { connections: 20, durationMs: LOAD_MS, headers: { ...BEHIND_TLS, Cookie: person.cookieHeader() } });
       const baseline = await loadTest(bare.url, { connections: 20, durationMs: LOAD_MS });
       load.subject.requests += subject.requests;
       load.subject.errors += subject.errors;
@@ -309,7 +308,7 @@ async function main(): Promise<void> {
       seed: Number(args.seed),
       backend: server.description,
       store: { phase1: sizesSmall, phase2: sizesLarge },
-      officeA: { clerks: SIZE.clerks, enrolments: office.enrolments.length, statements: office.statements, certificates: office.certificateCodes.length },
+      officeA: { clerks: SIZE.clerks, viaServices: office.viaServices, enrolments: office.enrolments.length, statements: office.statements, certificates: office.certificateCodes.length },
       offices: SIZE.offices,
       machine: { os: `${os.type()} ${os.release()} ${os.arch()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30), node: process.version },
       server: 'in-process (createApp(platform) listening on 127.0.0.1, FerretDB as a child process)',
