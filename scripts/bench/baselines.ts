@@ -48,7 +48,9 @@ export async function startBarePage(html: string): Promise<{ url: string; close(
   writeFileSync(path.join(dir, 'page.hbs'), `${escaped.slice(0, half)}<!-- {{title}} {{#each items}}{{this}} {{/each}} -->${escaped.slice(half)}`);
   const app = express();
   const engine = create({ extname: '.hbs', defaultLayout: false });
-  app.engine('.hbs', engine.engine);
+  app.engine('.hbs', (file, options, callback) => {
+    engine.renderView(file, options as Record<string, unknown>, callback).catch(callback);
+  });
   app.set('view engine', '.hbs');
   app.set('views', dir);
   app.enable('view cache');
@@ -83,7 +85,10 @@ export function barePdf(): Promise<Buffer> {
   });
   for (const [index, font] of FONTS.entries()) {
     doc.registerFont(`f${index}`, path.join(fontDir, font));
-    doc.font(`f${index}`).fontSize(18).text(`Zaświadczenie ukończenia szkolenia — Zażółć gęślą jaźń (${index + 1})`);
+    doc
+      .font(`f${index}`)
+      .fontSize(18)
+      .text(`Zaświadczenie ukończenia szkolenia — Zażółć gęślą jaźń (${index + 1})`);
   }
   doc.end();
   return done;

@@ -45,7 +45,7 @@ export class BackendUnavailable extends Error {}
 export async function startBenchServer(options: { backend: Backend; mongodbUri?: string; binary?: string }): Promise<BenchServer> {
   if (options.mongodbUri) {
     if (options.backend === 'postgres') throw new BackendUnavailable('--backend postgres starts its own FerretDB: unset MONGODB_URI to use it.');
-    return { uri: options.mongodbUri, description: 'MongoDB (MONGODB_URI)', stop: async () => undefined };
+    return { uri: options.mongodbUri, description: 'MongoDB (MONGODB_URI)', stop: () => Promise.resolve() };
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'akademia-bench-'));
   let pgDatabase: string | undefined;

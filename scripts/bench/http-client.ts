@@ -16,7 +16,11 @@ export class SignedIn {
     const form = await client.request('/logowanie');
     const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
     if (!token) throw new Error('The login form has no _csrf input');
-    const res = await client.request('/logowanie', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password, _csrf: token }).toString() });
+    const res = await client.request('/logowanie', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password, _csrf: token }).toString(),
+    });
     await res.arrayBuffer();
     const location = res.headers.get('location') ?? '';
     if (res.status !== 302 || location.startsWith('/logowanie')) throw new Error(`signing in as ${email} failed: ${res.status} → ${location}`);
@@ -62,8 +66,23 @@ export class LrsClient {
     return new LrsClient(base, { Authorization: `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`, 'X-Experience-API-Version': '1.0.3', ...BEHIND_TLS });
   }
 
-  async get(query: Record<string, string>): Promise<{ statements: unknown[] }> {
-    const res = await fetch(`${this.base}/xapi/statements?${new URLSearchParams(query).toString()}`, { headers: this.headers });
+  /** Counts the requests given up after `timeoutMs` (their time is then the timeout: a censored sample). */
+  timedOut = 0;
+
+  /**
+   * GET /xapi/statements; a request still unanswered after `timeoutMs` is given up and counted in `timedOut` (its
+   * sample is the timeout), so that a store the LRS scans for minutes cannot stall the run. The server may still
+   * be working on it during the next samples: a figure with timeouts is a lower bound, and noisy.
+   */
+  async get(query: Record<string, string>, timeoutMs = 600_000): Promise<{ statements: unknown[] } | undefined> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}/xapi/statements?${new URLSearchParams(query).toString()}`, { headers: this.headers, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      if ((error as Error).name !== 'TimeoutError') throw error;
+      this.timedOut += 1;
+      return undefined;
+    }
     if (!res.ok) throw new Error(`GET /xapi/statements: ${res.status} ${await res.text()}`);
     return res.json() as Promise<{ statements: unknown[] }>;
   }

@@ -22,7 +22,17 @@ export interface Figure {
 /** A ratio figure (ratio = value ÷ baseline compared with the target). */
 export function ratioFigure(name: string, unit: string, value: number, baseline: number, target: number, direction: '>=' | '<=', extra: Partial<Figure> = {}): Figure {
   const ratio = baseline > 0 ? value / baseline : Number.POSITIVE_INFINITY;
-  return { name, unit, value: round(value), baseline: round(baseline), ratio: round(ratio), target, direction, met: direction === '>=' ? ratio >= target : ratio <= target, ...extra };
+  return {
+    name,
+    unit,
+    value: round(value),
+    baseline: round(baseline),
+    ratio: round(ratio),
+    target,
+    direction,
+    met: direction === '>=' ? ratio >= target : ratio <= target,
+    ...extra,
+  };
 }
 
 /** An absolute figure (value compared with the target). */
@@ -52,20 +62,27 @@ export interface SampleBudget {
 
 /**
  * Times `subject` and `baseline` alternately (subject, baseline, subject, …) so that a noisy neighbour on the
- * machine hits both alike; returns both lists of milliseconds. The first call of each is a warm-up, not counted.
+ * machine hits both alike; returns both lists of milliseconds. The first call of each is a warm-up, not counted,
+ * unless the pair alone took longer than the budget: then it is the only sample.
  */
 export async function interleaved(
   budget: SampleBudget,
   subject: (i: number) => Promise<unknown>,
   baseline?: (i: number) => Promise<unknown>,
 ): Promise<{ subject: number[]; baseline: number[] }> {
-  await subject(-1);
-  if (baseline) await baseline(-1);
-  const times = { subject: [] as number[], baseline: [] as number[] };
   const started = performance.now();
+  let start = performance.now();
+  await subject(-1);
+  const coldSubject = performance.now() - start;
+  start = performance.now();
+  if (baseline) await baseline(-1);
+  const coldBaseline = performance.now() - start;
+  // Too slow to repeat within the budget (a scan of the whole store): the cold pair stands alone as the sample.
+  if (coldSubject + coldBaseline > budget.budgetMs) return { subject: [coldSubject], baseline: baseline ? [coldBaseline] : [] };
+  const times = { subject: [] as number[], baseline: [] as number[] };
   const minSamples = budget.minSamples ?? 5;
   for (let i = 0; i < budget.samples; i += 1) {
-    let start = performance.now();
+    start = performance.now();
     await subject(i);
     times.subject.push(performance.now() - start);
     if (baseline) {
@@ -87,7 +104,10 @@ export async function sample(budget: SampleBudget, work: (i: number) => Promise<
  * Requests per second of GET `url` from `connections` keep-alive connections for `durationMs` (autocannon's
  * model: each connection sends the next request when the previous answer arrived). Non-2xx answers count as errors.
  */
-export async function loadTest(url: string, options: { connections: number; durationMs: number; headers?: Record<string, string> }): Promise<{ rps: number; requests: number; errors: number }> {
+export async function loadTest(
+  url: string,
+  options: { connections: number; durationMs: number; headers?: Record<string, string> },
+): Promise<{ rps: number; requests: number; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const target = new URL(url);
   const deadline = performance.now() + options.durationMs;
