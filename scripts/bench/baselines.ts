@@ -20,8 +20,11 @@ export interface DriverQuery {
   since?: Date;
 }
 
-/** Runs the query with the driver (no mongoose, no LRS): filter, newest first, limit+1 as the LRS pages. */
-export async function driverStatementQuery(organisationId: string, query: DriverQuery, limit = 100): Promise<number> {
+/**
+ * Runs the query with the driver (no mongoose, no LRS): filter, newest first, limit+1 as the LRS pages. A query
+ * running longer than `maxTimeMs` is stopped by the server and answers -1 (its sample is then the time limit).
+ */
+export async function driverStatementQuery(organisationId: string, query: DriverQuery, maxTimeMs = 600_000, limit = 100): Promise<number> {
   const filter: Record<string, unknown> = { organisationId: new Types.ObjectId(organisationId), voided: false };
   if (query.agentKey) filter.agentKeys = query.agentKey;
   if (query.registration) filter.registration = query.registration;
@@ -33,8 +36,13 @@ export async function driverStatementQuery(organisationId: string, query: Driver
     .find(filter, { projection: { statementId: 1, json: 1, stored: 1, attachmentHashes: 1 } })
     .sort({ stored: -1, _id: -1 })
     .limit(limit + 1)
-    .toArray();
-  return docs.length;
+    .maxTimeMS(maxTimeMs)
+    .toArray()
+    .catch((error: unknown) => {
+      if ((error as { codeName?: string }).codeName === 'MaxTimeMSExpired') return undefined;
+      throw error;
+    });
+  return docs ? docs.length : -1;
 }
 
 /**

@@ -47,7 +47,7 @@ const SIZE = {
 };
 /** ≥ 30 samples per page; a page slower than the budget allows stops earlier (the figure says how many it got). */
 const PAGE_BUDGET: SampleBudget = quick ? { samples: 30, budgetMs: 3_000, minSamples: 3 } : { samples: 60, budgetMs: 30_000, minSamples: 10 };
-/** An LRS GET unanswered after this is given up (the figure then says so): the LRS scans the store today. */
+/** An LRS GET (or its driver query) unanswered after this is given up (the figure then says so): the LRS scans the store today. */
 const LRS_TIMEOUT_MS = quick ? 20_000 : 120_000;
 const INGEST_BATCHES = quick ? 40 : 200;
 const LOAD_MS = quick ? 3_000 : 10_000;
@@ -88,7 +88,7 @@ async function probesOf(platform: Platform, base: string, office: BenchOffice): 
   const lrsProbe = (name: string, query: Record<string, string>, driver: DriverQuery): Probe => ({
     name,
     run: () => lrs.get({ ...query, limit: '100' }, LRS_TIMEOUT_MS),
-    driver: () => driverStatementQuery(office.organisationId, driver),
+    driver: () => driverStatementQuery(office.organisationId, driver, LRS_TIMEOUT_MS),
   });
   const since = office.since.toISOString();
   const byAgent = lrsProbe('agent', { agent: JSON.stringify(actor) }, { agentKey: agentKey(actor) });
