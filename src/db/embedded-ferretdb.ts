@@ -64,6 +64,11 @@ export type SupervisorLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 export interface EmbeddedFerretDbOptions {
   dataDir: string;
   binary?: string;
+  /**
+   * Use FerretDB's PostgreSQL backend on this database (postgres://…/<db>) instead of SQLite under `dataDir`
+   * (npm run bench -- --backend postgres; the state directory stays under `dataDir`).
+   */
+  postgresqlUrl?: string;
   /** Reports deaths and restarts; silent without. */
   logger?: SupervisorLogger;
   /** Called once FerretDB answers a ping again after a restart (the connection may reconnect at once). */
@@ -114,8 +119,7 @@ export async function startEmbeddedFerretDb(options: EmbeddedFerretDbOptions): P
     const spawned = spawn(
       binary,
       [
-        '--handler=sqlite',
-        `--sqlite-url=file:${sqliteDir}/`,
+        ...(options.postgresqlUrl ? ['--handler=postgresql', `--postgresql-url=${options.postgresqlUrl}`] : ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`]),
         `--listen-addr=127.0.0.1:${port}`,
         `--state-dir=${sqliteDir}`,
         '--debug-addr=-',
