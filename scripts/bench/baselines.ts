@@ -9,7 +9,7 @@ import express from 'express';
 import { create } from 'express-handlebars';
 import { Types } from 'mongoose';
 import PDFDocument from 'pdfkit';
-import { XapiStatement } from '../../src/xapi/statement.model.js';
+import { statementsOf } from '../../src/xapi/statement.model.js';
 
 /** An LRS query as a driver client would write it: one find on the collection holding the office's statements. */
 export interface DriverQuery {
@@ -31,8 +31,10 @@ export async function driverStatementQuery(organisationId: string, query: Driver
   if (query.activity) filter.activityIds = query.activity;
   if (query.verb) filter.verbId = query.verb;
   if (query.since) filter.stored = { $gt: query.since };
-  // TODO(#17): XapiStatement.collection → statementsOf(organisationId).collection once statements are partitioned.
-  const docs = await XapiStatement.collection
+  // The collection the LRS reads: the office's own statement log.
+  const docs = await (
+    await statementsOf(organisationId)
+  ).collection
     .find(filter, { projection: { statementId: 1, json: 1, stored: 1, attachmentHashes: 1 } })
     .sort({ stored: -1, _id: -1 })
     .limit(limit + 1)

@@ -1,7 +1,12 @@
 // The bench's data, from a fixed seed: office A made through the platform's services, the other offices bulk-written; every bulk write lives here.
 import { Types } from 'mongoose';
 import { hashPassword } from '../../src/auth/password.js';
+import { storeNewMemberCopies } from '../../src/auth/organisation-member.model.js';
 import { User } from '../../src/auth/user.model.js';
+import { CertificateKey } from '../../src/certificates/certificate-key.model.js';
+import { codeKey, enrolmentList, learnerList, slotKey } from '../../src/certificates/certificate-keys.js';
+import { EnrolmentKey } from '../../src/learning/enrolment-key.model.js';
+import { courseKey, learnerKey, registrationKey } from '../../src/learning/enrolment-keys.js';
 import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
 import { issueCertificate } from '../../src/certificates/certificate-issue.service.js';
 import { Certificate } from '../../src/certificates/certificate.model.js';
@@ -14,7 +19,7 @@ import { Organisation } from '../../src/organisations/organisation.model.js';
 import type { Platform } from '../../src/platform.js';
 import { courseCompleted, initialized, launched, lessonExperienced, questionAnswered, quizScored, registered, type LearningContext } from '../../src/xapi/learning-statements.js';
 import { agentKey, statementKeys } from '../../src/xapi/statement-keys.js';
-import { XapiStatement, statementKey } from '../../src/xapi/statement.model.js';
+import { statementKey, statementsOf } from '../../src/xapi/statement.model.js';
 import type { Actor, Statement } from '../../src/xapi/xapi.types.js';
 import { concurrently } from './measure.js';
 
@@ -95,26 +100,58 @@ async function inChunks<T>(docs: T[], write: (chunk: T[]) => Promise<unknown>): 
   for (let start = 0; start < docs.length; start += CHUNK) await write(docs.slice(start, start + CHUNK));
 }
 
-/** Stores statement documents (the shape statementDocument builds) of one organisation. */
-export async function insertStatements(_organisationId: string, docs: StatementDocument[]): Promise<void> {
-  // TODO(#17): XapiStatement → statementsOf(organisationId) once statements are partitioned per office.
-  await inChunks(docs, (chunk) => XapiStatement.insertMany(chunk, { ordered: false, lean: true }));
+/** Stores statement documents (the shape statementDocument builds) in the organisation's own statement log. */
+export async function insertStatements(organisationId: string, docs: StatementDocument[]): Promise<void> {
+  const statements = await statementsOf(organisationId);
+  await inChunks(docs, (chunk) => statements.collection.insertMany(chunk as never[], { ordered: false }));
 }
 
-async function insertUsers(docs: Record<string, unknown>[]): Promise<void> {
+/** Users, and their copies in their office's member partition (what the User model's hooks write one by one). */
+async function insertUsers(docs: Array<Record<string, unknown> & { _id: Types.ObjectId; organisationId: Types.ObjectId }>): Promise<void> {
   await inChunks(docs, (chunk) => User.collection.insertMany(chunk, { ordered: false }));
+  await inChunks(docs, (chunk) => storeNewMemberCopies(chunk));
 }
 
-async function insertEnrolments(docs: Record<string, unknown>[]): Promise<void> {
-  await inChunks(docs, (chunk) => Enrolment.collection.insertMany(chunk, { ordered: false }));
+/**
+ * Enrolments, with the keys the learning room writes for each (course, registration, the learner's course list:
+ * enrolment-keys.ts), so the pages read them as they read enrolments made through the services.
+ */
+async function insertEnrolments(
+  docs: Array<Record<string, unknown> & { _id: Types.ObjectId; organisationId: Types.ObjectId; userId: Types.ObjectId; courseId: string; registration: string; learnerId: string }>,
+): Promise<void> {
+  await inChunks(
+    docs.map(({ learnerId: _learnerId, ...enrolment }) => enrolment),
+    (chunk) => Enrolment.collection.insertMany(chunk, { ordered: false }),
+  );
+  const courseLists = new Map<string, { _id: string; organisationId: Types.ObjectId; enrolmentId: Types.ObjectId; courseIds: string[] }>();
+  const keys: Array<Record<string, unknown>> = [];
+  for (const { _id, organisationId, userId, courseId, registration, learnerId } of docs) {
+    keys.push({ _id: courseKey(userId, courseId), organisationId, enrolmentId: _id, userId, courseId, registration });
+    keys.push({ _id: registrationKey(organisationId, registration), organisationId, enrolmentId: _id, userId, courseId, registration, learnerId });
+    const list = courseLists.get(String(userId)) ?? { _id: learnerKey(userId), organisationId, enrolmentId: _id, courseIds: [] };
+    list.courseIds.push(courseId);
+    courseLists.set(String(userId), list);
+  }
+  await inChunks([...keys, ...courseLists.values()], (chunk) => EnrolmentKey.collection.insertMany(chunk as never[], { ordered: false }));
 }
 
 async function insertProgress(docs: Record<string, unknown>[]): Promise<void> {
   await inChunks(docs, (chunk) => LearningProgress.collection.insertMany(chunk, { ordered: false }));
 }
 
-async function insertCertificates(records: Record<string, unknown>[], files: Record<string, unknown>[]): Promise<void> {
+/** Certificates with their look-up keys (code, the enrolment's first slot, the person's next slot: certificate-keys.ts). */
+async function insertCertificates(
+  records: Array<Record<string, unknown> & { _id: Types.ObjectId; organisationId: Types.ObjectId; code: string; enrolmentId: Types.ObjectId; userId: Types.ObjectId }>,
+  files: Record<string, unknown>[],
+): Promise<void> {
   await inChunks(files, (chunk) => CertificateFile.collection.insertMany(chunk, { ordered: false }));
+  const perPerson = new Map<string, number>();
+  const keys = records.flatMap(({ _id, organisationId, code, enrolmentId, userId }) => {
+    const n = perPerson.get(String(userId)) ?? 0;
+    perPerson.set(String(userId), n + 1);
+    return [codeKey(code), slotKey(enrolmentList(enrolmentId), 0), slotKey(learnerList(userId), n)].map((key) => ({ _id: key, certificateId: _id, organisationId }));
+  });
+  await inChunks(keys, (chunk) => CertificateKey.collection.insertMany(chunk as never[], { ordered: false }));
   await inChunks(records, (chunk) => Certificate.collection.insertMany(chunk, { ordered: false }));
 }
 
@@ -280,10 +317,10 @@ async function bulkLearning(
 ): Promise<{ enrolments: EnrolmentDoc[]; statements: number }> {
   const authority = platform.vocabulary.platformAuthority();
   const organisationId = organisation._id.toHexString();
-  const enrolmentDocs: Record<string, unknown>[] = [];
+  const enrolmentDocs: Parameters<typeof insertEnrolments>[0] = [];
   const progressDocs: Record<string, unknown>[] = [];
   const statementDocs: StatementDocument[] = [];
-  const certificates: Record<string, unknown>[] = [];
+  const certificates: Parameters<typeof insertCertificates>[0] = [];
   const files: Record<string, unknown>[] = [];
   let at = options.from;
   const step = Math.max(1, Math.floor((options.to - options.from) / (options.statements + 1)));
@@ -306,6 +343,7 @@ async function bulkLearning(
       courseId: plan.course.id,
       courseVersion: plan.course.version,
       registration,
+      learnerId: plan.learner.learnerId,
       enrolledAt,
       ...(plan.steps.length ? { launchedAt: enrolledAt } : {}),
       recordedAt: enrolledAt,
@@ -415,7 +453,7 @@ export async function createOfficeA(
     certificateCodes.push(code);
   }
   const rest = learners.slice(options.viaServices);
-  const bulkStatements = Math.max(0, options.statements - (await XapiStatement.countDocuments({ organisationId: office._id })));
+  const bulkStatements = Math.max(0, options.statements - (await (await statementsOf(office._id)).countDocuments({ organisationId: office._id })));
   const now = Date.now();
   const bulk = await bulkLearning(platform, random, { _id: office._id, name: 'Urząd Gminy Benchmark 1' }, planEnrolments(random, rest, courses, bulkStatements), {
     from: now - 30 * DAY_MS,
@@ -426,7 +464,7 @@ export async function createOfficeA(
   enrolments.push(...bulk.enrolments);
   const codes = await Certificate.find({ organisationId: office._id }).select({ code: 1 }).lean();
   for (const { code } of codes) if (!certificateCodes.includes(code)) certificateCodes.push(code);
-  const statements = await XapiStatement.countDocuments({ organisationId: office._id });
+  const statements = await (await statementsOf(office._id)).countDocuments({ organisationId: office._id });
   return {
     organisationId: office._id.toHexString(),
     learners,
