@@ -3,9 +3,6 @@ import type { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 import { EnrolmentKey, type EnrolmentKeyDoc } from './enrolment-key.model.js';
 
-/** Look-ups run at once by one request (a page asks a few dozen keys at most; the machine has two cores). */
-export const KEY_LOOKUP_CONCURRENCY = 8;
-
 type Id = Types.ObjectId | string;
 
 export const courseKey = (userId: Id, courseId: string) => `course:${String(userId)}:${courseId}`;
@@ -95,18 +92,4 @@ export async function keyedItems<T extends { organisationId: Types.ObjectId }>(
     if (!item || String(item.organisationId) !== String(enrolment.organisationId)) return { items, next: { number, itemId: key.itemId } };
     items.push(item);
   }
-}
-
-/** Runs `work` over the items, at most `limit` at a time, results in the items' order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,4 +1,5 @@
 // Enrolments: enrolling a learner, opening a course for the first time, and the learner's own list.
+import { mapConcurrently } from '../db/lookups.js';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { Course } from '../courses/course.types.js';
@@ -13,7 +14,7 @@ import { assertCanSeeCourse } from './learning.policy.js';
 import { LearningProgress, type LearningProgressDoc } from './learning-progress.model.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 import { EnrolmentKey } from './enrolment-key.model.js';
-import { KEY_LOOKUP_CONCURRENCY, courseKey, insertKey, learnerKey, mapLimited, readKey, writeEnrolmentKeys, writeFollowingKeys } from './enrolment-keys.js';
+import { courseKey, insertKey, learnerKey, readKey, writeEnrolmentKeys, writeFollowingKeys } from './enrolment-keys.js';
 import { UnfinishedEnrolment } from './unfinished-enrolment.model.js';
 
 export interface EnrolLearnerParams {
@@ -212,7 +213,7 @@ export async function recordFirstOpening(deps: LearningDeps, learner: Learner, c
 
 /** Ids of the given courses (the catalogue's) the learner is enrolled on: key look-ups, a few at a time. */
 export async function enrolledCourseIds(learner: Learner, courseIds: readonly string[]): Promise<Set<string>> {
-  const found = await mapLimited(courseIds, KEY_LOOKUP_CONCURRENCY, (courseId) => findEnrolment(learner, courseId));
+  const found = await mapConcurrently(courseIds, (courseId) => findEnrolment(learner, courseId));
   return new Set(found.flatMap((enrolment) => (enrolment ? [enrolment.courseId] : [])));
 }
 
@@ -229,7 +230,7 @@ export async function progressOf(enrolment: { _id: mongoose.Types.ObjectId }): P
 export async function learnerEnrolments(learner: Learner, courseIds: readonly string[]): Promise<{ enrolment: EnrolmentDoc; progress: LearningProgressDoc | null }[]> {
   const listed = await readKey(learnerKey(learner.id), learner.organisationId);
   const all = [...new Set([...courseIds, ...(listed?.courseIds ?? [])])];
-  const rows = await mapLimited(all, KEY_LOOKUP_CONCURRENCY, async (courseId) => {
+  const rows = await mapConcurrently(all, async (courseId) => {
     const enrolment = await findEnrolment(learner, courseId);
     return enrolment ? { enrolment, progress: await progressOf(enrolment) } : undefined;
   });

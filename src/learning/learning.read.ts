@@ -1,8 +1,9 @@
 // Learning's read API for other features (reports): enrolments, progress, quiz attempts and grants, without their collections.
 import type { Types } from 'mongoose';
+import { mapConcurrently } from '../db/lookups.js';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
 import { LearningProgress, type LearningProgressDoc } from './learning-progress.model.js';
-import { KEY_LOOKUP_CONCURRENCY, attemptKey, grantKey, keyedItems, mapLimited } from './enrolment-keys.js';
+import { attemptKey, grantKey, keyedItems } from './enrolment-keys.js';
 import { findEnrolment, progressOf } from './enrolment.service.js';
 import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
 import { QuizAttemptGrant, type QuizAttemptGrantDoc } from './quiz-attempt-grant.model.js';
@@ -54,7 +55,7 @@ export async function enrolmentsOfOrganisation(organisationId: Types.ObjectId, q
 async function keyedEnrolments(organisationId: Types.ObjectId, query: EnrolmentQuery & { userIds: Types.ObjectId[]; courseIds: string[] }): Promise<EnrolmentWithProgress[]> {
   const courseIds = query.courseId ? query.courseIds.filter((id) => id === query.courseId) : query.courseIds;
   const pairs = query.userIds.flatMap((userId) => courseIds.map((courseId) => ({ userId, courseId })));
-  const rows = await mapLimited(pairs, KEY_LOOKUP_CONCURRENCY, async ({ userId, courseId }) => {
+  const rows = await mapConcurrently(pairs, async ({ userId, courseId }) => {
     const learner = { id: String(userId), organisationId: String(organisationId) };
     const enrolment = await findEnrolment(learner, courseId);
     if (!enrolment || (query.dueBy && !(enrolment.dueDate && enrolment.dueDate <= query.dueBy))) return undefined;

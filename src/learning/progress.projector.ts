@@ -1,11 +1,12 @@
 // Projects the statement log onto LearningProgress (one document per enrolment); rebuildable from scratch.
+import { mapConcurrently } from '../db/lookups.js';
 import { trustedCourseIdsOf } from '../xapi/lrs-client.service.js';
 import type { Projector, StoredStatement } from '../xapi/projectors.js';
 import { agentKey } from '../xapi/statement-keys.js';
 import { statementKey, statementsOf } from '../xapi/statement.model.js';
 import { VERBS, type XapiVocabulary } from '../xapi/xapi-vocabulary.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
-import { KEY_LOOKUP_CONCURRENCY, mapLimited, readKey, registrationKey } from './enrolment-keys.js';
+import { readKey, registrationKey } from './enrolment-keys.js';
 import { LearningProgress, statusRank, type LearningProgressDoc, type ProgressStatus } from './learning-progress.model.js';
 
 const VOIDED = VERBS.voided;
@@ -51,7 +52,7 @@ async function enrolmentsFor(cache: EnrolmentCache, pairs: Array<{ organisationI
     if (!cache.has(key)) missing.set(key, p);
   }
   if (cache.size + missing.size > CACHE_LIMIT) cache.clear();
-  await mapLimited([...missing.values()], KEY_LOOKUP_CONCURRENCY, async ({ organisationId, registration }) => {
+  await mapConcurrently([...missing.values()], async ({ organisationId, registration }) => {
     const key = await readKey(registrationKey(organisationId, registration), organisationId);
     if (!key?.userId || !key.courseId || !key.registration) return;
     cache.set(scopedKey(organisationId, registration), {
