@@ -16,6 +16,7 @@ import { XapiVoidMark, voidMarkId } from './void-mark.model.js';
 import type { XapiVocabulary } from './xapi-vocabulary.js';
 import type { Actor, CompleteStatement, StoredStatement } from './xapi.types.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
+import { findEachById } from '../db/lookups.js';
 
 /** Raw attachment content that arrived with the statements, by SHA-2 hash. */
 export interface AttachmentPart {
@@ -90,9 +91,6 @@ export function validateStatements(statements: unknown[]): Loose[] {
     return statement as Loose;
   });
 }
-
-/** Most id look-ups one batch runs at the same time. */
-const LOOKUP_CONCURRENCY = 20;
 
 /** A statement as stored: the document statementRecord() builds. */
 export type StatementDoc = Record<string, unknown> & { _id: string; stored: Date; targetId?: string };
@@ -332,14 +330,15 @@ async function statementDocuments(batch: CheckedBatch, fresh: CompleteStatement[
   // Only a client-chosen id can have been voided in advance, and only in an office that has void marks at all.
   const clientChosen = new Set(batch.ids.filter((_id, index) => batch.clientIds[index]));
   const candidates = fresh.filter((s) => clientChosen.has(s.id.toLowerCase()));
-  const marks = [];
-  if (candidates.length && (await hasLrsFact(organisationHex, 'void-marks'))) {
-    for (let start = 0; start < candidates.length; start += LOOKUP_CONCURRENCY) {
-      const chunk = candidates.slice(start, start + LOOKUP_CONCURRENCY);
-      // By `_id` alone: the marks of every office share one collection, and a second key would make it a scan.
-      marks.push(...(await Promise.all(chunk.map((s) => XapiVoidMark.findById(voidMarkId(organisationHex, s.id)).select('_id voidingId').lean()))).filter((mark) => mark !== null));
-    }
-  }
+  // By `_id` alone (db/lookups.ts, a bounded number at once): the marks of every office share one collection, and a
+  // second key would make it a scan.
+  const marks =
+    candidates.length && (await hasLrsFact(organisationHex, 'void-marks'))
+      ? await findEachById(
+          candidates.map((s) => voidMarkId(organisationHex, s.id)),
+          (id) => XapiVoidMark.findById(id).select('_id voidingId').lean(),
+        )
+      : [];
   const alreadyVoided = new Set<string>();
   for (const mark of marks) {
     if (await voiderMayVoid(batch, mark.voidingId, authorityKey)) alreadyVoided.add(mark._id.slice(organisationHex.length + 1));
