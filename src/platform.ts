@@ -1,6 +1,7 @@
 // The one wiring point: builds the platform's services from the config, for the server, every script and the tests.
 import { AuditTrail } from './audit/audit-trail.js';
 import { resolveSessionSecret } from './auth/session-secret.js';
+import { systemClock, type Clock } from './calendar/clock.js';
 import type { Config } from './config.js';
 import { WindowCounters } from './db/window-counter.js';
 import { listenForPassedCourses } from './certificates/certificate.listeners.js';
@@ -43,11 +44,15 @@ export interface Platform {
   counters: WindowCounters;
   /** Who changed what in an organisation (admins, HR): written by the administration features. */
   audit: AuditTrail;
+  /** What time it is for every rule (due dates, validity, reminders): the system clock, or one a test moves. */
+  clock: Clock;
 }
 
 export interface CreatePlatformOptions {
   /** An already loaded catalogue (tests swapping courses); otherwise COURSES_DIR is loaded. */
   catalogue?: CourseCatalogue;
+  /** A clock the tests move (calendar/clock.ts MovableClock); otherwise the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -67,7 +72,8 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const events = new PlatformEvents(logger);
   const counters = new WindowCounters();
   const audit = new AuditTrail();
-  const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters, audit };
+  const clock = options.clock ?? systemClock;
+  const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters, audit, clock };
   listenForPassedCourses(platform);
   listenForMergedDepartments(platform);
   return platform;

@@ -24,10 +24,50 @@ export interface DepartmentMerged {
   at: Date;
 }
 
+/** An enrolment's own facts changed: created, assigned, its due date moved, its assignment withdrawn (learning and assignments announce). */
+export interface EnrolmentChanged {
+  organisationId: string;
+  enrolmentId: string;
+  userId: string;
+  courseId: string;
+}
+
+/** Statements moved an enrolment's progress (learning's projector announces, after the progress document is written). */
+export interface ProgressChanged {
+  organisationId: string;
+  enrolmentId: string;
+}
+
+/** A certificate was issued, re-issued (a corrected name) or revoked (certificates announce). */
+export interface CertificateChanged {
+  organisationId: string;
+  enrolmentId: string;
+  userId: string;
+  courseId: string;
+  /** The certificate's public number (its verification code). */
+  code: string;
+  change: 'issued' | 'reissued' | 'revoked';
+}
+
+/** A person joined the office, moved to another department or left (people and auth announce; assignments listen). */
+export interface PersonChanged {
+  organisationId: string;
+  userId: string;
+  /** The department now, null for none. */
+  departmentId: string | null;
+  /** The account's status now (a leaver is `deactivated`). */
+  status: string;
+  change: 'joined' | 'moved' | 'left' | 'returned';
+}
+
 /** Every event the platform announces, by name. */
 export interface PlatformEventMap {
   'course.passed': CoursePassed;
   'department.merged': DepartmentMerged;
+  'enrolment.changed': EnrolmentChanged;
+  'progress.changed': ProgressChanged;
+  'certificate.changed': CertificateChanged;
+  'person.changed': PersonChanged;
 }
 
 export type PlatformEventName = keyof PlatformEventMap;

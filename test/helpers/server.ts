@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
+import type { Clock } from '../../src/calendar/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { CourseCatalogue, loadCourseCatalogue } from '../../src/courses/course-catalogue.js';
 import type { Course } from '../../src/courses/course.types.js';
@@ -24,6 +25,8 @@ export interface TestPlatformOptions {
   catalogue?: CourseCatalogue;
   /** A logger instead of one at TEST_LOG_LEVEL (e.g. one that keeps its lines, to see what a job did). */
   logger?: Logger;
+  /** A clock the test moves (src/calendar/clock.ts MovableClock) instead of the system clock. */
+  clock?: Clock;
 }
 
 export interface TestServerOptions extends Omit<TestPlatformOptions, 'env'> {
@@ -46,7 +49,7 @@ export async function changedCatalogue(dir: string, courseId: string, change: (c
 /** Builds the platform as the server does (createPlatform), with the tests' config. */
 export async function buildTestPlatform(options: TestPlatformOptions = {}): Promise<Platform> {
   const config = testConfig(options.env);
-  return createPlatform(config, options.logger ?? createLogger(config.LOG_LEVEL), { catalogue: options.catalogue });
+  return createPlatform(config, options.logger ?? createLogger(config.LOG_LEVEL), { catalogue: options.catalogue, clock: options.clock });
 }
 
 /** A config as the tests run it: quiet logs, a fixed secret, the repository's courses. */
@@ -69,7 +72,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
  * instances of one installation, sharing what the database holds and nothing else.
  */
 export async function startTestServer(overrides: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  const platform = await buildTestPlatform({ env: overrides, catalogue: options.catalogue, logger: options.logger });
+  const platform = await buildTestPlatform({ env: overrides, catalogue: options.catalogue, logger: options.logger, clock: options.clock });
   const { config } = platform;
   const jobs = options.startup ? await runStartupTasks(platform, { embedded: false }) : undefined;
   const app = await createApp(platform);
