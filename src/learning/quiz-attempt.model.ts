@@ -30,6 +30,15 @@ const gradedQuestionSchema = new Schema(
   { _id: false },
 );
 
+/** One saved form field of an open attempt (the codec's names and values, quiz-form.ts); repeated names repeat. */
+const savedFieldSchema = new Schema(
+  {
+    field: { type: String, required: true },
+    value: { type: String, required: true },
+  },
+  { _id: false },
+);
+
 const quizAttemptSchema = new Schema(
   {
     enrolmentId: { type: Schema.Types.ObjectId, ref: 'Enrolment', required: true, index: true },
@@ -40,6 +49,9 @@ const quizAttemptSchema = new Schema(
     number: { type: Number, required: true },
     questions: { type: [drawnQuestionSchema], required: true },
     startedAt: { type: Date, required: true, default: () => new Date() },
+    /** The answers saved so far (the whole form each time), graded on submission; positions, never course ids. */
+    savedAnswers: { type: [savedFieldSchema], default: undefined },
+    answersSavedAt: { type: Date },
     submittedAt: { type: Date },
     results: { type: [gradedQuestionSchema], default: undefined },
     scoreRaw: { type: Number },

@@ -16,6 +16,11 @@ export interface QuizFormProblem {
   detail: string;
 }
 
+/** The field naming which button sent the form: `save` (stay on the form) or `review` (go to the review page). */
+export const intentField = 'intent';
+export const QUIZ_FORM_INTENTS = ['save', 'review'] as const;
+export type QuizFormIntent = (typeof QUIZ_FORM_INTENTS)[number];
+
 /** The field of a radio/checkbox question. */
 export const questionField = (question: number): string => `q${question}`;
 /** The field of one select of an ordering or matching question. */
@@ -46,7 +51,7 @@ function tokens(value: unknown): string[] | undefined {
 
 /**
  * Reads the quiz form into answers by position. Purely the form's syntax: whether a position exists in
- * the attempt, and suits its question, is for the quiz service. `_csrf` is skipped; any other field or
+ * the attempt, and suits its question, is for the quiz service. `_csrf` and the button's `intent` are skipped; any other field or
  * token that does not fit is a problem, and the rest is still read (so a refused form keeps the choices).
  */
 export function decodeQuizForm(body: unknown): { answers: QuizFormAnswers; problems: QuizFormProblem[] } {
@@ -55,7 +60,7 @@ export function decodeQuizForm(body: unknown): { answers: QuizFormAnswers; probl
   const problem = (field: string, detail: string) => problems.push({ field, detail });
   const fields = body && typeof body === 'object' ? Object.entries(body as Record<string, unknown>) : [];
   for (const [name, value] of fields) {
-    if (name === '_csrf') continue;
+    if (name === '_csrf' || name === intentField) continue;
     const match = FIELD.exec(name);
     if (!match) {
       problem(name, 'unknown field');

@@ -1,9 +1,10 @@
 // HR's exceptions to the quiz rules: one more attempt beyond the limit, or a lifted cool-down, each with a reason.
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { SessionUser } from '../auth/session-user.js';
+import { usersOfOrganisation } from '../auth/users.read.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
-import mongoose from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 import { grantKey, insertKey } from './enrolment-keys.js';
 import { findEnrolment } from './enrolment.service.js';
 import { assertCanGrantQuizAttempts } from './learning.policy.js';
@@ -80,4 +81,25 @@ export async function grantQuizException(deps: QuizGrantDeps, params: GrantQuizE
     },
   });
   return { courseTitle: course.title };
+}
+
+/** An HR person a learner can ask for another attempt. */
+export interface QuizGrantContact {
+  fullName: string;
+  email: string;
+}
+
+/**
+ * Who can grant a learner of `organisationId` another attempt: the office's active HR people (role `hr`), by name.
+ * Read through the auth room's read API (one scan of the office's own member copies), never the user collection.
+ */
+export async function quizGrantContacts(organisationId: Types.ObjectId | string): Promise<QuizGrantContact[]> {
+  const members = await usersOfOrganisation<{ _id: Types.ObjectId; fullName: string; email: string; roles?: string[]; status?: string }>(
+    organisationId,
+    'fullName email roles status',
+  );
+  return members
+    .filter((member) => member.roles?.includes('hr') && (member.status ?? 'active') === 'active')
+    .map((member) => ({ fullName: member.fullName, email: member.email }))
+    .sort((a, b) => a.fullName.localeCompare(b.fullName, 'pl'));
 }

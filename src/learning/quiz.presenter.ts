@@ -3,7 +3,8 @@ import type { Course, Question } from '../courses/course.types.js';
 import { courseUrl, quizUrl } from './learning.presenter.js';
 import type { QuizAttemptDoc } from './quiz-attempt.model.js';
 import { choiceValue, isChosen, itemField, optionValue, placeValue, questionAnchor, questionField, type QuizFormAnswers } from './quiz-form.js';
-import { drawnQuestionsOf, type QuizStanding } from './quiz.service.js';
+import type { QuizGrantContact } from './quiz-grant.service.js';
+import { drawnQuestionsOf, savedAnswersOf, type QuizStanding } from './quiz.service.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
@@ -15,7 +16,6 @@ function attemptUrl(courseId: string, attemptId: unknown): string {
   return `${quizUrl(courseId)}/${String(attemptId)}`;
 }
 
-/** The quiz's start page: rules, attempts so far, and whether a new attempt may start. */
 /** Why a new attempt cannot start, in the page's language. */
 export function blockMessage(standing: QuizStanding, t: Translate): string | undefined {
   const block = standing.block;
@@ -24,8 +24,33 @@ export function blockMessage(standing: QuizStanding, t: Translate): string | und
   return t('learning:quiz.blockedCooldown', { time: block.time, minutes: block.minutesLeft, cooldown: block.cooldownMinutes });
 }
 
-export function quizOverview(course: Course, standing: QuizStanding, t: Translate) {
+/**
+ * The submitted attempts of the current round, and those of rounds before a renewal. A round ends with a pass;
+ * while that pass stands it is the current round (so "used" counts the attempts that led to it), and once it has
+ * expired a new round starts after it — the same attempts quizStanding's `counted` holds then.
+ */
+function attemptRounds(standing: QuizStanding): { current: QuizAttemptDoc[]; earlier: QuizAttemptDoc[] } {
+  const passes = standing.submitted.filter((a) => a.passed);
+  const lastPass = passes.at(-1);
+  const after = !lastPass ? 0 : standing.passed ? (passes.at(-2)?.number ?? 0) : lastPass.number;
+  return { current: standing.submitted.filter((a) => a.number > after), earlier: standing.submitted.filter((a) => a.number <= after) };
+}
+
+/**
+ * The quiz's start page: rules, attempts so far, and whether a new attempt may start. `contacts` are the office's
+ * HR people, shown when every attempt is used (they can grant another).
+ */
+export function quizOverview(course: Course, standing: QuizStanding, t: Translate, contacts: QuizGrantContact[] = []) {
   const { quiz } = course;
+  const rounds = attemptRounds(standing);
+  const attemptRow = (a: QuizAttemptDoc) => ({
+    number: a.number,
+    percent: percentOf(a.scoreScaled),
+    passed: Boolean(a.passed),
+    submittedAt: a.submittedAt,
+    url: `${attemptUrl(course.id, a._id)}/wynik`,
+  });
+  const outOfAttempts = standing.block?.reason === 'max_attempts';
   return {
     // language: course content keeps its own language on an English page (lang attribute, WCAG 3.1.2).
     course: { id: course.id, title: course.title, url: courseUrl(course.id), language: course.language },
@@ -33,15 +58,13 @@ export function quizOverview(course: Course, standing: QuizStanding, t: Translat
     passThreshold: course.passThreshold,
     maxAttempts: quiz.maxAttempts,
     cooldownMinutes: quiz.cooldownMinutes,
-    attemptsUsed: standing.counted,
+    // The attempts of the current round, the same rows as the table below it.
+    attemptsUsed: rounds.current.length,
     renewalDue: standing.renewalDue,
-    attempts: standing.submitted.map((a) => ({
-      number: a.number,
-      percent: percentOf(a.scoreScaled),
-      passed: Boolean(a.passed),
-      submittedAt: a.submittedAt,
-      url: `${attemptUrl(course.id, a._id)}/wynik`,
-    })),
+    attempts: rounds.current.map(attemptRow),
+    earlierAttempts: rounds.earlier.map(attemptRow),
+    outOfAttempts,
+    contacts: outOfAttempts ? contacts : [],
     open: standing.open ? { url: attemptUrl(course.id, standing.open._id), number: standing.open.number } : undefined,
     passed: standing.passed,
     canStart: !standing.block && !standing.open,
@@ -81,11 +104,12 @@ export interface QuizFormQuestion {
 
 /**
  * The attempt's form. Names and values come from the codec (quiz-form.ts): positions in the attempt's own
- * shuffled order, never course ids, and nothing about the right answers reaches the page. `refused` is a form
- * sent back: what it had chosen, shown again, and the translated message per question field.
+ * shuffled order, never course ids, and nothing about the right answers reaches the page. The form shows the
+ * answers saved in the attempt; `refused` is a form sent back instead: what it had chosen, shown again, and the
+ * translated message per question field.
  */
 export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate, refused?: { answers: QuizFormAnswers; errors: Record<string, string> }) {
-  const answers = refused?.answers;
+  const answers = refused?.answers ?? savedAnswersOf(attempt);
   const questions = questionMap(course);
   const drawn = drawnQuestionsOf(attempt);
   const items = drawn.flatMap((slot, index): QuizFormQuestion[] => {
@@ -177,8 +201,39 @@ export function quizForm(course: Course, attempt: QuizAttemptDoc, t: Translate, 
     course: { id: course.id, title: course.title, url: courseUrl(course.id), language: course.language },
     number: attempt.number,
     action: attemptUrl(course.id, attempt._id),
+    reviewUrl: `${attemptUrl(course.id, attempt._id)}/podsumowanie`,
+    quizUrl: quizUrl(course.id),
     questions: items,
     total: items.length,
+  };
+}
+
+/**
+ * The review page before sending: every question of the attempt, answered (saved) or not, each unanswered one
+ * linking back to its place in the form, and how many score 0 if sent now.
+ */
+export function quizReview(course: Course, attempt: QuizAttemptDoc) {
+  const questions = questionMap(course);
+  const saved = savedAnswersOf(attempt);
+  const formUrl = attemptUrl(course.id, attempt._id);
+  const items = drawnQuestionsOf(attempt).flatMap((slot, index) => {
+    const question = questions.get(slot.questionId);
+    if (!question) return [];
+    return [{ number: index + 1, prompt: question.prompt, answered: saved.has(index), url: `${formUrl}#${questionAnchor(index)}` }];
+  });
+  const unanswered = items.filter((item) => !item.answered).length;
+  return {
+    // language: course content keeps its own language on an English page (lang attribute, WCAG 3.1.2).
+    course: { id: course.id, title: course.title, url: courseUrl(course.id), language: course.language },
+    number: attempt.number,
+    questions: items,
+    total: items.length,
+    unanswered,
+    answered: items.length - unanswered,
+    nothingAnswered: unanswered === items.length,
+    formUrl,
+    submitAction: `${formUrl}/podsumowanie`,
+    quizUrl: quizUrl(course.id),
   };
 }
 

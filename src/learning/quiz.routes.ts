@@ -1,7 +1,8 @@
-// The final quiz pages: overview and start, the attempt form, submission and the result.
+// The final quiz pages: overview and start, the attempt form (saving as one goes), the review and sending, the result.
 import { Router, type Request, type Response } from 'express';
 import { requireUser } from '../auth/require-user.js';
 import { BadRequestError, ConflictError } from '../http/errors.js';
+import { setFlash } from '../http/flash.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOpenTo } from './catalogue.service.js';
@@ -9,9 +10,11 @@ import { findEnrolment } from './enrolment.service.js';
 import { sendToCoursePage } from './enrolment-gate.js';
 import { AttemptParams, CourseParams, QuizBody } from './learning.schemas.js';
 import { quizUrl } from './learning.presenter.js';
-import { blockMessage, quizForm, quizOverview, quizResult } from './quiz.presenter.js';
+import { blockMessage, quizForm, quizOverview, quizResult, quizReview } from './quiz.presenter.js';
 import { decodeQuizForm, questionAnchor, questionOfField } from './quiz-form.js';
-import { findQuizAttempt, quizStanding, startQuizAttempt, submitQuizAttempt } from './quiz.service.js';
+import { quizGrantContacts } from './quiz-grant.service.js';
+import { findQuizAttempt, quizStanding, saveQuizAnswers, startQuizAttempt, submitQuizAttempt, type QuizStanding } from './quiz.service.js';
+import type { Course } from '../courses/course.types.js';
 import type { Platform } from '../platform.js';
 
 async function showQuiz(platform: Platform, req: Request, res: Response) {
@@ -21,7 +24,13 @@ async function showQuiz(platform: Platform, req: Request, res: Response) {
     return;
   }
   const standing = await quizStanding({ learner: req.user!, course });
-  res.render('learning/quiz', { title: `${req.t('learning:quiz.title')} – ${course.title}`, quiz: quizOverview(course, standing, req.t) });
+  res.render('learning/quiz', { title: `${req.t('learning:quiz.title')} – ${course.title}`, quiz: await overviewOf(course, standing, req) });
+}
+
+/** The overview's view model; out of attempts, it names the office's HR people who can grant another. */
+async function overviewOf(course: Course, standing: QuizStanding, req: Request) {
+  const contacts = standing.block?.reason === 'max_attempts' ? await quizGrantContacts(req.user!.organisationId) : [];
+  return quizOverview(course, standing, req.t, contacts);
 }
 
 async function startAttempt(platform: Platform, req: Request, res: Response) {
@@ -35,7 +44,7 @@ async function startAttempt(platform: Platform, req: Request, res: Response) {
     const standing = await quizStanding({ learner: req.user!, course });
     res.status(409).render('learning/quiz', {
       title: `${req.t('learning:quiz.title')} – ${course.title}`,
-      quiz: quizOverview(course, standing, req.t),
+      quiz: await overviewOf(course, standing, req),
       startError: blockMessage(standing, req.t) ?? (standing.passed ? undefined : error.message),
     });
   }
@@ -58,7 +67,8 @@ async function renderAttempt(platform: Platform, req: Request, res: Response, fo
     .filter((entry, index, all) => all.findIndex((e) => e.field === entry.field && e.message === entry.message) === index);
   res.render('learning/quiz-attempt', {
     title: `${req.t('learning:quiz.title')} – ${course.title}`,
-    attempt: quizForm(course, attempt, req.t, { answers: decodeQuizForm(req.body).answers, errors: form.errors }),
+    // Refused: what was sent, marked; otherwise what is saved in the attempt.
+    attempt: quizForm(course, attempt, req.t, Object.keys(form.errors).length ? { answers: decodeQuizForm(req.body).answers, errors: form.errors } : undefined),
     errorSummary,
   });
 }
@@ -81,10 +91,50 @@ async function showAttempt(platform: Platform, attemptForm: AttemptForm, req: Re
   await attemptForm.show(req, res);
 }
 
-async function submitAttempt(platform: Platform, attemptForm: AttemptForm, req: Request, res: Response) {
+/** Saves the form into the attempt; then the form again with a confirmation, or the review page (the main button). */
+async function saveAnswers(platform: Platform, attemptForm: AttemptForm, req: Request, res: Response) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
   const course = courseOpenTo(platform.catalogue, req.user!, courseId);
-  await submitQuizAttempt(platform, { learner: req.user!, course, attemptId, answers: attemptForm.input(res) });
+  const { answers, intent } = attemptForm.input(res);
+  await saveQuizAnswers({ learner: req.user!, course, attemptId, answers, now: platform.clock.now() });
+  // The page's own script saves on each change and wants no page back (nor a notice left for the next page).
+  if (req.accepts(['html', 'json']) === 'json') {
+    res.json({ saved: answers.size, message: req.t('learning:quiz.savedCount', { count: answers.size }) });
+    return;
+  }
+  if (intent === 'save') {
+    setFlash(req, 'success', req.t('learning:quiz.savedCount', { count: answers.size }));
+    res.redirect(303, `${quizUrl(course.id)}/${attemptId}`);
+    return;
+  }
+  res.redirect(303, `${quizUrl(course.id)}/${attemptId}/podsumowanie`);
+}
+
+/** The review page before sending; `submitError` when sending was refused (nothing answered). */
+async function renderReview(platform: Platform, req: Request, res: Response, submitError?: string) {
+  const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const attempt = await findQuizAttempt({ learner: req.user!, course, attemptId });
+  if (attempt.submittedAt) {
+    res.redirect(303, `${quizUrl(course.id)}/${attemptId}/wynik`);
+    return;
+  }
+  res.render('learning/quiz-review', { title: `${req.t('learning:review.title')} – ${course.title}`, review: quizReview(course, attempt), submitError });
+}
+
+/** "Zakończ i wyślij": grades the saved answers; an attempt with none is refused on the review page, still open. */
+async function submitAttempt(platform: Platform, req: Request, res: Response) {
+  const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  try {
+    await submitQuizAttempt(platform, { learner: req.user!, course, attemptId, now: platform.clock.now() });
+  } catch (error) {
+    // The only ConflictError of a submission: nothing answered. Nothing was recorded or counted.
+    if (!(error instanceof ConflictError)) throw error;
+    res.status(409);
+    await renderReview(platform, req, res, req.t('learning:review.nothingAnswered'));
+    return;
+  }
   res.redirect(303, `${quizUrl(course.id)}/${attemptId}/wynik`);
 }
 
@@ -111,9 +161,11 @@ export function quizRouter(platform: Platform): Router {
     requireUser,
     validate(AttemptParams, 'params'),
     attemptForm.accept,
-    (req: Request, res: Response) => submitAttempt(platform, attemptForm, req, res),
+    (req: Request, res: Response) => saveAnswers(platform, attemptForm, req, res),
     attemptForm.refuse,
   );
+  router.get('/szkolenia/:courseId/test/:attemptId/podsumowanie', requireUser, validate(AttemptParams, 'params'), (req, res) => renderReview(platform, req, res));
+  router.post('/szkolenia/:courseId/test/:attemptId/podsumowanie', requireUser, validate(AttemptParams, 'params'), (req, res) => submitAttempt(platform, req, res));
   router.get('/szkolenia/:courseId/test/:attemptId/wynik', requireUser, validate(AttemptParams, 'params'), (req, res) => showResult(platform, req, res));
   return router;
 }

@@ -12,7 +12,7 @@ import type { Learner } from './learner.js';
 import { assertOwnEnrolment } from './learning.policy.js';
 import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
 import { QuizAttemptGrant, type QuizAttemptGrantDoc } from './quiz-attempt-grant.model.js';
-import type { QuizFormAnswers } from './quiz-form.js';
+import { decodeQuizForm, encodeQuizForm, type QuizFormAnswers } from './quiz-form.js';
 import { drawQuestions, gradeAnswer, resolveQuizAnswers, scoreAttempt, type DrawnQuestion } from './quiz-grading.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 import mongoose from 'mongoose';
@@ -240,14 +240,49 @@ function questionsById(course: Course): Map<string, Question> {
   return new Map(course.quiz.questions.map((q) => [q.id, q]));
 }
 
+const ALREADY_SENT = 'To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.';
+
+/** The answers saved in an open attempt, by position (as the form sent them; checked against the draw when saved). */
+export function savedAnswersOf(attempt: QuizAttemptDoc): QuizFormAnswers {
+  const body: Record<string, string[]> = {};
+  for (const { field, value } of attempt.savedAnswers ?? []) (body[field] ??= []).push(value);
+  return decodeQuizForm(body).answers;
+}
+
+export interface SaveQuizAnswersParams {
+  learner: Learner;
+  course: Course;
+  attemptId: string;
+  /** The whole form as decoded by quiz-form.ts: it replaces what was saved before (a cleared question is cleared). */
+  answers: QuizFormAnswers;
+  now?: Date;
+}
+
+/**
+ * Saves the learner's answers into the open attempt, without grading and without using an attempt. Every answer
+ * is checked against the attempt's draw first: one that does not fit is a ValidationError on its question's field
+ * and nothing is saved (one `$set` of the whole list, so never half of a form).
+ */
+export async function saveQuizAnswers(params: SaveQuizAnswersParams): Promise<void> {
+  const attempt = await findQuizAttempt(params);
+  if (attempt.submittedAt) throw new BadRequestError(ALREADY_SENT);
+  resolveQuizAnswers(params.answers, drawnQuestionsOf(attempt), questionsById(params.course));
+  const savedAnswers = encodeQuizForm(params.answers).map(([field, value]) => ({ field, value }));
+  const answersSavedAt = params.now ?? new Date();
+  // By `_id` alone (fast on FerretDB); findQuizAttempt checked the organisation and the owner. A save racing the
+  // submission lands on a graded attempt and changes nothing that counts: grading read the answers already.
+  await QuizAttempt.updateOne({ _id: attempt._id }, { $set: { savedAnswers, answersSavedAt } });
+}
+
 export interface SubmitQuizParams {
   learner: Learner;
   course: Course;
   attemptId: string;
-  /** The learner's answers by position in the attempt (the quiz form decoded by quiz-form.ts). */
-  answers: QuizFormAnswers;
   now?: Date;
 }
+
+/** The refusal of an attempt with no answer (pages show their own translation, learning:review.nothingAnswered). */
+export const NOTHING_ANSWERED = 'Nie zapisano żadnej odpowiedzi. Odpowiedz na co najmniej jedno pytanie, zanim wyślesz test; to podejście pozostaje otwarte i nie zostało policzone.';
 
 /** What grading a quiz needs from the platform (a Platform fits). */
 export interface QuizDeps {
@@ -256,33 +291,36 @@ export interface QuizDeps {
 }
 
 /**
- * Grades a submitted attempt on the server and records one `answered` per question, then `passed` or
- * `failed`, and on a pass `completed` and the certificate. The attempt is claimed as submitted first
- * (a second submission is a 400), and released again if the statements cannot be stored. Answers that do not
- * fit the attempt are a ValidationError on their question's field.
+ * Grades the answers saved in the attempt (saveQuizAnswers) on the server and records one `answered` per question,
+ * then `passed` or `failed`, and on a pass `completed` and the certificate. An attempt with no answer at all is not
+ * graded: a ConflictError, the attempt stays open and nothing is recorded or counted (an accidental click costs
+ * nothing). The attempt is claimed as submitted first (a second submission is a 400), and released again if the
+ * statements cannot be stored.
  */
 export async function submitQuizAttempt(deps: QuizDeps, params: SubmitQuizParams): Promise<QuizAttemptDoc> {
   const { learner, course } = params;
   const attempt = await findQuizAttempt(params);
-  if (attempt.submittedAt) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
+  if (attempt.submittedAt) throw new BadRequestError(ALREADY_SENT);
   const enrolment = await requireEnrolment(learner, course);
 
   const questions = questionsById(course);
   const drawn = drawnQuestionsOf(attempt);
-  const answers = resolveQuizAnswers(params.answers, drawn, questions);
+  // Checked when saved; checked again because the course may have changed since (a question removed).
+  const answers = resolveQuizAnswers(savedAnswersOf(attempt), drawn, questions);
   const graded = drawn.map((slot) => {
     const question = questions.get(slot.questionId);
     // A question removed from the course since the draw counts as neither right nor wrong.
     if (!question) return { questionId: slot.questionId, response: '', answered: false, success: false, points: 0, maxPoints: 0 };
     return gradeAnswer(question, answers.get(question.id));
   });
+  if (!graded.some((g) => g.answered)) throw new ConflictError(NOTHING_ANSWERED);
   const score = scoreAttempt(graded, course.passThreshold);
   const submittedAt = params.now ?? new Date();
 
   // A unique-key claim decides which of two simultaneous submissions is graded (a conditional update on
   // `submittedAt` let both through on FerretDB).
   const claimKey = `submit:${attempt._id.toHexString()}`;
-  if (!(await claimOnce(claimKey, attempt.organisationId))) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
+  if (!(await claimOnce(claimKey, attempt.organisationId))) throw new BadRequestError(ALREADY_SENT);
   const release = async () => {
     await QuizAttempt.updateOne({ _id: attempt._id }, { $unset: { submittedAt: 1, results: 1, scoreRaw: 1, scoreMax: 1, scoreScaled: 1, passed: 1 } });
     await releaseClaim(claimKey, attempt.organisationId);

@@ -1,6 +1,6 @@
 // Reads a rendered quiz attempt the way a test needs it: each drawn question with its form controls.
 import type { Course, Question } from '../../src/courses/course.types.js';
-import { questionOfField } from '../../src/learning/quiz-form.js';
+import { questionOfField, type QuizFormAnswers } from '../../src/learning/quiz-form.js';
 
 export function unescapeHtml(text: string): string {
   return text
@@ -44,4 +44,20 @@ export function readQuizForm(html: string, course: Course): QuizFormQuestion[] {
       }));
       return { question, inputs, selects, idOfText: (text: string) => question.options!.find((o) => o.text === text)!.id };
     });
+}
+
+/** Some valid answer to the attempt's first question (whatever its kind), by position: enough for an attempt to be graded. */
+export function oneAnswerFor(attempt: { questions: { questionId: string }[] }, course: Course): QuizFormAnswers {
+  const question = course.quiz.questions.find((q) => q.id === attempt.questions[0].questionId)!;
+  switch (question.kind) {
+    case 'true-false':
+      return new Map([[0, { kind: 'truth', value: true }]]);
+    case 'single':
+    case 'multiple':
+      return new Map([[0, { kind: 'options', options: [0] }]]);
+    case 'ordering':
+      return new Map([[0, { kind: 'places', places: new Map([[0, 1]]) }]]);
+    case 'matching':
+      return new Map([[0, { kind: 'pairs', pairs: new Map([[0, 0]]) }]]);
+  }
 }
