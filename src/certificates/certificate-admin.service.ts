@@ -1,14 +1,13 @@
-// HR's changes to issued certificates: revoking one, and correcting the holder's name (which re-issues).
+// HR's changes to issued certificates: revoking one, and correcting the holder's name (which re-issues that one).
 import type { SessionUser } from '../auth/session-user.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
 import { certificateRevoked } from '../xapi/learning-statements.js';
 import { recordingScope, reissueCertificate, type CertificateDeps } from './certificate-issue.service.js';
 import { certificateForActor } from './certificate-queries.service.js';
-import { objectIdOf, type Id } from './certificate-rules.js';
+import { objectIdOf } from './certificate-rules.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
 import { holderOf, updateHolder } from './certificate-holder.js';
-import { certificatesOfList, learnerList } from './certificate-keys.js';
 
 /** Withdraws a certificate (HR of its organisation, or an admin), with the reason shown on the verification page. */
 export async function revokeCertificate(deps: CertificateDeps, params: { actor: SessionUser; certificateId: string; reason: string }): Promise<CertificateDoc> {
@@ -39,29 +38,17 @@ export async function revokeCertificate(deps: CertificateDeps, params: { actor: 
 }
 
 /**
- * After a learner's name was corrected: re-issues every still-current certificate whose printed name differs
- * from the account's name. Returns the new certificates.
- */
-async function reissueCertificatesForNameChange(deps: CertificateDeps, params: { userId: Id; organisationId: Id }): Promise<CertificateDoc[]> {
-  const organisationId = objectIdOf(params.organisationId);
-  const user = await holderOf(objectIdOf(params.userId), organisationId);
-  if (!user) throw new NotFoundError('Nie znaleziono uczestnika szkolenia.');
-  // The person's list (certificate-keys.ts), not a scan of every office's certificates.
-  const current = (await certificatesOfList(learnerList(user._id), organisationId)).filter((certificate) => certificate.state === 'issued');
-  const replaced: CertificateDoc[] = [];
-  for (const certificate of current) {
-    if (certificate.learnerName !== user.fullName) replaced.push(await reissueCertificate(deps, certificate, user.fullName));
-  }
-  return replaced;
-}
-
-/**
- * HR corrects the name of a certificate's holder: the account's name is updated and the learner's current
- * certificates are re-issued with it.
+ * HR corrects the name on one certificate: the account's name is updated (so later certificates carry it) and this
+ * certificate alone is re-issued with it, when its printed name differs. The person's other certificates keep
+ * theirs: correcting one document must not replace documents HR did not open (each can be corrected on its own).
+ * Returns the new certificate (none when the name printed already matched).
  */
 export async function correctLearnerName(deps: CertificateDeps, params: { actor: SessionUser; certificateId: string; fullName: string }): Promise<CertificateDoc[]> {
   const certificate = await certificateForActor(params.actor, params.certificateId, 'reissue');
   if (certificate.state !== 'issued') throw new ConflictError('Ponownie wystawić można tylko aktualne zaświadczenie.');
   await updateHolder(certificate.userId, certificate.organisationId, { fullName: params.fullName });
-  return reissueCertificatesForNameChange(deps, { userId: certificate.userId, organisationId: certificate.organisationId });
+  const user = await holderOf(certificate.userId, certificate.organisationId);
+  if (!user) throw new NotFoundError('Nie znaleziono uczestnika szkolenia.');
+  if (certificate.learnerName === user.fullName) return [];
+  return [await reissueCertificate(deps, certificate, user.fullName)];
 }

@@ -1,6 +1,8 @@
 // Reads a rendered quiz attempt the way a test needs it: each drawn question with its form controls.
 import type { Course, Question } from '../../src/courses/course.types.js';
+import { expect } from 'chai';
 import { questionOfField, type QuizFormAnswers } from '../../src/learning/quiz-form.js';
+import { csrfTokenFrom, type loginAgent } from './factories.js';
 
 export function unescapeHtml(text: string): string {
   return text
@@ -60,4 +62,17 @@ export function oneAnswerFor(attempt: { questions: { questionId: string }[] }, c
     case 'matching':
       return new Map([[0, { kind: 'pairs', pairs: new Map([[0, 0]]) }]]);
   }
+}
+
+type Agent = Awaited<ReturnType<typeof loginAgent>>;
+
+/**
+ * Sends a quiz the way the page does: the form's main button saves `form` and goes to the review page, whose
+ * "Zakończ i wyślij" grades what was saved. Returns the response of that last POST (303 to the result when graded).
+ */
+export async function sendQuiz(agent: Agent, attemptUrl: string, form: URLSearchParams | string) {
+  const saved = await agent.post(attemptUrl).type('form').send(form.toString()).expect(303);
+  expect(saved.headers.location).to.equal(`${attemptUrl}/podsumowanie`);
+  const review = await agent.get(saved.headers.location).expect(200);
+  return agent.post(saved.headers.location).type('form').send({ _csrf: csrfTokenFrom(review.text) });
 }

@@ -480,6 +480,35 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(mails.map((m) => m.subject)).to.deep.equal(['Zaświadczenie o ukończeniu szkolenia: Przykładowy kurs', 'Nowe zaświadczenie (poprawione dane): Przykładowy kurs']);
     });
 
+    it('corrects the name from one of two certificates of a person: only that one is re-issued, the account name changes', async () => {
+      const person = await buildLearner({ organisation, overrides: { fullName: 'Jan Kowalsky' } });
+      const opened = await issueFor(server.platform, person, new Date('2026-03-10T09:30:00Z'));
+      const untouched = await issueFor(server.platform, person, new Date('2026-04-02T10:00:00Z'));
+      const form = await hrAgent.get(`/zaswiadczenia/${opened.id}/popraw-dane`).expect(200);
+      // The page says what happens: this certificate re-issued, the others not.
+      expect(form.text).to.contain('to zaświadczenie zostanie wystawione ponownie z nowym numerem');
+      expect(form.text).to.contain('Pozostałe zaświadczenia tej osoby nie zmienią się');
+      const done = await hrAgent
+        .post(`/zaswiadczenia/${opened.id}/popraw-dane`)
+        .type('form')
+        .send({ _csrf: csrfTokenFrom(form.text), fullName: 'Jan Kowalski' })
+        .expect(303);
+      const openedAfter = (await Certificate.findById(opened.id).lean())!;
+      expect(openedAfter.state).to.equal('superseded');
+      const successor = (await Certificate.findOne({ organisationId: organisation._id, code: openedAfter.supersededBy }).lean())!;
+      expect(successor.learnerName).to.equal('Jan Kowalski');
+      const untouchedAfter = (await Certificate.findById(untouched.id).lean())!;
+      expect(untouchedAfter.state).to.equal('issued');
+      expect(untouchedAfter.learnerName).to.equal('Jan Kowalsky');
+      expect(untouchedAfter.supersededBy).to.equal(undefined);
+      expect((await User.findById(person.user._id).lean())!.fullName).to.equal('Jan Kowalski');
+      const list = await hrAgent.get(done.headers.location).expect(200);
+      expect(list.text).to.contain(`Wystawiono ponownie: ${successor.code}.`);
+      // Only one new certificate mailed (besides the two first issues).
+      const mails = await mailsTo(person.user.email);
+      expect(mails.filter((m) => m.subject.startsWith('Nowe zaświadczenie'))).to.have.length(1);
+    });
+
     it('requires a reason to revoke, then shows the certificate as revoked everywhere', async () => {
       const form = await hrAgent.get(`/zaswiadczenia/${issued.id}/uniewaznij`).expect(200);
       const token = csrfTokenFrom(form.text);
