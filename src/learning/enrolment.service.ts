@@ -211,12 +211,6 @@ export async function recordFirstOpening(deps: LearningDeps, learner: Learner, c
   }
 }
 
-/** Ids of the given courses (the catalogue's) the learner is enrolled on: key look-ups, a few at a time. */
-export async function enrolledCourseIds(learner: Learner, courseIds: readonly string[]): Promise<Set<string>> {
-  const found = await mapConcurrently(courseIds, (courseId) => findEnrolment(learner, courseId));
-  return new Set(found.flatMap((enrolment) => (enrolment ? [enrolment.courseId] : [])));
-}
-
 /** The progress document of an enrolment (read by _id), or null before any statement was projected. */
 export async function progressOf(enrolment: { _id: mongoose.Types.ObjectId }): Promise<LearningProgressDoc | null> {
   return LearningProgress.findById(enrolment._id).lean<LearningProgressDoc>();

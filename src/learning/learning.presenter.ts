@@ -3,6 +3,7 @@ import { isOverdue, renewalDue, validUntil } from '../calendar/calendar.js';
 import type { Course } from '../courses/course.types.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
 import type { LearningProgressDoc, ProgressStatus } from './learning-progress.model.js';
+import { trainingStatus, type TrainingStatus } from './training-status.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
@@ -40,6 +41,26 @@ export function courseCard(course: Course, t: Translate) {
     legalStateDate: course.legalStateDate,
     tags: course.tags,
   };
+}
+
+/**
+ * The learner's status on a catalogue course, in the one vocabulary (training-status.ts, `common:trainingStatus.*`):
+ * undefined when not enrolled. Revocations are not part of the learner's progress; the certificate pages show them.
+ */
+export function catalogueStatus(course: Course, enrolment: EnrolmentDoc | undefined, progress: LearningProgressDoc | null, t: Translate, now: Date) {
+  if (!enrolment) return undefined;
+  const completedAt = progress?.completedAt ?? undefined;
+  const status: TrainingStatus = trainingStatus(
+    {
+      dueDate: enrolment.dueDate,
+      // Anything beyond the enrolment itself: a lesson read, a check answered, a quiz attempt.
+      started: Boolean(progress && progress.status !== 'enrolled'),
+      completedAt,
+      validUntil: completedAt ? validUntil(completedAt, course.validityMonths) : undefined,
+    },
+    now,
+  );
+  return { status, label: t(`common:trainingStatus.${status}`), done: status === 'completed' };
 }
 
 /** The lessons the learner has viewed that still exist in the course. */

@@ -4,11 +4,11 @@ import { requireUser } from '../auth/require-user.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOpenTo, coursesOpenTo, loadedCourse } from './catalogue.service.js';
-import { enrolLearner, enrolledCourseIds, findEnrolment, learnerEnrolments, progressOf } from './enrolment.service.js';
+import { enrolLearner, findEnrolment, learnerEnrolments, progressOf } from './enrolment.service.js';
 import { CheckBody, CheckParams, CourseParams, LessonParams } from './learning.schemas.js';
 import { sendToCoursePage } from './enrolment-gate.js';
 import { setFlash } from '../http/flash.js';
-import { courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl } from './learning.presenter.js';
+import { catalogueStatus, courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl } from './learning.presenter.js';
 import { lessonPage } from './lesson.presenter.js';
 import { answerKnowledgeCheck, lessonWithProgress, viewLesson, type CheckFeedback } from './lesson.service.js';
 import { quizRouter } from './quiz.routes.js';
@@ -16,11 +16,16 @@ import type { Platform } from '../platform.js';
 
 async function showCatalogue(platform: Platform, req: Request, res: Response) {
   const open = coursesOpenTo(platform.catalogue, req.user!);
-  const enrolled = await enrolledCourseIds(
+  const rows = await learnerEnrolments(
     req.user!,
     open.map((course) => course.id),
   );
-  const courses = open.map((course) => ({ ...courseCard(course, req.t), enrolled: enrolled.has(course.id) }));
+  const byCourse = new Map(rows.map((row) => [row.enrolment.courseId, row]));
+  const now = platform.clock.now();
+  const courses = open.map((course) => {
+    const row = byCourse.get(course.id);
+    return { ...courseCard(course, req.t), trainingStatus: catalogueStatus(course, row?.enrolment, row?.progress ?? null, req.t, now) };
+  });
   res.render('learning/catalogue', { title: req.t('learning:catalogue.title'), courses });
 }
 

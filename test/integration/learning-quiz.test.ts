@@ -200,6 +200,8 @@ describe('learning/quiz.routes', () => {
     const progress = (await LearningProgress.findById(enrolment._id).lean())!;
     expect(progress.status).to.equal('failed');
     expect(progress.attempts).to.equal(1);
+    // The catalogue names the status in the one vocabulary.
+    expect((await agent.get('/szkolenia').expect(200)).text).to.match(/<span class="badge">w trakcie<\/span>/);
   });
 
   it('rejects a second submission of the same attempt with 400', async () => {
@@ -251,6 +253,7 @@ describe('learning/quiz.routes', () => {
     expect(progress.bestScore).to.equal(1);
     expect(progress.completedAt).to.be.instanceOf(Date);
 
+    expect((await agent.get('/szkolenia').expect(200)).text).to.match(/<span class="badge badge--done"><span aria-hidden="true">✓<\/span> ukończono<\/span>/);
     const mine = await agent.get('/moje-szkolenia').expect(200);
     expect(mine.text).to.contain('Ukończone');
     expect(mine.text).to.match(/value="100"[^>]*>100%<\/progress>/);

@@ -114,7 +114,9 @@ describe('learning/learning.routes', () => {
     expect(progress?.status).to.equal('enrolled');
 
     const catalogue = await agent.get('/szkolenia').expect(200);
-    expect(catalogue.text).to.match(/badge--done[^>]*><span aria-hidden="true">✓<\/span> Zapisano/);
+    // The status from the one vocabulary (common:trainingStatus), not "Zapisano": enrolled, nothing opened yet.
+    expect(catalogue.text).to.match(/<span class="badge">nie rozpoczęto<\/span>/);
+    expect(catalogue.text).to.not.contain('✓</span> Zapisano');
 
     const coursePage = await agent.get(COURSE).expect(200);
     expect(coursePage.text).to.contain('Kontynuuj');
