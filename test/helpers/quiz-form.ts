@@ -48,19 +48,19 @@ export function readQuizForm(html: string, course: Course): QuizFormQuestion[] {
     });
 }
 
-/** Some valid answer to the attempt's first question (whatever its kind), by position: enough for an attempt to be graded. */
-export function oneAnswerFor(attempt: { questions: { questionId: string }[] }, course: Course): QuizFormAnswers {
-  const question = course.quiz.questions.find((q) => q.id === attempt.questions[0].questionId)!;
+/** Some valid answer to the attempt's question at `index` (whatever its kind), by position: enough for an attempt to be graded. */
+export function oneAnswerFor(attempt: { questions: { questionId: string }[] }, course: Course, index = 0): QuizFormAnswers {
+  const question = course.quiz.questions.find((q) => q.id === attempt.questions[index].questionId)!;
   switch (question.kind) {
     case 'true-false':
-      return new Map([[0, { kind: 'truth', value: true }]]);
+      return new Map([[index, { kind: 'truth', value: true }]]);
     case 'single':
     case 'multiple':
-      return new Map([[0, { kind: 'options', options: [0] }]]);
+      return new Map([[index, { kind: 'options', options: [0] }]]);
     case 'ordering':
-      return new Map([[0, { kind: 'places', places: new Map([[0, 1]]) }]]);
+      return new Map([[index, { kind: 'places', places: new Map([[0, 1]]) }]]);
     case 'matching':
-      return new Map([[0, { kind: 'pairs', pairs: new Map([[0, 0]]) }]]);
+      return new Map([[index, { kind: 'pairs', pairs: new Map([[0, 0]]) }]]);
   }
 }
 
