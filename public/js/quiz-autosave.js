@@ -6,7 +6,11 @@
   if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) return;
   var status = document.getElementById('quiz-autosave-status');
   var pending = null;
+  var inFlight = null;
   function save() {
+    pending = null;
+    if (inFlight) inFlight.abort();
+    inFlight = window.AbortController ? new AbortController() : null;
     var body = new URLSearchParams(new FormData(form));
     body.set('intent', 'save');
     fetch(form.action, {
@@ -14,6 +18,7 @@
       credentials: 'same-origin',
       headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
       body: body.toString(),
+      signal: inFlight ? inFlight.signal : undefined,
     })
       .then(function (res) {
         if (!res.ok) throw new Error(String(res.status));
@@ -22,10 +27,17 @@
       .then(function (data) {
         if (status) status.textContent = data.message;
       })
-      .catch(function () {
+      .catch(function (error) {
+        if (error && error.name === 'AbortError') return;
         if (status) status.textContent = form.getAttribute('data-autosave-failed') || '';
       });
   }
+  // The buttons save the whole form themselves: a background save still waiting must not land after them.
+  form.addEventListener('submit', function () {
+    if (pending) clearTimeout(pending);
+    pending = null;
+    if (inFlight) inFlight.abort();
+  });
   form.addEventListener('change', function () {
     // One save per burst of changes (ticking several boxes quickly).
     if (pending) clearTimeout(pending);

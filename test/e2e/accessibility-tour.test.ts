@@ -146,6 +146,8 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   let closedOffice: { _id: { toHexString(): string } };
   /** Per language, a person with a failed quiz attempt, whose record HR opens (and grants an extra attempt). */
   const records = {} as Record<Language, Person>;
+  /** Per language, a learner who used all three attempts (the quiz page names the office's HR to ask). */
+  const exhausted = {} as Record<Language, Person>;
 
   before(async () => {
     const catalogue = await changedCatalogue('test/fixtures/courses', 'przyklad-kurs', (loaded) => ({ ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } }));
@@ -189,6 +191,29 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         scoreScaled: 0.1,
         passed: false,
       });
+    }
+    for (const language of ['pl', 'en'] as const) {
+      const piotr = await buildLearner({ organisation, overrides: { fullName: `Piotr Zieliński ${language.toUpperCase()}` } });
+      exhausted[language] = piotr;
+      const piotrLearner = { id: piotr.user._id.toHexString(), organisationId: organisation._id.toHexString(), learnerId: piotr.user.learnerId, fullName: piotr.user.fullName };
+      const { enrolment } = await enrolLearner(server.platform, { learner: piotrLearner, course });
+      for (const number of [1, 2, 3]) {
+        await buildQuizAttempt({
+          organisationId: organisation._id,
+          enrolmentId: enrolment._id,
+          userId: piotr.user._id,
+          courseId: course.id,
+          courseVersion: course.version,
+          number,
+          questions: [],
+          startedAt: new Date(Date.now() - (40 - number * 10) * 60_000),
+          submittedAt: new Date(Date.now() - (35 - number * 10) * 60_000),
+          scoreRaw: 1,
+          scoreMax: 10,
+          scoreScaled: 0.1,
+          passed: false,
+        });
+      }
     }
     context = await newBrowserContext({ viewport: DESKTOP });
     page = await context.newPage();
@@ -307,8 +332,20 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await Promise.all([page.waitForURL(/\/test\/[0-9a-f]{24}$/), page.click(`form[action$="/test"] button[type="submit"]`)]);
         await checkPage(page, 'quiz attempt', language, 'quiz');
         await expectKeyboardPassage(page, `quiz attempt [${language}]`);
+        // Nothing answered: the review says so, and sending it is refused (the attempt stays open).
+        await Promise.all([page.waitForURL(/\/podsumowanie$/), page.click('.quiz-form button[value="review"]')]);
+        await checkPage(page, 'quiz review, nothing answered', language);
+        await submit(page, 'form[action$="/podsumowanie"]');
+        expect(await page.locator('.notice--error[role="alert"]').count()).to.equal(1);
+        await checkPage(page, 'quiz review, empty submission refused', language, 'quiz-review-refused');
+        await Promise.all([page.waitForURL(/\/test\/[0-9a-f]{24}#pytanie-1$/), page.click('a[href$="#pytanie-1"]')]);
         await page.locator('.quiz-form input[type="radio"]').first().check();
-        await Promise.all([page.waitForURL(/\/wynik$/), page.click('.quiz-form button[type="submit"]')]);
+        await Promise.all([page.waitForURL(/\/test\/[0-9a-f]{24}$/), page.click('.quiz-form button[value="save"]')]);
+        await checkPage(page, 'quiz attempt, answers saved', language);
+        expect(await page.locator('.quiz-form input[type="radio"]:checked').count()).to.equal(1);
+        await Promise.all([page.waitForURL(/\/podsumowanie$/), page.click('.quiz-form button[value="review"]')]);
+        await checkPage(page, 'quiz review', language, 'quiz-review');
+        await Promise.all([page.waitForURL(/\/wynik$/), page.click('form[action$="/podsumowanie"] button[type="submit"]')]);
         await checkPage(page, 'quiz result', language, 'quiz-result');
         await go(`${COURSE}/test`);
         await checkPage(page, 'quiz overview with attempts', language);
@@ -331,6 +368,13 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await page.fill('#fullName', '');
         await submit(page, 'form[action="/konto/imie"]');
         await checkPage(page, 'my account, name form with errors', language);
+      });
+
+      it('learner out of attempts: the quiz page names who can grant another', async () => {
+        await signIn(page, server.url, exhausted[language].user.email, exhausted[language].password);
+        await go(`${COURSE}/test`);
+        expect(await page.locator('.quiz-contacts li').count()).to.be.greaterThan(0);
+        await checkPage(page, 'quiz overview, out of attempts', language, 'quiz-out-of-attempts');
       });
 
       it('HR: organisation certificates, revoke and name-correction forms with errors', async () => {

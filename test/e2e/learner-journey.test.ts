@@ -169,7 +169,9 @@ describe('e2e: learner journey in Chromium', function () {
     await expectNoAxeViolations(page, 'quiz attempt 1');
     await screenshot(page, '05-quiz-form');
     await answerQuizByKeyboard(page, course, 'wrong');
-    await tabTo(page, '.quiz-form button[type="submit"]');
+    await tabTo(page, '.quiz-form button[value="review"]');
+    await pressAndLand(page, 'Enter', /\/podsumowanie$/);
+    await tabTo(page, 'form[action$="/podsumowanie"] button[type="submit"]');
     await pressAndLand(page, 'Enter', /\/wynik$/);
     expect(await page.textContent('h1')).to.equal('Test niezaliczony');
     await expectNoAxeViolations(page, 'failed result');
@@ -181,7 +183,9 @@ describe('e2e: learner journey in Chromium', function () {
     await tabTo(page, 'form[action$="/test"] button[type="submit"]');
     await pressAndLand(page, 'Enter', /\/test\/[0-9a-f]{24}$/);
     await answerQuizByKeyboard(page, course, 'right');
-    await tabTo(page, '.quiz-form button[type="submit"]');
+    await tabTo(page, '.quiz-form button[value="review"]');
+    await pressAndLand(page, 'Enter', /\/podsumowanie$/);
+    await tabTo(page, 'form[action$="/podsumowanie"] button[type="submit"]');
     await pressAndLand(page, 'Enter', /\/wynik$/);
     expect(await page.textContent('h1')).to.equal('Test zaliczony');
     expect(await page.textContent('main')).to.contain('Wynik: 100%');

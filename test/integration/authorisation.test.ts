@@ -180,8 +180,10 @@ describe('authorisation and tenant isolation', function () {
       ] as const) {
         await agent.get(attemptOfA).expect(status);
         await agent.get(`${attemptOfA}/wynik`).expect(status);
+        await agent.get(`${attemptOfA}/podsumowanie`).expect(status);
         const csrf = await tokenOf(agent);
         await agent.post(attemptOfA).type('form').send({ _csrf: csrf, q0: '0', q1: '0' }).expect(status);
+        await agent.post(`${attemptOfA}/podsumowanie`).type('form').send({ _csrf: csrf }).expect(status);
       }
       const after = await QuizAttempt.findById(attemptId).lean();
       expect(after?.submittedAt).to.equal(undefined);

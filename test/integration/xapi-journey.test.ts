@@ -10,7 +10,7 @@ import { rebuildProjections } from '../../src/xapi/rebuild.service.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { XAPI } from '../helpers/xapi-client.js';
-import { readQuizForm } from '../helpers/quiz-form.js';
+import { readQuizForm, sendQuiz } from '../helpers/quiz-form.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 type Agent = Awaited<ReturnType<typeof loginAgent>>;
@@ -96,7 +96,7 @@ async function takeQuiz(agent: Agent, course: Course, mode: 'right' | 'wrong'): 
     .expect(303);
   const page = await agent.get(started.headers.location).expect(200);
   const { form, drawn } = answerQuiz(page.text, course, mode);
-  await agent.post(started.headers.location).type('form').send(form.toString()).expect(303);
+  expect((await sendQuiz(agent, started.headers.location, form)).status).to.equal(303);
   return drawn;
 }
 
