@@ -282,7 +282,8 @@ export interface SubmitQuizParams {
 }
 
 /** The refusal of an attempt with no answer (pages show their own translation, learning:review.nothingAnswered). */
-export const NOTHING_ANSWERED = 'Nie zapisano żadnej odpowiedzi. Odpowiedz na co najmniej jedno pytanie, zanim wyślesz test; to podejście pozostaje otwarte i nie zostało policzone.';
+export const NOTHING_ANSWERED =
+  'Nie zapisano żadnej odpowiedzi. Odpowiedz na co najmniej jedno pytanie, zanim wyślesz test; to podejście pozostaje otwarte i nie zostało policzone.';
 
 /** What grading a quiz needs from the platform (a Platform fits). */
 export interface QuizDeps {

@@ -74,5 +74,8 @@ export async function sendQuiz(agent: Agent, attemptUrl: string, form: URLSearch
   const saved = await agent.post(attemptUrl).type('form').send(form.toString()).expect(303);
   expect(saved.headers.location).to.equal(`${attemptUrl}/podsumowanie`);
   const review = await agent.get(saved.headers.location).expect(200);
-  return agent.post(saved.headers.location).type('form').send({ _csrf: csrfTokenFrom(review.text) });
+  return agent
+    .post(saved.headers.location)
+    .type('form')
+    .send({ _csrf: csrfTokenFrom(review.text) });
 }

@@ -87,7 +87,11 @@ describe('learning/quiz: saving as one goes, review, empty submissions, who can 
     expect(html).to.contain('Przejdź do podsumowania');
     const answers = oneAnswerFor((await QuizAttempt.findById(id).lean())!, course);
 
-    const saved = await agent.post(url).type('form').send(formOf(html, answers, 'save').toString()).expect(303);
+    const saved = await agent
+      .post(url)
+      .type('form')
+      .send(formOf(html, answers, 'save').toString())
+      .expect(303);
     expect(saved.headers.location).to.equal(url);
     const again = await agent.get(url).expect(200);
     expect(again.text).to.contain('Zapisano odpowiedzi (odpowiedziano na 1 pytanie)');
@@ -109,7 +113,12 @@ describe('learning/quiz: saving as one goes, review, empty submissions, who can 
     expect(chosenOnPage(there.text, course)).to.deep.equal(expected);
 
     // The page's script saves with fetch and gets JSON, not a page (and no notice left for the next page).
-    const viaScript = await elsewhere.post(url).set('Accept', 'application/json').type('form').send(formOf(there.text, new Map(), 'save').toString()).expect(200);
+    const viaScript = await elsewhere
+      .post(url)
+      .set('Accept', 'application/json')
+      .type('form')
+      .send(formOf(there.text, new Map(), 'save').toString())
+      .expect(200);
     expect(viaScript.body).to.deep.equal({ saved: 0, message: 'Zapisano odpowiedzi (odpowiedziano na 0 pytań). Test nie został jeszcze wysłany.' });
     expect((await QuizAttempt.findById(id).lean())!.savedAnswers).to.deep.equal([]);
   });
@@ -120,7 +129,11 @@ describe('learning/quiz: saving as one goes, review, empty submissions, who can 
     await enrol(agent);
     const { url, html, id } = await startAttempt(agent);
     const good = oneAnswerFor((await QuizAttempt.findById(id).lean())!, course);
-    await agent.post(url).type('form').send(formOf(html, good, 'save').toString()).expect(303);
+    await agent
+      .post(url)
+      .type('form')
+      .send(formOf(html, good, 'save').toString())
+      .expect(303);
     const before = (await QuizAttempt.findById(id).lean())!;
 
     // A choice question's option 9 does not exist (every fixture question has fewer); the second field is fine.
