@@ -48,15 +48,21 @@ export function readQuizForm(html: string, course: Course): QuizFormQuestion[] {
     });
 }
 
-/** Some valid answer to the attempt's question at `index` (whatever its kind), by position: enough for an attempt to be graded. */
-export function oneAnswerFor(attempt: { questions: { questionId: string }[] }, course: Course, index = 0): QuizFormAnswers {
-  const question = course.quiz.questions.find((q) => q.id === attempt.questions[index].questionId)!;
+/**
+ * A valid but wrong answer to the attempt's question at `index` (whatever its kind), by position: enough for an
+ * attempt to be graded, and never right (a wrong option or truth; ordering and matching with one item only).
+ */
+export function oneAnswerFor(attempt: { questions: { questionId: string; itemOrder: string }[] }, course: Course, index = 0): QuizFormAnswers {
+  const slot = attempt.questions[index];
+  const question = course.quiz.questions.find((q) => q.id === slot.questionId)!;
   switch (question.kind) {
     case 'true-false':
-      return new Map([[index, { kind: 'truth', value: true }]]);
+      return new Map([[index, { kind: 'truth', value: !question.answer }]]);
     case 'single':
-    case 'multiple':
-      return new Map([[index, { kind: 'options', options: [0] }]]);
+    case 'multiple': {
+      const shown = JSON.parse(slot.itemOrder) as string[];
+      return new Map([[index, { kind: 'options', options: [shown.findIndex((id) => !question.correct!.includes(id))] }]]);
+    }
     case 'ordering':
       return new Map([[index, { kind: 'places', places: new Map([[0, 1]]) }]]);
     case 'matching':

@@ -5,10 +5,12 @@ import type { Course } from '../../src/courses/course.types.js';
 import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model.js';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { QuizAttemptGrant } from '../../src/learning/quiz-attempt-grant.model.js';
+import { encodeQuizForm } from '../../src/learning/quiz-form.js';
 import type { OrganisationDoc } from '../../src/organisations/organisation.model.js';
 import { Reminder } from '../../src/reports/reminder.model.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { oneAnswerFor, sendQuiz } from '../helpers/quiz-form.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 type Agent = Awaited<ReturnType<typeof loginAgent>>;
@@ -37,16 +39,19 @@ async function start(agent: Agent) {
     .send({ _csrf: csrfTokenFrom(overview.text) });
 }
 
-/** Starts an attempt and sends it blank: a failed attempt (0 points). */
-async function failAttempt(agent: Agent): Promise<void> {
+/**
+ * Starts an attempt and sends it with one question answered wrongly: a failed attempt with 0 points (a blank one
+ * would not be graded at all).
+ */
+async function failAttempt(agent: Agent, course: Course): Promise<void> {
   const started = await start(agent);
   expect(started.status, started.text.slice(0, 300)).to.equal(303);
   const page = await agent.get(started.headers.location).expect(200);
-  await agent
-    .post(started.headers.location)
-    .type('form')
-    .send({ _csrf: csrfTokenFrom(page.text) })
-    .expect(303);
+  const attempt = (await QuizAttempt.findById(started.headers.location.split('/').pop()).lean())!;
+  const form = new URLSearchParams([['_csrf', csrfTokenFrom(page.text)], ...encodeQuizForm(oneAnswerFor(attempt, course))]);
+  const sent = await sendQuiz(agent, started.headers.location, form);
+  expect(sent.status).to.equal(303);
+  expect((await QuizAttempt.findById(attempt._id).lean())!.passed).to.equal(false);
 }
 
 describe('HR on one person (/kadry/osoby/:userId) and the audit trail (/urzad/dziennik)', function () {
@@ -84,9 +89,9 @@ describe('HR on one person (/kadry/osoby/:userId) and the audit trail (/urzad/dz
     bartoszCertificateCode = (await buildCertificate(server.platform, bartoszUser.user)).code;
 
     await enrol(anna.agent);
-    await failAttempt(anna.agent);
+    await failAttempt(anna.agent, server.platform.catalogue.require('przyklad-kurs'));
     await enrol(bartosz.agent);
-    await failAttempt(bartosz.agent);
+    await failAttempt(bartosz.agent, server.platform.catalogue.require('przyklad-kurs'));
     annaEnrolment = (await Enrolment.findOne({ organisationId: officeA._id, userId: anna.id }).lean<EnrolmentDoc>())!;
     await Reminder.create({
       _id: annaEnrolment._id,
@@ -180,7 +185,7 @@ describe('HR on one person (/kadry/osoby/:userId) and the audit trail (/urzad/dz
 
     const quiz = await anna.agent.get(QUIZ).expect(200);
     expect(quiz.text).to.contain('Dział kadr zniósł przerwę przed kolejnym podejściem: Awaria prądu w trakcie testu');
-    await failAttempt(anna.agent);
+    await failAttempt(anna.agent, server.platform.catalogue.require('przyklad-kurs'));
     // The lift was used: the next failure has its own cool-down again.
     const again = await start(anna.agent);
     expect(again.status).to.equal(409);
@@ -211,7 +216,7 @@ describe('HR on one person (/kadry/osoby/:userId) and the audit trail (/urzad/dz
       const hrAgent = await loginAgent(other.url, hr.user.email, hr.password);
       const cezaryId = cezary.user._id.toHexString();
       await enrol(learner);
-      await failAttempt(learner);
+      await failAttempt(learner, strict);
       expect((await start(learner)).status).to.equal(409);
 
       const page = await hrAgent.get(`/kadry/osoby/${cezaryId}`).expect(200);
@@ -232,11 +237,9 @@ describe('HR on one person (/kadry/osoby/:userId) and the audit trail (/urzad/dz
       expect(new Set(started.map((res) => res.headers.location)).size).to.equal(1);
       expect(await QuizAttempt.countDocuments({ organisationId: officeA._id, userId: cezaryId })).to.equal(2);
       const attemptPage = await learner.get(started[0].headers.location).expect(200);
-      await learner
-        .post(started[0].headers.location)
-        .type('form')
-        .send({ _csrf: csrfTokenFrom(attemptPage.text) })
-        .expect(303);
+      const secondAttempt = (await QuizAttempt.findById(started[0].headers.location.split('/').pop()).lean())!;
+      const answered = new URLSearchParams([['_csrf', csrfTokenFrom(attemptPage.text)], ...encodeQuizForm(oneAnswerFor(secondAttempt, strict))]);
+      expect((await sendQuiz(learner, started[0].headers.location, answered)).status).to.equal(303);
       // Used: the limit holds again.
       const after = await start(learner);
       expect(after.status).to.equal(409);
