@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Course } from '../../src/courses/course.types.js';
+import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { buildOrganisation } from '../helpers/factories.js';
 import { expectNoAxeViolations, expectNoHorizontalScroll, expectVisibleFocus, newBrowserContext, screenshot, tabTo } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
@@ -169,6 +170,17 @@ describe('e2e: learner journey in Chromium', function () {
     await expectNoAxeViolations(page, 'quiz attempt 1');
     await screenshot(page, '05-quiz-form');
     await answerQuizByKeyboard(page, course, 'wrong');
+    // The page's script saved the answers on change (no button pressed): coming back shows them as chosen.
+    await page.waitForFunction(() => /Zapisano odpowiedzi/.test(document.getElementById('quiz-autosave-status')?.textContent ?? ''));
+    const attemptId = page.url().split('/').pop();
+    const chosen = await page.locator('.quiz-form input:checked').count();
+    const fields = chosen + (await page.locator('.quiz-form select').evaluateAll((selects) => selects.filter((s) => (s as HTMLSelectElement).value !== '').length));
+    expect(fields).to.be.greaterThan(0);
+    // The last change's save may still be on its way: wait until every field the page shows is stored.
+    for (let i = 0; i < 50 && ((await QuizAttempt.findById(attemptId).lean())?.savedAnswers?.length ?? 0) !== fields; i++) await page.waitForTimeout(100);
+    expect((await QuizAttempt.findById(attemptId).lean())!.savedAnswers).to.have.length(fields);
+    await page.reload();
+    expect(await page.locator('.quiz-form input:checked').count()).to.equal(chosen);
     await tabTo(page, '.quiz-form button[value="review"]');
     await pressAndLand(page, 'Enter', /\/podsumowanie$/);
     await tabTo(page, 'form[action$="/podsumowanie"] button[type="submit"]');
