@@ -47,6 +47,8 @@ export function dueDatesCalendar(input: DueDatesCalendarInput): string {
       // DTEND of an all-day event is exclusive: the Warsaw day after.
       end: spreadsheetDay(addDays(entry.enrolment.dueDate, 1)),
       stamp: input.now,
+      // A later download is a later version of the event (a moved due date replaces the old one on import).
+      sequence: Math.floor(input.now.getTime() / 60_000),
       summary: input.summaryOf(title),
       url: `${input.baseUrl}${courseUrl(entry.enrolment.courseId)}`,
     });
