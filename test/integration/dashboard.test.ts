@@ -29,7 +29,7 @@ function dayOf(date: Date): string {
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
 
-/** The part of the page between two headings' ids (a section of the dashboard). */
+/** One section of the dashboard: from its heading's id to the end of the section. */
 function section(html: string, id: string): string {
   const start = html.indexOf(`id="${id}"`);
   expect(start, `section ${id}`).to.be.greaterThan(-1);
