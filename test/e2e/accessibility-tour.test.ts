@@ -206,7 +206,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
       });
       await buildCertificate(server.platform, person.user);
       const revoked = await buildCertificate(server.platform, person.user);
-      await revokeCertificate(server.platform, { actor: toSessionUser(hr.user), certificateId: revoked.id, reason: 'Omyłkowo' });
+      await revokeCertificate(server.platform, { actor: toSessionUser(hr.user), certificateId: revoked.id, reason: 'Duplikat' });
     }
     context = await newBrowserContext({ viewport: DESKTOP });
     page = await context.newPage();
