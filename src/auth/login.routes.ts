@@ -9,7 +9,7 @@ import type { AccountPagesDeps } from './mail-context.js';
 import type { AppPassport, LoginFailure } from './passport.js';
 
 /** Where people land after signing in when no (local) ?next= was given. */
-export const AFTER_LOGIN_PATH = '/moje-szkolenia';
+export const AFTER_LOGIN_PATH = '/pulpit';
 
 /** The ?next= / hidden `next` value when it is a path on this site; anything else is ignored. */
 function localNext(value: unknown): string | undefined {

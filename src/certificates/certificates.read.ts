@@ -62,3 +62,58 @@ export async function currentCertificatesOfEnrolments(organisationId: Id, enrolm
 export function certificatesOfPerson(organisationId: Id, userId: Id): Promise<CertificateDoc[]> {
   return certificatesOfList(learnerList(objectIdOf(userId)), objectIdOf(organisationId));
 }
+
+/** What a status judgement needs from an enrolment's certificates: the latest one that was not replaced. */
+export interface EnrolmentCertificateStanding {
+  completedAt: Date;
+  validUntil?: Date;
+  /** That latest certificate was revoked (the completion no longer counts). */
+  revoked: boolean;
+}
+
+/**
+ * For each enrolment with certificates, its latest certificate that was not replaced by a re-issue (revoked ones
+ * included, unlike currentCertificatesOfEnrolments): whether the last completion still stands. Keyed by enrolment id.
+ */
+export async function certificateStandingsOfEnrolments(organisationId: Id, enrolmentIds: Id[]): Promise<Map<string, EnrolmentCertificateStanding>> {
+  const all = await certificatesOfEnrolments(organisationId, enrolmentIds);
+  const standings = new Map<string, EnrolmentCertificateStanding>();
+  for (const [enrolmentId, certificates] of all) {
+    const latest = certificates
+      .filter((c) => c.state !== 'superseded')
+      .sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime() || b.issuedAt.getTime() - a.issuedAt.getTime())[0];
+    if (latest) standings.set(enrolmentId, { completedAt: latest.completedAt, validUntil: latest.validUntil ?? undefined, revoked: latest.state === 'revoked' });
+  }
+  return standings;
+}
+
+/** One certificate of a person as their dashboard lists it. */
+export interface PersonCertificateSummary extends EnrolmentCertificate {
+  enrolmentId: string;
+}
+
+/**
+ * The person's latest `limit` certificates, newest first, replaced ones (re-issued under a corrected name) left
+ * out: revoked and expired ones stay, with their status at `now`.
+ */
+export async function recentCertificatesOfPerson(organisationId: Id, userId: Id, now: Date, limit = 5): Promise<PersonCertificateSummary[]> {
+  const certificates = (await certificatesOfPerson(organisationId, userId)).filter((c) => c.state !== 'superseded');
+  return certificates
+    .sort((a, b) => b.issuedAt.getTime() - a.issuedAt.getTime())
+    .slice(0, limit)
+    .map((certificate) => {
+      const id = certificate._id.toHexString();
+      return {
+        id,
+        enrolmentId: String(certificate.enrolmentId),
+        code: certificate.code,
+        courseId: certificate.courseId,
+        status: statusOf(certificate, now),
+        completedAt: certificate.completedAt,
+        issuedAt: certificate.issuedAt,
+        validUntil: certificate.validUntil ?? undefined,
+        verifyUrl: `/verify/${certificate.code}`,
+        pdfUrl: `/moje-zaswiadczenia/${id}/pdf`,
+      };
+    });
+}

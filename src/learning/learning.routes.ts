@@ -1,4 +1,4 @@
-// Learner pages: catalogue, course page and enrolment, "Moje szkolenia", the lesson player and knowledge checks.
+// Learner pages: the dashboard (dashboard.routes.ts), catalogue, course page and enrolment, "Moje szkolenia", the lesson player and knowledge checks.
 import { Router, type Request, type Response } from 'express';
 import { requireUser } from '../auth/require-user.js';
 import { defineForm, type FormView } from '../http/forms.js';
@@ -12,6 +12,7 @@ import { catalogueStatus, courseCard, coursePage, courseUrl, enrolmentCard, less
 import { lessonPage } from './lesson.presenter.js';
 import { answerKnowledgeCheck, lessonWithProgress, viewLesson, type CheckFeedback } from './lesson.service.js';
 import { quizRouter } from './quiz.routes.js';
+import { dashboardRouter } from './dashboard.routes.js';
 import type { Platform } from '../platform.js';
 
 async function showCatalogue(platform: Platform, req: Request, res: Response) {
@@ -112,5 +113,6 @@ export function learningRouter(platform: Platform): Router {
     checkForm.refuse,
   );
   router.use(quizRouter(platform));
+  router.use(dashboardRouter(platform));
   return router;
 }

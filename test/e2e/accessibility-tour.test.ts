@@ -6,7 +6,10 @@ import { useTestDatabase } from '../helpers/database.js';
 import { User } from '../../src/auth/user.model.js';
 import { buildCertificate, buildLearner, buildOrganisation, buildQuizAttempt } from '../helpers/factories.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
-import { enrolLearner } from '../../src/learning/enrolment.service.js';
+import { assignCourse, enrolLearner } from '../../src/learning/enrolment.service.js';
+import { toSessionUser } from '../../src/auth/session-user.js';
+import { addDays, endOfWarsawDay, warsawIsoDay } from '../../src/calendar/calendar.js';
+import { revokeCertificate } from '../../src/certificates/certificate-admin.service.js';
 import { changedCatalogue, startTestServer, type TestServer } from '../helpers/server.js';
 
 type Language = 'pl' | 'en';
@@ -148,6 +151,8 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   const records = {} as Record<Language, Person>;
   /** Per language, a learner who used all three attempts (the quiz page names the office's HR to ask). */
   const exhausted = {} as Record<Language, Person>;
+  /** Per language, a person whose dashboard has an overdue assigned course and a revoked certificate. */
+  const dashboards = {} as Record<Language, Person>;
 
   before(async () => {
     const catalogue = await changedCatalogue('test/fixtures/courses', 'przyklad-kurs', (loaded) => ({ ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } }));
@@ -214,6 +219,17 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
           passed: false,
         });
       }
+      const person = await buildLearner({ organisation, overrides: { fullName: `Jan Terminowy ${language.toUpperCase()}` } });
+      dashboards[language] = person;
+      await assignCourse(server.platform, {
+        learner: toSessionUser(person.user),
+        course,
+        dueDate: endOfWarsawDay(warsawIsoDay(addDays(new Date(), -1))),
+        assignedBy: hr.user._id.toHexString(),
+      });
+      await buildCertificate(server.platform, person.user);
+      const revoked = await buildCertificate(server.platform, person.user);
+      await revokeCertificate(server.platform, { actor: toSessionUser(hr.user), certificateId: revoked.id, reason: 'Duplikat' });
     }
     context = await newBrowserContext({ viewport: DESKTOP });
     page = await context.newPage();
@@ -308,6 +324,8 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
 
       it('learner: catalogue, course, lessons, checks, quiz, result, my courses, my certificates, errors', async () => {
         await signIn(page, server.url, learners[language].user.email, learners[language].password);
+        await go('/pulpit');
+        await checkPage(page, 'dashboard (no courses)', language, 'dashboard-empty');
         await go('/moje-szkolenia');
         await checkPage(page, 'my courses (empty)', language);
         await go('/szkolenia');
@@ -351,6 +369,8 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'quiz overview with attempts', language);
         await go('/moje-szkolenia');
         await checkPage(page, 'my courses', language, 'my-courses');
+        await go('/pulpit');
+        await checkPage(page, 'dashboard (a course under way, a certificate)', language);
         await go('/moje-zaswiadczenia');
         await checkPage(page, 'my certificates', language, 'my-certificates');
         await go('/zaswiadczenia');
@@ -368,6 +388,11 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await page.fill('#fullName', '');
         await submit(page, 'form[action="/konto/imie"]');
         await checkPage(page, 'my account, name form with errors', language);
+        await signIn(page, server.url, dashboards[language].user.email, dashboards[language].password);
+        await go('/pulpit');
+        expect(await page.locator('.dashboard-assigned .status--overdue').count()).to.equal(1);
+        expect(await page.locator('.dashboard-certificates .status--revoked').count()).to.equal(1);
+        await checkPage(page, 'dashboard (overdue course, revoked certificate)', language, 'dashboard');
       });
 
       it('learner out of attempts: the quiz page names who can grant another', async () => {

@@ -111,16 +111,16 @@ describe('e2e: learner journey in Chromium', function () {
     await page.goto(`${server.url}${link.pathname}${link.search}`);
     await expectNoAxeViolations(page, 'e-mail confirmed');
 
-    // Login lands on "Moje szkolenia", still empty.
+    // Login lands on "Mój pulpit", still empty.
     await page.goto(`${server.url}/logowanie`);
     await expectNoAxeViolations(page, 'login form');
     await tabTo(page, '#email');
     await page.keyboard.type(EMAIL);
     await tabTo(page, '#password');
     await page.keyboard.type(PASSWORD);
-    await pressAndLand(page, 'Enter', /\/moje-szkolenia$/);
-    expect(await page.textContent('main')).to.contain('Nie jesteś zapisana/zapisany na żadne szkolenie.');
-    await expectNoAxeViolations(page, 'my courses (empty)');
+    await pressAndLand(page, 'Enter', /\/pulpit$/);
+    expect(await page.textContent('main')).to.contain('Nie masz jeszcze żadnych szkoleń.');
+    await expectNoAxeViolations(page, 'dashboard (empty)');
 
     // From here on: keyboard only.
     await tabTo(page, 'a[href="/szkolenia"]');
