@@ -12,6 +12,7 @@ import { learningProgressProjector } from './learning/progress.projector.js';
 import type { Logger } from './logger.js';
 import { Mailer } from './mail/mail.service.js';
 import { listenForMergedDepartments } from './people/people.listeners.js';
+import { listenForTrainingChanges } from './reports/training-standings.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretBox } from './secrets/secrets-key.js';
 import { LearningRecorder } from './xapi/learning-recorder.js';
@@ -65,16 +66,18 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const badgeKeys = new BadgeSigningKeys(secretBox);
   const catalogue = options.catalogue ?? (await loadCourseCatalogue({ dir: config.COURSES_DIR, logger }));
   const vocabulary = createXapiVocabulary({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE });
-  const projectors: Projector[] = [learningProgressProjector(vocabulary)];
+  const events = new PlatformEvents(logger);
+  const projectors: Projector[] = [learningProgressProjector(vocabulary, events)];
   const statements = new StatementStore({ vocabulary, projectors, logger });
   const recorder = new LearningRecorder(statements, vocabulary);
   const mailer = new Mailer({ smtpConfigured: Boolean(config.SMTP_URL), logger });
-  const events = new PlatformEvents(logger);
   const counters = new WindowCounters();
   const audit = new AuditTrail();
   const clock = options.clock ?? systemClock;
   const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters, audit, clock };
   listenForPassedCourses(platform);
   listenForMergedDepartments(platform);
+  // After the certificate listener: a pass issues its certificate first, then the standing reads both.
+  listenForTrainingChanges(platform);
   return platform;
 }

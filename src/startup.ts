@@ -10,6 +10,7 @@ import { repairUnfinishedEnrolments } from './learning/enrolment-repair.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { scheduleReminders } from './reports/reminder-schedule.js';
+import { backfillStandings } from './reports/training-standings.js';
 import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from './xapi/xapi-startup.js';
 
 export interface StartupOptions {
@@ -54,6 +55,10 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   // Enrolments an outage cut short (the database died between the enrolment and its statement) are finished
   // before anyone can look at them: one pass over the enrolments (see enrolment-repair.ts for the cost).
   await repairUnfinishedEnrolments(platform);
+  // HR's pages read the training standings (a read model the listeners keep): an office without them yet (the first
+  // start after the upgrade, or one created since the last start) gets them built from its enrolments; one `_id`
+  // read of each office's marker on every later start.
+  await backfillStandings(platform);
   // The server alone delivers mail: requests, scripts and tests only queue it (tests call deliverDueMail).
   // Every instance runs every job: each one is safe to run on several instances at once (README, "Running
   // several instances"), so there is no leader to elect. The jobs are unnamed on purpose: croner refuses a

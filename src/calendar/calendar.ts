@@ -186,3 +186,27 @@ export function formatIsoDay(isoDay: string, language?: string): string {
   // Noon of that Warsaw day, formatted in Warsaw time, is that day.
   return formatDate(fromWallClock({ ...parseIsoDay(isoDay), hour: 12, minute: 0, second: 0, millisecond: 0 }), language);
 }
+
+/** The Warsaw calendar month of an instant as YYYY-MM (a key for "completions per month"). */
+export function warsawMonth(when: Date): string {
+  return warsawIsoDay(when).slice(0, 7);
+}
+
+/** The `count` Warsaw months up to and including the one of `now`, oldest first, as YYYY-MM. */
+export function lastMonths(now: Date, count: number): string[] {
+  const [year, month] = warsawMonth(now).split('-').map(Number);
+  return Array.from({ length: count }, (_, index) => {
+    const offset = year * 12 + (month - 1) - (count - 1 - index);
+    return `${Math.floor(offset / 12)}-${String((offset % 12) + 1).padStart(2, '0')}`;
+  });
+}
+
+const monthFormats = {
+  'pl-PL': new Intl.DateTimeFormat('pl-PL', { timeZone: 'UTC', month: 'short', year: 'numeric' }),
+  'en-GB': new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short', year: 'numeric' }),
+};
+
+/** A YYYY-MM month as people read it: "lis 2026" (pl) or "Nov 2026" (en). */
+export function formatMonth(isoMonth: string, language?: string): string {
+  return monthFormats[localeOf(language)].format(new Date(`${isoMonth}-15T12:00:00Z`));
+}

@@ -3,7 +3,7 @@ import type { SessionUser } from '../auth/session-user.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
 import { certificateRevoked } from '../xapi/learning-statements.js';
-import { recordingScope, reissueCertificate, type CertificateDeps } from './certificate-issue.service.js';
+import { announceCertificate, recordingScope, reissueCertificate, type CertificateDeps } from './certificate-issue.service.js';
 import { certificateForActor } from './certificate-queries.service.js';
 import { objectIdOf } from './certificate-rules.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
@@ -34,7 +34,9 @@ export async function revokeCertificate(deps: CertificateDeps, params: { actor: 
     ]);
     await Certificate.updateOne(scope, { $set: { revokedStatementId: statementId } });
   }
-  return { ...certificate, state: 'revoked', revokedAt, revocationReason: params.reason };
+  const revoked = { ...certificate, state: 'revoked' as const, revokedAt, revocationReason: params.reason };
+  await announceCertificate(deps, revoked, 'revoked');
+  return revoked;
 }
 
 /**

@@ -22,6 +22,7 @@ import { certificatesOfList, enrolmentList, redirectKeys, writeCertificateKeys }
 import { buildOpenBadgeCredential, signOpenBadgeCredential, verificationUrl } from './open-badge.js';
 import type { BadgeSigningKeys } from './signing-key.service.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
+import type { CertificateChanged, PlatformEvents } from '../events/platform-events.js';
 
 /** What issuing and withdrawing certificates needs from the platform (a Platform fits). */
 export interface CertificateDeps {
@@ -32,6 +33,20 @@ export interface CertificateDeps {
   config: Pick<Config, 'BASE_URL'>;
   /** The badge signing key (its private half sealed in the database). */
   badgeKeys: Pick<BadgeSigningKeys, 'current'>;
+  /** Announces issued, re-issued and revoked certificates (HR's standings listen). */
+  events: Pick<PlatformEvents, 'emit'>;
+}
+
+/** Tells listeners that a certificate of an enrolment changed. */
+export function announceCertificate(deps: Pick<CertificateDeps, 'events'>, certificate: CertificateDoc, change: CertificateChanged['change']): Promise<void> {
+  return deps.events.emit('certificate.changed', {
+    organisationId: String(certificate.organisationId),
+    enrolmentId: String(certificate.enrolmentId),
+    userId: String(certificate.userId),
+    courseId: certificate.courseId,
+    code: certificate.code,
+    change,
+  });
 }
 
 /** The recording scope of a certificate's statements: its holder's enrolment. */
@@ -243,6 +258,7 @@ export async function issueCertificate(deps: CertificateDeps, input: IssueCertif
     validUntil: validUntil(input.completedAt, course.validityMonths),
   });
   await completeIssue(deps, certificate);
+  await announceCertificate(deps, certificate, 'issued');
   return { code: certificate.code, id: certificate._id.toHexString() };
 }
 
@@ -277,5 +293,6 @@ export async function reissueCertificate(deps: CertificateDeps, old: Certificate
     );
   }
   await completeIssue(deps, certificate);
+  await announceCertificate(deps, certificate, 'reissued');
   return certificate;
 }

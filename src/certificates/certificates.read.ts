@@ -117,3 +117,43 @@ export async function recentCertificatesOfPerson(organisationId: Id, userId: Id,
       };
     });
 }
+
+/** One completion as a person's history shows it: its certificate (the one not replaced by a re-issue). */
+export interface CompletionRecord {
+  completedAt: Date;
+  certificateCode: string;
+  validUntil?: Date;
+  revokedAt?: Date;
+}
+
+/** An enrolment's completions, newest first: the latest (what its status is judged from) and the earlier ones. */
+export interface EnrolmentCompletions {
+  latest?: EnrolmentCertificateStanding & { code: string; revokedAt?: Date };
+  earlier: CompletionRecord[];
+}
+
+/**
+ * Each enrolment's completions as certified (re-issued certificates count as their successor only), keyed by the
+ * enrolment id; an enrolment without certificates maps to `{ earlier: [] }`. `_id` reads only, like the rest here.
+ */
+export async function completionsOfEnrolments(organisationId: Id, enrolmentIds: Id[]): Promise<Map<string, EnrolmentCompletions>> {
+  const all = await certificatesOfEnrolments(organisationId, enrolmentIds);
+  const result = new Map<string, EnrolmentCompletions>();
+  for (const [enrolmentId, certificates] of all) {
+    const records = certificates
+      .filter((c) => c.state !== 'superseded')
+      .sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime() || b.issuedAt.getTime() - a.issuedAt.getTime());
+    const [latest, ...earlier] = records;
+    result.set(enrolmentId, {
+      latest: latest && {
+        code: latest.code,
+        completedAt: latest.completedAt,
+        validUntil: latest.validUntil ?? undefined,
+        revoked: latest.state === 'revoked',
+        revokedAt: latest.revokedAt ?? undefined,
+      },
+      earlier: earlier.map((c) => ({ completedAt: c.completedAt, certificateCode: c.code, validUntil: c.validUntil ?? undefined, revokedAt: c.revokedAt ?? undefined })),
+    });
+  }
+  return result;
+}

@@ -36,6 +36,8 @@ export interface EnrolmentChanged {
 export interface ProgressChanged {
   organisationId: string;
   enrolmentId: string;
+  userId: string;
+  courseId: string;
 }
 
 /** A certificate was issued, re-issued (a corrected name) or revoked (certificates announce). */

@@ -159,12 +159,17 @@ async function earlierRegisteredIds(organisationId: string, registration: string
  */
 export async function assignCourse(deps: LearningDeps, params: { learner: Learner; course: Course; dueDate?: Date; assignedBy: string }): Promise<EnrolmentDoc> {
   const { enrolment, created } = await enrolLearner(deps, params);
-  if (created) return enrolment;
+  const changed = { organisationId: enrolment.organisationId.toHexString(), enrolmentId: enrolment._id.toHexString(), userId: params.learner.id, courseId: params.course.id };
+  if (created) {
+    await deps.events.emit('enrolment.changed', changed);
+    return enrolment;
+  }
   const updated = await Enrolment.findOneAndUpdate(
     { _id: enrolment._id },
     params.dueDate ? { $set: { dueDate: params.dueDate, assignedBy: params.assignedBy } } : { $set: { assignedBy: params.assignedBy }, $unset: { dueDate: 1 } },
     { new: true },
   ).lean<EnrolmentDoc>();
+  await deps.events.emit('enrolment.changed', changed);
   return updated ?? enrolment;
 }
 

@@ -1,5 +1,6 @@
 // The learner as learning services need them, and what those services need from the platform.
 import type { SessionUser } from '../auth/session-user.js';
+import type { PlatformEvents } from '../events/platform-events.js';
 import type { LearningRecorder } from '../xapi/learning-recorder.js';
 
 /** What the learning services need to know about a person (a SessionUser fits). */
@@ -8,4 +9,6 @@ export type Learner = Pick<SessionUser, 'id' | 'organisationId' | 'learnerId' | 
 /** What the learning services that record statements need from the platform (a Platform fits). */
 export interface LearningDeps {
   recorder: LearningRecorder;
+  /** Announces enrolment changes (HR's standings listen). */
+  events: Pick<PlatformEvents, 'emit'>;
 }

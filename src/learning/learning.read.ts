@@ -142,3 +142,16 @@ export async function quizGrantsOfPerson(organisationId: Types.ObjectId, userId:
     usedForAttempt: g.usedForAttempt ?? undefined,
   }));
 }
+
+/**
+ * One person's enrolment on one course with its progress, or undefined: the course key, the enrolment and its
+ * progress by `_id` (what HR's standings read model recomputes a cell from).
+ */
+export async function enrolmentOfPerson(organisationId: Types.ObjectId | string, userId: Types.ObjectId | string, courseId: string): Promise<EnrolmentWithProgress | undefined> {
+  const enrolment = await findEnrolment({ id: String(userId), organisationId: String(organisationId) }, courseId);
+  if (!enrolment) return undefined;
+  return { enrolment, progress: (await progressOf(enrolment)) ?? undefined };
+}
+
+// The facts of a person's standing on a course, decided once for the dashboard and HR's read model alike.
+export { trainingFactsOf } from './dashboard.service.js';

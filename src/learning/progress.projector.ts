@@ -1,5 +1,6 @@
 // Projects the statement log onto LearningProgress (one document per enrolment); rebuildable from scratch.
 import { mapConcurrently } from '../db/lookups.js';
+import type { PlatformEvents } from '../events/platform-events.js';
 import { trustedCourseIdsOf } from '../xapi/lrs-client.service.js';
 import type { Projector, StoredStatement } from '../xapi/projectors.js';
 import { agentKey } from '../xapi/statement-keys.js';
@@ -201,7 +202,7 @@ function statementCounting(vocabulary: XapiVocabulary): Counting {
 }
 
 /** Applies stored statements (in stored order) to the progress of the enrolments they belong to. */
-async function projectLearningProgress(vocabulary: XapiVocabulary, cache: EnrolmentCache, statements: StoredStatement[]): Promise<void> {
+async function projectLearningProgress(vocabulary: XapiVocabulary, cache: EnrolmentCache, statements: StoredStatement[], events: Pick<PlatformEvents, 'emit'>): Promise<void> {
   const counts = statementCounting(vocabulary);
   const voids = await voidedTargets(statements);
   const pairs = [
@@ -213,17 +214,31 @@ async function projectLearningProgress(vocabulary: XapiVocabulary, cache: Enrolm
   ];
   if (!pairs.length) return;
   const enrolments = await enrolmentsFor(cache, pairs);
+  const moved = new Map<string, ProjectedEnrolment>();
   for (const statement of statements) {
     const registration = registrationOf(statement);
     const enrolment = registration ? enrolments.get(scopedKey(statement.organisationId, registration)) : undefined;
-    if (enrolment && statement.verb.id !== VOIDED && (await counts(statement, enrolment))) await applyStatement(statement, enrolment);
+    if (enrolment && statement.verb.id !== VOIDED && (await counts(statement, enrolment))) {
+      await applyStatement(statement, enrolment);
+      moved.set(String(enrolment._id), enrolment);
+    }
   }
   for (const key of new Set(voids.map((v) => scopedKey(v.organisationId, v.registration)))) {
     const enrolment = enrolments.get(key);
     if (enrolment) {
       const targetIds = voids.filter((v) => scopedKey(v.organisationId, v.registration) === key).map((v) => v.targetId);
       await rebuildRegistration(counts, enrolment, targetIds);
+      moved.set(String(enrolment._id), enrolment);
     }
+  }
+  // After the progress documents are written, so listeners (HR's standings) read what the statements did.
+  for (const enrolment of moved.values()) {
+    await events.emit('progress.changed', {
+      organisationId: String(enrolment.organisationId),
+      enrolmentId: String(enrolment._id),
+      userId: String(enrolment.userId),
+      courseId: enrolment.courseId,
+    });
   }
 }
 
@@ -235,7 +250,7 @@ async function resetLearningProgress(cache: EnrolmentCache): Promise<void> {
 }
 
 /** The LearningProgress projector of a platform (its vocabulary tells the platform's statements and learners apart), listed by createPlatform. */
-export function learningProgressProjector(vocabulary: XapiVocabulary): Projector {
+export function learningProgressProjector(vocabulary: XapiVocabulary, events: Pick<PlatformEvents, 'emit'>): Projector {
   const cache: EnrolmentCache = new Map();
-  return { name: 'learning-progress', reset: () => resetLearningProgress(cache), apply: (statements) => projectLearningProgress(vocabulary, cache, statements) };
+  return { name: 'learning-progress', reset: () => resetLearningProgress(cache), apply: (statements) => projectLearningProgress(vocabulary, cache, statements, events) };
 }

@@ -1,32 +1,39 @@
-// The HR completion matrix: people by courses, each cell's status, and completion per department and course.
-import type { Course } from '../courses/course.types.js';
-import { isOverdue, renewalDue } from '../calendar/calendar.js';
-import type { EnrolmentDoc } from '../learning/enrolment.model.js';
-import type { LearningProgressDoc } from '../learning/learning-progress.model.js';
-import { enrolmentsOfOrganisation } from '../learning/learning.read.js';
+// The HR completion matrix: people by courses, each cell's status, completion per department and course; read from
+// the office's training standings (one `_id` read per course) and its people, never from the enrolments.
+import { addDays } from '../calendar/calendar.js';
+import { ValidationError } from '../http/errors.js';
+import { hasValidCompletion, trainingStatus, type TrainingStatus } from '../learning/training-status.js';
 import type { ReportsDeps } from './reports.deps.js';
-import { checkDepartment, departmentsOf, organisationOf, peopleOf } from './reports.people.js';
+import { checkDepartment, departmentsOf, organisationOf, peopleOf, type PersonDoc } from './reports.people.js';
+import type { StandingCompletion, StandingFacts } from './training-standing.model.js';
+import { standingsOf } from './training-standings.js';
 
-/** What one cell of the matrix says about one person and one course. */
-export type CellStatus = 'not_assigned' | 'not_started' | 'in_progress' | 'completed' | 'overdue' | 'renewal_due';
-
+/** What one cell of the matrix says about one person and one course; no status = not enrolled. */
 export interface MatrixCell {
   courseId: string;
-  status: CellStatus;
+  status?: TrainingStatus;
+  /** A completion that counts now (not revoked, not expired): what the percentages count. */
+  valid: boolean;
   dueDate?: Date;
   completedAt?: Date;
+  validUntil?: Date;
+  certificateCode?: string;
+  revokedAt?: Date;
+  history: StandingCompletion[];
 }
 
 export interface MatrixPerson {
   id: string;
   fullName: string;
   email: string;
+  departmentId: string | null;
+  departmentName?: string;
   /** A leaver (account deactivated): kept with their records, shown as "odszedł/odeszła". */
   left: boolean;
   cells: MatrixCell[];
 }
 
-/** Completed cells out of the cells with an enrolment; percent is null when nobody is enrolled. */
+/** Valid completions out of the cells with an enrolment; percent is null when nobody is enrolled. */
 export interface Completion {
   enrolled: number;
   completed: number;
@@ -47,112 +54,229 @@ export interface MatrixCourse extends Completion {
   language: 'pl' | 'en';
 }
 
+export const MATRIX_SORTS = ['department', 'name', 'status'] as const;
+export type MatrixSort = (typeof MATRIX_SORTS)[number];
+
+/** What HR narrowed the matrix to; every field optional. */
+export interface MatrixFilter {
+  departmentId?: string;
+  courseId?: string;
+  status?: TrainingStatus;
+  /** Part of a name or e-mail, any case. */
+  q?: string;
+  sort?: MatrixSort;
+  /** The course whose status `sort: 'status'` orders by (default: the first column). */
+  sortCourse?: string;
+  order?: 'asc' | 'desc';
+  /** 1-based; with pageSize. Without pageSize every row (the exports). */
+  page?: number;
+  pageSize?: number;
+}
+
 export interface CompletionMatrix {
   organisationName: string;
   /** Every department of the organisation (for the filter), in the organisation's order. */
   departments: Array<{ id: string; name: string }>;
-  /** The department the matrix is filtered to, if any. */
-  departmentId?: string;
+  /** Every loaded course (for the filter), whatever the columns are. */
+  allCourses: Array<{ id: string; title: string; language: 'pl' | 'en' }>;
+  filter: MatrixFilter;
   courses: MatrixCourse[];
+  /** Completion per department over every row the filter keeps (not only this page). */
+  summaries: Array<Omit<MatrixGroup, 'people'>>;
+  /** This page's rows; grouped by department when sorted by department, else one group without a heading. */
   groups: MatrixGroup[];
+  grouped: boolean;
   totals: Completion;
+  /** Rows the filter keeps, the page shown and how many pages there are. */
+  rowCount: number;
+  page: number;
+  pageCount: number;
   generatedAt: Date;
 }
 
-function isDone(progress: LearningProgressDoc | undefined): boolean {
-  return progress?.status === 'passed' || progress?.status === 'completed';
-}
-
-/**
- * The status of one enrolment at `now`. The rules match "Moje szkolenia": a completed course whose
- * refresher is due (validityMonths) needs renewal; an unfinished one past its due date is overdue.
- */
-export function cellStatus(enrolment: EnrolmentDoc | undefined, progress: LearningProgressDoc | undefined, course: Course | undefined, now: Date): MatrixCell['status'] {
-  if (!enrolment) return 'not_assigned';
-  if (isDone(progress)) return renewalDue(progress?.completedAt, course?.validityMonths, now) ? 'renewal_due' : 'completed';
-  if (isOverdue(enrolment.dueDate, now)) return 'overdue';
-  return progress && progress.status !== 'enrolled' ? 'in_progress' : 'not_started';
+/** A cell read from the standings at `now`: the status is computed here, never stored. */
+export function cellOf(courseId: string, facts: StandingFacts | undefined, now: Date): MatrixCell {
+  if (!facts) return { courseId, valid: false, history: [] };
+  return {
+    courseId,
+    status: trainingStatus(facts, now),
+    valid: hasValidCompletion(facts, now),
+    dueDate: facts.dueDate,
+    completedAt: facts.completedAt,
+    validUntil: facts.validUntil,
+    certificateCode: facts.certificateCode,
+    revokedAt: facts.revokedAt,
+    history: facts.history ?? [],
+  };
 }
 
 function completion(cells: MatrixCell[]): Completion {
-  const enrolled = cells.filter((cell) => cell.status !== 'not_assigned').length;
-  const completed = cells.filter((cell) => cell.status === 'completed').length;
+  const enrolled = cells.filter((cell) => cell.status).length;
+  const completed = cells.filter((cell) => cell.valid).length;
   return { enrolled, completed, percent: enrolled ? Math.round((completed * 100) / enrolled) : null };
 }
 
+/** Most urgent first, for sorting by status: what HR must act on, then what is under way, then what is done. */
+const STATUS_ORDER: Array<TrainingStatus | undefined> = ['overdue', 'revoked', 'expired', 'renewal_due', 'in_progress', 'not_started', 'completed', undefined];
+
+/** Everything the matrix, the lists and the chart read: the office, its people and every cell, at `now`. */
+export interface OfficeStandings {
+  organisationName: string;
+  departments: Array<{ id: string; name: string }>;
+  courses: Array<{ id: string; title: string; language: 'pl' | 'en' }>;
+  /** The matrix rows: people who learn, and anyone else (HR, admins) with an enrolment; Polish name order. */
+  people: MatrixPerson[];
+}
+
 /**
- * The completion matrix of an organisation: people (grouped by department, optionally one department)
- * by courses, each cell with its status and due date, and completion percentages per department and
- * per course. Columns are the loaded courses plus any course someone is still enrolled on.
+ * Reads an office's standings: its people (peopleOf) and one standings document per loaded course, by `_id`.
+ * Cost grows with this office's people and courses, not with other offices' data.
  */
-export async function completionMatrix(deps: Pick<ReportsDeps, 'catalogue'>, params: { organisationId: string; departmentId?: string; now?: Date }): Promise<CompletionMatrix> {
-  const now = params.now ?? new Date();
-  const organisation = await organisationOf(params.organisationId);
+export async function officeStandings(deps: Pick<ReportsDeps, 'catalogue'>, organisationId: string, now: Date): Promise<OfficeStandings> {
+  const organisation = await organisationOf(organisationId);
   const departments = departmentsOf(organisation);
-  checkDepartment(departments, params.departmentId);
-  const organisationId = organisation._id;
-
-  const everyone = await peopleOf(organisationId);
-  // Key look-ups for every person × loaded course (the scan form would read every office's enrolments on FerretDB).
-  // A course taken out of the catalogue has no column any more: its enrolments are left out of the matrix.
-  const standings = await enrolmentsOfOrganisation(organisationId, {
-    userIds: everyone.map((person) => person._id),
-    courseIds: deps.catalogue.list().map((course) => course.id),
-  });
-  const enrolledUserIds = new Set(standings.map(({ enrolment }) => String(enrolment.userId)));
-  // Rows: people who learn, and anyone else (HR, admins) who has an enrolment.
-  const people = everyone.filter(
-    (person) =>
-      (person.roles.includes('learner') || enrolledUserIds.has(String(person._id))) && (!params.departmentId || String(person.departmentId ?? '') === params.departmentId),
-  );
-  const shownIds = new Set(people.map((person) => String(person._id)));
-  const shown = standings.filter(({ enrolment }) => shownIds.has(String(enrolment.userId)));
-  const byCell = new Map(shown.map((standing) => [`${String(standing.enrolment.userId)}|${standing.enrolment.courseId}`, standing]));
-
+  const departmentName = new Map(departments.map((d) => [d.id, d.name]));
   const { catalogue } = deps;
-  const courseIds = new Set([...catalogue.list().map((course) => course.id), ...shown.map(({ enrolment }) => enrolment.courseId)]);
-  const columns = [...courseIds].map((id) => ({ id, course: catalogue.get(id), title: catalogue.get(id)?.title ?? id })).sort((a, b) => a.title.localeCompare(b.title, 'pl'));
-
-  const rows = people.map((person) => ({
-    person,
-    row: {
-      id: String(person._id),
+  // A course taken out of the catalogue has no column any more.
+  const courses = catalogue
+    .list()
+    .map((course) => ({ id: course.id, title: course.title, language: catalogue.languageOf(course.id) }))
+    .sort((a, b) => a.title.localeCompare(b.title, 'pl'));
+  const [everyone, standings] = await Promise.all([
+    peopleOf(organisation._id),
+    standingsOf(
+      organisation._id,
+      courses.map((c) => c.id),
+    ),
+  ]);
+  const cellsOf = courses.map((course) => standings.get(course.id) ?? {});
+  const rowOf = (person: PersonDoc): MatrixPerson => {
+    const id = String(person._id);
+    const departmentId = person.departmentId ? String(person.departmentId) : null;
+    return {
+      id,
       fullName: person.fullName,
       email: person.email,
+      departmentId: departmentId && departmentName.has(departmentId) ? departmentId : null,
+      departmentName: departmentId ? departmentName.get(departmentId) : undefined,
       left: person.status === 'deactivated',
-      cells: columns.map(({ id, course }): MatrixCell => {
-        const { enrolment, progress: personProgress } = byCell.get(`${String(person._id)}|${id}`) ?? {};
-        const status = cellStatus(enrolment, personProgress, course, now);
-        return {
-          courseId: id,
-          status,
-          dueDate: enrolment?.dueDate ?? undefined,
-          completedAt: status === 'completed' || status === 'renewal_due' ? (personProgress?.completedAt ?? personProgress?.passedAt ?? undefined) : undefined,
-        };
-      }),
-    } satisfies MatrixPerson,
-  }));
+      cells: courses.map((course, index) => cellOf(course.id, cellsOf[index][id], now)),
+    };
+  };
+  const people = everyone.map(rowOf).filter((row, index) => everyone[index].roles.includes('learner') || row.cells.some((cell) => cell.status));
+  return { organisationName: organisation.name, departments, courses, people };
+}
 
-  const known = new Set(departments.map((department) => department.id));
-  const groups: MatrixGroup[] = [];
-  for (const department of departments) {
-    if (params.departmentId && department.id !== params.departmentId) continue;
-    const members = rows.filter(({ person }) => String(person.departmentId ?? '') === department.id).map(({ row }) => row);
-    // A department nobody learns in would be an empty heading in the table.
-    if (!members.length) continue;
-    groups.push({ departmentId: department.id, departmentName: department.name, people: members, ...completion(members.flatMap((m) => m.cells)) });
+function matches(person: MatrixPerson, filter: MatrixFilter, columns: number[]): boolean {
+  if (filter.departmentId && person.departmentId !== filter.departmentId) return false;
+  if (filter.q) {
+    const q = filter.q.toLocaleLowerCase('pl');
+    if (!person.fullName.toLocaleLowerCase('pl').includes(q) && !person.email.toLocaleLowerCase('pl').includes(q)) return false;
   }
-  const unplaced = rows.filter(({ person }) => !known.has(String(person.departmentId ?? ''))).map(({ row }) => row);
-  if (unplaced.length) groups.push({ departmentId: null, people: unplaced, ...completion(unplaced.flatMap((m) => m.cells)) });
+  if (filter.status && !columns.some((index) => person.cells[index].status === filter.status)) return false;
+  return true;
+}
 
-  const allRows = rows.map(({ row }) => row);
+function sortRows(rows: MatrixPerson[], filter: MatrixFilter, departmentOrder: Map<string | null, number>, statusColumn: number): MatrixPerson[] {
+  const byName = (a: MatrixPerson, b: MatrixPerson) => a.fullName.localeCompare(b.fullName, 'pl') || a.email.localeCompare(b.email);
+  const rank = (person: MatrixPerson) => STATUS_ORDER.indexOf(person.cells[statusColumn]?.status);
+  const sign = filter.order === 'desc' ? -1 : 1;
+  const compare =
+    filter.sort === 'name'
+      ? byName
+      : filter.sort === 'status'
+        ? (a: MatrixPerson, b: MatrixPerson) => rank(a) - rank(b) || byName(a, b)
+        : (a: MatrixPerson, b: MatrixPerson) => departmentOrder.get(a.departmentId)! - departmentOrder.get(b.departmentId)! || byName(a, b);
+  return [...rows].sort((a, b) => sign * compare(a, b));
+}
+
+/**
+ * The completion matrix of an organisation, filtered (department, course, status, name), sorted and paged. Per
+ * department and per course percentages cover every row the filter keeps; the groups hold this page's rows only.
+ */
+export async function completionMatrix(deps: Pick<ReportsDeps, 'catalogue'>, params: MatrixFilter & { organisationId: string; now?: Date }): Promise<CompletionMatrix> {
+  const now = params.now ?? new Date();
+  const { organisationId, now: _now, ...filter } = params;
+  const office = await officeStandings(deps, organisationId, now);
+  checkDepartment(office.departments, filter.departmentId);
+  for (const field of ['courseId', 'sortCourse'] as const) {
+    const id = filter[field];
+    if (id && !office.courses.some((course) => course.id === id)) throw new ValidationError({ [field]: ['Wybierz szkolenie z listy.'] }, 'Wybierz szkolenie z listy.');
+  }
+  const columns = office.courses.flatMap((course, index) => (!filter.courseId || course.id === filter.courseId ? [index] : []));
+  const kept = office.people.filter((person) => matches(person, filter, columns));
+  const departmentOrder = new Map<string | null, number>([...office.departments.map((d, i) => [d.id, i] as const), [null, office.departments.length]]);
+  const sortCourseIndex = office.courses.findIndex((c) => c.id === (filter.sortCourse ?? filter.courseId));
+  const sorted = sortRows(kept, filter, departmentOrder, sortCourseIndex >= 0 ? sortCourseIndex : (columns[0] ?? 0));
+  // Only the shown columns, so percentages and exports follow the course filter.
+  const narrowed = sorted.map((person) => ({ ...person, cells: columns.map((index) => person.cells[index]) }));
+
+  const pageSize = filter.pageSize ?? Math.max(1, narrowed.length);
+  const pageCount = Math.max(1, Math.ceil(narrowed.length / pageSize));
+  const page = Math.min(Math.max(1, filter.page ?? 1), pageCount);
+  const shown = narrowed.slice((page - 1) * pageSize, page * pageSize);
+  const grouped = !filter.sort || filter.sort === 'department';
+
+  const summaries: Array<Omit<MatrixGroup, 'people'>> = [];
+  for (const [departmentId, departmentName] of [...office.departments.map((d) => [d.id, d.name] as const), [null, undefined] as const]) {
+    const members = narrowed.filter((person) => person.departmentId === departmentId);
+    // A department nobody learns in would be an empty line.
+    if (members.length) summaries.push({ departmentId, departmentName, ...completion(members.flatMap((m) => m.cells)) });
+  }
+  const groups: MatrixGroup[] = [];
+  if (grouped) {
+    for (const person of shown) {
+      const last = groups.at(-1);
+      if (last && last.departmentId === person.departmentId) last.people.push(person);
+      else groups.push({ ...summaries.find((s) => s.departmentId === person.departmentId)!, people: [person] });
+    }
+  } else if (shown.length) {
+    groups.push({ departmentId: null, people: shown, ...completion(shown.flatMap((m) => m.cells)) });
+  }
+
   return {
-    organisationName: organisation.name,
-    departments,
-    departmentId: params.departmentId,
-    courses: columns.map(({ id, title }, index) => ({ id, title, language: catalogue.languageOf(id), ...completion(allRows.map((row) => row.cells[index])) })),
+    organisationName: office.organisationName,
+    departments: office.departments,
+    allCourses: office.courses,
+    filter,
+    courses: columns.map((index, position) => ({ ...office.courses[index], ...completion(narrowed.map((row) => row.cells[position])) })),
+    summaries,
     groups,
-    totals: completion(allRows.flatMap((row) => row.cells)),
+    grouped,
+    totals: completion(narrowed.flatMap((row) => row.cells)),
+    rowCount: narrowed.length,
+    page,
+    pageCount,
     generatedAt: now,
   };
 }
+
+/** One line of the overdue or due-soon list: a person, a course and its due date. */
+export interface DueEntry {
+  person: MatrixPerson;
+  course: { id: string; title: string; language: 'pl' | 'en' };
+  cell: MatrixCell;
+}
+
+export const DUE_SOON_DAYS = 14;
+
+/**
+ * HR's lists: `overdue` (po terminie) or `soon` (due within DUE_SOON_DAYS days, not completed), soonest due first,
+ * optionally one department. Read from the same standings as the matrix.
+ */
+export async function dueList(deps: Pick<ReportsDeps, 'catalogue'>, params: { organisationId: string; kind: 'overdue' | 'soon'; departmentId?: string; now?: Date }) {
+  const now = params.now ?? new Date();
+  const office = await officeStandings(deps, params.organisationId, now);
+  checkDepartment(office.departments, params.departmentId);
+  const horizon = addDays(now, DUE_SOON_DAYS).getTime();
+  const wanted = (cell: MatrixCell) =>
+    params.kind === 'overdue'
+      ? cell.status === 'overdue'
+      : Boolean(cell.status && cell.dueDate && !cell.valid && cell.status !== 'overdue' && cell.dueDate.getTime() >= now.getTime() && cell.dueDate.getTime() <= horizon);
+  const entries: DueEntry[] = office.people
+    .filter((person) => !params.departmentId || person.departmentId === params.departmentId)
+    .flatMap((person) => person.cells.flatMap((cell, index) => (wanted(cell) ? [{ person, course: office.courses[index], cell }] : [])))
+    .sort((a, b) => a.cell.dueDate!.getTime() - b.cell.dueDate!.getTime() || a.person.fullName.localeCompare(b.person.fullName, 'pl'));
+  return { organisationName: office.organisationName, departments: office.departments, departmentId: params.departmentId, kind: params.kind, entries, generatedAt: now };
+}
+export type DueList = Awaited<ReturnType<typeof dueList>>;

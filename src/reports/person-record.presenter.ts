@@ -69,7 +69,8 @@ function enrolmentView(userId: string, item: PersonEnrolment, t: Translate, lang
     courseTitle: item.courseTitle,
     courseLanguage: course?.language ?? 'pl',
     status: item.status,
-    statusLabel: item.status === 'completed' && completedAt ? t('reports:status.completedOn', { date: formatDate(completedAt, language) }) : t(`reports:status.${item.status}`),
+    statusLabel:
+      item.status === 'completed' && completedAt ? t('reports:status.completedOn', { date: formatDate(completedAt, language) }) : t(`common:trainingStatus.${item.status}`),
     progressLabel: lessons ? t('person-record:enrolments.lessonsViewed', { viewed, total: lessons, percent: Math.round((viewed * 100) / lessons) }) : '–',
     enrolledAt: formatDate(enrolment.enrolledAt, language),
     dueDate: enrolment.dueDate ? formatDate(enrolment.dueDate, language) : undefined,
@@ -131,6 +132,19 @@ export function presentPersonRecord(record: PersonRecord, catalogue: Pick<Course
     statusLabel: t(`person-record:person.status.${person.status ?? 'active'}`),
     editUrl: `${personUrl(userId)}/edycja`,
     enrolments: record.enrolments.map((item) => enrolmentView(userId, item, t, language, refused)),
+    completions: record.completions.map((completion) => ({
+      courseTitle: completion.courseTitle,
+      courseLanguage: catalogue.languageOf(completion.courseId),
+      completedOn: formatDate(completion.completedAt, language),
+      certificateCode: completion.certificateCode,
+      validUntil: completion.validUntil ? formatDate(completion.validUntil, language) : undefined,
+      state: completion.revokedAt
+        ? t('person-record:history.revokedOn', { date: formatDate(completion.revokedAt, language) })
+        : completion.validUntil && completion.validUntil.getTime() <= record.generatedAt.getTime()
+          ? t('common:trainingStatus.expired')
+          : t('person-record:history.valid'),
+      revoked: Boolean(completion.revokedAt),
+    })),
     certificates: record.certificates.map((certificate) => ({
       ...presentOrganisationCertificate(certificate, catalogue),
       events: certificateEvents(certificate, t, language),

@@ -14,7 +14,7 @@ import { grantQuizExceptionTo, personRecord } from './person-record.service.js';
 /** The person page; with `refused`, one exception form comes back with its field message. */
 async function renderPerson(platform: Platform, req: Request, res: Response, refused?: RefusedException): Promise<void> {
   const { userId } = inputOf<PersonParams>(res, 'params');
-  const record = await personRecord(platform, { actor: req.user!, userId });
+  const record = await personRecord(platform, { actor: req.user!, userId, now: platform.clock.now() });
   const person = presentPersonRecord(record, platform.catalogue, req.t, req.language, refused);
   // The summary links to the reason field of the form that was sent (every form on the page has its own).
   // A course the person is not enrolled on (a forged form) has no field: its message links to the courses.

@@ -4,13 +4,15 @@ import type { CertificateDoc } from '../certificates/certificate.model.js';
 import { certificatesOfLearner } from '../certificates/certificate-queries.service.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { Course } from '../courses/course.types.js';
-import { enrolmentsOfOrganisation, quizAttemptsOfPerson, quizGrantsOfPerson, type QuizAttemptSummary, type QuizGrantSummary } from '../learning/learning.read.js';
+import { enrolmentsOfOrganisation, quizAttemptsOfPerson, quizGrantsOfPerson, trainingFactsOf, type QuizAttemptSummary, type QuizGrantSummary } from '../learning/learning.read.js';
 import type { EnrolmentDoc } from '../learning/enrolment.model.js';
 import type { LearningProgressDoc } from '../learning/learning-progress.model.js';
 import { quizStanding, type QuizStanding } from '../learning/quiz.service.js';
 import { grantQuizException, type QuizGrantDeps } from '../learning/quiz-grant.service.js';
 import type { QuizGrantKind } from '../learning/quiz-attempt-grant.model.js';
-import { cellStatus, type CellStatus } from './completion-matrix.service.js';
+import { trainingStatus, type TrainingStatus } from '../learning/training-status.js';
+import type { StandingCompletion, StandingFacts } from './training-standing.model.js';
+import { standingsOf } from './training-standings.js';
 import { Reminder } from './reminder.model.js';
 import { assertCanManageTraining } from './reports.policy.js';
 import { departmentsOf, namesOf, organisationOf, personOf, type PersonRecordDoc } from './reports.people.js';
@@ -22,7 +24,7 @@ export interface PersonEnrolment {
   /** Undefined when the course is no longer loaded (the record still lists it). */
   course: Course | undefined;
   courseTitle: string;
-  status: CellStatus;
+  status: TrainingStatus;
   assignedByName?: string;
   reminders?: { sentCount: number; lastSentAt: Date };
   attempts: QuizAttemptSummary[];
@@ -31,10 +33,20 @@ export interface PersonEnrolment {
   quiz?: Pick<QuizStanding, 'passed' | 'counted' | 'block' | 'cooldownEndsAt'>;
 }
 
+/** One completion in the person's history: the course and its certificate (number, validity, revocation). */
+export interface PersonCompletion extends Partial<StandingCompletion> {
+  courseId: string;
+  courseTitle: string;
+  completedAt: Date;
+}
+
 export interface PersonRecord {
   person: PersonRecordDoc;
   departmentName?: string;
   enrolments: PersonEnrolment[];
+  generatedAt: Date;
+  /** Every completion on every course, newest first (earlier ones survive a re-completion). */
+  completions: PersonCompletion[];
   certificates: CertificateDoc[];
   grants: QuizGrantSummary[];
 }
@@ -49,10 +61,14 @@ export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get
   const now = params.now ?? new Date();
   const organisation = await organisationOf(actor.organisationId);
   const person = await personOf(organisation._id, params.userId);
-  const [standings, certificates] = await Promise.all([
-    enrolmentsOfOrganisation(organisation._id, { userIds: [person._id], courseIds: deps.catalogue.list().map((course) => course.id) }),
+  const courseIds = deps.catalogue.list().map((course) => course.id);
+  const [standings, certificates, readModel] = await Promise.all([
+    enrolmentsOfOrganisation(organisation._id, { userIds: [person._id], courseIds }),
     certificatesOfLearner({ id: person._id.toHexString(), organisationId: actor.organisationId }),
+    standingsOf(organisation._id, courseIds),
   ]);
+  // The status as the matrix shows it: from the standings' facts (certificates, revocations included).
+  const factsOf = (courseId: string): StandingFacts | undefined => readModel.get(courseId)?.[person._id.toHexString()];
   const keyed = { enrolments: standings.map(({ enrolment }) => enrolment) };
   const [attempts, grants] = await Promise.all([quizAttemptsOfPerson(organisation._id, person._id, keyed), quizGrantsOfPerson(organisation._id, person._id, keyed)]);
   const [reminders, assigners] = await Promise.all([
@@ -80,7 +96,7 @@ export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get
         progress,
         course,
         courseTitle: course?.title ?? enrolment.courseId,
-        status: cellStatus(enrolment, progress, course, now),
+        status: trainingStatus(factsOf(enrolment.courseId) ?? trainingFactsOf(course, enrolment, progress ?? null, undefined), now),
         assignedByName: enrolment.assignedBy ? (assigners.get(String(enrolment.assignedBy)) ?? undefined) : undefined,
         reminders: reminder && reminder.sentCount > 0 ? { sentCount: reminder.sentCount, lastSentAt: reminder.lastSentAt } : undefined,
         attempts: attempts.filter((a) => a.enrolmentId === String(enrolment._id)),
@@ -90,7 +106,17 @@ export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get
     })
     .sort((a, b) => a.courseTitle.localeCompare(b.courseTitle, 'pl'));
   const departmentName = departmentsOf(organisation).find((d) => d.id === String(person.departmentId ?? ''))?.name;
-  return { person, departmentName, enrolments, certificates, grants };
+  const completions = enrolments
+    .flatMap(({ enrolment, courseTitle }): PersonCompletion[] => {
+      const facts = factsOf(enrolment.courseId);
+      if (!facts) return [];
+      const latest = facts.completedAt
+        ? [{ completedAt: facts.completedAt, certificateCode: facts.certificateCode, validUntil: facts.validUntil, revokedAt: facts.revokedAt }]
+        : [];
+      return [...latest, ...(facts.history ?? [])].map((completion) => ({ ...completion, courseId: enrolment.courseId, courseTitle }));
+    })
+    .sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime());
+  return { person, departmentName, enrolments, completions, certificates, grants, generatedAt: now };
 }
 
 /**

@@ -7,9 +7,9 @@ import type { Course } from '../courses/course.types.js';
 import { NotFoundError } from '../http/errors.js';
 import type { EnrolmentDoc } from '../learning/enrolment.model.js';
 import type { LearningProgressDoc } from '../learning/learning-progress.model.js';
-import { enrolmentsOfOrganisation, type EnrolmentWithProgress } from '../learning/learning.read.js';
+import { enrolmentsOfOrganisation, trainingFactsOf, type EnrolmentWithProgress } from '../learning/learning.read.js';
 import { Organisation } from '../organisations/organisation.model.js';
-import { cellStatus } from './completion-matrix.service.js';
+import { trainingStatus } from '../learning/training-status.js';
 import { Reminder, type ReminderDoc } from './reminder.model.js';
 import type { ReportsDeps } from './reports.deps.js';
 import { courseUrl, reminderMail } from './reports.mail.js';
@@ -22,13 +22,11 @@ const REMINDER_INTERVAL_MS = 24 * 60 * 60 * 1000;
 /** Whether an enrolment should be reminded of at `now`: assigned, unfinished, due within 7 days or overdue. */
 function needsReminder(enrolment: EnrolmentDoc, progress: LearningProgressDoc | undefined, course: Course, now: Date): boolean {
   if (!enrolment.dueDate || enrolment.dueDate > addDays(now, REMINDER_WINDOW_DAYS)) return false;
-  const status = cellStatus(enrolment, progress, course, now);
+  const facts = trainingFactsOf(course, enrolment, progress ?? null, undefined);
+  const status = trainingStatus(facts, now);
   if (status === 'completed') return false;
   // A refresher is due again: remind only when HR set the due date after the last completion.
-  if (status === 'renewal_due') {
-    const completedAt = progress?.completedAt ?? progress?.passedAt;
-    return Boolean(completedAt && enrolment.dueDate > completedAt);
-  }
+  if (status === 'renewal_due') return Boolean(facts.completedAt && enrolment.dueDate > facts.completedAt);
   return true;
 }
 

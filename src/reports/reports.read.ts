@@ -1,4 +1,4 @@
-// Reports' read API for other features (the association's overview): completion per office, without its collections.
+// Reports' read API for other features (the association's overview): completion per office, from its standings.
 import { completionMatrix, type Completion } from './completion-matrix.service.js';
 import type { ReportsDeps } from './reports.deps.js';
 
@@ -12,11 +12,11 @@ export interface OfficeCompletion extends Completion {
 /** Totals of each office, in the order given; an office that no longer exists is left out. */
 export async function officeCompletions(deps: Pick<ReportsDeps, 'catalogue'>, organisationIds: string[], now = new Date()): Promise<OfficeCompletion[]> {
   const results: OfficeCompletion[] = [];
-  // One office at a time: each matrix reads that office's people and enrolments (tens of offices, not thousands).
+  // One office at a time: each matrix reads that office's people and its standings by `_id` (tens of offices).
   for (const organisationId of organisationIds) {
     try {
       const matrix = await completionMatrix(deps, { organisationId, now });
-      results.push({ organisationId, people: matrix.groups.reduce((sum, group) => sum + group.people.length, 0), ...matrix.totals });
+      results.push({ organisationId, people: matrix.rowCount, ...matrix.totals });
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error;
     }

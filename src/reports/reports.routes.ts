@@ -7,6 +7,7 @@ import { setFlash } from '../http/flash.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import { matrixCsv, matrixXlsx } from './matrix-export.js';
+import { mountCompletionChart, mountDueLists, sendCsv, sendXlsx } from './reports-lists.routes.js';
 import { presentMatrix } from './reports.presenter.js';
 import { AssignBody, MatrixQuery } from './reports.schemas.js';
 import { assignMandatoryCourse, assignmentChoices } from './assignment.service.js';
@@ -55,37 +56,39 @@ function assignFormOf(platform: Platform) {
   });
 }
 
+/** People per matrix page. */
+const MATRIX_PAGE_SIZE = 50;
+
 /** The HR router. */
 export function reportsRouter(platform: Platform): Router {
   const router = Router();
   const assignForm = assignFormOf(platform);
   const hr = requireRole('hr', 'admin');
   const query = validate(MatrixQuery, 'query');
-  const matrixFor = (req: Request, res: Response) =>
-    completionMatrix(platform, { organisationId: req.user!.organisationId, departmentId: inputOf<MatrixQuery>(res, 'query').departmentId });
+  const matrixFor = (req: Request, res: Response, paged: boolean) =>
+    completionMatrix(platform, {
+      organisationId: req.user!.organisationId,
+      ...inputOf<MatrixQuery>(res, 'query'),
+      // The page shows 50 people at a time (2,000 × 10 cells would be one 20,000-cell table); the exports every row.
+      ...(paged ? { pageSize: MATRIX_PAGE_SIZE } : { page: undefined }),
+      now: platform.clock.now(),
+    });
 
   router.get('/kadry', hr, query, async (req, res) => {
-    const matrix = presentMatrix(await matrixFor(req, res), req.t, req.language);
+    const matrix = presentMatrix(await matrixFor(req, res, true), req.t, req.language);
     res.render('reports/matrix', { title: req.t('reports:matrix.title'), matrix });
   });
 
   router.get('/kadry/eksport.csv', hr, query, async (req, res) => {
-    const csv = matrixCsv(await matrixFor(req, res), req.t);
-    res
-      .set('Content-Type', 'text/csv; charset=utf-8')
-      .set('Content-Disposition', `attachment; filename="ukonczenia-szkolen-${warsawIsoDay(new Date())}.csv"`)
-      .set('Cache-Control', 'private, no-store')
-      .send(csv);
+    sendCsv(res, 'ukonczenia-szkolen', matrixCsv(await matrixFor(req, res, false), req.t), platform.clock.now());
   });
 
   router.get('/kadry/eksport.xlsx', hr, query, async (req, res) => {
-    const xlsx = await matrixXlsx(await matrixFor(req, res), req.t);
-    res
-      .set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .set('Content-Disposition', `attachment; filename="ukonczenia-szkolen-${warsawIsoDay(new Date())}.xlsx"`)
-      .set('Cache-Control', 'private, no-store')
-      .send(xlsx);
+    sendXlsx(res, 'ukonczenia-szkolen', await matrixXlsx(await matrixFor(req, res, false), req.t), platform.clock.now());
   });
+
+  mountDueLists(router, platform, hr);
+  mountCompletionChart(router, platform, hr);
 
   router.get('/kadry/przypisz', hr, async (req, res) => {
     await assignForm.show(req, res, { values: { departmentId: req.query.departmentId } });

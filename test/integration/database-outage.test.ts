@@ -154,6 +154,7 @@ describe('database outage (db/embedded-ferretdb supervision, http/database-guard
     const course = server.platform.catalogue.list()[0];
     // The database dies after the enrolment is stored, before its registered statement is.
     const dying = {
+      events: server.platform.events,
       recorder: new Proxy(server.platform.recorder, {
         get(target, property, receiver) {
           if (property !== 'recordOnce') return Reflect.get(target, property, receiver) as unknown;

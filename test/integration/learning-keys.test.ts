@@ -167,7 +167,7 @@ describe('learning/enrolment-keys (learner pages read by _id only)', () => {
     });
 
     it('counts an attempt once when a batch is replayed, and never moves the status back', async () => {
-      const projector = learningProgressProjector(server.platform.vocabulary);
+      const projector = learningProgressProjector(server.platform.vocabulary, server.platform.events);
       expect(await LearningProgress.findById(enrolment._id).lean()).to.include({ status: 'passed', attempts: 1, bestScore: 0.9 });
       await projector.apply([passed, passed]);
       expect(await LearningProgress.findById(enrolment._id).lean()).to.include({ status: 'passed', attempts: 1 });
@@ -180,7 +180,7 @@ describe('learning/enrolment-keys (learner pages read by _id only)', () => {
 
     it("never moves this office's progress with a statement of another office carrying its registration", async () => {
       const other = await buildOrganisation();
-      const projector = learningProgressProjector(server.platform.vocabulary);
+      const projector = learningProgressProjector(server.platform.vocabulary, server.platform.events);
       const before = await LearningProgress.findById(enrolment._id).lean();
       const completed = { ...passed, id: randomUUID(), organisationId: String(other._id), verb: { id: 'http://adlnet.gov/expapi/verbs/completed' } };
       const failed = { ...passed, id: randomUUID(), organisationId: String(other._id), verb: { id: 'http://adlnet.gov/expapi/verbs/failed' } };
@@ -192,7 +192,7 @@ describe('learning/enrolment-keys (learner pages read by _id only)', () => {
     });
 
     it('writes progress by _id alone', async () => {
-      const projector = learningProgressProjector(server.platform.vocabulary);
+      const projector = learningProgressProjector(server.platform.vocabulary, server.platform.events);
       const again = { ...passed, id: randomUUID() };
       const filters = await recordQueries(() => projector.apply([again]));
       const learning = filters.filter((f) => LEARNING.includes(f.collection));

@@ -11,7 +11,7 @@ import type { Learner } from '../../src/learning/learner.js';
 import type { Platform } from '../../src/platform.js';
 import { enrolmentCard } from '../../src/learning/learning.presenter.js';
 import { quizStanding } from '../../src/learning/quiz.service.js';
-import { cellStatus } from '../../src/reports/completion-matrix.service.js';
+import { completionMatrix } from '../../src/reports/completion-matrix.service.js';
 import { courseCompleted, quizScored } from '../../src/xapi/learning-statements.js';
 import { buildLearner, loginAgent, buildQuizAttempt } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
@@ -97,7 +97,10 @@ describe('learning: a pass with validityMonths (certificate, quiz lock, "Moje sz
       const cardBefore = enrolmentCard(course, enrolment, progress, translate, justBefore);
       expect(cardBefore.status).to.equal('completed');
       expect(cardBefore.validUntil?.toISOString(), '"Moje szkolenia"').to.equal(validUntil);
-      expect(cellStatus(enrolment, progress ?? undefined, course, justBefore)).to.equal('completed');
+      // The HR matrix reads the standings the events kept (enrolment, progress, certificate): no rebuild here.
+      const matrixStatus = async (now: Date) =>
+        (await completionMatrix(server.platform, { organisationId: learner.organisationId, now })).groups[0].people[0].cells.find((c) => c.courseId === course.id)?.status;
+      expect(await matrixStatus(justBefore), 'HR matrix just before').to.equal('completed');
 
       // …and due for renewal from validUntil on, in every feature at the same moment.
       expect(statusOf(record, end)).to.equal('expired');
@@ -105,7 +108,8 @@ describe('learning: a pass with validityMonths (certificate, quiz lock, "Moje sz
       expect(standing.renewalDue, 'quiz lock at validUntil').to.equal(true);
       expect(standing.passed).to.equal(false);
       expect(enrolmentCard(course, enrolment, progress, translate, end).status).to.equal('renewal_due');
-      expect(cellStatus(enrolment, progress ?? undefined, course, end)).to.equal('renewal_due');
+      // Nobody set a new due date: the completion's validity ended ("wygasło").
+      expect(await matrixStatus(end), 'HR matrix at validUntil').to.equal('expired');
 
       // The pages show that one day.
       const verify = await request(server.url).get(`/verify/${certificate.code}`).expect(200);

@@ -13,6 +13,7 @@ import { endOfWarsawDay, formatDate, warsawIsoDay } from '../../src/calendar/cal
 import { completionMatrix } from '../../src/reports/completion-matrix.service.js';
 import { sendReminders, sendRemindersEverywhere } from '../../src/reports/reminders.service.js';
 import { Reminder } from '../../src/reports/reminder.model.js';
+import { refreshStanding } from '../../src/reports/training-standings.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { mailsTo } from '../helpers/mail.js';
@@ -54,6 +55,8 @@ async function seedEnrolment(
       },
       { upsert: true },
     );
+    // The progress was written directly, not projected from statements: the standings are told, as the listener would be.
+    await refreshStanding(platform, { organisationId: user.organisationId.toHexString(), userId: user._id.toHexString(), courseId });
   }
   return enrolment;
 }
@@ -106,9 +109,10 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(cell(0, 0, RODO)).to.include({ status: 'completed' });
     expect(cell(0, 0, RODO).completedAt?.getTime()).to.equal(recentCompletion.getTime());
     expect(cell(0, 0, PZP).status).to.equal('overdue');
-    expect(cell(0, 0, DIALOG).status).to.equal('not_assigned');
+    expect(cell(0, 0, DIALOG).status).to.equal(undefined);
     expect(cell(1, 0, RODO).status).to.equal('in_progress');
-    expect(cell(0, 1, RODO).status).to.equal('renewal_due');
+    // Completed two years ago, 12-month validity, no new due date: "wygasło".
+    expect(cell(0, 1, RODO).status).to.equal('expired');
     expect(cell(0, 1, DIALOG).status).to.equal('not_started');
 
     expect(matrix.groups.map((g) => [g.enrolled, g.completed, g.percent])).to.deep.equal([
@@ -130,7 +134,7 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect(res.text).to.match(/<th scope="rowgroup" colspan="4">Referat Organizacyjny – ukończono 33%/);
     expect(res.text).to.contain(`ukończono ${formatDate(recentCompletion)}`);
     expect(res.text).to.contain('po terminie');
-    expect(res.text).to.contain('do odnowienia');
+    expect(res.text).to.contain('wygasło');
     expect(res.text).to.contain('nie rozpoczęto');
     expect(res.text).to.contain(`termin ${formatDate(endOfWarsawDay(isoDayIn(3)))}`);
     // HR's areas are grouped under one header entry, whose page links the matrix.
@@ -233,7 +237,19 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     const bytes = csv.body as Buffer;
     expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
     const records = parse<Record<string, string>>(bytes, { bom: true, delimiter: ';', columns: true });
-    expect(Object.keys(records[0])).to.deep.equal(['Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin', 'Stan konta']);
+    expect(Object.keys(records[0])).to.deep.equal([
+      'Referat',
+      'Imię i nazwisko',
+      'E-mail',
+      'Szkolenie',
+      'Status',
+      'Data ukończenia',
+      'Termin',
+      'Numer zaświadczenia',
+      'Stan zaświadczenia',
+      'Ważne do',
+      'Stan konta',
+    ]);
     expect(records).to.have.length(3 * 3); // three people, three courses
     const annaRodo = records.find((r) => r['Imię i nazwisko'] === 'Anna Łęcka' && r.Szkolenie === 'RODO w urzędzie');
     expect(annaRodo).to.include({ Referat: 'Referat Organizacyjny', Status: 'ukończono', 'Data ukończenia': formatDate(recentCompletion) });
@@ -253,11 +269,13 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     const body = xlsx.body as Buffer;
     await workbook.xlsx.load(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
     const sheet = workbook.getWorksheet('Ukończenia')!;
-    expect(sheet.getRow(1).values).to.deep.equal([undefined, 'Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin', 'Stan konta']);
+    const header = sheet.getRow(1).values as unknown[];
+    expect(header.slice(1, 8)).to.deep.equal(['Referat', 'Imię i nazwisko', 'E-mail', 'Szkolenie', 'Status', 'Data ukończenia', 'Termin']);
+    const completedColumn = header.indexOf('Data ukończenia');
     expect(sheet.rowCount).to.equal(1 + 2 * 3); // the organisational department only
     let dateCell: ExcelJS.Cell | undefined;
     sheet.eachRow((row) => {
-      if (row.getCell(2).value === 'Anna Łęcka' && row.getCell(4).value === 'RODO w urzędzie') dateCell = row.getCell(6);
+      if (row.getCell(2).value === 'Anna Łęcka' && row.getCell(4).value === 'RODO w urzędzie') dateCell = row.getCell(completedColumn);
     });
     expect(dateCell?.value).to.be.instanceOf(Date);
     expect((dateCell!.value as Date).toISOString().slice(0, 10)).to.equal(warsawIsoDay(recentCompletion));

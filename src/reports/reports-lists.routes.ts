@@ -1,0 +1,61 @@
+// HR's lists under /kadry: overdue and due within 14 days (each as a page, CSV and XLSX), and completions over time.
+import type { RequestHandler, Response, Router } from 'express';
+import { warsawIsoDay } from '../calendar/calendar.js';
+import { inputOf, validate } from '../http/validate.js';
+import type { Platform } from '../platform.js';
+import { completionsByMonth, presentCompletionChart } from './completion-chart.js';
+import { dueList } from './completion-matrix.service.js';
+import { dueListCsv, dueListXlsx } from './matrix-export.js';
+import { presentDueList } from './reports.presenter.js';
+import { DueListQuery } from './reports.schemas.js';
+
+/** A CSV download named `<name>-<Warsaw day>.csv`, never cached (it holds personal data). */
+export function sendCsv(res: Response, name: string, csv: string, now: Date): void {
+  res
+    .set('Content-Type', 'text/csv; charset=utf-8')
+    .set('Content-Disposition', `attachment; filename="${name}-${warsawIsoDay(now)}.csv"`)
+    .set('Cache-Control', 'private, no-store')
+    .send(csv);
+}
+
+/** An XLSX download named `<name>-<Warsaw day>.xlsx`, never cached. */
+export function sendXlsx(res: Response, name: string, xlsx: Buffer, now: Date): void {
+  res
+    .set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .set('Content-Disposition', `attachment; filename="${name}-${warsawIsoDay(now)}.xlsx"`)
+    .set('Cache-Control', 'private, no-store')
+    .send(xlsx);
+}
+
+/** The two lists: path, kind and file name. */
+const LISTS = [
+  { path: '/kadry/zaleglosci', kind: 'overdue', file: 'po-terminie' },
+  { path: '/kadry/terminy', kind: 'soon', file: 'termin-w-ciagu-14-dni' },
+] as const;
+
+/** Mounts the overdue and due-soon lists and their exports on the HR router. */
+export function mountDueLists(router: Router, platform: Platform, hr: RequestHandler): void {
+  const query = validate(DueListQuery, 'query');
+  for (const list of LISTS) {
+    const listFor = (res: Response, organisationId: string) =>
+      dueList(platform, { organisationId, kind: list.kind, departmentId: inputOf<DueListQuery>(res, 'query').departmentId, now: platform.clock.now() });
+    router.get(list.path, hr, query, async (req, res) => {
+      const view = presentDueList(await listFor(res, req.user!.organisationId), req.t, req.language);
+      res.render('reports/due-list', { title: req.t(`reports:lists.${list.kind}.title`), list: { ...view, path: list.path } });
+    });
+    router.get(`${list.path}.csv`, hr, query, async (req, res) => {
+      sendCsv(res, list.file, dueListCsv(await listFor(res, req.user!.organisationId), req.t), platform.clock.now());
+    });
+    router.get(`${list.path}.xlsx`, hr, query, async (req, res) => {
+      sendXlsx(res, list.file, await dueListXlsx(await listFor(res, req.user!.organisationId), req.t), platform.clock.now());
+    });
+  }
+}
+
+/** Mounts the chart of completions per month (server-rendered SVG with its table). */
+export function mountCompletionChart(router: Router, platform: Platform, hr: RequestHandler): void {
+  router.get('/kadry/wykres', hr, async (req, res) => {
+    const data = await completionsByMonth(platform, { organisationId: req.user!.organisationId, now: platform.clock.now() });
+    res.render('reports/chart', { title: req.t('reports:chart.title'), organisationName: data.organisationName, chart: presentCompletionChart(data, req.language) });
+  });
+}
