@@ -98,9 +98,13 @@ describe('learning: a pass with validityMonths (certificate, quiz lock, "Moje sz
       expect(cardBefore.status).to.equal('completed');
       expect(cardBefore.validUntil?.toISOString(), '"Moje szkolenia"').to.equal(validUntil);
       // The HR matrix reads the standings the events kept (enrolment, progress, certificate): no rebuild here.
-      const matrixStatus = async (now: Date) =>
-        (await completionMatrix(server.platform, { organisationId: learner.organisationId, now })).groups[0].people[0].cells.find((c) => c.courseId === course.id)?.status;
-      expect(await matrixStatus(justBefore), 'HR matrix just before').to.equal('completed');
+      const matrixCell = async (now: Date) =>
+        (await completionMatrix(server.platform, { organisationId: learner.organisationId, now })).groups[0].people[0].cells.find((c) => c.courseId === course.id);
+      const matrixStatus = async (now: Date) => (await matrixCell(now))?.status;
+      // Still a completion that counts, ending within 30 days: "do odnowienia" in the one vocabulary.
+      expect(await matrixStatus(justBefore), 'HR matrix just before').to.equal('renewal_due');
+      expect((await matrixCell(justBefore))?.valid, 'HR matrix counts it just before').to.equal(true);
+      expect((await matrixCell(justBefore))?.certificateCode, 'the certificate number').to.equal(certificate.code);
 
       // …and due for renewal from validUntil on, in every feature at the same moment.
       expect(statusOf(record, end)).to.equal('expired');

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { Enrolment } from '../../src/learning/enrolment.model.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
+import { refreshStanding } from '../../src/reports/training-standings.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -38,6 +39,8 @@ describe('organisations: the association overview', function () {
         },
         { upsert: true },
       );
+      // Written directly, not projected from statements: the standings are told, as their listener would be.
+      await refreshStanding(server.platform, { organisationId: office._id.toHexString(), userId: person.user._id.toHexString(), courseId: 'przyklad-kurs' });
     }
   }
 
