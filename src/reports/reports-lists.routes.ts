@@ -1,6 +1,8 @@
 // HR's lists under /kadry: overdue and due within 14 days (each as a page, CSV and XLSX), and completions over time.
 import type { RequestHandler, Response, Router } from 'express';
 import { warsawIsoDay } from '../calendar/calendar.js';
+import type { z } from 'zod';
+import { ValidationError } from '../http/errors.js';
 import { inputOf, validate } from '../http/validate.js';
 import type { Platform } from '../platform.js';
 import { completionsByMonth, presentCompletionChart } from './completion-chart.js';
@@ -8,6 +10,22 @@ import { dueList } from './completion-matrix.service.js';
 import { dueListCsv, dueListXlsx } from './matrix-export.js';
 import { presentDueList } from './reports.presenter.js';
 import { DueListQuery } from './reports.schemas.js';
+
+/**
+ * Validates a GET page's query like `validate`, with the fields' own messages as the 400 page's message: a filter
+ * has no form to show them beside, and "Popraw zaznaczone pola" would name nothing.
+ */
+export function validateQuery<S extends z.ZodType>(schema: S): RequestHandler {
+  const check = validate(schema, 'query');
+  return (req, res, next) => {
+    try {
+      check(req, res, next);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError(error.fieldErrors, [...new Set(Object.values(error.fieldErrors).flat())].join(' '));
+    }
+  };
+}
 
 /** A CSV download named `<name>-<Warsaw day>.csv`, never cached (it holds personal data). */
 export function sendCsv(res: Response, name: string, csv: string, now: Date): void {
@@ -35,7 +53,7 @@ const LISTS = [
 
 /** Mounts the overdue and due-soon lists and their exports on the HR router. */
 export function mountDueLists(router: Router, platform: Platform, hr: RequestHandler): void {
-  const query = validate(DueListQuery, 'query');
+  const query = validateQuery(DueListQuery);
   for (const list of LISTS) {
     const listFor = (res: Response, organisationId: string) =>
       dueList(platform, { organisationId, kind: list.kind, departmentId: inputOf<DueListQuery>(res, 'query').departmentId, now: platform.clock.now() });

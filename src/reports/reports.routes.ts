@@ -7,7 +7,7 @@ import { setFlash } from '../http/flash.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import { matrixCsv, matrixXlsx } from './matrix-export.js';
-import { mountCompletionChart, mountDueLists, sendCsv, sendXlsx } from './reports-lists.routes.js';
+import { mountCompletionChart, mountDueLists, sendCsv, sendXlsx, validateQuery } from './reports-lists.routes.js';
 import { presentMatrix } from './reports.presenter.js';
 import { AssignBody, MatrixQuery } from './reports.schemas.js';
 import { assignMandatoryCourse, assignmentChoices } from './assignment.service.js';
@@ -64,7 +64,7 @@ export function reportsRouter(platform: Platform): Router {
   const router = Router();
   const assignForm = assignFormOf(platform);
   const hr = requireRole('hr', 'admin');
-  const query = validate(MatrixQuery, 'query');
+  const query = validateQuery(MatrixQuery);
   const matrixFor = (req: Request, res: Response, paged: boolean) =>
     completionMatrix(platform, {
       organisationId: req.user!.organisationId,
