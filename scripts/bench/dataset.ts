@@ -16,6 +16,8 @@ import { enrolLearner, recordFirstOpening } from '../../src/learning/enrolment.s
 import type { Learner } from '../../src/learning/learner.js';
 import { LearningProgress, statusRank, type ProgressStatus } from '../../src/learning/learning-progress.model.js';
 import { Organisation } from '../../src/organisations/organisation.model.js';
+import { standingId, TrainingStanding, type StandingFacts } from '../../src/reports/training-standing.model.js';
+import { standingFactsOf } from '../../src/reports/training-standings.js';
 import type { Platform } from '../../src/platform.js';
 import { courseCompleted, initialized, launched, lessonExperienced, questionAnswered, quizScored, registered, type LearningContext } from '../../src/xapi/learning-statements.js';
 import { agentKey, statementKeys } from '../../src/xapi/statement-keys.js';
@@ -404,6 +406,7 @@ async function bulkLearning(
   await insertProgress(progressDocs);
   await insertStatements(organisationId, statementDocs);
   await insertCertificates(certificates, files);
+  await writeStandings(platform, organisation._id, enrolmentDocs, progressDocs, certificates);
   return { enrolments: enrolmentDocs as unknown as EnrolmentDoc[], statements: statementDocs.length };
 }
 
@@ -499,4 +502,117 @@ export async function addOtherOffices(
     });
     options.onProgress?.(index);
   }
+}
+
+/**
+ * The training standings of bulk-written learning, each cell built by standingFactsOf (the listeners' function) and
+ * set into the office's document of its course (cells the services' listeners wrote stay).
+ */
+async function writeStandings(
+  platform: Platform,
+  organisationId: Types.ObjectId,
+  enrolments: Array<Record<string, unknown> & { _id: Types.ObjectId; userId: Types.ObjectId; courseId: string }>,
+  progress: Record<string, unknown>[],
+  certificates: Array<Record<string, unknown> & { enrolmentId: Types.ObjectId; code: string }>,
+): Promise<void> {
+  const byCourse = new Map<string, Record<string, StandingFacts>>();
+  for (const [index, enrolment] of enrolments.entries()) {
+    const certificate = certificates.find((c) => String(c.enrolmentId) === String(enrolment._id));
+    const completions = certificate && {
+      latest: { code: certificate.code, completedAt: certificate.completedAt as Date, revoked: false },
+      earlier: [],
+    };
+    const row = { enrolment: enrolment as unknown as EnrolmentDoc, progress: progress[index] as unknown as Parameters<typeof standingFactsOf>[1]['progress'] };
+    const cells = byCourse.get(enrolment.courseId) ?? {};
+    cells[`cells.${String(enrolment.userId)}`] = standingFactsOf(platform.catalogue.get(enrolment.courseId), row, completions);
+    byCourse.set(enrolment.courseId, cells);
+  }
+  for (const [courseId, set] of byCourse) {
+    await TrainingStanding.collection.updateOne(
+      { _id: standingId(organisationId, courseId) as never },
+      { $set: set, $setOnInsert: { organisationId, courseId } },
+      { upsert: true },
+    );
+  }
+}
+
+/** Office H, HR's scale case: many people × many courses, every pair enrolled, with due dates HR set. */
+export interface BenchOfficeH {
+  organisationId: string;
+  hr: Learner & { email: string };
+  people: number;
+  courses: number;
+  enrolments: number;
+}
+
+/**
+ * Office H (issue 12): `people` clerks × every course of `courses`, bulk-written — enrolments (with their keys), their
+ * progress documents (a mix: a third completed, a third under way, the rest not started) and due dates (a fifth past,
+ * a tenth within 14 days, the rest later), and the office's training standings, one document per course, each cell
+ * built by standingFactsOf, the function the listeners use. No statements: HR's pages do not read the log.
+ */
+export async function createOfficeH(platform: Platform, random: Random, options: { people: number; courses: Course[] }): Promise<BenchOfficeH> {
+  const passwordHash = await hashPassword(BENCH_PASSWORD, 4);
+  const office = await createOrganisation(random, 999);
+  const { learners, hr } = await createPeople(random, office, options.people, passwordHash, 999);
+  const now = Date.now();
+  const enrolments: Parameters<typeof insertEnrolments>[0] = [];
+  const progress: Record<string, unknown>[] = [];
+  const hrId = new Types.ObjectId(hr.id);
+  for (const learner of learners) {
+    for (const course of options.courses) {
+      const _id = new Types.ObjectId();
+      const userId = new Types.ObjectId(learner.id);
+      const registration = random.uuid();
+      const enrolledAt = new Date(now - (60 + random.int(300)) * DAY_MS);
+      const due = random.next();
+      const dueDate = new Date(now + (due < 0.2 ? -(1 + random.int(60)) : due < 0.3 ? 1 + random.int(13) : 20 + random.int(200)) * DAY_MS);
+      const roll = random.next();
+      const status: ProgressStatus = roll < 0.33 ? 'completed' : roll < 0.66 ? 'in_progress' : 'enrolled';
+      const last = new Date(enrolledAt.getTime() + random.int(50) * DAY_MS);
+      const enrolment = {
+        _id,
+        organisationId: office._id,
+        userId,
+        courseId: course.id,
+        courseVersion: course.version,
+        registration,
+        learnerId: learner.learnerId,
+        enrolledAt,
+        dueDate,
+        assignedBy: hrId,
+        recordedAt: enrolledAt,
+        createdAt: enrolledAt,
+        updatedAt: last,
+      };
+      const doc = {
+        _id,
+        organisationId: office._id,
+        userId,
+        courseId: course.id,
+        registration,
+        status,
+        statusRank: statusRank(status),
+        lessonsViewed: status === 'enrolled' ? [] : course.lessons.map((lesson) => lesson.id),
+        ...(status === 'enrolled' ? {} : { lastActivityAt: last }),
+        attempts: status === 'completed' ? 1 : 0,
+        countedStatementIds: [],
+        ...(status === 'completed' ? { passedAt: last, completedAt: last } : {}),
+        createdAt: enrolledAt,
+        updatedAt: last,
+      };
+      enrolments.push(enrolment);
+      progress.push(doc);
+    }
+  }
+  await insertEnrolments(enrolments);
+  await insertProgress(progress);
+  await writeStandings(platform, office._id, enrolments, progress, []);
+  return { organisationId: office._id.toHexString(), hr, people: learners.length, courses: options.courses.length, enrolments: enrolments.length };
+}
+
+/** The baseline of HR's figures: one aggregation counting the office's progress documents (what a report must at least read). */
+export async function countOfficeProgress(organisationId: string): Promise<number> {
+  const [result] = await LearningProgress.collection.aggregate<{ n: number }>([{ $match: { organisationId: new Types.ObjectId(organisationId) } }, { $count: 'n' }]).toArray();
+  return result?.n ?? 0;
 }

@@ -15,6 +15,7 @@ import { Certificate } from '../../src/certificates/certificate.model.js';
 import { loadConfig } from '../../src/config.js';
 import { connectMongoose, ensureIndexes } from '../../src/db/connection.js';
 import { createLogger } from '../../src/logger.js';
+import { CourseCatalogue, loadCourseCatalogue } from '../../src/courses/course-catalogue.js';
 import { Organisation } from '../../src/organisations/organisation.model.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import { lessonExperienced, questionAnswered, quizScored } from '../../src/xapi/learning-statements.js';
@@ -23,7 +24,18 @@ import type { Statement } from '../../src/xapi/xapi.types.js';
 import { VERBS } from '../../src/xapi/xapi-vocabulary.js';
 import { barePdf, driverStatementQuery, startBarePage, type DriverQuery } from './baselines.js';
 import { BackendUnavailable, startBenchServer, type Backend } from './database.js';
-import { BENCH_PASSWORD, Random, addOtherOffices, createOfficeA, insertStatements, statementDocument, storeSizes, type BenchOffice } from './dataset.js';
+import {
+  BENCH_PASSWORD,
+  Random,
+  addOtherOffices,
+  countOfficeProgress,
+  createOfficeA,
+  createOfficeH,
+  insertStatements,
+  statementDocument,
+  storeSizes,
+  type BenchOffice,
+} from './dataset.js';
 import { BEHIND_TLS, LrsClient, SignedIn } from './http-client.js';
 import { absoluteFigure, concurrently, interleaved, loadTest, percentile, ratioFigure, round, sample, type Figure, type SampleBudget } from './measure.js';
 
@@ -52,6 +64,49 @@ const LRS_TIMEOUT_MS = quick ? 20_000 : 120_000;
 const INGEST_BATCHES = quick ? 40 : 200;
 const LOAD_MS = quick ? 2_000 : 10_000;
 const PDF_SAMPLES = quick ? 12 : 40;
+/** Office H (issue 12): HR's pages at 2,000 people × 10 courses, in both modes. */
+const OFFICE_H = { people: 2000, courses: 10 };
+/** Fewer samples for HR's heavy answers (a 20,000-line XLSX): the budget, not the count, decides. */
+const HR_BUDGET: SampleBudget = quick ? { samples: 15, budgetMs: 4_000, minSamples: 3 } : { samples: 40, budgetMs: 30_000, minSamples: 10 };
+
+/**
+ * The served courses plus copies under other ids up to `count`, for office H's ten columns (the repository has
+ * fewer courses). Copies go last: office A and the other offices take the first three, the real ones.
+ */
+async function benchCatalogue(dir: string, count: number): Promise<CourseCatalogue> {
+  const loaded = (await loadCourseCatalogue({ dir, logger: createLogger('silent') })).list();
+  const copies = Array.from({ length: Math.max(0, count - loaded.length) }, (_unused, i) => {
+    const course = loaded[i % loaded.length];
+    return { ...course, id: `${course.id}-kopia-${i + 1}`, title: `${course.title} (kopia ${i + 1})` };
+  });
+  return new CourseCatalogue([...loaded, ...copies]);
+}
+
+/** HR's pages of office H, each to be compared with the aggregation counting the office's progress documents. */
+function hrProbesOf(hr: SignedIn): Probe[] {
+  const xlsx = async () => {
+    const res = await hr.request('/kadry/eksport.xlsx');
+    const body = await res.arrayBuffer();
+    if (res.status !== 200 || body.byteLength < 1000) throw new Error(`GET /kadry/eksport.xlsx: ${res.status}, ${body.byteLength} bytes`);
+    return body;
+  };
+  return [
+    { name: 'hr_matrix_page', run: () => hr.page('/kadry') },
+    { name: 'hr_overdue_list', run: () => hr.page('/kadry/zaleglosci') },
+    { name: 'hr_matrix_xlsx', run: xlsx },
+  ];
+}
+
+/** Times each HR probe interleaved with the baseline aggregation; logs and returns the samples by probe. */
+async function measureHr(probes: Probe[], organisationId: string, label: string): Promise<Record<string, { subject: number[]; baseline: number[] }>> {
+  const result: Record<string, { subject: number[]; baseline: number[] }> = {};
+  for (const probe of probes) {
+    result[probe.name] = await interleaved(HR_BUDGET, probe.run, () => countOfficeProgress(organisationId));
+    const { subject, baseline } = result[probe.name];
+    log(`  ${label} ${probe.name}: p95 ${percentile(subject, 95).toFixed(1)} ms, progress count ${percentile(baseline, 95).toFixed(1)} ms (n=${subject.length})`);
+  }
+  return result;
+}
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -181,7 +236,7 @@ async function main(): Promise<void> {
   try {
     await connectMongoose(server.uri, dbName);
     await ensureIndexes();
-    const platform = await createPlatform(config, createLogger('silent'));
+    const platform = await createPlatform(config, createLogger('silent'), { catalogue: await benchCatalogue(config.COURSES_DIR, OFFICE_H.courses) });
     const express = await (await import('../../src/app.js')).createApp(platform);
     app = await new Promise<Server>((resolve) => {
       const listening = express.listen(0, '127.0.0.1', () => resolve(listening));
@@ -212,6 +267,15 @@ async function main(): Promise<void> {
     const timedOutSmall = probeLrs.timedOut;
     const sizesSmall = storeSizes(1, SIZE.clerks, office.statements);
     log(`Phase 1: office A's pages measured in ${seconds(phase)}`);
+
+    // Office H: HR at scale, bulk-written (its standings built by the listeners' own function), measured alone.
+    phase = performance.now();
+    const officeH = await createOfficeH(platform, random, { people: OFFICE_H.people, courses: platform.catalogue.list().slice(0, OFFICE_H.courses) });
+    log(`Phase 1: office H (${officeH.people} people × ${officeH.courses} courses, ${officeH.enrolments} enrolments and progress documents) in ${seconds(phase)}`);
+    const hrProbes = hrProbesOf(await SignedIn.as(base, officeH.hr.email, BENCH_PASSWORD));
+    phase = performance.now();
+    const hrAlone = await measureHr(hrProbes, officeH.organisationId, 'office H alone:');
+    log(`Phase 1: office H's HR pages measured in ${seconds(phase)}`);
 
     // Phase 2: the other offices, bulk.
     phase = performance.now();
@@ -248,6 +312,15 @@ async function main(): Promise<void> {
       figures.push({ ...p95Figure(`growth_${probe.name}`, large[probe.name], small[probe.name]), samples: Math.min(large[probe.name].length, small[probe.name].length) });
     }
     for (const probe of queries) figures.push(p95Figure(`statement_query_${probe.name}`, viaDriver[probe.name].subject, viaDriver[probe.name].baseline));
+    // Office H again, now among every office: the ratio to the count of its progress documents, alone and with the
+    // others, and its page's own growth (the count scans every office's progress on FerretDB; the pages must not).
+    const hrAmong = await measureHr(hrProbes, officeH.organisationId, 'office H among all:');
+    for (const probe of hrProbes) {
+      const target = probe.name === 'hr_matrix_xlsx' ? 20 : 5;
+      figures.push(p95Figure(`${probe.name}_2000x10_alone`, hrAlone[probe.name].subject, hrAlone[probe.name].baseline, target));
+      figures.push(p95Figure(`${probe.name}_2000x10_with_others`, hrAmong[probe.name].subject, hrAmong[probe.name].baseline, target));
+      figures.push(p95Figure(`growth_${probe.name}_2000x10`, hrAmong[probe.name].subject, hrAlone[probe.name].subject));
+    }
     log(`Phase 2: pages and LRS queries measured in ${seconds(phase)}`);
 
     // xAPI ingest: batches of 50 from 4 concurrent clients, in rounds alternating with the driver's insertMany of the same documents.
@@ -343,6 +416,7 @@ async function main(): Promise<void> {
         statements: office.statements,
         certificates: office.certificateCodes.length,
       },
+      officeH: { people: OFFICE_H.people, courses: OFFICE_H.courses, note: 'bulk-written enrolments, progress and standings; no statements, no certificates' },
       offices: SIZE.offices,
       machine: {
         os: `${os.type()} ${os.release()} ${os.arch()}`,
