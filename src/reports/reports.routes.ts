@@ -5,7 +5,7 @@ import { requireRole } from '../auth/require-user.js';
 import type { Platform } from '../platform.js';
 import { setFlash } from '../http/flash.js';
 import { defineForm, type FormView } from '../http/forms.js';
-import { inputOf, validate } from '../http/validate.js';
+import { inputOf } from '../http/validate.js';
 import { matrixCsv, matrixXlsx } from './matrix-export.js';
 import { mountCompletionChart, mountDueLists, sendCsv, sendXlsx, validateQuery } from './reports-lists.routes.js';
 import { presentMatrix } from './reports.presenter.js';
