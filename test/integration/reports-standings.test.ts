@@ -14,7 +14,7 @@ import type { OrganisationDoc } from '../../src/organisations/organisation.model
 import type { Platform } from '../../src/platform.js';
 import { completionMatrix, dueList } from '../../src/reports/completion-matrix.service.js';
 import { standingId, TrainingStanding } from '../../src/reports/training-standing.model.js';
-import { rebuildOfficeStandings } from '../../src/reports/training-standings.js';
+import { backfillStandings, rebuildOfficeStandings } from '../../src/reports/training-standings.js';
 import { courseCompleted, quizScored } from '../../src/xapi/learning-statements.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, loginAgent } from '../helpers/factories.js';
@@ -126,6 +126,15 @@ describe('reports/training-standings (read model) and the HR pages on it', funct
     await rebuildOfficeStandings(server.platform, office._id);
     const after = (await TrainingStanding.find({ organisationId: office._id, courseId: { $ne: '*' } }).lean()).map((d) => [d._id, d.cells]);
     expect(after.sort()).to.deep.equal(before.filter(([id]) => !String(id).endsWith(':*')).sort());
+  });
+
+  it('start-up builds the standings of an office that has none (once: its marker says so)', async () => {
+    const cells = (await TrainingStanding.findById(standingId(office._id, RODO)).lean())!.cells;
+    await TrainingStanding.deleteMany({ organisationId: office._id });
+    expect((await completionMatrix(server.platform, { organisationId: office._id.toHexString() })).totals.enrolled).to.equal(0);
+    await backfillStandings(server.platform);
+    expect((await TrainingStanding.findById(standingId(office._id, RODO)).lean())!.cells).to.deep.equal(cells);
+    expect((await completionMatrix(server.platform, { organisationId: office._id.toHexString() })).totals.enrolled).to.equal(6);
   });
 
   it('a revoked certificate turns the cell to "unieważniono" in the matrix, the CSV and the XLSX (with its number)', async () => {
