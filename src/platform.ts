@@ -1,4 +1,5 @@
 // The one wiring point: builds the platform's services from the config, for the server, every script and the tests.
+import { listenForJoiners } from './assignments/assignment.listeners.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { resolveSessionSecret } from './auth/session-secret.js';
 import { systemClock, type Clock } from './calendar/clock.js';
@@ -76,5 +77,7 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters, audit, clock };
   listenForPassedCourses(platform);
   listenForMergedDepartments(platform);
+  // After the people listeners: a merge moves staff first (person.changed), then they get the standing assignments.
+  listenForJoiners(platform);
   return platform;
 }

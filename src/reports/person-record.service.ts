@@ -11,7 +11,7 @@ import { quizStanding, type QuizStanding } from '../learning/quiz.service.js';
 import { grantQuizException, type QuizGrantDeps } from '../learning/quiz-grant.service.js';
 import type { QuizGrantKind } from '../learning/quiz-attempt-grant.model.js';
 import { cellStatus, type CellStatus } from './completion-matrix.service.js';
-import { Reminder } from './reminder.model.js';
+import { remindersOfEnrolments } from '../assignments/assignments.read.js';
 import { assertCanManageTraining } from './reports.policy.js';
 import { departmentsOf, namesOf, organisationOf, personOf, type PersonRecordDoc } from './reports.people.js';
 
@@ -55,14 +55,16 @@ export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get
   ]);
   const keyed = { enrolments: standings.map(({ enrolment }) => enrolment) };
   const [attempts, grants] = await Promise.all([quizAttemptsOfPerson(organisation._id, person._id, keyed), quizGrantsOfPerson(organisation._id, person._id, keyed)]);
-  const [reminders, assigners] = await Promise.all([
-    standings.length ? Reminder.find({ _id: { $in: standings.map((s) => s.enrolment._id) }, organisationId: organisation._id }).lean() : Promise.resolve([]),
+  const [reminderOf, assigners] = await Promise.all([
+    remindersOfEnrolments(
+      organisation._id,
+      standings.map((s) => s.enrolment._id),
+    ),
     namesOf(
       organisation._id,
       standings.flatMap((s) => (s.enrolment.assignedBy ? [s.enrolment.assignedBy] : [])),
     ),
   ]);
-  const reminderOf = new Map(reminders.map((r) => [String(r._id), r]));
   // The quiz rules (limit, cool-down, grants) are learning's: asked per enrolment rather than worked out here.
   const learner = { id: person._id.toHexString(), organisationId: actor.organisationId, fullName: person.fullName, learnerId: person.learnerId };
   const quizOf = new Map<string, QuizStanding>();
