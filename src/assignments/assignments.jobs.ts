@@ -48,7 +48,12 @@ export async function runAssignmentJobs(deps: AssignmentsDeps): Promise<Assignme
       failures.push(error);
     }
   }
-  if (failures.length) throw new AggregateError(failures, `assignment jobs failed for ${failures.length} offices (${total.sent} reminders sent)`);
+  if (failures.length) {
+    throw new AggregateError(
+      failures,
+      `assignment jobs failed for ${failures.length} offices (${total.sent} reminders sent): ${failures.map((f) => (f as Error).message).join('; ')}`,
+    );
+  }
   return total;
 }
 

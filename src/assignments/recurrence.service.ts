@@ -47,7 +47,7 @@ export async function reopenExpiredAssignments(deps: AssignmentsDeps, organisati
     const completedAt = found?.progress?.completedAt ?? found?.progress?.passedAt;
     if (!course || !found || !completedAt) continue;
     // A completion already closed into the history is not reopened twice.
-    const last = record.cycles.at(-1);
+    const last = (record.cycles ?? []).at(-1);
     if (last?.completedAt && last.completedAt.getTime() >= completedAt.getTime()) continue;
     const validityEnd = addMonths(completedAt, course.validityMonths ?? assignment.recurrenceMonths!);
     if (addDays(now, assignment.daysToComplete).getTime() < validityEnd.getTime()) continue;
