@@ -34,6 +34,7 @@ import { xapiRouter } from './xapi/lrs.routes.js';
 import { lrsClientsNavLink, lrsClientsRouter } from './xapi/lrs-clients.routes.js';
 import { reportsNavLink, reportsRouter } from './reports/reports.routes.js';
 import { personRecordRouter } from './reports/person-record.routes.js';
+import { assignmentsRouter } from './assignments/assignments.routes.js';
 import { auditNavLink, auditRouter } from './audit/audit.routes.js';
 import { peopleNavLink, peopleRouter } from './people/people.routes.js';
 import { peopleImportRouter, peopleImportUpload } from './people/people-import.routes.js';
@@ -135,6 +136,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(learningRouter(platform));
   app.use(lrsClientsRouter(platform));
   app.use(reportsRouter(platform));
+  app.use(assignmentsRouter(platform));
   // Before any router with /kadry/osoby/:userId: its literal paths (nowa, import) must not be taken for an id.
   app.use(peopleImportRouter(platform));
   app.use(peopleRouter(platform));

@@ -1,4 +1,5 @@
 // The one wiring point: builds the platform's services from the config, for the server, every script and the tests.
+import { listenForJoiners } from './assignments/assignment.listeners.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { resolveSessionSecret } from './auth/session-secret.js';
 import { systemClock, type Clock } from './calendar/clock.js';
@@ -79,5 +80,7 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   listenForMergedDepartments(platform);
   // After the certificate listener: a pass issues its certificate first, then the standing reads both.
   listenForTrainingChanges(platform);
+  // After the people listeners: a merge moves staff first (person.changed), then they get the standing assignments.
+  listenForJoiners(platform);
   return platform;
 }

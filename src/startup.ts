@@ -9,8 +9,8 @@ import { scheduleCounterCleanup } from './db/window-counter.js';
 import { repairUnfinishedEnrolments } from './learning/enrolment-repair.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
-import { scheduleReminders } from './reports/reminder-schedule.js';
 import { backfillStandings } from './reports/training-standings.js';
+import { scheduleAssignmentJobs } from './assignments/assignments.jobs.js';
 import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from './xapi/xapi-startup.js';
 
 export interface StartupOptions {
@@ -69,8 +69,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     // Ended rate-limit and lock-out counters (FerretDB has no TTL indexes).
     scheduleCounterCleanup(platform.logger),
     scheduleSessionCleanup(platform.config.SESSION_CLEANUP_CRON, platform.logger),
-    // HR reminders of due courses on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none).
-    scheduleReminders(platform),
+    // Assignments on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none): reopened cycles, reminders, HR's digest.
+    scheduleAssignmentJobs(platform),
   ];
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
   await ensureEnvironmentLrsClientTask(platform);

@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   'import.run',
   'quiz.attemptGranted',
   'quiz.cooldownLifted',
+  'assignment.created',
+  'assignment.withdrawn',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

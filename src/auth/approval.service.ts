@@ -2,6 +2,7 @@
 import { Types } from 'mongoose';
 import type { AuditActor, AuditTrail } from '../audit/audit-trail.js';
 import { NotFoundError } from '../http/errors.js';
+import type { PlatformEvents } from '../events/platform-events.js';
 import type { Mailer } from '../mail/mail.service.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { accountApprovedMail } from './auth.mails.js';
@@ -12,6 +13,8 @@ export interface ApprovalDeps {
   audit: AuditTrail;
   mailer: Mailer;
   config: { BASE_URL: string };
+  /** person.changed (joined): an approved person is in the office, and gets its standing assignments. */
+  events: PlatformEvents;
 }
 
 /** HR (or an admin) of one office, as the approval functions take them. */
@@ -53,6 +56,13 @@ export async function approvePerson(deps: ApprovalDeps, approver: Approver, user
   const office = await Organisation.findById(person.organisationId).select('name').lean<{ name: string }>();
   await deps.mailer.enqueue(accountApprovedMail(person, office?.name ?? '', `${deps.config.BASE_URL}/logowanie`));
   await deps.audit.record({ organisationId: approver.organisationId, actor: approver, action: 'person.approved', subject: { kind: 'person', id: userId, label: person.fullName } });
+  await deps.events.emit('person.changed', {
+    organisationId: approver.organisationId,
+    userId,
+    departmentId: person.departmentId ? String(person.departmentId) : null,
+    status: 'active',
+    change: 'joined',
+  });
   return { id: userId, fullName: person.fullName, email: person.email, emailConfirmed: Boolean(person.emailConfirmedAt) };
 }
 

@@ -1,6 +1,7 @@
 // Invitations: HR, an office admin or the operator adds a person, who gets a link to choose their password.
 import { Types } from 'mongoose';
 import type { AuditActor, AuditTrail } from '../audit/audit-trail.js';
+import type { PlatformEvents } from '../events/platform-events.js';
 import type { Mailer } from '../mail/mail.service.js';
 import { invitationMail } from './auth.mails.js';
 import { issueToken, peekToken, redeemToken } from './auth-token.service.js';
@@ -13,6 +14,8 @@ export interface InvitationDeps {
   config: { BASE_URL: string };
   mailer: Mailer;
   audit: AuditTrail;
+  /** person.changed (joined): standing assignments reach the new person. */
+  events: PlatformEvents;
 }
 
 export interface Invitee {
@@ -60,6 +63,13 @@ export async function invitePerson(deps: InvitationDeps, invitee: Invitee, invit
     throw error;
   }
   await sendInvitation(deps, user, invitee.organisationName, invitedBy.fullName);
+  await deps.events.emit('person.changed', {
+    organisationId: invitee.organisationId,
+    userId: user._id.toHexString(),
+    departmentId: invitee.departmentId ?? null,
+    status: 'invited',
+    change: 'joined',
+  });
   await deps.audit.record({
     organisationId: invitee.organisationId,
     actor: invitedBy,

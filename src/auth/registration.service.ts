@@ -1,6 +1,7 @@
 // Registration and e-mail confirmation: new learner accounts, confirmation links, resending them.
 import { Types } from 'mongoose';
 import { ValidationError } from '../http/errors.js';
+import type { PlatformEvents } from '../events/platform-events.js';
 import type { Mailer } from '../mail/mail.service.js';
 import { joinableOfficeById, joinRefusal } from '../organisations/join-policy.service.js';
 import { checkPlacement } from '../organisations/organisation.service.js';
@@ -14,6 +15,8 @@ import { isDuplicateKeyError } from '../db/database-errors.js';
 /** What the account mails need: the platform's mailer, the links' address and the person's language. */
 export interface MailContext {
   mailer: Mailer;
+  /** Announces person.changed (joined) for a registration that joins the office at once. */
+  events?: PlatformEvents;
   /** Public address for links in e-mails (config.BASE_URL). */
   baseUrl: string;
   language: 'pl' | 'en';
@@ -75,6 +78,15 @@ export async function registerLearner(input: RegistrationInput, context: MailCon
     throw error;
   }
   await sendConfirmation(user, context);
+  if (status === 'active') {
+    await context.events?.emit('person.changed', {
+      organisationId: input.organisationId,
+      userId: user._id.toHexString(),
+      departmentId: input.departmentId ?? null,
+      status,
+      change: 'joined',
+    });
+  }
   return status;
 }
 

@@ -117,6 +117,26 @@ export function warsawIsoDay(when: Date): string {
   return isoDayFormat.format(when);
 }
 
+/** Calendar days from the Warsaw day of `from` to that of `to` (negative when `to` is earlier), whatever the clock changes. */
+export function warsawDaysBetween(from: Date, to: Date): number {
+  const dayNumber = (when: Date) => Date.parse(`${warsawIsoDay(when)}T00:00:00Z`) / 86_400_000;
+  return Math.round(dayNumber(to) - dayNumber(from));
+}
+
+/**
+ * The ISO 8601 week of the instant's Warsaw day, as `2026-W49` (weeks start on Monday; the week belongs to the year
+ * of its Thursday, so 31 December can be week 1 of the next year): a key for "at most once a week".
+ */
+export function warsawIsoWeek(when: Date): string {
+  const day = new Date(`${warsawIsoDay(when)}T00:00:00Z`);
+  const weekday = day.getUTCDay() || 7;
+  // The Thursday of the same week decides the year and the week number.
+  const thursday = new Date(day.getTime() + (4 - weekday) * 86_400_000);
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.floor((thursday.getTime() - yearStart) / 86_400_000 / 7) + 1;
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
 /** Whether `value` is YYYY-MM-DD naming a day that exists (not 2027-02-29). */
 export function isCalendarDay(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);

@@ -235,3 +235,11 @@ export async function learnerEnrolments(learner: Learner, courseIds: readonly st
   });
   return rows.filter((row) => row !== undefined).sort((a, b) => b.enrolment.enrolledAt.getTime() - a.enrolment.enrolledAt.getTime());
 }
+
+/**
+ * Sets (or, with undefined, removes) the due date of an enrolment, by `_id` (the caller, the assignments feature,
+ * found it for this organisation): an assignment reopened for a new cycle, or withdrawn. Returns the enrolment after.
+ */
+export async function changeDueDate(enrolment: Pick<EnrolmentDoc, '_id'>, dueDate: Date | undefined): Promise<EnrolmentDoc | null> {
+  return Enrolment.findOneAndUpdate({ _id: enrolment._id }, dueDate ? { $set: { dueDate } } : { $unset: { dueDate: 1 } }, { new: true }).lean<EnrolmentDoc>();
+}

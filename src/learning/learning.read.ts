@@ -52,6 +52,13 @@ export async function enrolmentsOfOrganisation(organisationId: Types.ObjectId, q
   return enrolments.map((enrolment) => ({ enrolment, progress: byId.get(String(enrolment._id)) }));
 }
 
+/** One enrolment of the organisation with its progress, by the enrolment's `_id` (another office's reads as none). */
+export async function enrolmentById(organisationId: Types.ObjectId | string, enrolmentId: Types.ObjectId): Promise<EnrolmentWithProgress | undefined> {
+  const enrolment = await Enrolment.findById(enrolmentId).lean<EnrolmentDoc>();
+  if (!enrolment || String(enrolment.organisationId) !== String(organisationId)) return undefined;
+  return { enrolment, progress: (await progressOf(enrolment)) ?? undefined };
+}
+
 async function keyedEnrolments(organisationId: Types.ObjectId, query: EnrolmentQuery & { userIds: Types.ObjectId[]; courseIds: string[] }): Promise<EnrolmentWithProgress[]> {
   const courseIds = query.courseId ? query.courseIds.filter((id) => id === query.courseId) : query.courseIds;
   const pairs = query.userIds.flatMap((userId) => courseIds.map((courseId) => ({ userId, courseId })));

@@ -307,6 +307,15 @@ export async function runImport(deps: PeopleDeps, actor: Actor, importId: string
         subject: { kind: 'person', id: row.personId, label: person.fullName },
         details: { importId, line: row.line, changes: row.changes },
       });
+      if (row.changes.includes('department')) {
+        await deps.events.emit('person.changed', {
+          organisationId: actor.organisationId,
+          userId: row.personId!,
+          departmentId: row.departmentId ?? null,
+          status: person.status ?? 'active',
+          change: 'moved',
+        });
+      }
       result.updated += 1;
     }
   }

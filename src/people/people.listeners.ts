@@ -25,6 +25,13 @@ export function listenForMergedDepartments(deps: { events: PlatformEvents; audit
         reason: 'department.merged',
         details: { fromDepartmentId: merged.fromDepartmentId, toDepartmentId: merged.intoDepartmentId, merged: true },
       });
+      await deps.events.emit('person.changed', {
+        organisationId: merged.organisationId,
+        userId: String(person._id),
+        departmentId: merged.intoDepartmentId,
+        status: person.status ?? 'active',
+        change: 'moved',
+      });
     }
   });
 }

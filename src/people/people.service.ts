@@ -177,6 +177,13 @@ export async function changePersonDetails(deps: PeopleDeps, actor: Actor, userId
   );
   const nameOf = (id: string | undefined) => (id ? (departments.find((d) => d.id === id)?.name ?? id) : null);
   if (moved) {
+    await deps.events.emit('person.changed', {
+      organisationId: actor.organisationId,
+      userId,
+      departmentId: body.departmentId ?? null,
+      status: person.status ?? 'active',
+      change: 'moved',
+    });
     await deps.audit.record({
       organisationId: actor.organisationId,
       actor: actor,
@@ -237,6 +244,13 @@ export async function deactivatePerson(deps: PeopleDeps, actor: Actor, userId: s
     reason: body.reason,
     details: { statusBefore: person.status ?? 'active' },
   });
+  await deps.events.emit('person.changed', {
+    organisationId: actor.organisationId,
+    userId,
+    departmentId: person.departmentId ? String(person.departmentId) : null,
+    status: 'deactivated',
+    change: 'left',
+  });
 }
 
 /**
@@ -256,6 +270,13 @@ export async function reactivatePerson(deps: PeopleDeps, actor: Actor, userId: s
     subject: { kind: 'person', id: userId, label: person.fullName },
     reason: body.reason,
     details: { status },
+  });
+  await deps.events.emit('person.changed', {
+    organisationId: actor.organisationId,
+    userId,
+    departmentId: person.departmentId ? String(person.departmentId) : null,
+    status,
+    change: 'returned',
   });
   return { status };
 }

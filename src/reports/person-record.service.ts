@@ -13,7 +13,7 @@ import type { QuizGrantKind } from '../learning/quiz-attempt-grant.model.js';
 import { trainingStatus, type TrainingStatus } from '../learning/training-status.js';
 import type { StandingCompletion, StandingFacts } from './training-standing.model.js';
 import { standingsOf } from './training-standings.js';
-import { Reminder } from './reminder.model.js';
+import { remindersOfEnrolments } from '../assignments/assignments.read.js';
 import { assertCanManageTraining } from './reports.policy.js';
 import { departmentsOf, namesOf, organisationOf, personOf, type PersonRecordDoc } from './reports.people.js';
 
@@ -53,7 +53,7 @@ export interface PersonRecord {
 
 /**
  * The record of `userId` in the actor's own organisation (NotFoundError for anyone else's). Everything is read
- * through the owning features' read functions; the reminders are this feature's own.
+ * through the owning features' read functions; the reminders come from assignments' read API.
  */
 export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get' | 'list'> }, params: { actor: SessionUser; userId: string; now?: Date }): Promise<PersonRecord> {
   const { actor } = params;
@@ -71,14 +71,16 @@ export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get
   const factsOf = (courseId: string): StandingFacts | undefined => readModel.get(courseId)?.[person._id.toHexString()];
   const keyed = { enrolments: standings.map(({ enrolment }) => enrolment) };
   const [attempts, grants] = await Promise.all([quizAttemptsOfPerson(organisation._id, person._id, keyed), quizGrantsOfPerson(organisation._id, person._id, keyed)]);
-  const [reminders, assigners] = await Promise.all([
-    standings.length ? Reminder.find({ _id: { $in: standings.map((s) => s.enrolment._id) }, organisationId: organisation._id }).lean() : Promise.resolve([]),
+  const [reminderOf, assigners] = await Promise.all([
+    remindersOfEnrolments(
+      organisation._id,
+      standings.map((s) => s.enrolment._id),
+    ),
     namesOf(
       organisation._id,
       standings.flatMap((s) => (s.enrolment.assignedBy ? [s.enrolment.assignedBy] : [])),
     ),
   ]);
-  const reminderOf = new Map(reminders.map((r) => [String(r._id), r]));
   // The quiz rules (limit, cool-down, grants) are learning's: asked per enrolment rather than worked out here.
   const learner = { id: person._id.toHexString(), organisationId: actor.organisationId, fullName: person.fullName, learnerId: person.learnerId };
   const quizOf = new Map<string, QuizStanding>();

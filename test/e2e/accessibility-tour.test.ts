@@ -436,14 +436,25 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'HR completions chart', language, 'hr-chart');
         await go('/kadry?page=zero');
         await checkPage(page, '400 (HR report with a bad filter)', language);
-        // Known gap, reported to the HR reports feature: its form messages are Polish only, and its course
-        // options carry no language to mark them with.
-        const untranslated = ['Przykładowy kurs', 'Wybierz szkolenie.', 'Wybierz referat albo co najmniej jedną osobę.', 'Podaj termin ukończenia.'];
+        // Known gap: the course options carry no language to mark them with.
+        const untranslated = ['Przykładowy kurs'];
         await go('/kadry/przypisz');
-        await checkPage(page, 'HR assignment form', language, undefined, untranslated);
+        await checkPage(page, 'HR assignment form', language, 'hr-assign', untranslated);
+        await page.fill('#recurrenceMonths', '1000');
         await submit(page, 'form[action="/kadry/przypisz"]');
         expect(await page.locator('.error-summary').count()).to.equal(1);
         await checkPage(page, 'HR assignment form with errors', language, 'hr-assign-errors', untranslated);
+        // A valid assignment (HR's own office, every 12 months) lands on the list of assignments.
+        await page.selectOption('#courseId', { index: 1 });
+        await page.check('#target-people');
+        await page.check('#people');
+        await page.fill('#recurrenceMonths', '12');
+        await submit(page, 'form[action="/kadry/przypisz"]');
+        expect(new URL(page.url()).pathname).to.equal('/kadry/przydzialy');
+        await checkPage(page, 'HR assignments list', language, 'hr-assignments', untranslated);
+        const withdrawUrl = await page.locator('a[href$="/wycofaj"]').first().getAttribute('href');
+        await go(withdrawUrl!);
+        await checkPage(page, 'HR assignment withdrawal confirmation', language, undefined, untranslated);
         await go('/admin/lrs-klienci');
         await checkPage(page, '403 (HR on the admin page)', language);
       });

@@ -7,7 +7,7 @@ import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { QuizAttemptGrant } from '../../src/learning/quiz-attempt-grant.model.js';
 import { encodeQuizForm } from '../../src/learning/quiz-form.js';
 import type { OrganisationDoc } from '../../src/organisations/organisation.model.js';
-import { Reminder } from '../../src/reports/reminder.model.js';
+import { Reminder } from '../../src/assignments/reminder.model.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { oneAnswerFor, sendQuiz } from '../helpers/quiz-form.js';

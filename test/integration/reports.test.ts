@@ -11,8 +11,6 @@ import { LearningProgress, type ProgressStatus } from '../../src/learning/learni
 import type { OrganisationDoc } from '../../src/organisations/organisation.model.js';
 import { endOfWarsawDay, formatDate, warsawIsoDay } from '../../src/calendar/calendar.js';
 import { completionMatrix } from '../../src/reports/completion-matrix.service.js';
-import { sendReminders, sendRemindersEverywhere } from '../../src/reports/reminders.service.js';
-import { Reminder } from '../../src/reports/reminder.model.js';
 import { refreshStanding } from '../../src/reports/training-standings.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
@@ -61,7 +59,7 @@ async function seedEnrolment(
   return enrolment;
 }
 
-describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', function () {
+describe('reports/reports.routes (HR: matrix and exports; assignments and reminders: assignments.test.ts)', function () {
   this.timeout(60_000);
   useTestDatabase(import.meta.url);
   let server: TestServer;
@@ -148,81 +146,6 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     await hrAgent.get(`/kadry?departmentId=${'0'.repeat(24)}`).expect(400);
   });
 
-  it('assignment form: field errors in Polish, typed values kept, nothing written', async () => {
-    const form = await hrAgent.get('/kadry/przypisz').expect(200);
-    const csrf = csrfTokenFrom(form.text);
-    const before = await Enrolment.countDocuments({ organisationId: office._id });
-
-    const empty = await hrAgent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: '', dueDate: '2020-01-01' }).expect(400);
-    expect(empty.text).to.contain('Wybierz szkolenie.');
-    expect(empty.text).to.contain('Termin nie może być w przeszłości.');
-    expect(empty.text).to.match(/id="dueDate"[^>]*value="2020-01-01"/);
-    expect(empty.text).to.match(/aria-describedby="dueDate-hint dueDate-error" aria-invalid="true"/);
-
-    const nobody = await hrAgent
-      .post('/kadry/przypisz')
-      .type('form')
-      .send({ _csrf: csrf, courseId: DIALOG, dueDate: isoDayIn(10) })
-      .expect(400);
-    expect(nobody.text).to.contain('Wybierz referat albo co najmniej jedną osobę.');
-    expect(nobody.text).to.match(/<option value="dialog-techniczny" selected>/);
-
-    const badDay = await hrAgent.post('/kadry/przypisz').type('form').send({ _csrf: csrf, courseId: DIALOG, userIds: anna._id.toHexString(), dueDate: '2027-02-30' }).expect(400);
-    expect(badDay.text).to.contain('Taki dzień nie istnieje w kalendarzu.');
-    expect(badDay.text).to.match(new RegExp(`value="${anna._id.toHexString()}" checked`));
-
-    const unknownCourse = await hrAgent
-      .post('/kadry/przypisz')
-      .type('form')
-      .send({ _csrf: csrf, courseId: 'nie-ma-takiego', userIds: anna._id.toHexString(), dueDate: isoDayIn(10) })
-      .expect(400);
-    expect(unknownCourse.text).to.contain('Wybierz szkolenie z listy.');
-
-    const stranger = await buildLearner();
-    const foreign = await hrAgent
-      .post('/kadry/przypisz')
-      .type('form')
-      .send({ _csrf: csrf, courseId: DIALOG, userIds: [anna._id.toHexString(), stranger.user._id.toHexString()], dueDate: isoDayIn(10) })
-      .expect(400);
-    expect(foreign.text).to.contain('nie należy do Twojej organizacji');
-    expect(await Enrolment.countDocuments({ organisationId: office._id })).to.equal(before);
-    expect(await mailsTo(anna.email)).to.have.length(0);
-  });
-
-  it('assigns a course to a department and a chosen person: new enrolment, due date on the existing one, e-mails', async () => {
-    const form = await hrAgent.get('/kadry/przypisz').expect(200);
-    const due = isoDayIn(60);
-    const res = await hrAgent
-      .post('/kadry/przypisz')
-      .type('form')
-      .send({ _csrf: csrfTokenFrom(form.text), courseId: DIALOG, departmentId: finance, userIds: anna._id.toHexString(), dueDate: due })
-      .expect(303);
-    expect(res.headers.location).to.equal('/kadry');
-    const page = await hrAgent.get('/kadry').expect(200);
-    expect(page.text).to.contain('Przypisano szkolenie „Dialog techniczny i wstępne konsultacje rynkowe” 2 osobom (nowe zapisy: 1)');
-
-    const enrolments = await Enrolment.find({ organisationId: office._id, courseId: DIALOG }).lean<EnrolmentDoc[]>();
-    expect(enrolments.map((e) => String(e.userId)).sort()).to.deep.equal([anna._id.toHexString(), celina._id.toHexString()].sort());
-    for (const enrolment of enrolments) {
-      expect(enrolment.dueDate?.getTime()).to.equal(endOfWarsawDay(due).getTime());
-      expect(String(enrolment.assignedBy)).to.have.length(24);
-    }
-    for (const person of [anna, celina]) {
-      const mails = await mailsTo(person.email);
-      expect(mails).to.have.length(1);
-      expect(mails[0].subject).to.contain(formatDate(endOfWarsawDay(due)));
-      expect(mails[0].text).to.contain('https://akademia.test/szkolenia/dialog-techniczny');
-      expect(mails[0].text).to.contain(formatDate(endOfWarsawDay(due)));
-    }
-    // Assigning again is idempotent: still one enrolment per person.
-    await hrAgent
-      .post('/kadry/przypisz')
-      .type('form')
-      .send({ _csrf: csrfTokenFrom(form.text), courseId: DIALOG, userIds: anna._id.toHexString(), dueDate: due })
-      .expect(303);
-    expect(await Enrolment.countDocuments({ organisationId: office._id, courseId: DIALOG })).to.equal(2);
-  });
-
   it('exports CSV (BOM, Polish headers, parsed back) and XLSX (date cells)', async () => {
     const csv = await hrAgent
       .get('/kadry/eksport.csv')
@@ -281,43 +204,8 @@ describe('reports/reports.routes (HR: matrix, assignment, exports, reminders)', 
     expect((dateCell!.value as Date).toISOString().slice(0, 10)).to.equal(warsawIsoDay(recentCompletion));
     expect(dateCell!.numFmt).to.equal('dd.mm.yyyy');
     const summary = workbook.getWorksheet('Podsumowanie')!;
-    expect(summary.getRow(2).values).to.deep.equal([undefined, 'Referat', 'Referat Organizacyjny', 4, 1, 0.25]);
-  });
-
-  it('reminders: due within 7 days or overdue, once per 24 h, again a day later', async () => {
-    const page = await hrAgent.get('/kadry').expect(200);
-    const csrf = csrfTokenFrom(page.text);
-    const mailCount = async (user: UserDoc) => (await mailsTo(user.email)).length;
-    const before = { anna: await mailCount(anna), bartek: await mailCount(bartek), celina: await mailCount(celina) };
-
-    await hrAgent.post('/kadry/przypomnienia').type('form').send({ _csrf: csrf }).expect(303);
-    expect((await hrAgent.get('/kadry')).text).to.contain('Wysłano 2 przypomnienia.');
-    const annaMails = await mailsTo(anna.email);
-    expect(annaMails).to.have.length(before.anna + 1);
-    expect(annaMails.at(-1)!.subject).to.equal(`Minął termin szkolenia „Zamówienia publiczne w JST” (${formatDate(endOfWarsawDay(isoDayIn(-3)))})`);
-    const bartekMails = await mailsTo(bartek.email);
-    expect(bartekMails).to.have.length(before.bartek + 1);
-    expect(bartekMails.at(-1)!.subject).to.contain('Przypomnienie: „RODO w urzędzie”');
-    // Celina: dialogue due in 60 days, RODO renewal without a newer due date: no reminder.
-    expect(await mailCount(celina)).to.equal(before.celina);
-
-    await hrAgent.post('/kadry/przypomnienia').type('form').send({ _csrf: csrf }).expect(303);
-    expect((await hrAgent.get('/kadry')).text).to.contain('Wysłano 0 przypomnień. Pominięto (przypomniano w ostatnich 24 godzinach): 2.');
-    expect(await mailCount(anna)).to.equal(before.anna + 1);
-    expect(await mailCount(bartek)).to.equal(before.bartek + 1);
-
-    // The scheduled run a day later reminds again.
-    const later = await sendReminders(server.platform, { organisationId: office._id, now: new Date(Date.now() + DAY + 60_000) });
-    expect(later).to.deep.equal({ sent: 2, recentlyReminded: 0 });
-    expect(await mailCount(anna)).to.equal(before.anna + 2);
-    expect(await Reminder.countDocuments({ organisationId: office._id })).to.equal(2);
-  });
-
-  it('the scheduled run goes through every organisation', async () => {
-    const twoDaysOn = await sendRemindersEverywhere(server.platform, { now: new Date(Date.now() + 2 * DAY + 120_000) });
-    expect(twoDaysOn).to.deep.equal({ sent: 2, recentlyReminded: 0 });
-    const sameRunAgain = await sendRemindersEverywhere(server.platform, { now: new Date(Date.now() + 2 * DAY + 180_000) });
-    expect(sameRunAgain).to.deep.equal({ sent: 0, recentlyReminded: 2 });
+    // Anna (RODO, PZP) and Bartek (RODO) in the organisational department: 1 of 3 completed.
+    expect(summary.getRow(2).values).to.deep.equal([undefined, 'Referat', 'Referat Organizacyjny', 3, 1, 1 / 3]);
   });
 
   it('HR of another organisation sees and changes nothing of this one', async () => {

@@ -1,4 +1,4 @@
-// Reminders: when a person was last reminded of one assigned course (one small document per enrolment).
+// Reminders: how often and when a person was last reminded of one assigned course (one small document per enrolment).
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { tenantScoped } from '../db/tenant-scoped.js';
 
@@ -8,7 +8,7 @@ const reminderSchema = new Schema(
     _id: { type: Schema.Types.ObjectId, required: true },
     userId: { type: Schema.Types.ObjectId, required: true },
     courseId: { type: String, required: true },
-    /** When the last reminder was sent; the epoch until the first one (so a claim is one `$lte` filter). */
+    /** When the last reminder was queued (the claims decide whether one may go: reminders.service.ts). */
     lastSentAt: { type: Date, required: true, default: () => new Date(0) },
     /** Reminders sent so far. */
     sentCount: { type: Number, required: true, default: 0 },
