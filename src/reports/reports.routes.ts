@@ -10,7 +10,6 @@ import { presentMatrix } from './reports.presenter.js';
 import { MatrixQuery } from './reports.schemas.js';
 import { completionMatrix } from './completion-matrix.service.js';
 import { canManageTraining } from './reports.policy.js';
-import { warsawIsoDay } from '../calendar/calendar.js';
 
 /** Adds "Kadry: ukończenia szkoleń" to the header for HR and admins (mounted after i18n, before CSRF). */
 export function reportsNavLink(req: Request, res: Response, next: NextFunction): void {

@@ -14,7 +14,6 @@ import { completionMatrix } from '../../src/reports/completion-matrix.service.js
 import { refreshStanding } from '../../src/reports/training-standings.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
-import { mailsTo } from '../helpers/mail.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const DAY = 24 * 60 * 60 * 1000;
