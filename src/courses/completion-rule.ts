@@ -93,3 +93,31 @@ export function stepsDone(rule: CompletionRule, facts: CompletionFacts, testPass
   const done = total - 1 - missing.lessons.length - missing.checks.length + (testPassed ? 1 : 0);
   return { done, total };
 }
+
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+/** A percentage as the locale writes it: "50 %" in Polish, "50%" in English (the locale's `percent` key). */
+function percentOf(value: number, t: Translate): string {
+  return t('common:completionRule.percent', { value: Math.round(value * 10) / 10 });
+}
+
+/**
+ * The rule in one sentence, as the course page, the certificate and the Open Badge criteria state it, e.g.
+ * "Ukończenie 6 z 6 lekcji (min. 50 % czasu czytania każdej) i zaliczenie testu końcowego (min. 80 %)".
+ */
+export function describeCompletionRule(course: Course, t: Translate): string {
+  const rule = completionRuleOf(course);
+  const parts: string[] = [];
+  if (rule.lessons.length) {
+    const floor = rule.perLessonFloors
+      ? t('common:completionRule.floorPerLesson')
+      : rule.minimumReadingShare > 0
+        ? t('common:completionRule.floorShare', { share: percentOf(rule.minimumReadingShare * 100, t) })
+        : '';
+    parts.push(t('common:completionRule.lessons', { count: course.lessons.length, required: rule.lessons.length, floor }).trim());
+  }
+  if (rule.checks.length) parts.push(t('common:completionRule.checks', { count: rule.checks.length }));
+  const test = t('common:completionRule.test', { threshold: percentOf(course.passThreshold, t) });
+  const steps = parts.length ? t('common:completionRule.join', { steps: parts.join(', '), test }) : test;
+  return steps.charAt(0).toUpperCase() + steps.slice(1);
+}
