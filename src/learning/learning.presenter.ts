@@ -4,6 +4,8 @@ import { completionRuleOf, describeCompletionRule, stepsDone, type RequiredCheck
 import type { Course, Lesson } from '../courses/course.types.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
 import type { LearningProgressDoc, ProgressStatus } from './learning-progress.model.js';
+import type { EnrolmentCertificateStanding } from '../certificates/certificates.read.js';
+import { trainingFactsOf } from './dashboard.service.js';
 import { trainingStatus, type TrainingStatus } from './training-status.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -46,21 +48,19 @@ export function courseCard(course: Course, t: Translate) {
 
 /**
  * The learner's status on a catalogue course, in the one vocabulary (training-status.ts, `common:trainingStatus.*`):
- * undefined when not enrolled. Revocations are not part of the learner's progress; the certificate pages show them.
+ * undefined when not enrolled. The same facts as the dashboard's (trainingFactsOf): a completion whose certificate was
+ * revoked or has expired is not "ukończono".
  */
-export function catalogueStatus(course: Course, enrolment: EnrolmentDoc | undefined, progress: LearningProgressDoc | null, t: Translate, now: Date) {
+export function catalogueStatus(
+  course: Course,
+  enrolment: EnrolmentDoc | undefined,
+  progress: LearningProgressDoc | null,
+  t: Translate,
+  now: Date,
+  certificate?: EnrolmentCertificateStanding,
+) {
   if (!enrolment) return undefined;
-  const completedAt = progress?.completedAt ?? undefined;
-  const status: TrainingStatus = trainingStatus(
-    {
-      dueDate: enrolment.dueDate,
-      // Anything beyond the enrolment itself: a lesson read, a check answered, a quiz attempt.
-      started: Boolean(progress && progress.status !== 'enrolled'),
-      completedAt,
-      validUntil: completedAt ? validUntil(completedAt, course.validityMonths) : undefined,
-    },
-    now,
-  );
+  const status: TrainingStatus = trainingStatus(trainingFactsOf(course, enrolment, progress, certificate), now);
   return { status, label: t(`common:trainingStatus.${status}`), done: status === 'completed' };
 }
 

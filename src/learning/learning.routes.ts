@@ -15,6 +15,7 @@ import { completionRuleOf, missingSteps } from '../courses/completion-rule.js';
 import { quizRouter } from './quiz.routes.js';
 import { dashboardRouter } from './dashboard.routes.js';
 import type { Platform } from '../platform.js';
+import { certificateStandingsOfEnrolments } from '../certificates/certificates.read.js';
 
 async function showCatalogue(platform: Platform, req: Request, res: Response) {
   const open = coursesOpenTo(platform.catalogue, req.user!);
@@ -23,10 +24,16 @@ async function showCatalogue(platform: Platform, req: Request, res: Response) {
     open.map((course) => course.id),
   );
   const byCourse = new Map(rows.map((row) => [row.enrolment.courseId, row]));
+  // A revoked or expired certificate ends the completion: the certificates' read API says which (by `_id` lists).
+  const standings = await certificateStandingsOfEnrolments(
+    req.user!.organisationId,
+    rows.map((row) => row.enrolment._id),
+  );
   const now = platform.clock.now();
   const courses = open.map((course) => {
     const row = byCourse.get(course.id);
-    return { ...courseCard(course, req.t), trainingStatus: catalogueStatus(course, row?.enrolment, row?.progress ?? null, req.t, now) };
+    const certificate = row ? standings.get(row.enrolment._id.toHexString()) : undefined;
+    return { ...courseCard(course, req.t), trainingStatus: catalogueStatus(course, row?.enrolment, row?.progress ?? null, req.t, now, certificate) };
   });
   res.render('learning/catalogue', { title: req.t('learning:catalogue.title'), courses });
 }
