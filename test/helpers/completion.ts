@@ -3,8 +3,9 @@
 import { expect } from 'chai';
 import type { MovableClock } from '../../src/calendar/clock.js';
 import { completionRuleOf } from '../../src/courses/completion-rule.js';
+import { loadCourse } from '../../src/courses/course.loader.js';
 import type { Course } from '../../src/courses/course.types.js';
-import { lessonUrl } from '../../src/learning/learning.presenter.js';
+import { courseUrl, lessonUrl } from '../../src/learning/learning.presenter.js';
 import { csrfTokenFrom, type loginAgent } from './factories.js';
 
 type Agent = Awaited<ReturnType<typeof loginAgent>>;
@@ -46,4 +47,22 @@ export async function completeRequiredSteps(agent: Agent, course: Course, option
       .send(body.toString())
       .expect(200);
   }
+}
+
+/** Enrols on the course from its page ("Zapisz się"), then goes through its completion rule (completeRequiredSteps). */
+export async function enrolAndCompleteSteps(agent: Agent, course: Course, options: { clock?: MovableClock } = {}): Promise<void> {
+  const page = await agent.get(courseUrl(course.id)).expect(200);
+  await agent
+    .post(`${courseUrl(course.id)}/zapis`)
+    .type('form')
+    .send({ _csrf: csrfTokenFrom(page.text) })
+    .expect(303);
+  await completeRequiredSteps(agent, course, options);
+}
+
+/** The example course of test/fixtures/courses as the test servers load it (for files whose helpers have no server). */
+export async function exampleCourse(): Promise<Course> {
+  const loaded = await loadCourse('test/fixtures/courses/przyklad-kurs');
+  if (!loaded.ok) throw new Error('test/fixtures/courses/przyklad-kurs does not load');
+  return loaded.course;
 }
