@@ -7,6 +7,9 @@ import { newCertificateCode } from '../src/certificates/certificate-code.js';
 import { renderCertificatePdf } from '../src/certificates/certificate-pdf.js';
 import { resolveTemplate } from '../src/certificates/certificate-template.js';
 import { verificationUrl } from '../src/certificates/open-badge.js';
+import { describeCompletionRule } from '../src/courses/completion-rule.js';
+import { loadCourse } from '../src/courses/course.loader.js';
+import { translatorFor } from '../src/http/i18n.js';
 
 const USAGE = `Usage: npm run certificate:sample -- [--out sample.pdf] [--name "Zażółć Gęślą Jaźń"] [--course "Tytuł"]
        [--issuer "Urząd Gminy Łącko"] [--kind office|association] [--signatory "Imię Nazwisko"] [--role "Wójt Gminy"]
@@ -42,6 +45,9 @@ async function renderSample(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // The completion rule of the repository's RODO course, as a certificate of it states the rule that was met.
+  const rodo = await loadCourse(path.resolve('courses/rodo-w-urzedzie'));
+  const rule = rodo.ok ? (lng: 'pl' | 'en') => describeCompletionRule(rodo.course, translatorFor('common', lng)) : undefined;
   const completedAt = new Date();
   const months = Number(values['validity-months']);
   const code = newCertificateCode(completedAt);
@@ -67,6 +73,8 @@ async function renderSample(argv: string[]): Promise<number> {
     issuedAt: completedAt,
     durationMinutes: 120,
     scorePercent: 92,
+    completionRule: rule?.('pl'),
+    completionRuleEn: rule?.('en'),
     legalStateDate: '2026-09-01',
     validUntil: months > 0 ? validUntil(completedAt, months) : undefined,
     template,

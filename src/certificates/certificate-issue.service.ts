@@ -19,6 +19,8 @@ import { issuedMail } from './certificate.mail.js';
 import { Certificate, type CertificateDoc } from './certificate.model.js';
 import { holderOf } from './certificate-holder.js';
 import { certificatesOfList, enrolmentList, redirectKeys, writeCertificateKeys } from './certificate-keys.js';
+import { describeCompletionRule } from '../courses/completion-rule.js';
+import { translatorFor } from '../http/i18n.js';
 import { buildOpenBadgeCredential, signOpenBadgeCredential, verificationUrl } from './open-badge.js';
 import type { BadgeSigningKeys } from './signing-key.service.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
@@ -77,6 +79,8 @@ function contentOf(baseUrl: string, certificate: CertificateDoc, look: Certifica
     issuedAt: certificate.issuedAt,
     durationMinutes: certificate.durationMinutes,
     scorePercent: certificate.scorePercent,
+    completionRule: certificate.completionRule ?? undefined,
+    completionRuleEn: certificate.completionRuleEn ?? undefined,
     legalStateDate: certificate.legalStateDate,
     validUntil: certificate.validUntil ?? undefined,
     template: {
@@ -105,6 +109,9 @@ interface NewCertificate {
   durationMinutes: number;
   learnerName: string;
   scorePercent: number;
+  /** The completion rule that was met (completion-rule.ts), in Polish and English. */
+  completionRule?: string;
+  completionRuleEn?: string;
   completedAt: Date;
   validUntil?: Date;
   supersedes?: string;
@@ -254,6 +261,9 @@ export async function issueCertificate(deps: CertificateDeps, input: IssueCertif
     durationMinutes: course.durationMinutes,
     learnerName: user.fullName,
     scorePercent: Math.round(input.scorePercent * 10) / 10,
+    // The rule of the course as it stands at the pass (the course page showed the same sentence).
+    completionRule: describeCompletionRule(course, translatorFor('common', 'pl')),
+    completionRuleEn: describeCompletionRule(course, translatorFor('common', 'en')),
     completedAt: input.completedAt,
     validUntil: validUntil(input.completedAt, course.validityMonths),
   });
@@ -280,6 +290,8 @@ export async function reissueCertificate(deps: CertificateDeps, old: Certificate
     durationMinutes: old.durationMinutes,
     learnerName,
     scorePercent: old.scorePercent,
+    completionRule: old.completionRule ?? undefined,
+    completionRuleEn: old.completionRuleEn ?? undefined,
     completedAt: old.completedAt,
     validUntil: old.validUntil ?? undefined,
     supersedes: old.code,

@@ -18,6 +18,9 @@ export interface CertificateContent {
   issuedAt: Date;
   durationMinutes: number;
   scorePercent: number;
+  /** The completion rule that was met (Polish; English for the English line); absent on older certificates. */
+  completionRule?: string;
+  completionRuleEn?: string;
   /** "Stan prawny na", YYYY-MM-DD */
   legalStateDate: string;
   validUntil?: Date;
@@ -256,7 +259,9 @@ function drawLearnerAndCourse({ doc, root, accent, centre, content }: Sheet, top
 
 /** The facts, two short lines from `y` (version, legal state, hours; completion, score, validity), and their English line. */
 function drawFacts({ doc, root, centre, content }: Sheet, top: number): void {
-  let y = top;
+  // With the completion rule under them the lines sit closer, so a two-line course title still leaves the bottom band free.
+  const step = content.completionRule ? 13 : 15;
+  let y = content.completionRule ? top - 6 : top;
   const facts1 = [
     `wersja szkolenia ${content.courseVersion}`,
     `stan prawny na ${formatIsoDay(content.legalStateDate)}`,
@@ -271,9 +276,15 @@ function drawFacts({ doc, root, centre, content }: Sheet, top: number): void {
     .join('   ·   ');
   doc.font(FONTS.sans).fontSize(10.5).fillColor(INK);
   doc.text(facts1, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
-  y += 15;
+  y += step;
   doc.text(facts2, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
-  y += 15;
+  y += step;
+  if (content.completionRule) {
+    // Exactly the rule that was met, so whoever reads the certificate knows what it attests.
+    doc.font(FONTS.sans).fontSize(8.5).fillColor(INK);
+    doc.text(content.completionRule, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
+    y += 12;
+  }
   if (content.template.englishLine) {
     doc.font(FONTS.serifItalic).fontSize(8.5).fillColor(MUTED);
     const english = [
@@ -287,6 +298,9 @@ function drawFacts({ doc, root, centre, content }: Sheet, top: number): void {
       .filter(Boolean)
       .join(' · ');
     doc.text(english, centre.x, y, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
+    if (content.completionRuleEn) {
+      doc.text(content.completionRuleEn, centre.x, y + 11, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
+    }
   }
 }
 

@@ -25,6 +25,9 @@ const certificateSchema = new Schema(
     /** Snapshot of the name at issue: a later correction re-issues rather than rewrites. */
     learnerName: { type: String, required: true },
     scorePercent: { type: Number, required: true },
+    /** The completion rule that was met, as the certificate states it (Polish, English); absent on older certificates. */
+    completionRule: { type: String },
+    completionRuleEn: { type: String },
     completedAt: { type: Date, required: true },
     issuedAt: { type: Date, required: true },
     validUntil: { type: Date },

@@ -18,6 +18,18 @@ export interface BadgeFacts {
   issuedAt: Date;
   validUntil?: Date;
   issuerName: string;
+  /** The completion rule that was met, in Polish and English (absent on certificates issued before the rules). */
+  completionRule?: string;
+  completionRuleEn?: string;
+}
+
+/** Before completion rules a certificate could only say this much. */
+const GENERIC_CRITERIA = 'Ukończenie lekcji szkolenia i zaliczenie testu końcowego z wynikiem pozytywnym.';
+
+/** The criteria narrative: the rule that was met, in Polish, then in English. */
+function criteriaOf(facts: BadgeFacts): string {
+  if (!facts.completionRule) return GENERIC_CRITERIA;
+  return facts.completionRuleEn ? `${facts.completionRule}.\n\n${facts.completionRuleEn}.` : `${facts.completionRule}.`;
 }
 
 /** An OpenBadgeCredential: the members the signer turns into JWT claims are typed, the rest is carried as is. */
@@ -61,7 +73,7 @@ export function buildOpenBadgeCredential(facts: BadgeFacts, baseUrl: string): Op
         achievementType: 'Certificate',
         name: facts.courseTitle,
         description: `Szkolenie „${facts.courseTitle}” (wersja ${facts.courseVersion}, stan prawny na ${facts.legalStateDate}).`,
-        criteria: { narrative: 'Ukończenie lekcji szkolenia i zaliczenie testu końcowego z wynikiem pozytywnym.' },
+        criteria: { narrative: criteriaOf(facts) },
         creditsAvailable: Math.round((facts.durationMinutes / 60) * 10) / 10,
         version: facts.courseVersion,
         inLanguage: 'pl',

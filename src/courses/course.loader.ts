@@ -33,7 +33,8 @@ export async function loadCourse(directory: string): Promise<CourseLoadResult> {
   const errors: CourseError[] = [];
   const at = (file: string, line: number, message: string) => errors.push({ file, line, message });
 
-  const manifest = await readManifest(courseDir, folderName, errors);
+  const read = await readManifest(courseDir, folderName, errors);
+  const manifest = read?.manifest;
   // Lessons are still checked when the manifest is broken, so one run shows every problem.
   const renderContext = { id: manifest?.id ?? folderName, language: manifest?.language ?? 'pl', directory: courseDir } as const;
   const lessons = await readLessons(courseDir, renderContext, errors);
@@ -52,6 +53,8 @@ export async function loadCourse(directory: string): Promise<CourseLoadResult> {
   if (quiz) {
     quiz.value.questions.forEach((question, index) => claimId(question.id, { file: quiz.file, line: quiz.idLines[index] }));
   }
+
+  if (read) checkCompletion(read, lessons, errors);
 
   if (errors.length > 0 || !manifest || !quiz) return { ok: false, errors: sortErrors(errors) };
   const course: Course = {
@@ -104,7 +107,36 @@ async function readYamlFile<S extends z.ZodType>(
   return { value: checked.value, source: parsed.source };
 }
 
-async function readManifest(courseDir: string, folderName: string, errors: CourseError[]): Promise<Manifest | undefined> {
+/** The lessons and knowledge checks `completion:` names must exist (its shape was checked with the manifest). */
+function checkCompletion(read: ReadManifest, lessons: ReadLesson[], errors: CourseError[]): void {
+  const completion = read.manifest.completion;
+  if (!completion) return;
+  const lessonIds = lessons.map(({ lesson }) => lesson.id);
+  const checkIds = lessons.flatMap(({ lesson }) => lesson.checks.map((check) => check.id));
+  const report = (field: 'lessons' | 'checks', known: string[], what: string) => {
+    const listed = completion[field];
+    if (!Array.isArray(listed)) return;
+    listed.forEach((id, index) => {
+      if (!known.includes(id)) {
+        errors.push({
+          file: read.file,
+          line: lineOfPath(read.source, ['completion', field, index]),
+          message: `completion.${field}[${index}]: no ${what} "${id}" in this course (${what}s: ${known.join(', ') || 'none'})`,
+        });
+      }
+    });
+  };
+  report('lessons', lessonIds, 'lesson');
+  report('checks', checkIds, 'knowledge check');
+}
+
+interface ReadManifest {
+  manifest: Manifest;
+  file: string;
+  source: YamlSource;
+}
+
+async function readManifest(courseDir: string, folderName: string, errors: CourseError[]): Promise<ReadManifest | undefined> {
   const file = path.join(courseDir, 'course.yaml');
   const checked = await readYamlFile(file, ManifestSchema, 'course.yaml is missing: every course folder needs a manifest', errors);
   if (!checked) return undefined;
@@ -116,12 +148,14 @@ async function readManifest(courseDir: string, folderName: string, errors: Cours
     });
     return undefined;
   }
-  const { validityMonths, author, ...rest } = checked.value;
-  return {
+  const { validityMonths, author, completion, ...rest } = checked.value;
+  const manifest = {
     ...rest,
     author: author.url ? { name: author.name, url: author.url } : { name: author.name },
     ...(validityMonths === undefined ? {} : { validityMonths }),
+    ...(completion === undefined ? {} : { completion: stripUndefined(completion) }),
   };
+  return { manifest, file, source: checked.source };
 }
 
 interface ReadLesson {
@@ -198,6 +232,7 @@ async function readLessons(
         title: meta.title,
         order: meta.order,
         durationMinutes: meta.durationMinutes,
+        ...(meta.minimumMinutes === undefined ? {} : { minimumMinutes: meta.minimumMinutes }),
         html: rendered.html,
         checks: rendered.checks.map(({ question }) => stripUndefined(question)),
         sourceFile: path.relative(path.dirname(courseDir), file).split(path.sep).join('/'),

@@ -212,6 +212,20 @@ export const QuizSchema = z
     }
   });
 
+/**
+ * course.yaml `completion:`: what a learner must do before the final test may start (docs/course-format.md).
+ * Absent, every lesson must be finished after at least half its reading time, and no knowledge check is required.
+ */
+export const CompletionSchema = z.strictObject({
+  lessons: z.union([z.literal('all'), z.array(idOf('lesson id')).min(1)], {
+    error: (issue) => `must be all or a list of lesson ids (got ${showValue(issue.input)})`,
+  }),
+  minimumReadingShare: z.number().min(0).max(1).optional(),
+  checks: z.union([z.enum(['all', 'none']), z.array(idOf('check id')).min(1)], {
+    error: (issue) => `must be all, none or a list of knowledge check ids (got ${showValue(issue.input)})`,
+  }),
+}).partial();
+
 /** course.yaml: the manifest. */
 export const ManifestSchema = z.strictObject({
   id: z.string().regex(SLUG_PATTERN, { error: (issue) => `must be a slug of a-z, 0-9 and hyphens, e.g. rodo-w-urzedzie (got ${showValue(issue.input)})` }),
@@ -233,6 +247,7 @@ export const ManifestSchema = z.strictObject({
   licence: text(),
   tags: z.array(text()),
   validityMonths: positiveInt().optional(),
+  completion: CompletionSchema.optional(),
 });
 
 /** The YAML front matter of a lesson file. */
@@ -240,8 +255,11 @@ export const LessonFrontMatterSchema = z.strictObject({
   title: text(),
   order: positiveInt(),
   durationMinutes: positiveInt(),
+  /** The lesson's own reading-time floor in minutes (0 = none), instead of the course's minimumReadingShare. */
+  minimumMinutes: z.number().min(0).optional(),
 });
 
+export type CompletionInput = z.infer<typeof CompletionSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type QuizInput = z.infer<typeof QuizSchema>;
 export type LessonFrontMatter = z.infer<typeof LessonFrontMatterSchema>;

@@ -40,6 +40,8 @@ export interface Lesson {
   title: string;
   order: number;
   durationMinutes: number;
+  /** The lesson's reading-time floor in minutes, overriding the course's minimumReadingShare (completion-rule.ts). */
+  minimumMinutes?: number;
   /** Sanitised HTML rendered from the Markdown, knowledge checks replaced by placeholders (see checks). */
   html: string;
   /** Knowledge checks in the order they appear; html holds `<div data-check="ID"></div>` where each goes. */
@@ -84,8 +86,20 @@ export interface Course {
   tags: string[];
   /** Certificates for this course expire after this many months (e.g. 12 for an annual refresher). */
   validityMonths?: number;
+  /** What must be done before the final test (course.yaml `completion:`); absent = the defaults (completion-rule.ts). */
+  completion?: CompletionSettings;
   lessons: Lesson[];
   quiz: Quiz;
   /** Absolute path of the course folder (images are served from it). */
   directory: string;
+}
+
+/** course.yaml `completion:` as written; completion-rule.ts resolves it (and its defaults) against the lessons. */
+export interface CompletionSettings {
+  /** Lesson ids that must be finished; 'all' (the default) = every lesson. */
+  lessons?: 'all' | string[];
+  /** Share (0–1) of a lesson's reading time that must pass between opening it and finishing it; default 0.5. */
+  minimumReadingShare?: number;
+  /** Knowledge check ids that must be answered; 'none' (the default), 'all', or a list. */
+  checks?: 'all' | 'none' | string[];
 }

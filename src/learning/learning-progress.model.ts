@@ -20,6 +20,10 @@ const learningProgressSchema = new Schema(
     status: { type: String, enum: PROGRESS_STATUSES, required: true, default: 'enrolled' },
     statusRank: { type: Number, required: true, default: 0 },
     lessonsViewed: { type: [String], default: [] },
+    /** Lessons finished under the completion rule (`completed` of a lesson activity). */
+    lessonsCompleted: { type: [String], default: [] },
+    /** In-lesson knowledge checks answered at least once (`answered` of a check activity). */
+    checksAnswered: { type: [String], default: [] },
     lastLessonId: { type: String },
     lastActivityAt: { type: Date },
     /** Quiz attempts graded (passed or failed statements). */

@@ -1,8 +1,11 @@
 // Turns courses, enrolments and progress into plain view models for the catalogue, course and "Moje szkolenia" pages.
 import { isOverdue, renewalDue, validUntil } from '../calendar/calendar.js';
-import type { Course } from '../courses/course.types.js';
+import { completionRuleOf, describeCompletionRule, stepsDone, type RequiredCheck } from '../courses/completion-rule.js';
+import type { Course, Lesson } from '../courses/course.types.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
 import type { LearningProgressDoc, ProgressStatus } from './learning-progress.model.js';
+import type { EnrolmentCertificateStanding } from '../certificates/certificates.read.js';
+import { trainingFactsOf } from './dashboard.service.js';
 import { trainingStatus, type TrainingStatus } from './training-status.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -45,21 +48,19 @@ export function courseCard(course: Course, t: Translate) {
 
 /**
  * The learner's status on a catalogue course, in the one vocabulary (training-status.ts, `common:trainingStatus.*`):
- * undefined when not enrolled. Revocations are not part of the learner's progress; the certificate pages show them.
+ * undefined when not enrolled. The same facts as the dashboard's (trainingFactsOf): a completion whose certificate was
+ * revoked or has expired is not "ukończono".
  */
-export function catalogueStatus(course: Course, enrolment: EnrolmentDoc | undefined, progress: LearningProgressDoc | null, t: Translate, now: Date) {
+export function catalogueStatus(
+  course: Course,
+  enrolment: EnrolmentDoc | undefined,
+  progress: LearningProgressDoc | null,
+  t: Translate,
+  now: Date,
+  certificate?: EnrolmentCertificateStanding,
+) {
   if (!enrolment) return undefined;
-  const completedAt = progress?.completedAt ?? undefined;
-  const status: TrainingStatus = trainingStatus(
-    {
-      dueDate: enrolment.dueDate,
-      // Anything beyond the enrolment itself: a lesson read, a check answered, a quiz attempt.
-      started: Boolean(progress && progress.status !== 'enrolled'),
-      completedAt,
-      validUntil: completedAt ? validUntil(completedAt, course.validityMonths) : undefined,
-    },
-    now,
-  );
+  const status: TrainingStatus = trainingStatus(trainingFactsOf(course, enrolment, progress, certificate), now);
   return { status, label: t(`common:trainingStatus.${status}`), done: status === 'completed' };
 }
 
@@ -69,12 +70,45 @@ function viewedLessonIds(course: Course, progress: LearningProgressDoc | null): 
   return new Set(course.lessons.filter((lesson) => viewed.has(lesson.id)).map((lesson) => lesson.id));
 }
 
-/** Percent of the course done: each lesson read counts one step, the passed quiz one more; completed is 100. */
+/**
+ * Percent of the course done, counted in the steps of its completion rule: each required lesson finished, each
+ * required check answered, and the passed final test; completed is 100. Reading 3 of 6 lessons is never 100 %.
+ */
 export function progressPercent(course: Course, progress: LearningProgressDoc | null): number {
   if (!progress) return 0;
   if (progress.status === 'completed') return 100;
-  const passed = progress.status === 'passed' ? 1 : 0;
-  return Math.round((100 * (viewedLessonIds(course, progress).size + passed)) / (course.lessons.length + 1));
+  const facts = { lessonsCompleted: progress.lessonsCompleted ?? [], checksAnswered: progress.checksAnswered ?? [] };
+  const { done, total } = stepsDone(completionRuleOf(course), facts, progress.status === 'passed');
+  return Math.round((100 * done) / total);
+}
+
+/** Where the learner stands with one lesson the rule still requires (lesson.service.ts finishingOfLessons). */
+export interface MissingLesson {
+  lesson: Lesson;
+  finishing: { openedAt?: Date; minutesLeft: number; minimumMinutes: number };
+}
+
+/** "Still missing" before the final test: each lesson with how long is left, each check with its lesson. */
+export function missingStepsView(course: Course, missing: { lessons: MissingLesson[]; checks: RequiredCheck[] }, t: Translate) {
+  if (!missing.lessons.length && !missing.checks.length) return undefined;
+  return {
+    lessons: missing.lessons.map(({ lesson, finishing }) => ({
+      title: lesson.title,
+      url: lessonUrl(course.id, lesson.id),
+      when: !finishing.openedAt
+        ? finishing.minimumMinutes > 0
+          ? t('learning:completion.lessonNotOpened', { minutes: Math.ceil(finishing.minimumMinutes) })
+          : undefined
+        : finishing.minutesLeft > 0
+          ? t('learning:completion.lessonWait', { minutes: finishing.minutesLeft })
+          : t('learning:completion.lessonReady'),
+    })),
+    checks: missing.checks.map((check) => ({
+      lessonTitle: check.lesson.title,
+      url: `${lessonUrl(course.id, check.lesson.id)}#sprawdz-${encodeURIComponent(check.checkId)}`,
+    })),
+    language: course.language,
+  };
 }
 
 /** Where "Kontynuuj" leads: the last lesson read, the first lesson before any, the quiz once every lesson was read. */
@@ -85,9 +119,16 @@ export function continueUrl(course: Course, progress: LearningProgressDoc | null
   return first ? lessonUrl(course.id, first.id) : quizUrl(course.id);
 }
 
-/** The course page: details, lessons (viewed ones marked) and whether the learner is enrolled. */
-export function coursePage(course: Course, enrolment: EnrolmentDoc | null, progress: LearningProgressDoc | null, t: Translate) {
+/** The course page: details, lessons (viewed and finished ones marked), the completion rule, what is still missing. */
+export function coursePage(
+  course: Course,
+  enrolment: EnrolmentDoc | null,
+  progress: LearningProgressDoc | null,
+  t: Translate,
+  missing?: { lessons: MissingLesson[]; checks: RequiredCheck[] },
+) {
   const viewed = viewedLessonIds(course, progress);
+  const finished = new Set(progress?.lessonsCompleted ?? []);
   const status: ProgressStatus | undefined = enrolment ? (progress?.status ?? 'enrolled') : undefined;
   return {
     ...courseCard(course, t),
@@ -103,7 +144,10 @@ export function coursePage(course: Course, enrolment: EnrolmentDoc | null, progr
       url: lessonUrl(course.id, lesson.id),
       duration: durationLabel(lesson.durationMinutes, t),
       viewed: viewed.has(lesson.id),
+      finished: finished.has(lesson.id),
     })),
+    rule: describeCompletionRule(course, t),
+    missing: enrolment && missing && progress?.status !== 'passed' && progress?.status !== 'completed' ? missingStepsView(course, missing, t) : undefined,
     enrolled: Boolean(enrolment),
     enrolUrl: `${courseUrl(course.id)}/zapis`,
     continueUrl: continueUrl(course, progress),

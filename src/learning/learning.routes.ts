@@ -8,12 +8,14 @@ import { enrolLearner, findEnrolment, learnerEnrolments, progressOf } from './en
 import { CheckBody, CheckParams, CourseParams, LessonParams } from './learning.schemas.js';
 import { sendToCoursePage } from './enrolment-gate.js';
 import { setFlash } from '../http/flash.js';
-import { catalogueStatus, courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl } from './learning.presenter.js';
+import { catalogueStatus, courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl, quizUrl } from './learning.presenter.js';
 import { lessonPage } from './lesson.presenter.js';
-import { answerKnowledgeCheck, lessonWithProgress, viewLesson, type CheckFeedback } from './lesson.service.js';
+import { answerKnowledgeCheck, finishingOfLessons, finishLesson, lessonWithProgress, viewLesson, type CheckFeedback } from './lesson.service.js';
+import { completionRuleOf, missingSteps } from '../courses/completion-rule.js';
 import { quizRouter } from './quiz.routes.js';
 import { dashboardRouter } from './dashboard.routes.js';
 import type { Platform } from '../platform.js';
+import { certificateStandingsOfEnrolments } from '../certificates/certificates.read.js';
 
 async function showCatalogue(platform: Platform, req: Request, res: Response) {
   const open = coursesOpenTo(platform.catalogue, req.user!);
@@ -22,10 +24,16 @@ async function showCatalogue(platform: Platform, req: Request, res: Response) {
     open.map((course) => course.id),
   );
   const byCourse = new Map(rows.map((row) => [row.enrolment.courseId, row]));
+  // A revoked or expired certificate ends the completion: the certificates' read API says which (by `_id` lists).
+  const standings = await certificateStandingsOfEnrolments(
+    req.user!.organisationId,
+    rows.map((row) => row.enrolment._id),
+  );
   const now = platform.clock.now();
   const courses = open.map((course) => {
     const row = byCourse.get(course.id);
-    return { ...courseCard(course, req.t), trainingStatus: catalogueStatus(course, row?.enrolment, row?.progress ?? null, req.t, now) };
+    const certificate = row ? standings.get(row.enrolment._id.toHexString()) : undefined;
+    return { ...courseCard(course, req.t), trainingStatus: catalogueStatus(course, row?.enrolment, row?.progress ?? null, req.t, now, certificate) };
   });
   res.render('learning/catalogue', { title: req.t('learning:catalogue.title'), courses });
 }
@@ -35,7 +43,11 @@ async function showCourse(platform: Platform, req: Request, res: Response) {
   const course = courseOpenTo(platform.catalogue, req.user!, courseId);
   const enrolment = await findEnrolment(req.user!, course.id);
   const progress = enrolment ? await progressOf(enrolment) : null;
-  res.render('learning/course', { title: course.title, course: coursePage(course, enrolment, progress, req.t) });
+  const missing = enrolment
+    ? missingSteps(completionRuleOf(course), { lessonsCompleted: progress?.lessonsCompleted ?? [], checksAnswered: progress?.checksAnswered ?? [] })
+    : undefined;
+  const lessons = enrolment && missing ? await finishingOfLessons(platform, { course, enrolment, progress, lessons: missing.lessons.map((required) => required.lesson) }) : [];
+  res.render('learning/course', { title: course.title, course: coursePage(course, enrolment, progress, req.t, missing && { lessons, checks: missing.checks }) });
 }
 
 async function enrol(platform: Platform, req: Request, res: Response) {
@@ -64,21 +76,41 @@ async function showLesson(platform: Platform, req: Request, res: Response) {
     return;
   }
   // A HEAD request (link checkers, prefetch) reads the lesson without recording that it was read.
-  const visit = req.method === 'HEAD' ? lessonWithProgress({ learner: req.user!, course, lessonId }) : viewLesson(platform, { learner: req.user!, course, lessonId });
-  const { lesson, progress } = await visit;
-  res.render('learning/lesson', { title: `${lesson.title} – ${course.title}`, page: lessonPage({ course, lesson, progress, t: req.t }) });
+  const visit = req.method === 'HEAD' ? lessonWithProgress(platform, { learner: req.user!, course, lessonId }) : viewLesson(platform, { learner: req.user!, course, lessonId });
+  const { lesson, progress, finishing } = await visit;
+  res.render('learning/lesson', { title: `${lesson.title} – ${course.title}`, page: lessonPage({ course, lesson, progress, finishing, t: req.t }) });
+}
+
+/** "Zakończ lekcję": finished, on to the next lesson (or the test); too early, the lesson again saying how long is left. */
+async function finish(platform: Platform, req: Request, res: Response) {
+  const { courseId, lessonId } = inputOf<LessonParams>(res, 'params');
+  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  if (!(await findEnrolment(req.user!, course.id))) {
+    sendToCoursePage(req, res, course.id);
+    return;
+  }
+  const outcome = await finishLesson(platform, { learner: req.user!, course, lessonId });
+  if (!outcome.finished) {
+    const { lesson, progress, finishing } = outcome.visit;
+    res.status(409).render('learning/lesson', { title: `${lesson.title} – ${course.title}`, page: lessonPage({ course, lesson, progress, finishing, tooEarly: true, t: req.t }) });
+    return;
+  }
+  setFlash(req, 'success', req.t('learning:completion.finishedNotice'));
+  const index = course.lessons.findIndex((lesson) => lesson.id === lessonId);
+  const next = course.lessons[index + 1];
+  res.redirect(303, next ? lessonUrl(course.id, next.id) : quizUrl(course.id));
 }
 
 /** The lesson with one knowledge check's feedback (just answered) or its field error (refused). */
 async function renderLessonWithCheck(platform: Platform, req: Request, res: Response, outcome: { feedback?: CheckFeedback; form?: FormView }) {
   const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
   const course = courseOpenTo(platform.catalogue, req.user!, courseId);
-  const { lesson, progress } = await lessonWithProgress({ learner: req.user!, course, lessonId });
+  const { lesson, progress, finishing } = await lessonWithProgress(platform, { learner: req.user!, course, lessonId });
   const message = outcome.form?.errors.answer;
   const checkError = message ? { checkId, message, chosen: [outcome.form?.values.answer ?? []].flat() } : undefined;
   res.render('learning/lesson', {
     title: `${lesson.title} – ${course.title}`,
-    page: lessonPage({ course, lesson, progress, feedback: outcome.feedback, checkError, t: req.t }),
+    page: lessonPage({ course, lesson, progress, finishing, feedback: outcome.feedback, checkError, t: req.t }),
   });
 }
 
@@ -104,6 +136,7 @@ export function learningRouter(platform: Platform): Router {
   router.get('/szkolenia/:courseId', requireUser, validate(CourseParams, 'params'), (req, res) => showCourse(platform, req, res));
   router.post('/szkolenia/:courseId/zapis', requireUser, validate(CourseParams, 'params'), (req, res) => enrol(platform, req, res));
   router.get('/szkolenia/:courseId/lekcje/:lessonId', requireUser, validate(LessonParams, 'params'), (req, res) => showLesson(platform, req, res));
+  router.post('/szkolenia/:courseId/lekcje/:lessonId/zakoncz', requireUser, validate(LessonParams, 'params'), (req, res) => finish(platform, req, res));
   router.post(
     '/szkolenia/:courseId/lekcje/:lessonId/sprawdz/:checkId',
     requireUser,

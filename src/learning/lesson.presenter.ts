@@ -2,7 +2,7 @@
 import type { Course, Lesson, LessonHeading, Question } from '../courses/course.types.js';
 import type { LearningProgressDoc } from './learning-progress.model.js';
 import { courseUrl, durationLabel, lessonUrl, progressPercent, quizUrl } from './learning.presenter.js';
-import type { CheckFeedback } from './lesson.service.js';
+import type { CheckFeedback, LessonFinishing } from './lesson.service.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
@@ -64,6 +64,10 @@ export interface LessonPageInput {
   course: Course;
   lesson: Lesson;
   progress: LearningProgressDoc | null;
+  /** Where the learner stands with finishing the lesson (its reading-time floor); absent = not finished, no floor. */
+  finishing?: LessonFinishing;
+  /** "Zakończ lekcję" was pressed too early: the page says how long is left. */
+  tooEarly?: boolean;
   feedback?: CheckFeedback;
   /** A knowledge check refused (nothing or something invalid chosen): its id, the message, and what was ticked. */
   checkError?: { checkId: string; message: string; chosen: string[] };
@@ -94,6 +98,9 @@ export function lessonPage(input: LessonPageInput) {
   const previous = course.lessons[index - 1];
   const next = course.lessons[index + 1];
   const viewedCount = course.lessons.filter((l) => viewed.has(l.id)).length;
+  const finished = new Set(progress?.lessonsCompleted ?? []);
+  const finishing = input.finishing ?? { finished: false, minimumMinutes: 0, minutesLeft: 0 };
+  const floor = Math.ceil(finishing.minimumMinutes);
   return {
     // language: course content keeps its own language on an English page (lang attribute, WCAG 3.1.2).
     course: { id: course.id, title: course.title, url: courseUrl(course.id), legalStateDate: course.legalStateDate, language: course.language },
@@ -102,7 +109,23 @@ export function lessonPage(input: LessonPageInput) {
     total: course.lessons.length,
     viewedCount,
     percent: progressPercent(course, progress),
-    toc: course.lessons.map((l, i) => ({ number: i + 1, title: l.title, url: lessonUrl(course.id, l.id), current: l.id === lesson.id, viewed: viewed.has(l.id) })),
+    toc: course.lessons.map((l, i) => ({
+      number: i + 1,
+      title: l.title,
+      url: lessonUrl(course.id, l.id),
+      current: l.id === lesson.id,
+      viewed: viewed.has(l.id),
+      finished: finished.has(l.id),
+    })),
+    // "Zakończ lekcję" (a POST form, works without JavaScript); once finished, "Dalej" is a plain link.
+    finish: {
+      finished: finishing.finished,
+      action: `${lessonUrl(course.id, lesson.id)}/zakoncz`,
+      label: t(next ? 'learning:completion.finishAndNext' : 'learning:completion.finish'),
+      hint: !finishing.finished && floor > 0 ? t('learning:completion.finishHint', { minutes: floor }) : undefined,
+      tooEarly: input.tooEarly ? t('learning:completion.tooEarly', { minutes: finishing.minutesLeft, floor }) : undefined,
+      nextUrl: next ? lessonUrl(course.id, next.id) : quizUrl(course.id),
+    },
     previous: previous ? { url: lessonUrl(course.id, previous.id), title: previous.title } : undefined,
     next: next ? { url: lessonUrl(course.id, next.id), title: next.title } : undefined,
     quizUrl: quizUrl(course.id),

@@ -80,6 +80,12 @@ export function lessonIdOf(activityId: string): string | undefined {
   return match ? decodeURIComponent(match[1]) : undefined;
 }
 
+/** The check id of an in-lesson knowledge check IRI (…/lessons/<lesson>/checks/<check>), or undefined. */
+export function checkIdOf(activityId: string): string | undefined {
+  const match = /\/lessons?\/[^/?#]+\/checks\/([^/?#]+)\/?$/.exec(activityId);
+  return match ? decodeURIComponent(match[1]) : undefined;
+}
+
 function registrationOf(statement: StoredStatement): string | undefined {
   return statement.context?.registration?.toLowerCase();
 }
@@ -98,12 +104,20 @@ function registrationOf(statement: StoredStatement): string | undefined {
  * `npm run xapi:rebuild` recomputes every progress document from the log.
  */
 async function applyStatement(statement: StoredStatement, enrolment: ProjectedEnrolment): Promise<void> {
-  const status = STATUS_OF_VERB[statement.verb.id];
+  const object = statement.object as { objectType?: string; id?: string };
+  // A lesson completed is a step of the course, not the course: it moves the status to "in progress" only.
+  const completedLessonId = statement.verb.id === VERBS.completed && object.id ? lessonIdOf(object.id) : undefined;
+  const status = completedLessonId ? 'in_progress' : STATUS_OF_VERB[statement.verb.id];
   if (!status) return;
   const at = new Date(statement.timestamp);
   const _id = enrolment._id;
-  const object = statement.object as { objectType?: string; id?: string };
   const lessonId = statement.verb.id === VERBS.experienced && object.id ? lessonIdOf(object.id) : undefined;
+  const checkId = statement.verb.id === VERBS.answered && object.id ? checkIdOf(object.id) : undefined;
+  const addToSet: Record<string, string> = {
+    ...(lessonId ? { lessonsViewed: lessonId } : {}),
+    ...(completedLessonId ? { lessonsCompleted: completedLessonId } : {}),
+    ...(checkId ? { checksAnswered: checkId } : {}),
+  };
   const graded = status === 'passed' || status === 'failed';
   const scaled = statement.result?.score?.scaled;
 
@@ -116,7 +130,8 @@ async function applyStatement(statement: StoredStatement, enrolment: ProjectedEn
     statusRank: 0,
     attempts: 0,
     countedStatementIds: [],
-    ...(lessonId ? {} : { lessonsViewed: [] }),
+    // A field $addToSet fills must not also be set on insert (a conflict); the others start empty.
+    ...Object.fromEntries(['lessonsViewed', 'lessonsCompleted', 'checksAnswered'].filter((field) => !(field in addToSet)).map((field) => [field, []])),
   };
   const max: Record<string, unknown> = { lastActivityAt: at };
   // The latest pass and completion: a renewed course (validityMonths) counts from its renewal.
@@ -125,7 +140,12 @@ async function applyStatement(statement: StoredStatement, enrolment: ProjectedEn
   if (graded && typeof scaled === 'number') max.bestScore = scaled;
   const progress = await LearningProgress.findOneAndUpdate(
     { _id },
-    { $setOnInsert: insertOnly, $max: max, ...(lessonId ? { $set: { lastLessonId: lessonId }, $addToSet: { lessonsViewed: lessonId } } : {}) },
+    {
+      $setOnInsert: insertOnly,
+      $max: max,
+      ...(lessonId ? { $set: { lastLessonId: lessonId } } : {}),
+      ...(Object.keys(addToSet).length ? { $addToSet: addToSet } : {}),
+    },
     { upsert: true, new: true, setDefaultsOnInsert: false },
   ).lean<LearningProgressDoc>();
 

@@ -1,6 +1,7 @@
 // Turns quiz attempts into view models: the overview, the form (no answers in it) and the graded result.
 import type { Course, Question } from '../courses/course.types.js';
-import { courseUrl, quizUrl } from './learning.presenter.js';
+import { describeCompletionRule } from '../courses/completion-rule.js';
+import { courseUrl, missingStepsView, quizUrl, type MissingLesson } from './learning.presenter.js';
 import type { QuizAttemptDoc } from './quiz-attempt.model.js';
 import { choiceValue, isChosen, itemField, optionValue, placeValue, questionAnchor, questionField, type QuizFormAnswers } from './quiz-form.js';
 import type { QuizGrantContact } from './quiz-grant.service.js';
@@ -20,6 +21,7 @@ function attemptUrl(courseId: string, attemptId: unknown): string {
 export function blockMessage(standing: QuizStanding, t: Translate): string | undefined {
   const block = standing.block;
   if (!block || block.reason === 'passed') return undefined;
+  if (block.reason === 'incomplete') return t('learning:quiz.blockedIncomplete');
   if (block.reason === 'max_attempts') return t('learning:quiz.blockedMaxAttempts', { used: block.used, max: block.max });
   return t('learning:quiz.blockedCooldown', { time: block.time, minutes: block.minutesLeft, cooldown: block.cooldownMinutes });
 }
@@ -40,7 +42,7 @@ function attemptRounds(standing: QuizStanding): { current: QuizAttemptDoc[]; ear
  * The quiz's start page: rules, attempts so far, and whether a new attempt may start. `contacts` are the office's
  * HR people, shown when every attempt is used (they can grant another).
  */
-export function quizOverview(course: Course, standing: QuizStanding, t: Translate, contacts: QuizGrantContact[] = []) {
+export function quizOverview(course: Course, standing: QuizStanding, t: Translate, contacts: QuizGrantContact[] = [], missingLessons: MissingLesson[] = []) {
   const { quiz } = course;
   const rounds = attemptRounds(standing);
   const attemptRow = (a: QuizAttemptDoc) => ({
@@ -74,6 +76,9 @@ export function quizOverview(course: Course, standing: QuizStanding, t: Translat
       used: grant.usedForAttempt ? t('learning:quiz.grantUsed', { number: grant.usedForAttempt }) : undefined,
     })),
     blockedReason: blockMessage(standing, t),
+    rule: describeCompletionRule(course, t),
+    // What the completion rule still asks for, with how long each lesson still needs.
+    missing: standing.block?.reason === 'incomplete' ? missingStepsView(course, { lessons: missingLessons, checks: standing.missing.checks }, t) : undefined,
     startUrl: quizUrl(course.id),
   };
 }

@@ -6,7 +6,8 @@ import { setFlash } from '../http/flash.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOpenTo } from './catalogue.service.js';
-import { findEnrolment } from './enrolment.service.js';
+import { findEnrolment, progressOf } from './enrolment.service.js';
+import { finishingOfLessons } from './lesson.service.js';
 import { sendToCoursePage } from './enrolment-gate.js';
 import { AttemptParams, CourseParams, QuizBody } from './learning.schemas.js';
 import { quizUrl } from './learning.presenter.js';
@@ -24,13 +25,23 @@ async function showQuiz(platform: Platform, req: Request, res: Response) {
     return;
   }
   const standing = await quizStanding({ learner: req.user!, course });
-  res.render('learning/quiz', { title: `${req.t('learning:quiz.title')} – ${course.title}`, quiz: await overviewOf(course, standing, req) });
+  res.render('learning/quiz', { title: `${req.t('learning:quiz.title')} – ${course.title}`, quiz: await overviewOf(platform, course, standing, req) });
 }
 
 /** The overview's view model; out of attempts, it names the office's HR people who can grant another. */
-async function overviewOf(course: Course, standing: QuizStanding, req: Request) {
+async function overviewOf(platform: Platform, course: Course, standing: QuizStanding, req: Request) {
   const contacts = standing.block?.reason === 'max_attempts' ? await quizGrantContacts(req.user!.organisationId) : [];
-  return quizOverview(course, standing, req.t, contacts);
+  // Before the completion rule is met: each lesson still missing, with how long it still needs.
+  const missingLessons =
+    standing.block?.reason === 'incomplete'
+      ? await finishingOfLessons(platform, {
+          course,
+          enrolment: standing.enrolment,
+          progress: await progressOf(standing.enrolment),
+          lessons: standing.missing.lessons.map((required) => required.lesson),
+        })
+      : [];
+  return quizOverview(course, standing, req.t, contacts, missingLessons);
 }
 
 async function startAttempt(platform: Platform, req: Request, res: Response) {
@@ -44,7 +55,7 @@ async function startAttempt(platform: Platform, req: Request, res: Response) {
     const standing = await quizStanding({ learner: req.user!, course });
     res.status(409).render('learning/quiz', {
       title: `${req.t('learning:quiz.title')} – ${course.title}`,
-      quiz: await overviewOf(course, standing, req),
+      quiz: await overviewOf(platform, course, standing, req),
       startError: blockMessage(standing, req.t) ?? (standing.passed ? undefined : error.message),
     });
   }

@@ -6,7 +6,8 @@ import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.js
 import type { PlatformEvents } from '../events/platform-events.js';
 import type { LearningRecorder } from '../xapi/learning-recorder.js';
 import { courseCompleted, questionAnswered, quizScored, type LearningContext } from '../xapi/learning-statements.js';
-import { requireEnrolment } from './enrolment.service.js';
+import { completionRuleOf, missingSteps, ruleMet, type MissingSteps } from '../courses/completion-rule.js';
+import { progressOf, requireEnrolment } from './enrolment.service.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
 import type { Learner } from './learner.js';
 import { assertOwnEnrolment } from './learning.policy.js';
@@ -21,6 +22,7 @@ import { attemptKey, grantKey, insertKey, keyedItems, type NextItem } from './en
 /** Why a new attempt cannot start now. */
 export type QuizBlock =
   | { reason: 'passed' }
+  | { reason: 'incomplete'; missing: MissingSteps }
   | { reason: 'max_attempts'; used: number; max: number }
   | { reason: 'cooldown'; availableAt: Date; time: string; minutesLeft: number; cooldownMinutes: number };
 
@@ -45,6 +47,8 @@ export interface QuizStanding {
   usesGrants: QuizAttemptGrantDoc[];
   /** The block in Polish, for the ConflictError a start meets (pages translate `block` themselves). */
   blockedReason?: string;
+  /** What the course's completion rule still asks for before the test may start (nothing once met). */
+  missing: MissingSteps;
   /** The number the next attempt gets, and its id when a start that died left its key (the next start uses it). */
   nextAttempt: NextItem;
   /** The same for HR's next grant. */
@@ -64,6 +68,8 @@ function describeBlock(block: QuizBlock): string {
   switch (block.reason) {
     case 'passed':
       return 'Test został już zaliczony.';
+    case 'incomplete':
+      return `Test końcowy można rozpocząć po ukończeniu lekcji: ${block.missing.lessons.map((required) => required.lesson.title).join(', ') || '–'}${block.missing.checks.length ? ` i odpowiedzi na pytania sprawdzające (${block.missing.checks.length})` : ''}.`;
     case 'max_attempts':
       return `Wykorzystano wszystkie podejścia do testu (${block.used} z ${block.max}). Skontaktuj się z działem kadr, jeśli potrzebujesz kolejnego.`;
     case 'cooldown':
@@ -79,11 +85,13 @@ function describeBlock(block: QuizBlock): string {
 export async function quizStanding(params: { learner: Learner; course: Course; now?: Date }): Promise<QuizStanding> {
   const { learner, course, now = new Date() } = params;
   const enrolment = await requireEnrolment(learner, course);
-  const [attempts, grants] = await Promise.all([
+  const [attempts, grants, progress] = await Promise.all([
     keyedItems(enrolment, attemptKey, (id) => QuizAttempt.findById(id).lean<QuizAttemptDoc>()),
     keyedItems(enrolment, grantKey, (id) => QuizAttemptGrant.findById(id).lean<QuizAttemptGrantDoc>()),
+    progressOf(enrolment),
   ]);
-  return standingOf(course, enrolment, attempts, grants, now);
+  const missing = missingSteps(completionRuleOf(course), { lessonsCompleted: progress?.lessonsCompleted ?? [], checksAnswered: progress?.checksAnswered ?? [] });
+  return standingOf(course, enrolment, attempts, grants, missing, now);
 }
 
 function standingOf(
@@ -91,6 +99,7 @@ function standingOf(
   enrolment: EnrolmentDoc,
   keyedAttempts: { items: QuizAttemptDoc[]; next: NextItem },
   keyedGrants: { items: QuizAttemptGrantDoc[]; next: NextItem },
+  missing: MissingSteps,
   now: Date,
 ): QuizStanding {
   const attempts = keyedAttempts.items;
@@ -110,6 +119,7 @@ function standingOf(
     renewalDue: due,
     grants,
     usesGrants: [],
+    missing,
     nextAttempt: keyedAttempts.next,
     nextGrant: keyedGrants.next,
   };
@@ -123,6 +133,9 @@ function standingOf(
   }
   if (standing.passed) {
     standing.block = { reason: 'passed' };
+  } else if (!ruleMet(missing)) {
+    // The completion rule comes first: neither an attempt nor HR's grant opens the test before the lessons.
+    standing.block = { reason: 'incomplete', missing };
   } else {
     // An extra attempt opens the limit by one; the cool-down still applies unless HR lifted it too.
     if (maxAttempts !== undefined && counted.length >= maxAttempts) {

@@ -202,6 +202,18 @@ export function lessonExperienced(ctx: LearningContext, lesson: Pick<Lesson, 'id
   return statement(ctx, VERBS.experienced, lessonActivity(ctx, lesson), { context: context(ctx, { parent: [courseActivity(ctx)], grouping: false }) });
 }
 
+/**
+ * The learner finished a lesson under the course's completion rule (its reading-time floor passed). `id` is derived
+ * from the enrolment and lesson, so finishing a lesson twice records it once.
+ */
+export function lessonCompleted(ctx: LearningContext, lesson: Pick<Lesson, 'id' | 'title' | 'order'>, id: string): Statement {
+  const built = statement(ctx, VERBS.completed, lessonActivity(ctx, lesson), {
+    result: { completion: true },
+    context: context(ctx, { parent: [courseActivity(ctx)], grouping: false }),
+  });
+  return { id, ...built };
+}
+
 export interface AnswerDetails {
   /**
    * In the format of formatResponse(); undefined when the learner left the question unanswered (no response

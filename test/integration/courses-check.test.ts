@@ -22,13 +22,19 @@ describe('scripts/courses-check', () => {
     const run = await coursesCheck('test/fixtures/broken-courses');
     expect(run.code).to.equal(1);
     const lines = run.stdout.trim().split('\n');
-    expect(lines).to.have.length(10);
+    expect(lines).to.have.length(14);
     expect(lines).to.include('test/fixtures/broken-courses/bledny-yaml/course.yaml:6: YAML syntax error: Implicit keys need to be on a single line');
     expect(lines).to.include('test/fixtures/broken-courses/niepoprawny-kurs/course.yaml:11: passThreshold: must be at most 100 (got 150)');
     expect(lines).to.include(
       'test/fixtures/broken-courses/niepoprawny-kurs/quiz.yaml:20: questions[1].kind: unknown question kind "multi"; use one of: single, multiple, true-false, ordering, matching',
     );
-    expect(run.stderr).to.contain('courses:check: 2 course(s) checked, 0 valid, 2 with errors, 10 error(s)');
+    // completion: names lessons and checks of the course, and a lesson's own floor is minutes, never negative.
+    expect(lines).to.include(
+      'test/fixtures/broken-courses/bledne-zasady/course.yaml:22: completion.checks[0]: no knowledge check "check-nieznany" in this course (knowledge checks: check-podsumowanie-1)',
+    );
+    expect(lines).to.include('test/fixtures/broken-courses/bledne-zasady/course.yaml:20: completion.lessons[1]: no lesson "zakonczenie" in this course (lessons: podsumowanie)');
+    expect(lines).to.include('test/fixtures/broken-courses/bledne-zasady/lessons/01-wprowadzenie.md:5: minimumMinutes: must be at least 0 (got -1)');
+    expect(run.stderr).to.contain('courses:check: 3 course(s) checked, 0 valid, 3 with errors, 14 error(s)');
   });
 
   it('exits 0 with a summary for valid courses, and checks a single course folder too', async function () {

@@ -16,6 +16,14 @@ type Person = Awaited<ReturnType<typeof buildLearner>>;
 type Agent = Awaited<ReturnType<typeof loginAgent>>;
 
 const RODO = 'rodo-w-urzedzie';
+
+/** The catalogue card of one course (from its link to the next card). */
+function catalogueCard(html: string, courseId: string): string {
+  const from = html.indexOf(`href="/szkolenia/${courseId}"`);
+  expect(from, `the catalogue lists ${courseId}`).to.be.greaterThan(-1);
+  const next = html.indexOf('href="/szkolenia/', from + 1);
+  return html.slice(from, next === -1 ? undefined : next);
+}
 const PZP = 'zamowienia-publiczne-w-jst';
 const DIALOG = 'dialog-techniczny';
 
@@ -241,6 +249,7 @@ describe('learning/dashboard.routes (/pulpit)', () => {
     expect(certificates).to.contain(`href="/moje-zaswiadczenia/${issued.id}/pdf"`);
     expect(certificates).to.contain(`href="/verify/${issued.code}"`);
     expect(eventsOf((await download(agent)).text)).to.have.length(0);
+    expect(catalogueCard((await agent.get('/szkolenia').expect(200)).text, RODO)).to.contain('ukończono</span>');
 
     await revokeCertificate(server.platform, { actor: toSessionUser(hr.user), certificateId: issued.id, reason: 'Omyłkowo wystawione' });
     const after = await agent.get('/pulpit').expect(200);
@@ -249,6 +258,10 @@ describe('learning/dashboard.routes (/pulpit)', () => {
     expect(revoked).to.contain(issued.code);
     expect(revoked).to.contain('status--revoked">unieważniono<');
     expect(revoked).to.not.contain(`/moje-zaswiadczenia/${issued.id}/pdf`);
+    // The catalogue says the same: a revoked certificate is no completion.
+    const card = catalogueCard((await agent.get('/szkolenia').expect(200)).text, RODO);
+    expect(card).to.contain('unieważniono</span>');
+    expect(card).to.not.contain('ukończono');
     const events = eventsOf((await download(agent)).text);
     expect(events.map((event) => [event.uid, dayOf(event.start)])).to.deep.equal([[`termin-${enrolment._id.toHexString()}@${new URL(server.config.BASE_URL).hostname}`, dueDay]]);
   });

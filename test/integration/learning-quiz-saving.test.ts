@@ -1,5 +1,6 @@
 // The quiz that forgives honest mistakes: answers saved as one goes, the review page, an empty submission that costs nothing, HR to ask.
 import { expect } from 'chai';
+import { enrolAndCompleteSteps, exampleCourse } from '../helpers/completion.js';
 import { CourseCatalogue } from '../../src/courses/course-catalogue.js';
 import type { Course } from '../../src/courses/course.types.js';
 import { Enrolment } from '../../src/learning/enrolment.model.js';
@@ -15,13 +16,9 @@ const COURSE = '/szkolenia/przyklad-kurs';
 const QUIZ = `${COURSE}/test`;
 type Agent = Awaited<ReturnType<typeof loginAgent>>;
 
+/** Enrols on the example course and finishes its lessons, so its final test may start. */
 async function enrol(agent: Agent): Promise<void> {
-  const page = await agent.get(COURSE).expect(200);
-  await agent
-    .post(`${COURSE}/zapis`)
-    .type('form')
-    .send({ _csrf: csrfTokenFrom(page.text) })
-    .expect(303);
+  await enrolAndCompleteSteps(agent, await exampleCourse());
 }
 
 async function startAttempt(agent: Agent): Promise<{ url: string; html: string; id: string }> {

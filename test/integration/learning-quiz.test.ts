@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { enrolAndCompleteSteps, exampleCourse } from '../helpers/completion.js';
 import { CourseCatalogue } from '../../src/courses/course-catalogue.js';
 import type { Course } from '../../src/courses/course.types.js';
 import { Enrolment } from '../../src/learning/enrolment.model.js';
@@ -68,13 +69,9 @@ async function startAttempt(agent: Agent): Promise<{ url: string; html: string }
   return { url: res.headers.location, html: page.text };
 }
 
+/** Enrols on the example course and finishes its lessons, so its final test may start. */
 async function enrol(agent: Agent): Promise<void> {
-  const page = await agent.get(COURSE).expect(200);
-  await agent
-    .post(`${COURSE}/zapis`)
-    .type('form')
-    .send({ _csrf: csrfTokenFrom(page.text) })
-    .expect(303);
+  await enrolAndCompleteSteps(agent, await exampleCourse());
 }
 
 async function verbsOf(registration: string): Promise<string[]> {

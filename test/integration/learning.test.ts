@@ -185,10 +185,14 @@ describe('learning/learning.routes', () => {
   });
 
   it('lists the enrolment in "Moje szkolenia" with a progress bar, status and a resume link', async () => {
+    // Progress counts the completion rule's steps (2 lessons finished, then the test): reading alone is none of them.
+    expect((await agent.get('/moje-szkolenia').expect(200)).text).to.contain('0% ukończono');
+    const course = await agent.get(COURSE).expect(200);
+    await agent.post(`${LESSON_1}/zakoncz`).type('form').send({ _csrf: csrfTokenFrom(course.text) }).expect(303);
     const res = await agent.get('/moje-szkolenia').expect(200);
     expect(res.text).to.contain('Przykładowy kurs');
-    expect(res.text).to.match(/<progress[^>]*value="67"[^>]*>67%<\/progress>/);
-    expect(res.text).to.contain('67% ukończono');
+    expect(res.text).to.match(/<progress[^>]*value="33"[^>]*>33%<\/progress>/);
+    expect(res.text).to.contain('33% ukończono');
     expect(res.text).to.contain('W trakcie');
     // The last lesson opened was the first one (the knowledge-check page does not count as a view).
     expect(res.text).to.contain(`href="${LESSON_1}"`);

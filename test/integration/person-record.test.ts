@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { enrolAndCompleteSteps, exampleCourse } from '../helpers/completion.js';
 import { AuditEntry } from '../../src/audit/audit-entry.model.js';
 import { CourseCatalogue } from '../../src/courses/course-catalogue.js';
 import type { Course } from '../../src/courses/course.types.js';
@@ -21,13 +22,9 @@ async function tokenOf(agent: Agent, page = '/moje-szkolenia'): Promise<string> 
   return csrfTokenFrom((await agent.get(page).expect(200)).text);
 }
 
+/** Enrols on the example course and finishes its lessons, so its final test may start. */
 async function enrol(agent: Agent): Promise<void> {
-  const page = await agent.get(COURSE).expect(200);
-  await agent
-    .post(`${COURSE}/zapis`)
-    .type('form')
-    .send({ _csrf: csrfTokenFrom(page.text) })
-    .expect(303);
+  await enrolAndCompleteSteps(agent, await exampleCourse());
 }
 
 /** Starts the quiz: the response (303 to the attempt, or 409 with the reason). */

@@ -24,13 +24,20 @@ function progress(overrides: Partial<LearningProgressDoc>): LearningProgressDoc 
 }
 
 describe('learning/learning.presenter and lesson.presenter', () => {
-  it('counts each lesson read and the passed quiz as steps; completed is 100%', () => {
+  it("counts the completion rule's steps (each required lesson finished, the passed test); completed is 100%", () => {
     expect(progressPercent(course, null)).to.equal(0);
-    expect(progressPercent(course, progress({ lessonsViewed: ['a', 'b'] }))).to.equal(50);
-    // A lesson removed from the course since it was read does not count.
-    expect(progressPercent(course, progress({ lessonsViewed: ['a', 'gone'] }))).to.equal(25);
-    expect(progressPercent(course, progress({ lessonsViewed: ['a', 'b', 'c'], status: 'passed' }))).to.equal(100);
-    expect(progressPercent(course, progress({ lessonsViewed: [], status: 'completed' }))).to.equal(100);
+    // Reading is not finishing: lessons only viewed count nothing.
+    expect(progressPercent(course, progress({ lessonsViewed: ['a', 'b', 'c'] }))).to.equal(0);
+    expect(progressPercent(course, progress({ lessonsCompleted: ['a', 'b'] }))).to.equal(50);
+    // A lesson removed from the course since it was finished does not count.
+    expect(progressPercent(course, progress({ lessonsCompleted: ['a', 'gone'] }))).to.equal(25);
+    expect(progressPercent(course, progress({ lessonsCompleted: ['a', 'b', 'c'], status: 'passed' }))).to.equal(100);
+    // A pass with half the lessons (before the rules existed) is never 100 %.
+    expect(progressPercent(course, progress({ lessonsCompleted: ['a'], status: 'passed' }))).to.equal(50);
+    expect(progressPercent(course, progress({ lessonsCompleted: [], status: 'completed' }))).to.equal(100);
+    // Only the lessons the rule requires are steps.
+    const twoRequired = { ...course, completion: { lessons: ['a', 'b'] } };
+    expect(progressPercent(twoRequired, progress({ lessonsCompleted: ['a', 'c'] }))).to.equal(33);
   });
 
   it('resumes at the last lesson read, or the first one', () => {
