@@ -16,7 +16,7 @@ import { enrolLearner, recordFirstOpening } from '../../src/learning/enrolment.s
 import type { Learner } from '../../src/learning/learner.js';
 import { LearningProgress, statusRank, type ProgressStatus } from '../../src/learning/learning-progress.model.js';
 import { Organisation } from '../../src/organisations/organisation.model.js';
-import { standingId, TrainingStanding, type StandingFacts } from '../../src/reports/training-standing.model.js';
+import { encodeCell, standingId, TrainingStanding } from '../../src/reports/training-standing.model.js';
 import { standingFactsOf } from '../../src/reports/training-standings.js';
 import type { Platform } from '../../src/platform.js';
 import { courseCompleted, initialized, launched, lessonExperienced, questionAnswered, quizScored, registered, type LearningContext } from '../../src/xapi/learning-statements.js';
@@ -515,7 +515,7 @@ async function writeStandings(
   progress: Record<string, unknown>[],
   certificates: Array<Record<string, unknown> & { enrolmentId: Types.ObjectId; code: string }>,
 ): Promise<void> {
-  const byCourse = new Map<string, Record<string, StandingFacts>>();
+  const byCourse = new Map<string, Record<string, string>>();
   for (const [index, enrolment] of enrolments.entries()) {
     const certificate = certificates.find((c) => String(c.enrolmentId) === String(enrolment._id));
     const completions = certificate && {
@@ -524,7 +524,7 @@ async function writeStandings(
     };
     const row = { enrolment: enrolment as unknown as EnrolmentDoc, progress: progress[index] as unknown as Parameters<typeof standingFactsOf>[1]['progress'] };
     const cells = byCourse.get(enrolment.courseId) ?? {};
-    cells[`cells.${String(enrolment.userId)}`] = standingFactsOf(platform.catalogue.get(enrolment.courseId), row, completions);
+    cells[`cells.${String(enrolment.userId)}`] = encodeCell(standingFactsOf(platform.catalogue.get(enrolment.courseId), row, completions));
     byCourse.set(enrolment.courseId, cells);
   }
   for (const [courseId, set] of byCourse) {

@@ -9,7 +9,7 @@ import type { PlatformEvents } from '../events/platform-events.js';
 import { enrolmentOfPerson, enrolmentsOfOrganisation, trainingFactsOf, type EnrolmentWithProgress } from '../learning/learning.read.js';
 import type { Logger } from '../logger.js';
 import { Organisation } from '../organisations/organisation.model.js';
-import { builtMarkerId, standingId, TrainingStanding, type StandingFacts, type TrainingStandingDoc } from './training-standing.model.js';
+import { builtMarkerId, decodeCell, encodeCell, standingId, TrainingStanding, type StandingFacts, type TrainingStandingDoc } from './training-standing.model.js';
 
 /** Drops undefined fields, so a stored cell holds only the facts that exist (the driver would store nulls). */
 function compact<T extends object>(value: T): T {
@@ -48,7 +48,7 @@ export function standingFactsOf(course: Course | undefined, row: EnrolmentWithPr
 /** Writes one cell (or removes it when `facts` is undefined); a concurrent first upsert of the document is retried once. */
 async function writeCell(organisationId: Types.ObjectId, courseId: string, userId: string, facts: StandingFacts | undefined): Promise<void> {
   const _id = standingId(organisationId, courseId);
-  const update = facts ? { $set: { [`cells.${userId}`]: facts }, $setOnInsert: { organisationId, courseId } } : { $unset: { [`cells.${userId}`]: 1 } };
+  const update = facts ? { $set: { [`cells.${userId}`]: encodeCell(facts) }, $setOnInsert: { organisationId, courseId } } : { $unset: { [`cells.${userId}`]: 1 } };
   const write = () => TrainingStanding.updateOne({ _id }, update, { upsert: Boolean(facts) });
   try {
     await write();
@@ -94,10 +94,10 @@ export async function rebuildOfficeStandings(deps: StandingsDeps, organisationId
     office,
     rows.map((row) => row.enrolment._id),
   );
-  const byCourse = new Map<string, Record<string, StandingFacts>>(deps.catalogue.list().map((course) => [course.id, {}]));
+  const byCourse = new Map<string, Record<string, string>>(deps.catalogue.list().map((course) => [course.id, {}]));
   for (const row of rows) {
     const cells = byCourse.get(row.enrolment.courseId) ?? {};
-    cells[String(row.enrolment.userId)] = standingFactsOf(deps.catalogue.get(row.enrolment.courseId), row, completions.get(row.enrolment._id.toHexString()));
+    cells[String(row.enrolment.userId)] = encodeCell(standingFactsOf(deps.catalogue.get(row.enrolment.courseId), row, completions.get(row.enrolment._id.toHexString())));
     byCourse.set(row.enrolment.courseId, cells);
   }
   for (const [courseId, cells] of byCourse) {
@@ -121,5 +121,7 @@ export async function backfillStandings(deps: StandingsDeps & { logger: Pick<Log
 /** An office's standings on these courses, by course id: one `_id` read per course (absent documents read as empty). */
 export async function standingsOf(organisationId: Types.ObjectId | string, courseIds: string[]): Promise<Map<string, Record<string, StandingFacts>>> {
   const docs = await Promise.all(courseIds.map((courseId) => TrainingStanding.findById(standingId(organisationId, courseId)).lean<TrainingStandingDoc>()));
-  return new Map(courseIds.map((courseId, index) => [courseId, docs[index]?.cells ?? {}]));
+  return new Map(
+    courseIds.map((courseId, index) => [courseId, Object.fromEntries(Object.entries(docs[index]?.cells ?? {}).map(([userId, stored]) => [userId, decodeCell(stored)]))]),
+  );
 }
