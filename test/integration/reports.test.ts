@@ -13,7 +13,6 @@ import { endOfWarsawDay, formatDate, warsawIsoDay } from '../../src/calendar/cal
 import { completionMatrix } from '../../src/reports/completion-matrix.service.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
-import { mailsTo } from '../helpers/mail.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const DAY = 24 * 60 * 60 * 1000;
