@@ -56,13 +56,6 @@ export async function reopenExpiredAssignments(deps: AssignmentsDeps, organisati
     try {
       const dueDate = reopenedDueDate(validityEnd, now, assignment.daysToComplete);
       const certificate = (await currentCertificatesOfEnrolments(organisationId, [record.enrolmentId], now)).get(String(record.enrolmentId));
-      await members.updateOne(
-        { _id: record._id, organisationId },
-        {
-          $push: { cycles: { dueDate: record.dueDate, completedAt, certificateCode: certificate?.code, closedAt: now } },
-          $set: { dueDate, cycleStartedAt: now },
-        },
-      );
       if (assignment.kind === 'mandatory') await changeDueDate(found.enrolment, dueDate);
       await deps.events.emit('enrolment.changed', {
         organisationId: String(organisationId),
@@ -81,9 +74,18 @@ export async function reopenExpiredAssignments(deps: AssignmentsDeps, organisati
         });
         await deps.mailer.enqueue({ to: person.email, ...mail });
       }
+      // Last: the closed cycle marks the completion as handled (checked above), so a failure before it is retried whole.
+      await members.updateOne(
+        { _id: record._id, organisationId },
+        {
+          $push: { cycles: { dueDate: record.dueDate, completedAt, certificateCode: certificate?.code, closedAt: now } },
+          $set: { dueDate, cycleStartedAt: now },
+        },
+      );
       reopened += 1;
     } catch (error) {
-      // Nothing is half-done for good: the next run claims the reopening again (the cycle push is checked above).
+      // The next run claims the reopening again and redoes it (setting the same due date twice is harmless; the mail
+      // may go twice, but is never lost).
       await releaseClaim(key, organisationId);
       throw error;
     }

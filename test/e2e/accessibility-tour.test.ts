@@ -477,7 +477,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await signIn(page, server.url, admin.user.email, admin.password);
         await go('/urzad/dziennik');
         // The course title inside an entry's details is the course's own (Polish) text; a list item cannot mark it.
-        await checkPage(page, 'audit trail', language, 'audit-trail', ['Course: Przykładowy kurs']);
+        await checkPage(page, 'audit trail', language, 'audit-trail', ['Course: Przykładowy kurs', 'Course assignment: Przykładowy kurs']);
       });
 
       it('HR and admin: people list, add form with errors, import with its dry run, edit page with errors', async () => {

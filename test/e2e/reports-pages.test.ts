@@ -54,7 +54,7 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
     // again, so wait for the new document's load event: waitForLoadState could answer for the old page, whose
     // <main> is there too, and read it before the notice.
     await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
-    expect(await page.locator('main').textContent()).to.contain('Wysłano 2 przypomnienia.');
+    expect(await page.locator('main').textContent()).to.contain('Do kolejki trafiły 2 przypomnienia.');
     await expectNoAxeViolations(page, 'completion matrix with the reminders notice');
 
     await page.setViewportSize({ width: 360, height: 740 });
@@ -68,12 +68,14 @@ describe('reports pages in Chromium (accessibility, phone width, forms without J
     await page.goto(`${server.url}/kadry/przypisz`);
     await expectNoAxeViolations(page, 'assignment form');
     await page.selectOption('#courseId', 'dialog-techniczny');
+    await page.fill('#dueDate', '2020-01-01');
     await Promise.all([
       page.waitForResponse((res) => res.request().method() === 'POST' && res.url().endsWith('/kadry/przypisz')),
       page.click('main form[action="/kadry/przypisz"] button[type="submit"]'),
     ]);
     await page.waitForLoadState();
-    expect(await page.textContent('.error-summary')).to.contain('Podaj termin ukończenia.');
+    expect(await page.textContent('.error-summary')).to.contain('Termin nie może być w przeszłości.');
+    expect(await page.textContent('.error-summary')).to.contain('Wybierz referat.');
     expect(await page.getAttribute('#dueDate', 'aria-invalid')).to.equal('true');
     expect(await page.getAttribute('#dueDate', 'aria-describedby')).to.equal('dueDate-hint dueDate-error');
     expect(await page.getAttribute('#departmentId', 'aria-describedby')).to.equal('departmentId-hint departmentId-error');

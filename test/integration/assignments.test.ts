@@ -5,6 +5,7 @@ import { Types } from 'mongoose';
 import { AuditEntry } from '../../src/audit/audit-entry.model.js';
 import { toSessionUser } from '../../src/auth/session-user.js';
 import { invitePerson } from '../../src/auth/invitation.service.js';
+import { changePersonDetails } from '../../src/people/people.service.js';
 import type { UserDoc } from '../../src/auth/user.model.js';
 import { addDays, endOfWarsawDay, formatDate } from '../../src/calendar/calendar.js';
 import { MovableClock } from '../../src/calendar/clock.js';
@@ -113,8 +114,12 @@ describe('assignments (assign, standing, withdraw, recurrence, escalating remind
     expect(enrolment?.dueDate?.getTime()).to.equal(dueAfter(clock.now(), 30).getTime());
     expect((await mailsTo('nowa.osoba@example.test')).map((m) => m.subject)).to.include(`Szkolenie do ukończenia do ${formatDate(dueAfter(clock.now(), 30))}: RODO w urzędzie`);
     expect(await Enrolment.countDocuments({ organisationId: office._id, userId: new Types.ObjectId(other.userId) })).to.equal(0);
+    // Someone moved into the department by HR (person.changed, moved) gets it too, once.
+    const mover = (await buildLearner({ organisation: office, overrides: { fullName: 'Marek Przeniesiony', departmentId: new Types.ObjectId(finance) } })).user;
+    await changePersonDetails(server.platform, toSessionUser(hr), mover._id.toHexString(), { departmentId: organisational, reason: 'Nowe stanowisko' });
+    expect((await enrolmentOf(mover, RODO))?.dueDate?.getTime()).to.equal(dueAfter(clock.now(), 30).getTime());
     const list = await hrAgent.get('/kadry/przydzialy').expect(200);
-    expect(list.text).to.match(/<td>3<\/td>/);
+    expect(list.text).to.match(/<td>4<\/td>/);
   });
 
   it('withdraws an assignment after a confirmation: due dates of unfinished enrolments removed, history and audit kept', async () => {
