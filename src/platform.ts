@@ -70,11 +70,11 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const events = new PlatformEvents(logger);
   const projectors: Projector[] = [learningProgressProjector(vocabulary, events)];
   const statements = new StatementStore({ vocabulary, projectors, logger });
-  const recorder = new LearningRecorder(statements, vocabulary);
+  const clock = options.clock ?? systemClock;
+  const recorder = new LearningRecorder(statements, vocabulary, clock);
   const mailer = new Mailer({ smtpConfigured: Boolean(config.SMTP_URL), logger });
   const counters = new WindowCounters();
   const audit = new AuditTrail();
-  const clock = options.clock ?? systemClock;
   const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters, audit, clock };
   listenForPassedCourses(platform);
   listenForMergedDepartments(platform);

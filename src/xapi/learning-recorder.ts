@@ -1,4 +1,5 @@
 // The one way the platform records its own learning statements: build them in one enrolment's context, store them.
+import type { Clock } from '../calendar/clock.js';
 import type { Course } from '../courses/course.types.js';
 import { ConflictError } from '../http/errors.js';
 import type { LearningContext } from './learning-statements.js';
@@ -25,6 +26,8 @@ export class LearningRecorder {
   constructor(
     private readonly store: StatementStore,
     readonly vocabulary: XapiVocabulary,
+    /** The platform clock: statements say when the learning happened by it, so a test that moves it moves them too. */
+    private readonly clock: Clock,
   ) {}
 
   /** The builders' context for one enrolment (see learning-statements.ts). */
@@ -34,6 +37,7 @@ export class LearningRecorder {
       learner: { learnerId: scope.learner.learnerId, fullName: scope.learner.fullName },
       course: scope.course,
       registration: scope.registration,
+      now: this.clock.now(),
     };
   }
 

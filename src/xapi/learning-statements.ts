@@ -11,6 +11,8 @@ export interface LearningContext {
   course: Course;
   /** UUID of the enrolment: every statement of one enrolment shares it. */
   registration: string;
+  /** When the learning happened (the statements' timestamp): the platform clock's now; the system clock's when absent. */
+  now?: Date;
 }
 
 const VERB_DISPLAY: Record<string, { pl: string; en: string }> = {
@@ -159,7 +161,7 @@ function statement(ctx: LearningContext, verbId: string, object: Activity, extra
     verb: verb(ctx, verbId),
     object,
     ...extra,
-    timestamp: new Date().toISOString(),
+    timestamp: (ctx.now ?? new Date()).toISOString(),
   });
 }
 
@@ -298,6 +300,6 @@ export function voiding(targetStatementId: string, ctx: LearningContext): Statem
     verb: verb(ctx, VERBS.voided),
     object: { objectType: 'StatementRef', id: targetStatementId },
     context: { registration: ctx.registration, language: ctx.course.language },
-    timestamp: new Date().toISOString(),
+    timestamp: (ctx.now ?? new Date()).toISOString(),
   });
 }
