@@ -151,9 +151,17 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
       .send({ _csrf: csrfTokenFrom(lesson1.text), answer: 'b' })
       .expect(200);
     // "Zakończ lekcję" on each lesson (the fixture sets no reading-time floor): the completion rule of the course.
-    await agent.post(`${COURSE}/lekcje/wprowadzenie/zakoncz`).type('form').send({ _csrf: csrfTokenFrom(lesson1.text) }).expect(303);
+    await agent
+      .post(`${COURSE}/lekcje/wprowadzenie/zakoncz`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(lesson1.text) })
+      .expect(303);
     const lesson2 = await agent.get(`${COURSE}/lekcje/podsumowanie`).expect(200);
-    await agent.post(`${COURSE}/lekcje/podsumowanie/zakoncz`).type('form').send({ _csrf: csrfTokenFrom(lesson2.text) }).expect(303);
+    await agent
+      .post(`${COURSE}/lekcje/podsumowanie/zakoncz`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(lesson2.text) })
+      .expect(303);
     failedAttempt = await takeQuiz(agent, course, 'wrong');
     // The cool-down after the failed attempt is over.
     await QuizAttempt.updateMany({ organisationId: learner.user.organisationId }, { $set: { submittedAt: new Date(Date.now() - 11 * 60_000) } });
