@@ -11,6 +11,8 @@ import { toSessionUser } from '../../src/auth/session-user.js';
 import { addDays, endOfWarsawDay, warsawIsoDay } from '../../src/calendar/calendar.js';
 import { revokeCertificate } from '../../src/certificates/certificate-admin.service.js';
 import { changedCatalogue, startTestServer, type TestServer } from '../helpers/server.js';
+import { MovableClock } from '../../src/calendar/clock.js';
+import { completeRequiredStepsOf } from '../helpers/completion.js';
 
 type Language = 'pl' | 'en';
 type Person = Awaited<ReturnType<typeof buildLearner>>;
@@ -137,6 +139,8 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   this.timeout(180_000);
   useTestDatabase(import.meta.url);
   let server: TestServer;
+  /** The platform's clock: moved past lesson 2's reading-time floor. */
+  const clock = new MovableClock();
   let context: BrowserContext;
   let page: Page;
   const learners = {} as Record<Language, Person>;
@@ -155,8 +159,13 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   const dashboards = {} as Record<Language, Person>;
 
   before(async () => {
-    const catalogue = await changedCatalogue('test/fixtures/courses', 'przyklad-kurs', (loaded) => ({ ...loaded, quiz: { ...loaded.quiz, cooldownMinutes: 0 } }));
-    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', VERIFY_RATE_LIMIT_PER_MINUTE: '1000' }, { catalogue });
+    // Lesson 2 has a reading-time floor of 2 minutes, so the tour meets the "too early" message (the clock moves on).
+    const catalogue = await changedCatalogue('test/fixtures/courses', 'przyklad-kurs', (loaded) => ({
+      ...loaded,
+      quiz: { ...loaded.quiz, cooldownMinutes: 0 },
+      lessons: loaded.lessons.map((lesson) => (lesson.id === 'podsumowanie' ? { ...lesson, minimumMinutes: 2 } : lesson)),
+    }));
+    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', VERIFY_RATE_LIMIT_PER_MINUTE: '1000' }, { catalogue, clock });
     // Proper names (people, offices) need no language mark (WCAG 3.1.2): these keep the Polish check simple.
     const association = await buildOrganisation({ name: 'Stowarzyszenie Gmin Testowych', kind: 'association' });
     const organisation = await buildOrganisation({ name: 'Gmina Testowo', teryt: '9999011', memberOf: [association._id], joinPolicy: 'domains', emailDomains: ['example.test'] });
@@ -202,6 +211,8 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
       exhausted[language] = piotr;
       const piotrLearner = { id: piotr.user._id.toHexString(), organisationId: organisation._id.toHexString(), learnerId: piotr.user.learnerId, fullName: piotr.user.fullName };
       const { enrolment } = await enrolLearner(server.platform, { learner: piotrLearner, course });
+      // The lessons first: before them the quiz page lists what is missing, not who can grant another attempt.
+      await completeRequiredStepsOf(server.platform, piotrLearner, course);
       for (const number of [1, 2, 3]) {
         await buildQuizAttempt({
           organisationId: organisation._id,
@@ -341,8 +352,22 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await page.check('#sprawdz-check-zasady-1 input[value="a"]');
         await submit(page, '#sprawdz-check-zasady-1 form');
         await checkPage(page, 'lesson 1, check feedback', language, 'lesson-feedback');
-        await go(`${COURSE}/lekcje/podsumowanie`);
+        // Before the lessons are finished the test page (and the course page) say what is still missing.
+        await go(`${COURSE}/test`);
+        expect(await page.locator('.completion-missing li').count()).to.equal(2);
+        await checkPage(page, 'quiz overview, lessons still missing', language, 'quiz-missing');
+        await go(COURSE);
+        await checkPage(page, 'course, lessons still missing', language);
+        await go(`${COURSE}/lekcje/wprowadzenie`);
+        await Promise.all([page.waitForURL(/\/lekcje\/podsumowanie$/), page.click('form[action$="/zakoncz"] button[type="submit"]')]);
         await checkPage(page, 'lesson 2', language);
+        await submit(page, 'form[action$="/zakoncz"]');
+        expect(await page.locator('#lesson-finish-error[role="alert"]').count()).to.equal(1);
+        await checkPage(page, 'lesson 2, finished too early', language, 'lesson-too-early');
+        clock.set(new Date(clock.now().getTime() + 3 * 60_000));
+        await Promise.all([page.waitForURL(/\/test$/), page.click('form[action$="/zakoncz"] button[type="submit"]')]);
+        await go(`${COURSE}/lekcje/podsumowanie`);
+        await checkPage(page, 'lesson 2, finished', language);
         await go(COURSE);
         await checkPage(page, 'course (enrolled)', language, 'course');
         await go(`${COURSE}/test`);

@@ -1,7 +1,9 @@
 // Goes through a course's completion rule the way a learner does (lessons opened and finished, required checks
 // answered), so tests that start the final test get past its gate.
 import { expect } from 'chai';
-import type { MovableClock } from '../../src/calendar/clock.js';
+import { MovableClock, type Clock } from '../../src/calendar/clock.js';
+import type { Learner } from '../../src/learning/learner.js';
+import { answerKnowledgeCheck, finishLesson, viewLesson, type LessonDeps } from '../../src/learning/lesson.service.js';
 import { completionRuleOf } from '../../src/courses/completion-rule.js';
 import { loadCourse } from '../../src/courses/course.loader.js';
 import type { Course } from '../../src/courses/course.types.js';
@@ -65,4 +67,24 @@ export async function exampleCourse(): Promise<Course> {
   const loaded = await loadCourse('test/fixtures/courses/przyklad-kurs');
   if (!loaded.ok) throw new Error('test/fixtures/courses/przyklad-kurs does not load');
   return loaded.course;
+}
+
+/**
+ * completeRequiredSteps through the services, for tests that call them without HTTP: each required lesson opened
+ * and finished (a floor needs `platform.clock` to be a MovableClock), each required check answered correctly.
+ */
+export async function completeRequiredStepsOf(platform: LessonDeps & { clock: Clock }, learner: Learner, course: Course): Promise<void> {
+  const rule = completionRuleOf(course);
+  for (const { lesson, minimumMinutes } of rule.lessons) {
+    await viewLesson(platform, { learner, course, lessonId: lesson.id });
+    if (minimumMinutes > 0) {
+      if (!(platform.clock instanceof MovableClock)) throw new Error(`lesson ${lesson.id} has a reading-time floor: the platform needs a MovableClock`);
+      platform.clock.set(new Date(platform.clock.now().getTime() + minimumMinutes * 60_000 + 1_000));
+    }
+    const outcome = await finishLesson(platform, { learner, course, lessonId: lesson.id });
+    expect(outcome.finished, `lesson ${lesson.id} finished`).to.equal(true);
+  }
+  for (const { checkId, lesson } of rule.checks) {
+    await answerKnowledgeCheck(platform, { learner, course, lessonId: lesson.id, checkId, answer: correctAnswerOf(course, checkId) });
+  }
 }

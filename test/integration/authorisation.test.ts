@@ -1,5 +1,6 @@
 // Authorisation and tenant isolation across the whole app: two offices, each with a learner, HR and an admin.
 import { expect } from 'chai';
+import { enrolAndCompleteSteps } from '../helpers/completion.js';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import request from 'supertest';
@@ -94,14 +95,8 @@ describe('authorisation and tenant isolation', function () {
     offices.a = await buildOffice('Anna Alfa');
     offices.b = await buildOffice('Bogdan Beta');
     // Learner A enrols and opens a quiz attempt; learner B enrols and reads the first lesson.
-    for (const office of [offices.a, offices.b]) {
-      const page = await office.learner.get(COURSE).expect(200);
-      await office.learner
-        .post(`${COURSE}/zapis`)
-        .type('form')
-        .send({ _csrf: csrfTokenFrom(page.text) })
-        .expect(303);
-    }
+    const course = server.platform.catalogue.require('przyklad-kurs');
+    for (const office of [offices.a, offices.b]) await enrolAndCompleteSteps(office.learner, course);
     const overview = await offices.a.learner.get(`${COURSE}/test`).expect(200);
     const started = await offices.a.learner
       .post(`${COURSE}/test`)

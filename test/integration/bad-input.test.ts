@@ -1,5 +1,6 @@
 // Hostile and garbage input to every route of the app: never a 5xx, forms answer 4xx with field errors, nothing half-written.
 import { expect } from 'chai';
+import { enrolAndCompleteSteps } from '../helpers/completion.js';
 import mongoose, { Types } from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
@@ -162,12 +163,7 @@ describe('bad input to every route', function () {
     member = await loginAgent(server.url, person.user.email, person.password);
     certificateId = (await buildCertificate(server.platform, person.user)).id;
     // Enrolled with an open attempt, so the enrolment and the quiz start are idempotent during the run.
-    const course = await member.get('/szkolenia/przyklad-kurs').expect(200);
-    await member
-      .post('/szkolenia/przyklad-kurs/zapis')
-      .type('form')
-      .send({ _csrf: csrfTokenFrom(course.text) })
-      .expect(303);
+    await enrolAndCompleteSteps(member, server.platform.catalogue.require('przyklad-kurs'));
     const quiz = await member.get('/szkolenia/przyklad-kurs/test').expect(200);
     attemptUrl = (
       await member

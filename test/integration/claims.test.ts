@@ -1,5 +1,6 @@
 // Races on claims (issue 10, finding 8): concurrent operations against the real database win exactly once.
 import { expect } from 'chai';
+import { completeRequiredStepsOf } from '../helpers/completion.js';
 import { issueToken, redeemToken } from '../../src/auth/auth-token.service.js';
 import { toSessionUser } from '../../src/auth/session-user.js';
 import { revokeCertificate } from '../../src/certificates/certificate-admin.service.js';
@@ -94,6 +95,7 @@ describe('claims (concurrent operations win once)', () => {
     const { user } = await buildLearner();
     const learner = toSessionUser(user);
     const { enrolment } = await enrolLearner(server.platform, { learner, course });
+    await completeRequiredStepsOf(server.platform, learner, course);
     const attempt = await startQuizAttempt({ learner, course });
     // One saved answer: an attempt with none is not graded at all.
     await saveQuizAnswers({ learner, course, attemptId: attempt._id.toHexString(), answers: oneAnswerFor(attempt, course) });

@@ -1,5 +1,6 @@
 // The one form pipeline (src/http/forms.ts) through HTTP: a refused form comes back as itself, in the page's language.
 import { expect } from 'chai';
+import { enrolAndCompleteSteps } from '../helpers/completion.js';
 import type { OrganisationDoc } from '../../src/organisations/organisation.model.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
@@ -34,12 +35,7 @@ describe('http/forms (schema → field errors → the same form again)', functio
     learner = await loginAgent(server.url, someone.user.email, someone.password);
     // A certificate, so that "Moje zaświadczenia" shows the score consent form.
     await buildCertificate(server.platform, someone.user);
-    const course = await learner.get('/szkolenia/przyklad-kurs').expect(200);
-    await learner
-      .post('/szkolenia/przyklad-kurs/zapis')
-      .type('form')
-      .send({ _csrf: csrfTokenFrom(course.text) })
-      .expect(303);
+    await enrolAndCompleteSteps(learner, server.platform.catalogue.require('przyklad-kurs'));
   });
   after(async () => server.close());
 

@@ -1,7 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
+import { decodeJwt } from 'jose';
+import { Certificate } from '../../src/certificates/certificate.model.js';
+import { CertificateFile } from '../../src/certificates/certificate-file.model.js';
+import { issueCertificate } from '../../src/certificates/certificate-issue.service.js';
 import { MovableClock } from '../../src/calendar/clock.js';
 import type { Course } from '../../src/courses/course.types.js';
-import { Enrolment } from '../../src/learning/enrolment.model.js';
+import { Enrolment, type EnrolmentDoc } from '../../src/learning/enrolment.model.js';
 import { LearningProgress } from '../../src/learning/learning-progress.model.js';
 import { QuizAttempt } from '../../src/learning/quiz-attempt.model.js';
 import { completeRequiredSteps } from '../helpers/completion.js';
@@ -144,6 +152,33 @@ describe('learning/completion rules (course.yaml completion:)', () => {
       .send({ _csrf: csrfTokenFrom(overview.text) })
       .expect(303);
     expect(started.headers.location).to.match(new RegExp(`^${QUIZ}/[0-9a-f]{24}$`));
+  });
+
+  it('states the rule that was met on the certificate (pl, en) and in the Open Badge criteria', async () => {
+    const { agent, userId } = await enrolledLearner(server);
+    await completeRequiredSteps(agent, course, { clock });
+    const enrolment = (await Enrolment.findOne({ userId, courseId: 'przyklad-kurs' }).setOptions({ acrossOrganisations: true }).lean<EnrolmentDoc>())!;
+    // The certificate a pass earns (the course.passed listener calls the same function).
+    const issued = await issueCertificate(server.platform, {
+      userId,
+      organisationId: enrolment.organisationId.toHexString(),
+      courseId: 'przyklad-kurs',
+      enrolmentId: enrolment._id.toHexString(),
+      registration: enrolment.registration,
+      scorePercent: 90,
+      completedAt: clock.now(),
+    });
+    const rulePl = 'Ukończenie 2 z 2 lekcji (min. 50 % czasu czytania każdej), odpowiedź na 2 pytania sprawdzające i zaliczenie testu końcowego (min. 70 %)';
+    const ruleEn = "Completing 2 of 2 lessons (at least 50% of each one's reading time), answering 2 knowledge checks and passing the final test (at least 70%)";
+    const certificate = (await Certificate.findById(issued.id).lean())!;
+    expect(certificate).to.include({ completionRule: rulePl, completionRuleEn: ruleEn });
+    const file = (await CertificateFile.findById(issued.id))!;
+    const pdfPath = path.join(mkdtempSync(path.join(tmpdir(), 'rule-')), 'certificate.pdf');
+    writeFileSync(pdfPath, Buffer.from(file.pdf));
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).to.contain(rulePl);
+    const badge = decodeJwt(certificate.credentialJwt!) as { credentialSubject: { achievement: { criteria: { narrative: string } } } };
+    expect(badge.credentialSubject.achievement.criteria.narrative).to.equal(`${rulePl}.\n\n${ruleEn}.`);
   });
 
   it('shows the rule in English', async () => {

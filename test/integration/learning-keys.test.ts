@@ -24,7 +24,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const COURSE = 'przyklad-kurs';
 /** The learning collections: on FerretDB's SQLite backend, any filter on them but `{ _id: X }` decodes all of them. */
-const LEARNING = ['enrolments', 'enrolmentkeys', 'learningprogresses', 'quizattempts', 'quizattemptgrants', 'unfinishedenrolments'];
+const LEARNING = ['enrolments', 'enrolmentkeys', 'learningprogresses', 'quizattempts', 'quizattemptgrants', 'unfinishedenrolments', 'lessonopenings'];
 
 describe('learning/enrolment-keys (learner pages read by _id only)', () => {
   useTestDatabase(import.meta.url);
@@ -215,6 +215,10 @@ describe('learning/enrolment-keys (learner pages read by _id only)', () => {
     await step('course page', () => agent.get(url).expect(200));
     await step('enrol', () => agent.post(`${url}/zapis`).type('form').send({ _csrf: csrf }).expect(303));
     await step('lesson', () => agent.get(`${url}/lekcje/wprowadzenie`).expect(200));
+    // The completion rule: each lesson opened and finished ("Zakończ lekcję"), its opening read and written by `_id`.
+    await step('finish lesson', () => agent.post(`${url}/lekcje/wprowadzenie/zakoncz`).type('form').send({ _csrf: csrf }).expect(303));
+    await step('second lesson', () => agent.get(`${url}/lekcje/podsumowanie`).expect(200));
+    await step('finish second lesson', () => agent.post(`${url}/lekcje/podsumowanie/zakoncz`).type('form').send({ _csrf: csrf }).expect(303));
     await step('Moje szkolenia', () => agent.get('/moje-szkolenia').expect(200));
     await step('quiz page', () => agent.get(`${url}/test`).expect(200));
     let attemptUrl = '';

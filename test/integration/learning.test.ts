@@ -188,7 +188,11 @@ describe('learning/learning.routes', () => {
     // Progress counts the completion rule's steps (2 lessons finished, then the test): reading alone is none of them.
     expect((await agent.get('/moje-szkolenia').expect(200)).text).to.contain('0% ukończono');
     const course = await agent.get(COURSE).expect(200);
-    await agent.post(`${LESSON_1}/zakoncz`).type('form').send({ _csrf: csrfTokenFrom(course.text) }).expect(303);
+    await agent
+      .post(`${LESSON_1}/zakoncz`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(course.text) })
+      .expect(303);
     const res = await agent.get('/moje-szkolenia').expect(200);
     expect(res.text).to.contain('Przykładowy kurs');
     expect(res.text).to.match(/<progress[^>]*value="33"[^>]*>33%<\/progress>/);

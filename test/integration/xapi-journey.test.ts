@@ -150,7 +150,18 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
       .type('form')
       .send({ _csrf: csrfTokenFrom(lesson1.text), answer: 'b' })
       .expect(200);
-    await agent.get(`${COURSE}/lekcje/podsumowanie`).expect(200);
+    // "Zakończ lekcję" on each lesson (the fixture sets no reading-time floor): the completion rule of the course.
+    await agent
+      .post(`${COURSE}/lekcje/wprowadzenie/zakoncz`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(lesson1.text) })
+      .expect(303);
+    const lesson2 = await agent.get(`${COURSE}/lekcje/podsumowanie`).expect(200);
+    await agent
+      .post(`${COURSE}/lekcje/podsumowanie/zakoncz`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(lesson2.text) })
+      .expect(303);
     failedAttempt = await takeQuiz(agent, course, 'wrong');
     // The cool-down after the failed attempt is over.
     await QuizAttempt.updateMany({ organisationId: learner.user.organisationId }, { $set: { submittedAt: new Date(Date.now() - 11 * 60_000) } });
@@ -172,7 +183,9 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
       'initialized',
       'experienced',
       'answered',
+      'completed',
       'experienced',
+      'completed',
       ...answered(failedAttempt.length),
       'failed',
       ...answered(passedAttempt.length),
@@ -207,7 +220,8 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
     const courseIri = `${activityBase}/courses/przyklad-kurs`;
     const byVerb = (verb: string) => statements.filter((s) => s.verb.id === verb);
     for (const verb of ['registered', 'launched', 'initialized', 'completed']) {
-      const [statement] = byVerb(ADL + verb);
+      // A lesson is completed too (the completion rule); the course's own completion is the last one.
+      const statement = byVerb(ADL + verb).at(-1)!;
       expect(statement.object.id, verb).to.equal(courseIri);
       expect(statement.object.definition).to.deep.include({
         type: 'http://adlnet.gov/expapi/activities/course',
@@ -216,6 +230,9 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
       });
       expect(statement.verb.display).to.have.keys('pl', 'en');
     }
+    const finished = byVerb(`${ADL}completed`).slice(0, -1);
+    expect(finished.map((s) => s.object.id)).to.deep.equal([`${courseIri}/lessons/wprowadzenie`, `${courseIri}/lessons/podsumowanie`]);
+    expect(finished[0].result).to.deep.equal({ completion: true });
     const lessons = byVerb(`${ADL}experienced`);
     expect(lessons.map((s) => s.object.id)).to.deep.equal([`${courseIri}/lessons/wprowadzenie`, `${courseIri}/lessons/podsumowanie`]);
     expect(lessons[0].object.definition).to.deep.include({ type: 'http://adlnet.gov/expapi/activities/lesson', name: { pl: 'Wprowadzenie' } });
@@ -304,7 +321,7 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
     const [passed] = statements.filter((s) => s.verb.id === `${ADL}passed`);
     const max = maxPoints(passedAttempt);
     expect(passed.result).to.deep.equal({ score: { scaled: 1, raw: max, min: 0, max }, success: true, completion: true });
-    const [completed] = statements.filter((s) => s.verb.id === `${ADL}completed`);
+    const completed = statements.filter((s) => s.verb.id === `${ADL}completed`).at(-1)!;
     expect(completed.result).to.deep.equal({ score: { scaled: 1, raw: max, min: 0, max }, success: true, completion: true });
   });
 
@@ -364,6 +381,8 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
     expect(before).to.have.length(1);
     expect(before[0]).to.include({ status: 'completed', attempts: 2, bestScore: 1, lastLessonId: 'podsumowanie' });
     expect(before[0].lessonsViewed).to.deep.equal(['wprowadzenie', 'podsumowanie']);
+    expect(before[0].lessonsCompleted).to.deep.equal(['wprowadzenie', 'podsumowanie']);
+    expect(before[0].checksAnswered).to.deep.equal(['check-zasady-1']);
     await LearningProgress.deleteMany({ organisationId: learner.user.organisationId });
     const result = await rebuildProjections(server.platform.statements.projectors);
     expect(result.statements).to.be.at.least(statements.length);
