@@ -36,7 +36,7 @@ export interface QuizStanding {
   counted: number;
   /** A pass stands (and, for courses with validityMonths, has not expired). */
   passed: boolean;
-  /** The course's pass has expired (validityMonths): the learner may take the quiz again to renew it. */
+  /** The course's pass has expired (validityMonths) or HR set a new due date after it: the learner may take the quiz again to renew it. */
   renewalDue: boolean;
   block?: QuizBlock;
   /** HR's grants for this enrolment (extra attempts, lifted cool-downs), oldest first, used or not. */
@@ -108,7 +108,10 @@ function standingOf(
   const open = attempts.find((a) => !a.submittedAt);
   const lastPass = submitted.filter((a) => a.passed).at(-1);
   // The same rule as the certificate's validUntil and "Moje szkolenia": the pass counts until its validity ends.
-  const due = renewalDue(lastPass?.submittedAt, course.validityMonths, now);
+  // A due date set after the pass (HR's recurring assignment reopened it, or HR assigned the course again) opens
+  // the test too, so the learner can renew before the validity ends, or at all on a course without validityMonths.
+  const reopened = Boolean(lastPass?.submittedAt && enrolment.dueDate && enrolment.dueDate.getTime() > lastPass.submittedAt.getTime());
+  const due = reopened || renewalDue(lastPass?.submittedAt, course.validityMonths, now);
   const counted = lastPass ? submitted.filter((a) => a.number > lastPass.number) : submitted;
   const standing: QuizStanding = {
     enrolment,

@@ -35,6 +35,7 @@ describe('e2e: mandatory training a year long (assignment, rule, certificate, re
   let learnerPage: Page;
   let people: Record<'hr' | 'jan' | 'beata', Awaited<ReturnType<typeof buildLearner>>>;
   let departmentId: string;
+  let janFirstNumber = '';
 
   const FROM = 'akademia@example.test';
   // The queue books its retries on the system clock, so the sender runs at whichever of the two is later.
@@ -63,8 +64,8 @@ describe('e2e: mandatory training a year long (assignment, rule, certificate, re
   async function passQuiz(page: Page): Promise<void> {
     await page.goto(`${server.url}/szkolenia/${RODO}/test`);
     // An attempt left open (the empty one) is continued from its link; otherwise a new one is started.
-    const open = page.locator('main a[href*="/test/"]');
-    const start = (await open.count()) ? open.first() : page.locator('form[action$="/test"] button[type="submit"]');
+    const startButton = page.locator('form[action$="/test"] button[type="submit"]');
+    const start = (await startButton.count()) ? startButton : page.locator('main a[href*="/test/"]:not([href$="/wynik"])').first();
     await Promise.all([page.waitForURL(/\/test\/[0-9a-f]{24}$/), start.click()]);
     await answerQuizByKeyboard(page, course, 'right');
     await Promise.all([page.waitForURL(/\/podsumowanie$/), page.click('.quiz-form button[value="review"]')]);
@@ -198,8 +199,20 @@ describe('e2e: mandatory training a year long (assignment, rule, certificate, re
     const hr = await subjectsReceivedBy('kadry@rybno.test');
     expect(hr).to.include('Po terminie: Jan Nowak – „RODO w urzędzie”');
     expect(await matrixCell('Jan Nowak')).to.contain('po terminie');
-    // The first year's completion stays in Jan's record.
+  });
+
+  it('the learner renews late: the matrix shows the new certificate, and the first year stays in the history', async () => {
+    await signIn(learnerPage, server.url, people.jan.user.email, people.jan.password);
+    await passQuiz(learnerPage);
+    const cell = await matrixCell('Jan Nowak');
+    expect(cell).to.contain('ukończono');
+    const renewed = /AJST-[A-Z0-9-]+/.exec(cell)?.[0];
+    expect(renewed).to.be.a('string');
     await hrPage.goto(`${server.url}/kadry/osoby/${people.jan.user._id.toHexString()}`);
-    expect(await hrPage.locator('#history').locator('xpath=..').textContent()).to.match(/AJST-\d{4}-/);
+    const history = (await hrPage.locator('#history').locator('xpath=..').textContent()) ?? '';
+    expect(renewed).to.not.equal(janFirstNumber);
+    expect(history).to.contain(janFirstNumber).and.to.contain(renewed);
+    await expectNoAxeViolations(hrPage, 'person record with two completions');
+    await screenshot(hrPage, 'mandatory-05-history');
   });
 });
