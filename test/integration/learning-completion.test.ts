@@ -177,7 +177,7 @@ describe('learning/completion rules (course.yaml completion:)', () => {
     writeFileSync(pdfPath, Buffer.from(file.pdf));
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     expect(text).to.contain(rulePl);
-    const badge = decodeJwt(certificate.credentialJwt!) as { credentialSubject: { achievement: { criteria: { narrative: string } } } };
+    const badge = decodeJwt(certificate.credentialJwt) as { credentialSubject: { achievement: { criteria: { narrative: string } } } };
     expect(badge.credentialSubject.achievement.criteria.narrative).to.equal(`${rulePl}.\n\n${ruleEn}.`);
   });
 
