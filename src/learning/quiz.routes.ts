@@ -24,7 +24,7 @@ async function showQuiz(platform: Platform, req: Request, res: Response) {
     sendToCoursePage(req, res, course.id);
     return;
   }
-  const standing = await quizStanding({ learner: req.user!, course });
+  const standing = await quizStanding({ learner: req.user!, course, now: platform.clock.now() });
   res.render('learning/quiz', { title: `${req.t('learning:quiz.title')} – ${course.title}`, quiz: await overviewOf(platform, course, standing, req) });
 }
 
@@ -47,12 +47,12 @@ async function overviewOf(platform: Platform, course: Course, standing: QuizStan
 async function startAttempt(platform: Platform, req: Request, res: Response) {
   const course = courseOpenTo(platform.catalogue, req.user!, inputOf<CourseParams>(res, 'params').courseId);
   try {
-    const attempt = await startQuizAttempt({ learner: req.user!, course });
+    const attempt = await startQuizAttempt({ learner: req.user!, course, now: platform.clock.now() });
     res.redirect(303, `${quizUrl(course.id)}/${String(attempt._id)}`);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     // The limit or cool-down is shown on the quiz page itself, with the reason.
-    const standing = await quizStanding({ learner: req.user!, course });
+    const standing = await quizStanding({ learner: req.user!, course, now: platform.clock.now() });
     res.status(409).render('learning/quiz', {
       title: `${req.t('learning:quiz.title')} – ${course.title}`,
       quiz: await overviewOf(platform, course, standing, req),

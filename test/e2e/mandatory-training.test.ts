@@ -35,7 +35,7 @@ describe('e2e: mandatory training a year long (assignment, rule, certificate, re
   let learnerPage: Page;
   let people: Record<'hr' | 'jan' | 'beata', Awaited<ReturnType<typeof buildLearner>>>;
   let departmentId: string;
-  let janFirstNumber = '';
+  let janFirstNumber: string | undefined;
 
   const FROM = 'akademia@example.test';
   // The queue books its retries on the system clock, so the sender runs at whichever of the two is later.
@@ -156,6 +156,7 @@ describe('e2e: mandatory training a year long (assignment, rule, certificate, re
     expect(cell)
       .to.contain('ukończono')
       .and.to.match(/AJST-\d{4}-[A-Z0-9-]+/);
+    janFirstNumber = /AJST-[A-Z0-9-]+/.exec(cell)![0];
 
     // Beata passes too; HR revokes her certificate from the office's list.
     await signIn(learnerPage, server.url, people.beata.user.email, people.beata.password);
