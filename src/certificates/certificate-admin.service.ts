@@ -15,7 +15,7 @@ export async function revokeCertificate(deps: CertificateDeps, params: { actor: 
   if (certificate.state === 'revoked') throw new ConflictError('To zaświadczenie zostało już unieważnione.');
   // By `_id` alone (pushed down on FerretDB/SQLite): certificateForActor has checked the organisation.
   const scope = { _id: certificate._id };
-  const revokedAt = new Date();
+  const revokedAt = deps.clock.now();
   // A unique-key claim, not a conditional update: of two HR people revoking at once only one may win, and
   // FerretDB lets two conditional updates both match (docs/database.md, "Claims").
   const claimKey = `revoke:${certificate._id.toHexString()}`;

@@ -1,4 +1,5 @@
 // Issuing certificates: render, sign and store once per completion, then queue the PDF mail and record the statement.
+import type { Clock } from '../calendar/clock.js';
 import { Types } from 'mongoose';
 import { validUntil } from '../calendar/calendar.js';
 import { claimOnce } from '../db/claims.js';
@@ -29,6 +30,8 @@ import type { CertificateChanged, PlatformEvents } from '../events/platform-even
 /** What issuing and withdrawing certificates needs from the platform (a Platform fits). */
 export interface CertificateDeps {
   catalogue: CourseCatalogue;
+  /** The platform clock: when a certificate is issued (its number carries the year). */
+  clock: Pick<Clock, 'now'>;
   recorder: LearningRecorder;
   mailer: Mailer;
   /** BASE_URL: verification links and credential ids. */
@@ -127,7 +130,7 @@ async function createCertificate(deps: CertificateDeps, data: NewCertificate): P
   const organisation = await Organisation.findById(data.organisationId).lean();
   if (!organisation) throw new NotFoundError('Nie znaleziono organizacji.');
   const template = resolveTemplate(organisation);
-  const issuedAt = new Date();
+  const issuedAt = deps.clock.now();
   const _id = new Types.ObjectId();
   const record = {
     _id,

@@ -66,7 +66,7 @@ export async function enrolLearner(deps: LearningDeps, params: EnrolLearnerParam
     created = await Enrolment.create({
       ...fields,
       courseVersion: course.version,
-      enrolledAt: new Date(),
+      enrolledAt: deps.clock.now(),
       dueDate: params.dueDate,
       assignedBy: params.assignedBy,
     });

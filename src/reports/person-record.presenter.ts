@@ -146,7 +146,7 @@ export function presentPersonRecord(record: PersonRecord, catalogue: Pick<Course
       revoked: Boolean(completion.revokedAt),
     })),
     certificates: record.certificates.map((certificate) => ({
-      ...presentOrganisationCertificate(certificate, catalogue),
+      ...presentOrganisationCertificate(certificate, catalogue, record.generatedAt),
       events: certificateEvents(certificate, t, language),
     })),
   };

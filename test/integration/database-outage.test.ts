@@ -155,6 +155,7 @@ describe('database outage (db/embedded-ferretdb supervision, http/database-guard
     // The database dies after the enrolment is stored, before its registered statement is.
     const dying = {
       events: server.platform.events,
+      clock: server.platform.clock,
       recorder: new Proxy(server.platform.recorder, {
         get(target, property, receiver) {
           if (property !== 'recordOnce') return Reflect.get(target, property, receiver) as unknown;
