@@ -14,7 +14,7 @@ import { assertCanManageTraining } from '../reports/reports.policy.js';
 import { assignmentMembersOf, assignmentsOf, memberId, DEFAULT_DAYS_TO_COMPLETE, type AssignmentDoc, type AssignmentMemberDoc } from './assignment.model.js';
 import type { AssignBody } from './assignments.schemas.js';
 import type { AssignmentsDeps } from './assignments.deps.js';
-import { assignmentMail, courseUrl } from './assignments.mail.js';
+import { assignmentMail, courseMailFacts } from './assignments.mail.js';
 
 /** People an assignment can reach: everyone of the office but leavers (people awaiting approval are not read). */
 function reachable(person: Pick<PersonDoc, 'status'>): boolean {
@@ -82,13 +82,7 @@ export async function enrolAssignee(
     { upsert: true },
   );
   await deps.events.emit('enrolment.changed', { organisationId, enrolmentId: String(enrolment._id), userId: String(person._id), courseId: course.id });
-  const mail = assignmentMail({
-    fullName: person.fullName,
-    courseTitle: course.title,
-    courseUrl: courseUrl(deps.config.BASE_URL, course.id),
-    dueDate,
-    language: person.language ?? undefined,
-  });
+  const mail = assignmentMail(courseMailFacts(deps.config.BASE_URL, person, course, dueDate));
   await deps.mailer.enqueue({ to: person.email, ...mail });
   return { created: !existed };
 }

@@ -21,6 +21,16 @@ export function courseUrl(baseUrl: string, courseId: string): string {
   return `${baseUrl}/szkolenia/${encodeURIComponent(courseId)}`;
 }
 
+/** The facts a course mail to `person` carries: their name and language, the course's title and link, the due date. */
+export function courseMailFacts<Due extends Date | undefined>(
+  baseUrl: string,
+  person: { fullName: string; language?: string | null },
+  course: { id: string; title: string },
+  dueDate: Due,
+): Omit<CourseMailFacts, 'dueDate'> & { dueDate: Due } {
+  return { fullName: person.fullName, courseTitle: course.title, courseUrl: courseUrl(baseUrl, course.id), dueDate, language: person.language ?? undefined };
+}
+
 function translator(language: string | undefined): TFunction {
   return translatorFor('assignments', language);
 }

@@ -11,7 +11,7 @@ import type { PersonDoc } from '../reports/reports.people.js';
 import { AssignmentMemberBase, assignmentMembersOf, assignmentsOf, type AssignmentDoc, type AssignmentMemberDoc } from './assignment.model.js';
 import { dueAfter } from './assignment.service.js';
 import type { AssignmentsDeps } from './assignments.deps.js';
-import { courseUrl, reopenedMail } from './assignments.mail.js';
+import { courseMailFacts, reopenedMail } from './assignments.mail.js';
 
 /**
  * The new due date of a reopened cycle: the day the completion's validity ends, so the refresher is done before
@@ -65,13 +65,7 @@ export async function reopenExpiredAssignments(deps: AssignmentsDeps, organisati
       });
       const [person] = await usersByIds<PersonDoc>(organisationId, [record.userId], 'fullName email language status');
       if (person && person.status !== 'deactivated') {
-        const mail = reopenedMail({
-          fullName: person.fullName,
-          courseTitle: course.title,
-          courseUrl: courseUrl(deps.config.BASE_URL, course.id),
-          dueDate,
-          language: person.language ?? undefined,
-        });
+        const mail = reopenedMail(courseMailFacts(deps.config.BASE_URL, person, course, dueDate));
         await deps.mailer.enqueue({ to: person.email, ...mail });
       }
       // Last: the closed cycle marks the completion as handled (checked above), so a failure before it is retried whole.
