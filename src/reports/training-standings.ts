@@ -45,18 +45,24 @@ export function standingFactsOf(course: Course | undefined, row: EnrolmentWithPr
   });
 }
 
+/**
+ * Runs an upsert, once more if it lost a race: two first writes of one document at once (two listeners, or two
+ * instances back-filling at start-up) make one insert and the other fail on the duplicate `_id`; run again, it updates.
+ */
+async function upsertRetryingOnce(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    await write();
+  }
+}
+
 /** Writes one cell (or removes it when `facts` is undefined); a concurrent first upsert of the document is retried once. */
 async function writeCell(organisationId: Types.ObjectId, courseId: string, userId: string, facts: StandingFacts | undefined): Promise<void> {
   const _id = standingId(organisationId, courseId);
   const update = facts ? { $set: { [`cells.${userId}`]: encodeCell(facts) }, $setOnInsert: { organisationId, courseId } } : { $unset: { [`cells.${userId}`]: 1 } };
-  const write = () => TrainingStanding.updateOne({ _id }, update, { upsert: Boolean(facts) });
-  try {
-    await write();
-  } catch (error) {
-    // Two first writes of one document at once: one inserted it, the other now updates it.
-    if (!isDuplicateKeyError(error)) throw error;
-    await write();
-  }
+  await upsertRetryingOnce(() => TrainingStanding.updateOne({ _id }, update, { upsert: Boolean(facts) }));
 }
 
 /** What recomputing a cell needs from the platform. */
@@ -101,9 +107,9 @@ export async function rebuildOfficeStandings(deps: StandingsDeps, organisationId
     byCourse.set(row.enrolment.courseId, cells);
   }
   for (const [courseId, cells] of byCourse) {
-    await TrainingStanding.replaceOne({ _id: standingId(office, courseId) }, { organisationId: office, courseId, cells }, { upsert: true });
+    await upsertRetryingOnce(() => TrainingStanding.replaceOne({ _id: standingId(office, courseId) }, { organisationId: office, courseId, cells }, { upsert: true }));
   }
-  await TrainingStanding.replaceOne({ _id: builtMarkerId(office) }, { organisationId: office, courseId: '*', cells: {} }, { upsert: true });
+  await upsertRetryingOnce(() => TrainingStanding.replaceOne({ _id: builtMarkerId(office) }, { organisationId: office, courseId: '*', cells: {} }, { upsert: true }));
   return rows.length;
 }
 
