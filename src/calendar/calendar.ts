@@ -230,3 +230,9 @@ const monthFormats = {
 export function formatMonth(isoMonth: string, language?: string): string {
   return monthFormats[localeOf(language)].format(new Date(`${isoMonth}-15T12:00:00Z`));
 }
+
+/** The two parts of formatMonth, for a chart axis that writes the year once: { month: "lis", year: "2026" }. */
+export function formatMonthParts(isoMonth: string, language?: string): { month: string; year: string } {
+  const parts = monthFormats[localeOf(language)].formatToParts(new Date(`${isoMonth}-15T12:00:00Z`));
+  return { month: parts.find((part) => part.type === 'month')?.value ?? isoMonth, year: parts.find((part) => part.type === 'year')?.value ?? '' };
+}

@@ -1,5 +1,5 @@
 // Completions over time for HR: per Warsaw month, the last 12 months, from the office's standings.
-import { formatMonth, lastMonths, warsawMonth } from '../calendar/calendar.js';
+import { formatMonth, formatMonthParts, lastMonths, warsawMonth } from '../calendar/calendar.js';
 import type { ReportsDeps } from './reports.deps.js';
 import { officeStandings } from './completion-matrix.service.js';
 
@@ -44,7 +44,25 @@ export function presentCompletionChart(data: CompletionsByMonth, language: strin
     const height = Math.round((m.count / max) * plotHeight);
     const x = Math.round(PAD.left + index * slot + (slot - barWidth) / 2);
     const y = PAD.top + plotHeight - height;
-    return { ...m, label: formatMonth(m.month, language), x, y, width: barWidth, height, centre: x + barWidth / 2, countY: y - 4, labelY: HEIGHT - PAD.bottom + 16 };
+    const label = formatMonth(m.month, language);
+    // Under the bar the month alone, and its year under the first month and under each January: twelve "sty 2026"
+    // labels do not fit side by side at a phone's width. The table keeps the full label.
+    const { month: monthName, year } = formatMonthParts(m.month, language);
+    const showYear = index === 0 || m.month.endsWith('-01');
+    return {
+      ...m,
+      label,
+      monthName,
+      year: showYear ? year : undefined,
+      x,
+      y,
+      width: barWidth,
+      height,
+      centre: x + barWidth / 2,
+      countY: y - 4,
+      labelY: HEIGHT - PAD.bottom + 16,
+      yearY: HEIGHT - PAD.bottom + 32,
+    };
   });
   return {
     width: WIDTH,

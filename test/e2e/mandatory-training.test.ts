@@ -215,5 +215,11 @@ describe('e2e: mandatory training a year long (assignment, rule, certificate, re
     expect(history).to.contain(janFirstNumber).and.to.contain(renewed);
     await expectNoAxeViolations(hrPage, 'person record with two completions');
     await screenshot(hrPage, 'mandatory-05-history');
+    // The chart counts the renewal in its month; the table beside it says the same in words.
+    await hrPage.goto(`${server.url}/kadry/wykres`);
+    const lastRow = hrPage.locator('.report-table tbody tr').last();
+    expect(await lastRow.locator('th, td').allTextContents()).to.deep.equal(['mar 2027', '1']);
+    await expectNoAxeViolations(hrPage, 'completions chart');
+    await screenshot(hrPage, 'mandatory-06-chart');
   });
 });
