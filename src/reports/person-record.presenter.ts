@@ -61,7 +61,8 @@ function exceptionForm(userId: string, kind: QuizGrantKind, courseId: string, re
 function enrolmentView(userId: string, item: PersonEnrolment, t: Translate, language: string | undefined, refused: RefusedException | undefined) {
   const { enrolment, progress, course, quiz } = item;
   const lessons = course?.lessons.length ?? 0;
-  const viewed = course ? (progress?.lessonsViewed ?? []).filter((id) => course.lessons.some((lesson) => lesson.id === id)).length : 0;
+  // Finished lessons ("Zakończ lekcję" after the reading-time floor), what the completion rule counts; opened ones do not.
+  const finished = course ? (progress?.lessonsCompleted ?? []).filter((id) => course.lessons.some((lesson) => lesson.id === id)).length : 0;
   const maxAttempts = course?.quiz.maxAttempts;
   const completedAt = progress?.completedAt ?? progress?.passedAt ?? undefined;
   return {
@@ -71,7 +72,7 @@ function enrolmentView(userId: string, item: PersonEnrolment, t: Translate, lang
     status: item.status,
     statusLabel:
       item.status === 'completed' && completedAt ? t('reports:status.completedOn', { date: formatDate(completedAt, language) }) : t(`common:trainingStatus.${item.status}`),
-    progressLabel: lessons ? t('person-record:enrolments.lessonsViewed', { viewed, total: lessons, percent: Math.round((viewed * 100) / lessons) }) : '–',
+    progressLabel: lessons ? t('person-record:enrolments.lessonsFinished', { finished, total: lessons, percent: Math.round((finished * 100) / lessons) }) : '–',
     enrolledAt: formatDate(enrolment.enrolledAt, language),
     dueDate: enrolment.dueDate ? formatDate(enrolment.dueDate, language) : undefined,
     assignment: enrolment.assignedBy

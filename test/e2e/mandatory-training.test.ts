@@ -213,6 +213,7 @@ describe('e2e: mandatory training a year long (assignment, rule, certificate, re
     const history = (await hrPage.locator('#history').locator('xpath=..').textContent()) ?? '';
     expect(renewed).to.not.equal(janFirstNumber);
     expect(history).to.contain(janFirstNumber).and.to.contain(renewed);
+    expect(await hrPage.textContent('main')).to.contain('ukończone lekcje: 6 z 6 (100%)');
     await expectNoAxeViolations(hrPage, 'person record with two completions');
     await screenshot(hrPage, 'mandatory-05-history');
     // The chart counts the renewal in its month; the table beside it says the same in words.
