@@ -25,8 +25,8 @@ export function reopenedDueDate(validityEnd: Date, now: Date, daysToComplete: nu
 /**
  * Reopens, in one office, every recurring assignment whose person's last completion runs out within daysToComplete
  * days (or has run out): the cycle is closed into the history (due, completed, certificate number), a new one opens
- * with reopenedDueDate, the enrolment gets that due date (the learner can take the course again: its quiz unlocks
- * when the validity ends, quiz.service.ts), `enrolment.changed` is announced and the person is e-mailed.
+ * with reopenedDueDate, the enrolment gets that due date (the learner can take the course again: a due date
+ * set after the pass reopens the final test, quiz.service.ts), `enrolment.changed` is announced and the person is e-mailed.
  * Run-once across instances: each reopening claims `reopen:<member>:<completion instant>`. Scans the office's own
  * assignments and records (a background job, never a page).
  */
