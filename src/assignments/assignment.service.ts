@@ -201,7 +201,7 @@ export async function withdrawAssignment(deps: AssignmentsDeps, params: { actor:
       const facts = trainingFactsOf(course, enrolment, found.progress ?? null, standings.get(String(enrolment._id)));
       const completedThisCycle = hasValidCompletion(facts, now) && facts.completedAt && facts.completedAt.getTime() >= record.cycleStartedAt.getTime();
       if (!completedThisCycle) {
-        await changeDueDate(enrolment, undefined);
+        await changeDueDate(enrolment, undefined, now);
         await deps.events.emit('enrolment.changed', {
           organisationId: String(assignment.organisationId),
           enrolmentId: String(enrolment._id),

@@ -56,7 +56,7 @@ export async function reopenExpiredAssignments(deps: AssignmentsDeps, organisati
     try {
       const dueDate = reopenedDueDate(validityEnd, now, assignment.daysToComplete);
       const certificate = (await currentCertificatesOfEnrolments(organisationId, [record.enrolmentId], now)).get(String(record.enrolmentId));
-      if (assignment.kind === 'mandatory') await changeDueDate(found.enrolment, dueDate);
+      if (assignment.kind === 'mandatory') await changeDueDate(found.enrolment, dueDate, now);
       await deps.events.emit('enrolment.changed', {
         organisationId: String(organisationId),
         enrolmentId: String(record.enrolmentId),

@@ -12,6 +12,12 @@ const enrolmentSchema = new Schema(
     registration: { type: String, required: true, unique: true },
     enrolledAt: { type: Date, required: true, default: () => new Date() },
     dueDate: { type: Date },
+    /**
+     * When HR (or a recurring assignment) last set the due date. A due date set after a pass opens a new cycle: the
+     * final test opens again (quiz.service.ts). The due date's own value cannot say so: a course assigned for April
+     * and passed in March has a due date after its pass, yet nothing new was asked.
+     */
+    dueSetAt: { type: Date },
     assignedBy: { type: Schema.Types.ObjectId, ref: 'User' },
     /** Set once, when the learner first opens the course (launched + initialized were recorded). */
     launchedAt: { type: Date },

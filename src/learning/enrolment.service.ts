@@ -68,6 +68,7 @@ export async function enrolLearner(deps: LearningDeps, params: EnrolLearnerParam
       courseVersion: course.version,
       enrolledAt: deps.clock.now(),
       dueDate: params.dueDate,
+      dueSetAt: params.dueDate ? deps.clock.now() : undefined,
       assignedBy: params.assignedBy,
     });
   } catch (error) {
@@ -166,7 +167,9 @@ export async function assignCourse(deps: LearningDeps, params: { learner: Learne
   }
   const updated = await Enrolment.findOneAndUpdate(
     { _id: enrolment._id },
-    params.dueDate ? { $set: { dueDate: params.dueDate, assignedBy: params.assignedBy } } : { $set: { assignedBy: params.assignedBy }, $unset: { dueDate: 1 } },
+    params.dueDate
+      ? { $set: { dueDate: params.dueDate, dueSetAt: deps.clock.now(), assignedBy: params.assignedBy } }
+      : { $set: { assignedBy: params.assignedBy }, $unset: { dueDate: 1, dueSetAt: 1 } },
     { new: true },
   ).lean<EnrolmentDoc>();
   await deps.events.emit('enrolment.changed', changed);
@@ -237,9 +240,10 @@ export async function learnerEnrolments(learner: Learner, courseIds: readonly st
 }
 
 /**
- * Sets (or, with undefined, removes) the due date of an enrolment, by `_id` (the caller, the assignments feature,
+ * Sets (or, with undefined, removes) the due date of an enrolment and when it was set (`now`), by `_id` (the caller, the assignments feature,
  * found it for this organisation): an assignment reopened for a new cycle, or withdrawn. Returns the enrolment after.
  */
-export async function changeDueDate(enrolment: Pick<EnrolmentDoc, '_id'>, dueDate: Date | undefined): Promise<EnrolmentDoc | null> {
-  return Enrolment.findOneAndUpdate({ _id: enrolment._id }, dueDate ? { $set: { dueDate } } : { $unset: { dueDate: 1 } }, { new: true }).lean<EnrolmentDoc>();
+export async function changeDueDate(enrolment: Pick<EnrolmentDoc, '_id'>, dueDate: Date | undefined, now: Date): Promise<EnrolmentDoc | null> {
+  const update = dueDate ? { $set: { dueDate, dueSetAt: now } } : { $unset: { dueDate: 1, dueSetAt: 1 } };
+  return Enrolment.findOneAndUpdate({ _id: enrolment._id }, update, { new: true }).lean<EnrolmentDoc>();
 }

@@ -110,7 +110,7 @@ function standingOf(
   // The same rule as the certificate's validUntil and "Moje szkolenia": the pass counts until its validity ends.
   // A due date set after the pass (HR's recurring assignment reopened it, or HR assigned the course again) opens
   // the test too, so the learner can renew before the validity ends, or at all on a course without validityMonths.
-  const reopened = Boolean(lastPass?.submittedAt && enrolment.dueDate && enrolment.dueDate.getTime() > lastPass.submittedAt.getTime());
+  const reopened = Boolean(lastPass?.submittedAt && enrolment.dueDate && enrolment.dueSetAt && enrolment.dueSetAt.getTime() > lastPass.submittedAt.getTime());
   const due = reopened || renewalDue(lastPass?.submittedAt, course.validityMonths, now);
   const counted = lastPass ? submitted.filter((a) => a.number > lastPass.number) : submitted;
   const standing: QuizStanding = {

@@ -149,6 +149,9 @@ describe('e2e: mandatory training a year long (assignment, rule, certificate, re
 
     await passQuiz(learnerPage);
     await screenshot(learnerPage, 'mandatory-03-passed');
+    // Passed before the due date: the test is closed (the due date was set before the pass, so nothing reopens it).
+    await learnerPage.goto(`${server.url}/szkolenia/${RODO}/test`);
+    expect(await learnerPage.locator('form[action$="/test"] button[type="submit"]').count()).to.equal(0);
   });
 
   it('the matrix shows the completion with its certificate number; a revoked certificate reads "unieważniono"', async () => {
