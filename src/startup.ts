@@ -10,6 +10,7 @@ import { repairUnfinishedEnrolments } from './learning/enrolment-repair.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { backfillStandings } from './reports/training-standings.js';
+import { recordFolderCourses, serveStoredVersions } from './studio/course-versions.js';
 import { scheduleAssignmentJobs } from './assignments/assignments.jobs.js';
 import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from './xapi/xapi-startup.js';
 
@@ -36,6 +37,10 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   // First, so that a SECRETS_KEY that does not open the stored badge key stops the start with that reason
   // (instead of the first certificate failing); it also seals a key an earlier version stored in clear.
   await platform.badgeKeys.current();
+  // The folders of COURSES_DIR are recorded as published versions, and every stored version the folders no longer
+  // hold (an older version, one published in the studio) is served, before anything reads the catalogue.
+  await recordFolderCourses(platform);
+  await serveStoredVersions(platform);
   // Then statements stored by an older version get per-organisation keys before anything reads or writes one.
   await migrateStatementKeys(platform);
   // and move out of the shared collection into their office's own (statementsOf), before the first read of one.

@@ -28,7 +28,7 @@ export async function digestOf(deps: Pick<AssignmentsDeps, 'catalogue'>, organis
   const sections: Sections = { overdue: [], dueSoon: [], completed: [], outOfAttempts: [] };
   const weekAgo = addDays(now, -7);
   for (const { enrolment, progress } of standings) {
-    const course = deps.catalogue.get(enrolment.courseId);
+    const course = deps.catalogue.versionOrNewest(enrolment.courseId, enrolment.courseVersion);
     const person = people.get(String(enrolment.userId));
     if (!course || !person || person.status === 'deactivated' || person.status === 'pending') continue;
     const facts = trainingFactsOf(course, enrolment, progress ?? null, certificates.get(String(enrolment._id)));

@@ -69,7 +69,7 @@ async function dueEnrolments(deps: Pick<AssignmentsDeps, 'catalogue'>, organisat
   );
   const due: Due[] = [];
   for (const { enrolment, progress } of standings) {
-    const course = deps.catalogue.get(enrolment.courseId);
+    const course = deps.catalogue.versionOrNewest(enrolment.courseId, enrolment.courseVersion);
     if (!course || !enrolment.dueDate) continue;
     const facts = trainingFactsOf(course, enrolment, progress ?? null, certificates.get(String(enrolment._id)));
     const reached = milestoneOf(enrolment.dueDate, now);
@@ -122,7 +122,7 @@ export async function sendReminders(
   const hr = due.some((d) => d.escalate) ? await hrOf(organisationId) : [];
   for (const item of due) {
     const person = personById.get(String(item.enrolment.userId));
-    const course = deps.catalogue.get(item.enrolment.courseId)!;
+    const course = deps.catalogue.versionOrNewest(item.enrolment.courseId, item.enrolment.courseVersion)!;
     if (!person) continue;
     const keys = await claimReminder(item, now);
     if (!keys) {

@@ -63,9 +63,12 @@ export function recordingScope(certificate: CertificateDoc, learnerId: string, c
   };
 }
 
-/** The course of a certificate from the loaded catalogue (undefined when it was removed since). */
-function courseOf(deps: CertificateDeps, courseId: string): Course | undefined {
-  return deps.catalogue.get(courseId);
+/**
+ * The course of a certificate from the loaded catalogue, in the version passed when it is still served (the title,
+ * duration and legal state printed are that version's), otherwise the newest; undefined when it was removed since.
+ */
+function courseOf(deps: CertificateDeps, courseId: string, version?: string): Course | undefined {
+  return deps.catalogue.versionOrNewest(courseId, version);
 }
 
 /** How the issuer's certificates look now (herb, accent, English line); the texts come from the certificate record. */
@@ -204,7 +207,7 @@ async function completeIssue(deps: CertificateDeps, certificate: CertificateDoc)
     // Queued, not delivered: the mail sender records delivery (or giving up) on the outbox entry.
     await Certificate.updateOne(scope, { $set: { mailQueuedAt: new Date(), mailId } });
   }
-  const course = courseOf(deps, certificate.courseId);
+  const course = courseOf(deps, certificate.courseId, certificate.courseVersion);
   if (!certificate.issuedStatementId && course) {
     const [statementId] = await deps.recorder.record(recordingScope(certificate, user.learnerId, course), (ctx) => [certificateIssued(ctx, { code: certificate.code, url })]);
     await Certificate.updateOne(scope, { $set: { issuedStatementId: statementId } });
@@ -249,7 +252,7 @@ export async function issueCertificate(deps: CertificateDeps, input: IssueCertif
 
   const user = await holderOf(userId, organisationId);
   if (!user) throw new NotFoundError('Nie znaleziono uczestnika szkolenia.');
-  const course = courseOf(deps, input.courseId);
+  const course = courseOf(deps, input.courseId, input.courseVersion);
   if (!course) throw new NotFoundError(`Nie znaleziono szkolenia ${input.courseId}.`);
   const { certificate } = await createCertificate(deps, {
     issueKey,

@@ -1,6 +1,8 @@
-// The set of courses the platform serves: every valid folder under COURSES_DIR, loaded once by createPlatform.
+// The set of courses the platform serves, with their versions: the valid folders under COURSES_DIR, loaded once by
+// createPlatform, and the versions published in the studio (studio/course-versions.ts).
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import semver from 'semver';
 import { NotFoundError } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { Course } from './course.types.js';
@@ -12,26 +14,59 @@ export interface RefusedCourse {
   errors: CourseError[];
 }
 
-/** The loaded courses, looked up by id. */
+/**
+ * The loaded courses, looked up by id, each with every version still served. New enrolments get a course's newest
+ * version (`get`, `list`); an enrolment finishes on the version it started (`version`). Publishing in the studio
+ * adds a version while the platform runs (`add`): the catalogue is the one object that changes, held by the platform.
+ */
 export class CourseCatalogue {
-  private readonly byId: Map<string, Course>;
+  /** Every version of each course, newest first (semver order). */
+  private readonly versionsById = new Map<string, Course[]>();
+  /** The newest version of each course, sorted by title (Polish collation). */
+  private newest: Course[] = [];
+  private readonly collator = new Intl.Collator('pl');
 
   constructor(
     courses: Course[],
     /** Folders that were refused, with their errors (for an admin page or a health report). */
     readonly refused: RefusedCourse[] = [],
   ) {
-    const collator = new Intl.Collator('pl');
-    this.byId = new Map([...courses].sort((a, b) => collator.compare(a.title, b.title)).map((course) => [course.id, course]));
+    for (const course of courses) this.insert(course);
+    this.sortNewest();
   }
 
-  /** Every course, sorted by title (Polish collation). */
+  /** Every course in its newest version, sorted by title (Polish collation). */
   list(): Course[] {
-    return [...this.byId.values()];
+    return [...this.newest];
   }
 
+  /** The newest version of a course (what a new enrolment gets). */
   get(id: string): Course | undefined {
-    return this.byId.get(id);
+    return this.versionsById.get(id)?.[0];
+  }
+
+  /** One version of a course, when it is still served. */
+  version(id: string, version: string): Course | undefined {
+    return this.versionsById.get(id)?.find((course) => course.version === version);
+  }
+
+  /**
+   * The version an enrolment started on, or the newest when that one is no longer served (a test catalogue, a
+   * version removed from disk by hand): the learner goes on rather than meeting a 404.
+   */
+  versionOrNewest(id: string, version: string | undefined): Course | undefined {
+    return (version ? this.version(id, version) : undefined) ?? this.get(id);
+  }
+
+  /** Every served version of a course, newest first. */
+  versions(id: string): Course[] {
+    return [...(this.versionsById.get(id) ?? [])];
+  }
+
+  /** Serves another version (a publication): the same version again replaces the one served. */
+  add(course: Course): void {
+    this.insert(course);
+    this.sortNewest();
   }
 
   /**
@@ -39,14 +74,25 @@ export class CourseCatalogue {
    * courses are Polish, so Polish when the course is unknown (no longer loaded).
    */
   languageOf(courseId: string): 'pl' | 'en' {
-    return this.byId.get(courseId)?.language ?? 'pl';
+    return this.get(courseId)?.language ?? 'pl';
   }
 
   /** The course with this id, or a NotFoundError (404) for a route to pass on. */
   require(id: string): Course {
-    const course = this.byId.get(id);
+    const course = this.get(id);
     if (!course) throw new NotFoundError('Nie znaleziono szkolenia.');
     return course;
+  }
+
+  private insert(course: Course): void {
+    const versions = (this.versionsById.get(course.id) ?? []).filter((known) => known.version !== course.version);
+    versions.push(course);
+    versions.sort((a, b) => semver.rcompare(a.version, b.version));
+    this.versionsById.set(course.id, versions);
+  }
+
+  private sortNewest(): void {
+    this.newest = [...this.versionsById.values()].map((versions) => versions[0]).sort((a, b) => this.collator.compare(a.title, b.title));
   }
 }
 

@@ -83,7 +83,7 @@ export async function learnerDashboard(catalogue: CourseCatalogue, learner: Lear
     recentCertificatesOfPerson(learner.organisationId, learner.id, now),
   ]);
   const entries = rows.map(({ enrolment, progress }): DashboardCourse => {
-    const course = catalogue.get(enrolment.courseId);
+    const course = catalogue.versionOrNewest(enrolment.courseId, enrolment.courseVersion);
     const facts = trainingFactsOf(course, enrolment, progress, standings.get(enrolment._id.toHexString()));
     return { course, enrolment, progress, facts, status: trainingStatus(facts, now) };
   });

@@ -20,7 +20,7 @@ const MIGRATIONS = 'learning_migrations';
 const KEYS_BACKFILL = 'enrolment-keys';
 
 export interface EnrolmentRepairDeps extends LearningDeps {
-  catalogue: Pick<CourseCatalogue, 'get'>;
+  catalogue: Pick<CourseCatalogue, 'versionOrNewest'>;
   logger: Pick<Logger, 'info' | 'warn'>;
 }
 
@@ -105,7 +105,7 @@ export async function repairUnfinishedEnrolments(deps: EnrolmentRepairDeps): Pro
 
 async function finish(deps: EnrolmentRepairDeps, enrolment: EnrolmentDoc): Promise<boolean> {
   const context = { enrolmentId: enrolment._id.toHexString(), courseId: enrolment.courseId };
-  const course = deps.catalogue.get(enrolment.courseId);
+  const course = deps.catalogue.versionOrNewest(enrolment.courseId, enrolment.courseVersion);
   const learner = await User.findById(enrolment.userId).select({ learnerId: 1, fullName: 1 }).lean<{ learnerId: string; fullName: string }>();
   if (!course || !learner) {
     deps.logger.warn(context, 'unfinished enrolment left: its course or learner no longer exists');

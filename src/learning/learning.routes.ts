@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { requireUser } from '../auth/require-user.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
-import { courseOpenTo, coursesOpenTo, loadedCourse } from './catalogue.service.js';
+import { courseOfEnrolment, courseOfLearner, courseOpenTo, coursesOpenTo } from './catalogue.service.js';
 import { enrolLearner, findEnrolment, learnerEnrolments, progressOf } from './enrolment.service.js';
 import { CheckBody, CheckParams, CourseParams, LessonParams } from './learning.schemas.js';
 import { sendToCoursePage } from './enrolment-gate.js';
@@ -40,7 +40,7 @@ async function showCatalogue(platform: Platform, req: Request, res: Response) {
 
 async function showCourse(platform: Platform, req: Request, res: Response) {
   const { courseId } = inputOf<CourseParams>(res, 'params');
-  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
   const enrolment = await findEnrolment(req.user!, course.id);
   const progress = enrolment ? await progressOf(enrolment) : null;
   const missing = enrolment
@@ -52,10 +52,12 @@ async function showCourse(platform: Platform, req: Request, res: Response) {
 
 async function enrol(platform: Platform, req: Request, res: Response) {
   const { courseId } = inputOf<CourseParams>(res, 'params');
+  // A new enrolment gets the newest version; an existing one (enrolLearner returns it) keeps its own.
   const course = courseOpenTo(platform.catalogue, req.user!, courseId);
-  const { created } = await enrolLearner(platform, { learner: req.user!, course });
+  const { enrolment, created } = await enrolLearner(platform, { learner: req.user!, course });
   setFlash(req, 'success', req.t(created ? 'learning:course.enrolled' : 'learning:course.alreadyEnrolled', { title: course.title }));
-  res.redirect(303, course.lessons[0] ? lessonUrl(course.id, course.lessons[0].id) : courseUrl(course.id));
+  const studied = courseOfEnrolment(platform.catalogue, enrolment) ?? course;
+  res.redirect(303, studied.lessons[0] ? lessonUrl(studied.id, studied.lessons[0].id) : courseUrl(studied.id));
 }
 
 async function showMyCourses(platform: Platform, req: Request, res: Response) {
@@ -64,13 +66,13 @@ async function showMyCourses(platform: Platform, req: Request, res: Response) {
     req.user!,
     platform.catalogue.list().map((course) => course.id),
   );
-  const enrolments = rows.map(({ enrolment, progress }) => enrolmentCard(loadedCourse(platform.catalogue, enrolment.courseId), enrolment, progress, req.t));
+  const enrolments = rows.map(({ enrolment, progress }) => enrolmentCard(courseOfEnrolment(platform.catalogue, enrolment), enrolment, progress, req.t));
   res.render('learning/my-courses', { title: req.t('learning:myCourses.title'), enrolments });
 }
 
 async function showLesson(platform: Platform, req: Request, res: Response) {
   const { courseId, lessonId } = inputOf<LessonParams>(res, 'params');
-  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
   if (!(await findEnrolment(req.user!, course.id))) {
     sendToCoursePage(req, res, course.id);
     return;
@@ -84,7 +86,7 @@ async function showLesson(platform: Platform, req: Request, res: Response) {
 /** "Zakończ lekcję": finished, on to the next lesson (or the test); too early, the lesson again saying how long is left. */
 async function finish(platform: Platform, req: Request, res: Response) {
   const { courseId, lessonId } = inputOf<LessonParams>(res, 'params');
-  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
   if (!(await findEnrolment(req.user!, course.id))) {
     sendToCoursePage(req, res, course.id);
     return;
@@ -104,7 +106,7 @@ async function finish(platform: Platform, req: Request, res: Response) {
 /** The lesson with one knowledge check's feedback (just answered) or its field error (refused). */
 async function renderLessonWithCheck(platform: Platform, req: Request, res: Response, outcome: { feedback?: CheckFeedback; form?: FormView }) {
   const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
-  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
   const { lesson, progress, finishing } = await lessonWithProgress(platform, { learner: req.user!, course, lessonId });
   const message = outcome.form?.errors.answer;
   const checkError = message ? { checkId, message, chosen: [outcome.form?.values.answer ?? []].flat() } : undefined;
@@ -122,7 +124,7 @@ function checkFormOf(platform: Platform) {
 /** Grades a knowledge check and shows the lesson again, scrolled (by the form's #anchor) to the feedback. */
 async function answerCheck(platform: Platform, checkForm: ReturnType<typeof checkFormOf>, req: Request, res: Response) {
   const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
-  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
   const feedback = await answerKnowledgeCheck(platform, { learner: req.user!, course, lessonId, checkId, answer: checkForm.input(res).answer });
   await renderLessonWithCheck(platform, req, res, { feedback });
 }

@@ -55,7 +55,7 @@ export interface PersonRecord {
  * The record of `userId` in the actor's own organisation (NotFoundError for anyone else's). Everything is read
  * through the owning features' read functions; the reminders come from assignments' read API.
  */
-export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get' | 'list'> }, params: { actor: SessionUser; userId: string; now?: Date }): Promise<PersonRecord> {
+export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get' | 'list' | 'versionOrNewest'> }, params: { actor: SessionUser; userId: string; now?: Date }): Promise<PersonRecord> {
   const { actor } = params;
   assertCanManageTraining(actor);
   const now = params.now ?? new Date();
@@ -85,12 +85,12 @@ export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get
   const learner = { id: person._id.toHexString(), organisationId: actor.organisationId, fullName: person.fullName, learnerId: person.learnerId };
   const quizOf = new Map<string, QuizStanding>();
   for (const { enrolment } of standings) {
-    const course = deps.catalogue.get(enrolment.courseId);
+    const course = deps.catalogue.versionOrNewest(enrolment.courseId, enrolment.courseVersion);
     if (course) quizOf.set(String(enrolment._id), await quizStanding({ learner, course, now }));
   }
   const enrolments = standings
     .map(({ enrolment, progress }): PersonEnrolment => {
-      const course = deps.catalogue.get(enrolment.courseId);
+      const course = deps.catalogue.versionOrNewest(enrolment.courseId, enrolment.courseVersion);
       const quiz = quizOf.get(String(enrolment._id));
       const reminder = reminderOf.get(String(enrolment._id));
       return {

@@ -76,7 +76,7 @@ export async function refreshStanding(deps: StandingsDeps, params: { organisatio
   const row = await enrolmentOfPerson(organisationId, params.userId, params.courseId);
   if (!row) return writeCell(organisationId, params.courseId, params.userId, undefined);
   const completions = await completionsOfEnrolments(organisationId, [row.enrolment._id]);
-  const facts = standingFactsOf(deps.catalogue.get(params.courseId), row, completions.get(row.enrolment._id.toHexString()));
+  const facts = standingFactsOf(deps.catalogue.versionOrNewest(params.courseId, row.enrolment.courseVersion), row, completions.get(row.enrolment._id.toHexString()));
   await writeCell(organisationId, params.courseId, params.userId, facts);
 }
 
@@ -103,7 +103,7 @@ export async function rebuildOfficeStandings(deps: StandingsDeps, organisationId
   const byCourse = new Map<string, Record<string, string>>(deps.catalogue.list().map((course) => [course.id, {}]));
   for (const row of rows) {
     const cells = byCourse.get(row.enrolment.courseId) ?? {};
-    cells[String(row.enrolment.userId)] = encodeCell(standingFactsOf(deps.catalogue.get(row.enrolment.courseId), row, completions.get(row.enrolment._id.toHexString())));
+    cells[String(row.enrolment.userId)] = encodeCell(standingFactsOf(deps.catalogue.versionOrNewest(row.enrolment.courseId, row.enrolment.courseVersion), row, completions.get(row.enrolment._id.toHexString())));
     byCourse.set(row.enrolment.courseId, cells);
   }
   for (const [courseId, cells] of byCourse) {
