@@ -62,6 +62,17 @@ export interface PersonChanged {
   change: 'joined' | 'moved' | 'left' | 'returned';
 }
 
+/** A course version was published in the studio and is served (studio announces; certificates listen for a change of law). */
+export interface CoursePublished {
+  courseId: string;
+  version: string;
+  /** The organisation that owns the course (an association or an office). */
+  organisationId: string;
+  /** "Zmiana stanu prawnego": certificates of older versions call for re-certification. */
+  legalChange: boolean;
+  changeNote?: string;
+}
+
 /** Every event the platform announces, by name. */
 export interface PlatformEventMap {
   'course.passed': CoursePassed;
@@ -70,6 +81,7 @@ export interface PlatformEventMap {
   'progress.changed': ProgressChanged;
   'certificate.changed': CertificateChanged;
   'person.changed': PersonChanged;
+  'course.published': CoursePublished;
 }
 
 export type PlatformEventName = keyof PlatformEventMap;
