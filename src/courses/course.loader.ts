@@ -236,6 +236,7 @@ async function readLessons(
         html: rendered.html,
         checks: rendered.checks.map(({ question }) => stripUndefined(question)),
         sourceFile: path.relative(path.dirname(courseDir), file).split(path.sep).join('/'),
+        source: text,
         toc: rendered.toc,
       },
       file,

@@ -48,6 +48,11 @@ export interface Lesson {
   checks: Question[];
   /** Path of the source file, relative to the courses folder (for error messages). */
   sourceFile: string;
+  /**
+   * The lesson file's text as loaded (front matter and Markdown), kept so two loaded versions can be compared after
+   * the files changed on disk (src/studio/course-diff.ts). Always set by the loader; absent in hand-built lessons.
+   */
+  source?: string;
   /** The lesson's h2 and h3 headings with their ids, for a table of contents (always set by the loader). */
   toc?: LessonHeading[];
 }

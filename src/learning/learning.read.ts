@@ -1,8 +1,11 @@
-// Learning's read API for other features (reports): enrolments, progress, quiz attempts and grants, without their collections.
+// Learning's read API for other features (reports, the studio): enrolments, progress, quiz attempts and grants, without their collections.
 import type { Types } from 'mongoose';
 import { mapConcurrently } from '../db/lookups.js';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
-import { LearningProgress, type LearningProgressDoc } from './learning-progress.model.js';
+import { LearningProgress, statusRank, type LearningProgressDoc } from './learning-progress.model.js';
+import { LessonOpening, lessonOpeningId, type LessonOpeningDoc } from './lesson-opening.model.js';
+import { lessonCompletedStatementId } from './lesson.service.js';
+import { statementKey, statementsOf } from '../xapi/statement.model.js';
 import { attemptKey, grantKey, keyedItems } from './enrolment-keys.js';
 import { findEnrolment, progressOf } from './enrolment.service.js';
 import { QuizAttempt, type QuizAttemptDoc } from './quiz-attempt.model.js';
@@ -162,3 +165,95 @@ export async function enrolmentOfPerson(organisationId: Types.ObjectId | string,
 
 // The facts of a person's standing on a course, decided once for the dashboard and HR's read model alike.
 export { trainingFactsOf } from './dashboard.service.js';
+
+/** One graded answer to a final-quiz question: which question, what was answered and whether it was right. */
+export interface QuizAnswerOnRecord {
+  questionId: string;
+  /** xAPI result.response form (quiz-grading.ts): choice "a[,]b", true-false "true"; '' when left blank. */
+  response: string;
+  answered: boolean;
+  success: boolean;
+}
+
+/** One graded quiz attempt, by the course version it was taken under. */
+export interface GradedAttemptOnRecord {
+  courseVersion: string;
+  passed: boolean;
+  answers: QuizAnswerOnRecord[];
+}
+
+/** One lesson finished ("Zakończ lekcję"), and how long after its first opening. */
+export interface FinishedLessonOnRecord {
+  lessonId: string;
+  /** Minutes from the first opening to finishing, both on the platform clock (breaks included). */
+  minutes: number;
+  /** The course version the lesson was finished under (the statement's context.revision). */
+  courseVersion?: string;
+}
+
+/** One enrolment on a course as its authors may see it: what happened, never who or in which office. */
+export interface CourseLearningRecord {
+  /** The course version when the learner enrolled. */
+  courseVersion: string;
+  /** The final test was passed at least once. */
+  passed: boolean;
+  /** The course was completed (the pass that completes it; a later renewal keeps it). */
+  completed: boolean;
+  attempts: GradedAttemptOnRecord[];
+  lessons: FinishedLessonOnRecord[];
+}
+
+/**
+ * What every learner of every office did on one course, with no person or office named: for the authoring studio's
+ * insights (an author's occasional page, never a learner's).
+ *
+ * Cost (docs/database.md, "What each read costs"): one scan of `enrolments` — FerretDB decodes every office's
+ * enrolments, as no key lists a course's enrolments across offices — then `_id` look-ups only, 20 at a time: per
+ * enrolment its progress; with graded attempts, its attempt keys and attempts (2 per attempt + 1); per finished lesson,
+ * its first opening and its `completed` statement in the office's log. About E × (1 + 2a + 2L) look-ups: for 1,000
+ * enrolments with 2 attempts and 5 lessons each, ~15,000 of ~3 ms, a few seconds on the embedded database.
+ */
+export async function learningOnCourse(courseId: string): Promise<CourseLearningRecord[]> {
+  // Across offices on purpose: a course is one for every office, and its authors learn from all of its learners. Only
+  // counts leave the studio, never a person.
+  const enrolments = await Enrolment.find({ courseId }).setOptions({ acrossOrganisations: true }).lean<EnrolmentDoc[]>();
+  return mapConcurrently(enrolments, async (enrolment) => {
+    const progress = await progressOf(enrolment);
+    const attempts = progress?.attempts ? (await keyedItems(enrolment, attemptKey, (id) => QuizAttempt.findById(id).lean<QuizAttemptDoc>())).items : [];
+    const lessons: FinishedLessonOnRecord[] = [];
+    // One after the other: the enrolments already run 20 at a time (src/db/lookups.ts).
+    for (const lessonId of progress?.lessonsCompleted ?? []) {
+      const finished = await finishedLesson(enrolment, lessonId);
+      if (finished) lessons.push(finished);
+    }
+    return {
+      courseVersion: enrolment.courseVersion,
+      passed: Boolean(progress?.passedAt) || (progress?.statusRank ?? 0) >= statusRank('passed'),
+      completed: progress?.status === 'completed',
+      attempts: attempts
+        .filter((attempt) => attempt.submittedAt && attempt.results)
+        .map((attempt) => ({
+          courseVersion: attempt.courseVersion,
+          passed: attempt.passed === true,
+          answers: (attempt.results ?? []).map((r) => ({ questionId: r.questionId, response: r.response ?? '', answered: r.answered, success: r.success })),
+        })),
+      lessons,
+    };
+  });
+}
+
+/** A finished lesson's time: its first opening and its `completed` statement, both by `_id`. */
+async function finishedLesson(enrolment: EnrolmentDoc, lessonId: string): Promise<FinishedLessonOnRecord | undefined> {
+  const opening = await LessonOpening.findById(lessonOpeningId(enrolment._id, lessonId)).lean<LessonOpeningDoc>();
+  if (!opening || String(opening.organisationId) !== String(enrolment.organisationId)) return undefined;
+  const organisationId = String(enrolment.organisationId);
+  const record = await (await statementsOf(organisationId)).findById(statementKey(organisationId, lessonCompletedStatementId(enrolment._id, lessonId))).lean();
+  if (!record || record.voided) return undefined;
+  const statement = JSON.parse(record.json) as { timestamp?: string; context?: { revision?: string } };
+  const finishedAt = new Date(statement.timestamp ?? record.stored);
+  return {
+    lessonId,
+    minutes: Math.max(0, (finishedAt.getTime() - opening.openedAt.getTime()) / 60_000),
+    ...(statement.context?.revision ? { courseVersion: statement.context.revision } : {}),
+  };
+}

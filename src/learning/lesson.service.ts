@@ -101,6 +101,11 @@ export async function lessonWithProgress(deps: { clock: Clock }, params: { learn
   return { enrolment, lesson, progress, finishing: finishingOf(params.course, lesson, progress, await openingOf(enrolment, lesson.id), deps.clock.now()) };
 }
 
+/** The id of an enrolment's `completed` statement of a lesson: derived, so finishing twice records it once (and it is found by `_id`). */
+export function lessonCompletedStatementId(enrolmentId: EnrolmentDoc['_id'], lessonId: string): string {
+  return derivedStatementId(`lesson-completed:${enrolmentId.toHexString()}:${lessonId}`);
+}
+
 /** The outcome of "Zakończ lekcję": finished (now or before), or refused because the floor has not passed. */
 export type FinishOutcome = { finished: true; already: boolean } | { finished: false; visit: LessonVisit };
 
@@ -120,7 +125,7 @@ export async function finishLesson(deps: LessonDeps, params: { learner: Learner;
   const opening = await recordOpening(enrolment, lesson.id, now);
   const finishing = finishingOf(course, lesson, progress, opening, now);
   if (finishing.minutesLeft > 0) return { finished: false, visit: { enrolment, lesson, progress, finishing } };
-  const id = derivedStatementId(`lesson-completed:${enrolment._id.toHexString()}:${lesson.id}`);
+  const id = lessonCompletedStatementId(enrolment._id, lesson.id);
   await deps.recorder.recordOnce({ learner, course, registration: enrolment.registration }, (ctx) => [lessonCompleted(ctx, lesson, id)]);
   return { finished: true, already: false };
 }
