@@ -16,6 +16,7 @@ import { publishVersion, writeStoredFiles, type CourseVersionsDeps } from './cou
 import {
   freeQuestionId,
   lessonsOf,
+  manifestOf,
   quizOf,
   withLesson,
   withLessonMoved,
@@ -128,7 +129,7 @@ export async function createStudioCourse(deps: StudioDeps & { today: string }, a
  * the reviewer read. The whole list is written at once (FerretDB has no array filters); two authors saving the same
  * second keep the later save — the studio is a small team's tool, and the revision shows what happened.
  */
-async function saveFiles(author: Author, course: StudioCourseDoc, files: DraftFiles): Promise<void> {
+export async function saveFiles(author: Author, course: Pick<StudioCourseDoc, '_id'>, files: DraftFiles): Promise<void> {
   await StudioCourse.updateOne(
     { _id: course._id, organisationId: author.organisationId },
     { $set: { files, state: 'draft', lastEditedBy: personOf(author) }, $inc: { revision: 1 }, $unset: { approvedBy: 1, approvedAt: 1, approvedRevision: 1 } },
@@ -145,7 +146,7 @@ export interface DraftProblem {
 export type DraftCheck = { ok: true; course: Course; problems: [] } | { ok: false; problems: DraftProblem[] };
 
 /** Lays the files out in a temporary folder named as the course and runs `work` on it; the folder is always removed. */
-async function withLaidOutDraft<T>(deps: StudioDeps, courseId: string, files: CourseVersionFile[], work: (folder: string) => Promise<T>): Promise<T> {
+export async function withLaidOutDraft<T>(deps: StudioDeps, courseId: string, files: CourseVersionFile[], work: (folder: string) => Promise<T>): Promise<T> {
   const parent = path.join(deps.config.DATA_DIR, 'studio-checks', randomBytes(8).toString('hex'));
   const folder = path.join(parent, courseId);
   await mkdir(folder, { recursive: true });
@@ -297,10 +298,13 @@ export async function approveDraft(author: Author, courseId: string): Promise<vo
   if (approved.matchedCount === 0) throw new ConflictError('Szkolenie zmieniło się w międzyczasie: przejrzyj je ponownie.');
 }
 
-/** The version a publication proposes: the next minor after the newest published (1.0.0 for a first one). */
-export function suggestedVersion(course: Pick<StudioCourseDoc, 'versions'>): string {
+/** The version a publication proposes: the next minor after the newest published (for a first one, see below). */
+export function suggestedVersion(course: Pick<StudioCourseDoc, 'versions' | 'files'>): string {
   const newest = course.versions.map((published) => published.version).sort(semver.rcompare)[0];
-  return newest ? semver.inc(newest, 'minor')! : '1.0.0';
+  if (newest) return semver.inc(newest, 'minor')!;
+  // An imported course keeps the version it was exported with; a new one starts at 1.0.0.
+  const drafted = manifestOf(course.files).version;
+  return typeof drafted === 'string' && semver.valid(drafted) && semver.gte(drafted, '1.0.0') ? drafted : '1.0.0';
 }
 
 /**
