@@ -61,6 +61,9 @@ export async function createApp(platform: Platform): Promise<Express> {
           'img-src': ["'self'", 'data:'],
           'style-src': ["'self'"],
           'font-src': ["'self'"],
+          // Lesson video and its captions (<track>) come from /kursy-media on this origin (courses/course-media.routes.ts);
+          // stated although default-src 'self' implies it, so that tightening default-src cannot silence the films.
+          'media-src': ["'self'"],
           'upgrade-insecure-requests': config.isProduction ? [] : null,
         },
       },

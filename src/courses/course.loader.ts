@@ -1,7 +1,8 @@
-// Reads one course folder (course.yaml, lessons/*.md, quiz.yaml, images/) into a Course, or lists every problem with its line.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Reads one course folder (course.yaml, lessons/*.md, quiz.yaml, images/, handouts/, video/) into a Course, or lists every problem with its line.
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Course, Lesson, Question } from './course.types.js';
+import type { Course, CourseMediaFile, Lesson, Question } from './course.types.js';
+import { checkCourseFile, COURSE_MEDIA_FOLDERS, isCourseMediaFolderName } from './course-file-check.js';
 import { LessonFrontMatterSchema, ManifestSchema, QuizSchema, type Manifest, type QuizInput } from './course.schemas.js';
 import type { z } from 'zod';
 import { checkWithSchema, lineOfPath, parseYaml, type CourseError, type YamlSource } from './course-source.js';
@@ -36,9 +37,10 @@ export async function loadCourse(directory: string): Promise<CourseLoadResult> {
   const read = await readManifest(courseDir, folderName, errors);
   const manifest = read?.manifest;
   // Lessons are still checked when the manifest is broken, so one run shows every problem.
-  const renderContext = { id: manifest?.id ?? folderName, language: manifest?.language ?? 'pl', directory: courseDir } as const;
+  const renderContext = { id: manifest?.id ?? folderName, version: manifest?.version ?? '0.0.0', language: manifest?.language ?? 'pl', directory: courseDir } as const;
   const lessons = await readLessons(courseDir, renderContext, errors);
   const quiz = await readQuiz(courseDir, errors);
+  const media = await readMedia(courseDir, errors);
 
   // Question ids are unique across the whole course: knowledge checks and the quiz share one namespace (xAPI activity ids).
   const seenIds = new Map<string, Seen>();
@@ -62,6 +64,7 @@ export async function loadCourse(directory: string): Promise<CourseLoadResult> {
     lessons: lessons.map(({ lesson }) => lesson),
     quiz: withQuestionDefaults(quiz.value),
     directory: courseDir,
+    media,
   };
   return { ok: true, course };
 }
@@ -166,7 +169,7 @@ interface ReadLesson {
 
 async function readLessons(
   courseDir: string,
-  course: { id: string; language: 'pl' | 'en'; directory: string },
+  course: { id: string; version: string; language: 'pl' | 'en'; directory: string },
   errors: CourseError[],
 ): Promise<ReadLesson[]> {
   const lessonsDir = path.join(courseDir, 'lessons');
@@ -238,12 +241,70 @@ async function readLessons(
         sourceFile: path.relative(path.dirname(courseDir), file).split(path.sep).join('/'),
         source: text,
         toc: rendered.toc,
+        handouts: rendered.handouts,
       },
       file,
       checkLines: rendered.checks.map(({ question, line }) => ({ id: question.id, line })),
     });
   }
   return lessons.sort((a, b) => a.lesson.order - b.lesson.order);
+}
+
+// A video's type is in its first bytes; reading a 200 MB film whole at every start-up would only cost memory.
+const SNIFF_BYTES = 64 * 1024;
+const READ_WHOLE_UP_TO = 200 * 1024 * 1024;
+
+/**
+ * Checks every file in images/, handouts/ and video/ and their subfolders (course-file-check.ts), so an SVG or an
+ * HTML page renamed .pdf refuses the course; returns the files that passed, for the media route to serve.
+ */
+async function readMedia(courseDir: string, errors: CourseError[]): Promise<Record<string, CourseMediaFile>> {
+  const media: Record<string, CourseMediaFile> = {};
+  for (const folder of COURSE_MEDIA_FOLDERS) {
+    const visit = async (dir: string, relative: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        // Hidden files (.gitkeep, .DS_Store) are never served (the route denies dotfiles), so they need no check.
+        if (entry.name.startsWith('.')) continue;
+        const file = path.join(dir, entry.name);
+        const inFolder = relative ? `${relative}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (isCourseMediaFolderName(entry.name)) await visit(file, inFolder);
+          else errors.push({ file, line: 1, message: `folder name "${entry.name}" is not allowed: use lower-case a-z, digits, "-" and "_" (no dots)` });
+          continue;
+        }
+        // Symbolic links (and sockets, devices) are refused: a link could point anywhere outside the course.
+        if (!entry.isFile()) {
+          errors.push({ file, line: 1, message: `${folder}/ may hold only files and folders, not links: replace "${entry.name}" with the file itself` });
+          continue;
+        }
+        const { size } = await stat(file);
+        const headOnly = /\.(?:mp4|webm)$/.test(entry.name) || size > READ_WHOLE_UP_TO;
+        const bytes = headOnly ? await readHead(file, SNIFF_BYTES) : await readFile(file);
+        const checked = await checkCourseFile({ name: entry.name, bytes, folder, size });
+        if (checked.ok) media[`${folder}/${inFolder}`] = { contentType: checked.contentType, size };
+        else errors.push({ file, line: 1, message: checked.messageEn });
+      }
+    };
+    await visit(path.join(courseDir, folder), '');
+  }
+  return media;
+}
+
+async function readHead(file: string, length: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(length), 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 interface ReadQuiz {

@@ -259,8 +259,30 @@ export const LessonFrontMatterSchema = z.strictObject({
   minimumMinutes: z.number().min(0).optional(),
 });
 
+/** A path into one of the course's media folders, e.g. `video/wstep.mp4` (file names as course-file-check.ts allows them). */
+const mediaPath = (folder: string, extensions: string[], example: string, missing?: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? missing : undefined) })
+    .regex(new RegExp(`^${folder}/(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_-]*\\.(?:${extensions.join('|')})$`), {
+      error: `must be a file in the course's ${folder}/ folder, written as ${example}`,
+    });
+
+/** A ```video block of a lesson: the film, its captions (required: WCAG 1.2.2) and its title (the figure caption). */
+export const VideoBlockSchema = z.strictObject({
+  src: mediaPath('video', ['mp4', 'webm'], 'video/<file>.mp4 or video/<file>.webm'),
+  captions: mediaPath(
+    'video',
+    ['vtt'],
+    'video/<file>.vtt (WebVTT captions)',
+    'required field is missing: a video needs captions (a WebVTT file video/<file>.vtt) for learners who cannot hear it',
+  ),
+  title: text(),
+  poster: mediaPath('images', ['png', 'jpg', 'jpeg', 'webp', 'gif'], 'images/<file>.png').optional(),
+});
+
 export type CompletionInput = z.infer<typeof CompletionSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type QuizInput = z.infer<typeof QuizSchema>;
 export type LessonFrontMatter = z.infer<typeof LessonFrontMatterSchema>;
 export type CheckInput = z.infer<typeof CheckSchema>;
+export type VideoBlock = z.infer<typeof VideoBlockSchema>;

@@ -55,6 +55,20 @@ export interface Lesson {
   source?: string;
   /** The lesson's h2 and h3 headings with their ids, for a table of contents (always set by the loader). */
   toc?: LessonHeading[];
+  /** The files in handouts/ the lesson links to, for its "Materiały do pobrania" list (always set by the loader). */
+  handouts?: LessonHandout[];
+}
+
+/** A downloadable file a lesson links to (a Markdown link to `handouts/<file>`). */
+export interface LessonHandout {
+  /** The link text. */
+  title: string;
+  /** The versioned media URL, `/kursy-media/<courseId>/<version>/handouts/<file>`. */
+  href: string;
+  /** The file's format as a learner knows it: "PDF", "DOCX", "XLSX"… */
+  format: string;
+  /** e.g. "24 kB", "1,2 MB". */
+  sizeLabel: string;
 }
 
 /** One entry of a lesson's table of contents; `id` is the heading's id attribute in `html`. */
@@ -97,6 +111,17 @@ export interface Course {
   quiz: Quiz;
   /** Absolute path of the course folder (images are served from it). */
   directory: string;
+  /**
+   * Every file of images/, handouts/ and video/ that passed course-file-check.ts, keyed `<folder>/<file>`: the
+   * media route serves these and nothing else, with the content type found by the check (always set by the loader).
+   */
+  media?: Record<string, CourseMediaFile>;
+}
+
+/** A checked media file of a course. */
+export interface CourseMediaFile {
+  contentType: string;
+  size: number;
 }
 
 /** course.yaml `completion:` as written; completion-rule.ts resolves it (and its defaults) against the lessons. */

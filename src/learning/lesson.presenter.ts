@@ -104,7 +104,15 @@ export function lessonPage(input: LessonPageInput) {
   return {
     // language: course content keeps its own language on an English page (lang attribute, WCAG 3.1.2).
     course: { id: course.id, title: course.title, url: courseUrl(course.id), legalStateDate: course.legalStateDate, language: course.language },
-    lesson: { id: lesson.id, title: lesson.title, readingTime: durationLabel(lesson.durationMinutes, t), segments, headings: headingsOf(lesson) },
+    lesson: {
+      id: lesson.id,
+      title: lesson.title,
+      readingTime: durationLabel(lesson.durationMinutes, t),
+      segments,
+      headings: headingsOf(lesson),
+      // "Materiały do pobrania" under the lesson: the files its text links to (course loader, lesson.renderer.ts).
+      handouts: lesson.handouts ?? [],
+    },
     position: index + 1,
     total: course.lessons.length,
     viewedCount,

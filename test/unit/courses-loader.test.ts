@@ -1,19 +1,20 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { formatCourseError, loadCourse } from '../../src/courses/course.loader.js';
+import { CAPTIONS, docxFile, mp4File, pdfFile, xlsxFile } from '../helpers/media-files.js';
 
 const EXAMPLE = path.resolve('test/fixtures/courses/przyklad-kurs');
 
 /** A change to one file of a copy of the example course: replace text (must occur once), write, or delete. */
-type Edit = { file: string; replace: [string, string] } | { file: string; write: string } | { file: string; remove: true };
+type Edit = { file: string; replace: [string, string] } | { file: string; write: string | Buffer } | { file: string; remove: true };
 
 const temporaryRoots: string[] = [];
 after(() => temporaryRoots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-/** Copies the example course, applies the edits and loads it; returns the errors as `FILE:LINE: message` relative to the copy's parent. */
-async function errorsOf(edits: Edit[], folderName = 'przyklad-kurs'): Promise<string[]> {
+/** Copies the example course into a temporary folder and applies the edits; returns the copy's folder. */
+function copyOfExample(edits: Edit[], folderName = 'przyklad-kurs'): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'courses-loader-'));
   temporaryRoots.push(root);
   const dir = path.join(root, folderName);
@@ -23,6 +24,7 @@ async function errorsOf(edits: Edit[], folderName = 'przyklad-kurs'): Promise<st
     if ('remove' in edit) {
       rmSync(file);
     } else if ('write' in edit) {
+      mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, edit.write);
     } else {
       const text = readFileSync(file, 'utf8');
@@ -31,9 +33,15 @@ async function errorsOf(edits: Edit[], folderName = 'przyklad-kurs'): Promise<st
       writeFileSync(file, text.replace(from, to));
     }
   }
+  return dir;
+}
+
+/** Copies the example course, applies the edits and loads it; returns the errors as `FILE:LINE: message` relative to the copy's parent. */
+async function errorsOf(edits: Edit[], folderName = 'przyklad-kurs'): Promise<string[]> {
+  const dir = copyOfExample(edits, folderName);
   const result = await loadCourse(dir);
   if (result.ok) return [];
-  return result.errors.map((error) => formatCourseError(error, root));
+  return result.errors.map((error) => formatCourseError(error, path.dirname(dir)));
 }
 
 describe('courses/course.loader', () => {
@@ -69,7 +77,7 @@ describe('courses/course.loader', () => {
       if (!result.ok) expect.fail('the example course must load');
       const [first] = result.course.lessons;
       expect(first.html).to.contain('<h2 id="po-co-ten-kurs">Po co ten kurs</h2>');
-      expect(first.html).to.contain('<img src="/kursy-media/przyklad-kurs/images/schemat-procesu.png" alt="Schemat procesu obsługi wniosku" />');
+      expect(first.html).to.contain('<img src="/kursy-media/przyklad-kurs/1.0.0/images/schemat-procesu.png" alt="Schemat procesu obsługi wniosku" />');
       expect(first.html).to.contain('<aside class="callout callout--uwaga" role="note">\n<p class="callout__title">Uwaga</p>');
       expect(first.html).to.contain('<p class="callout__title">Przykład</p>');
       expect(first.html).to.contain('<aside class="callout callout--podstawa-prawna" role="note">\n<p class="callout__title">Podstawa prawna</p>');
@@ -270,6 +278,142 @@ describe('courses/course.loader', () => {
       expect(await errorsOf([{ file: 'quiz.yaml', replace: ['  - id: q-termin', '  - id: check-zasady-1'] }])).to.deep.equal([
         'przyklad-kurs/quiz.yaml:57: duplicate question id "check-zasady-1" (already used at lessons/01-wprowadzenie.md:32)',
       ]);
+    });
+  });
+
+  describe('media (handouts/ links, ```video blocks, the files of images/, handouts/ and video/)', () => {
+    /** Lesson 2 with two handout links (line 8) and a video block (fence at line 10). */
+    const MEDIA_LESSON = [
+      '## Najważniejsze wnioski',
+      '',
+      'Pobierz [wzór wniosku](handouts/wzor-wniosku.docx) i [rejestr **czynności**](handouts/rejestr.xlsx); wzór jeszcze raz: [tutaj](handouts/wzor-wniosku.docx).',
+      '',
+      '```video',
+      'src: video/wstep.mp4',
+      'captions: video/wstep.vtt',
+      'title: "Wstęp: <po co> ten kurs"',
+      'poster: images/schemat-procesu.png',
+      '```',
+    ].join('\n');
+
+    async function mediaFiles(): Promise<Edit[]> {
+      return [
+        { file: 'lessons/02-podsumowanie.md', replace: ['## Najważniejsze wnioski', MEDIA_LESSON] },
+        { file: 'handouts/wzor-wniosku.docx', write: await docxFile() },
+        { file: 'handouts/rejestr.xlsx', write: await xlsxFile() },
+        { file: 'video/wstep.mp4', write: mp4File() },
+        { file: 'video/wstep.vtt', write: CAPTIONS },
+        // Never served (dotfiles are denied), so not checked: the usual way to keep an empty folder in git.
+        { file: 'video/.gitkeep', write: '' },
+      ];
+    }
+
+    it('turns handout links into labelled download links, lists them once, and renders a captioned video', async () => {
+      const result = await loadCourse(copyOfExample(await mediaFiles()));
+      if (!result.ok) expect.fail(result.errors.map((error) => formatCourseError(error)).join('\n'));
+      const lesson = result.course.lessons[1];
+      const docx = statSync(path.join(result.course.directory, 'handouts/wzor-wniosku.docx')).size;
+      const docxLabel = `${Math.max(1, Math.round(docx / 1024))} kB`;
+      expect(lesson.html).to.contain(`<a href="/kursy-media/przyklad-kurs/1.0.0/handouts/wzor-wniosku.docx" download="wzor-wniosku.docx">wzór wniosku (DOCX, ${docxLabel})</a>`);
+      expect(lesson.html).to.match(
+        /<a href="\/kursy-media\/przyklad-kurs\/1\.0\.0\/handouts\/rejestr\.xlsx" download="rejestr\.xlsx">rejestr <strong>czynności<\/strong> \(XLSX, \d+ kB\)<\/a>/,
+      );
+      expect(lesson.handouts?.map(({ title, href, format }) => ({ title, href, format }))).to.deep.equal([
+        { title: 'wzór wniosku', href: '/kursy-media/przyklad-kurs/1.0.0/handouts/wzor-wniosku.docx', format: 'DOCX' },
+        { title: 'rejestr czynności', href: '/kursy-media/przyklad-kurs/1.0.0/handouts/rejestr.xlsx', format: 'XLSX' },
+      ]);
+      expect(lesson.handouts?.[0].sizeLabel).to.equal(docxLabel);
+      expect(lesson.html).to.contain(
+        [
+          '<figure class="lesson-video">',
+          '<video controls preload="metadata" poster="/kursy-media/przyklad-kurs/1.0.0/images/schemat-procesu.png">',
+          '<source src="/kursy-media/przyklad-kurs/1.0.0/video/wstep.mp4" type="video/mp4" />',
+          '<track kind="captions" srclang="pl" label="Polski" default src="/kursy-media/przyklad-kurs/1.0.0/video/wstep.vtt" />',
+          '</video>',
+          '<figcaption>Wstęp: &lt;po co&gt; ten kurs</figcaption>',
+          '</figure>',
+        ].join('\n'),
+      );
+      // The lesson without handouts has an empty list; the media map holds what the route may serve, with its checked type.
+      expect(result.course.lessons[0].handouts).to.deep.equal([]);
+      expect(Object.keys(result.course.media ?? {}).sort()).to.deep.equal([
+        'handouts/rejestr.xlsx',
+        'handouts/wzor-wniosku.docx',
+        'images/schemat-procesu.png',
+        'video/wstep.mp4',
+        'video/wstep.vtt',
+      ]);
+      expect(result.course.media?.['video/wstep.vtt']).to.deep.equal({ contentType: 'text/vtt; charset=utf-8', size: Buffer.byteLength(CAPTIONS) });
+    });
+
+    it('requires captions and a title, reported at the ```video line', async () => {
+      const edits = await mediaFiles();
+      edits[0] = { file: 'lessons/02-podsumowanie.md', replace: ['## Najważniejsze wnioski', MEDIA_LESSON.replace('captions: video/wstep.vtt\n', '').replace(/title: .*\n/, '')] };
+      expect(await errorsOf(edits)).to.deep.equal([
+        'przyklad-kurs/lessons/02-podsumowanie.md:10: video: captions: required field is missing: a video needs captions (a WebVTT file video/<file>.vtt) for learners who cannot hear it',
+        'przyklad-kurs/lessons/02-podsumowanie.md:10: video: title: required field is missing',
+      ]);
+    });
+
+    it('reports a missing video file at its line, a bad path and a missing handout at the link line', async () => {
+      const edits = await mediaFiles();
+      edits.push({ file: 'video/wstep.mp4', remove: true }, { file: 'handouts/rejestr.xlsx', remove: true });
+      edits[0] = { file: 'lessons/02-podsumowanie.md', replace: ['## Najważniejsze wnioski', MEDIA_LESSON.replace('poster: images/', 'poster: https://example.org/')] };
+      expect(await errorsOf(edits)).to.deep.equal([
+        'przyklad-kurs/lessons/02-podsumowanie.md:8: handout "handouts/rejestr.xlsx" not found: there is no file przyklad-kurs/handouts/rejestr.xlsx',
+        "przyklad-kurs/lessons/02-podsumowanie.md:14: video: poster: must be a file in the course's images/ folder, written as images/<file>.png",
+      ]);
+      edits[0] = {
+        file: 'lessons/02-podsumowanie.md',
+        replace: ['## Najważniejsze wnioski', MEDIA_LESSON.replace('[tutaj](handouts/wzor-wniosku.docx)', '[tutaj](handouts/../quiz.yaml)')],
+      };
+      expect(await errorsOf(edits)).to.deep.equal([
+        'przyklad-kurs/lessons/02-podsumowanie.md:8: handout "handouts/rejestr.xlsx" not found: there is no file przyklad-kurs/handouts/rejestr.xlsx',
+        'przyklad-kurs/lessons/02-podsumowanie.md:8: handout link "handouts/../quiz.yaml" must name a file in the course\'s handouts/ folder, written as handouts/<file> (lower-case a-z, digits, "-", "_")',
+        'przyklad-kurs/lessons/02-podsumowanie.md:11: video: src: "video/wstep.mp4" not found: there is no file przyklad-kurs/video/wstep.mp4',
+      ]);
+    });
+
+    it('refuses the course for an SVG, a fake PDF, captions without WEBVTT, a bad folder name or a link, each at line 1 of the file', async () => {
+      const png = readFileSync(path.join(EXAMPLE, 'images/schemat-procesu.png'));
+      const dir = copyOfExample([
+        { file: 'images/logo.svg', write: '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>' },
+        { file: 'handouts/wzor.pdf', write: '<html><body><script>alert(1)</script></body></html>' },
+        { file: 'handouts/prawdziwy.pdf', write: await pdfFile() },
+        { file: 'video/napisy.vtt', write: '1\n00:00:00,000 --> 00:00:02,000\nSRT\n' },
+        { file: 'images/Stare Schematy/schemat.png', write: png },
+        // Checked in subfolders too.
+        { file: 'images/schematy/logo.svg', write: '<svg xmlns="http://www.w3.org/2000/svg"/>' },
+      ]);
+      symlinkSync(path.resolve('package.json'), path.join(dir, 'handouts', 'dane.pdf'));
+      const result = await loadCourse(dir);
+      expect(result.ok ? [] : result.errors.map((error) => formatCourseError(error, path.dirname(dir)))).to.deep.equal([
+        'przyklad-kurs/handouts/dane.pdf:1: handouts/ may hold only files and folders, not links: replace "dane.pdf" with the file itself',
+        'przyklad-kurs/handouts/wzor.pdf:1: the content is not PDF as the extension says (no known format, e.g. text or HTML)',
+        'przyklad-kurs/images/Stare Schematy:1: folder name "Stare Schematy" is not allowed: use lower-case a-z, digits, "-" and "_" (no dots)',
+        'przyklad-kurs/images/logo.svg:1: SVG files are not allowed because they can contain scripts: save the image as PNG or WebP',
+        'przyklad-kurs/images/schematy/logo.svg:1: SVG files are not allowed because they can contain scripts: save the image as PNG or WebP',
+        'przyklad-kurs/video/napisy.vtt:1: the content is not VTT as the extension says (no known format, e.g. text or HTML)',
+      ]);
+    });
+
+    it('serves media from subfolders: images/schematy/x.png and handouts/wzory/x.pdf', async () => {
+      const result = await loadCourse(
+        copyOfExample([
+          { file: 'images/schematy/proces.png', write: readFileSync(path.join(EXAMPLE, 'images/schemat-procesu.png')) },
+          { file: 'handouts/wzory/wniosek.pdf', write: await pdfFile() },
+          {
+            file: 'lessons/02-podsumowanie.md',
+            replace: ['## Najważniejsze wnioski', '## Najważniejsze wnioski\n\n![Proces](images/schematy/proces.png) [Wniosek](handouts/wzory/wniosek.pdf)'],
+          },
+        ]),
+      );
+      if (!result.ok) expect.fail(result.errors.map((error) => formatCourseError(error)).join('\n'));
+      expect(result.course.lessons[1].html).to.contain('<img src="/kursy-media/przyklad-kurs/1.0.0/images/schematy/proces.png" alt="Proces" />');
+      expect(result.course.lessons[1].html).to.match(
+        /<a href="\/kursy-media\/przyklad-kurs\/1\.0\.0\/handouts\/wzory\/wniosek\.pdf" download="wniosek\.pdf">Wniosek \(PDF, \d+ kB\)<\/a>/,
+      );
+      expect(result.course.media).to.have.keys(['images/schemat-procesu.png', 'images/schematy/proces.png', 'handouts/wzory/wniosek.pdf']);
     });
   });
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { renderLesson, sanitizeLessonHtml } from '../../src/courses/lesson.renderer.js';
 
-const course = { id: 'przyklad-kurs', language: 'pl' as const, directory: path.resolve('test/fixtures/courses/przyklad-kurs') };
+const course = { id: 'przyklad-kurs', version: '1.0.0', language: 'pl' as const, directory: path.resolve('test/fixtures/courses/przyklad-kurs') };
 const file = path.join(course.directory, 'lessons', '03-atak.md');
 
 /** Every start tag in `html` with its attributes, e.g. `<a href="…">` (escaped text such as &lt;script&gt; is not a tag). */
@@ -58,6 +58,35 @@ describe('courses/lesson.renderer sanitising', () => {
     // Alignment survives as a class: the CSP allows no style attribute.
     expect(html).to.contain('<td class="align-right">1</td>');
     expect(html).to.not.contain('style=');
+  });
+
+  it("lets video load only the course version's own media, with fixed attributes, and download only name a linked handout", () => {
+    const html = sanitizeLessonHtml(
+      [
+        '<figure class="lesson-video evil"><video controls autoplay muted loop preload="auto" poster="https://evil.example/p.png" onplay="alert(1)">',
+        '<source src="https://evil.example/x.mp4" type="video/mp4">',
+        '<source src="/kursy-media/inny-kurs/1.0.0/video/x.mp4" type="video/mp4">',
+        '<source src="/kursy-media/k/0.9.0/video/x.mp4" type="video/mp4">',
+        '<source src="/kursy-media/k/1.0.0/handouts/x.mp4" type="video/mp4">',
+        '<source src="/kursy-media/k/1.0.0/video/x.mp4" type="text/html">',
+        '<track kind="metadata" srclang="xx" label="<b>Polski</b>" src="/kursy-media/k/1.0.0/video/x.vtt">',
+        '<track kind="captions" src="javascript:alert(1)">',
+        '</video><figcaption onclick="alert(1)">Tytuł</figcaption></figure>',
+        '<a href="/kursy-media/k/1.0.0/handouts/wzor.pdf" download="wzor.exe">wzór</a>',
+        '<a href="https://uodo.gov.pl" download="x.pdf">UODO</a>',
+      ].join(''),
+      { mediaPrefix: '/kursy-media/k/1.0.0/' },
+    );
+    expect(html).to.equal(
+      [
+        '<figure class="lesson-video"><video controls preload="metadata">',
+        '<source src="/kursy-media/k/1.0.0/video/x.mp4" />',
+        '<track kind="captions" srclang="pl" label="&lt;b&gt;Polski&lt;/b&gt;" default src="/kursy-media/k/1.0.0/video/x.vtt" />',
+        '</video><figcaption>Tytuł</figcaption></figure>',
+        '<a href="/kursy-media/k/1.0.0/handouts/wzor.pdf" download="wzor.pdf">wzór</a>',
+        '<a href="https://uodo.gov.pl">UODO</a>',
+      ].join(''),
+    );
   });
 
   it('keeps heading ids readable and clear of the ids the layout uses', () => {
