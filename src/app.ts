@@ -42,6 +42,8 @@ import { operatorNavLink, operatorRouter } from './organisations/operator.routes
 import { departmentsRouter } from './organisations/departments.routes.js';
 import { associationRouter } from './organisations/association.routes.js';
 import { officeSettingsNavLink, officeSettingsRouter, officeSettingsUploadRouter } from './organisations/office-settings.routes.js';
+import { studioNavLink, studioRouter } from './studio/studio.routes.js';
+import { studioEditorRouter } from './studio/studio-editor.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -122,6 +124,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(peopleNavLink);
   app.use(operatorNavLink);
   app.use(officeSettingsNavLink);
+  app.use(studioNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
   const verification = verificationRouters(platform, csrf.issueToken);
@@ -149,6 +152,8 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(departmentsRouter(platform));
   app.use(officeSettingsRouter());
   app.use(associationRouter(platform));
+  app.use(studioRouter(platform));
+  app.use(studioEditorRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accountRouter(platform));
   app.use(managementRouter());

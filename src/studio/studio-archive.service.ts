@@ -36,13 +36,20 @@ export async function importCourseArchive(deps: StudioDeps, author: Author, zip:
     const refusal = (message: string): ImportResult => ({ ok: false, problems: [{ file: `${courseId}/course.yaml`, line: 1, message }] });
     const existing = await StudioCourse.findById(courseId).select({ organisationId: 1 }).lean<Pick<StudioCourseDoc, '_id' | 'organisationId'>>();
     if (existing && String(existing.organisationId) !== author.organisationId) return refusal(`a course with the id "${courseId}" belongs to another organisation`);
-    if (!existing && deps.catalogue.get(courseId)) return refusal(`"${courseId}" is a course of the platform's courses/ folder: change it there (git), or import it under another id`);
+    if (!existing && deps.catalogue.get(courseId))
+      return refusal(`"${courseId}" is a course of the platform's courses/ folder: change it there (git), or import it under another id`);
     if (existing) {
       await saveFiles(author, existing, files);
       return { ok: true, courseId, created: false };
     }
     try {
-      await StudioCourse.create({ _id: courseId, organisationId: author.organisationId, files, createdBy: { id: author.id, name: author.fullName }, lastEditedBy: { id: author.id, name: author.fullName } });
+      await StudioCourse.create({
+        _id: courseId,
+        organisationId: author.organisationId,
+        files,
+        createdBy: { id: author.id, name: author.fullName },
+        lastEditedBy: { id: author.id, name: author.fullName },
+      });
     } catch (error) {
       if (isDuplicateKeyError(error)) return refusal(`a course with the id "${courseId}" was created at the same moment; try again`);
       throw error;

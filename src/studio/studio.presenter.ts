@@ -138,7 +138,8 @@ export function questionFormValues(question: Question): Record<string, string | 
     explanation: question.explanation ?? '',
     legalReference: question.legalReference ?? '',
   };
-  const options = question.kind === 'ordering' && question.order ? question.order.map((id) => question.options?.find((option) => option.id === id)).filter(Boolean) : (question.options ?? []);
+  const options =
+    question.kind === 'ordering' && question.order ? question.order.map((id) => question.options?.find((option) => option.id === id)).filter(Boolean) : (question.options ?? []);
   options.slice(0, QUESTION_ROWS).forEach((option, index) => (values[`option${index + 1}`] = option!.text));
   values.correct = options.map((option, index) => (question.correct?.includes(option!.id) ? String(index + 1) : '')).filter(Boolean);
   (question.pairs ?? []).slice(0, QUESTION_ROWS).forEach((pair, index) => {

@@ -5,7 +5,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import semver from 'semver';
 import { loadCourse } from '../courses/course.loader.js';
-import { renderLesson } from '../courses/lesson.renderer.js';
+import { courseMediaPrefix, renderLesson } from '../courses/lesson.renderer.js';
 import type { Course, Question } from '../courses/course.types.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
@@ -206,13 +206,23 @@ export async function moveDraftLesson(author: Author, courseId: string, lessonId
   await saveFiles(author, course, withLessonMoved(course.files, lessonId, direction));
 }
 
+/** Where the studio serves a draft's media to its authors (studio-media.routes.ts). */
+export function draftMediaPrefix(courseId: string): string {
+  return `/studio/${encodeURIComponent(courseId)}/pliki/`;
+}
+
 /** The lesson rendered as learners will see it (the same renderer and sanitiser), without saving anything. */
 export async function previewDraftLesson(deps: StudioDeps, author: Author, courseId: string, input: Pick<LessonBody, 'body'>): Promise<{ html: string; problems: DraftProblem[] }> {
   const course = await studioCourseOf(author, courseId);
   return withLaidOutDraft(deps, course._id, course.files, async (folder) => {
     const file = path.join(folder, 'lessons', 'podglad.md');
-    const rendered = renderLesson({ markdown: input.body, firstLine: 1, file, course: { id: course._id, language: 'pl', directory: folder } });
-    return { html: rendered.html, problems: rendered.errors.map((error) => ({ ...error, file: 'podgląd' })) };
+    const manifest = manifestOf(course.files);
+    const version = typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+    const language = manifest.language === 'en' ? 'en' : 'pl';
+    const rendered = renderLesson({ markdown: input.body, firstLine: 1, file, course: { id: course._id, version, language, directory: folder } });
+    // The renderer links media to the published version's URLs; a draft's files are served by the studio instead.
+    const html = rendered.html.split(courseMediaPrefix({ id: course._id, version })).join(draftMediaPrefix(course._id));
+    return { html, problems: rendered.errors.map((error) => ({ ...error, file: 'podgląd' })) };
   });
 }
 
