@@ -9,17 +9,7 @@ import { inputOf, validate } from '../http/validate.js';
 import type { Platform } from '../platform.js';
 import { lessonsOf, quizOf } from './draft-files.js';
 import { kindChoices, manifestFormValues, presentProblems, questionFormRows, questionFormValues, questionRows, studioUrl } from './studio.presenter.js';
-import {
-  LessonBody,
-  ManifestBody,
-  MoveLessonBody,
-  QuestionBody,
-  QuizSettingsBody,
-  StudioCourseParams,
-  StudioLessonParams,
-  StudioQuestionParams,
-  type LessonBody as LessonInput,
-} from './studio.schemas.js';
+import { LessonBody, ManifestBody, MoveLessonBody, QuestionBody, QuizSettingsBody, StudioCourseParams, StudioLessonParams, StudioQuestionParams } from './studio.schemas.js';
 import {
   checkDraft,
   moveDraftLesson,
@@ -146,7 +136,7 @@ export function studioEditorRouter(platform: Platform): Router {
   /** Preview shows the rendered lesson under the form as typed (nothing saved); save stores it and redirects. */
   async function saveOrPreview(req: Request, res: Response) {
     const { courseId, lessonId } = inputOf<{ courseId: string; lessonId?: string }>(res, 'params');
-    const input = lessonForm.input(res) as LessonInput;
+    const input = lessonForm.input(res);
     if (input.action === 'preview') {
       const rendered = await previewDraftLesson(platform, req.user!, courseId, input);
       const form = { values: { title: input.title, durationMinutes: String(input.durationMinutes), body: input.body }, errors: {}, errorSummary: [] };

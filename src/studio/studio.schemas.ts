@@ -163,7 +163,7 @@ export const QuestionBody = z
         .regex(/^[^\r\n]*$/, { error: 'studio:errors.oneLine' })
         .optional(),
     ),
-    correct: z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string().regex(/^[1-9]$/))),
+    correct: z.preprocess((value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]), z.array(z.string().regex(/^[1-9]$/))),
     answer: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
     ...rowFields,
   })

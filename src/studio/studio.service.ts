@@ -214,7 +214,7 @@ export function draftMediaPrefix(courseId: string): string {
 /** The lesson rendered as learners will see it (the same renderer and sanitiser), without saving anything. */
 export async function previewDraftLesson(deps: StudioDeps, author: Author, courseId: string, input: Pick<LessonBody, 'body'>): Promise<{ html: string; problems: DraftProblem[] }> {
   const course = await studioCourseOf(author, courseId);
-  return withLaidOutDraft(deps, course._id, course.files, async (folder) => {
+  return withLaidOutDraft(deps, course._id, course.files, (folder) => {
     const file = path.join(folder, 'lessons', 'podglad.md');
     const manifest = manifestOf(course.files);
     const version = typeof manifest.version === 'string' ? manifest.version : '0.0.0';
@@ -222,7 +222,7 @@ export async function previewDraftLesson(deps: StudioDeps, author: Author, cours
     const rendered = renderLesson({ markdown: input.body, firstLine: 1, file, course: { id: course._id, version, language, directory: folder } });
     // The renderer links media to the published version's URLs; a draft's files are served by the studio instead.
     const html = rendered.html.split(courseMediaPrefix({ id: course._id, version })).join(draftMediaPrefix(course._id));
-    return { html, problems: rendered.errors.map((error) => ({ ...error, file: 'podgląd' })) };
+    return Promise.resolve({ html, problems: rendered.errors.map((error) => ({ ...error, file: 'podgląd' })) });
   });
 }
 
@@ -252,7 +252,7 @@ export function questionOfForm(id: string, input: QuestionBody): Question {
     case 'matching': {
       const rights = rows('right');
       const pairs = rows('left')
-        .map((left, index) => (left && rights[index] ? { id: `p${index + 1}`, left, right: rights[index]! } : undefined))
+        .map((left, index) => (left && rights[index] ? { id: `p${index + 1}`, left, right: rights[index] } : undefined))
         .filter((pair) => pair !== undefined);
       return { ...base, pairs, ...tail };
     }
@@ -339,7 +339,7 @@ export async function publishDraft(deps: StudioDeps, author: Author, courseId: s
       $unset: { approvedBy: 1, approvedAt: 1, approvedRevision: 1, reviewRequestedBy: 1, reviewRequestedAt: 1 },
     },
   );
-  deps.events.emit('course.published', {
+  await deps.events.emit('course.published', {
     courseId,
     version: input.version,
     organisationId: author.organisationId,
