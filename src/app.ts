@@ -44,6 +44,7 @@ import { associationRouter } from './organisations/association.routes.js';
 import { officeSettingsNavLink, officeSettingsRouter, officeSettingsUploadRouter } from './organisations/office-settings.routes.js';
 import { studioNavLink, studioRouter } from './studio/studio.routes.js';
 import { studioEditorRouter } from './studio/studio-editor.routes.js';
+import { studioFilesRouter, studioUploadRouter } from './studio/studio-files.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -133,6 +134,8 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(peopleImportUpload());
   // The office settings post a herb file (multipart): parsed there, then checked by this same CSRF middleware.
   app.use(officeSettingsUploadRouter(platform, csrf.middleware));
+  // The studio's uploads (media, course zips) likewise: parsed there, then this CSRF check.
+  app.use(studioUploadRouter(platform, csrf.middleware));
   app.use(csrf.middleware);
 
   app.use(homeRouter());
@@ -152,6 +155,8 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(departmentsRouter(platform));
   app.use(officeSettingsRouter());
   app.use(associationRouter(platform));
+  // Before studioRouter: /studio/import must not be taken for a course id.
+  app.use(studioFilesRouter(platform));
   app.use(studioRouter(platform));
   app.use(studioEditorRouter(platform));
   app.use(authRouter(platform, passport));

@@ -41,15 +41,6 @@ function mediaHeaders(_req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
-/**
- * The course version a learner's page links to. TODO(#13): the catalogue becomes version-aware (a learner
- * enrolled on 1.0.0 keeps it when 1.1.0 is published); until then only the current version is served.
- */
-function courseVersion(catalogue: CourseCatalogue, courseId: string, version: string): Course | undefined {
-  const course = catalogue.get(courseId);
-  return course?.version === version ? course : undefined;
-}
-
 /** Sends `<folder>/<file>` of `course` if the loader checked it, with its type; handouts as downloads. */
 function sendMedia(course: Course, folder: string, file: string, cache: { immutable: boolean }, res: Response, next: NextFunction): void {
   const checked = course.media?.[`${folder}/${file}`];
@@ -91,7 +82,7 @@ export function courseMediaRouter(catalogue: CourseCatalogue): Router {
   });
   router.get('/kursy-media/:courseId/:version/:folder/*file', (req, res, next) => {
     const params = VersionedParams.safeParse(req.params);
-    const course = params.success ? courseVersion(catalogue, params.data.courseId, params.data.version) : undefined;
+    const course = params.success ? catalogue.version(params.data.courseId, params.data.version) : undefined;
     if (!params.success || !course) {
       next(new NotFoundError());
       return;

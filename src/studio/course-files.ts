@@ -1,6 +1,6 @@
 // Stores and reads the binary files of courses (course-file.model.ts), with a copy on disk under DATA_DIR as a cache.
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 import { CourseFile, CourseFileChunk, type CourseFileDoc } from './course-file.model.js';
@@ -53,16 +53,18 @@ function bufferOf(data: { buffer: Buffer } | Buffer): Buffer {
 }
 
 /**
- * Writes a stored file to `target`, through the cache DATA_DIR/course-files/<sha256> (the bytes never change, so a
- * cached copy is always right; it is written to a temporary name first, so a half-written copy is never used).
+ * The path of a stored file's copy on disk, DATA_DIR/course-files/<sha256>, made from the database when missing. The
+ * bytes never change, so a copy once there is always right; it is written under a temporary name and renamed, so a
+ * half-written copy is never used.
  */
-export async function writeCourseFileTo(dataDir: string, sha256: string, target: string): Promise<void> {
+export async function cachedCourseFile(dataDir: string, sha256: string): Promise<string> {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a course file hash: ${sha256}`);
   const cached = path.join(dataDir, 'course-files', sha256);
   try {
-    await copyFile(cached, target);
-    return;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await access(cached);
+    return cached;
+  } catch {
+    // Not cached yet: read it from the database below.
   }
   const bytes = await readCourseFile(sha256);
   if (!bytes) throw new Error(`course file ${sha256} is not stored`);
@@ -70,7 +72,12 @@ export async function writeCourseFileTo(dataDir: string, sha256: string, target:
   const temporary = `${cached}.${process.pid}.${Date.now()}.part`;
   await writeFile(temporary, bytes);
   await rename(temporary, cached);
-  await copyFile(cached, target);
+  return cached;
+}
+
+/** Writes a stored file to `target` (through the cache). */
+export async function writeCourseFileTo(dataDir: string, sha256: string, target: string): Promise<void> {
+  await copyFile(await cachedCourseFile(dataDir, sha256), target);
 }
 
 /** Reads a file of a folder (for storing it). */

@@ -14,6 +14,7 @@ const courseVersionFileSchema = new Schema(
     /** Binary files are in the course file store (course-files.ts), named by their SHA-256. */
     sha256: { type: String },
     size: { type: Number, required: true },
+    contentType: { type: String },
   },
   { _id: false },
 );
@@ -45,6 +46,8 @@ export interface CourseVersionFile {
   text?: string;
   sha256?: string;
   size: number;
+  /** Media uploaded in the studio: the type its check found. */
+  contentType?: string;
 }
 
 export interface CourseVersionDoc {

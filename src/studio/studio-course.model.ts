@@ -15,6 +15,8 @@ const draftFileSchema = new Schema(
     text: { type: String },
     sha256: { type: String },
     size: { type: Number, required: true },
+    /** The type the upload check found (course-file-check.ts), sent when the studio serves the file. */
+    contentType: { type: String },
   },
   { _id: false },
 );
