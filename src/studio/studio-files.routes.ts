@@ -25,10 +25,20 @@ const UploadBody = z.object({
   folder: z.enum(COURSE_MEDIA_FOLDERS, { error: 'studio:errors.folder' }),
   altText: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z.string().trim().max(300, { error: 'studio:errors.tooLong' }).regex(/^[^\r\n]*$/, { error: 'studio:errors.oneLine' }).optional(),
+    z
+      .string()
+      .trim()
+      .max(300, { error: 'studio:errors.tooLong' })
+      .regex(/^[^\r\n]*$/, { error: 'studio:errors.oneLine' })
+      .optional(),
   ),
 });
-const FileQuery = z.object({ plik: z.string().max(300).regex(/^(images|handouts|video)\/[a-z0-9][a-z0-9/_.-]*$/, { error: 'Nie znaleziono pliku.' }) });
+const FileQuery = z.object({
+  plik: z
+    .string()
+    .max(300)
+    .regex(/^(images|handouts|video)\/[a-z0-9][a-z0-9/_.-]*$/, { error: 'Nie znaleziono pliku.' }),
+});
 const ServedFileParams = StudioCourseParams.extend({ folder: z.enum(COURSE_MEDIA_FOLDERS), file: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/)).min(1) });
 
 /** Parses one uploaded file (field `plik`) into memory, size-limited; a broken body or a file too big becomes `uploadProblem`. */
@@ -54,6 +64,9 @@ function formErrors(req: Request, fieldErrors: Record<string, string[]>) {
 async function renderFilesPage(req: Request, res: Response, state: { status?: number; fieldErrors?: Record<string, string[]>; pasted?: string } = {}) {
   const { courseId } = inputOf<StudioCourseParams>(res, 'params');
   const course = await studioCourseOf(req.user!, courseId);
+  // What was typed comes back after a refusal (text fields only; the file is never echoed).
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const typed = { folder: typeof body.folder === 'string' ? body.folder : undefined, altText: typeof body.altText === 'string' ? body.altText.slice(0, 300) : undefined };
   noStore(res);
   res.status(state.status ?? 200).render('studio/files', {
     title: req.t('studio:files.title'),
@@ -66,14 +79,14 @@ async function renderFilesPage(req: Request, res: Response, state: { status?: nu
       sizeLabel: `${Math.max(1, Math.round(file.size / 1024))} kB`,
       folderLabel: req.t(`studio:files.folders.${file.folder}`),
     })),
-    folders: COURSE_MEDIA_FOLDERS.map((folder) => ({ value: folder, label: req.t(`studio:files.folders.${folder}`), checked: (typeof req.body?.folder === 'string' ? req.body.folder : 'images') === folder })),
-    altText: typeof req.body?.altText === 'string' ? req.body.altText : '',
+    folders: COURSE_MEDIA_FOLDERS.map((folder) => ({ value: folder, label: req.t(`studio:files.folders.${folder}`), checked: (typed.folder ?? 'images') === folder })),
+    altText: typed.altText ?? '',
     pasted: state.pasted,
     ...formErrors(req, state.fieldErrors ?? {}),
   });
 }
 
-async function renderImportPage(req: Request, res: Response, state: { status?: number; problems?: { where: string; message: string }[]; fieldErrors?: Record<string, string[]> } = {}) {
+function renderImportPage(req: Request, res: Response, state: { status?: number; problems?: { where: string; message: string }[]; fieldErrors?: Record<string, string[]> } = {}) {
   noStore(res);
   res.status(state.status ?? 200).render('studio/import', {
     title: req.t('studio:import.title'),
@@ -89,12 +102,12 @@ export function studioUploadRouter(platform: Platform, csrfCheck: RequestHandler
   router.post('/studio/import', author, singleFile(DEFAULT_ARCHIVE_LIMITS.maxTotalBytes), csrfCheck, async (req: Request, res: Response) => {
     const problem = res.locals.uploadProblem as string | undefined;
     if (problem || !req.file || req.file.size === 0) {
-      await renderImportPage(req, res, { status: problem === 'studio:errors.fileTooLarge' ? 413 : 400, fieldErrors: { plik: [problem ?? 'studio:errors.noFile'] } });
+      renderImportPage(req, res, { status: problem === 'studio:errors.fileTooLarge' ? 413 : 400, fieldErrors: { plik: [problem ?? 'studio:errors.noFile'] } });
       return;
     }
     const imported = await importCourseArchive(platform, req.user!, req.file.buffer);
     if (!imported.ok) {
-      await renderImportPage(req, res, { status: 400, problems: imported.problems.map((error) => ({ where: `${error.file}:${error.line}`, message: error.message })) });
+      renderImportPage(req, res, { status: 400, problems: imported.problems.map((error) => ({ where: `${error.file}:${error.line}`, message: error.message })) });
       return;
     }
     setFlash(req, 'success', req.t(imported.created ? 'studio:import.created' : 'studio:import.updated'));
@@ -157,7 +170,7 @@ export function studioFilesRouter(platform: Platform): Router {
     const served = await draftMediaFile(platform.config.DATA_DIR, req.user!, courseId, `${folder}/${file.join('/')}`);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
-    if (folder === 'handouts') res.attachment(file.at(-1)!);
+    if (folder === 'handouts') res.attachment(file[file.length - 1]);
     res.setHeader('Content-Type', served.contentType);
     if (served.text !== undefined) {
       res.send(served.text);

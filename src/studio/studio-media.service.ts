@@ -40,7 +40,11 @@ export function draftMediaOf(files: DraftFiles): DraftMediaFile[] {
  * Adds (or replaces) a media file of the draft after the same check the loader runs; an image needs its text
  * alternative, returned in the Markdown to paste into a lesson (WCAG 1.1.1: the alt text is the author's words).
  */
-export async function addDraftMedia(author: Author, courseId: string, upload: { folder: CourseMediaFolder; originalName: string; bytes: Buffer; altText?: string }): Promise<{ path: string; markdown: string }> {
+export async function addDraftMedia(
+  author: Author,
+  courseId: string,
+  upload: { folder: CourseMediaFolder; originalName: string; bytes: Buffer; altText?: string },
+): Promise<{ path: string; markdown: string }> {
   const course = await studioCourseOf(author, courseId);
   const name = courseFileNameOf(upload.originalName);
   if (upload.folder === 'images' && !upload.altText) throw new ValidationError({ altText: ['studio:errors.altTextRequired'] });
@@ -71,7 +75,12 @@ export async function removeDraftMedia(author: Author, courseId: string, filePat
 }
 
 /** A draft's media file for its authors to see (a lesson preview): where it is on disk or its text, and its type. */
-export async function draftMediaFile(dataDir: string, author: Author, courseId: string, filePath: string): Promise<{ diskPath?: string; text?: string; contentType: string; folder: string }> {
+export async function draftMediaFile(
+  dataDir: string,
+  author: Author,
+  courseId: string,
+  filePath: string,
+): Promise<{ diskPath?: string; text?: string; contentType: string; folder: string }> {
   const course = await studioCourseOf(author, courseId);
   const file = course.files.find((known) => known.path === filePath && /^(images|handouts|video)\//.test(known.path));
   if (!file) throw new NotFoundError('Nie znaleziono pliku.');
