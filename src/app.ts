@@ -45,6 +45,7 @@ import { officeSettingsNavLink, officeSettingsRouter, officeSettingsUploadRouter
 import { studioNavLink, studioRouter } from './studio/studio.routes.js';
 import { studioEditorRouter } from './studio/studio-editor.routes.js';
 import { studioFilesRouter, studioUploadRouter } from './studio/studio-files.routes.js';
+import { studioInsightsRouter } from './studio/studio-insights.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -159,6 +160,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(studioFilesRouter(platform));
   app.use(studioRouter(platform));
   app.use(studioEditorRouter(platform));
+  app.use(studioInsightsRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accountRouter(platform));
   app.use(managementRouter());

@@ -11,6 +11,7 @@ import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { backfillStandings } from './reports/training-standings.js';
 import { recordFolderCourses, serveStoredVersions } from './studio/course-versions.js';
+import { scheduleCatalogueRefresh } from './studio/catalogue-revision.js';
 import { scheduleAssignmentJobs } from './assignments/assignments.jobs.js';
 import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from './xapi/xapi-startup.js';
 
@@ -76,6 +77,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     scheduleSessionCleanup(platform.config.SESSION_CLEANUP_CRON, platform.logger),
     // Assignments on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none): reopened cycles, reminders, HR's digest.
     scheduleAssignmentJobs(platform),
+    // A course published on another instance is served here within seconds (one `_id` read every 10 s).
+    await scheduleCatalogueRefresh(platform),
   ];
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
   await ensureEnvironmentLrsClientTask(platform);

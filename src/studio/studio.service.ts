@@ -12,6 +12,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js
 import { slugOf } from '../organisations/slug.js';
 import type { PlatformEvents } from '../events/platform-events.js';
 import type { CourseVersionFile } from './course-version.model.js';
+import { bumpCatalogueRevision } from './catalogue-revision.js';
 import { publishVersion, writeStoredFiles, type CourseVersionsDeps } from './course-versions.js';
 import {
   freeQuestionId,
@@ -339,6 +340,7 @@ export async function publishDraft(deps: StudioDeps, author: Author, courseId: s
       $unset: { approvedBy: 1, approvedAt: 1, approvedRevision: 1, reviewRequestedBy: 1, reviewRequestedAt: 1 },
     },
   );
+  await bumpCatalogueRevision();
   await deps.events.emit('course.published', {
     courseId,
     version: input.version,

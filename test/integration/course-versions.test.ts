@@ -4,7 +4,9 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { CourseVersion, type CourseVersionDoc } from '../../src/studio/course-version.model.js';
 import { readCourseFile } from '../../src/studio/course-files.js';
-import { recordFolderCourses, serveStoredVersions } from '../../src/studio/course-versions.js';
+import { publishVersion, recordFolderCourses, serveStoredVersions, storedFilesOf } from '../../src/studio/course-versions.js';
+import { bumpCatalogueRevision } from '../../src/studio/catalogue-revision.js';
+import { readCourseFolderFiles } from '../../src/courses/course-layout.js';
 import { buildLearner, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { clearCollections, useTestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -143,5 +145,24 @@ describe('studio/course-versions', () => {
     expect(added).to.equal(0);
     expect(server.platform.catalogue.get('przyklad-kurs')).to.equal(undefined);
     expect(lines.join('\n')).to.contain('does not pass the checks');
+  });
+
+  it('serves a version published on one instance on another within seconds, without a restart', async function () {
+    this.timeout(60_000);
+    const first = await startTestServer({ COURSES_DIR: coursesDir, DATA_DIR: path.join(root, 'data-a') }, { startup: true });
+    servers.push(first);
+    const second = await startTestServer({ COURSES_DIR: coursesDir, DATA_DIR: path.join(root, 'data-b') }, { startup: true });
+    servers.push(second);
+    const folder = path.join(root, 'next', 'przyklad-kurs');
+    await cp(FIXTURE, folder, { recursive: true });
+    await changeFolder(folder, { version: '2.0.0', lessonText: ['## Po co ten kurs', '## Po co ten kurs (wersja 2)'] });
+    const files = await storedFilesOf(await readCourseFolderFiles(folder));
+    await publishVersion(first.platform, { courseId: 'przyklad-kurs', version: '2.0.0', files, publishedBy: { id: 'x', name: 'Autorka' }, legalChange: false });
+    await bumpCatalogueRevision();
+    expect(first.platform.catalogue.get('przyklad-kurs')?.version).to.equal('2.0.0');
+    const deadline = Date.now() + 30_000;
+    while (second.platform.catalogue.get('przyklad-kurs')?.version !== '2.0.0' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(second.platform.catalogue.get('przyklad-kurs')?.version).to.equal('2.0.0');
+    expect(second.platform.catalogue.get('przyklad-kurs')?.lessons[0].html).to.contain('(wersja 2)');
   });
 });

@@ -193,6 +193,20 @@ describe('studio/studio.routes', () => {
     expect(await CourseVersion.countDocuments({ _id: 'dostepnosc-cyfrowa@1.0.0' })).to.equal(1);
     const coursePage = await learner.get('/szkolenia/dostepnosc-cyfrowa').expect(200);
     expect(coursePage.text).to.contain('Dostępność cyfrowa w urzędzie');
+
+    // The next draft: a changed lesson shows in the diff against 1.0.0; the results page answers for the version.
+    await submit(
+      author,
+      '/studio/dostepnosc-cyfrowa/lekcje/standard-wcag',
+      '/studio/dostepnosc-cyfrowa/lekcje/standard-wcag',
+      { title: 'Standard WCAG', durationMinutes: '10', body: body.replace('Standard **dostępności**.', 'Standard **dostępności** w wersji 2.2.'), action: 'save' },
+      303,
+    );
+    const diff = await author.get('/studio/dostepnosc-cyfrowa/roznice').expect(200);
+    expect(diff.text).to.contain('Zmiany: wersja 1.0.0 → wersja robocza');
+    expect(diff.text).to.match(/<ins><span class="visually-hidden">dodano: <\/span>[^<]*w wersji 2\.2/);
+    const results = await author.get('/studio/dostepnosc-cyfrowa/wyniki?wersja=1.0.0').expect(200);
+    expect(results.text).to.contain('Jak idzie kursantom: wersja 1.0.0');
   });
 
   it('publishes only an approved revision: a change after approval needs a new review', async () => {
