@@ -8,7 +8,7 @@ import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import type { Platform } from '../platform.js';
 import { lessonsOf, quizOf } from './draft-files.js';
-import { kindChoices, manifestFormValues, presentProblems, questionFormRows, questionFormValues, questionRows, studioUrl } from './studio.presenter.js';
+import { courseHeading, kindChoices, manifestFormValues, presentProblems, questionFormRows, questionFormValues, questionRows, studioUrl } from './studio.presenter.js';
 import { LessonBody, ManifestBody, MoveLessonBody, QuestionBody, QuizSettingsBody, StudioCourseParams, StudioLessonParams, StudioQuestionParams } from './studio.schemas.js';
 import {
   checkDraft,
@@ -84,8 +84,7 @@ export function studioEditorRouter(platform: Platform): Router {
       const course = await studioCourseOf(req.user!, inputOf<StudioCourseParams>(res, 'params').courseId);
       res.render('studio/settings', {
         title: req.t('studio:settings.title', { title: titleOf(course) }),
-        courseId: course._id,
-        courseTitle: titleOf(course),
+        ...courseHeading(course),
         ...form,
         problems: await problemsIn(platform, req, course, 'course.yaml'),
       });
@@ -117,8 +116,7 @@ export function studioEditorRouter(platform: Platform): Router {
     if (lessonId && !lesson) throw new NotFoundError('Nie znaleziono lekcji.');
     res.render('studio/lesson', {
       title: req.t(lesson ? 'studio:lesson.editTitle' : 'studio:lesson.newTitle', { title: lesson?.title ?? '' }),
-      courseId,
-      courseTitle: titleOf(course),
+      ...courseHeading(course),
       lessonId,
       action: lessonId ? studioUrl(courseId, `/lekcje/${lessonId}`) : studioUrl(courseId, '/lekcje/nowa'),
       ...form,
@@ -175,8 +173,10 @@ export function studioEditorRouter(platform: Platform): Router {
     const lesson = lessonsOf(course.files).find((known) => known.id === lessonId);
     if (!lesson) throw new NotFoundError('Nie znaleziono lekcji.');
     res.render('studio/confirm-remove', {
-      title: req.t('studio:remove.lessonTitle', { title: lesson.title }),
-      question: req.t('studio:remove.lessonQuestion', { title: lesson.title }),
+      title: req.t('studio:remove.lessonTitle'),
+      question: req.t('studio:remove.lessonQuestion'),
+      subject: lesson.title,
+      subjectLanguage: courseHeading(course).courseLanguage,
       action: studioUrl(courseId, `/lekcje/${lessonId}/usun`),
       back: studioUrl(courseId),
     });
@@ -202,8 +202,7 @@ export function studioEditorRouter(platform: Platform): Router {
       const course = await studioCourseOf(req.user!, inputOf<StudioCourseParams>(res, 'params').courseId);
       res.render('studio/quiz', {
         title: req.t('studio:quiz.title', { title: titleOf(course) }),
-        courseId: course._id,
-        courseTitle: titleOf(course),
+        ...courseHeading(course),
         ...form,
         questions: questionRows(course.files, course._id, req.t),
         kinds: kindChoices(undefined, req.t),
@@ -243,8 +242,7 @@ export function studioEditorRouter(platform: Platform): Router {
       const kind = typeof form.values.kind === 'string' ? form.values.kind : typeof req.query.rodzaj === 'string' ? req.query.rodzaj : 'single';
       res.render('studio/question', {
         title: req.t(questionId ? 'studio:question.editTitle' : 'studio:question.newTitle'),
-        courseId,
-        courseTitle: titleOf(course),
+        ...courseHeading(course),
         action: questionId ? studioUrl(courseId, `/pytania/${encodeURIComponent(questionId)}`) : studioUrl(courseId, '/pytania/nowe'),
         ...form,
         kinds: kindChoices(kind, req.t),
@@ -295,7 +293,9 @@ export function studioEditorRouter(platform: Platform): Router {
     if (!question) throw new NotFoundError('Nie znaleziono pytania.');
     res.render('studio/confirm-remove', {
       title: req.t('studio:remove.questionTitle'),
-      question: req.t('studio:remove.questionQuestion', { prompt: question.prompt }),
+      question: req.t('studio:remove.questionQuestion'),
+      subject: question.prompt,
+      subjectLanguage: courseHeading(course).courseLanguage,
       action: studioUrl(courseId, `/pytania/${encodeURIComponent(questionId)}/usun`),
       back: studioUrl(courseId, '/test'),
     });

@@ -12,7 +12,7 @@ import { inputOf, validate } from '../http/validate.js';
 import type { Platform } from '../platform.js';
 import { importCourseArchive } from './studio-archive.service.js';
 import { addDraftMedia, draftMediaFile, draftMediaOf, removeDraftMedia } from './studio-media.service.js';
-import { studioUrl } from './studio.presenter.js';
+import { courseHeading, studioUrl } from './studio.presenter.js';
 import { StudioCourseParams } from './studio.schemas.js';
 import { studioCourseOf } from './studio.service.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './course-archive.js';
@@ -70,8 +70,7 @@ async function renderFilesPage(req: Request, res: Response, state: { status?: nu
   noStore(res);
   res.status(state.status ?? 200).render('studio/files', {
     title: req.t('studio:files.title'),
-    courseId,
-    courseTitle: courseId,
+    ...courseHeading(course),
     files: draftMediaOf(course.files).map((file) => ({
       ...file,
       href: `${studioUrl(courseId, '/pliki/')}${file.path}`,

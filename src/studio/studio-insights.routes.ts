@@ -8,6 +8,7 @@ import type { Platform } from '../platform.js';
 import { diffCourses } from './course-diff.js';
 import { courseInsights } from './course-insights.js';
 import { manifestOf } from './draft-files.js';
+import { courseHeading } from './studio.presenter.js';
 import { StudioCourseParams } from './studio.schemas.js';
 import { checkDraft, studioCourseOf } from './studio.service.js';
 
@@ -39,8 +40,7 @@ export function studioInsightsRouter(platform: Platform): Router {
     const title = typeof manifestOf(studio.files).title === 'string' ? String(manifestOf(studio.files).title) : courseId;
     res.render('studio/diff', {
       title: req.t('studio:diff.title', { title }),
-      courseId,
-      courseTitle: title,
+      ...courseHeading(studio),
       olderOptions: choices.map((choice) => ({ value: choice, label: label(choice), selected: choice === olderChoice })),
       newerOptions: choices.map((choice) => ({ value: choice, label: label(choice), selected: choice === newerChoice })),
       diff: diff && { ...diff, olderVersion: label(olderChoice!), newerVersion: label(newerChoice) },
@@ -58,8 +58,7 @@ export function studioInsightsRouter(platform: Platform): Router {
     const insights = platform.catalogue.get(courseId) ? await courseInsights(platform, { courseId, version }) : undefined;
     res.render('studio/insights', {
       title: req.t('studio:insights.title', { title }),
-      courseId,
-      courseTitle: title,
+      ...courseHeading(studio),
       versionOptions: versions.map((choice) => ({ value: choice, label: choice, selected: choice === version })),
       insights,
     });

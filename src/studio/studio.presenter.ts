@@ -17,12 +17,21 @@ function titleOf(files: DraftFiles, fallback: string): string {
   return typeof title === 'string' && title.trim() ? title : fallback;
 }
 
+/**
+ * What every page of one studio course shows of it: id, title and the language of its texts, which the views put
+ * on the course's own words (title, lessons, questions: WCAG 3.1.2, the page itself being in the interface language).
+ */
+export function courseHeading(course: Pick<StudioCourseDoc, '_id' | 'files'>) {
+  return { courseId: course._id, courseTitle: titleOf(course.files, course._id), courseLanguage: manifestOf(course.files).language === 'en' ? 'en' : 'pl' };
+}
+
 export function studioListRow(course: StudioCourseDoc, t: TFunction, language: string) {
   const newest = course.versions.at(-1);
   return {
     href: studioUrl(course._id),
     id: course._id,
     title: titleOf(course.files ?? [], course._id),
+    language: manifestOf(course.files ?? []).language === 'en' ? 'en' : 'pl',
     state: t(`studio:state.${course.state}`),
     published: newest ? t('studio:list.publishedVersion', { version: newest.version }) : t('studio:list.notPublished'),
     updatedAt: formatDateTime(course.updatedAt, language),
@@ -51,6 +60,7 @@ export function studioOverview(course: StudioCourseDoc, check: DraftCheck, autho
   return {
     id: course._id,
     title: titleOf(course.files, course._id),
+    language: courseHeading(course).courseLanguage,
     state: course.state,
     stateLabel: t(`studio:state.${course.state}`),
     revision: course.revision,
