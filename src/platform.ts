@@ -5,7 +5,7 @@ import { resolveSessionSecret } from './auth/session-secret.js';
 import { systemClock, type Clock } from './calendar/clock.js';
 import type { Config } from './config.js';
 import { WindowCounters } from './db/window-counter.js';
-import { listenForPassedCourses } from './certificates/certificate.listeners.js';
+import { listenForLegalChanges, listenForPassedCourses } from './certificates/certificate.listeners.js';
 import { BadgeSigningKeys } from './certificates/signing-key.service.js';
 import { loadCourseCatalogue, type CourseCatalogue } from './courses/course-catalogue.js';
 import { PlatformEvents } from './events/platform-events.js';
@@ -77,6 +77,7 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const audit = new AuditTrail();
   const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters, audit, clock };
   listenForPassedCourses(platform);
+  listenForLegalChanges(platform);
   listenForMergedDepartments(platform);
   // After the certificate listener: a pass issues its certificate first, then the standing reads both.
   listenForTrainingChanges(platform);

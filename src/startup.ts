@@ -3,6 +3,7 @@ import { scheduleSessionCleanup } from './auth/session-cleanup.js';
 import { syncOrganisationMembers } from './auth/users.read.js';
 import { scheduleTokenCleanup } from './auth/token-cleanup.js';
 import { backfillCertificateKeys } from './certificates/certificate-keys-backfill.js';
+import { scheduleRecertifications } from './certificates/certificate-recertification.js';
 import { isFreshInstallation, seedDemo } from './demo/demo-seed.js';
 import type { Config } from './config.js';
 import { scheduleCounterCleanup } from './db/window-counter.js';
@@ -79,6 +80,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     scheduleAssignmentJobs(platform),
     // A course published on another instance is served here within seconds (one `_id` read every 10 s).
     await scheduleCatalogueRefresh(platform),
+    // Certificates of older versions after a change of law (runs the course.published listener recorded), every minute.
+    scheduleRecertifications(platform),
   ];
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
   await ensureEnvironmentLrsClientTask(platform);

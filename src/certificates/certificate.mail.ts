@@ -39,3 +39,38 @@ export function issuedMail(facts: IssuedMailFacts): { subject: string; text: str
     ].join('\n'),
   };
 }
+
+export interface RecertificationMailFacts {
+  learnerName: string;
+  courseTitle: string;
+  code: string;
+  completedAt: Date;
+  /** The version the certificate is of, and the version that changed the law. */
+  certificateVersion: string;
+  version: string;
+  /** The author's note on what changed; the mail says so when there is none. */
+  note?: string;
+  courseUrl: string;
+  language: string | undefined;
+}
+
+/** Subject and plain text of the "the law changed, take the course again" mail. */
+export function recertificationMail(facts: RecertificationMailFacts): { subject: string; text: string } {
+  const t = certificateTranslator(facts.language);
+  const values = { ...facts, completedOn: formatDate(facts.completedAt, facts.language) };
+  return {
+    subject: t('mail.recertificationSubject', values),
+    text: [
+      t('mail.greeting', values),
+      '',
+      t('mail.recertificationBody', values),
+      '',
+      facts.note ? t('mail.recertificationNote', values) : t('mail.recertificationNoNote'),
+      '',
+      t('mail.recertificationValid', values),
+      t('mail.recertificationCourseLine', values),
+      '',
+      t('mail.signature'),
+    ].join('\n'),
+  };
+}

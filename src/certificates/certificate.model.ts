@@ -44,6 +44,22 @@ const certificateSchema = new Schema(
     supersededBy: { type: String },
     /** Code of the certificate this one replaced. */
     supersedes: { type: String },
+    /**
+     * Set when a later version of the course was published as "zmiana stanu prawnego" (certificate-recertification.ts):
+     * the holder must take the course again. The certificate stays `issued` and valid, as proof of the training done.
+     */
+    recertification: {
+      type: new Schema(
+        {
+          requiredSince: { type: Date, required: true },
+          /** The version that changed the law (the one to take). */
+          byVersion: { type: String, required: true },
+          /** The author's note on what changed. */
+          note: { type: String },
+        },
+        { _id: false },
+      ),
+    },
     /** SHA-256 (hex) of the issued PDF, to tell an unaltered file from an edited one. */
     pdfSha256: { type: String, required: true },
     pdfBytes: { type: Number, required: true },

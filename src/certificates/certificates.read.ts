@@ -27,6 +27,8 @@ export interface EnrolmentCertificate {
   completedAt: Date;
   issuedAt: Date;
   validUntil?: Date;
+  /** Set when a later version changed the law and the course must be taken again. */
+  recertification?: RecertificationMark;
   /** The public page, e.g. /verify/AJST-2026-…, and the learner's own download. */
   verifyUrl: string;
   pdfUrl: string;
@@ -51,6 +53,7 @@ export async function currentCertificatesOfEnrolments(organisationId: Id, enrolm
       completedAt: certificate.completedAt,
       issuedAt: certificate.issuedAt,
       validUntil: certificate.validUntil ?? undefined,
+      recertification: markOf(certificate),
       verifyUrl: `/verify/${certificate.code}`,
       pdfUrl: `/moje-zaswiadczenia/${id}/pdf`,
     });
@@ -63,12 +66,30 @@ export function certificatesOfPerson(organisationId: Id, userId: Id): Promise<Ce
   return certificatesOfList(learnerList(objectIdOf(userId)), objectIdOf(organisationId));
 }
 
+/** A later version changed the law: the holder must take the course again (the certificate itself stays valid). */
+export interface RecertificationMark {
+  requiredSince: Date;
+  /** The version to take. */
+  byVersion: string;
+  /** The author's note on what changed. */
+  note?: string;
+}
+
+/** The mark of a certificate as plain facts, undefined without one. */
+function markOf(certificate: Pick<CertificateDoc, 'recertification'>): RecertificationMark | undefined {
+  const mark = certificate.recertification;
+  if (!mark) return undefined;
+  return { requiredSince: mark.requiredSince, byVersion: mark.byVersion, ...(mark.note ? { note: mark.note } : {}) };
+}
+
 /** What a status judgement needs from an enrolment's certificates: the latest one that was not replaced. */
 export interface EnrolmentCertificateStanding {
   completedAt: Date;
   validUntil?: Date;
   /** That latest certificate was revoked (the completion no longer counts). */
   revoked: boolean;
+  /** That latest certificate must be renewed after a change of law (certificate-recertification.ts). */
+  recertification?: RecertificationMark;
 }
 
 /**
@@ -82,7 +103,14 @@ export async function certificateStandingsOfEnrolments(organisationId: Id, enrol
     const latest = certificates
       .filter((c) => c.state !== 'superseded')
       .sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime() || b.issuedAt.getTime() - a.issuedAt.getTime())[0];
-    if (latest) standings.set(enrolmentId, { completedAt: latest.completedAt, validUntil: latest.validUntil ?? undefined, revoked: latest.state === 'revoked' });
+    if (latest) {
+      standings.set(enrolmentId, {
+        completedAt: latest.completedAt,
+        validUntil: latest.validUntil ?? undefined,
+        revoked: latest.state === 'revoked',
+        recertification: markOf(latest),
+      });
+    }
   }
   return standings;
 }
@@ -151,6 +179,7 @@ export async function completionsOfEnrolments(organisationId: Id, enrolmentIds: 
         validUntil: latest.validUntil ?? undefined,
         revoked: latest.state === 'revoked',
         revokedAt: latest.revokedAt ?? undefined,
+        recertification: markOf(latest),
       },
       earlier: earlier.map((c) => ({ completedAt: c.completedAt, certificateCode: c.code, validUntil: c.validUntil ?? undefined, revokedAt: c.revokedAt ?? undefined })),
     });

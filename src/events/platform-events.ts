@@ -40,7 +40,10 @@ export interface ProgressChanged {
   courseId: string;
 }
 
-/** A certificate was issued, re-issued (a corrected name) or revoked (certificates announce). */
+/**
+ * A certificate was issued, re-issued (a corrected name), revoked, or marked for re-certification after a change of
+ * law (certificates announce).
+ */
 export interface CertificateChanged {
   organisationId: string;
   enrolmentId: string;
@@ -48,7 +51,7 @@ export interface CertificateChanged {
   courseId: string;
   /** The certificate's public number (its verification code). */
   code: string;
-  change: 'issued' | 'reissued' | 'revoked';
+  change: 'issued' | 'reissued' | 'revoked' | 'recertification';
 }
 
 /** A person joined the office, moved to another department or left (people and auth announce; assignments listen). */

@@ -2,8 +2,8 @@
 import type { PersonCertificateSummary } from '../certificates/certificates.read.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { DashboardCourse, LearnerDashboard } from './dashboard.service.js';
-import { continueUrl, courseUrl, progressPercent } from './learning.presenter.js';
-import type { TrainingStatus } from './training-status.js';
+import { continueUrl, courseUrl, legalChangeView, progressPercent } from './learning.presenter.js';
+import { trainingStatusKey, type TrainingStatus } from './training-status.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
@@ -27,7 +27,8 @@ export function dashboardCourseCard(entry: DashboardCourse, t: Translate) {
     url: course ? courseUrl(course.id) : undefined,
     percent: course ? progressPercent(course, progress) : 0,
     status,
-    statusLabel: statusLabel(status, t),
+    statusLabel: t(trainingStatusKey(status, Boolean(facts.recertification))),
+    legalChange: status === 'renewal_due' ? legalChangeView(facts.recertification, t) : undefined,
     dueDate: facts.dueDate ?? undefined,
     completedAt: facts.completedAt ?? undefined,
     validUntil: facts.validUntil ?? undefined,

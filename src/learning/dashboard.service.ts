@@ -58,6 +58,8 @@ export function trainingFactsOf(
     completedAt,
     validUntil: sameCompletion ? certificate.validUntil : completedAt ? validUntil(completedAt, course?.validityMonths) : undefined,
     revoked: Boolean(sameCompletion && certificate.revoked),
+    // A later completion (the course taken again in the new version) answers the change of law.
+    recertification: sameCompletion ? certificate.recertification : undefined,
   };
 }
 

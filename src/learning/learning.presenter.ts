@@ -6,7 +6,7 @@ import type { EnrolmentDoc } from './enrolment.model.js';
 import type { LearningProgressDoc, ProgressStatus } from './learning-progress.model.js';
 import type { EnrolmentCertificateStanding } from '../certificates/certificates.read.js';
 import { trainingFactsOf } from './dashboard.service.js';
-import { trainingStatus, type TrainingStatus } from './training-status.js';
+import { trainingStatus, trainingStatusKey, type TrainingFacts, type TrainingStatus } from './training-status.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
@@ -29,6 +29,12 @@ export function durationLabel(minutes: number, t: Translate): string {
   if (!hours) return t('learning:duration.minutes', { count: rest });
   if (!rest) return t('learning:duration.hours', { count: hours });
   return `${t('learning:duration.hours', { count: hours })} ${t('learning:duration.minutes', { count: rest })}`;
+}
+
+/** What the learner's pages say about a change of law (views/partials/legal-change.hbs); undefined without one. */
+export function legalChangeView(mark: TrainingFacts['recertification'] | undefined, t: Translate) {
+  if (!mark) return undefined;
+  return { notice: t('learning:legalChange.notice', { version: mark.byVersion }), note: mark.note, valid: t('learning:legalChange.valid') };
 }
 
 /** A catalogue card. */
@@ -60,8 +66,9 @@ export function catalogueStatus(
   certificate?: EnrolmentCertificateStanding,
 ) {
   if (!enrolment) return undefined;
-  const status: TrainingStatus = trainingStatus(trainingFactsOf(course, enrolment, progress, certificate), now);
-  return { status, label: t(`common:trainingStatus.${status}`), done: status === 'completed' };
+  const facts = trainingFactsOf(course, enrolment, progress, certificate);
+  const status: TrainingStatus = trainingStatus(facts, now);
+  return { status, label: t(trainingStatusKey(status, Boolean(facts.recertification))), done: status === 'completed' };
 }
 
 /** The lessons the learner has viewed that still exist in the course. */
@@ -126,7 +133,10 @@ export function coursePage(
   progress: LearningProgressDoc | null,
   t: Translate,
   missing?: { lessons: MissingLesson[]; checks: RequiredCheck[] },
+  certificate?: EnrolmentCertificateStanding,
 ) {
+  // A change of law since the learner's completion: the course must be taken again (the certificate stays valid).
+  const legalChange = enrolment ? legalChangeView(trainingFactsOf(course, enrolment, progress, certificate).recertification, t) : undefined;
   const viewed = viewedLessonIds(course, progress);
   const finished = new Set(progress?.lessonsCompleted ?? []);
   const status: ProgressStatus | undefined = enrolment ? (progress?.status ?? 'enrolled') : undefined;
@@ -153,16 +163,27 @@ export function coursePage(
     continueUrl: continueUrl(course, progress),
     quizUrl: quizUrl(course.id),
     status,
-    statusLabel: status ? t(`learning:status.${status}`) : undefined,
+    statusLabel: legalChange ? t('learning:status.renewal_due_law') : status ? t(`learning:status.${status}`) : undefined,
+    legalChange,
     percent: progressPercent(course, progress),
   };
 }
 
 /** One row of "Moje szkolenia". A course no longer loaded still shows, without links. */
-export function enrolmentCard(course: Course | undefined, enrolment: EnrolmentDoc, progress: LearningProgressDoc | null, t: Translate, now = new Date()) {
+export function enrolmentCard(
+  course: Course | undefined,
+  enrolment: EnrolmentDoc,
+  progress: LearningProgressDoc | null,
+  t: Translate,
+  now = new Date(),
+  certificate?: EnrolmentCertificateStanding,
+) {
   const status = progress?.status ?? 'enrolled';
   const percent = course ? progressPercent(course, progress) : 0;
-  const due = renewalDue(progress?.completedAt, course?.validityMonths, now);
+  // A change of law since the completion (its certificate is marked, certificate-recertification.ts) is due too.
+  const legalChange = legalChangeView(trainingFactsOf(course, enrolment, progress, certificate).recertification, t);
+  const expiredDue = renewalDue(progress?.completedAt, course?.validityMonths, now);
+  const due = expiredDue || Boolean(legalChange);
   const done = (status === 'completed' || status === 'passed') && !due;
   return {
     id: String(enrolment._id),
@@ -171,10 +192,12 @@ export function enrolmentCard(course: Course | undefined, enrolment: EnrolmentDo
     language: course?.language ?? 'pl',
     available: Boolean(course),
     url: course ? courseUrl(course.id) : undefined,
-    continueUrl: course ? (due ? quizUrl(course.id) : continueUrl(course, progress)) : undefined,
+    // A change of law leads to the course page, which says what changed; an expired pass straight to the test.
+    continueUrl: course ? (legalChange ? courseUrl(course.id) : due ? quizUrl(course.id) : continueUrl(course, progress)) : undefined,
     percent,
     status: due ? 'renewal_due' : status,
-    statusLabel: t(due ? 'learning:status.renewal_due' : `learning:status.${status}`),
+    statusLabel: t(legalChange && !expiredDue ? 'learning:status.renewal_due_law' : due ? 'learning:status.renewal_due' : `learning:status.${status}`),
+    legalChange,
     completed: status === 'completed' && !due,
     completedAt: progress?.completedAt ?? undefined,
     // Until when the completion counts (validityMonths): the certificate's validUntil, from the same rule.

@@ -47,7 +47,9 @@ async function showCourse(platform: Platform, req: Request, res: Response) {
     ? missingSteps(completionRuleOf(course), { lessonsCompleted: progress?.lessonsCompleted ?? [], checksAnswered: progress?.checksAnswered ?? [] })
     : undefined;
   const lessons = enrolment && missing ? await finishingOfLessons(platform, { course, enrolment, progress, lessons: missing.lessons.map((required) => required.lesson) }) : [];
-  res.render('learning/course', { title: course.title, course: coursePage(course, enrolment, progress, req.t, missing && { lessons, checks: missing.checks }) });
+  // The enrolment's latest certificate (a few `_id` reads): a change of law since the completion is shown here.
+  const certificate = enrolment ? (await certificateStandingsOfEnrolments(req.user!.organisationId, [enrolment._id])).get(enrolment._id.toHexString()) : undefined;
+  res.render('learning/course', { title: course.title, course: coursePage(course, enrolment, progress, req.t, missing && { lessons, checks: missing.checks }, certificate) });
 }
 
 async function enrol(platform: Platform, req: Request, res: Response) {
@@ -66,7 +68,15 @@ async function showMyCourses(platform: Platform, req: Request, res: Response) {
     req.user!,
     platform.catalogue.list().map((course) => course.id),
   );
-  const enrolments = rows.map(({ enrolment, progress }) => enrolmentCard(courseOfEnrolment(platform.catalogue, enrolment), enrolment, progress, req.t));
+  // Each enrolment's latest certificate (by `_id` lists), for a change of law since the completion.
+  const standings = await certificateStandingsOfEnrolments(
+    req.user!.organisationId,
+    rows.map((row) => row.enrolment._id),
+  );
+  const now = platform.clock.now();
+  const enrolments = rows.map(({ enrolment, progress }) =>
+    enrolmentCard(courseOfEnrolment(platform.catalogue, enrolment), enrolment, progress, req.t, now, standings.get(enrolment._id.toHexString())),
+  );
   res.render('learning/my-courses', { title: req.t('learning:myCourses.title'), enrolments });
 }
 

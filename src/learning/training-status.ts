@@ -9,7 +9,8 @@ import { addDays } from '../calendar/calendar.js';
  * - overdue "po terminie": the due date has passed without a valid completion after it was set
  * - expired "wygasło": the completion's validity ended and nobody set a new due date
  * - revoked "unieważniono": the certificate of the last completion was revoked
- * - renewal_due "do odnowienia": the validity ends within RENEWAL_NOTICE_DAYS, or ended and a new due date is still ahead
+ * - renewal_due "do odnowienia": the validity ends within RENEWAL_NOTICE_DAYS, or ended and a new due date is still ahead;
+ *   or a later version of the course changed the law (`recertification`: shown as "do odnowienia (zmiana prawa)")
  */
 export const TRAINING_STATUSES = ['not_started', 'in_progress', 'completed', 'overdue', 'expired', 'revoked', 'renewal_due'] as const;
 export type TrainingStatus = (typeof TRAINING_STATUSES)[number];
@@ -29,6 +30,11 @@ export interface TrainingFacts {
   validUntil?: Date | null;
   /** The certificate of that completion was revoked. */
   revoked?: boolean;
+  /**
+   * A later version changed the law ("zmiana stanu prawnego"): the completion still counts (its certificate stays
+   * valid as proof of the training), but the course must be taken again in that version.
+   */
+  recertification?: { requiredSince: Date; byVersion: string; note?: string } | null;
 }
 
 /** Whether the facts show a completion that counts at `now`: not revoked, not expired. */
@@ -45,7 +51,7 @@ export function trainingStatus(facts: TrainingFacts, now: Date): TrainingStatus 
   const completedAt = facts.completedAt ?? undefined;
   if (hasValidCompletion(facts, now)) {
     const endsSoon = facts.validUntil && facts.validUntil.getTime() <= addDays(now, RENEWAL_NOTICE_DAYS).getTime();
-    return endsSoon ? 'renewal_due' : 'completed';
+    return endsSoon || facts.recertification ? 'renewal_due' : 'completed';
   }
   const due = facts.dueDate ?? undefined;
   const dueAfterCompletion = due && (!completedAt || due.getTime() > completedAt.getTime());
@@ -53,6 +59,19 @@ export function trainingStatus(facts: TrainingFacts, now: Date): TrainingStatus 
   if (completedAt && facts.revoked) return 'revoked';
   if (completedAt) return dueAfterCompletion ? 'renewal_due' : 'expired';
   return facts.started ? 'in_progress' : 'not_started';
+}
+
+/** Whether `renewal_due` is because the law changed (the words add "(zmiana prawa)"), not because validity ends. */
+export function dueForLegalChange(facts: TrainingFacts, now: Date): boolean {
+  return Boolean(facts.recertification) && trainingStatus(facts, now) === 'renewal_due';
+}
+
+/**
+ * The locale key of a status's words: `common:trainingStatus.<status>`, or "do odnowienia (zmiana prawa)" when the
+ * renewal is due because the law changed (`legalChange`: dueForLegalChange).
+ */
+export function trainingStatusKey(status: TrainingStatus, legalChange = false): string {
+  return legalChange && status === 'renewal_due' ? 'common:trainingStatusLegalChange' : `common:trainingStatus.${status}`;
 }
 
 /** Statuses HR must act on: shown in the overdue list, the digest and the escalation. */

@@ -2,7 +2,7 @@
 // the office's training standings (one `_id` read per course) and its people, never from the enrolments.
 import { addDays } from '../calendar/calendar.js';
 import { ValidationError } from '../http/errors.js';
-import { hasValidCompletion, trainingStatus, type TrainingStatus } from '../learning/training-status.js';
+import { dueForLegalChange, hasValidCompletion, trainingStatus, type TrainingStatus } from '../learning/training-status.js';
 import type { ReportsDeps } from './reports.deps.js';
 import { checkDepartment, departmentsOf, organisationOf, peopleOf, type PersonDoc } from './reports.people.js';
 import type { StandingCompletion, StandingFacts } from './training-standing.model.js';
@@ -19,6 +19,8 @@ export interface MatrixCell {
   validUntil?: Date;
   certificateCode?: string;
   revokedAt?: Date;
+  /** Due for renewal because a later version changed the law: since when, which version, what changed. */
+  recertification?: StandingFacts['recertification'];
   history: StandingCompletion[];
 }
 
@@ -106,6 +108,8 @@ export function cellOf(courseId: string, facts: StandingFacts | undefined, now: 
     validUntil: facts.validUntil,
     certificateCode: facts.certificateCode,
     revokedAt: facts.revokedAt,
+    // Only while it is why the cell reads "do odnowienia" (an expired or revoked certificate says so itself).
+    recertification: dueForLegalChange(facts, now) ? facts.recertification : undefined,
     history: facts.history ?? [],
   };
 }
@@ -260,11 +264,20 @@ export interface DueEntry {
 
 export const DUE_SOON_DAYS = 14;
 
+/** HR's lists: overdue, due within DUE_SOON_DAYS days, and to be renewed after a change of law. */
+export type DueListKind = 'overdue' | 'soon' | 'law';
+
+/** When an entry of a list is due: its due date, or for a change of law without one, since when it is required. */
+function dueMoment(cell: MatrixCell): Date {
+  return (cell.dueDate ?? cell.recertification?.requiredSince)!;
+}
+
 /**
- * HR's lists: `overdue` (po terminie) or `soon` (due within DUE_SOON_DAYS days, not completed), soonest due first,
- * optionally one department. Read from the same standings as the matrix.
+ * HR's lists: `overdue` (po terminie), `soon` (due within DUE_SOON_DAYS days, not completed) or `law` (to be renewed
+ * after a change of law: "do odnowienia (zmiana prawa)"), soonest due first, optionally one department. Read from the
+ * same standings as the matrix.
  */
-export async function dueList(deps: Pick<ReportsDeps, 'catalogue'>, params: { organisationId: string; kind: 'overdue' | 'soon'; departmentId?: string; now?: Date }) {
+export async function dueList(deps: Pick<ReportsDeps, 'catalogue'>, params: { organisationId: string; kind: DueListKind; departmentId?: string; now?: Date }) {
   const now = params.now ?? new Date();
   const office = await officeStandings(deps, params.organisationId, now);
   checkDepartment(office.departments, params.departmentId);
@@ -272,11 +285,13 @@ export async function dueList(deps: Pick<ReportsDeps, 'catalogue'>, params: { or
   const wanted = (cell: MatrixCell) =>
     params.kind === 'overdue'
       ? cell.status === 'overdue'
-      : Boolean(cell.status && cell.dueDate && !cell.valid && cell.status !== 'overdue' && cell.dueDate.getTime() >= now.getTime() && cell.dueDate.getTime() <= horizon);
+      : params.kind === 'law'
+        ? Boolean(cell.recertification)
+        : Boolean(cell.status && cell.dueDate && !cell.valid && cell.status !== 'overdue' && cell.dueDate.getTime() >= now.getTime() && cell.dueDate.getTime() <= horizon);
   const entries: DueEntry[] = office.people
     .filter((person) => !params.departmentId || person.departmentId === params.departmentId)
     .flatMap((person) => person.cells.flatMap((cell, index) => (wanted(cell) ? [{ person, course: office.courses[index], cell }] : [])))
-    .sort((a, b) => a.cell.dueDate!.getTime() - b.cell.dueDate!.getTime() || a.person.fullName.localeCompare(b.person.fullName, 'pl'));
+    .sort((a, b) => dueMoment(a.cell).getTime() - dueMoment(b.cell).getTime() || a.person.fullName.localeCompare(b.person.fullName, 'pl'));
   return { organisationName: office.organisationName, departments: office.departments, departmentId: params.departmentId, kind: params.kind, entries, generatedAt: now };
 }
 export type DueList = Awaited<ReturnType<typeof dueList>>;

@@ -6,6 +6,7 @@ import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import type { FormView } from '../http/forms.js';
 import type { QuizGrantKind } from '../learning/quiz-attempt-grant.model.js';
 import type { QuizGrantSummary } from '../learning/learning.read.js';
+import { trainingStatusKey } from '../learning/training-status.js';
 import type { PersonEnrolment, PersonRecord } from './person-record.service.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -71,7 +72,14 @@ function enrolmentView(userId: string, item: PersonEnrolment, t: Translate, lang
     courseLanguage: course?.language ?? 'pl',
     status: item.status,
     statusLabel:
-      item.status === 'completed' && completedAt ? t('reports:status.completedOn', { date: formatDate(completedAt, language) }) : t(`common:trainingStatus.${item.status}`),
+      item.status === 'completed' && completedAt
+        ? t('reports:status.completedOn', { date: formatDate(completedAt, language) })
+        : t(trainingStatusKey(item.status, Boolean(item.recertification))),
+    // Why the course must be taken again: the version that changed the law, since when, and what changed.
+    legalChange: item.recertification && {
+      label: t('person-record:enrolments.legalChangeValue', { version: item.recertification.byVersion, date: formatDate(item.recertification.requiredSince, language) }),
+      note: item.recertification.note,
+    },
     progressLabel: lessons ? t('person-record:enrolments.lessonsFinished', { finished, total: lessons, percent: Math.round((finished * 100) / lessons) }) : '–',
     enrolledAt: formatDate(enrolment.enrolledAt, language),
     dueDate: enrolment.dueDate ? formatDate(enrolment.dueDate, language) : undefined,
@@ -112,6 +120,13 @@ function certificateEvents(certificate: CertificateDoc, t: Translate, language: 
   if (certificate.supersedes) events.push(t('person-record:certificates.reissued', { code: certificate.supersedes }));
   if (certificate.supersededAt)
     events.push(t('person-record:certificates.superseded', { date: formatDateTime(certificate.supersededAt, language), code: certificate.supersededBy ?? '–' }));
+  if (certificate.recertification)
+    events.push(
+      t('person-record:certificates.recertification', {
+        date: formatDateTime(certificate.recertification.requiredSince, language),
+        version: certificate.recertification.byVersion,
+      }),
+    );
   if (certificate.revokedAt)
     events.push(t('person-record:certificates.revoked', { date: formatDateTime(certificate.revokedAt, language), reason: certificate.revocationReason ?? '–' }));
   return events;

@@ -10,7 +10,7 @@ import type { LearningProgressDoc } from '../learning/learning-progress.model.js
 import { quizStanding, type QuizStanding } from '../learning/quiz.service.js';
 import { grantQuizException, type QuizGrantDeps } from '../learning/quiz-grant.service.js';
 import type { QuizGrantKind } from '../learning/quiz-attempt-grant.model.js';
-import { trainingStatus, type TrainingStatus } from '../learning/training-status.js';
+import { dueForLegalChange, trainingStatus, type TrainingStatus } from '../learning/training-status.js';
 import type { StandingCompletion, StandingFacts } from './training-standing.model.js';
 import { standingsOf } from './training-standings.js';
 import { remindersOfEnrolments } from '../assignments/assignments.read.js';
@@ -25,6 +25,8 @@ export interface PersonEnrolment {
   course: Course | undefined;
   courseTitle: string;
   status: TrainingStatus;
+  /** Set while the status is "do odnowienia (zmiana prawa)": the version that changed the law and the author's note. */
+  recertification?: StandingFacts['recertification'];
   assignedByName?: string;
   reminders?: { sentCount: number; lastSentAt: Date };
   attempts: QuizAttemptSummary[];
@@ -55,7 +57,10 @@ export interface PersonRecord {
  * The record of `userId` in the actor's own organisation (NotFoundError for anyone else's). Everything is read
  * through the owning features' read functions; the reminders come from assignments' read API.
  */
-export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get' | 'list' | 'versionOrNewest'> }, params: { actor: SessionUser; userId: string; now?: Date }): Promise<PersonRecord> {
+export async function personRecord(
+  deps: { catalogue: Pick<CourseCatalogue, 'get' | 'list' | 'versionOrNewest'> },
+  params: { actor: SessionUser; userId: string; now?: Date },
+): Promise<PersonRecord> {
   const { actor } = params;
   assertCanManageTraining(actor);
   const now = params.now ?? new Date();
@@ -93,12 +98,14 @@ export async function personRecord(deps: { catalogue: Pick<CourseCatalogue, 'get
       const course = deps.catalogue.versionOrNewest(enrolment.courseId, enrolment.courseVersion);
       const quiz = quizOf.get(String(enrolment._id));
       const reminder = reminderOf.get(String(enrolment._id));
+      const facts = factsOf(enrolment.courseId) ?? trainingFactsOf(course, enrolment, progress ?? null, undefined);
       return {
         enrolment,
         progress,
         course,
         courseTitle: course?.title ?? enrolment.courseId,
-        status: trainingStatus(factsOf(enrolment.courseId) ?? trainingFactsOf(course, enrolment, progress ?? null, undefined), now),
+        status: trainingStatus(facts, now),
+        recertification: dueForLegalChange(facts, now) ? (facts.recertification ?? undefined) : undefined,
         assignedByName: enrolment.assignedBy ? (assigners.get(String(enrolment.assignedBy)) ?? undefined) : undefined,
         reminders: reminder && reminder.sentCount > 0 ? { sentCount: reminder.sentCount, lastSentAt: reminder.lastSentAt } : undefined,
         attempts: attempts.filter((a) => a.enrolmentId === String(enrolment._id)),

@@ -1,4 +1,4 @@
-// HR's lists under /kadry: overdue and due within 14 days (each as a page, CSV and XLSX), and completions over time.
+// HR's lists under /kadry: overdue, due within 14 days, to renew after a change of law (each as a page, CSV and XLSX), and completions over time.
 import type { RequestHandler, Response, Router } from 'express';
 import { warsawIsoDay } from '../calendar/calendar.js';
 import type { z } from 'zod';
@@ -45,13 +45,14 @@ export function sendXlsx(res: Response, name: string, xlsx: Buffer, now: Date): 
     .send(xlsx);
 }
 
-/** The two lists: path, kind and file name. */
+/** The lists: path, kind and file name. */
 const LISTS = [
   { path: '/kadry/zaleglosci', kind: 'overdue', file: 'po-terminie' },
   { path: '/kadry/terminy', kind: 'soon', file: 'termin-w-ciagu-14-dni' },
+  { path: '/kadry/zmiana-prawa', kind: 'law', file: 'do-odnowienia-zmiana-prawa' },
 ] as const;
 
-/** Mounts the overdue and due-soon lists and their exports on the HR router. */
+/** Mounts the overdue, due-soon and change-of-law lists and their exports on the HR router. */
 export function mountDueLists(router: Router, platform: Platform, hr: RequestHandler): void {
   const query = validateQuery(DueListQuery);
   for (const list of LISTS) {

@@ -1,7 +1,7 @@
 // Turns the completion matrix and HR's lists into plain objects for the pages and the exports (labels translated).
 import type { TFunction } from 'i18next';
 import { formatDate } from '../calendar/calendar.js';
-import { TRAINING_STATUSES } from '../learning/training-status.js';
+import { TRAINING_STATUSES, trainingStatusKey } from '../learning/training-status.js';
 import type { Completion, CompletionMatrix, DueList, MatrixCell, MatrixFilter } from './completion-matrix.service.js';
 import { MATRIX_SORTS } from './completion-matrix.service.js';
 
@@ -15,9 +15,9 @@ function percentView(completion: Completion, t: Translate) {
   };
 }
 
-/** The bare word of a cell's status (the one vocabulary), or "nie przypisano" without an enrolment. */
-export function statusWord(cell: Pick<MatrixCell, 'status'>, t: Translate): string {
-  return cell.status ? t(`common:trainingStatus.${cell.status}`) : t('reports:status.not_assigned');
+/** The bare word of a cell's status (the one vocabulary, "do odnowienia (zmiana prawa)" included), or "nie przypisano" without an enrolment. */
+export function statusWord(cell: Pick<MatrixCell, 'status' | 'recertification'>, t: Translate): string {
+  return cell.status ? t(trainingStatusKey(cell.status, Boolean(cell.recertification))) : t('reports:status.not_assigned');
 }
 
 /** The text of a cell's status, e.g. "ukończono 12.03.2026" or "po terminie". */
@@ -87,6 +87,7 @@ export function presentMatrix(matrix: CompletionMatrix, t: Translate, language: 
           status: cell.status ?? 'not_assigned',
           label: cellStatusLabel(cell, t, language),
           dueLabel: cell.dueDate && !cell.valid ? t('reports:matrix.due', { date: formatDate(cell.dueDate, language) }) : undefined,
+          lawLabel: cell.recertification ? t('reports:matrix.lawVersion', { version: cell.recertification.byVersion }) : undefined,
           certificateCode: cell.certificateCode,
         })),
       })),
@@ -113,7 +114,10 @@ export function presentDueList(list: DueList, t: Translate, language: string | u
       leftLabel: entry.person.left ? t('reports:matrix.left') : undefined,
       courseTitle: entry.course.title,
       courseLanguage: entry.course.language,
-      dueOn: formatDate(entry.cell.dueDate!, language),
+      dueOn: entry.cell.dueDate ? formatDate(entry.cell.dueDate, language) : '–',
+      lawSince: entry.cell.recertification ? formatDate(entry.cell.recertification.requiredSince, language) : undefined,
+      lawVersion: entry.cell.recertification?.byVersion,
+      lawNote: entry.cell.recertification?.note,
       status: entry.cell.status,
       statusLabel: statusWord(entry.cell, t),
     })),

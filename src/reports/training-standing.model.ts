@@ -26,6 +26,8 @@ export interface StandingFacts {
   revokedAt?: Date;
   /** The number of the latest completion's certificate (its verification code). */
   certificateCode?: string;
+  /** That certificate must be renewed after a change of law: since when, for which version, what changed. */
+  recertification?: { requiredSince: Date; byVersion: string; note?: string };
   history: StandingCompletion[];
 }
 
@@ -67,7 +69,7 @@ export function builtMarkerId(organisationId: Types.ObjectId | string): string {
 }
 
 /** The dates a cell holds (its own and its history's), revived as Date by decodeCell. */
-const DATE_FIELDS = new Set(['dueDate', 'lastActivityAt', 'completedAt', 'validUntil', 'revokedAt']);
+const DATE_FIELDS = new Set(['dueDate', 'lastActivityAt', 'completedAt', 'validUntil', 'revokedAt', 'requiredSince']);
 
 /** One cell as stored: its facts as JSON (dates as ISO 8601 text). */
 export function encodeCell(facts: StandingFacts): string {

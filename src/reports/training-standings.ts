@@ -37,6 +37,7 @@ export function standingFactsOf(course: Course | undefined, row: EnrolmentWithPr
     revoked: Boolean(facts.revoked),
     revokedAt: certified ? latest.revokedAt : undefined,
     certificateCode: certified ? latest.code : undefined,
+    recertification: facts.recertification ?? undefined,
     // Earlier completions; a latest certificate the progress has since overtaken (a renewal not yet certified) joins them.
     history: [
       ...(latest && !certified ? [compact({ completedAt: latest.completedAt, certificateCode: latest.code, validUntil: latest.validUntil, revokedAt: latest.revokedAt })] : []),
@@ -103,7 +104,9 @@ export async function rebuildOfficeStandings(deps: StandingsDeps, organisationId
   const byCourse = new Map<string, Record<string, string>>(deps.catalogue.list().map((course) => [course.id, {}]));
   for (const row of rows) {
     const cells = byCourse.get(row.enrolment.courseId) ?? {};
-    cells[String(row.enrolment.userId)] = encodeCell(standingFactsOf(deps.catalogue.versionOrNewest(row.enrolment.courseId, row.enrolment.courseVersion), row, completions.get(row.enrolment._id.toHexString())));
+    cells[String(row.enrolment.userId)] = encodeCell(
+      standingFactsOf(deps.catalogue.versionOrNewest(row.enrolment.courseId, row.enrolment.courseVersion), row, completions.get(row.enrolment._id.toHexString())),
+    );
     byCourse.set(row.enrolment.courseId, cells);
   }
   for (const [courseId, cells] of byCourse) {

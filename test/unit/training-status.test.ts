@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { addDays, addMonths, endOfWarsawDay } from '../../src/calendar/calendar.js';
 import { MovableClock } from '../../src/calendar/clock.js';
-import { hasValidCompletion, trainingStatus, type TrainingFacts } from '../../src/learning/training-status.js';
+import { dueForLegalChange, hasValidCompletion, trainingStatus, trainingStatusKey, type TrainingFacts } from '../../src/learning/training-status.js';
 
 const now = new Date('2027-03-10T10:00:00Z');
 const facts = (over: Partial<TrainingFacts>): TrainingFacts => ({ started: false, ...over });
@@ -36,6 +36,23 @@ describe('training-status', () => {
     expect(trainingStatus({ ...reopened, dueDate: addDays(now, -1) }, now)).to.equal('overdue');
     // A due date from before the completion is spent: it does not make a valid completion, or its expiry, late.
     expect(trainingStatus(facts({ started: true, completedAt: old, validUntil: addMonths(old, 12), dueDate: addDays(old, -5) }), now)).to.equal('expired');
+  });
+
+  it('says "do odnowienia (zmiana prawa)" for a valid completion a later version of the law calls to renew, and only then', () => {
+    const completedAt = addMonths(now, -2);
+    const recertification = { requiredSince: addDays(now, -1), byVersion: '1.1.0', note: 'Nowelizacja' };
+    const marked = facts({ started: true, completedAt, validUntil: addMonths(completedAt, 12), recertification });
+    expect(trainingStatus(marked, now)).to.equal('renewal_due');
+    // Still a completion that counts (the certificate stays valid), so the percentages keep it.
+    expect(hasValidCompletion(marked, now)).to.equal(true);
+    expect(dueForLegalChange(marked, now)).to.equal(true);
+    expect(trainingStatusKey('renewal_due', dueForLegalChange(marked, now))).to.equal('common:trainingStatusLegalChange');
+    // Expired or revoked since: that is what the status says, not the change of law.
+    const expired = { ...marked, completedAt: addMonths(now, -13), validUntil: addMonths(now, -1) };
+    expect(trainingStatus(expired, now)).to.equal('expired');
+    expect(dueForLegalChange(expired, now)).to.equal(false);
+    expect(dueForLegalChange({ ...marked, revoked: true }, now)).to.equal(false);
+    expect(trainingStatusKey('completed', true)).to.equal('common:trainingStatus.completed');
   });
 
   it('a movable clock runs on from where it was set and moves by calendar months', () => {
