@@ -1,4 +1,5 @@
 // Issuing certificates: render, sign and store once per completion, then queue the PDF mail and record the statement.
+import semver from 'semver';
 import type { Clock } from '../calendar/clock.js';
 import { Types } from 'mongoose';
 import { validUntil } from '../calendar/calendar.js';
@@ -52,6 +53,12 @@ export function announceCertificate(deps: Pick<CertificateDeps, 'events'>, certi
     code: certificate.code,
     change,
   });
+}
+
+/** Whether a pass on `courseVersion` answers the certificate's re-certification mark (the version the law change named, or later). */
+function recertifiedBy(certificate: CertificateDoc, courseVersion: string | undefined): boolean {
+  const mark = certificate.recertification;
+  return Boolean(mark?.byVersion && courseVersion && semver.valid(courseVersion) && semver.gte(courseVersion, mark.byVersion));
 }
 
 /** The recording scope of a certificate's statements: its holder's enrolment. */
@@ -244,7 +251,8 @@ export async function issueCertificate(deps: CertificateDeps, input: IssueCertif
   const existing =
     earlier.find((certificate) => certificate.issueKey === issueKey) ??
     // A retake is a new completion only once the earlier certificate has expired (or was revoked).
-    earlier.find((certificate) => statusOf(certificate, input.completedAt) === 'valid');
+    // A certificate marked for re-certification (a change of law) is no answer to a pass on the newer version.
+    earlier.find((certificate) => statusOf(certificate, input.completedAt) === 'valid' && !recertifiedBy(certificate, input.courseVersion));
   if (existing) {
     await completeIssue(deps, existing);
     return { code: existing.code, id: existing._id.toHexString() };

@@ -2,6 +2,7 @@
 import { mapConcurrently } from '../db/lookups.js';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
+import semver from 'semver';
 import type { Course } from '../courses/course.types.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
 import { ConflictError, ForbiddenError } from '../http/errors.js';
@@ -174,6 +175,24 @@ export async function assignCourse(deps: LearningDeps, params: { learner: Learne
   ).lean<EnrolmentDoc>();
   await deps.events.emit('enrolment.changed', changed);
   return updated ?? enrolment;
+}
+
+/**
+ * Moves the learner's enrolment onto the newest version of its course (a re-take after the law changed, or a newer
+ * edition the learner chose): from then on its lessons and test are that version's, and a pass on an older version
+ * no longer counts as the current one (quiz.service.ts), so the test opens again and a new pass certifies the new
+ * version. Lessons finished before keep counting where the new version has a lesson of the same id. Returns
+ * whether it moved (false when it was on the newest already).
+ */
+export async function moveEnrolmentToVersion(deps: LearningDeps, params: { learner: Learner; course: Course }): Promise<boolean> {
+  const { learner, course } = params;
+  assertCanSeeCourse(learner, course);
+  const enrolment = await findEnrolment(learner, course.id);
+  if (!enrolment) throw new ForbiddenError('Najpierw zapisz się na to szkolenie.');
+  if (enrolment.courseVersion === course.version || !semver.gt(course.version, enrolment.courseVersion)) return false;
+  await Enrolment.updateOne({ _id: enrolment._id, organisationId: enrolment.organisationId }, { $set: { courseVersion: course.version } });
+  await deps.events.emit('enrolment.changed', { organisationId: enrolment.organisationId.toHexString(), enrolmentId: enrolment._id.toHexString(), userId: learner.id, courseId: course.id });
+  return true;
 }
 
 /**

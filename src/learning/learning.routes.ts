@@ -4,7 +4,7 @@ import { requireUser } from '../auth/require-user.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOfEnrolment, courseOfLearner, courseOpenTo, coursesOpenTo } from './catalogue.service.js';
-import { enrolLearner, findEnrolment, learnerEnrolments, progressOf } from './enrolment.service.js';
+import { enrolLearner, findEnrolment, learnerEnrolments, moveEnrolmentToVersion, progressOf } from './enrolment.service.js';
 import { CheckBody, CheckParams, CourseParams, LessonParams } from './learning.schemas.js';
 import { sendToCoursePage } from './enrolment-gate.js';
 import { setFlash } from '../http/flash.js';
@@ -49,7 +49,10 @@ async function showCourse(platform: Platform, req: Request, res: Response) {
   const lessons = enrolment && missing ? await finishingOfLessons(platform, { course, enrolment, progress, lessons: missing.lessons.map((required) => required.lesson) }) : [];
   // The enrolment's latest certificate (a few `_id` reads): a change of law since the completion is shown here.
   const certificate = enrolment ? (await certificateStandingsOfEnrolments(req.user!.organisationId, [enrolment._id])).get(enrolment._id.toHexString()) : undefined;
-  res.render('learning/course', { title: course.title, course: coursePage(course, enrolment, progress, req.t, missing && { lessons, checks: missing.checks }, certificate) });
+  // An enrolment on an older version may move on to the newest (a re-take after a change of law).
+  const newest = platform.catalogue.get(course.id);
+  const newerVersion = enrolment && newest && newest.version !== course.version ? { version: newest.version, action: `${courseUrl(course.id)}/nowa-wersja` } : undefined;
+  res.render('learning/course', { title: course.title, course: coursePage(course, enrolment, progress, req.t, missing && { lessons, checks: missing.checks }, certificate), newerVersion });
 }
 
 async function enrol(platform: Platform, req: Request, res: Response) {
@@ -139,6 +142,15 @@ async function answerCheck(platform: Platform, checkForm: ReturnType<typeof chec
   await renderLessonWithCheck(platform, req, res, { feedback });
 }
 
+/** "Przejdź na nową wersję": the enrolment moves on to the newest version, then its first lesson. */
+async function moveToNewestVersion(platform: Platform, req: Request, res: Response) {
+  const { courseId } = inputOf<CourseParams>(res, 'params');
+  const newest = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const moved = await moveEnrolmentToVersion(platform, { learner: req.user!, course: newest });
+  setFlash(req, moved ? 'success' : 'info', req.t(moved ? 'learning:course.movedToVersion' : 'learning:course.alreadyNewest', { version: newest.version }));
+  res.redirect(303, courseUrl(newest.id));
+}
+
 /** The learner's pages; every one needs a signed-in person. */
 export function learningRouter(platform: Platform): Router {
   const router = Router();
@@ -147,6 +159,7 @@ export function learningRouter(platform: Platform): Router {
   router.get('/moje-szkolenia', requireUser, (req, res) => showMyCourses(platform, req, res));
   router.get('/szkolenia/:courseId', requireUser, validate(CourseParams, 'params'), (req, res) => showCourse(platform, req, res));
   router.post('/szkolenia/:courseId/zapis', requireUser, validate(CourseParams, 'params'), (req, res) => enrol(platform, req, res));
+  router.post('/szkolenia/:courseId/nowa-wersja', requireUser, validate(CourseParams, 'params'), (req, res) => moveToNewestVersion(platform, req, res));
   router.get('/szkolenia/:courseId/lekcje/:lessonId', requireUser, validate(LessonParams, 'params'), (req, res) => showLesson(platform, req, res));
   router.post('/szkolenia/:courseId/lekcje/:lessonId/zakoncz', requireUser, validate(LessonParams, 'params'), (req, res) => finish(platform, req, res));
   router.post(

@@ -1,4 +1,5 @@
 // The final quiz: attempts (limit and cool-down), the random draw, grading on the server, and what a pass sets off.
+import semver from 'semver';
 import { formatTime, renewalDue } from '../calendar/calendar.js';
 import type { Course, Question } from '../courses/course.types.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
@@ -111,7 +112,9 @@ function standingOf(
   // A due date set after the pass (HR's recurring assignment reopened it, or HR assigned the course again) opens
   // the test too, so the learner can renew before the validity ends, or at all on a course without validityMonths.
   const reopened = Boolean(lastPass?.submittedAt && enrolment.dueDate && enrolment.dueSetAt && enrolment.dueSetAt.getTime() > lastPass.submittedAt.getTime());
-  const due = reopened || renewalDue(lastPass?.submittedAt, course.validityMonths, now);
+  // An enrolment moved on to a newer version (a change of law: moveEnrolmentToVersion) takes that version's test again.
+  const onNewerVersion = Boolean(lastPass && semver.valid(lastPass.courseVersion) && semver.valid(enrolment.courseVersion) && semver.gt(enrolment.courseVersion, lastPass.courseVersion));
+  const due = reopened || onNewerVersion || renewalDue(lastPass?.submittedAt, course.validityMonths, now);
   const counted = lastPass ? submitted.filter((a) => a.number > lastPass.number) : submitted;
   const standing: QuizStanding = {
     enrolment,

@@ -5,6 +5,8 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { MovableClock } from '../../src/calendar/clock.js';
+import { Certificate } from '../../src/certificates/certificate.model.js';
+import { runPendingRecertifications } from '../../src/certificates/certificate-recertification.js';
 import { expectNoAxeViolations, newBrowserContext, screenshot, signIn } from '../helpers/browser.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildLearner, buildOrganisation } from '../helpers/factories.js';
@@ -42,13 +44,11 @@ async function upload(page: Page, folder: string, file: { name: string; mimeType
   await page.setInputFiles('#plik', file);
   await page.fill('#altText', altText);
   await send(page, 'form[enctype="multipart/form-data"] button[type="submit"]');
-  expect(await page.locator('.notice--success').textContent(), `upload of ${file.name}`).to.contain('Dodano plik');
+  expect(await page.locator('.notice--success[role="status"]').textContent(), `upload of ${file.name}`).to.contain('Dodano plik');
 }
 
-/** The learner's path through a published course: enrol, read every lesson (the clock passes the reading time), pass. */
+/** The enrolled learner's path through a published course: read every lesson (the clock passes the reading time), pass. */
 async function takeCourse(page: Page, server: TestServer, clock: MovableClock): Promise<void> {
-  await page.goto(`${server.url}/szkolenia/${COURSE_ID}`);
-  await send(page, `form[action="/szkolenia/${COURSE_ID}/zapis"] button[type="submit"]`);
   const course = server.platform.catalogue.get(COURSE_ID)!;
   for (const lesson of course.lessons) {
     await page.goto(`${server.url}/szkolenia/${COURSE_ID}/lekcje/${lesson.id}`);
@@ -130,7 +130,7 @@ describe('e2e: authoring studio in Chromium', function () {
     expect(await author.locator('.lesson__body video track[kind="captions"]').count()).to.equal(1);
     await checkPage(author, 'lesson preview', 'pl', 'studio-lesson-preview');
     await send(author, 'button[name="action"][value="save"]');
-    expect(await author.locator('.notice--success').textContent()).to.contain('Zapisano');
+    expect(await author.locator('.notice--success[role="status"]').textContent()).to.contain('Zapisano');
 
     // The settings, the test and a question, each page checked; one page in English too.
     await author.goto(`${server.url}${STUDIO}/ustawienia`);
@@ -163,7 +163,7 @@ describe('e2e: authoring studio in Chromium', function () {
     await author.goto(`${server.url}${STUDIO}/publikacja`);
     await checkPage(author, 'publish', 'pl', 'studio-publish');
     await send(author, `form[action="${STUDIO}/publikacja"] button[type="submit"]`);
-    expect(await author.locator('.notice--success').textContent()).to.contain('Opublikowano wersję 1.0.0');
+    expect(await author.locator('.notice--success[role="status"]').textContent()).to.contain('Opublikowano wersję 1.0.0');
 
     await clerk.goto(`${server.url}/szkolenia`);
     expect(await clerk.locator(`a[href="/szkolenia/${COURSE_ID}"]`).count()).to.be.greaterThan(0);
@@ -171,7 +171,8 @@ describe('e2e: authoring studio in Chromium', function () {
     await send(clerk, `form[action="/szkolenia/${COURSE_ID}/zapis"] button[type="submit"]`);
     await clerk.goto(`${server.url}/szkolenia/${COURSE_ID}/lekcje/wprowadzenie`);
     expect(await clerk.locator('.lesson__body img').evaluate((img: HTMLImageElement) => img.naturalWidth), 'the published image loads').to.equal(64);
-    expect(await clerk.locator('a[download][href*="/handouts/wzor-deklaracji.pdf"]').count()).to.equal(1);
+    // In the text and again under "Materiały do pobrania".
+    expect(await clerk.locator('a[download][href*="/handouts/wzor-deklaracji.pdf"]').count()).to.equal(2);
     expect(await clerk.locator('video track[kind="captions"][src*="/video/wprowadzenie.vtt"]').count()).to.equal(1);
     await expectNoAxeViolations(clerk, 'lesson of a studio course');
     await screenshot(clerk, 'studio-course-lesson');
@@ -198,7 +199,7 @@ describe('e2e: authoring studio in Chromium', function () {
     await checkPage(author, 'publish refused (no note)', 'pl');
     await author.fill('#changeNote', 'Nowy standard dostępności od 2026 r.');
     await send(author, `form[action="${STUDIO}/publikacja"] button[type="submit"]`);
-    expect(await author.locator('.notice--success').textContent()).to.contain('Opublikowano wersję 1.1.0');
+    expect(await author.locator('.notice--success[role="status"]').textContent()).to.contain('Opublikowano wersję 1.1.0');
     await author.goto(`${server.url}${STUDIO}/wyniki`);
     await checkPage(author, 'results', 'pl', 'studio-results');
 
@@ -209,6 +210,25 @@ describe('e2e: authoring studio in Chromium', function () {
     expect(await lateClerk.textContent('.lesson__body')).to.contain('nowy standard dostępności');
     await earlyClerk.goto(`${server.url}/szkolenia/${COURSE_ID}/lekcje/wprowadzenie`);
     expect(await earlyClerk.textContent('.lesson__body')).to.contain('Standard dostępności treści internetowych.');
+
+    // The clerk who passed 1.0.0 is told the law changed (the re-certification job's run), and HR sees it too.
+    const run = await runPendingRecertifications(server.platform);
+    expect(run.mailed).to.equal(1);
+    await clerk.goto(`${server.url}/szkolenia/${COURSE_ID}`);
+    expect(await clerk.textContent('main')).to.contain('Nowy standard dostępności od 2026 r.');
+    await checkPage(clerk, 'course page after a change of law', 'pl', 'studio-law-changed');
+    // The clerk moves on to 1.1.0 and passes its test: a new certificate, of the new version.
+    await send(clerk, `form[action="/szkolenia/${COURSE_ID}/nowa-wersja"] button[type="submit"]`);
+    await clerk.goto(`${server.url}/szkolenia/${COURSE_ID}/lekcje/wprowadzenie`);
+    expect(await clerk.textContent('.lesson__body')).to.contain('nowy standard dostępności');
+    await clerk.goto(`${server.url}/szkolenia/${COURSE_ID}/test`);
+    await send(clerk, `form[action$="/test"] button[type="submit"]`);
+    await answerQuizByKeyboard(clerk, server.platform.catalogue.get(COURSE_ID)!, 'right');
+    await send(clerk, '.quiz-form button[value="review"]');
+    await send(clerk, 'form[action$="/podsumowanie"] button[type="submit"]');
+    expect(await clerk.textContent('h1')).to.equal('Test zaliczony');
+    const certificates = await Certificate.find({ courseId: COURSE_ID }).setOptions({ acrossOrganisations: true }).lean();
+    expect(certificates.map((certificate) => certificate.courseVersion).sort()).to.deep.equal(['1.0.0', '1.1.0']);
 
     // The list again, and the import page.
     await author.goto(`${server.url}/studio`);
