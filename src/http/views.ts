@@ -50,6 +50,9 @@ export function configureViews(app: Express): void {
     layoutsDir: path.join(viewsDir, 'layouts'),
     partialsDir: path.join(viewsDir, 'partials'),
     helpers: viewHelpers,
+    // Handlebars indents every line of a partial by the indentation of its call: inside a <textarea> that adds
+    // spaces to what a person typed (a lesson's Markdown), each time the form comes back. Never indent.
+    compilerOptions: { preventIndent: true },
   });
   // Express wants a callback; renderView also returns a promise, which rejects when it fails before it calls
   // the callback (reading the partials), so that failure goes to the callback too instead of being unhandled.

@@ -106,6 +106,8 @@ describe('studio/studio.routes', () => {
     expect(preview.text).to.contain('<strong>dostępności</strong>');
     expect(preview.text).to.not.contain('<script>alert(1)</script>');
     expect(preview.text).to.contain('callout--uwaga');
+    // The form comes back with the Markdown exactly as typed (no indentation added by the partial).
+    expect(preview.text).to.contain('>## Czym jest WCAG\n\nStandard **dostępności**.\n\n&lt;script&gt;');
     expect((await StudioCourse.findById('dostepnosc-cyfrowa').lean<StudioCourseDoc>())!.files.some((file) => file.path.includes('standard-wcag'))).to.equal(false);
     const saved = await submit(
       author,
