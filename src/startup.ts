@@ -10,6 +10,7 @@ import { repairUnfinishedEnrolments } from './learning/enrolment-repair.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { backfillStandings } from './reports/training-standings.js';
+import { loadCourseSharing } from './studio/course-sharing.service.js';
 import { recordFolderCourses, serveStoredVersions } from './studio/course-versions.js';
 import { scheduleAssignmentJobs } from './assignments/assignments.jobs.js';
 import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from './xapi/xapi-startup.js';
@@ -41,6 +42,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   // hold (an older version, one published in the studio) is served, before anything reads the catalogue.
   await recordFolderCourses(platform);
   await serveStoredVersions(platform);
+  // Who each studio course is open to, before any page asks (a course without its owner's rule would be open to all).
+  await loadCourseSharing(platform);
   // Then statements stored by an older version get per-organisation keys before anything reads or writes one.
   await migrateStatementKeys(platform);
   // and move out of the shared collection into their office's own (statementsOf), before the first read of one.
