@@ -46,6 +46,8 @@ import { studioNavLink, studioRouter } from './studio/studio.routes.js';
 import { studioEditorRouter } from './studio/studio-editor.routes.js';
 import { studioFilesRouter, studioUploadRouter } from './studio/studio-files.routes.js';
 import { studioInsightsRouter } from './studio/studio-insights.routes.js';
+import { courseSharingRouter } from './studio/course-sharing.routes.js';
+import { officeCoursesNavLink, officeCoursesRouter } from './organisations/office-courses.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -126,6 +128,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(peopleNavLink);
   app.use(operatorNavLink);
   app.use(officeSettingsNavLink);
+  app.use(officeCoursesNavLink);
   app.use(studioNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
   const csrf = createCsrfProtection(platform.sessionSecret, config.isProduction);
@@ -155,12 +158,14 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(operatorRouter(platform));
   app.use(departmentsRouter(platform));
   app.use(officeSettingsRouter());
+  app.use(officeCoursesRouter(platform));
   app.use(associationRouter(platform));
   // Before studioRouter: /studio/import must not be taken for a course id.
   app.use(studioFilesRouter(platform));
   app.use(studioRouter(platform));
   app.use(studioEditorRouter(platform));
   app.use(studioInsightsRouter(platform));
+  app.use(courseSharingRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accountRouter(platform));
   app.use(managementRouter());

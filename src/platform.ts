@@ -16,6 +16,7 @@ import { listenForMergedDepartments } from './people/people.listeners.js';
 import { listenForTrainingChanges } from './reports/training-standings.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretBox } from './secrets/secrets-key.js';
+import { CourseAvailability } from './studio/course-availability.js';
 import { LearningRecorder } from './xapi/learning-recorder.js';
 import type { Projector } from './xapi/projectors.js';
 import { StatementStore } from './xapi/statement.service.js';
@@ -33,6 +34,11 @@ export interface Platform {
   badgeKeys: BadgeSigningKeys;
   /** The courses served (valid folders of COURSES_DIR). */
   catalogue: CourseCatalogue;
+  /**
+   * Which offices each course is open to (studio sharing; an office's hidden courses are read with the office): loaded
+   * at start-up, set on every change in this process, `refresh()`ed for other instances' changes.
+   */
+  availability: CourseAvailability;
   /** The IRIs this installation coins (BASE_URL, XAPI_ACTIVITY_BASE). */
   vocabulary: XapiVocabulary;
   /** The statement store and its projectors. */
@@ -66,6 +72,7 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const secretBox = await resolveSecretBox(config);
   const badgeKeys = new BadgeSigningKeys(secretBox);
   const catalogue = options.catalogue ?? (await loadCourseCatalogue({ dir: config.COURSES_DIR, logger }));
+  const availability = new CourseAvailability(logger);
   const vocabulary = createXapiVocabulary({ baseUrl: config.BASE_URL, activityBase: config.XAPI_ACTIVITY_BASE });
   const events = new PlatformEvents(logger);
   const projectors: Projector[] = [learningProgressProjector(vocabulary, events)];
@@ -75,7 +82,23 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   const mailer = new Mailer({ smtpConfigured: Boolean(config.SMTP_URL), logger });
   const counters = new WindowCounters();
   const audit = new AuditTrail();
-  const platform: Platform = { config, logger, sessionSecret, secretBox, badgeKeys, catalogue, vocabulary, statements, recorder, mailer, events, counters, audit, clock };
+  const platform: Platform = {
+    config,
+    logger,
+    sessionSecret,
+    secretBox,
+    badgeKeys,
+    catalogue,
+    availability,
+    vocabulary,
+    statements,
+    recorder,
+    mailer,
+    events,
+    counters,
+    audit,
+    clock,
+  };
   listenForPassedCourses(platform);
   listenForLegalChanges(platform);
   listenForMergedDepartments(platform);

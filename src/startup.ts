@@ -11,6 +11,7 @@ import { repairUnfinishedEnrolments } from './learning/enrolment-repair.js';
 import { scheduleMailSender } from './mail/mail-sender.js';
 import type { Platform } from './platform.js';
 import { backfillStandings } from './reports/training-standings.js';
+import { loadCourseSharing } from './studio/course-sharing.service.js';
 import { recordFolderCourses, serveStoredVersions } from './studio/course-versions.js';
 import { scheduleCatalogueRefresh } from './studio/catalogue-revision.js';
 import { scheduleAssignmentJobs } from './assignments/assignments.jobs.js';
@@ -43,6 +44,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   // hold (an older version, one published in the studio) is served, before anything reads the catalogue.
   await recordFolderCourses(platform);
   await serveStoredVersions(platform);
+  // Who each studio course is open to, before any page asks (a course without its owner's rule would be open to all).
+  await loadCourseSharing(platform);
   // Then statements stored by an older version get per-organisation keys before anything reads or writes one.
   await migrateStatementKeys(platform);
   // and move out of the shared collection into their office's own (statementsOf), before the first read of one.
@@ -79,7 +82,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     // Assignments on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none): reopened cycles, reminders, HR's digest.
     scheduleAssignmentJobs(platform),
     // A course published on another instance is served here within seconds (one `_id` read every 10 s).
-    await scheduleCatalogueRefresh(platform),
+    // Sharing rules first (their own stamp), so a course is never served here before its rule is known.
+    await scheduleCatalogueRefresh(platform, () => platform.availability.refresh()),
     // Certificates of older versions after a change of law (runs the course.published listener recorded), every minute.
     scheduleRecertifications(platform),
   ];

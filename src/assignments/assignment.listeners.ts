@@ -1,5 +1,6 @@
 // Standing assignments: a person who joins (or moves to, or returns to) a department or office gets its assignments.
 import { Types } from 'mongoose';
+import { officeCourseFactsOf } from '../organisations/organisation.service.js';
 import { usersByIds } from '../auth/users.read.js';
 import type { PersonChanged } from '../events/platform-events.js';
 import type { PersonDoc } from '../reports/reports.people.js';
@@ -28,11 +29,14 @@ export async function giveStandingAssignments(deps: AssignmentsDeps, event: Pers
   const [person] = await usersByIds<PersonDoc>(organisationId, [event.userId], 'fullName email learnerId language status departmentId');
   if (!person) return 0;
   const members = await assignmentMembersOf(organisationId);
+  // A standing assignment of a course since closed to the office (hidden, or its sharing narrowed) enrols nobody new;
+  // the people enrolled already keep their enrolments (learning.policy.ts).
+  const office = await officeCourseFactsOf(event.organisationId);
   const now = deps.clock.now();
   let given = 0;
   for (const assignment of standing) {
     const course = deps.catalogue.get(assignment.courseId);
-    if (!course) continue;
+    if (!course || !deps.availability.isOpenTo(course.id, office)) continue;
     const record = await members.findById(memberId(assignment._id, person._id)).lean<{ withdrawnAt?: Date }>();
     if (record && !record.withdrawnAt) continue;
     await enrolAssignee(deps, { assignment, course, person, dueDate: dueAfter(now, assignment.daysToComplete), now });

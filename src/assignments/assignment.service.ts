@@ -10,6 +10,8 @@ import { hasValidCompletion } from '../learning/training-status.js';
 import { certificateStandingsOfEnrolments } from '../certificates/certificates.read.js';
 import { trainingFactsOf } from '../learning/dashboard.service.js';
 import { checkDepartment, departmentsOf, organisationOf, peopleOf, type PersonDoc } from '../reports/reports.people.js';
+import { courseFactsOf } from '../organisations/organisation.service.js';
+import type { OrganisationDoc } from '../organisations/organisation.model.js';
 import { assertCanManageTraining } from '../reports/reports.policy.js';
 import { assignmentMembersOf, assignmentsOf, memberId, DEFAULT_DAYS_TO_COMPLETE, type AssignmentDoc, type AssignmentMemberDoc } from './assignment.model.js';
 import type { AssignBody } from './assignments.schemas.js';
@@ -21,8 +23,18 @@ function reachable(person: Pick<PersonDoc, 'status'>): boolean {
   return person.status !== 'deactivated' && person.status !== 'pending';
 }
 
-/** What the assignment form offers: the loaded courses, the departments, and the people by department. */
-export async function assignmentChoices(deps: Pick<AssignmentsDeps, 'catalogue'>, actor: SessionUser) {
+/**
+ * The course HR may assign: served and open to HR's office (shared with it, not hidden by its admin), else a field
+ * error as for a course not on the list — a closed course is never offered, and a forged post is refused.
+ */
+export function assignableCourse(deps: Pick<AssignmentsDeps, 'catalogue' | 'availability'>, organisation: OrganisationDoc, courseId: string): Course {
+  const course = deps.catalogue.get(courseId);
+  if (!course || !deps.availability.isOpenTo(course.id, courseFactsOf(organisation))) throw new ValidationError({ courseId: ['assignments:errors.courseFromList'] });
+  return course;
+}
+
+/** What the assignment form offers: the courses open to the office, the departments, and the people by department. */
+export async function assignmentChoices(deps: Pick<AssignmentsDeps, 'catalogue' | 'availability'>, actor: SessionUser) {
   assertCanManageTraining(actor);
   const organisation = await organisationOf(actor.organisationId);
   const departments = departmentsOf(organisation);
@@ -38,8 +50,10 @@ export async function assignmentChoices(deps: Pick<AssignmentsDeps, 'catalogue'>
   ]
     .filter((group) => group.people.length)
     .map((group) => ({ ...group, people: group.people.map((p) => ({ id: String(p._id), fullName: p.fullName, email: p.email })) }));
+  const office = courseFactsOf(organisation);
   const courses = deps.catalogue
     .list()
+    .filter((course) => deps.availability.isOpenTo(course.id, office))
     .map((course) => ({ id: course.id, title: course.title }))
     .sort((a, b) => a.title.localeCompare(b.title, 'pl'));
   return { courses, departments, groups };
@@ -99,9 +113,8 @@ export async function createAssignment(
 ): Promise<{ courseTitle: string; assigned: number; newlyEnrolled: number; assignmentId: string }> {
   const { actor, body } = params;
   assertCanManageTraining(actor);
-  const course = deps.catalogue.get(body.courseId);
-  if (!course) throw new ValidationError({ courseId: ['assignments:errors.courseFromList'] });
   const organisation = await organisationOf(actor.organisationId);
+  const course = assignableCourse(deps, organisation, body.courseId);
   const departmentId = body.target === 'department' ? body.departmentId : undefined;
   checkDepartment(departmentsOf(organisation), departmentId);
 

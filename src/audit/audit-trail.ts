@@ -28,6 +28,9 @@ export const AUDIT_ACTIONS = [
   'quiz.cooldownLifted',
   'assignment.created',
   'assignment.withdrawn',
+  'course.sharingChanged',
+  'course.hidden',
+  'course.restored',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

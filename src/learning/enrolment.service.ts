@@ -11,7 +11,6 @@ import { statementsOf } from '../xapi/statement.model.js';
 import { VERBS } from '../xapi/xapi-vocabulary.js';
 import { Enrolment, type EnrolmentDoc } from './enrolment.model.js';
 import type { Learner, LearningDeps } from './learner.js';
-import { assertCanSeeCourse } from './learning.policy.js';
 import { LearningProgress, type LearningProgressDoc } from './learning-progress.model.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 import { EnrolmentKey } from './enrolment-key.model.js';
@@ -28,7 +27,8 @@ export interface EnrolLearnerParams {
 
 /**
  * Enrols the learner in the course and records `registered`. Enrolling twice returns the existing
- * enrolment (created: false).
+ * enrolment (created: false). The caller has checked that the course is open to the learner's office (the learner's
+ * enrol route: courseOpenTo; HR's assignment: assignableCourse): that needs the office, which this does not read.
  *
  * The steps (keys, enrolment, `registered` statement, its progress document) cannot be one transaction on FerretDB, so
  * they roll forward instead of back: undoing the enrolment when the statement failed is a write against the same
@@ -42,7 +42,6 @@ export interface EnrolLearnerParams {
  */
 export async function enrolLearner(deps: LearningDeps, params: EnrolLearnerParams): Promise<{ enrolment: EnrolmentDoc; created: boolean }> {
   const { learner, course } = params;
-  assertCanSeeCourse(learner, course);
   const existing = await findEnrolment(learner, course.id);
   if (existing) {
     await completeEnrolmentRecord(deps, { learner, course, enrolment: existing });
@@ -185,8 +184,8 @@ export async function assignCourse(deps: LearningDeps, params: { learner: Learne
  * whether it moved (false when it was on the newest already).
  */
 export async function moveEnrolmentToVersion(deps: LearningDeps, params: { learner: Learner; course: Course }): Promise<boolean> {
+  // The caller checks that the newest version is open to the learner (courseOpenTo), as for an enrolment.
   const { learner, course } = params;
-  assertCanSeeCourse(learner, course);
   const enrolment = await findEnrolment(learner, course.id);
   if (!enrolment) throw new ForbiddenError('Najpierw zapisz się na to szkolenie.');
   if (enrolment.courseVersion === course.version || !semver.gt(course.version, enrolment.courseVersion)) return false;
@@ -207,9 +206,11 @@ export async function findEnrolment(learner: Pick<Learner, 'id' | 'organisationI
   return enrolment && String(enrolment.organisationId) === String(learner.organisationId) && String(enrolment.userId) === String(learner.id) ? enrolment : null;
 }
 
-/** The learner's enrolment in a course; ForbiddenError with a hint when there is none. */
+/**
+ * The learner's enrolment in a course; ForbiddenError with a hint when there is none. No sharing check: an
+ * enrolment keeps its course open to the learner even after it was closed to their office (learning.policy.ts).
+ */
 export async function requireEnrolment(learner: Learner, course: Course): Promise<EnrolmentDoc> {
-  assertCanSeeCourse(learner, course);
   const enrolment = await findEnrolment(learner, course.id);
   if (!enrolment) throw new ForbiddenError('Najpierw zapisz się na to szkolenie.');
   return enrolment;

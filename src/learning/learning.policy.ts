@@ -1,17 +1,36 @@
-// Who may do what in learning: a learner sees courses open to their organisation and acts only on their own enrolments.
+// Who may do what in learning: a learner sees courses open to their office and acts only on their own enrolments.
 import type { Course } from '../courses/course.types.js';
 import { ForbiddenError, NotFoundError } from '../http/errors.js';
+import type { OfficeCourseFacts } from '../organisations/organisation.service.js';
 import type { Learner } from './learner.js';
 
+/** The sharing registry as learning asks it (the platform's CourseAvailability, studio/course-availability.ts). */
+export interface CourseOpenness {
+  isOpenTo(courseId: string, office: OfficeCourseFacts): boolean;
+}
+
+/** What decides which courses a learner may see: the registry, and their office's facts read for this request. */
+export interface CourseAccess {
+  openness: CourseOpenness;
+  office: OfficeCourseFacts;
+}
+
 /**
- * Whether a course is open to the learner's organisation.
- * Sharing rule (for now): every loaded course is open to every organisation — the courses in the
- * repository are published by the association for all member offices. When courses gain an
- * `availableTo` list (organisation ids of associations and offices), this is the one place to check
- * it: an office sees a course listed for itself or for an association it is a member of (`memberOf`).
+ * Whether a course is open to the learner's office: shared with it by its owner (an association's course with its
+ * member offices or the chosen ones, an office's private course with its own staff; a course of courses/ with every
+ * office) and not hidden by the office's admin. The rule itself is studio/course-availability.ts isOpenUnder.
+ *
+ * A closed course takes no new enrolment and is not in the catalogue, but an enrolment already made keeps it: the
+ * learner finishes it (lessons, test, certificate) and finds it on "Moje szkolenia" — hiding or narrowing a course
+ * never strands people mid-course (canStudyCourse; catalogue.service.ts courseOfLearner).
  */
-export function canSeeCourse(_learner: Learner, _course: Course): boolean {
-  return true;
+export function canSeeCourse(access: CourseAccess, course: Pick<Course, 'id'>): boolean {
+  return access.openness.isOpenTo(course.id, access.office);
+}
+
+/** Whether the learner may study the course: it is open to their office, or they are enrolled already. */
+export function canStudyCourse(access: CourseAccess, course: Pick<Course, 'id'>, enrolment: unknown): boolean {
+  return Boolean(enrolment) || canSeeCourse(access, course);
 }
 
 /** A learner acts only on enrolments of their own, in their own organisation. */
@@ -20,8 +39,8 @@ export function canActOnEnrolment(learner: Learner, enrolment: { userId: unknown
 }
 
 /** Throws NotFoundError (not 403: a closed course should look like no course at all). */
-export function assertCanSeeCourse(learner: Learner, course: Course): void {
-  if (!canSeeCourse(learner, course)) throw new NotFoundError('Nie znaleziono szkolenia.');
+export function assertCanSeeCourse(access: CourseAccess, course: Pick<Course, 'id'>): void {
+  if (!canSeeCourse(access, course)) throw new NotFoundError('Nie znaleziono szkolenia.');
 }
 
 /** Throws ForbiddenError unless the enrolment is the learner's own. */

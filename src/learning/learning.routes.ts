@@ -18,7 +18,7 @@ import type { Platform } from '../platform.js';
 import { certificateStandingsOfEnrolments } from '../certificates/certificates.read.js';
 
 async function showCatalogue(platform: Platform, req: Request, res: Response) {
-  const open = coursesOpenTo(platform.catalogue, req.user!);
+  const open = await coursesOpenTo(platform, req.user!);
   const rows = await learnerEnrolments(
     req.user!,
     open.map((course) => course.id),
@@ -40,7 +40,7 @@ async function showCatalogue(platform: Platform, req: Request, res: Response) {
 
 async function showCourse(platform: Platform, req: Request, res: Response) {
   const { courseId } = inputOf<CourseParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   const enrolment = await findEnrolment(req.user!, course.id);
   const progress = enrolment ? await progressOf(enrolment) : null;
   const missing = enrolment
@@ -58,7 +58,7 @@ async function showCourse(platform: Platform, req: Request, res: Response) {
 async function enrol(platform: Platform, req: Request, res: Response) {
   const { courseId } = inputOf<CourseParams>(res, 'params');
   // A new enrolment gets the newest version; an existing one (enrolLearner returns it) keeps its own.
-  const course = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const course = await courseOpenTo(platform, req.user!, courseId);
   const { enrolment, created } = await enrolLearner(platform, { learner: req.user!, course });
   setFlash(req, 'success', req.t(created ? 'learning:course.enrolled' : 'learning:course.alreadyEnrolled', { title: course.title }));
   const studied = courseOfEnrolment(platform.catalogue, enrolment) ?? course;
@@ -85,7 +85,7 @@ async function showMyCourses(platform: Platform, req: Request, res: Response) {
 
 async function showLesson(platform: Platform, req: Request, res: Response) {
   const { courseId, lessonId } = inputOf<LessonParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   if (!(await findEnrolment(req.user!, course.id))) {
     sendToCoursePage(req, res, course.id);
     return;
@@ -99,7 +99,7 @@ async function showLesson(platform: Platform, req: Request, res: Response) {
 /** "Zakończ lekcję": finished, on to the next lesson (or the test); too early, the lesson again saying how long is left. */
 async function finish(platform: Platform, req: Request, res: Response) {
   const { courseId, lessonId } = inputOf<LessonParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   if (!(await findEnrolment(req.user!, course.id))) {
     sendToCoursePage(req, res, course.id);
     return;
@@ -119,7 +119,7 @@ async function finish(platform: Platform, req: Request, res: Response) {
 /** The lesson with one knowledge check's feedback (just answered) or its field error (refused). */
 async function renderLessonWithCheck(platform: Platform, req: Request, res: Response, outcome: { feedback?: CheckFeedback; form?: FormView }) {
   const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   const { lesson, progress, finishing } = await lessonWithProgress(platform, { learner: req.user!, course, lessonId });
   const message = outcome.form?.errors.answer;
   const checkError = message ? { checkId, message, chosen: [outcome.form?.values.answer ?? []].flat() } : undefined;
@@ -137,7 +137,7 @@ function checkFormOf(platform: Platform) {
 /** Grades a knowledge check and shows the lesson again, scrolled (by the form's #anchor) to the feedback. */
 async function answerCheck(platform: Platform, checkForm: ReturnType<typeof checkFormOf>, req: Request, res: Response) {
   const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   const feedback = await answerKnowledgeCheck(platform, { learner: req.user!, course, lessonId, checkId, answer: checkForm.input(res).answer });
   await renderLessonWithCheck(platform, req, res, { feedback });
 }
@@ -145,7 +145,7 @@ async function answerCheck(platform: Platform, checkForm: ReturnType<typeof chec
 /** "Przejdź na nową wersję": the enrolment moves on to the newest version, then its first lesson. */
 async function moveToNewestVersion(platform: Platform, req: Request, res: Response) {
   const { courseId } = inputOf<CourseParams>(res, 'params');
-  const newest = courseOpenTo(platform.catalogue, req.user!, courseId);
+  const newest = await courseOpenTo(platform, req.user!, courseId);
   const moved = await moveEnrolmentToVersion(platform, { learner: req.user!, course: newest });
   setFlash(req, moved ? 'success' : 'info', req.t(moved ? 'learning:course.movedToVersion' : 'learning:course.alreadyNewest', { version: newest.version }));
   res.redirect(303, courseUrl(newest.id));

@@ -19,7 +19,7 @@ import type { Course } from '../courses/course.types.js';
 import type { Platform } from '../platform.js';
 
 async function showQuiz(platform: Platform, req: Request, res: Response) {
-  const course = await courseOfLearner(platform.catalogue, req.user!, inputOf<CourseParams>(res, 'params').courseId);
+  const course = await courseOfLearner(platform, req.user!, inputOf<CourseParams>(res, 'params').courseId);
   if (!(await findEnrolment(req.user!, course.id))) {
     sendToCoursePage(req, res, course.id);
     return;
@@ -45,7 +45,7 @@ async function overviewOf(platform: Platform, course: Course, standing: QuizStan
 }
 
 async function startAttempt(platform: Platform, req: Request, res: Response) {
-  const course = await courseOfLearner(platform.catalogue, req.user!, inputOf<CourseParams>(res, 'params').courseId);
+  const course = await courseOfLearner(platform, req.user!, inputOf<CourseParams>(res, 'params').courseId);
   try {
     const attempt = await startQuizAttempt({ learner: req.user!, course, now: platform.clock.now() });
     res.redirect(303, `${quizUrl(course.id)}/${String(attempt._id)}`);
@@ -64,7 +64,7 @@ async function startAttempt(platform: Platform, req: Request, res: Response) {
 /** The attempt's form: blank, or sent back with what was chosen and each refused question marked. */
 async function renderAttempt(platform: Platform, req: Request, res: Response, form: FormView) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   const attempt = await findQuizAttempt({ learner: req.user!, course, attemptId });
   // A refused body for an attempt already sent is not a form to fix: the same answer as a second submission.
   if (attempt.submittedAt) throw new BadRequestError('To podejście do testu zostało już wysłane. Rozpocznij nowe podejście.');
@@ -93,7 +93,7 @@ type AttemptForm = ReturnType<typeof attemptFormOf>;
 
 async function showAttempt(platform: Platform, attemptForm: AttemptForm, req: Request, res: Response) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   const attempt = await findQuizAttempt({ learner: req.user!, course, attemptId });
   if (attempt.submittedAt) {
     res.redirect(303, `${quizUrl(course.id)}/${attemptId}/wynik`);
@@ -105,7 +105,7 @@ async function showAttempt(platform: Platform, attemptForm: AttemptForm, req: Re
 /** Saves the form into the attempt; then the form again with a confirmation, or the review page (the main button). */
 async function saveAnswers(platform: Platform, attemptForm: AttemptForm, req: Request, res: Response) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   const { answers, intent } = attemptForm.input(res);
   await saveQuizAnswers({ learner: req.user!, course, attemptId, answers, now: platform.clock.now() });
   // The page's own script saves on each change and wants no page back (nor a notice left for the next page).
@@ -124,7 +124,7 @@ async function saveAnswers(platform: Platform, attemptForm: AttemptForm, req: Re
 /** The review page before sending; `submitError` when sending was refused (nothing answered). */
 async function renderReview(platform: Platform, req: Request, res: Response, submitError?: string) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   const attempt = await findQuizAttempt({ learner: req.user!, course, attemptId });
   if (attempt.submittedAt) {
     res.redirect(303, `${quizUrl(course.id)}/${attemptId}/wynik`);
@@ -136,7 +136,7 @@ async function renderReview(platform: Platform, req: Request, res: Response, sub
 /** "Zakończ i wyślij": grades the saved answers; an attempt with none is refused on the review page, still open. */
 async function submitAttempt(platform: Platform, req: Request, res: Response) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   try {
     await submitQuizAttempt(platform, { learner: req.user!, course, attemptId, now: platform.clock.now() });
   } catch (error) {
@@ -151,7 +151,7 @@ async function submitAttempt(platform: Platform, req: Request, res: Response) {
 
 async function showResult(platform: Platform, req: Request, res: Response) {
   const { courseId, attemptId } = inputOf<AttemptParams>(res, 'params');
-  const course = await courseOfLearner(platform.catalogue, req.user!, courseId);
+  const course = await courseOfLearner(platform, req.user!, courseId);
   const attempt = await findQuizAttempt({ learner: req.user!, course, attemptId });
   if (!attempt.submittedAt) {
     res.redirect(303, `${quizUrl(course.id)}/${attemptId}`);

@@ -3,11 +3,12 @@ import { Router } from 'express';
 import { requireRole } from '../auth/require-user.js';
 import { ForbiddenError } from '../http/errors.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
+import type { CourseOpenness } from '../learning/learning.policy.js';
 import { officeCompletions } from '../reports/reports.read.js';
 import { memberOfficesOf } from './organisation.service.js';
 
 /** /zwiazek for admins of an association; an office's admin is refused (403): the page is about member offices. */
-export function associationRouter(platform: { catalogue: CourseCatalogue }): Router {
+export function associationRouter(platform: { catalogue: CourseCatalogue; availability: CourseOpenness }): Router {
   const router = Router();
   router.get('/zwiazek', requireRole('admin'), async (req, res) => {
     const association = await memberOfficesOf(req.user!.organisationId);

@@ -60,6 +60,13 @@ const organisationSchema = new Schema(
     teryt: { type: String, trim: true },
     /** The associations an office is a member of: their shared courses are open to it. */
     memberOf: [{ type: Schema.Types.ObjectId, ref: 'Organisation' }],
+    /**
+     * Course ids the office's admin hid from its catalogue (/urzad/szkolenia). Kept here, with the office's other
+     * settings, because the learner's pages read the office by `_id` anyway (one look-up: organisation.service.ts
+     * officeCourseFactsOf): a change is seen on the very next request of every instance, with no registry to refresh,
+     * and it goes with the office when the office goes.
+     */
+    hiddenCourses: { type: [String], default: [] },
     departments: [departmentSchema],
     /** The office's identity (its certificates, mails, accessibility statement): certificateTemplate holds the herb and signatory. */
     certificateTemplate: { type: certificateTemplateSchema, default: () => ({}) },

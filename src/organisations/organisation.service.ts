@@ -50,3 +50,31 @@ export async function memberOfficesOf(organisationId: string): Promise<{ name: s
     offices: offices.map((office) => ({ id: office._id.toHexString(), name: office.name, teryt: office.teryt ?? undefined })).sort((a, b) => a.name.localeCompare(b.name, 'pl')),
   };
 }
+
+/** What the course sharing rule needs to know about an office (course-availability.ts isOpenTo). */
+export interface OfficeCourseFacts {
+  id: string;
+  /** The associations the office is a member of. */
+  memberOf: string[];
+  /** The courses its admin hid from its catalogue. */
+  hiddenCourses: string[];
+}
+
+/** The sharing facts of an organisation document already read (HR's pages read it for other reasons too). */
+export function courseFactsOf(organisation: { _id: Types.ObjectId; memberOf?: Types.ObjectId[] | null; hiddenCourses?: string[] | null }): OfficeCourseFacts {
+  return {
+    id: organisation._id.toHexString(),
+    memberOf: (organisation.memberOf ?? []).map((id) => id.toHexString()),
+    hiddenCourses: [...(organisation.hiddenCourses ?? [])],
+  };
+}
+
+/**
+ * The sharing facts of a person's organisation, read by `_id` (one look-up) on each request that needs them, so
+ * that an admin hiding a course or the operator changing a membership takes effect without anyone signing in again.
+ * An organisation that is gone has no memberships and hides nothing (its people see the repository's courses only).
+ */
+export async function officeCourseFactsOf(organisationId: string): Promise<OfficeCourseFacts> {
+  const organisation = Types.ObjectId.isValid(organisationId) ? await Organisation.findById(organisationId, { memberOf: 1, hiddenCourses: 1 }).lean() : null;
+  return organisation ? courseFactsOf(organisation) : { id: organisationId, memberOf: [], hiddenCourses: [] };
+}

@@ -6,7 +6,7 @@ import { officeStandings } from './completion-matrix.service.js';
 export const CHART_MONTHS = 12;
 
 /** Completions in each of the last CHART_MONTHS months, oldest first; revoked completions are not counted. */
-export async function completionsByMonth(deps: Pick<ReportsDeps, 'catalogue'>, params: { organisationId: string; now: Date }) {
+export async function completionsByMonth(deps: Pick<ReportsDeps, 'catalogue' | 'availability'>, params: { organisationId: string; now: Date }) {
   const office = await officeStandings(deps, params.organisationId, params.now);
   const months = lastMonths(params.now, CHART_MONTHS);
   const counts = new Map(months.map((month) => [month, 0]));

@@ -4,6 +4,7 @@ import { addDays } from '../calendar/calendar.js';
 import { ValidationError } from '../http/errors.js';
 import { dueForLegalChange, hasValidCompletion, trainingStatus, type TrainingStatus } from '../learning/training-status.js';
 import type { ReportsDeps } from './reports.deps.js';
+import { courseFactsOf } from '../organisations/organisation.service.js';
 import { checkDepartment, departmentsOf, organisationOf, peopleOf, type PersonDoc } from './reports.people.js';
 import type { StandingCompletion, StandingFacts } from './training-standing.model.js';
 import { standingsOf } from './training-standings.js';
@@ -135,14 +136,19 @@ export interface OfficeStandings {
 /**
  * Reads an office's standings: its people (peopleOf) and one standings document per loaded course, by `_id`.
  * Cost grows with this office's people and courses, not with other offices' data.
+ *
+ * The columns are the courses open to the office (shared with it, not hidden by its admin), and a course since
+ * closed to it only while someone of the office is enrolled on it: those people finish it (learning.policy.ts), and
+ * HR follows them. Another office's private course, never open here, has no enrolments here and no column.
  */
-export async function officeStandings(deps: Pick<ReportsDeps, 'catalogue'>, organisationId: string, now: Date): Promise<OfficeStandings> {
+export async function officeStandings(deps: Pick<ReportsDeps, 'catalogue' | 'availability'>, organisationId: string, now: Date): Promise<OfficeStandings> {
   const organisation = await organisationOf(organisationId);
   const departments = departmentsOf(organisation);
   const departmentName = new Map(departments.map((d) => [d.id, d.name]));
   const { catalogue } = deps;
+  const office = courseFactsOf(organisation);
   // A course taken out of the catalogue has no column any more.
-  const courses = catalogue
+  const loaded = catalogue
     .list()
     .map((course) => ({ id: course.id, title: course.title, language: catalogue.languageOf(course.id) }))
     .sort((a, b) => a.title.localeCompare(b.title, 'pl'));
@@ -150,9 +156,10 @@ export async function officeStandings(deps: Pick<ReportsDeps, 'catalogue'>, orga
     peopleOf(organisation._id),
     standingsOf(
       organisation._id,
-      courses.map((c) => c.id),
+      loaded.map((c) => c.id),
     ),
   ]);
+  const courses = loaded.filter((course) => deps.availability.isOpenTo(course.id, office) || Object.keys(standings.get(course.id) ?? {}).length > 0);
   const cellsOf = courses.map((course) => standings.get(course.id) ?? {});
   const rowOf = (person: PersonDoc): MatrixPerson => {
     const id = String(person._id);
@@ -198,7 +205,10 @@ function sortRows(rows: MatrixPerson[], filter: MatrixFilter, departmentOrder: M
  * The completion matrix of an organisation, filtered (department, course, status, name), sorted and paged. Per
  * department and per course percentages cover every row the filter keeps; the groups hold this page's rows only.
  */
-export async function completionMatrix(deps: Pick<ReportsDeps, 'catalogue'>, params: MatrixFilter & { organisationId: string; now?: Date }): Promise<CompletionMatrix> {
+export async function completionMatrix(
+  deps: Pick<ReportsDeps, 'catalogue' | 'availability'>,
+  params: MatrixFilter & { organisationId: string; now?: Date },
+): Promise<CompletionMatrix> {
   const now = params.now ?? new Date();
   const { organisationId, now: _now, ...filter } = params;
   const office = await officeStandings(deps, organisationId, now);
@@ -277,7 +287,7 @@ function dueMoment(cell: MatrixCell): Date {
  * after a change of law: "do odnowienia (zmiana prawa)"), soonest due first, optionally one department. Read from the
  * same standings as the matrix.
  */
-export async function dueList(deps: Pick<ReportsDeps, 'catalogue'>, params: { organisationId: string; kind: DueListKind; departmentId?: string; now?: Date }) {
+export async function dueList(deps: Pick<ReportsDeps, 'catalogue' | 'availability'>, params: { organisationId: string; kind: DueListKind; departmentId?: string; now?: Date }) {
   const now = params.now ?? new Date();
   const office = await officeStandings(deps, params.organisationId, now);
   checkDepartment(office.departments, params.departmentId);

@@ -10,7 +10,7 @@ export interface OfficeCompletion extends Completion {
 }
 
 /** Totals of each office, in the order given; an office that no longer exists is left out. */
-export async function officeCompletions(deps: Pick<ReportsDeps, 'catalogue'>, organisationIds: string[], now = new Date()): Promise<OfficeCompletion[]> {
+export async function officeCompletions(deps: Pick<ReportsDeps, 'catalogue' | 'availability'>, organisationIds: string[], now = new Date()): Promise<OfficeCompletion[]> {
   const results: OfficeCompletion[] = [];
   // One office at a time: each matrix reads that office's people and its standings by `_id` (tens of offices).
   for (const organisationId of organisationIds) {

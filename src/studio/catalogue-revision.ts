@@ -20,18 +20,19 @@ async function currentRevision(): Promise<number> {
 }
 
 /**
- * Every 10 seconds (croner's seconds field), one `_id` read; when the revision moved, the stored versions this
- * instance does not serve yet are laid out and served. Returns the job (to stop); `afterRefresh` runs after each
- * change seen (other read models kept with the catalogue).
+ * Every 10 seconds (croner's seconds field): first `beforeServing` (the sharing rules, one `_id` read of their own
+ * stamp, so that a course another instance just published is never served here before its sharing rule is known),
+ * then one `_id` read of the revision; when it moved, the stored versions this instance does not serve yet are laid
+ * out and served. Returns the job (to stop).
  */
-export async function scheduleCatalogueRefresh(deps: CourseVersionsDeps & { logger: Logger }, afterRefresh: () => Promise<void> = () => Promise.resolve()): Promise<Cron> {
+export async function scheduleCatalogueRefresh(deps: CourseVersionsDeps & { logger: Logger }, beforeServing: () => Promise<unknown> = () => Promise.resolve()): Promise<Cron> {
   let seen = await currentRevision();
   return new Cron('*/10 * * * * *', { unref: true, protect: true }, async () => {
     try {
+      await beforeServing();
       const revision = await currentRevision();
       if (revision === seen) return;
       await serveStoredVersions(deps);
-      await afterRefresh();
       seen = revision;
     } catch (error) {
       deps.logger.warn({ err: error }, 'could not refresh the course catalogue; will retry');

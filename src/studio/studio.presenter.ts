@@ -12,7 +12,8 @@ export function studioUrl(courseId: string, rest = ''): string {
   return `/studio/${encodeURIComponent(courseId)}${rest}`;
 }
 
-function titleOf(files: DraftFiles, fallback: string): string {
+/** A draft's title from its course.yaml, or `fallback` (the course id) while it has none. */
+export function titleOf(files: DraftFiles, fallback: string): string {
   const title = manifestOf(files).title;
   return typeof title === 'string' && title.trim() ? title : fallback;
 }

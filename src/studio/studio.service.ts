@@ -13,6 +13,7 @@ import { slugOf } from '../organisations/slug.js';
 import type { PlatformEvents } from '../events/platform-events.js';
 import type { CourseVersionFile } from './course-version.model.js';
 import { bumpCatalogueRevision } from './catalogue-revision.js';
+import { ensureCourseSharing, type CourseAvailability } from './course-availability.js';
 import { publishVersion, writeStoredFiles, type CourseVersionsDeps } from './course-versions.js';
 import {
   freeQuestionId,
@@ -35,6 +36,8 @@ import { StudioCourse, type PersonRef, type StudioCourseDoc } from './studio-cou
 
 export interface StudioDeps extends CourseVersionsDeps {
   events: Pick<PlatformEvents, 'emit'>;
+  /** The sharing registry: a course's rule is in it before its first version is served. */
+  availability: CourseAvailability;
 }
 
 function personOf(author: Author): PersonRef {
@@ -330,6 +333,9 @@ export async function publishDraft(deps: StudioDeps, author: Author, courseId: s
   if (input.legalChange && !input.changeNote) throw new ValidationError({ changeNote: ['studio:errors.changeNoteRequired'] });
   const files = withVersion(course.files, input.version);
   const publishedBy = personOf(author);
+  // The sharing record first (the owner's default unless the author chose already): served without it, the course
+  // would read as one of courses/, open to every office.
+  await ensureCourseSharing(deps, courseId, author.organisationId);
   const { course: published } = await publishVersion(deps, { courseId, version: input.version, files, publishedBy, legalChange: input.legalChange, changeNote: input.changeNote });
   await StudioCourse.updateOne(
     { _id: course._id, organisationId: author.organisationId },

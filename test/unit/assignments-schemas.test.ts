@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 import { CourseCatalogue } from '../../src/courses/course-catalogue.js';
+import { CourseAvailability } from '../../src/studio/course-availability.js';
 import { createLogger } from '../../src/logger.js';
 import { Mailer } from '../../src/mail/mail.service.js';
 import { scheduleAssignmentJobs } from '../../src/assignments/assignments.jobs.js';
@@ -52,6 +53,7 @@ describe('assignments/assignments.schemas, reminders.service milestones and assi
     const platform = {
       logger,
       catalogue: new CourseCatalogue([]),
+      availability: new CourseAvailability(logger),
       mailer: new Mailer({ smtpConfigured: false, logger }),
       events: new PlatformEvents(logger),
       audit: new AuditTrail(),
