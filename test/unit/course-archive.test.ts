@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
+import { mp4File } from '../helpers/media-files.js';
 import { ZipArchive } from 'archiver';
 import yauzl from 'yauzl';
 import { loadCourse } from '../../src/courses/course.loader.js';
@@ -280,7 +281,8 @@ describe('studio/course-archive', () => {
       before(async () => {
         bomb = await archiverZip([
           ...exampleEntries().map(({ name, data }) => ({ name, data: data ?? Buffer.alloc(0) })),
-          { name: 'przyklad-kurs/video/film.mp4', data: Buffer.alloc(50 * MB) },
+          // An MP4 header, then zeros: a video the loader's content check accepts, and a bomb by its ratio.
+          { name: 'przyklad-kurs/video/film.mp4', data: Buffer.concat([mp4File(), Buffer.alloc(50 * MB)]) },
         ]);
         expect(bomb.length).to.be.below(MB);
       });
