@@ -63,7 +63,8 @@ export async function packCourseFolder(folder: string): Promise<Buffer> {
   const id = await courseIdOf(root);
   const files = (await listFiles(root)).filter(isCourseFile).sort();
 
-  const archive = new ZipArchive({ zlib: { level: 9 } });
+  // One stat at a time: with several, archiver adds the entries in the order their stats finish, not in ours.
+  const archive = new ZipArchive({ zlib: { level: 9 }, statConcurrency: 1 });
   const chunks: Buffer[] = [];
   archive.on('data', (chunk: Buffer) => chunks.push(chunk));
   const ended = new Promise<void>((resolve, reject) => {
