@@ -1,4 +1,4 @@
-// The demo organisation and users (kursant, HR, author, admin) a fresh installation starts with.
+// The demo organisation and users (kursant, HR, two authors, admin) a fresh installation starts with.
 import type { Types } from 'mongoose';
 import { hashPassword } from '../auth/password.js';
 import { User, type Role } from '../auth/user.model.js';
@@ -43,6 +43,14 @@ export const DEMO_USERS: {
     email: 'autor@demo.akademia-jst.local',
     password: 'Autor-Demo-2026',
     fullName: 'Cezary Wiśniewski',
+    roles: ['author'],
+    organisation: 'association',
+  },
+  {
+    // The second author: a course sent to review is approved by someone other than its author (the four-eyes rule).
+    email: 'recenzent@demo.akademia-jst.local',
+    password: 'Recenzent-Demo-2026',
+    fullName: 'Ewa Lewandowska',
     roles: ['author'],
     organisation: 'association',
   },

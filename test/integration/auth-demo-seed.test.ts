@@ -13,12 +13,12 @@ import { buildTestPlatform, startTestServer } from '../helpers/server.js';
 describe('demo/demo-seed', () => {
   useTestDatabase(import.meta.url);
 
-  it('creates the association, the member office with its departments and the four users, once', async function () {
+  it('creates the association, the member office with its departments and the five users (two of them authors), once', async function () {
     this.timeout(60_000);
     expect(await isFreshInstallation()).to.equal(true);
     const platform = await buildTestPlatform();
     const first = await seedDemo(platform);
-    expect(first.createdUsers).to.have.length(4);
+    expect(first.createdUsers).to.have.length(5);
     const second = await seedDemo(platform);
     expect(second.createdUsers).to.deep.equal([]);
     expect(await isFreshInstallation()).to.equal(false);
@@ -33,7 +33,7 @@ describe('demo/demo-seed', () => {
     expect(office.departments.map((d) => d.name)).to.deep.equal(DEMO_DEPARTMENTS);
 
     const users = await User.find({}).setOptions({ acrossOrganisations: true }).lean();
-    expect(users).to.have.length(4);
+    expect(users).to.have.length(5);
     expect(users.every((u) => u.emailConfirmedAt)).to.equal(true);
     expect(users.find((u) => u.email === 'kadry@demo.akademia-jst.local')!.roles).to.include('hr');
 
