@@ -190,7 +190,12 @@ export async function moveEnrolmentToVersion(deps: LearningDeps, params: { learn
   if (!enrolment) throw new ForbiddenError('Najpierw zapisz się na to szkolenie.');
   if (enrolment.courseVersion === course.version || !semver.gt(course.version, enrolment.courseVersion)) return false;
   await Enrolment.updateOne({ _id: enrolment._id, organisationId: enrolment.organisationId }, { $set: { courseVersion: course.version } });
-  await deps.events.emit('enrolment.changed', { organisationId: enrolment.organisationId.toHexString(), enrolmentId: enrolment._id.toHexString(), userId: learner.id, courseId: course.id });
+  await deps.events.emit('enrolment.changed', {
+    organisationId: enrolment.organisationId.toHexString(),
+    enrolmentId: enrolment._id.toHexString(),
+    userId: learner.id,
+    courseId: course.id,
+  });
   return true;
 }
 

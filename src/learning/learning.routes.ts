@@ -52,7 +52,11 @@ async function showCourse(platform: Platform, req: Request, res: Response) {
   // An enrolment on an older version may move on to the newest (a re-take after a change of law).
   const newest = platform.catalogue.get(course.id);
   const newerVersion = enrolment && newest && newest.version !== course.version ? { version: newest.version, action: `${courseUrl(course.id)}/nowa-wersja` } : undefined;
-  res.render('learning/course', { title: course.title, course: coursePage(course, enrolment, progress, req.t, missing && { lessons, checks: missing.checks }, certificate), newerVersion });
+  res.render('learning/course', {
+    title: course.title,
+    course: coursePage(course, enrolment, progress, req.t, missing && { lessons, checks: missing.checks }, certificate),
+    newerVersion,
+  });
 }
 
 async function enrol(platform: Platform, req: Request, res: Response) {

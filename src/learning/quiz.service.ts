@@ -113,7 +113,9 @@ function standingOf(
   // the test too, so the learner can renew before the validity ends, or at all on a course without validityMonths.
   const reopened = Boolean(lastPass?.submittedAt && enrolment.dueDate && enrolment.dueSetAt && enrolment.dueSetAt.getTime() > lastPass.submittedAt.getTime());
   // An enrolment moved on to a newer version (a change of law: moveEnrolmentToVersion) takes that version's test again.
-  const onNewerVersion = Boolean(lastPass && semver.valid(lastPass.courseVersion) && semver.valid(enrolment.courseVersion) && semver.gt(enrolment.courseVersion, lastPass.courseVersion));
+  const onNewerVersion = Boolean(
+    lastPass && semver.valid(lastPass.courseVersion) && semver.valid(enrolment.courseVersion) && semver.gt(enrolment.courseVersion, lastPass.courseVersion),
+  );
   const due = reopened || onNewerVersion || renewalDue(lastPass?.submittedAt, course.validityMonths, now);
   const counted = lastPass ? submitted.filter((a) => a.number > lastPass.number) : submitted;
   const standing: QuizStanding = {

@@ -27,6 +27,8 @@ const ROLE_NAMES = new Map<string, OfficeRole>([
   ['uczestnik', 'learner'],
   ['hr', 'hr'],
   ['kadry', 'hr'],
+  ['author', 'author'],
+  ['autor', 'author'],
   ['admin', 'admin'],
   ['administrator', 'admin'],
 ]);

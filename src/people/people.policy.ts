@@ -3,8 +3,11 @@ import type { SessionUser } from '../auth/session-user.js';
 import type { Role } from '../auth/user.model.js';
 import { ForbiddenError } from '../http/errors.js';
 
-/** The roles the people pages give and take away; author and operator are kept as they are (not an office's to give). */
-export const OFFICE_ROLES = ['learner', 'hr', 'admin'] as const satisfies readonly Role[];
+/**
+ * The roles the people pages give and take away. An author writes the organisation's own courses in the studio (an
+ * office's private courses, an association's shared ones); the operator role is kept as it is (not an office's to give).
+ */
+export const OFFICE_ROLES = ['learner', 'hr', 'author', 'admin'] as const satisfies readonly Role[];
 export type OfficeRole = (typeof OFFICE_ROLES)[number];
 
 /** HR staff and office admins add, import, move and deactivate the people of their own office. */
@@ -18,7 +21,7 @@ export function assertCanManagePeople(actor: Pick<SessionUser, 'roles'>): void {
 }
 
 /**
- * Only an office admin grants or withdraws roles (learner, HR, admin): HR adding or importing people adds
+ * Only an office admin grants or withdraws roles (learner, HR, author, admin): HR adding or importing people adds
  * learners. Granting HR or admin gives access to everyone's records, so it is the administrator's act.
  */
 export function canChangeRoles(actor: Pick<SessionUser, 'roles'>): boolean {

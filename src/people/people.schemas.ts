@@ -33,7 +33,7 @@ const email = z
 const departmentId = z.preprocess(emptyToUndefined, objectId('people:errors.departmentFromList').optional());
 const position = z.preprocess(emptyToUndefined, z.string().trim().max(200, { error: 'people:errors.positionTooLong' }).optional());
 const employeeNumber = z.preprocess(emptyToUndefined, z.string().trim().max(50, { error: 'people:errors.employeeNumberTooLong' }).optional());
-const roles = z.preprocess(asList, z.array(z.enum(OFFICE_ROLES, { error: 'people:errors.rolesFromList' })).max(3));
+const roles = z.preprocess(asList, z.array(z.enum(OFFICE_ROLES, { error: 'people:errors.rolesFromList' })).max(OFFICE_ROLES.length));
 const reason = z.preprocess(emptyToUndefined, z.string().trim().max(500, { error: 'people:errors.reasonTooLong' }).optional());
 
 /** Adding one person (the invitation goes out at once). */

@@ -200,7 +200,7 @@ export async function changePersonDetails(deps: PeopleDeps, actor: Actor, userId
 }
 
 /**
- * Sets a person's office roles (learner, HR, admin); roles the office does not give (author, operator) stay.
+ * Sets a person's office roles (learner, HR, author, admin); the operator role, not the office's to give, stays.
  * Office admins only; an admin cannot take the admin role from themselves (the office would lock itself out).
  */
 export async function changePersonRoles(deps: PeopleDeps, actor: Actor, userId: string, body: PersonRolesBody): Promise<{ changed: boolean }> {

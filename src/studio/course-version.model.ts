@@ -5,7 +5,8 @@ import { Schema, model } from 'mongoose';
 // its member offices) and is read only by `_id` or by the start-up scan that builds the catalogue; who may see a
 // course is the sharing policy's question (PublishedCourse.sharing), not a query filter's.
 
-const courseVersionFileSchema = new Schema(
+/** One file of a course in the format's layout; drafts (studio-course.model.ts) keep their files the same way. */
+export const courseVersionFileSchema = new Schema(
   {
     /** Path inside the course folder, with `/`: course.yaml, lessons/01-wstep.md, images/schemat.png … */
     path: { type: String, required: true },
@@ -14,6 +15,7 @@ const courseVersionFileSchema = new Schema(
     /** Binary files are in the course file store (course-files.ts), named by their SHA-256. */
     sha256: { type: String },
     size: { type: Number, required: true },
+    /** Media uploaded in the studio: the type its check found (course-file-check.ts), sent when the file is served. */
     contentType: { type: String },
   },
   { _id: false },

@@ -1,25 +1,13 @@
 // Courses authored in the studio: the owner's working copy (draft files), its review and its published versions.
 import { Schema, model, type Types } from 'mongoose';
 import { tenantScoped } from '../db/tenant-scoped.js';
-import type { CourseVersionFile } from './course-version.model.js';
+import { courseVersionFileSchema, type CourseVersionFile } from './course-version.model.js';
 
 /** draft: being written; in-review: sent to a second author; approved: the reviewer approved this revision. */
 export const DRAFT_STATES = ['draft', 'in-review', 'approved'] as const;
 export type DraftState = (typeof DRAFT_STATES)[number];
 
 const personRefSchema = new Schema({ id: { type: String, required: true }, name: { type: String, required: true } }, { _id: false });
-
-const draftFileSchema = new Schema(
-  {
-    path: { type: String, required: true },
-    text: { type: String },
-    sha256: { type: String },
-    size: { type: Number, required: true },
-    /** The type the upload check found (course-file-check.ts), sent when the studio serves the file. */
-    contentType: { type: String },
-  },
-  { _id: false },
-);
 
 const reviewCommentSchema = new Schema(
   {
@@ -48,7 +36,7 @@ const studioCourseSchema = new Schema(
     /** The course id (a slug, as in course.yaml): one studio course per id, an insert deciding who took it. */
     _id: { type: String, required: true },
     /** The draft's files in the course format (course.yaml, quiz.yaml, lessons/*.md, media by SHA-256). */
-    files: { type: [draftFileSchema], default: [] },
+    files: { type: [courseVersionFileSchema], default: [] },
     /** Counts every saved change: an approval is of one revision, and a later change needs a new review. */
     revision: { type: Number, default: 1 },
     state: { type: String, enum: DRAFT_STATES, default: 'draft' },

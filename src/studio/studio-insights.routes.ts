@@ -15,7 +15,12 @@ import { checkDraft, studioCourseOf } from './studio.service.js';
 const author = requireRole('author');
 /** The draft's pseudo-version in the choice of versions to compare. */
 const DRAFT = 'robocza';
-const VersionChoice = z.string().max(40).regex(/^[0-9A-Za-z.+-]+$/).optional().catch(undefined);
+const VersionChoice = z
+  .string()
+  .max(40)
+  .regex(/^[0-9A-Za-z.+-]+$/)
+  .optional()
+  .catch(undefined);
 const DiffQuery = z.object({ od: VersionChoice, do: VersionChoice });
 const InsightsQuery = z.object({ wersja: VersionChoice });
 
@@ -30,7 +35,8 @@ export function studioInsightsRouter(platform: Platform): Router {
     const check = await checkDraft(platform, studio);
     // The draft joins the choice when it passes the checks (a broken draft has no lessons to compare).
     const choices = [...(check.ok ? [DRAFT] : []), ...published];
-    const courseOf = (choice: string | undefined): Course | undefined => (choice === DRAFT ? (check.ok ? check.course : undefined) : choice ? platform.catalogue.version(courseId, choice) : undefined);
+    const courseOf = (choice: string | undefined): Course | undefined =>
+      choice === DRAFT ? (check.ok ? check.course : undefined) : choice ? platform.catalogue.version(courseId, choice) : undefined;
     const newerChoice = query.do && choices.includes(query.do) ? query.do : choices[0];
     const olderChoice = query.od && choices.includes(query.od) ? query.od : choices.find((choice) => choice !== newerChoice);
     const older = courseOf(olderChoice);

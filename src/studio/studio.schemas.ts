@@ -34,25 +34,15 @@ const paragraph = (key: string, max = 2000) =>
     .trim()
     .min(1, { error: `studio:errors.${key}Required` })
     .max(max, { error: 'studio:errors.tooLong' });
-const wholeNumber = (key: string, min: number, max: number) =>
-  z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ error: `studio:errors.${key}` })
-      .int({ error: `studio:errors.${key}` })
-      .min(min, { error: `studio:errors.${key}` })
-      .max(max, { error: `studio:errors.${key}` }),
-  );
-const optionalWholeNumber = (key: string, min: number, max: number) =>
-  z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ error: `studio:errors.${key}` })
-      .int({ error: `studio:errors.${key}` })
-      .min(min, { error: `studio:errors.${key}` })
-      .max(max, { error: `studio:errors.${key}` })
-      .optional(),
-  );
+/** A whole number typed in a field, from min to max; a blank field is "nothing typed" (the message of `key`). */
+const numberIn = (key: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `studio:errors.${key}` })
+    .int({ error: `studio:errors.${key}` })
+    .min(min, { error: `studio:errors.${key}` })
+    .max(max, { error: `studio:errors.${key}` });
+const wholeNumber = (key: string, min: number, max: number) => z.preprocess(emptyToUndefined, numberIn(key, min, max));
+const optionalWholeNumber = (key: string, min: number, max: number) => z.preprocess(emptyToUndefined, numberIn(key, min, max).optional());
 const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === '1', z.boolean());
 
 /** `:courseId` in the paths: a slug, as course.yaml's id. */

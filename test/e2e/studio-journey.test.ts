@@ -74,6 +74,7 @@ describe('e2e: authoring studio in Chromium', function () {
   let clerk: Page;
   let earlyClerk: Page;
   let lateClerk: Page;
+  let officeAdmin: Page;
 
   before(async () => {
     server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses' }, { clock });
@@ -85,6 +86,7 @@ describe('e2e: authoring studio in Chromium', function () {
       clerk: await buildLearner({ organisation: office, overrides: { fullName: 'Anna Urzędniczka' } }),
       earlyClerk: await buildLearner({ organisation: office, overrides: { fullName: 'Bogdan Wczesny' } }),
       lateClerk: await buildLearner({ organisation: office, overrides: { fullName: 'Celina Późna' } }),
+      officeAdmin: await buildLearner({ organisation: office, overrides: { fullName: 'Adam Administrator', roles: ['admin', 'hr'] } }),
     };
     const pages: Record<string, Page> = {};
     for (const [role, person] of Object.entries(people)) {
@@ -93,7 +95,7 @@ describe('e2e: authoring studio in Chromium', function () {
       pages[role] = await context.newPage();
       await signIn(pages[role], server.url, person.user.email, person.password);
     }
-    ({ author, reviewer, clerk, earlyClerk, lateClerk } = pages as Record<keyof typeof people, Page>);
+    ({ author, reviewer, clerk, earlyClerk, lateClerk, officeAdmin } = pages as Record<keyof typeof people, Page>);
   });
   after(async () => {
     for (const context of contexts) await context.close();
@@ -229,6 +231,15 @@ describe('e2e: authoring studio in Chromium', function () {
     expect(await clerk.textContent('h1')).to.equal('Test zaliczony');
     const certificates = await Certificate.find({ courseId: COURSE_ID }).setOptions({ acrossOrganisations: true }).lean();
     expect(certificates.map((certificate) => certificate.courseVersion).sort()).to.deep.equal(['1.0.0', '1.1.0']);
+
+    // Sharing (the author's page) and the office admin's list of the courses open to the office.
+    await author.goto(`${server.url}${STUDIO}/udostepnianie`);
+    await checkPage(author, 'sharing', 'pl', 'studio-sharing');
+    await officeAdmin.goto(`${server.url}/urzad/szkolenia`);
+    expect(await officeAdmin.textContent('main')).to.contain('Dostępność cyfrowa w urzędzie');
+    await checkPage(officeAdmin, 'office courses', 'pl', 'office-courses');
+    await visit(officeAdmin, server.url, '/urzad/szkolenia', 'en');
+    await checkPage(officeAdmin, 'office courses', 'en');
 
     // The list again, and the import page.
     await author.goto(`${server.url}/studio`);

@@ -74,6 +74,19 @@ export async function loginAgent(serverUrl: string, email: string, password: str
   return agent;
 }
 
+/** A signed-in supertest agent (loginAgent). */
+export type Agent = Awaited<ReturnType<typeof loginAgent>>;
+
+/** Sends a form as a person does: opens the page at `pagePath` for its CSRF token, posts `fields` to `action`, expects `status`. */
+export async function submitForm(agent: Agent, pagePath: string, action: string, fields: Record<string, string | string[]>, status: number) {
+  const page = await agent.get(pagePath).expect(200);
+  return agent
+    .post(action)
+    .type('form')
+    .send({ ...fields, _csrf: csrfTokenFrom(page.text) })
+    .expect(status);
+}
+
 /** Issues a certificate of the example course (test/fixtures/courses) to `user`, as passing its quiz would. */
 export function buildCertificate(platform: CertificateDeps, user: UserDoc, options: { scorePercent?: number; completedAt?: Date } = {}) {
   return issueCertificate(platform, {

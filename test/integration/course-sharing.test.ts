@@ -5,28 +5,16 @@ import { expect } from 'chai';
 import { CourseSharing, type CourseSharingDoc } from '../../src/studio/course-sharing.model.js';
 import { loadCourseSharing } from '../../src/studio/course-sharing.service.js';
 import { Organisation, type OrganisationDoc } from '../../src/organisations/organisation.model.js';
-import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent, submitForm, type Agent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-type Agent = Awaited<ReturnType<typeof loginAgent>>;
-
-/** Posts a form of the page at `pagePath` (its CSRF token) and returns the response. */
-async function submit(agent: Agent, pagePath: string, action: string, fields: Record<string, string | string[]>, status: number) {
-  const page = await agent.get(pagePath).expect(200);
-  return agent
-    .post(action)
-    .type('form')
-    .send({ ...fields, _csrf: csrfTokenFrom(page.text) })
-    .expect(status);
-}
-
 /** Creates a course in the author's studio, has the second author approve it and publishes 1.0.0 (served at once). */
 async function publish(author: Agent, reviewer: Agent, courseId: string, title: string): Promise<void> {
-  await submit(author, '/studio/nowe', '/studio/nowe', { title, courseId }, 303);
-  await submit(author, `/studio/${courseId}`, `/studio/${courseId}/recenzja`, {}, 303);
-  await submit(reviewer, `/studio/${courseId}`, `/studio/${courseId}/zatwierdzenie`, {}, 303);
-  const published = await submit(author, `/studio/${courseId}/publikacja`, `/studio/${courseId}/publikacja`, { version: '1.0.0' }, 303);
+  await submitForm(author, '/studio/nowe', '/studio/nowe', { title, courseId }, 303);
+  await submitForm(author, `/studio/${courseId}`, `/studio/${courseId}/recenzja`, {}, 303);
+  await submitForm(reviewer, `/studio/${courseId}`, `/studio/${courseId}/zatwierdzenie`, {}, 303);
+  const published = await submitForm(author, `/studio/${courseId}/publikacja`, `/studio/${courseId}/publikacja`, { version: '1.0.0' }, 303);
   expect(published.headers.location).to.equal(`/studio/${courseId}`);
 }
 
@@ -107,7 +95,7 @@ describe('studio/course-sharing and organisations/office-courses', function () {
     const page = await agents.officeWriter.get('/studio/regulamin-alfy/udostepnianie').expect(200);
     expect(page.text).to.contain('Tylko pracownikom naszego urzędu');
     expect(page.text).to.not.contain('Wszystkim urzędom członkowskim');
-    const refused = await submit(agents.officeWriter, '/studio/regulamin-alfy/udostepnianie', '/studio/regulamin-alfy/udostepnianie', { audience: 'members' }, 400);
+    const refused = await submitForm(agents.officeWriter, '/studio/regulamin-alfy/udostepnianie', '/studio/regulamin-alfy/udostepnianie', { audience: 'members' }, 400);
     expect(refused.text).to.contain('Ten sposób udostępniania nie jest dostępny');
     expect((await CourseSharing.findById('regulamin-alfy').lean<CourseSharingDoc>())?.audience).to.equal('own');
     // Another organisation's author does not find the page at all.
@@ -120,7 +108,7 @@ describe('studio/course-sharing and organisations/office-courses', function () {
     expect(page.text).to.contain('Urząd Gminy Alfa');
     expect(page.text).to.contain('Urząd Gminy Beta');
     expect(page.text).to.not.contain('Urząd Gminy Obca');
-    await submit(
+    await submitForm(
       agents.writer,
       '/studio/ochrona-danych-zwiazku/udostepnianie',
       '/studio/ochrona-danych-zwiazku/udostepnianie',
@@ -139,7 +127,7 @@ describe('studio/course-sharing and organisations/office-courses', function () {
     // HR of the office no longer gets it on the assignment form, and a forged post is refused with the field marked.
     const form = await agents.hr.get('/kadry/przypisz').expect(200);
     expect(form.text).to.not.contain('value="ochrona-danych-zwiazku"');
-    const forged = await submit(agents.hr, '/kadry/przypisz', '/kadry/przypisz', { courseId: 'ochrona-danych-zwiazku', target: 'office', kind: 'mandatory' }, 400);
+    const forged = await submitForm(agents.hr, '/kadry/przypisz', '/kadry/przypisz', { courseId: 'ochrona-danych-zwiazku', target: 'office', kind: 'mandatory' }, 400);
     expect(forged.text).to.contain('Wybierz szkolenie z listy.');
     // The matrix keeps a column for it while someone of the office is enrolled on it.
     expect((await agents.hr.get('/kadry').expect(200)).text).to.contain('Ochrona danych w gminach związku');
@@ -148,15 +136,15 @@ describe('studio/course-sharing and organisations/office-courses', function () {
   it('refuses an office that is not a member, no office for "chosen" and a garbage audience with 400, the field marked, nothing changed', async () => {
     const before = await CourseSharing.findById('ochrona-danych-zwiazku').lean<CourseSharingDoc>();
     const url = '/studio/ochrona-danych-zwiazku/udostepnianie';
-    const outsider = await submit(agents.writer, url, url, { audience: 'chosen', offices: [String(otherMember._id), String(stranger._id)] }, 400);
+    const outsider = await submitForm(agents.writer, url, url, { audience: 'chosen', offices: [String(otherMember._id), String(stranger._id)] }, 400);
     expect(outsider.text).to.contain('Można wybrać tylko urzędy członkowskie związku.');
     expect(outsider.text).to.contain('href="#offices"');
-    const none = await submit(agents.writer, url, url, { audience: 'chosen' }, 400);
+    const none = await submitForm(agents.writer, url, url, { audience: 'chosen' }, 400);
     expect(none.text).to.contain('Zaznacz co najmniej jeden urząd.');
-    const garbage = await submit(agents.writer, url, url, { audience: 'wszyscy-na-swiecie', offices: 'nie-id' }, 400);
+    const garbage = await submitForm(agents.writer, url, url, { audience: 'wszyscy-na-swiecie', offices: 'nie-id' }, 400);
     expect(garbage.text).to.contain('Wybierz, komu udostępnić szkolenie.');
     expect(garbage.text).to.contain('href="#audience"');
-    const own = await submit(agents.writer, url, url, { audience: 'own' }, 400);
+    const own = await submitForm(agents.writer, url, url, { audience: 'own' }, 400);
     expect(own.text).to.contain('Ten sposób udostępniania nie jest dostępny');
     const after = await CourseSharing.findById('ochrona-danych-zwiazku').lean<CourseSharingDoc>();
     expect(after?.audience).to.equal(before?.audience);
@@ -173,7 +161,7 @@ describe('studio/course-sharing and organisations/office-courses', function () {
     expect(list.text).to.contain('Regulamin pracy Urzędu Alfa');
     // Not shared with the office any more ('chosen' above): nothing to hide.
     expect(list.text).to.not.contain('Ochrona danych w gminach związku');
-    const hidden = await submit(agents.admin, '/urzad/szkolenia', '/urzad/szkolenia/przyklad-kurs/ukryj', {}, 303);
+    const hidden = await submitForm(agents.admin, '/urzad/szkolenia', '/urzad/szkolenia/przyklad-kurs/ukryj', {}, 303);
     expect(hidden.headers.location).to.equal('/urzad/szkolenia');
     expect((await Organisation.findById(member._id).lean<OrganisationDoc>())?.hiddenCourses).to.deep.equal(['przyklad-kurs']);
     expect((await agents.admin.get('/urzad/szkolenia').expect(200)).text).to.contain('Przywróć');
@@ -188,15 +176,15 @@ describe('studio/course-sharing and organisations/office-courses', function () {
     const form = await agents.hr.get('/kadry/przypisz').expect(200);
     expect(form.text).to.not.contain('value="przyklad-kurs"');
     expect(form.text).to.contain('value="regulamin-alfy"');
-    await submit(agents.hr, '/kadry/przypisz', '/kadry/przypisz', { courseId: 'przyklad-kurs', target: 'office', kind: 'mandatory' }, 400);
+    await submitForm(agents.hr, '/kadry/przypisz', '/kadry/przypisz', { courseId: 'przyklad-kurs', target: 'office', kind: 'mandatory' }, 400);
 
     // Hiding a course not shared with the office is a 404, and changes nothing.
-    await submit(agents.admin, '/urzad/szkolenia', '/urzad/szkolenia/ochrona-danych-zwiazku/ukryj', {}, 404);
+    await submitForm(agents.admin, '/urzad/szkolenia', '/urzad/szkolenia/ochrona-danych-zwiazku/ukryj', {}, 404);
     // Learners and HR cannot hide.
-    await submit(agents.hr, '/moje-szkolenia', '/urzad/szkolenia/regulamin-alfy/ukryj', {}, 403);
+    await submitForm(agents.hr, '/moje-szkolenia', '/urzad/szkolenia/regulamin-alfy/ukryj', {}, 403);
     expect((await Organisation.findById(member._id).lean<OrganisationDoc>())?.hiddenCourses).to.deep.equal(['przyklad-kurs']);
 
-    await submit(agents.admin, '/urzad/szkolenia', '/urzad/szkolenia/przyklad-kurs/przywroc', {}, 303);
+    await submitForm(agents.admin, '/urzad/szkolenia', '/urzad/szkolenia/przyklad-kurs/przywroc', {}, 303);
     expect(await reach(agents.memberLearner, 'przyklad-kurs')).to.deep.equal({ listed: true, page: 200 });
     expect((await agents.hr.get('/kadry/przypisz').expect(200)).text).to.contain('value="przyklad-kurs"');
   });
@@ -210,7 +198,7 @@ describe('studio/course-sharing and organisations/office-courses', function () {
       expect(second.platform.availability.isOpenTo('ochrona-danych-zwiazku', office)).to.equal(false);
       expect(await second.platform.availability.refresh()).to.equal(false);
       const url = '/studio/ochrona-danych-zwiazku/udostepnianie';
-      await submit(agents.writer, url, url, { audience: 'members' }, 303);
+      await submitForm(agents.writer, url, url, { audience: 'members' }, 303);
       expect(server.platform.availability.isOpenTo('ochrona-danych-zwiazku', office)).to.equal(true);
       expect(second.platform.availability.isOpenTo('ochrona-danych-zwiazku', office)).to.equal(false);
       expect(await second.platform.availability.refresh()).to.equal(true);

@@ -20,6 +20,8 @@ const EXPECTED_CSP = [
   "script-src 'self'",
   "script-src-attr 'none'",
   "style-src 'self'",
+  // Stated although default-src implies it (app.ts says why), after helmet's defaults.
+  "media-src 'self'",
 ].join(';');
 
 async function sessionCount(): Promise<number> {

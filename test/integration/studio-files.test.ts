@@ -7,12 +7,11 @@ import { expect } from 'chai';
 import { readCourseFolderFiles } from '../../src/courses/course-layout.js';
 import { unpackCourseArchive } from '../../src/studio/course-archive.js';
 import { StudioCourse, type StudioCourseDoc } from '../../src/studio/studio-course.model.js';
-import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent, type Agent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { CAPTIONS, mp4File, pdfFile, pngFile, zipFile } from '../helpers/media-files.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-type Agent = Awaited<ReturnType<typeof loginAgent>>;
 const run = promisify(execFile);
 
 async function tokenOf(agent: Agent, pagePath: string): Promise<string> {
@@ -24,6 +23,19 @@ async function upload(agent: Agent, courseId: string, file: { name: string; byte
   let request = agent.post(`/studio/${courseId}/pliki`).field('_csrf', token);
   for (const [name, value] of Object.entries(fields)) request = request.field(name, value);
   return request.attach('plik', file.bytes, file.name).expect(status);
+}
+
+/** Downloads a file (the zip) as bytes. */
+async function download(agent: Agent, url: string): Promise<{ status: number; type: string; bytes: Buffer }> {
+  const res = await agent
+    .get(url)
+    .buffer(true)
+    .parse((stream, done) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+  return { status: res.status, type: String(res.headers['content-type']), bytes: res.body as Buffer };
 }
 
 async function filesOf(courseId: string): Promise<string[]> {
@@ -98,19 +110,12 @@ describe('studio/studio-files.routes', () => {
   });
 
   it('exports a zip that npm run courses:check accepts and that imports into another organisation as the same course', async () => {
-    const zip = await author
-      .get('/studio/kurs-z-plikami/eksport')
-      .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const zip = await download(author, '/studio/kurs-z-plikami/eksport');
     expect(zip.status).to.equal(200);
-    expect(zip.headers['content-type']).to.equal('application/zip');
+    expect(zip.type).to.equal('application/zip');
     const unpackDir = await mkdtemp(path.join(tmpdir(), 'ajst-export-'));
     try {
-      const unpacked = await unpackCourseArchive(zip.body as Buffer, unpackDir);
+      const unpacked = await unpackCourseArchive(zip.bytes, unpackDir);
       expect(unpacked.ok).to.equal(true);
       // The platform's own checker, as an author would run it on the unpacked folder.
       const check = await run('npx', ['tsx', 'scripts/courses-check.ts', unpackDir]);
@@ -121,21 +126,10 @@ describe('studio/studio-files.routes', () => {
       // Imported by an author of another organisation (a fresh instance would be the same: nobody has the id).
       await StudioCourse.deleteOne({ _id: 'kurs-z-plikami' });
       const token = await tokenOf(stranger, '/studio/import');
-      const imported = await stranger
-        .post('/studio/import')
-        .field('_csrf', token)
-        .attach('plik', zip.body as Buffer, 'kurs.zip')
-        .expect(303);
+      const imported = await stranger.post('/studio/import').field('_csrf', token).attach('plik', zip.bytes, 'kurs.zip').expect(303);
       expect(imported.headers.location).to.equal('/studio/kurs-z-plikami');
-      const again = await stranger
-        .get('/studio/kurs-z-plikami/eksport')
-        .buffer(true)
-        .parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => done(null, Buffer.concat(chunks)));
-        });
-      expect(Buffer.compare(again.body as Buffer, zip.body as Buffer)).to.equal(0);
+      const again = await download(stranger, '/studio/kurs-z-plikami/eksport');
+      expect(Buffer.compare(again.bytes, zip.bytes)).to.equal(0);
       expect(exported.map((file) => file.path)).to.include('handouts/wzor-rejestru.pdf');
     } finally {
       await rm(unpackDir, { recursive: true, force: true });

@@ -4,21 +4,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { JSDOM } from 'jsdom';
 import { StudioCourse, type StudioCourseDoc } from '../../src/studio/studio-course.model.js';
-import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent, submitForm, type Agent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { pngFile } from '../helpers/media-files.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-type Agent = Awaited<ReturnType<typeof loginAgent>>;
-
-async function post(agent: Agent, pagePath: string, action: string, fields: Record<string, string | string[]>, status: number) {
-  const page = await agent.get(pagePath).expect(200);
-  return agent
-    .post(action)
-    .type('form')
-    .send({ ...fields, _csrf: csrfTokenFrom(page.text) })
-    .expect(status);
-}
 
 /**
  * What must never reach a page from an author's text, read as a browser reads it (jsdom parses the page): a script
@@ -73,8 +62,8 @@ describe('studio: what authors write stays text (the usual vectors in every fiel
   });
 
   it('escapes or strips them in the studio, in the catalogue, on the course, lesson and test pages', async () => {
-    await post(author, '/studio/nowe', '/studio/nowe', { title: `Pułapki ${SCRIPT}`, courseId: id }, 303);
-    await post(
+    await submitForm(author, '/studio/nowe', '/studio/nowe', { title: `Pułapki ${SCRIPT}`, courseId: id }, 303);
+    await submitForm(
       author,
       `${studio}/ustawienia`,
       `${studio}/ustawienia`,
@@ -125,8 +114,8 @@ describe('studio: what authors write stays text (the usual vectors in every fiel
       '```',
       '',
     ].join('\n');
-    await post(author, `${studio}/lekcje/wprowadzenie`, `${studio}/lekcje/wprowadzenie`, { title: `Lekcja ${SCRIPT}`, durationMinutes: '10', body, action: 'save' }, 303);
-    await post(
+    await submitForm(author, `${studio}/lekcje/wprowadzenie`, `${studio}/lekcje/wprowadzenie`, { title: `Lekcja ${SCRIPT}`, durationMinutes: '10', body, action: 'save' }, 303);
+    await submitForm(
       author,
       `${studio}/pytania/q-1`,
       `${studio}/pytania/q-1`,
@@ -146,22 +135,28 @@ describe('studio: what authors write stays text (the usual vectors in every fiel
     for (const page of [studio, `${studio}/ustawienia`, `${studio}/lekcje/wprowadzenie`, `${studio}/test`, `${studio}/pytania/q-1`, `${studio}/pliki`, '/studio']) {
       expectInert((await author.get(page).expect(200)).text, page);
     }
-    const preview = await post(author, `${studio}/lekcje/wprowadzenie`, `${studio}/lekcje/wprowadzenie`, { title: 'Lekcja', durationMinutes: '10', body, action: 'preview' }, 200);
+    const preview = await submitForm(
+      author,
+      `${studio}/lekcje/wprowadzenie`,
+      `${studio}/lekcje/wprowadzenie`,
+      { title: 'Lekcja', durationMinutes: '10', body, action: 'preview' },
+      200,
+    );
     expectInert(preview.text, 'the lesson preview');
 
     // Published, the same texts on the learners' pages.
-    await post(author, studio, `${studio}/recenzja`, {}, 303);
-    await post(reviewer, studio, `${studio}/komentarze`, { text: `Uwaga ${SCRIPT}` }, 303);
+    await submitForm(author, studio, `${studio}/recenzja`, {}, 303);
+    await submitForm(reviewer, studio, `${studio}/komentarze`, { text: `Uwaga ${SCRIPT}` }, 303);
     expectInert((await author.get(studio).expect(200)).text, 'the overview with a hostile comment');
-    await post(reviewer, studio, `${studio}/zatwierdzenie`, {}, 303);
-    await post(author, `${studio}/publikacja`, `${studio}/publikacja`, { version: '1.0.0' }, 303);
+    await submitForm(reviewer, studio, `${studio}/zatwierdzenie`, {}, 303);
+    await submitForm(author, `${studio}/publikacja`, `${studio}/publikacja`, { version: '1.0.0' }, 303);
     expect(server.platform.catalogue.get(id)?.version).to.equal('1.0.0');
 
     expectInert((await learner.get('/szkolenia').expect(200)).text, 'the catalogue');
     const coursePage = await learner.get(`/szkolenia/${id}`).expect(200);
     expectInert(coursePage.text, 'the course page');
     expect(coursePage.text).to.contain('Pułapki &lt;script&gt;');
-    await post(learner, `/szkolenia/${id}`, `/szkolenia/${id}/zapis`, {}, 303);
+    await submitForm(learner, `/szkolenia/${id}`, `/szkolenia/${id}/zapis`, {}, 303);
     const lesson = await learner.get(`/szkolenia/${id}/lekcje/wprowadzenie`).expect(200);
     expectInert(lesson.text, 'the lesson page');
     expect(lesson.text).to.contain('Pytanie &lt;script&gt;');

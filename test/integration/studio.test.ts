@@ -4,21 +4,9 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { StudioCourse, type StudioCourseDoc } from '../../src/studio/studio-course.model.js';
 import { CourseVersion } from '../../src/studio/course-version.model.js';
-import { buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
+import { buildLearner, buildOrganisation, loginAgent, submitForm, type Agent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-type Agent = Awaited<ReturnType<typeof loginAgent>>;
-
-/** Posts a form of the page at `pagePath` (its CSRF token) and returns the response. */
-async function submit(agent: Agent, pagePath: string, action: string, fields: Record<string, string | string[]>, status: number) {
-  const page = await agent.get(pagePath).expect(200);
-  return agent
-    .post(action)
-    .type('form')
-    .send({ ...fields, _csrf: csrfTokenFrom(page.text) })
-    .expect(status);
-}
 
 const MANIFEST = {
   title: 'Dostępność cyfrowa w urzędzie',
@@ -68,30 +56,30 @@ describe('studio/studio.routes', () => {
   });
 
   it('refuses a course id in use by a course of courses/ and a malformed one, with the fields marked', async () => {
-    const taken = await submit(author, '/studio/nowe', '/studio/nowe', { title: 'Kopia', courseId: 'przyklad-kurs' }, 400);
+    const taken = await submitForm(author, '/studio/nowe', '/studio/nowe', { title: 'Kopia', courseId: 'przyklad-kurs' }, 400);
     expect(taken.text).to.contain('Ten identyfikator jest już zajęty');
-    const bad = await submit(author, '/studio/nowe', '/studio/nowe', { title: '', courseId: 'Zły Id!' }, 400);
+    const bad = await submitForm(author, '/studio/nowe', '/studio/nowe', { title: '', courseId: 'Zły Id!' }, 400);
     expect(bad.text).to.contain('Podaj tytuł.');
     expect(bad.text).to.contain('Identyfikator może mieć tylko małe litery');
     expect(await StudioCourse.countDocuments({ _id: 'przyklad-kurs' })).to.equal(0);
   });
 
   it('creates a course, edits its settings, lessons and test, reviews it with a second author and publishes it without a restart', async () => {
-    const created = await submit(author, '/studio/nowe', '/studio/nowe', { title: 'Dostępność cyfrowa', courseId: 'dostepnosc-cyfrowa' }, 303);
+    const created = await submitForm(author, '/studio/nowe', '/studio/nowe', { title: 'Dostępność cyfrowa', courseId: 'dostepnosc-cyfrowa' }, 303);
     expect(created.headers.location).to.equal('/studio/dostepnosc-cyfrowa');
     const overview = await author.get('/studio/dostepnosc-cyfrowa').expect(200);
     expect(overview.text).to.contain('bez błędów');
 
     // Settings: a bad value comes back with its message, nothing saved; a good form saves and redirects.
-    const refused = await submit(author, '/studio/dostepnosc-cyfrowa/ustawienia', '/studio/dostepnosc-cyfrowa/ustawienia', { ...MANIFEST, passThreshold: '150' }, 400);
+    const refused = await submitForm(author, '/studio/dostepnosc-cyfrowa/ustawienia', '/studio/dostepnosc-cyfrowa/ustawienia', { ...MANIFEST, passThreshold: '150' }, 400);
     expect(refused.text).to.contain('Podaj próg od 0 do 100.');
-    await submit(author, '/studio/dostepnosc-cyfrowa/ustawienia', '/studio/dostepnosc-cyfrowa/ustawienia', MANIFEST, 303);
+    await submitForm(author, '/studio/dostepnosc-cyfrowa/ustawienia', '/studio/dostepnosc-cyfrowa/ustawienia', MANIFEST, 303);
     const settings = await author.get('/studio/dostepnosc-cyfrowa/ustawienia').expect(200);
     expect(settings.text).to.contain('value="Dostępność cyfrowa w urzędzie"');
 
     // A lesson: the preview renders it (sanitised) without saving; save stores it.
     const body = '## Czym jest WCAG\n\nStandard **dostępności**.\n\n<script>alert(1)</script>\n\n::: uwaga\nTermin: 23 września.\n:::\n';
-    const preview = await submit(
+    const preview = await submitForm(
       author,
       '/studio/dostepnosc-cyfrowa/lekcje/nowa',
       '/studio/dostepnosc-cyfrowa/lekcje/nowa',
@@ -109,7 +97,7 @@ describe('studio/studio.routes', () => {
     // The form comes back with the Markdown exactly as typed (no indentation added by the partial).
     expect(preview.text).to.contain('>## Czym jest WCAG\n\nStandard **dostępności**.\n\n&lt;script&gt;');
     expect((await StudioCourse.findById('dostepnosc-cyfrowa').lean<StudioCourseDoc>())!.files.some((file) => file.path.includes('standard-wcag'))).to.equal(false);
-    const saved = await submit(
+    const saved = await submitForm(
       author,
       '/studio/dostepnosc-cyfrowa/lekcje/nowa',
       '/studio/dostepnosc-cyfrowa/lekcje/nowa',
@@ -124,12 +112,12 @@ describe('studio/studio.routes', () => {
     expect(saved.headers.location).to.equal('/studio/dostepnosc-cyfrowa/lekcje/standard-wcag');
 
     // Reorder: the new lesson goes first.
-    await submit(author, '/studio/dostepnosc-cyfrowa', '/studio/dostepnosc-cyfrowa/lekcje/standard-wcag/przesun', { direction: 'up' }, 303);
+    await submitForm(author, '/studio/dostepnosc-cyfrowa', '/studio/dostepnosc-cyfrowa/lekcje/standard-wcag/przesun', { direction: 'up' }, 303);
     const reordered = await author.get('/studio/dostepnosc-cyfrowa').expect(200);
     expect(reordered.text.indexOf('Standard WCAG')).to.be.lessThan(reordered.text.indexOf('Wprowadzenie'));
 
     // Questions of two kinds; a single choice with two ticks is refused.
-    const twoTicks = await submit(
+    const twoTicks = await submitForm(
       author,
       '/studio/dostepnosc-cyfrowa/pytania/nowe',
       '/studio/dostepnosc-cyfrowa/pytania/nowe',
@@ -145,7 +133,7 @@ describe('studio/studio.routes', () => {
       400,
     );
     expect(twoTicks.text).to.contain('Zaznacz dokładnie jedną poprawną odpowiedź.');
-    await submit(
+    await submitForm(
       author,
       '/studio/dostepnosc-cyfrowa/pytania/nowe',
       '/studio/dostepnosc-cyfrowa/pytania/nowe',
@@ -161,7 +149,7 @@ describe('studio/studio.routes', () => {
       },
       303,
     );
-    await submit(
+    await submitForm(
       author,
       '/studio/dostepnosc-cyfrowa/pytania/nowe',
       '/studio/dostepnosc-cyfrowa/pytania/nowe',
@@ -181,23 +169,23 @@ describe('studio/studio.routes', () => {
     expect(quiz.text).to.contain('Dopasuj zasadę WCAG do przykładu.');
 
     // Review: the author cannot approve their own work; the second author comments and approves.
-    await submit(author, '/studio/dostepnosc-cyfrowa', '/studio/dostepnosc-cyfrowa/recenzja', {}, 303);
-    await submit(author, '/studio/dostepnosc-cyfrowa', '/studio/dostepnosc-cyfrowa/zatwierdzenie', {}, 403);
-    await submit(reviewer, '/studio/dostepnosc-cyfrowa', '/studio/dostepnosc-cyfrowa/komentarze', { text: 'Dodałbym przykład z BIP.' }, 303);
-    await submit(reviewer, '/studio/dostepnosc-cyfrowa', '/studio/dostepnosc-cyfrowa/zatwierdzenie', {}, 303);
+    await submitForm(author, '/studio/dostepnosc-cyfrowa', '/studio/dostepnosc-cyfrowa/recenzja', {}, 303);
+    await submitForm(author, '/studio/dostepnosc-cyfrowa', '/studio/dostepnosc-cyfrowa/zatwierdzenie', {}, 403);
+    await submitForm(reviewer, '/studio/dostepnosc-cyfrowa', '/studio/dostepnosc-cyfrowa/komentarze', { text: 'Dodałbym przykład z BIP.' }, 303);
+    await submitForm(reviewer, '/studio/dostepnosc-cyfrowa', '/studio/dostepnosc-cyfrowa/zatwierdzenie', {}, 303);
     const approved = await author.get('/studio/dostepnosc-cyfrowa').expect(200);
     expect(approved.text).to.contain('Dodałbym przykład z BIP.');
     expect(approved.text).to.contain('zatwierdzone do publikacji');
 
     // Nothing served before publishing; after it, learners of a member office see it at once.
     await learner.get('/szkolenia/dostepnosc-cyfrowa').expect(404);
-    await submit(author, '/studio/dostepnosc-cyfrowa/publikacja', '/studio/dostepnosc-cyfrowa/publikacja', { version: '1.0.0' }, 303);
+    await submitForm(author, '/studio/dostepnosc-cyfrowa/publikacja', '/studio/dostepnosc-cyfrowa/publikacja', { version: '1.0.0' }, 303);
     expect(await CourseVersion.countDocuments({ _id: 'dostepnosc-cyfrowa@1.0.0' })).to.equal(1);
     const coursePage = await learner.get('/szkolenia/dostepnosc-cyfrowa').expect(200);
     expect(coursePage.text).to.contain('Dostępność cyfrowa w urzędzie');
 
     // The next draft: a changed lesson shows in the diff against 1.0.0; the results page answers for the version.
-    await submit(
+    await submitForm(
       author,
       '/studio/dostepnosc-cyfrowa/lekcje/standard-wcag',
       '/studio/dostepnosc-cyfrowa/lekcje/standard-wcag',
@@ -212,11 +200,11 @@ describe('studio/studio.routes', () => {
   });
 
   it('publishes only an approved revision: a change after approval needs a new review', async () => {
-    await submit(author, '/studio/nowe', '/studio/nowe', { title: 'Cyberbezpieczeństwo', courseId: 'cyberbezpieczenstwo' }, 303);
-    await submit(author, '/studio/cyberbezpieczenstwo', '/studio/cyberbezpieczenstwo/recenzja', {}, 303);
-    await submit(reviewer, '/studio/cyberbezpieczenstwo', '/studio/cyberbezpieczenstwo/zatwierdzenie', {}, 303);
-    await submit(author, '/studio/cyberbezpieczenstwo/ustawienia', '/studio/cyberbezpieczenstwo/ustawienia', { ...MANIFEST, title: 'Cyberbezpieczeństwo w gminie' }, 303);
-    const refused = await submit(author, '/studio/cyberbezpieczenstwo/publikacja', '/studio/cyberbezpieczenstwo/publikacja', { version: '1.0.0' }, 303);
+    await submitForm(author, '/studio/nowe', '/studio/nowe', { title: 'Cyberbezpieczeństwo', courseId: 'cyberbezpieczenstwo' }, 303);
+    await submitForm(author, '/studio/cyberbezpieczenstwo', '/studio/cyberbezpieczenstwo/recenzja', {}, 303);
+    await submitForm(reviewer, '/studio/cyberbezpieczenstwo', '/studio/cyberbezpieczenstwo/zatwierdzenie', {}, 303);
+    await submitForm(author, '/studio/cyberbezpieczenstwo/ustawienia', '/studio/cyberbezpieczenstwo/ustawienia', { ...MANIFEST, title: 'Cyberbezpieczeństwo w gminie' }, 303);
+    const refused = await submitForm(author, '/studio/cyberbezpieczenstwo/publikacja', '/studio/cyberbezpieczenstwo/publikacja', { version: '1.0.0' }, 303);
     expect(refused.headers.location).to.equal('/studio/cyberbezpieczenstwo');
     expect(await CourseVersion.countDocuments({ _id: 'cyberbezpieczenstwo@1.0.0' })).to.equal(0);
     expect(server.platform.catalogue.get('cyberbezpieczenstwo')).to.equal(undefined);
