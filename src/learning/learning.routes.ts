@@ -16,6 +16,7 @@ import { quizRouter } from './quiz.routes.js';
 import { dashboardRouter } from './dashboard.routes.js';
 import type { Platform } from '../platform.js';
 import { certificateStandingsOfEnrolments } from '../certificates/certificates.read.js';
+import { studioLinkFor } from '../studio/studio.read.js';
 
 async function showCatalogue(platform: Platform, req: Request, res: Response) {
   const open = await coursesOpenTo(platform, req.user!);
@@ -52,10 +53,13 @@ async function showCourse(platform: Platform, req: Request, res: Response) {
   // An enrolment on an older version may move on to the newest (a re-take after a change of law).
   const newest = platform.catalogue.get(course.id);
   const newerVersion = enrolment && newest && newest.version !== course.version ? { version: newest.version, action: `${courseUrl(course.id)}/nowa-wersja` } : undefined;
+  // Its authors find their way back to the studio from the course as learners see it.
+  const studioLink = await studioLinkFor(req.user!, course.id);
   res.render('learning/course', {
     title: course.title,
     course: coursePage(course, enrolment, progress, req.t, missing && { lessons, checks: missing.checks }, certificate),
     newerVersion,
+    studioLink,
   });
 }
 

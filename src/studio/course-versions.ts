@@ -150,7 +150,8 @@ export interface PublishVersionParams {
 
 /**
  * Freezes a version and serves it at once (no restart): checked as `npm run courses:check` checks a folder, then
- * recorded under `<id>@<version>` (an insert: the same version twice is a ConflictError, never an overwrite).
+ * recorded under `<id>@<version>` (an insert: the same version with other files is a ConflictError, never an
+ * overwrite; with the same files it finishes a publication cut short).
  */
 export async function publishVersion(deps: CourseVersionsDeps, params: PublishVersionParams): Promise<{ course: Course; record: CourseVersionDoc }> {
   const record: CourseVersionDoc = {
@@ -172,8 +173,11 @@ export async function publishVersion(deps: CourseVersionsDeps, params: PublishVe
   try {
     await CourseVersion.create(record);
   } catch (error) {
-    if (isDuplicateKeyError(error)) throw new ConflictError(`Wersja ${params.version} tego szkolenia jest już opublikowana.`);
-    throw error;
+    if (!isDuplicateKeyError(error)) throw error;
+    // The same files under the same version: a publication cut short after its insert (the process or the database
+    // died before the rest was done) is being finished, not repeated. Other files under that version: refused.
+    const stored = await CourseVersion.findById(record._id).select({ contentHash: 1, source: 1 }).lean<Pick<CourseVersionDoc, 'contentHash' | 'source'>>();
+    if (stored?.source !== 'studio' || stored.contentHash !== record.contentHash) throw new ConflictError(`Wersja ${params.version} tego szkolenia jest już opublikowana.`);
   }
   deps.catalogue.add(loaded.course);
   return { course: loaded.course, record };

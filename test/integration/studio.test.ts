@@ -4,6 +4,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { StudioCourse, type StudioCourseDoc } from '../../src/studio/studio-course.model.js';
 import { CourseVersion } from '../../src/studio/course-version.model.js';
+import { hashOfStoredFiles } from '../../src/studio/course-versions.js';
+import { withVersion } from '../../src/studio/draft-files.js';
 import { buildLearner, buildOrganisation, loginAgent, submitForm, type Agent } from '../helpers/factories.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -183,6 +185,9 @@ describe('studio/studio.routes', () => {
     expect(await CourseVersion.countDocuments({ _id: 'dostepnosc-cyfrowa@1.0.0' })).to.equal(1);
     const coursePage = await learner.get('/szkolenia/dostepnosc-cyfrowa').expect(200);
     expect(coursePage.text).to.contain('Dostępność cyfrowa w urzędzie');
+    expect(coursePage.text).to.not.contain('href="/studio/dostepnosc-cyfrowa"');
+    // Its authors see the course as learners do, with the way back to the studio.
+    expect((await author.get('/szkolenia/dostepnosc-cyfrowa').expect(200)).text).to.contain('href="/studio/dostepnosc-cyfrowa"');
 
     // The next draft: a changed lesson shows in the diff against 1.0.0; the results page answers for the version.
     await submitForm(
@@ -218,5 +223,38 @@ describe('studio/studio.routes', () => {
     await agent.get('/studio/dostepnosc-cyfrowa/lekcje/standard-wcag').expect(404);
     const list = await agent.get('/studio').expect(200);
     expect(list.text).to.not.contain('dostepnosc-cyfrowa');
+  });
+
+  it('finishes a publication cut short after its version was stored, and refuses other files under a published version', async () => {
+    await submitForm(author, '/studio/nowe', '/studio/nowe', { title: 'Przerwana publikacja', courseId: 'przerwana-publikacja' }, 303);
+    await submitForm(author, '/studio/przerwana-publikacja', '/studio/przerwana-publikacja/recenzja', {}, 303);
+    await submitForm(reviewer, '/studio/przerwana-publikacja', '/studio/przerwana-publikacja/zatwierdzenie', {}, 303);
+    // What a publication stores first, as if the process died right after it (the draft still says "approved").
+    const draft = (await StudioCourse.findById('przerwana-publikacja').lean<StudioCourseDoc>())!;
+    await CourseVersion.create({
+      _id: 'przerwana-publikacja@1.0.0',
+      courseId: 'przerwana-publikacja',
+      version: '1.0.0',
+      source: 'studio',
+      files: withVersion(draft.files, '1.0.0'),
+      contentHash: hashOfStoredFiles(withVersion(draft.files, '1.0.0')),
+      publishedAt: new Date(),
+      legalChange: false,
+    });
+    const done = await submitForm(author, '/studio/przerwana-publikacja/publikacja', '/studio/przerwana-publikacja/publikacja', { version: '1.0.0' }, 303);
+    expect(done.headers.location).to.equal('/studio/przerwana-publikacja');
+    const after = (await StudioCourse.findById('przerwana-publikacja').lean<StudioCourseDoc>())!;
+    expect(after.versions.map((version) => version.version)).to.deep.equal(['1.0.0']);
+    expect(server.platform.catalogue.get('przerwana-publikacja')?.version).to.equal('1.0.0');
+
+    // The same version again, now with other files: refused, nothing replaced.
+    await submitForm(author, '/studio/przerwana-publikacja/ustawienia', '/studio/przerwana-publikacja/ustawienia', { ...MANIFEST, title: 'Inny tytuł' }, 303);
+    await submitForm(author, '/studio/przerwana-publikacja', '/studio/przerwana-publikacja/recenzja', {}, 303);
+    await submitForm(reviewer, '/studio/przerwana-publikacja', '/studio/przerwana-publikacja/zatwierdzenie', {}, 303);
+    const refused = await submitForm(author, '/studio/przerwana-publikacja/publikacja', '/studio/przerwana-publikacja/publikacja', { version: '1.0.0' }, 400);
+    expect(refused.text).to.contain('Numer wersji musi być wyższy niż każda opublikowana wersja.');
+    await StudioCourse.updateOne({ _id: 'przerwana-publikacja' }, { $set: { versions: [] } });
+    await submitForm(author, '/studio/przerwana-publikacja/publikacja', '/studio/przerwana-publikacja/publikacja', { version: '1.0.0' }, 303);
+    expect(server.platform.catalogue.get('przerwana-publikacja')?.title).to.not.equal('Inny tytuł');
   });
 });
