@@ -43,6 +43,7 @@ import { departmentsRouter } from './organisations/departments.routes.js';
 import { associationRouter } from './organisations/association.routes.js';
 import { officeSettingsNavLink, officeSettingsRouter, officeSettingsUploadRouter } from './organisations/office-settings.routes.js';
 import { studioNavLink, studioRouter } from './studio/studio.routes.js';
+import { publicPagesRouter } from './privacy/public-pages.routes.js';
 import { studioEditorRouter } from './studio/studio-editor.routes.js';
 import { studioFilesRouter, studioUploadRouter } from './studio/studio-files.routes.js';
 import { studioInsightsRouter } from './studio/studio-insights.routes.js';
@@ -171,7 +172,16 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(managementRouter());
   app.use(approvalRouter(platform));
   app.use(joinPolicyRouter(platform));
-  app.use(accessibilityStatementRouter({ contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL, baseUrl: config.BASE_URL }));
+  app.use(
+    accessibilityStatementRouter({
+      contactEmail: config.ACCESSIBILITY_CONTACT_EMAIL,
+      coordinator: config.ACCESSIBILITY_COORDINATOR,
+      phone: config.ACCESSIBILITY_PHONE,
+      operatorName: config.OPERATOR_NAME,
+      baseUrl: config.BASE_URL,
+    }),
+  );
+  app.use(publicPagesRouter(config));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

@@ -90,6 +90,23 @@ const ConfigSchema = z.object({
   MAIL_SEND_INTERVAL_SECONDS: z.coerce.number({ message: 'expected a whole number of seconds' }).int().min(1).max(3600).default(5),
   /** Address for accessibility problems and requests, shown in the accessibility statement (set it in production). */
   ACCESSIBILITY_CONTACT_EMAIL: z.email({ message: 'expected an e-mail address' }).default('dostepnosc@akademia-jst.local'),
+  /** The accessibility coordinator of the operator and a phone number, named in the accessibility statement. */
+  ACCESSIBILITY_COORDINATOR: z.string().trim().min(1).max(200).optional(),
+  ACCESSIBILITY_PHONE: z.string().trim().min(3).max(40).optional(),
+  /**
+   * Who runs this installation, as the public pages (privacy notice, terms, contact) name it: its name, address,
+   * e-mail and phone, and whether it is a processor for the offices (the usual case: each office is the controller of
+   * its staff's training data) or a controller itself.
+   */
+  OPERATOR_NAME: z.string().trim().min(1).max(300).default('Operator platformy Akademia JST'),
+  OPERATOR_ADDRESS: z.string().trim().min(1).max(300).optional(),
+  OPERATOR_EMAIL: z.email({ message: 'expected an e-mail address' }).default('kontakt@akademia-jst.local'),
+  OPERATOR_PHONE: z.string().trim().min(3).max(40).optional(),
+  OPERATOR_ROLE: z.enum(['processor', 'controller'], { message: 'expected processor or controller' }).default('processor'),
+  /** The operator's data protection officer (inspektor ochrony danych). */
+  IOD_NAME: z.string().trim().min(1).max(200).optional(),
+  IOD_EMAIL: z.email({ message: 'expected an e-mail address' }).default('iod@akademia-jst.local'),
+  IOD_PHONE: z.string().trim().min(3).max(40).optional(),
   /** Base IRI of the platform's xAPI activity ids; defaults to BASE_URL + /xapi/activities. */
   XAPI_ACTIVITY_BASE: z.url({ message: 'expected an absolute IRI' }).optional(),
   XAPI_BASIC_USER: z.string().min(1).optional(),

@@ -10,7 +10,16 @@ export const ACCESSIBILITY_STATEMENT = {
   reviewedOn: '2026-11-23',
 };
 
-export function accessibilityStatementRouter(options: { contactEmail: string; baseUrl: string }): Router {
+/** The operator's side of the statement (from the environment): who runs the platform and whom to ask. */
+export interface AccessibilityStatementOptions {
+  contactEmail: string;
+  coordinator?: string;
+  phone?: string;
+  operatorName: string;
+  baseUrl: string;
+}
+
+export function accessibilityStatementRouter(options: AccessibilityStatementOptions): Router {
   const router = Router();
   router.get('/deklaracja-dostepnosci', async (req, res) => {
     // A signed-in clerk also sees their own office's coordinator and contact, when the office has set them.
@@ -20,6 +29,9 @@ export function accessibilityStatementRouter(options: { contactEmail: string; ba
       title: req.t('layout.accessibilityStatement'),
       ...ACCESSIBILITY_STATEMENT,
       contactEmail: options.contactEmail,
+      coordinator: options.coordinator,
+      phone: options.phone,
+      operatorName: options.operatorName,
       siteAddress: options.baseUrl,
     });
   });

@@ -21,6 +21,22 @@ export interface AccessibilityContact {
   contactPhone?: string;
 }
 
+/** The organisation a person belongs to, as the privacy notice names it: the controller of its staff's training data. */
+export interface DataController {
+  name: string;
+  kind: 'office' | 'association';
+  contactEmail?: string;
+  contactPhone?: string;
+}
+
+/** The person's organisation as controller (one `_id` read), or undefined (none, or the operator's own). */
+export async function dataControllerOf(organisationId: string): Promise<DataController | undefined> {
+  if (!Types.ObjectId.isValid(organisationId)) return undefined;
+  const organisation = await Organisation.findById(organisationId, { name: 1, officialName: 1, kind: 1, contactEmail: 1, contactPhone: 1 }).lean();
+  if (!organisation || organisation.kind === 'platform') return undefined;
+  return { name: displayNameOf(organisation), kind: organisation.kind, contactEmail: organisation.contactEmail ?? undefined, contactPhone: organisation.contactPhone ?? undefined };
+}
+
 /** An office's accessibility coordinator and contact for the accessibility statement, or undefined when none is set. */
 export async function accessibilityContactOf(organisationId: string): Promise<AccessibilityContact | undefined> {
   if (!Types.ObjectId.isValid(organisationId)) return undefined;

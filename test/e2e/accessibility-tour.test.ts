@@ -211,6 +211,16 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'verification record with a PDF result', language);
         await go('/deklaracja-dostepnosci');
         await checkPage(page, 'accessibility statement', language);
+        // The public pages the footer leads to (privacy notice, terms, contact and help, cookies).
+        for (const [path, label] of [
+          ['/polityka-prywatnosci', 'privacy notice'],
+          ['/regulamin', 'terms of service'],
+          ['/kontakt', 'contact and help'],
+          ['/pliki-cookie', 'cookies'],
+        ]) {
+          await go(path);
+          await checkPage(page, label, language, label === 'privacy notice' ? 'privacy-notice' : undefined);
+        }
         await go('/nie-ma-takiej-strony');
         expect(await page.title()).to.not.equal('');
         await checkPage(page, '404', language, '404');
