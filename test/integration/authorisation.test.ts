@@ -21,6 +21,7 @@ import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation, csrfTokenFrom, loginAgent } from '../helpers/factories.js';
 import { routeTable, type RouteEntry } from '../helpers/route-table.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { PUBLIC_PAGES } from '../../src/privacy/public-pages.presenter.js';
 
 type Agent = Awaited<ReturnType<typeof loginAgent>>;
 const COURSE = '/szkolenia/przyklad-kurs';
@@ -125,6 +126,8 @@ describe('authorisation and tenant isolation', function () {
       /^\/haslo\/reset/,
       /^\/zaproszenie\//,
       /^\/deklaracja-dostepnosci$/,
+      // The privacy notice, terms, contact and cookie pages the law asks to be public.
+      ...PUBLIC_PAGES.map((page) => new RegExp(`^${page.path}$`)),
     ];
 
     it('are sent to the login page, with the page to return to, from every private page', async () => {
