@@ -43,6 +43,7 @@ import { departmentsRouter } from './organisations/departments.routes.js';
 import { associationRouter } from './organisations/association.routes.js';
 import { officeSettingsNavLink, officeSettingsRouter, officeSettingsUploadRouter } from './organisations/office-settings.routes.js';
 import { studioNavLink, studioRouter } from './studio/studio.routes.js';
+import { personErasureRouter } from './privacy/person-erasure.routes.js';
 import { publicPagesRouter } from './privacy/public-pages.routes.js';
 import { studioEditorRouter } from './studio/studio-editor.routes.js';
 import { studioFilesRouter, studioUploadRouter } from './studio/studio-files.routes.js';
@@ -182,6 +183,7 @@ export async function createApp(platform: Platform): Promise<Express> {
     }),
   );
   app.use(publicPagesRouter(config));
+  app.use(personErasureRouter(platform));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

@@ -134,6 +134,25 @@ const ConfigSchema = z.object({
     .trim()
     .default('0 8 * * 1-5')
     .refine((value) => value === 'off' || isCronPattern(value), { message: "expected a cron pattern such as '0 8 * * 1-5', or off" }),
+  /** When the retention job deletes what its periods say (cron, Europe/Warsaw time), or `off`. Default: 03:15 daily. */
+  RETENTION_CRON: z
+    .string()
+    .trim()
+    .default('15 3 * * *')
+    .refine((value) => value === 'off' || isCronPattern(value), { message: "expected a cron pattern such as '15 3 * * *', or off" }),
+  // Retention periods in days (README, "Retention" gives each default's reason).
+  /** A leaver's (deactivated) account is erased this long after it was deactivated. */
+  RETENTION_DEACTIVATED_ACCOUNT_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(1).max(36500).default(1825),
+  /** An invitation never accepted or a registration never approved is deleted this long after it was made. */
+  RETENTION_UNFINISHED_ACCOUNT_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(1).max(36500).default(90),
+  /** The answers of a submitted quiz attempt are cleared this long after it (the score and the result stay). */
+  RETENTION_ATTEMPT_ANSWERS_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(1).max(36500).default(730),
+  /** Statements stored this long ago have their learner replaced by a pseudonym. */
+  RETENTION_IDENTIFIABLE_STATEMENTS_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(1).max(36500).default(1825),
+  /** Delivered or failed outbox messages are deleted this long after they were queued. */
+  RETENTION_MAIL_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(1).max(36500).default(30),
+  /** Audit trail entries are deleted this long after they were written. */
+  RETENTION_AUDIT_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(1).max(36500).default(1825),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'BASE_URL' | 'XAPI_ACTIVITY_BASE' | 'TRUST_PROXY'> & {

@@ -15,6 +15,7 @@ import { loadCourseSharing } from './studio/course-sharing.service.js';
 import { recordFolderCourses, serveStoredVersions } from './studio/course-versions.js';
 import { scheduleCatalogueRefresh } from './studio/catalogue-revision.js';
 import { scheduleAssignmentJobs } from './assignments/assignments.jobs.js';
+import { scheduleErasures, scheduleRetention } from './privacy/retention.js';
 import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from './xapi/xapi-startup.js';
 
 export interface StartupOptions {
@@ -86,6 +87,10 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     await scheduleCatalogueRefresh(platform, () => platform.availability.refresh()),
     // Certificates of older versions after a change of law (runs the course.published listener recorded), every minute.
     scheduleRecertifications(platform),
+    // Erasures an office admin ordered, carried out within the quarter minute (privacy/person-erasure.service.ts).
+    scheduleErasures(platform),
+    // The retention periods (RETENTION_*), once a day on RETENTION_CRON; one instance a day runs it.
+    scheduleRetention(platform),
   ];
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
   await ensureEnvironmentLrsClientTask(platform);

@@ -31,8 +31,15 @@ export const AUDIT_ACTIONS = [
   'course.sharingChanged',
   'course.hidden',
   'course.restored',
+  'person.erasureRequested',
+  'person.erasureOrdered',
+  'person.erased',
+  'organisation.certificateRetentionChanged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** How the trail names a person an office erased (Polish, as the rest of what actors wrote). */
+export const ERASED_PERSON_LABEL = 'Osoba usunięta';
 
 export interface AuditActor {
   id: string;
@@ -71,6 +78,28 @@ export class AuditTrail {
       reason: entry.reason,
       details: entry.details,
     });
+  }
+
+  /**
+   * Forgets who an erased person was in the office's trail: entries about them keep what was done, when, by whom
+   * and why, but their label becomes ERASED_PERSON_LABEL and the details (names, addresses before and after) go.
+   * Entries the person made as HR or an admin keep their name: the office's record of who decided (art. 5(2) RODO).
+   */
+  async forgetSubject(organisationId: string, subjectId: string): Promise<number> {
+    const organisation = new Types.ObjectId(organisationId);
+    const { modifiedCount } = await AuditEntry.updateMany(
+      { organisationId: organisation, 'subject.id': subjectId },
+      { $set: { 'subject.label': ERASED_PERSON_LABEL }, $unset: { details: 1 } },
+    );
+    // What the person did about themself (their own erasure request) no longer names them as the actor either.
+    await AuditEntry.updateMany({ organisationId: organisation, 'subject.id': subjectId, actorId: new Types.ObjectId(subjectId) }, { $set: { actorName: ERASED_PERSON_LABEL } });
+    return modifiedCount;
+  }
+
+  /** Deletes the entries written before `before` (the retention job; across organisations, one pass). */
+  async removeWrittenBefore(before: Date): Promise<number> {
+    const { deletedCount } = await AuditEntry.deleteMany({ at: { $lt: before } }).setOptions({ acrossOrganisations: true });
+    return deletedCount;
   }
 
   /**

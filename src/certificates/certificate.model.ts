@@ -60,6 +60,11 @@ const certificateSchema = new Schema(
         { _id: false },
       ),
     },
+    /**
+     * Set when the office erased the holder (art. 17 RODO): the certificate stays, as proof of mandatory training,
+     * until then (the office's period, organisation privacy settings), and the retention job withdraws it after.
+     */
+    heldUntil: { type: Date },
     /** SHA-256 (hex) of the issued PDF, to tell an unaltered file from an edited one. */
     pdfSha256: { type: String, required: true },
     pdfBytes: { type: Number, required: true },

@@ -10,6 +10,7 @@ import { pageLocals } from '../http/page-locals.js';
 import { databaseRateLimitStore } from '../http/rate-limit-store.js';
 import { fieldErrorsOf } from '../http/validate.js';
 import { normaliseCertificateCode } from './certificate-code.js';
+import { wasWithdrawn } from './certificate-erasure.js';
 import { presentPublicRecord } from './certificate.presenter.js';
 import { LookupQuery } from './certificate.schemas.js';
 import type { BadgeSigningKeys } from './signing-key.service.js';
@@ -41,6 +42,16 @@ function singleUpload(field: string): RequestHandler {
 /** The same page (and 404 status) for a malformed and an unknown code: nothing is revealed either way. */
 function notFound(): NotFoundError {
   return new NotFoundError();
+}
+
+/**
+ * A number no record answers to: when it belonged to a certificate withdrawn after its holder was erased and the
+ * office's period ended, the page says only that it existed and is no longer held (410); otherwise the 404.
+ */
+async function answerWithoutRecord(req: Request, res: Response): Promise<void> {
+  const code = normaliseCertificateCode(req.params.code);
+  if (!code || !(await wasWithdrawn(code))) throw notFound();
+  res.status(410).render('certificates/withdrawn', { title: req.t('certificates:withdrawn.title', { code }), code });
 }
 
 function renderRecord(req: Request, res: Response, record: PublicCertificateRecord, extra: Record<string, unknown> = {}, status = 200): void {
@@ -111,7 +122,7 @@ export function verificationRouters(
 
   beforeCsrf.post('/verify/:code/plik', limiter, locals, singleUpload('plik'), async (req, res) => {
     const record = await lookUpCertificate(req.params.code);
-    if (!record) throw notFound();
+    if (!record) return answerWithoutRecord(req, res);
     let problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
     if (!problem && req.file && !req.file.buffer.subarray(0, 1024).includes('%PDF-')) problem = 'notPdf';
     if (problem) {
@@ -124,7 +135,7 @@ export function verificationRouters(
 
   beforeCsrf.post('/verify/:code/odznaka', limiter, locals, singleUpload('odznaka'), async (req, res) => {
     const record = await lookUpCertificate(req.params.code);
-    if (!record) throw notFound();
+    if (!record) return answerWithoutRecord(req, res);
     const problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
     if (problem) {
       renderRecord(req, res, record, { badgeErrors: { odznaka: [req.t(`certificates:verify.errors.${problem}`)] } }, problem === 'tooLarge' ? 413 : 400);
@@ -164,7 +175,7 @@ export function verificationRouters(
 
   pages.get('/verify/:code', limiter, async (req, res) => {
     const record = await lookUpCertificate(req.params.code);
-    if (!record) throw notFound();
+    if (!record) return answerWithoutRecord(req, res);
     // A lower-case or space-padded code still finds the record; the address bar then shows the canonical one.
     if (req.params.code !== record.code) {
       res.redirect(301, `/verify/${record.code}`);

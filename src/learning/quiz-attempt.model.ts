@@ -54,6 +54,8 @@ const quizAttemptSchema = new Schema(
     answersSavedAt: { type: Date },
     submittedAt: { type: Date },
     results: { type: [gradedQuestionSchema], default: undefined },
+    /** When the retention job cleared the answers (results keep points and success; RETENTION_ATTEMPT_ANSWERS_DAYS). */
+    answersClearedAt: { type: Date },
     scoreRaw: { type: Number },
     scoreMax: { type: Number },
     scoreScaled: { type: Number },

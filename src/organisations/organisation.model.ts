@@ -76,6 +76,11 @@ const organisationSchema = new Schema(
     contactPhone: { type: String, trim: true },
     /** The accessibility coordinator (Act of 19 July 2019), named in the accessibility statement. */
     accessibilityCoordinator: { type: accessibilityCoordinatorSchema, default: () => ({}) },
+    /**
+     * How many years the office keeps the certificates of a person it erased (proof of mandatory training, the
+     * privacy feature's setting); unset = DEFAULT_CERTIFICATE_RETENTION_YEARS.
+     */
+    certificateRetentionYears: { type: Number, min: 0, max: 50 },
   },
   { timestamps: true },
 );

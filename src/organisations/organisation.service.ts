@@ -94,3 +94,20 @@ export async function officeCourseFactsOf(organisationId: string): Promise<Offic
   const organisation = Types.ObjectId.isValid(organisationId) ? await Organisation.findById(organisationId, { memberOf: 1, hiddenCourses: 1 }).lean() : null;
   return organisation ? courseFactsOf(organisation) : { id: organisationId, memberOf: [], hiddenCourses: [] };
 }
+
+/**
+ * Ten years, as employee documentation is kept (Kodeks pracy art. 94 pkt 9b): a certificate is the proof that the
+ * mandatory training took place, and an office may be asked for it as long as for the rest of the person's file.
+ */
+export const DEFAULT_CERTIFICATE_RETENTION_YEARS = 10;
+
+/** How many years the office keeps the certificates of a person it erased. */
+export async function certificateRetentionYearsOf(organisationId: string): Promise<number> {
+  const office = await Organisation.findById(organisationId).select({ certificateRetentionYears: 1 }).lean();
+  return office?.certificateRetentionYears ?? DEFAULT_CERTIFICATE_RETENTION_YEARS;
+}
+
+/** Sets the office's certificate retention after erasure (the caller checks the actor is its admin and audits it). */
+export async function setCertificateRetentionYears(organisationId: string, years: number): Promise<void> {
+  await Organisation.updateOne({ _id: new Types.ObjectId(organisationId) }, { $set: { certificateRetentionYears: years } });
+}
