@@ -14,6 +14,8 @@ import { revokeCertificate } from '../../src/certificates/certificate-admin.serv
 import { changedCatalogue, startTestServer, type TestServer } from '../helpers/server.js';
 import { MovableClock } from '../../src/calendar/clock.js';
 import { completeRequiredStepsOf } from '../helpers/completion.js';
+import { Certificate } from '../../src/certificates/certificate.model.js';
+import { withdrawCertificatesPastRetention } from '../../src/certificates/certificate-erasure.js';
 
 type Person = Awaited<ReturnType<typeof buildLearner>>;
 const COURSE = '/szkolenia/przyklad-kurs';
@@ -33,6 +35,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   let associationAdmin: Person;
   let officeId: string;
   let certificate: { code: string; id: string };
+  let withdrawnCode: string;
   let closedOffice: { _id: { toHexString(): string } };
   /** Per language, a person with a failed quiz attempt, whose record HR opens (and grants an extra attempt). */
   const records = {} as Record<Language, Person>;
@@ -125,6 +128,11 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
       const revoked = await buildCertificate(server.platform, person.user);
       await revokeCertificate(server.platform, { actor: toSessionUser(hr.user), certificateId: revoked.id, reason: 'Duplikat' });
     }
+    // A certificate withdrawn after its holder's erasure and the office's period: its number only says it existed.
+    const gone = await buildCertificate(server.platform, (await buildLearner({ organisation, overrides: { fullName: 'Wanda Usunieta' } })).user);
+    await Certificate.updateOne({ _id: gone.id, organisationId: organisation._id }, { $set: { heldUntil: new Date(Date.now() - 1000) } });
+    await withdrawCertificatesPastRetention(new Date());
+    withdrawnCode = gone.code;
     context = await newBrowserContext({ viewport: DESKTOP });
     page = await context.newPage();
   });
@@ -209,6 +217,8 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await page.setInputFiles('#plik', { name: 'list.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7 nie to') });
         await Promise.all([page.waitForURL('**/plik'), page.locator('form[action$="/plik"] button[type="submit"]').click()]);
         await checkPage(page, 'verification record with a PDF result', language);
+        await go(`/verify/${withdrawnCode}`);
+        await checkPage(page, 'verification of a withdrawn certificate', language);
         await go('/deklaracja-dostepnosci');
         await checkPage(page, 'accessibility statement', language);
         // The public pages the footer leads to (privacy notice, terms, contact and help, cookies).
@@ -389,6 +399,30 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await page.fill('#dodatkowa-przyklad-kurs-reason', language === 'pl' ? 'Awaria sieci podczas testu' : 'Network failure during the test');
         await submit(page, form);
         await checkPage(page, 'person record after a grant', language);
+      });
+
+      it('privacy: a learner asks for erasure (blank, with errors, sent), the admin sees the request and the order form', async () => {
+        await signIn(page, server.url, records[language].user.email, records[language].password);
+        await go('/konto/usuniecie-danych');
+        await checkPage(page, 'erasure request', language, 'erasure-request');
+        // Past the field's own limit (as a script or an old browser might send it): the server's message shows.
+        await page.evaluate(() => document.querySelector('#note')?.removeAttribute('maxlength'));
+        await page.fill('#note', 'x'.repeat(2001));
+        await submit(page, 'form[action="/konto/usuniecie-danych"]');
+        expect(await page.locator('.error-summary').count()).to.equal(1);
+        await checkPage(page, 'erasure request with errors', language);
+        await page.fill('#note', language === 'pl' ? 'Odchodzę z pracy.' : 'I am leaving.');
+        await submit(page, 'form[action="/konto/usuniecie-danych"]');
+        await checkPage(page, 'erasure request sent', language);
+        await signIn(page, server.url, admin.user.email, admin.password);
+        await go('/urzad/usuwanie-danych');
+        // The Polish learner's note is her own text, shown as she wrote it on the English page too.
+        await checkPage(page, 'erasure requests and orders', language, 'erasures', ['Odchodzę z pracy.']);
+        await go(`/urzad/usuwanie-danych/${records[language].user._id.toHexString()}`);
+        await checkPage(page, 'erasure order', language, 'erasure-order');
+        await submit(page, `form[action="/urzad/usuwanie-danych/${records[language].user._id.toHexString()}"]`);
+        expect(await page.locator('.error-summary').count()).to.equal(1);
+        await checkPage(page, 'erasure order with errors', language);
       });
 
       it('admin: the audit trail', async () => {
