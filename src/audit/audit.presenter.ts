@@ -1,6 +1,6 @@
 // Turns audit entries into plain words for the trail page: when (Warsaw time), who, what, about whom, why, what changed.
 import { formatDateTime } from '../calendar/calendar.js';
-import type { AuditEntryView } from './audit-trail.js';
+import { ERASED_PERSON_LABEL, type AuditEntryView } from './audit-trail.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
@@ -51,7 +51,8 @@ export function presentAuditEntry(entry: AuditEntryView, t: Translate, language:
     subjectKind: t(`audit:subjects.${subject.kind}`, { defaultValue: subject.kind }),
     subjectLabel: subject.label,
     // A person's record is one click away for an office admin (who is also allowed the HR pages).
-    subjectUrl: subject.kind === 'person' && subject.id && /^[0-9a-f]{24}$/.test(subject.id) ? `/kadry/osoby/${subject.id}` : undefined,
+    // An erased person has no page any more: their entries name them "Osoba usunięta", without a link.
+    subjectUrl: subject.kind === 'person' && subject.id && /^[0-9a-f]{24}$/.test(subject.id) && subject.label !== ERASED_PERSON_LABEL ? `/kadry/osoby/${subject.id}` : undefined,
     reason: entry.reason,
     details: detailsInWords(entry.details, t, language),
   };

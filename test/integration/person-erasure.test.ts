@@ -149,6 +149,9 @@ describe('privacy/person-erasure and privacy/retention', function () {
       .to.include({ status: 'erased' })
       .and.not.have.property('note');
 
+    // The trail page names her "Osoba usunięta", with no link to a person page that no longer exists.
+    const trailPage = await admin.get('/urzad/dziennik').expect(200);
+    expect(trailPage.text).to.include('Osoba usunięta').and.not.include(`/kadry/osoby/${anna._id.toHexString()}`);
     const list = await admin.get(OFFICE_PAGE).expect(200);
     expect(list.text).to.include('Zakończono').and.include('Prośba osoby z 3.12.2026').and.not.include('Anna Usuwana');
   });
