@@ -19,7 +19,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { statementsAnywhere } from '../helpers/statements.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const quiet: SupervisorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as SupervisorLogger;
+const quiet: SupervisorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('privacy/person-erasure when the database dies half-way', function () {
   this.timeout(180_000);
