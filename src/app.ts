@@ -43,6 +43,7 @@ import { departmentsRouter } from './organisations/departments.routes.js';
 import { associationRouter } from './organisations/association.routes.js';
 import { officeSettingsNavLink, officeSettingsRouter, officeSettingsUploadRouter } from './organisations/office-settings.routes.js';
 import { studioNavLink, studioRouter } from './studio/studio.routes.js';
+import { accessTrailRouter, privacyNavLinks } from './privacy/access-trail.routes.js';
 import { personErasureRouter } from './privacy/person-erasure.routes.js';
 import { publicPagesRouter } from './privacy/public-pages.routes.js';
 import { studioEditorRouter } from './studio/studio-editor.routes.js';
@@ -127,6 +128,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(reportsNavLink);
   app.use(joiningNavLinks);
   app.use(auditNavLink);
+  app.use(privacyNavLinks);
   app.use(peopleNavLink);
   app.use(operatorNavLink);
   app.use(officeSettingsNavLink);
@@ -184,6 +186,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   );
   app.use(publicPagesRouter(config));
   app.use(personErasureRouter(platform));
+  app.use(accessTrailRouter(platform));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

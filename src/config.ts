@@ -153,6 +153,8 @@ const ConfigSchema = z.object({
   RETENTION_MAIL_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(1).max(36500).default(30),
   /** Audit trail entries are deleted this long after they were written. */
   RETENTION_AUDIT_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(1).max(36500).default(1825),
+  /** Access trail entries (who viewed whose data) are deleted this long after they were written. */
+  RETENTION_ACCESS_TRAIL_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(1).max(36500).default(730),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'BASE_URL' | 'XAPI_ACTIVITY_BASE' | 'TRUST_PROXY'> & {

@@ -13,6 +13,7 @@ import { learningProgressProjector } from './learning/progress.projector.js';
 import type { Logger } from './logger.js';
 import { Mailer } from './mail/mail.service.js';
 import { listenForMergedDepartments } from './people/people.listeners.js';
+import { listenForPersonalDataAccess } from './privacy/access-trail.js';
 import { listenForTrainingChanges } from './reports/training-standings.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretBox } from './secrets/secrets-key.js';
@@ -106,5 +107,7 @@ export async function createPlatform(config: Config, logger: Logger, options: Cr
   listenForTrainingChanges(platform);
   // After the people listeners: a merge moves staff first (person.changed), then they get the standing assignments.
   listenForJoiners(platform);
+  // Views and exports of other people's data, into the access trail.
+  listenForPersonalDataAccess(platform);
   return platform;
 }

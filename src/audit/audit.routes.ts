@@ -22,7 +22,8 @@ export function auditNavLink(req: Request, res: Response, next: NextFunction): v
 /** The audit trail router. */
 export function auditRouter(platform: Platform): Router {
   const router = Router();
-  router.get(TRAIL_PATH, requireRole('admin'), validate(TrailQuery, 'query'), async (req, res) => {
+  // The office's IOD reads it too (art. 39 RODO: monitoring compliance); the page changes nothing.
+  router.get(TRAIL_PATH, requireRole('admin', 'iod'), validate(TrailQuery, 'query'), async (req, res) => {
     const page = inputOf<TrailQuery>(res, 'query').strona ?? 1;
     // Always the admin's own office: the page takes no organisation from the request.
     const { entries, hasMore } = await platform.audit.list(req.user!.organisationId, { limit: PAGE_SIZE, skip: (page - 1) * PAGE_SIZE });

@@ -6,10 +6,11 @@ import { removeMemberCopy, storeMemberCopy, storeNewMemberCopies } from './organ
 
 /**
  * learner (a clerk), hr (the office's HR: assignments, people, reports), author (writes courses), admin (an office's
- * or an association's administrator: that organisation only), operator (the body running the instance: creates
+ * or an association's administrator: that organisation only), iod (the office's data protection officer: reads the
+ * audit and access trails), operator (the body running the instance: creates
  * associations and offices, appoints their first administrators; belongs to the platform organisation).
  */
-export const ROLES = ['learner', 'hr', 'author', 'admin', 'operator'] as const;
+export const ROLES = ['learner', 'hr', 'author', 'admin', 'iod', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**

@@ -49,12 +49,12 @@ export async function certificateForActor(actor: SessionUser, certificateId: str
 }
 
 /** The PDF of a certificate the actor may download. */
-export async function certificatePdf(actor: SessionUser, certificateId: string): Promise<{ code: string; pdf: Buffer }> {
+export async function certificatePdf(actor: SessionUser, certificateId: string): Promise<{ code: string; pdf: Buffer; holderId: string }> {
   const certificate = await certificateForActor(actor, certificateId, 'download');
   // By `_id` alone: `{ _id, organisationId }` would make FerretDB on SQLite decode every office's PDFs.
   const file = await CertificateFile.findById(certificate._id);
   if (!file || String(file.get('organisationId')) !== certificate.organisationId.toHexString()) throw new NotFoundError('Plik zaświadczenia jest niedostępny.');
-  return { code: certificate.code, pdf: Buffer.from(file.pdf) };
+  return { code: certificate.code, pdf: Buffer.from(file.pdf), holderId: certificate.userId.toHexString() };
 }
 
 /** The signed Open Badge (VC-JWT) of a certificate the actor may download. */

@@ -22,13 +22,19 @@ import {
 import type { CertificateDoc } from './certificate.model.js';
 import { envelopeOf } from './open-badge.js';
 import { ConflictError } from '../http/errors.js';
+import { accessBy, type PlatformEvents } from '../events/platform-events.js';
 
 function sendPdf(res: Response, file: { code: string; pdf: Buffer }): void {
   res.set('Content-Type', 'application/pdf').set('Content-Disposition', `attachment; filename="${file.code}.pdf"`).set('Cache-Control', 'private, no-store').send(file.pdf);
 }
 
-async function downloadPdf(req: Request, res: Response): Promise<void> {
-  sendPdf(res, await certificatePdf(req.user!, inputOf<CertificateIdParams>(res, 'params').id));
+/** The PDF; someone else's (HR, an admin) goes into the access trail before it is sent (one's own is not recorded). */
+function downloadPdf(events: PlatformEvents) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const file = await certificatePdf(req.user!, inputOf<CertificateIdParams>(res, 'params').id);
+    await events.emit('personalData.accessed', accessBy(req.user!, 'certificatePdf', [file.holderId]));
+    sendPdf(res, file);
+  };
 }
 
 /** The certificate an HR form is about (for the page heading), after the policy check. */
@@ -133,7 +139,7 @@ export function certificateRouter(platform: Platform): Router {
     },
     scoreConsentForm.refuse,
   );
-  router.get('/moje-zaswiadczenia/:id/pdf', requireUser, params, downloadPdf);
+  router.get('/moje-zaswiadczenia/:id/pdf', requireUser, params, downloadPdf(platform.events));
   router.get('/moje-zaswiadczenia/:id/odznaka.json', requireUser, params, async (req, res) => {
     const { code, jwt } = await certificateCredential(req.user!, inputOf<CertificateIdParams>(res, 'params').id);
     res
@@ -150,7 +156,7 @@ export function certificateRouter(platform: Platform): Router {
     const certificates = (await certificatesOfOrganisation(req.user!)).map((certificate) => presentOrganisationCertificate(certificate, platform.catalogue));
     res.render('certificates/manage', { title: req.t('certificates:manage.title'), certificates });
   });
-  router.get('/zaswiadczenia/:id/pdf', hr, params, downloadPdf);
+  router.get('/zaswiadczenia/:id/pdf', hr, params, downloadPdf(platform.events));
 
   router.get('/zaswiadczenia/:id/uniewaznij', hr, params, loadManaged('revoke', true), (req, res) => revokeForm.show(req, res));
   router.post(

@@ -76,6 +76,44 @@ export interface CoursePublished {
   changeNote?: string;
 }
 
+/** What HR or an admin looked at or took away about other people (the access trail's kinds; locales/…/privacy.json). */
+export const PERSONAL_DATA_ACCESS_KINDS = [
+  'matrix',
+  'matrixExport',
+  'dueList',
+  'dueListExport',
+  'peopleList',
+  'personRecord',
+  'personEdit',
+  'certificatePdf',
+  'accessTrailExport',
+] as const;
+export type PersonalDataAccessKind = (typeof PERSONAL_DATA_ACCESS_KINDS)[number];
+
+/**
+ * Someone looked at or exported other people's personal data (reports, people and certificates announce, before the
+ * page or file goes out; privacy's access trail records it). `subjectIds` are the people shown, the viewer's own id
+ * included or not (the trail leaves it out).
+ */
+export interface PersonalDataAccessed {
+  organisationId: string;
+  viewer: { id: string; fullName: string; roles: readonly string[] };
+  what: PersonalDataAccessKind;
+  subjectIds: string[];
+  /** The filter a list was read with, as plain words (e.g. "Referat Finansowy, RODO w urzędzie"), when it had one. */
+  scope?: string;
+}
+
+/** The access event for a signed-in `viewer` who was shown the people `subjectIds` in `what`. */
+export function accessBy(
+  viewer: { id: string; fullName: string; roles: readonly string[]; organisationId: string },
+  what: PersonalDataAccessKind,
+  subjectIds: string[],
+  scope?: string,
+): PersonalDataAccessed {
+  return { organisationId: viewer.organisationId, viewer: { id: viewer.id, fullName: viewer.fullName, roles: viewer.roles }, what, subjectIds, scope };
+}
+
 /** Every event the platform announces, by name. */
 export interface PlatformEventMap {
   'course.passed': CoursePassed;
@@ -85,6 +123,7 @@ export interface PlatformEventMap {
   'certificate.changed': CertificateChanged;
   'person.changed': PersonChanged;
   'course.published': CoursePublished;
+  'personalData.accessed': PersonalDataAccessed;
 }
 
 export type PlatformEventName = keyof PlatformEventMap;

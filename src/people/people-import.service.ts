@@ -31,6 +31,8 @@ const ROLE_NAMES = new Map<string, OfficeRole>([
   ['autor', 'author'],
   ['admin', 'admin'],
   ['administrator', 'admin'],
+  ['iod', 'iod'],
+  ['inspektor ochrony danych', 'iod'],
 ]);
 
 /** Why one row cannot be imported: a locale key under people:import.problems and its values. */

@@ -5,9 +5,10 @@ import { ForbiddenError } from '../http/errors.js';
 
 /**
  * The roles the people pages give and take away. An author writes the organisation's own courses in the studio (an
- * office's private courses, an association's shared ones); the operator role is kept as it is (not an office's to give).
+ * office's private courses, an association's shared ones); the IOD (inspektor ochrony danych) reads who changed and who
+ * viewed what (the audit and access trails), nothing more; the operator role is kept as it is (not an office's to give).
  */
-export const OFFICE_ROLES = ['learner', 'hr', 'author', 'admin'] as const satisfies readonly Role[];
+export const OFFICE_ROLES = ['learner', 'hr', 'author', 'admin', 'iod'] as const satisfies readonly Role[];
 export type OfficeRole = (typeof OFFICE_ROLES)[number];
 
 /** HR staff and office admins add, import, move and deactivate the people of their own office. */

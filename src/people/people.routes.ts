@@ -6,6 +6,7 @@ import { setFlash } from '../http/flash.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import type { Platform } from '../platform.js';
+import { accessBy } from '../events/platform-events.js';
 import { departmentOptions, presentPeoplePage, presentPersonForEdit } from './people.presenter.js';
 import { canChangeRoles, canManagePeople, grantableRoles } from './people.policy.js';
 import { AddPersonBody, DeactivateBody, PeopleQuery, PersonDetailsBody, PersonParams, PersonRolesBody, ReactivateBody } from './people.schemas.js';
@@ -94,6 +95,14 @@ export function peopleRouter(platform: Platform): Router {
   router.get('/kadry/osoby', hr, validate(PeopleQuery, 'query'), async (req, res) => {
     const query = inputOf<PeopleQuery>(res, 'query');
     const page = await listPeople(req.user!, query);
+    await platform.events.emit(
+      'personalData.accessed',
+      accessBy(
+        req.user!,
+        'peopleList',
+        page.people.map((person) => person._id.toHexString()),
+      ),
+    );
     res.render('people/list', { title: req.t('people:list.title'), ...presentPeoplePage(page, query, req.t) });
   });
 
@@ -119,7 +128,11 @@ export function peopleRouter(platform: Platform): Router {
     addForm.refuse,
   );
 
-  router.get('/kadry/osoby/:userId/edycja', hr, params, async (req, res) => renderEditPage(req, res));
+  router.get('/kadry/osoby/:userId/edycja', hr, params, async (req, res) => {
+    await renderEditPage(req, res);
+    // After the page: only then is it known to be a person of the office (a stranger's id is a 404 and no view).
+    await platform.events.emit('personalData.accessed', accessBy(req.user!, 'personEdit', [inputOf<{ userId: string }>(res, 'params').userId]));
+  });
 
   const detailsForm = editForm('details', PersonDetailsBody, ['departmentId', 'position', 'employeeNumber', 'reason']);
   router.post(

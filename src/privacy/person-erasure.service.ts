@@ -7,6 +7,7 @@ import { addMonths } from '../calendar/calendar.js';
 import type { Clock } from '../calendar/clock.js';
 import { holdCertificatesOfErasedPerson } from '../certificates/certificate-erasure.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
+import { isDuplicateKeyError } from '../db/database-errors.js';
 import type { PlatformEvents } from '../events/platform-events.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
 import { eraseLearningOf } from '../learning/learning.erasure.js';
@@ -104,7 +105,8 @@ export async function orderErasure(deps: ErasureDeps, actor: ErasureActor, userI
     pseudonymName: newPseudonym(deps.vocabulary).account!.name,
     certificatesHeldUntil: addMonths(now, years * 12),
   }).catch((error: unknown) => {
-    if ((error as { code?: number }).code === 11000) return undefined;
+    // Ordered already (two admins, or a double click): the first order stands.
+    if (isDuplicateKeyError(error)) return undefined;
     throw error;
   });
   if (!created) return;

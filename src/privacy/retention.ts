@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { removeOldMail } from '../mail/outbox-retention.js';
 import { pseudonymiseStatementsStoredBefore } from '../xapi/agent-erasure.js';
 import { organisationsWithStatements } from '../xapi/statement.model.js';
+import { removeAccessEntriesBefore } from './access-trail.js';
 import { orderErasure, RETENTION_JOB_ACTOR, runPendingErasures, type ErasureDeps } from './person-erasure.service.js';
 import { RetentionRun, type RetentionRunDoc } from './retention-run.model.js';
 
@@ -22,6 +23,7 @@ export type RetentionConfig = Pick<
   | 'RETENTION_IDENTIFIABLE_STATEMENTS_DAYS'
   | 'RETENTION_MAIL_DAYS'
   | 'RETENTION_AUDIT_DAYS'
+  | 'RETENTION_ACCESS_TRAIL_DAYS'
 >;
 
 export type RetentionDeps = ErasureDeps & { config: RetentionConfig };
@@ -60,6 +62,7 @@ const RULES: Array<{ name: string; apply: (deps: RetentionDeps, now: Date) => Pr
   { name: 'certificates', apply: (_deps, now) => withdrawCertificatesPastRetention(now) },
   { name: 'mail', apply: (deps, now) => removeOldMail(addDays(now, -deps.config.RETENTION_MAIL_DAYS)) },
   { name: 'audit', apply: (deps, now) => deps.audit.removeWrittenBefore(addDays(now, -deps.config.RETENTION_AUDIT_DAYS)) },
+  { name: 'accessTrail', apply: (deps, now) => removeAccessEntriesBefore(addDays(now, -deps.config.RETENTION_ACCESS_TRAIL_DAYS)) },
 ];
 
 /**

@@ -272,6 +272,11 @@ export interface DueEntry {
   cell: MatrixCell;
 }
 
+/** The user ids of the people a matrix (a page, or every row for an export) shows, for the access trail. */
+export function peopleOfMatrix(matrix: Pick<CompletionMatrix, 'groups'>): string[] {
+  return matrix.groups.flatMap((group) => group.people.map((person) => person.id));
+}
+
 export const DUE_SOON_DAYS = 14;
 
 /** HR's lists: overdue, due within DUE_SOON_DAYS days, and to be renewed after a change of law. */

@@ -7,6 +7,7 @@ import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import type { QuizGrantKind } from '../learning/quiz-attempt-grant.model.js';
 import type { Platform } from '../platform.js';
+import { accessBy } from '../events/platform-events.js';
 import { EXCEPTION_PATHS, personUrl, presentPersonRecord, reasonFieldId, type RefusedException } from './person-record.presenter.js';
 import { PersonParams, QuizExceptionBody } from './person-record.schemas.js';
 import { grantQuizExceptionTo, personRecord } from './person-record.service.js';
@@ -15,6 +16,8 @@ import { grantQuizExceptionTo, personRecord } from './person-record.service.js';
 async function renderPerson(platform: Platform, req: Request, res: Response, refused?: RefusedException): Promise<void> {
   const { userId } = inputOf<PersonParams>(res, 'params');
   const record = await personRecord(platform, { actor: req.user!, userId, now: platform.clock.now() });
+  // Allowed (the service checked the office): the view goes into the access trail before the page is sent.
+  await platform.events.emit('personalData.accessed', accessBy(req.user!, 'personRecord', [userId]));
   const person = presentPersonRecord(record, platform.catalogue, req.t, req.language, refused);
   // The summary links to the reason field of the form that was sent (every form on the page has its own).
   // A course the person is not enrolled on (a forged form) has no field: its message links to the courses.

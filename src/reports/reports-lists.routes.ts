@@ -1,5 +1,6 @@
 // HR's lists under /kadry: overdue, due within 14 days, to renew after a change of law (each as a page, CSV and XLSX), and completions over time.
-import type { RequestHandler, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { accessBy } from '../events/platform-events.js';
 import { warsawIsoDay } from '../calendar/calendar.js';
 import type { z } from 'zod';
 import { ValidationError } from '../http/errors.js';
@@ -58,15 +59,28 @@ export function mountDueLists(router: Router, platform: Platform, hr: RequestHan
   for (const list of LISTS) {
     const listFor = (res: Response, organisationId: string) =>
       dueList(platform, { organisationId, kind: list.kind, departmentId: inputOf<DueListQuery>(res, 'query').departmentId, now: platform.clock.now() });
+    // Each list and file goes into the access trail with the people it showed, before it is sent.
+    const shownList = async (req: Request, res: Response, what: 'dueList' | 'dueListExport') => {
+      const data = await listFor(res, req.user!.organisationId);
+      await platform.events.emit(
+        'personalData.accessed',
+        accessBy(
+          req.user!,
+          what,
+          data.entries.map((entry) => entry.person.id),
+        ),
+      );
+      return data;
+    };
     router.get(list.path, hr, query, async (req, res) => {
-      const view = presentDueList(await listFor(res, req.user!.organisationId), req.t, req.language);
+      const view = presentDueList(await shownList(req, res, 'dueList'), req.t, req.language);
       res.render('reports/due-list', { title: req.t(`reports:lists.${list.kind}.title`), list: { ...view, path: list.path } });
     });
     router.get(`${list.path}.csv`, hr, query, async (req, res) => {
-      sendCsv(res, list.file, dueListCsv(await listFor(res, req.user!.organisationId), req.t), platform.clock.now());
+      sendCsv(res, list.file, dueListCsv(await shownList(req, res, 'dueListExport'), req.t), platform.clock.now());
     });
     router.get(`${list.path}.xlsx`, hr, query, async (req, res) => {
-      sendXlsx(res, list.file, await dueListXlsx(await listFor(res, req.user!.organisationId), req.t), platform.clock.now());
+      sendXlsx(res, list.file, await dueListXlsx(await shownList(req, res, 'dueListExport'), req.t), platform.clock.now());
     });
   }
 }

@@ -8,7 +8,8 @@ import { matrixCsv, matrixXlsx } from './matrix-export.js';
 import { mountCompletionChart, mountDueLists, sendCsv, sendXlsx, validateQuery } from './reports-lists.routes.js';
 import { presentMatrix } from './reports.presenter.js';
 import { MatrixQuery } from './reports.schemas.js';
-import { completionMatrix } from './completion-matrix.service.js';
+import { accessBy } from '../events/platform-events.js';
+import { completionMatrix, peopleOfMatrix, type CompletionMatrix } from './completion-matrix.service.js';
 import { canManageTraining } from './reports.policy.js';
 
 /** Adds "Kadry: ukończenia szkoleń" to the header for HR and admins (mounted after i18n, before CSRF). */
@@ -37,17 +38,26 @@ export function reportsRouter(platform: Platform): Router {
       now: platform.clock.now(),
     });
 
+  // Each page and file of the matrix goes into the access trail with the people it showed, before it is sent.
+  const shown = (req: Request, what: 'matrix' | 'matrixExport', matrix: CompletionMatrix) =>
+    platform.events.emit('personalData.accessed', accessBy(req.user!, what, peopleOfMatrix(matrix)));
+
   router.get('/kadry', hr, query, async (req, res) => {
-    const matrix = presentMatrix(await matrixFor(req, res, true), req.t, req.language);
-    res.render('reports/matrix', { title: req.t('reports:matrix.title'), matrix });
+    const data = await matrixFor(req, res, true);
+    await shown(req, 'matrix', data);
+    res.render('reports/matrix', { title: req.t('reports:matrix.title'), matrix: presentMatrix(data, req.t, req.language) });
   });
 
   router.get('/kadry/eksport.csv', hr, query, async (req, res) => {
-    sendCsv(res, 'ukonczenia-szkolen', matrixCsv(await matrixFor(req, res, false), req.t), platform.clock.now());
+    const data = await matrixFor(req, res, false);
+    await shown(req, 'matrixExport', data);
+    sendCsv(res, 'ukonczenia-szkolen', matrixCsv(data, req.t), platform.clock.now());
   });
 
   router.get('/kadry/eksport.xlsx', hr, query, async (req, res) => {
-    sendXlsx(res, 'ukonczenia-szkolen', await matrixXlsx(await matrixFor(req, res, false), req.t), platform.clock.now());
+    const data = await matrixFor(req, res, false);
+    await shown(req, 'matrixExport', data);
+    sendXlsx(res, 'ukonczenia-szkolen', await matrixXlsx(data, req.t), platform.clock.now());
   });
 
   mountDueLists(router, platform, hr);
