@@ -66,6 +66,18 @@ export interface AuditEntryView {
   details?: Record<string, unknown>;
 }
 
+function viewOf(doc: AuditEntryDoc): AuditEntryView {
+  return {
+    id: doc._id.toHexString(),
+    at: doc.at,
+    actorName: doc.actorName,
+    action: doc.action,
+    subject: { kind: doc.subject?.kind ?? '', id: doc.subject?.id ?? undefined, label: doc.subject?.label ?? undefined },
+    reason: doc.reason ?? undefined,
+    details: (doc.details as Record<string, unknown> | undefined) ?? undefined,
+  };
+}
+
 export class AuditTrail {
   /** Writes one entry (an acknowledged insert): call it after the change itself is stored. */
   async record(entry: AuditRecord): Promise<void> {
@@ -96,6 +108,14 @@ export class AuditTrail {
     return modifiedCount;
   }
 
+  /** The office's entries about one person (their data export), oldest first; a scan of the trail, read rarely. */
+  async about(organisationId: string, subjectId: string): Promise<AuditEntryView[]> {
+    const docs = await AuditEntry.find({ organisationId: new Types.ObjectId(organisationId), 'subject.id': subjectId })
+      .sort({ at: 1, _id: 1 })
+      .lean<AuditEntryDoc[]>();
+    return docs.map(viewOf);
+  }
+
   /** Deletes the entries written before `before` (the retention job; across organisations, one pass). */
   async removeWrittenBefore(before: Date): Promise<number> {
     const { deletedCount } = await AuditEntry.deleteMany({ at: { $lt: before } }).setOptions({ acrossOrganisations: true });
@@ -114,15 +134,7 @@ export class AuditTrail {
       .lean<AuditEntryDoc[]>();
     return {
       hasMore: docs.length > limit,
-      entries: docs.slice(0, limit).map((doc) => ({
-        id: doc._id.toHexString(),
-        at: doc.at,
-        actorName: doc.actorName,
-        action: doc.action,
-        subject: { kind: doc.subject?.kind ?? '', id: doc.subject?.id ?? undefined, label: doc.subject?.label ?? undefined },
-        reason: doc.reason ?? undefined,
-        details: (doc.details as Record<string, unknown> | undefined) ?? undefined,
-      })),
+      entries: docs.slice(0, limit).map(viewOf),
     };
   }
 }

@@ -10,7 +10,7 @@ import { pageLocals } from '../http/page-locals.js';
 import { databaseRateLimitStore } from '../http/rate-limit-store.js';
 import { fieldErrorsOf } from '../http/validate.js';
 import { normaliseCertificateCode } from './certificate-code.js';
-import { wasWithdrawn } from './certificate-erasure.js';
+import { wasWithdrawn } from './certificate-personal-data.js';
 import { presentPublicRecord } from './certificate.presenter.js';
 import { LookupQuery } from './certificate.schemas.js';
 import type { BadgeSigningKeys } from './signing-key.service.js';

@@ -1,20 +1,20 @@
 // Erasure of a person (art. 17 RODO): the person asks, the office admin orders it with a reason, a job carries it out.
 import { Types } from 'mongoose';
-import { eraseAssignmentsOf } from '../assignments/assignments.erasure.js';
+import { eraseAssignmentsOf } from '../assignments/assignments.personal-data.js';
 import { ERASED_PERSON_LABEL, type AuditActor, type AuditTrail } from '../audit/audit-trail.js';
-import { accountToErase, deleteAccount, stopSigningIn } from '../auth/account-erasure.js';
+import { accountToErase, deleteAccount, stopSigningIn } from '../auth/account-personal-data.js';
 import { addMonths } from '../calendar/calendar.js';
 import type { Clock } from '../calendar/clock.js';
-import { holdCertificatesOfErasedPerson } from '../certificates/certificate-erasure.js';
+import { holdCertificatesOfErasedPerson } from '../certificates/certificate-personal-data.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 import type { PlatformEvents } from '../events/platform-events.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
-import { eraseLearningOf } from '../learning/learning.erasure.js';
+import { eraseLearningOf } from '../learning/learning.personal-data.js';
 import type { Logger } from '../logger.js';
 import { forgetMailTo } from '../mail/outbox-retention.js';
 import { certificateRetentionYearsOf } from '../organisations/organisation.service.js';
-import { agentKeysOf, deleteAgentDocuments, newPseudonym, pseudonymiseStatements } from '../xapi/agent-erasure.js';
+import { agentKeysOf, deleteAgentDocuments, newPseudonym, pseudonymiseStatements } from '../xapi/agent-personal-data.js';
 import type { XapiVocabulary } from '../xapi/xapi-vocabulary.js';
 import { ERASURE_STEPS, ErasureRequest, PersonErasure, type ErasureRequestDoc, type ErasureStep, type PersonErasureDoc } from './person-erasure.model.js';
 

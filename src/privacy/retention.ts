@@ -1,14 +1,14 @@
 // The retention job: each kind of personal data is kept for its configured period (README, "Retention"), then goes.
 import { Cron } from 'croner';
-import { accountsPastRetention } from '../auth/account-erasure.js';
+import { accountsPastRetention } from '../auth/account-personal-data.js';
 import { addDays, PLATFORM_TIME_ZONE, warsawIsoDay } from '../calendar/calendar.js';
-import { withdrawCertificatesPastRetention } from '../certificates/certificate-erasure.js';
+import { withdrawCertificatesPastRetention } from '../certificates/certificate-personal-data.js';
 import type { Config } from '../config.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
-import { clearAnswersSubmittedBefore } from '../learning/learning.erasure.js';
+import { clearAnswersSubmittedBefore } from '../learning/learning.personal-data.js';
 import type { Logger } from '../logger.js';
 import { removeOldMail } from '../mail/outbox-retention.js';
-import { pseudonymiseStatementsStoredBefore } from '../xapi/agent-erasure.js';
+import { pseudonymiseStatementsStoredBefore } from '../xapi/agent-personal-data.js';
 import { organisationsWithStatements } from '../xapi/statement.model.js';
 import { removeAccessEntriesBefore } from './access-trail.js';
 import { orderErasure, RETENTION_JOB_ACTOR, runPendingErasures, type ErasureDeps } from './person-erasure.service.js';

@@ -15,7 +15,7 @@ import { changedCatalogue, startTestServer, type TestServer } from '../helpers/s
 import { MovableClock } from '../../src/calendar/clock.js';
 import { completeRequiredStepsOf } from '../helpers/completion.js';
 import { Certificate } from '../../src/certificates/certificate.model.js';
-import { withdrawCertificatesPastRetention } from '../../src/certificates/certificate-erasure.js';
+import { withdrawCertificatesPastRetention } from '../../src/certificates/certificate-personal-data.js';
 
 type Person = Awaited<ReturnType<typeof buildLearner>>;
 const COURSE = '/szkolenia/przyklad-kurs';
@@ -414,10 +414,16 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await page.fill('#note', language === 'pl' ? 'Odchodzę z pracy.' : 'I am leaving.');
         await submit(page, 'form[action="/konto/usuniecie-danych"]');
         await checkPage(page, 'erasure request sent', language);
+        await go('/konto/kto-przegladal');
+        await checkPage(page, 'who viewed my data', language, 'my-viewers');
         await signIn(page, server.url, admin.user.email, admin.password);
         await go('/urzad/usuwanie-danych');
         // The Polish learner's note is her own text, shown as she wrote it on the English page too.
         await checkPage(page, 'erasure requests and orders', language, 'erasures', ['Odchodzę z pracy.']);
+        await go('/kadry/osoby');
+        await go('/urzad/dostep-do-danych');
+        expect(await page.locator('table tbody tr').count()).to.be.greaterThan(0);
+        await checkPage(page, 'access trail', language, 'access-trail');
         await go(`/urzad/usuwanie-danych/${records[language].user._id.toHexString()}`);
         await checkPage(page, 'erasure order', language, 'erasure-order');
         await submit(page, `form[action="/urzad/usuwanie-danych/${records[language].user._id.toHexString()}"]`);

@@ -1,5 +1,6 @@
 // Issue 14's "Done when" in Chromium, as its users would: a visitor reads the installation's own privacy pages from the
-// footer; a clerk who learnt asks for erasure; the office admin erases her; HR's matrix, the statements and the
+// footer; a clerk who learnt asks for erasure; HR's look at her record is in the access trail (the admin's and hers);
+// the office admin erases her; HR's matrix, the statements and the
 // verification page behave as described; years later the retention job withdraws her certificate.
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -66,6 +67,21 @@ describe('e2e: privacy in the platform itself (public pages, erasure, retention)
     await signIn(page, server.url, admin.user.email, admin.password);
     await page.goto(`${server.url}/kadry`);
     expect(await page.locator('main').textContent()).to.contain('Ewa Zapomniana');
+    // HR's look at her record goes into the access trail, which the admin reads (and she will see it too).
+    await page.goto(`${server.url}/kadry/osoby/${ewa.user._id.toHexString()}`);
+    await page.goto(`${server.url}/zarzadzanie`);
+    await Promise.all([page.waitForURL('**/urzad/dostep-do-danych'), page.click('a[href="/urzad/dostep-do-danych"]')]);
+    const trail = await page.locator('main').textContent();
+    expect(trail).to.contain('Przegląd karty osoby').and.contain('Adam Admin').and.contain('Ewa Zapomniana');
+    await checkPage(page, 'access trail', 'pl');
+    await signIn(page, server.url, ewa.user.email, ewa.password);
+    await page.goto(`${server.url}/konto`);
+    await Promise.all([page.waitForURL('**/konto/kto-przegladal'), page.click('a[href="/konto/kto-przegladal"]')]);
+    expect(await page.locator('main').textContent())
+      .to.contain('Adam Admin')
+      .and.contain('Przegląd karty osoby');
+    await checkPage(page, 'who viewed my data', 'pl');
+    await signIn(page, server.url, admin.user.email, admin.password);
     await page.goto(`${server.url}/urzad/dziennik`);
     await Promise.all([page.waitForURL('**/urzad/usuwanie-danych'), page.click('a[href="/urzad/usuwanie-danych"]')]);
     await Promise.all([page.waitForURL('**/urzad/usuwanie-danych/*'), page.click('a[href^="/urzad/usuwanie-danych/"]')]);

@@ -1,4 +1,4 @@
-// What learning deletes when an office erases a person (art. 17 RODO): enrolments, attempts with answers, progress.
+// What learning holds about one person: exported on their request (art. 15, 20 RODO), deleted on erasure (art. 17).
 import { Types } from 'mongoose';
 import type { PlatformEvents } from '../events/platform-events.js';
 import { EnrolmentKey } from './enrolment-key.model.js';
@@ -57,4 +57,20 @@ export async function clearAnswersSubmittedBefore(before: Date, now: Date): Prom
     await QuizAttempt.updateOne({ _id: attempt._id, organisationId: attempt.organisationId }, { $set: { results, answersClearedAt: now }, $unset: { savedAnswers: 1 } });
   }
   return attempts.length;
+}
+
+/** The person's learning as their data export shows it: enrolments with progress, attempts with answers, exceptions. */
+export async function learningDataOf(params: { organisationId: string; userId: string }) {
+  const organisationId = new Types.ObjectId(params.organisationId);
+  const userId = new Types.ObjectId(params.userId);
+  const hidden = { organisationId: 0, __v: 0 } as const;
+  const [enrolments, progress, attempts, grants] = await Promise.all([
+    Enrolment.find({ organisationId, userId }).select(hidden).lean(),
+    LearningProgress.find({ organisationId, userId })
+      .select({ ...hidden, countedStatementIds: 0 })
+      .lean(),
+    QuizAttempt.find({ organisationId, userId }).select(hidden).sort({ startedAt: 1 }).lean(),
+    QuizAttemptGrant.find({ organisationId, userId }).select(hidden).lean(),
+  ]);
+  return { enrolments, progress, quizAttempts: attempts, quizExceptions: grants };
 }

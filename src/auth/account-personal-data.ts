@@ -1,4 +1,4 @@
-// The account's part of an erasure (art. 17 RODO): sign-in ends at once; tokens, sessions and the account go last.
+// What the account holds about one person: exported on request; on erasure sign-in ends at once and the account goes last.
 import { Types } from 'mongoose';
 import { endOtherSessions } from '../account/account-sessions.js';
 import { AuthToken } from './auth-token.model.js';
@@ -58,4 +58,11 @@ export async function accountsPastRetention(params: { deactivatedBefore: Date; u
   return accounts
     .filter((account) => !(account.roles ?? []).includes('operator'))
     .map((account) => ({ userId: account._id.toHexString(), organisationId: account.organisationId.toHexString() }));
+}
+
+/** The person's profile as their data export shows it: everything but the password hash. */
+export async function accountDataOf(params: { organisationId: string; userId: string }) {
+  return User.findOne({ _id: new Types.ObjectId(params.userId), organisationId: new Types.ObjectId(params.organisationId) })
+    .select({ passwordHash: 0, __v: 0 })
+    .lean();
 }

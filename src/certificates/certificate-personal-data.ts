@@ -1,4 +1,4 @@
-// Certificates of an erased person: kept for the office's period as proof of training, then withdrawn for good.
+// What certificates hold about one person: exported on request; after an erasure kept for the office's period, then withdrawn.
 import { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 import { normaliseCertificateCode } from './certificate-code.js';
@@ -53,4 +53,20 @@ export async function wasWithdrawn(rawCode: unknown): Promise<boolean> {
   if (!code) return false;
   // By `_id` alone, across organisations on purpose: a verifier knows only the number.
   return Boolean(await WithdrawnCertificate.exists({ _id: code }));
+}
+
+/** The person's certificates (the public record, no signing material) with their PDFs, for their data export. */
+export async function certificateDataOf(params: { organisationId: string; userId: string }) {
+  const organisationId = new Types.ObjectId(params.organisationId);
+  const certificates = await Certificate.find({ organisationId, userId: new Types.ObjectId(params.userId) })
+    .select({ organisationId: 0, credentialJwt: 0, issueKey: 0 })
+    .sort({ issuedAt: 1 })
+    .lean<Array<CertificateDoc & { _id: Types.ObjectId }>>();
+  const files = new Map<string, Buffer>();
+  for (const certificate of certificates) {
+    // By `_id` alone (FerretDB pushes only that down), then checked to be the office's.
+    const file = await CertificateFile.findById(certificate._id);
+    if (file && String(file.get('organisationId')) === params.organisationId) files.set(certificate.code, Buffer.from(file.pdf));
+  }
+  return { certificates, files };
 }

@@ -1,4 +1,4 @@
-// Erasure of one person from an organisation's LRS (art. 17 RODO): their statements get a pseudonym, their documents go.
+// What the LRS holds about one person: their statements exported on request; on erasure pseudonymised, their documents deleted.
 import { createHash, randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { XapiAttachment } from './attachment.model.js';
@@ -134,4 +134,14 @@ async function rewriteStatements(organisationId: string, filter: Record<string, 
 export async function deleteAgentDocuments(organisationId: string, keys: string[]): Promise<number> {
   const { deletedCount } = await XapiDocument.deleteMany({ organisationId: new Types.ObjectId(organisationId), agentKey: { $in: keys } });
   return deletedCount;
+}
+
+/** The statements about the person (actor, object, group member, instructor, team), as the LRS returns them. */
+export async function statementsAbout(organisationId: string, keys: string[]): Promise<unknown[]> {
+  const Statements = await statementsOf(organisationId);
+  const about = await Statements.find({ organisationId: new Types.ObjectId(organisationId), $or: [{ agentKeys: { $in: keys } }, { relatedAgentKeys: { $in: keys } }] })
+    .sort({ stored: 1 })
+    .select({ json: 1 })
+    .lean<Array<{ json: string }>>();
+  return about.map((doc) => JSON.parse(doc.json) as unknown);
 }
