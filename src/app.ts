@@ -44,6 +44,7 @@ import { associationRouter } from './organisations/association.routes.js';
 import { officeSettingsNavLink, officeSettingsRouter, officeSettingsUploadRouter } from './organisations/office-settings.routes.js';
 import { studioNavLink, studioRouter } from './studio/studio.routes.js';
 import { accessTrailRouter, privacyNavLinks } from './privacy/access-trail.routes.js';
+import { dataExportRouter } from './privacy/data-export.routes.js';
 import { personErasureRouter } from './privacy/person-erasure.routes.js';
 import { publicPagesRouter } from './privacy/public-pages.routes.js';
 import { studioEditorRouter } from './studio/studio-editor.routes.js';
@@ -187,6 +188,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(publicPagesRouter(config));
   app.use(personErasureRouter(platform));
   app.use(accessTrailRouter(platform));
+  app.use(dataExportRouter(platform));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

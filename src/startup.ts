@@ -15,7 +15,7 @@ import { loadCourseSharing } from './studio/course-sharing.service.js';
 import { recordFolderCourses, serveStoredVersions } from './studio/course-versions.js';
 import { scheduleCatalogueRefresh } from './studio/catalogue-revision.js';
 import { scheduleAssignmentJobs } from './assignments/assignments.jobs.js';
-import { scheduleErasures, scheduleRetention } from './privacy/retention.js';
+import { scheduleDataExports, scheduleErasures, scheduleRetention } from './privacy/retention.js';
 import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from './xapi/xapi-startup.js';
 
 export interface StartupOptions {
@@ -89,6 +89,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     scheduleRecertifications(platform),
     // Erasures an office admin ordered, carried out within the quarter minute (privacy/person-erasure.service.ts).
     scheduleErasures(platform),
+    // "Pobierz moje dane": the files people asked for, built within the quarter minute (privacy/data-export.service.ts).
+    scheduleDataExports(platform),
     // The retention periods (RETENTION_*), once a day on RETENTION_CRON; one instance a day runs it.
     scheduleRetention(platform),
   ];

@@ -16,6 +16,7 @@ import { forgetMailTo } from '../mail/outbox-retention.js';
 import { certificateRetentionYearsOf } from '../organisations/organisation.service.js';
 import { agentKeysOf, deleteAgentDocuments, newPseudonym, pseudonymiseStatements } from '../xapi/agent-personal-data.js';
 import type { XapiVocabulary } from '../xapi/xapi-vocabulary.js';
+import { deleteDataExportOf } from './data-export.service.js';
 import { ERASURE_STEPS, ErasureRequest, PersonErasure, type ErasureRequestDoc, type ErasureStep, type PersonErasureDoc } from './person-erasure.model.js';
 
 export interface ErasureDeps {
@@ -140,6 +141,7 @@ function stepsOf(deps: ErasureDeps): Record<ErasureStep, StepWork> {
       holdCertificatesOfErasedPerson({ organisationId, userId: erasure._id, heldUntil: erasure.certificatesHeldUntil, now: deps.clock.now() }),
     mail: async ({ account }) => (account ? forgetMailTo(account.email) : 0),
     audit: ({ erasure, organisationId }) => deps.audit.forgetSubject(organisationId, erasure._id),
+    exports: ({ erasure }) => deleteDataExportOf(erasure._id),
     request: async ({ erasure, organisationId }) => {
       const { modifiedCount } = await ErasureRequest.updateOne(
         { _id: erasure._id, organisationId: objectId(organisationId) },

@@ -11,6 +11,7 @@ import { removeOldMail } from '../mail/outbox-retention.js';
 import { pseudonymiseStatementsStoredBefore } from '../xapi/agent-personal-data.js';
 import { organisationsWithStatements } from '../xapi/statement.model.js';
 import { removeAccessEntriesBefore } from './access-trail.js';
+import { runPendingDataExports, type DataExportDeps } from './data-export.service.js';
 import { orderErasure, RETENTION_JOB_ACTOR, runPendingErasures, type ErasureDeps } from './person-erasure.service.js';
 import { RetentionRun, type RetentionRunDoc } from './retention-run.model.js';
 
@@ -106,6 +107,17 @@ export function scheduleRetention(deps: RetentionDeps & { logger: Logger }): Cro
       await runRetention(deps);
     } catch (error) {
       deps.logger.warn({ err: error }, 'the retention job stopped; the next run applies every rule again');
+    }
+  });
+}
+
+/** Builds the data exports people asked for every 15 seconds (and deletes expired ones); never keeps the process alive. */
+export function scheduleDataExports(deps: DataExportDeps & { logger: Logger }): Cron {
+  return new Cron('*/15 * * * * *', { unref: true, protect: true }, async () => {
+    try {
+      await runPendingDataExports(deps);
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'could not build the data exports; will retry');
     }
   });
 }
