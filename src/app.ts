@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { loggableRequest } from './http/log-hygiene.js';
 import type { Platform } from './platform.js';
 import { noStoreForSignedIn } from './http/cache-control.js';
 import { createCsrfProtection } from './http/csrf.js';
@@ -80,7 +81,8 @@ export async function createApp(platform: Platform): Promise<Express> {
       hsts: config.isProduction,
     }),
   );
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  // URLs carry one-time tokens and queries may carry an address: the log gets them masked (http/log-hygiene.ts).
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' }, serializers: { req: loggableRequest } }));
 
   app.use(healthRouter());
   app.use('/assets', express.static(path.resolve('public'), { maxAge: config.isProduction ? '7d' : 0 }));

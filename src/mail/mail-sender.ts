@@ -7,6 +7,7 @@ import { MailAttachmentContent, attachmentKey } from './mail-attachment.model.js
 import { MailClaim, claimKey } from './mail-claim.model.js';
 import { MailMessage, type MailMessageDoc } from './mail-message.model.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
+import { recipientDomain } from '../http/log-hygiene.js';
 
 /** Attempts before a message is given up (status failed): 1, 2, 4 … 60, 60 min apart, about 5 h in all. */
 export const MAX_MAIL_ATTEMPTS = 10;
@@ -97,7 +98,7 @@ async function attemptDelivery(deps: MailDeliveryDeps, mailId: string, now: Date
   if (message.attempts >= maxAttempts) {
     // Its last attempt was booked but never finished (the process stopped mid-send).
     await MailMessage.updateOne({ _id: message._id }, { $set: { status: 'failed', failedAt: now } });
-    logger.error({ mailId, to: message.to, attempts: message.attempts }, 'mail given up: last attempt never finished');
+    logger.error({ mailId, toDomain: recipientDomain(message.to), attempts: message.attempts }, 'mail given up: last attempt never finished');
     return 'failed';
   }
   try {
@@ -137,18 +138,18 @@ async function attemptDelivery(deps: MailDeliveryDeps, mailId: string, now: Date
     const reason = error instanceof Error ? error.message : String(error);
     if (attempts >= maxAttempts) {
       await MailMessage.updateOne({ _id: message._id }, { $set: { status: 'failed', failedAt: now, error: reason } });
-      logger.error({ mailId, to: message.to, attempts, err: reason }, 'mail given up after the last attempt');
+      logger.error({ mailId, toDomain: recipientDomain(message.to), attempts, err: reason }, 'mail given up after the last attempt');
       return 'failed';
     }
     await MailMessage.updateOne({ _id: message._id }, { $set: { error: reason } });
-    logger.warn({ mailId, to: message.to, attempts, err: reason }, 'mail not delivered; will retry');
+    logger.warn({ mailId, toDomain: recipientDomain(message.to), attempts, err: reason }, 'mail not delivered; will retry');
     return 'retrying';
   }
   await MailMessage.updateOne({ _id: message._id }, { $set: { status: 'sent', sentAt: new Date() } });
   for (const index of (message.attachments ?? []).keys()) {
     await MailAttachmentContent.deleteOne({ _id: attachmentKey(mailId, index) });
   }
-  logger.info({ mailId, to: message.to, subject: message.subject, attempts }, 'mail sent');
+  logger.info({ mailId, toDomain: recipientDomain(message.to), attempts }, 'mail sent');
   return 'sent';
 }
 

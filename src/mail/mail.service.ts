@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import type { Logger } from '../logger.js';
 import { MailAttachmentContent, attachmentKey } from './mail-attachment.model.js';
 import { MailMessage } from './mail-message.model.js';
+import { recipientDomain } from '../http/log-hygiene.js';
 
 export interface MailAttachment {
   filename: string;
@@ -53,7 +54,7 @@ export class Mailer {
     });
     // Never log the body: it carries one-time links.
     const where = this.options.smtpConfigured ? 'mail queued' : 'mail kept in outbox (no SMTP_URL)';
-    this.options.logger.info({ mailId: _id.toHexString(), to: stored.to, subject: stored.subject }, where);
+    this.options.logger.info({ mailId: _id.toHexString(), toDomain: recipientDomain(stored.to) }, where);
     return _id.toHexString();
   }
 }

@@ -16,6 +16,7 @@ import { MovableClock } from '../../src/calendar/clock.js';
 import { completeRequiredStepsOf } from '../helpers/completion.js';
 import { Certificate } from '../../src/certificates/certificate.model.js';
 import { withdrawCertificatesPastRetention } from '../../src/certificates/certificate-personal-data.js';
+import { runPendingDataExports } from '../../src/privacy/data-export.service.js';
 
 type Person = Awaited<ReturnType<typeof buildLearner>>;
 const COURSE = '/szkolenia/przyklad-kurs';
@@ -416,6 +417,14 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'erasure request sent', language);
         await go('/konto/kto-przegladal');
         await checkPage(page, 'who viewed my data', language, 'my-viewers');
+        await go('/konto/moje-dane');
+        await checkPage(page, 'my data', language, 'my-data');
+        await submit(page, 'form[action="/konto/moje-dane"]');
+        await checkPage(page, 'my data, being prepared', language);
+        await runPendingDataExports(server.platform);
+        await go('/konto/moje-dane');
+        expect(await page.locator('a[download]').count()).to.equal(1);
+        await checkPage(page, 'my data, ready', language);
         await signIn(page, server.url, admin.user.email, admin.password);
         await go('/urzad/usuwanie-danych');
         // The Polish learner's note is her own text, shown as she wrote it on the English page too.

@@ -1,11 +1,13 @@
 // Issue 14's "Done when" in Chromium, as its users would: a visitor reads the installation's own privacy pages from the
-// footer; a clerk who learnt asks for erasure; HR's look at her record is in the access trail (the admin's and hers);
+// footer; a clerk who learnt downloads her data, then asks for erasure; HR's look at her record is in the access trail (the admin's and hers);
 // the office admin erases her; HR's matrix, the statements and the
 // verification page behave as described; years later the retention job withdraws her certificate.
+import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { MovableClock } from '../../src/calendar/clock.js';
 import { PersonErasure } from '../../src/privacy/person-erasure.model.js';
+import { runPendingDataExports } from '../../src/privacy/data-export.service.js';
 import { runPendingErasures } from '../../src/privacy/person-erasure.service.js';
 import { runRetention } from '../../src/privacy/retention.js';
 import { newBrowserContext, signIn } from '../helpers/browser.js';
@@ -58,6 +60,27 @@ describe('e2e: privacy in the platform itself (public pages, erasure, retention)
     expect((await statementsAnywhere()).filter((record) => String(record.json).includes(ewa.user.learnerId)).length).to.be.greaterThan(0);
 
     await signIn(page, server.url, ewa.user.email, ewa.password);
+    // First she downloads her data: the file is built in the background, then offered with its expiry.
+    await page.goto(`${server.url}/konto`);
+    await Promise.all([page.waitForURL('**/konto/moje-dane'), page.click('a[href="/konto/moje-dane"]')]);
+    await submit(page, 'form[action="/konto/moje-dane"]');
+    await checkPage(page, 'my data, being prepared', 'pl');
+    expect(await runPendingDataExports(server.platform)).to.equal(1);
+    await page.reload();
+    await checkPage(page, 'my data, ready', 'pl');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[download]')]);
+    const zipPath = await download.path();
+    const listing = execFileSync('unzip', ['-Z1', zipPath], { encoding: 'utf8' });
+    expect(listing).to.contain('dane.json').and.contain('podejscia.csv').and.contain(`zaswiadczenia/${certificate.code}.pdf`);
+    const data = JSON.parse(execFileSync('unzip', ['-p', zipPath, 'dane.json'], { encoding: 'utf8' })) as {
+      statements: unknown[];
+      enrolments: unknown[];
+      person: { fullName: string };
+    };
+    expect(data.person.fullName).to.equal('Ewa Zapomniana');
+    expect(data.statements.length).to.be.greaterThan(0);
+    expect(data.enrolments.length).to.equal(1);
+
     await page.goto(`${server.url}/konto`);
     await Promise.all([page.waitForURL('**/konto/usuniecie-danych'), page.click('a[href="/konto/usuniecie-danych"]')]);
     await page.fill('#note', 'Odchodzę z urzędu.');
