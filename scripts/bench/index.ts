@@ -136,8 +136,8 @@ async function probesOf(platform: Platform, base: string, office: BenchOffice): 
   const lessonPath = `/szkolenia/${course.id}/lekcje/${course.lessons[Math.min(1, course.lessons.length - 1)].id}`;
   const code = office.certificateCodes[0];
   const verify = async () => {
-    const res = await fetch(`${base}/verify/${code}`, { headers: BEHIND_TLS });
-    if (res.status !== 200) throw new Error(`GET /verify/${code}: ${res.status}`);
+    const res = await fetch(`${base}/weryfikacja/${code}`, { headers: BEHIND_TLS });
+    if (res.status !== 200) throw new Error(`GET /weryfikacja/${code}: ${res.status}`);
     return res.text();
   };
   const lrsProbe = (name: string, query: Record<string, string>, driver: DriverQuery): Probe => ({
@@ -377,7 +377,7 @@ async function main(): Promise<void> {
     const template = resolveTemplate(organisation!);
     const content = {
       code: issued!.code,
-      verificationUrl: `${config.BASE_URL}/verify/${issued!.code}`,
+      verificationUrl: `${config.BASE_URL}/weryfikacja/${issued!.code}`,
       learnerName: issued!.learnerName,
       courseTitle: issued!.courseTitle,
       courseVersion: issued!.courseVersion,

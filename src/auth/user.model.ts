@@ -16,7 +16,7 @@ export type Role = (typeof ROLES)[number];
 /**
  * invited: added by HR or an admin, has not set a password yet (cannot sign in); pending: registered into an office
  * that approves newcomers, waits for HR (cannot sign in, not in reports); active; deactivated: a leaver (cannot sign in,
- * kept in reports as "odszedł/odeszła" with their records and certificates; can be reactivated).
+ * kept in reports as "poza urzędem" with their records and certificates; can be reactivated).
  */
 export const ACCOUNT_STATUSES = ['invited', 'pending', 'active', 'deactivated'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];

@@ -207,6 +207,19 @@ export function formatIsoDay(isoDay: string, language?: string): string {
   return formatDate(fromWallClock({ ...parseIsoDay(isoDay), hour: 12, minute: 0, second: 0, millisecond: 0 }), language);
 }
 
+/**
+ * A length of time in whole minutes as a reader of that language expects it: "2 godz. 15 min", "45 min", "3 godz."
+ * (pl, the default) or "2 h 15 min" (en). One rule for the course pages, the certificate PDF and the verification page.
+ */
+export function formatDuration(minutes: number, language?: string): string {
+  const total = Math.max(0, Math.round(minutes));
+  const hours = Math.floor(total / 60);
+  const rest = total % 60;
+  const hourUnit = language === 'en' ? 'h' : 'godz.';
+  if (!hours) return `${rest} min`;
+  return rest ? `${hours} ${hourUnit} ${rest} min` : `${hours} ${hourUnit}`;
+}
+
 /** The Warsaw calendar month of an instant as YYYY-MM (a key for "completions per month"). */
 export function warsawMonth(when: Date): string {
   return warsawIsoDay(when).slice(0, 7);

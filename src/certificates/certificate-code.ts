@@ -30,9 +30,31 @@ export function newCertificateCode(issuedAt: Date = new Date()): string {
   return `AJST-${issuedAt.getUTCFullYear()}-${random.match(/.{4}/g)!.join('-')}`;
 }
 
-/** Upper-cases and trims what a visitor typed or scanned; undefined when it cannot be one of our codes. */
+/**
+ * The number as this platform writes it, from what a person typed or scanned: upper case, without spaces, with or
+ * without the dashes (people copy numbers from paper in every way), and with a 0 or 1 read as O or I in the random
+ * groups (base32 has neither digit, so the typist can only have meant the letter). Undefined when it cannot be one.
+ */
 export function normaliseCertificateCode(input: unknown): string | undefined {
-  if (typeof input !== 'string') return undefined;
-  const code = input.trim().toUpperCase();
+  if (typeof input !== 'string' || input.length > 100) return undefined;
+  const compact = input.toUpperCase().replace(/[\s\-\u2010-\u2015.]/g, '');
+  const parts = /^AJST(\d{4})([A-Z0-9]{16})$/.exec(compact);
+  if (!parts) return undefined;
+  const random = parts[2].replace(/0/g, 'O').replace(/1/g, 'I');
+  const code = `AJST-${parts[1]}-${random.match(/.{4}/g)!.join('-')}`;
   return CERTIFICATE_CODE_PATTERN.test(code) ? code : undefined;
+}
+
+/** The Polish path of the verification pages. */
+export const VERIFICATION_PATH = '/weryfikacja';
+
+/**
+ * The path printed on certificates (and used as the Open Badge credential's id) before the Polish one: it keeps
+ * answering, with a permanent redirect to the Polish page, for every certificate and badge already issued.
+ */
+export const LEGACY_VERIFICATION_PATH = '/verify';
+
+/** The public verification page of a number: the Polish path printed on certificates since issue 19. */
+export function verificationPath(code: string): string {
+  return `${VERIFICATION_PATH}/${code}`;
 }

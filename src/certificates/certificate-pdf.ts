@@ -4,7 +4,7 @@ import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import SVGtoPDF from 'svg-to-pdfkit';
-import { formatDate, formatIsoDay, warsawIsoDay } from '../calendar/calendar.js';
+import { formatDate, formatDuration, formatIsoDay } from '../calendar/calendar.js';
 import type { CertificateTemplate } from './certificate-template.js';
 
 /** What a certificate says; every value is fixed at issue so the same input always gives the same bytes. */
@@ -40,12 +40,6 @@ const FONTS = {
 
 const INK = '#1f2328';
 const MUTED = '#57606a';
-
-/** Hours as a Polish decimal: 90 → "1,5", 120 → "2". */
-export function hoursOf(durationMinutes: number): string {
-  const hours = Math.round((durationMinutes / 60) * 10) / 10;
-  return String(hours).replace('.', ',');
-}
 
 /** Mixes a #rrggbb colour with white (amount 0..1) for the light ornaments. */
 function tint(hex: string, amount: number): string {
@@ -230,7 +224,8 @@ function drawLearnerAndCourse({ doc, root, accent, centre, content }: Sheet, top
   const { englishLine } = content.template;
   let y = top + 22;
   doc.font(FONTS.sans).fontSize(11).fillColor(MUTED);
-  doc.text(englishLine ? 'Zaświadcza się, że  ·  This is to certify that' : 'Zaświadcza się, że', centre.x, y, {
+  // Worded so that no verb has to guess the holder's grammatical gender ("ukończył(a)"): the certificate confirms.
+  doc.text(englishLine ? 'Zaświadczenie wydane dla  ·  This certificate, issued to' : 'Zaświadczenie wydane dla', centre.x, y, {
     width: centre.width,
     align: 'center',
     structParent: root,
@@ -243,12 +238,19 @@ function drawLearnerAndCourse({ doc, root, accent, centre, content }: Sheet, top
   doc.text(content.learnerName, centre.x, y + (30 - nameSize) / 2, { width: centre.width, align: 'center', structParent: root, structType: 'P' });
   y = Math.max(y + 44, doc.y + 6);
   doc.font(FONTS.sans).fontSize(11).fillColor(MUTED);
-  doc.text(englishLine ? 'ukończył(a) z wynikiem pozytywnym szkolenie  ·  has successfully completed the training' : 'ukończył(a) z wynikiem pozytywnym szkolenie', centre.x, y, {
-    width: centre.width,
-    align: 'center',
-    structParent: root,
-    structType: 'P',
-  });
+  doc.text(
+    englishLine
+      ? 'potwierdza ukończenie z wynikiem pozytywnym szkolenia  ·  confirms successful completion of the training'
+      : 'potwierdza ukończenie z wynikiem pozytywnym szkolenia',
+    centre.x,
+    y,
+    {
+      width: centre.width,
+      align: 'center',
+      structParent: root,
+      structType: 'P',
+    },
+  );
   y += 20;
   const courseTitle = `„${content.courseTitle}”`;
   const titleSize = fittingFontSize(doc, courseTitle, FONTS.serifBold, { max: 18, min: 11, width: centre.width - 80, lines: 2 });
@@ -265,7 +267,7 @@ function drawFacts({ doc, root, centre, content }: Sheet, top: number): void {
   const facts1 = [
     `wersja szkolenia ${content.courseVersion}`,
     `stan prawny na ${formatIsoDay(content.legalStateDate)}`,
-    `czas trwania ${hoursOf(content.durationMinutes)} godz.`,
+    `czas trwania ${formatDuration(content.durationMinutes)}`,
   ].join('   ·   ');
   const facts2 = [
     `data ukończenia ${formatDate(content.completedAt)}`,
@@ -289,11 +291,11 @@ function drawFacts({ doc, root, centre, content }: Sheet, top: number): void {
     doc.font(FONTS.serifItalic).fontSize(8.5).fillColor(MUTED);
     const english = [
       `version ${content.courseVersion}`,
-      `law as of ${content.legalStateDate}`,
-      `${hoursOf(content.durationMinutes).replace(',', '.')} h`,
-      `completed ${warsawIsoDay(content.completedAt)}`,
+      `law as of ${formatIsoDay(content.legalStateDate, 'en')}`,
+      formatDuration(content.durationMinutes, 'en'),
+      `completed ${formatDate(content.completedAt, 'en')}`,
       `final test score ${Math.round(content.scorePercent)}%`,
-      content.validUntil ? `valid until ${warsawIsoDay(content.validUntil)}` : undefined,
+      content.validUntil ? `valid until ${formatDate(content.validUntil, 'en')}` : undefined,
     ]
       .filter(Boolean)
       .join(' · ');

@@ -7,7 +7,7 @@ export type CertificateState = (typeof CERTIFICATE_STATES)[number];
 
 const certificateSchema = new Schema(
   {
-    /** The public number printed on the PDF and used in /verify/<code>. */
+    /** The public number printed on the PDF and used in /weryfikacja/<code>. */
     code: { type: String, required: true, unique: true },
     /**
      * Makes issuing idempotent without transactions: "completion:<enrolment>:<completedAt>" for a completion,

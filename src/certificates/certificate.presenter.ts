@@ -1,10 +1,10 @@
 // Turns certificate records into plain objects shaped for the views (never a mongoose document).
 import { formatIsoDay } from '../calendar/calendar.js';
 import type { CourseCatalogue } from '../courses/course-catalogue.js';
-import { hoursOf } from './certificate-pdf.js';
 import type { CertificateDoc } from './certificate.model.js';
 import { currentCertificateOf, statusOf, type CertificateStatus } from './certificate-rules.js';
 import type { PublicCertificateRecord } from './verification.service.js';
+import { verificationPath } from './certificate-code.js';
 
 function statusView(status: CertificateStatus) {
   return { status, statusKey: `certificates:status.${status}`, isValid: status === 'valid', isExpired: status === 'expired' };
@@ -12,11 +12,6 @@ function statusView(status: CertificateStatus) {
 
 /** Where a certificate's course language is looked up (the platform's catalogue). */
 type CourseLanguages = Pick<CourseCatalogue, 'languageOf'>;
-
-/** Hours as a number (one decimal) for the page, which formats it in its own language ("1,5" or "1.5"). */
-function hoursNumber(durationMinutes: number): number {
-  return Math.round((durationMinutes / 60) * 10) / 10;
-}
 
 /** One row of "Moje zaświadczenia". */
 export function presentOwnCertificate(certificate: CertificateDoc, courses: CourseLanguages, now: Date = new Date()) {
@@ -32,13 +27,12 @@ export function presentOwnCertificate(certificate: CertificateDoc, courses: Cour
     legalStateDate: formatIsoDay(certificate.legalStateDate),
     // ISO day, shown by the page's date helper in its own language's format.
     legalStateDay: certificate.legalStateDate,
-    hours: hoursOf(certificate.durationMinutes),
-    hoursNumber: hoursNumber(certificate.durationMinutes),
+    durationMinutes: certificate.durationMinutes,
     completedAt: certificate.completedAt,
     issuedAt: certificate.issuedAt,
     validUntil: certificate.validUntil ?? undefined,
     learnerName: certificate.learnerName,
-    verifyUrl: `/verify/${certificate.code}`,
+    verifyUrl: verificationPath(certificate.code),
     pdfUrl: `/moje-zaswiadczenia/${id}/pdf`,
     badgeUrl: `/moje-zaswiadczenia/${id}/odznaka.json`,
     jwtUrl: `/moje-zaswiadczenia/${id}/odznaka.jwt`,
@@ -93,13 +87,12 @@ export function presentPublicRecord(record: PublicCertificateRecord) {
     statusTextKey: `certificates:verify.statusText.${record.status}`,
     legalStateDate: formatIsoDay(record.legalStateDate),
     legalStateDay: record.legalStateDate,
-    hours: hoursOf(record.durationMinutes),
-    hoursNumber: hoursNumber(record.durationMinutes),
+    durationMinutes: record.durationMinutes,
     hasScore: record.scorePercent !== undefined,
     // Whole percent, as printed on the PDF.
     scorePercent: record.scorePercent === undefined ? undefined : Math.round(record.scorePercent),
-    supersededByUrl: record.supersededBy ? `/verify/${record.supersededBy}` : undefined,
-    pdfAction: `/verify/${record.code}/plik`,
-    badgeAction: `/verify/${record.code}/odznaka`,
+    supersededByUrl: record.supersededBy ? verificationPath(record.supersededBy) : undefined,
+    pdfAction: `${verificationPath(record.code)}/plik`,
+    badgeAction: `${verificationPath(record.code)}/odznaka`,
   };
 }

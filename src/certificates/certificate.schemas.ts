@@ -31,7 +31,7 @@ export const ScoreConsentBody = z.object({
 });
 export type ScoreConsentBody = z.infer<typeof ScoreConsentBody>;
 
-/** GET /verify?code=… (the lookup form). */
+/** GET /weryfikacja?code=… (the lookup form). */
 export const LookupQuery = z.object({
   code: z.string().trim().max(64).optional(),
 });

@@ -2,6 +2,7 @@
 import { certificatesOfList, enrolmentList, learnerList } from './certificate-keys.js';
 import type { CertificateDoc } from './certificate.model.js';
 import { currentCertificateOf, objectIdOf, statusOf, type CertificateStatus, type Id } from './certificate-rules.js';
+import { verificationPath } from './certificate-code.js';
 
 // Every function here reads `_id`-keyed documents only (certificate-keys.ts): its cost depends on how many
 // certificates the asked-for enrolments or person hold, not on how many the store holds for all offices.
@@ -29,7 +30,7 @@ export interface EnrolmentCertificate {
   validUntil?: Date;
   /** Set when a later version changed the law and the course must be taken again. */
   recertification?: RecertificationMark;
-  /** The public page, e.g. /verify/AJST-2026-…, and the learner's own download. */
+  /** The public page, e.g. /weryfikacja/AJST-2026-…, and the learner's own download. */
   verifyUrl: string;
   pdfUrl: string;
 }
@@ -54,7 +55,7 @@ export async function currentCertificatesOfEnrolments(organisationId: Id, enrolm
       issuedAt: certificate.issuedAt,
       validUntil: certificate.validUntil ?? undefined,
       recertification: markOf(certificate),
-      verifyUrl: `/verify/${certificate.code}`,
+      verifyUrl: verificationPath(certificate.code),
       pdfUrl: `/moje-zaswiadczenia/${id}/pdf`,
     });
   }
@@ -140,7 +141,7 @@ export async function recentCertificatesOfPerson(organisationId: Id, userId: Id,
         completedAt: certificate.completedAt,
         issuedAt: certificate.issuedAt,
         validUntil: certificate.validUntil ?? undefined,
-        verifyUrl: `/verify/${certificate.code}`,
+        verifyUrl: verificationPath(certificate.code),
         pdfUrl: `/moje-zaswiadczenia/${id}/pdf`,
       };
     });

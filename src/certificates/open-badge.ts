@@ -1,6 +1,7 @@
 // The certificate as an Open Badges 3.0 credential (W3C VC 2.0), signed as a VC-JWT with the platform's key.
 import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { SIGNING_ALGORITHM, type PlatformSigningKey } from './signing-key.service.js';
+import { verificationPath } from './certificate-code.js';
 
 export const OPEN_BADGES_CONTEXT = ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'];
 
@@ -43,7 +44,7 @@ export interface OpenBadgeCredential extends Record<string, unknown> {
 
 /** The URL of a certificate's public verification page, which is also the credential's id. */
 export function verificationUrl(baseUrl: string, code: string): string {
-  return `${baseUrl}/verify/${code}`;
+  return `${baseUrl}${verificationPath(code)}`;
 }
 
 /** Builds the OpenBadgeCredential JSON (unsigned). */

@@ -1,4 +1,4 @@
-// Public verification: /verify pages, the PDF and badge uploads, and the platform's JWKS.
+// Public verification: the /weryfikacja pages (and /verify, printed before them), the PDF and badge uploads, and the platform's JWKS.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -9,7 +9,7 @@ import { NotFoundError, TooManyRequestsError } from '../http/errors.js';
 import { pageLocals } from '../http/page-locals.js';
 import { databaseRateLimitStore } from '../http/rate-limit-store.js';
 import { fieldErrorsOf } from '../http/validate.js';
-import { normaliseCertificateCode } from './certificate-code.js';
+import { LEGACY_VERIFICATION_PATH, VERIFICATION_PATH, normaliseCertificateCode, verificationPath } from './certificate-code.js';
 import { wasWithdrawn } from './certificate-personal-data.js';
 import { presentPublicRecord } from './certificate.presenter.js';
 import { LookupQuery } from './certificate.schemas.js';
@@ -39,19 +39,40 @@ function singleUpload(field: string): RequestHandler {
   };
 }
 
-/** The same page (and 404 status) for a malformed and an unknown code: nothing is revealed either way. */
-function notFound(): NotFoundError {
-  return new NotFoundError();
-}
-
 /**
- * A number no record answers to: when it belonged to a certificate withdrawn after its holder was erased and the
- * office's period ended, the page says only that it existed and is no longer held (410); otherwise the 404.
+ * A number no record answers to, told to a lay verifier (a clerk of another office, an auditor) with what it may mean
+ * and whom to ask: a number that cannot be ours (404, with the format, which is public: it is on every certificate);
+ * one that belonged to a certificate withdrawn after its holder was erased and the office's period ended (410: it
+ * existed and is no longer held); any other well-formed number (404: none was issued; a typo or a forged document).
  */
 async function answerWithoutRecord(req: Request, res: Response): Promise<void> {
   const code = normaliseCertificateCode(req.params.code);
-  if (!code || !(await wasWithdrawn(code))) throw notFound();
-  res.status(410).render('certificates/withdrawn', { title: req.t('certificates:withdrawn.title', { code }), code });
+  if (code && (await wasWithdrawn(code))) {
+    res.status(410).render('certificates/withdrawn', { title: req.t('certificates:withdrawn.title', { code }), code });
+    return;
+  }
+  // A machine asking for JSON gets the API's 404, as for any other missing thing.
+  if (req.accepts(['html', 'json']) === 'json') throw new NotFoundError();
+  const typed = String(req.params.code ?? '').slice(0, 64);
+  res.status(404).render('certificates/unknown-number', {
+    title: req.t(code ? 'certificates:unknownNumber.title' : 'certificates:unknownNumber.malformedTitle'),
+    code: code ?? typed,
+    malformed: !code,
+  });
+}
+
+/**
+ * What a file check found, shown first on the page (before the register's record, which is about the number, not
+ * the file): a verifier who uploaded a changed PDF must read "this file is not the one issued" before "valid".
+ */
+interface FileResult {
+  ok: boolean;
+  messageKey: string;
+  code?: string;
+}
+
+function badgeResultOf(outcome: string, code: string | undefined): FileResult {
+  return { ok: outcome === 'authentic', messageKey: `certificates:verify.badgeOutcome.${outcome}`, code };
 }
 
 function renderRecord(req: Request, res: Response, record: PublicCertificateRecord, extra: Record<string, unknown> = {}, status = 200): void {
@@ -80,7 +101,7 @@ function verificationLimiter(config: Config, counters: WindowCounters) {
  * - `beforeCsrf`: the JWKS and the two upload checks. They are mounted before the CSRF check on purpose: they
  *   are public, change nothing and act for nobody (no session is read), so a forged request gains nothing —
  *   and a multipart body is not parsed before the CSRF middleware, which could not find a token in it.
- * - `pages`: GET /verify and /verify/:code, mounted with the other page routers.
+ * - `pages`: GET /weryfikacja and /weryfikacja/:code (and their /verify forms), mounted with the other page routers.
  */
 export function verificationRouters(
   { config, badgeKeys, counters }: { config: Config; badgeKeys: BadgeSigningKeys; counters: WindowCounters },
@@ -100,27 +121,24 @@ export function verificationRouters(
   const pageSetup = pageLocals(config);
   const locals: RequestHandler = (req, res, next) => pageSetup(req, res, () => issueCsrfToken(req, res, next));
 
-  beforeCsrf.post('/verify/odznaka', limiter, locals, singleUpload('odznaka'), async (req, res) => {
+  // The forms post to the Polish paths; the old ones answer too, for a page a visitor had open during the change.
+  const both = (suffix: string) => [`${VERIFICATION_PATH}${suffix}`, `${LEGACY_VERIFICATION_PATH}${suffix}`];
+  beforeCsrf.post(both('/odznaka'), limiter, locals, singleUpload('odznaka'), async (req, res) => {
     const problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
     if (problem) {
       res.status(400).render('certificates/lookup', { title: req.t('certificates:verify.title'), badgeErrors: { odznaka: [req.t(`certificates:verify.errors.${problem}`)] } });
       return;
     }
     const result = await checkUploadedCredential({ badgeKeys }, req.file!.buffer.toString('utf8'));
-    const badgeResult = {
-      outcome: result.outcome,
-      ok: result.outcome === 'authentic',
-      messageKey: `certificates:verify.badgeOutcome.${result.outcome}`,
-      code: result.record?.code,
-    };
+    const fileResult = badgeResultOf(result.outcome, result.record?.code);
     if (result.record) {
-      renderRecord(req, res, result.record, { badgeResult });
+      renderRecord(req, res, result.record, { fileResult });
       return;
     }
-    res.render('certificates/lookup', { title: req.t('certificates:verify.title'), badgeResult });
+    res.render('certificates/lookup', { title: req.t('certificates:verify.title'), fileResult });
   });
 
-  beforeCsrf.post('/verify/:code/plik', limiter, locals, singleUpload('plik'), async (req, res) => {
+  beforeCsrf.post(both('/:code/plik'), limiter, locals, singleUpload('plik'), async (req, res) => {
     const record = await lookUpCertificate(req.params.code);
     if (!record) return answerWithoutRecord(req, res);
     let problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
@@ -130,10 +148,15 @@ export function verificationRouters(
       return;
     }
     const check = await checkUploadedPdf(record.code, req.file!.buffer);
-    renderRecord(req, res, check!.record, { pdfResult: { matches: check!.matches } });
+    const fileResult: FileResult = {
+      ok: check!.matches,
+      messageKey: check!.matches ? 'certificates:verify.pdfMatches' : 'certificates:verify.pdfDiffers',
+      code: record.code,
+    };
+    renderRecord(req, res, check!.record, { fileResult });
   });
 
-  beforeCsrf.post('/verify/:code/odznaka', limiter, locals, singleUpload('odznaka'), async (req, res) => {
+  beforeCsrf.post(both('/:code/odznaka'), limiter, locals, singleUpload('odznaka'), async (req, res) => {
     const record = await lookUpCertificate(req.params.code);
     if (!record) return answerWithoutRecord(req, res);
     const problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
@@ -142,18 +165,11 @@ export function verificationRouters(
       return;
     }
     const result = await checkUploadedCredential({ badgeKeys }, req.file!.buffer.toString('utf8'), record.code);
-    renderRecord(req, res, record, {
-      badgeResult: {
-        outcome: result.outcome,
-        ok: result.outcome === 'authentic',
-        messageKey: `certificates:verify.badgeOutcome.${result.outcome}`,
-        code: result.record?.code ?? record.code,
-      },
-    });
+    renderRecord(req, res, record, { fileResult: badgeResultOf(result.outcome, result.record?.code ?? record.code) });
   });
 
   const pages = Router();
-  pages.get('/verify', limiter, (req, res) => {
+  pages.get(both(''), limiter, (req, res) => {
     const parsed = LookupQuery.safeParse(req.query);
     const typed = parsed.success ? parsed.data.code : undefined;
     if (!typed) {
@@ -170,15 +186,21 @@ export function verificationRouters(
       });
       return;
     }
-    res.redirect(303, `/verify/${code}`);
+    res.redirect(303, verificationPath(code));
   });
 
-  pages.get('/verify/:code', limiter, async (req, res) => {
+  // Certificates and badges issued before the Polish path name /verify/<code>: it stays, as a permanent redirect.
+  pages.get(`${LEGACY_VERIFICATION_PATH}/:code`, limiter, (req, res) => {
+    res.redirect(301, verificationPath(normaliseCertificateCode(req.params.code) ?? encodeURIComponent(String(req.params.code))));
+  });
+
+  pages.get(`${VERIFICATION_PATH}/:code`, limiter, async (req, res) => {
     const record = await lookUpCertificate(req.params.code);
     if (!record) return answerWithoutRecord(req, res);
-    // A lower-case or space-padded code still finds the record; the address bar then shows the canonical one.
+    // A number typed as people copy it (lower case, spaces, no dashes) still finds the record; the address bar then
+    // shows the canonical one.
     if (req.params.code !== record.code) {
-      res.redirect(301, `/verify/${record.code}`);
+      res.redirect(301, verificationPath(record.code));
       return;
     }
     // Machines (an HR system, a wallet) may ask for the same public record as JSON.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { create } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
-import { formatDate, formatIsoDay, isCalendarDay } from '../calendar/calendar.js';
+import { formatDate, formatDuration, formatIsoDay, isCalendarDay } from '../calendar/calendar.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
@@ -39,6 +39,10 @@ export const viewHelpers = {
     // Any other object (or a boolean) names no date: String() would only make an Invalid Date of it.
     const when = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(String(value)) : undefined;
     return !when || Number.isNaN(when.getTime()) ? '' : formatDate(when, language);
+  },
+  /** {{duration minutes}}: "2 godz. 15 min" (pl) or "2 h 15 min" (en); nothing for a value that is not a number. */
+  duration(minutes: unknown, options: HelperOptions) {
+    return typeof minutes === 'number' && Number.isFinite(minutes) ? formatDuration(minutes, rootOf(options)?.language ?? 'pl') : '';
   },
 };
 

@@ -22,15 +22,6 @@ export function quizUrl(courseId: string): string {
   return `${courseUrl(courseId)}/test`;
 }
 
-/** "2 godz. 30 min" / "45 min" — durations as a clerk reads them. */
-export function durationLabel(minutes: number, t: Translate): string {
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (!hours) return t('learning:duration.minutes', { count: rest });
-  if (!rest) return t('learning:duration.hours', { count: hours });
-  return `${t('learning:duration.hours', { count: hours })} ${t('learning:duration.minutes', { count: rest })}`;
-}
-
 /** What the learner's pages say about a change of law (views/partials/legal-change.hbs); undefined without one. */
 export function legalChangeView(mark: TrainingFacts['recertification'] | undefined, t: Translate) {
   if (!mark) return undefined;
@@ -38,7 +29,7 @@ export function legalChangeView(mark: TrainingFacts['recertification'] | undefin
 }
 
 /** A catalogue card. */
-export function courseCard(course: Course, t: Translate) {
+export function courseCard(course: Course) {
   return {
     id: course.id,
     url: courseUrl(course.id),
@@ -46,7 +37,7 @@ export function courseCard(course: Course, t: Translate) {
     // Course content keeps its own language on an English page (lang attribute, WCAG 3.1.2).
     language: course.language,
     summary: course.summary,
-    duration: durationLabel(course.durationMinutes, t),
+    durationMinutes: course.durationMinutes,
     legalStateDate: course.legalStateDate,
     tags: course.tags,
   };
@@ -134,6 +125,7 @@ export function coursePage(
   t: Translate,
   missing?: { lessons: MissingLesson[]; checks: RequiredCheck[] },
   certificate?: EnrolmentCertificateStanding,
+  now: Date = new Date(),
 ) {
   // A change of law since the learner's completion: the course must be taken again (the certificate stays valid).
   const legalChange = enrolment ? legalChangeView(trainingFactsOf(course, enrolment, progress, certificate).recertification, t) : undefined;
@@ -141,7 +133,7 @@ export function coursePage(
   const finished = new Set(progress?.lessonsCompleted ?? []);
   const status: ProgressStatus | undefined = enrolment ? (progress?.status ?? 'enrolled') : undefined;
   return {
-    ...courseCard(course, t),
+    ...courseCard(course),
     objectives: course.objectives,
     audience: course.audience,
     author: course.author,
@@ -152,7 +144,7 @@ export function coursePage(
       number: index + 1,
       title: lesson.title,
       url: lessonUrl(course.id, lesson.id),
-      duration: durationLabel(lesson.durationMinutes, t),
+      durationMinutes: lesson.durationMinutes,
       viewed: viewed.has(lesson.id),
       finished: finished.has(lesson.id),
     })),
@@ -161,6 +153,8 @@ export function coursePage(
     enrolled: Boolean(enrolment),
     enrolUrl: `${courseUrl(course.id)}/zapis`,
     continueUrl: continueUrl(course, progress),
+    // Done and nothing due: the button reads "Przejrzyj szkolenie", as in "Moje szkolenia" (one word for one state).
+    completed: status === 'completed' && !legalChange && !renewalDue(progress?.completedAt, course.validityMonths, now),
     quizUrl: quizUrl(course.id),
     status,
     statusLabel: legalChange ? t('learning:status.renewal_due_law') : status ? t(`learning:status.${status}`) : undefined,

@@ -34,7 +34,7 @@ async function showCatalogue(platform: Platform, req: Request, res: Response) {
   const courses = open.map((course) => {
     const row = byCourse.get(course.id);
     const certificate = row ? standings.get(row.enrolment._id.toHexString()) : undefined;
-    return { ...courseCard(course, req.t), trainingStatus: catalogueStatus(course, row?.enrolment, row?.progress ?? null, req.t, now, certificate) };
+    return { ...courseCard(course), trainingStatus: catalogueStatus(course, row?.enrolment, row?.progress ?? null, req.t, now, certificate) };
   });
   res.render('learning/catalogue', { title: req.t('learning:catalogue.title'), courses });
 }
@@ -57,7 +57,7 @@ async function showCourse(platform: Platform, req: Request, res: Response) {
   const studioLink = await studioLinkFor(req.user!, course.id);
   res.render('learning/course', {
     title: course.title,
-    course: coursePage(course, enrolment, progress, req.t, missing && { lessons, checks: missing.checks }, certificate),
+    course: coursePage(course, enrolment, progress, req.t, missing && { lessons, checks: missing.checks }, certificate, platform.clock.now()),
     newerVersion,
     studioLink,
   });

@@ -1,7 +1,7 @@
 // Turns a lesson (and any knowledge-check feedback) into the lesson player's view model.
 import type { Course, Lesson, LessonHeading, Question } from '../courses/course.types.js';
 import type { LearningProgressDoc } from './learning-progress.model.js';
-import { courseUrl, durationLabel, lessonUrl, progressPercent, quizUrl } from './learning.presenter.js';
+import { courseUrl, lessonUrl, progressPercent, quizUrl } from './learning.presenter.js';
 import type { CheckFeedback, LessonFinishing } from './lesson.service.js';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -107,7 +107,7 @@ export function lessonPage(input: LessonPageInput) {
     lesson: {
       id: lesson.id,
       title: lesson.title,
-      readingTime: durationLabel(lesson.durationMinutes, t),
+      durationMinutes: lesson.durationMinutes,
       segments,
       headings: headingsOf(lesson),
       // "Materiały do pobrania" under the lesson: the files its text links to (course loader, lesson.renderer.ts).

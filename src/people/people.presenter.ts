@@ -13,7 +13,7 @@ function departmentName(departments: OfficeDepartment[], id: { toString(): strin
   return id ? departments.find((department) => department.id === String(id))?.name : undefined;
 }
 
-/** The status of an account in words (slash forms, as Polish HR forms write them: "odszedł/odeszła"). */
+/** The status of an account in words (gender-neutral: the account does not know the person's grammatical gender). */
 export function statusLabel(status: string | null | undefined, t: Translate): string {
   return t(`people:status.${status ?? 'active'}`);
 }

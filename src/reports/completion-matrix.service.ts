@@ -31,7 +31,7 @@ export interface MatrixPerson {
   email: string;
   departmentId: string | null;
   departmentName?: string;
-  /** A leaver (account deactivated): kept with their records, shown as "odszedł/odeszła". */
+  /** A leaver (account deactivated): kept with their records, shown as "poza urzędem". */
   left: boolean;
   cells: MatrixCell[];
 }

@@ -20,7 +20,7 @@ interface ExportRow {
   certificateCode: string;
   certificateStatus: string;
   validUntil?: Date;
-  /** "odszedł/odeszła" for a leaver, empty otherwise. */
+  /** "poza urzędem" for a leaver, empty otherwise. */
   account: string;
 }
 

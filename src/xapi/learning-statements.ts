@@ -15,17 +15,19 @@ export interface LearningContext {
   now?: Date;
 }
 
+// Polish verbs as nouns ("ukończenie"): a statement does not know the person's grammatical gender, and a past-tense
+// verb would have to guess it (issue 19).
 const VERB_DISPLAY: Record<string, { pl: string; en: string }> = {
-  [VERBS.registered]: { pl: 'zapisał(a) się', en: 'registered' },
-  [VERBS.launched]: { pl: 'uruchomił(a)', en: 'launched' },
-  [VERBS.initialized]: { pl: 'rozpoczął(ęła)', en: 'initialized' },
-  [VERBS.experienced]: { pl: 'przeczytał(a)', en: 'experienced' },
-  [VERBS.answered]: { pl: 'odpowiedział(a)', en: 'answered' },
-  [VERBS.passed]: { pl: 'zaliczył(a)', en: 'passed' },
-  [VERBS.failed]: { pl: 'nie zaliczył(a)', en: 'failed' },
-  [VERBS.completed]: { pl: 'ukończył(a)', en: 'completed' },
-  [VERBS.voided]: { pl: 'unieważnił(a)', en: 'voided' },
-  [VERBS.earned]: { pl: 'otrzymał(a)', en: 'earned' },
+  [VERBS.registered]: { pl: 'zapis', en: 'registered' },
+  [VERBS.launched]: { pl: 'uruchomienie', en: 'launched' },
+  [VERBS.initialized]: { pl: 'rozpoczęcie', en: 'initialized' },
+  [VERBS.experienced]: { pl: 'przeczytanie', en: 'experienced' },
+  [VERBS.answered]: { pl: 'odpowiedź', en: 'answered' },
+  [VERBS.passed]: { pl: 'zaliczenie', en: 'passed' },
+  [VERBS.failed]: { pl: 'niezaliczenie', en: 'failed' },
+  [VERBS.completed]: { pl: 'ukończenie', en: 'completed' },
+  [VERBS.voided]: { pl: 'unieważnienie', en: 'voided' },
+  [VERBS.earned]: { pl: 'otrzymanie', en: 'earned' },
 };
 
 const TEXT = {

@@ -37,7 +37,7 @@ describe('certificate pages in Chromium (accessibility, phone width, uploads wit
   });
 
   it('the verification page is accessible, fits a phone, and checks an uploaded PDF by keyboard', async () => {
-    await page.goto(`${server.url}/verify/${code}`);
+    await page.goto(`${server.url}/weryfikacja/${code}`);
     expect(await page.textContent('h1')).to.equal(`Zaświadczenie ${code}`);
     await expectNoAxeViolations(page, 'verification page');
     await screenshot(page, 'certificate-verify');
@@ -46,22 +46,22 @@ describe('certificate pages in Chromium (accessibility, phone width, uploads wit
     await page.setInputFiles('#plik', { name: `${code}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(file!.pdf) });
     await tabTo(page, 'form[action$="/plik"] button[type="submit"]');
     await expectVisibleFocus(page);
-    await Promise.all([page.waitForURL(`**/verify/${code}/plik`), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(`**/weryfikacja/${code}/plik`), page.keyboard.press('Enter')]);
     expect(await page.textContent('#pdf-result')).to.contain('Plik jest identyczny z wystawionym zaświadczeniem');
     await expectNoAxeViolations(page, 'verification page with the PDF result');
 
     await page.setViewportSize({ width: 360, height: 740 });
-    await page.goto(`${server.url}/verify/${code}`);
+    await page.goto(`${server.url}/weryfikacja/${code}`);
     await expectNoHorizontalScroll(page);
     await screenshot(page, 'certificate-verify-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('the lookup page shows a field error tied to the field', async () => {
-    await page.goto(`${server.url}/verify`);
+    await page.goto(`${server.url}/weryfikacja`);
     await expectNoAxeViolations(page, 'lookup page');
     await page.fill('#code', 'ABC');
-    await Promise.all([page.waitForURL('**/verify?code=ABC'), page.press('#code', 'Enter')]);
+    await Promise.all([page.waitForURL('**/weryfikacja?code=ABC'), page.press('#code', 'Enter')]);
     expect(await page.getAttribute('#code', 'aria-invalid')).to.equal('true');
     expect(await page.getAttribute('#code', 'aria-describedby')).to.equal('code-hint code-error');
     expect(await page.inputValue('#code')).to.equal('ABC');
@@ -97,7 +97,7 @@ describe('certificate pages in Chromium (accessibility, phone width, uploads wit
     await page.fill('#reason', 'Szkolenie ukończyła inna osoba');
     await Promise.all([page.waitForURL('**/zaswiadczenia'), page.click('main button[type="submit"]')]);
     expect(await page.textContent('main')).to.contain(`Zaświadczenie ${code} zostało unieważnione.`);
-    await page.goto(`${server.url}/verify/${code}`);
+    await page.goto(`${server.url}/weryfikacja/${code}`);
     expect(await page.textContent('.certificate-status')).to.contain('Unieważnione');
     await expectNoAxeViolations(page, 'verification page, revoked');
     await screenshot(page, 'certificate-verify-revoked');

@@ -133,12 +133,12 @@ describe('e2e: privacy in the platform itself (public pages, erasure, retention)
     expect(page.url()).to.contain('/logowanie');
 
     // Her certificate still proves the training for the office's period (ten years by default) ...
-    await page.goto(`${server.url}/verify/${certificate.code}`);
+    await page.goto(`${server.url}/weryfikacja/${certificate.code}`);
     expect(await page.locator('main').textContent()).to.contain('Ewa Zapomniana');
     // ... and after it, the retention job withdraws it: the page says only that the number existed.
     clock.advance({ months: 12 * 10 + 1 });
     expect((await runRetention(server.platform))?.counts.certificates).to.equal(1);
-    const answer = await page.goto(`${server.url}/verify/${certificate.code}`);
+    const answer = await page.goto(`${server.url}/weryfikacja/${certificate.code}`);
     expect(answer?.status()).to.equal(410);
     const text = await page.locator('main').textContent();
     expect(text).to.contain('nie jest już przechowywane').and.not.contain('Ewa Zapomniana');

@@ -18,11 +18,18 @@ function joinPath(prefix: string, rawPath: unknown): string {
   return `${prefix}/${part}`.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
 }
 
+/** A route declared with several paths (e.g. the Polish one and the older English one) answers on each of them. */
+function pathsOf(rawPath: unknown): unknown[] {
+  return Array.isArray(rawPath) ? rawPath : [rawPath];
+}
+
 function walk(stack: StackLayer[], prefix: string, into: RouteEntry[]): void {
   for (const layer of stack) {
     if (layer.route) {
-      const path = joinPath(prefix, layer.route.path);
-      for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') into.push({ method: method.toUpperCase(), path });
+      for (const rawPath of pathsOf(layer.route.path)) {
+        const path = joinPath(prefix, rawPath);
+        for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') into.push({ method: method.toUpperCase(), path });
+      }
     } else if (layer.handle?.stack) {
       // A mounted router: its routes live under the mount path.
       walk(layer.handle.stack, joinPath(prefix, layer.rawPath), into);

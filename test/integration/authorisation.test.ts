@@ -119,7 +119,7 @@ describe('authorisation and tenant isolation', function () {
       /^\/xapi\//,
       /^\/kursy-media\//,
       /^\/\.well-known\//,
-      /^\/verify/,
+      /^\/(weryfikacja|verify)/,
       /^\/rejestracja$/,
       /^\/potwierdz-email/,
       /^\/logowanie$/,
@@ -551,7 +551,7 @@ describe('authorisation and tenant isolation', function () {
           res.on('end', () => done(null, Buffer.concat(chunks)));
         });
       const result = await agent
-        .post(`/verify/${offices.a.certificateCode}/plik`)
+        .post(`/weryfikacja/${offices.a.certificateCode}/plik`)
         .attach('plik', pdf.body as Buffer, { filename: 'z.pdf', contentType: 'application/pdf' })
         .expect(200);
       expect(result.text).to.contain('action="/wyloguj"');

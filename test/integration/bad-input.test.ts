@@ -113,7 +113,7 @@ const XAPI_BODIES: Array<{ label: string; body: string | Buffer; type: string }>
 ];
 
 /** Forms anonymous visitors may send (the others answer 401 before reading the body). */
-const PUBLIC_FORMS = [/^\/rejestracja$/, /^\/potwierdz-email/, /^\/logowanie$/, /^\/wyloguj$/, /^\/haslo\/reset/, /^\/verify\//];
+const PUBLIC_FORMS = [/^\/rejestracja$/, /^\/potwierdz-email/, /^\/logowanie$/, /^\/wyloguj$/, /^\/haslo\/reset/, /^\/(weryfikacja|verify)\//];
 
 /** Substitutes `value` for every parameter of a route pattern. */
 function withParams(path: string, value: string): string {
@@ -187,7 +187,7 @@ describe('bad input to every route', function () {
       'POST /szkolenia/:courseId/test/:attemptId',
       'PUT /xapi/statements',
       'POST /admin/lrs-klienci/:id/usun',
-      'POST /verify/:code/plik',
+      'POST /weryfikacja/:code/plik',
     ]) {
       expect(described).to.include(expected);
     }
@@ -308,7 +308,7 @@ describe('bad input to every route', function () {
   }
 
   it('unusual methods never give a 5xx', async () => {
-    for (const path of ['/', '/logowanie', '/szkolenia/przyklad-kurs', '/xapi/statements', '/verify/odznaka', '/favicon.ico']) {
+    for (const path of ['/', '/logowanie', '/szkolenia/przyklad-kurs', '/xapi/statements', '/weryfikacja/odznaka', '/favicon.ico']) {
       for (const method of ['OPTIONS', 'PATCH', 'DELETE', 'PUT', 'HEAD'] as const) {
         const res = await member[method.toLowerCase() as 'options' | 'patch' | 'delete' | 'put' | 'head'](path).set('x-csrf-token', memberCsrf);
         expectNoLeak(res, `${method} ${path}`);
@@ -319,7 +319,7 @@ describe('bad input to every route', function () {
   it('garbage cookies and headers never give a 5xx', async () => {
     const cookies = ['lang=%E0%A4%A; ajst.sid=s%3Agarbage.sig; ajst.x-csrf=%ZZ', `lang=${'x'.repeat(3000)}`, 'ajst.sid=; lang=en; lang=pl'];
     for (const cookie of cookies) {
-      for (const path of ['/', '/logowanie', '/moje-szkolenia', '/verify/AJST-XXXX']) {
+      for (const path of ['/', '/logowanie', '/moje-szkolenia', '/weryfikacja/AJST-XXXX']) {
         expectNoLeak(await request(server.url).get(path).set('Cookie', cookie).redirects(0), `GET ${path} with ${cookie.slice(0, 40)}`);
       }
       expectNoLeak(await request(server.url).post('/logowanie').set('Cookie', cookie).type('form').send('email=a&password=b'), `POST /logowanie with ${cookie.slice(0, 40)}`);
@@ -418,7 +418,7 @@ describe('bad input to every route', function () {
     it('a broken upload on the verification page (no boundary, truncated body)', async () => {
       for (const type of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
         const res = await request(server.url)
-          .post('/verify/odznaka')
+          .post('/weryfikacja/odznaka')
           .set('Content-Type', type)
           .send('--x\r\nContent-Disposition: form-data; name="odznaka"; filename="a.json"\r\n\r\n{')
           .expect(400);
@@ -429,7 +429,7 @@ describe('bad input to every route', function () {
 
     it('the certificate lookup', async () => {
       const res = await request(server.url)
-        .get(`/verify?code=${encodeURIComponent(SCRIPT)}`)
+        .get(`/weryfikacja?code=${encodeURIComponent(SCRIPT)}`)
         .expect(400);
       expect(res.text).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(res.text).to.contain('aria-invalid="true"');

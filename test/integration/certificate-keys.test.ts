@@ -76,21 +76,21 @@ describe('certificate look-up keys (certificate-keys.ts, certificates.read.ts)',
       const learner = await buildLearner({ organisation: officeB });
       const issued = await issue(server.platform, learner);
       expect((await CertificateKey.findById(`code:${issued.code}`).lean())!.certificateId.toHexString()).to.equal(issued.id);
-      const page = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+      const page = await request(server.url).get(`/weryfikacja/${issued.code}`).expect(200);
       expect(page.text).to.contain('jest ważne');
       // Without its key the record is not found: the page reads the key, not a scan of the certificates.
       await CertificateKey.deleteOne({ _id: `code:${issued.code}` });
-      await request(server.url).get(`/verify/${issued.code}`).expect(404);
+      await request(server.url).get(`/weryfikacja/${issued.code}`).expect(404);
       await markers().deleteMany({});
       expect(await backfillCertificateKeys(quiet)).to.be.greaterThan(0);
-      await request(server.url).get(`/verify/${issued.code}`).expect(200);
+      await request(server.url).get(`/weryfikacja/${issued.code}`).expect(200);
     });
 
-    it('sends only `_id` look-ups to the certificates and users for /verify/<code>, "Moje zaświadczenia" and the PDF', async () => {
+    it('sends only `_id` look-ups to the certificates and users for /weryfikacja/<code>, "Moje zaświadczenia" and the PDF', async () => {
       const learner = await buildLearner({ organisation: officeA });
       const issued = await issue(server.platform, learner);
       const agent = await loginAgent(server.url, learner.user.email, learner.password);
-      expectOnlyIdLookUps(await filtersDuring(() => request(server.url).get(`/verify/${issued.code}`).expect(200)));
+      expectOnlyIdLookUps(await filtersDuring(() => request(server.url).get(`/weryfikacja/${issued.code}`).expect(200)));
       expectOnlyIdLookUps(await filtersDuring(() => agent.get('/moje-zaswiadczenia').expect(200)));
       expectOnlyIdLookUps(await filtersDuring(() => agent.get(`/moje-zaswiadczenia/${issued.id}/pdf`).expect(200)));
       expectOnlyIdLookUps(await filtersDuring(() => certificatesOfEnrolments(officeA._id, [new Types.ObjectId()])));
@@ -119,7 +119,7 @@ describe('certificate look-up keys (certificate-keys.ts, certificates.read.ts)',
       expect([...lists.values()].map((list) => list.map((c) => c.code))).to.deep.equal([[retake.code, first.code], [other.code], []]);
       expect(lists.get(enrolmentId)![0]).to.not.have.property('credentialJwt');
       const current = await currentCertificatesOfEnrolments(officeA._id, [enrolmentId]);
-      expect(current.get(enrolmentId)).to.include({ code: retake.code, status: 'valid', verifyUrl: `/verify/${retake.code}`, pdfUrl: `/moje-zaswiadczenia/${retake.id}/pdf` });
+      expect(current.get(enrolmentId)).to.include({ code: retake.code, status: 'valid', verifyUrl: `/weryfikacja/${retake.code}`, pdfUrl: `/moje-zaswiadczenia/${retake.id}/pdf` });
     });
 
     it("lists a person's certificates newest first", async () => {
@@ -159,10 +159,10 @@ describe('certificate look-up keys (certificate-keys.ts, certificates.read.ts)',
       expect(current.get(enrolmentId)).to.include({ code: successor.code, status: 'valid' });
       expect(current.has(await enrolmentOf(other.id))).to.equal(false);
 
-      const superseded = await request(server.url).get(`/verify/${retake.code}`).expect(200);
+      const superseded = await request(server.url).get(`/weryfikacja/${retake.code}`).expect(200);
       expect(superseded.text).to.contain('Zastąpione nowszym');
-      expect(superseded.text).to.contain(`href="/verify/${successor.code}"`);
-      const revoked = await request(server.url).get(`/verify/${other.code}`).expect(200);
+      expect(superseded.text).to.contain(`href="/weryfikacja/${successor.code}"`);
+      const revoked = await request(server.url).get(`/weryfikacja/${other.code}`).expect(200);
       expect(revoked.text).to.contain('Unieważnione');
       const agent = await loginAgent(server.url, learner.user.email, learner.password);
       const [now, history] = (await agent.get('/moje-zaswiadczenia').expect(200)).text.split('Historia (zaświadczenia wygasłe');
@@ -207,19 +207,19 @@ describe('certificate look-up keys (certificate-keys.ts, certificates.read.ts)',
       // As stored by the version before: no keys at all, and no marker.
       await CertificateKey.deleteMany({}).setOptions({ acrossOrganisations: true });
       await markers().deleteMany({});
-      await request(server.url).get(`/verify/${old.code}`).expect(404);
+      await request(server.url).get(`/weryfikacja/${old.code}`).expect(404);
       expect(await certificatesOfPerson(officeB._id, learner.user._id)).to.deep.equal([]);
 
       const keyed = await backfillCertificateKeys(quiet);
       expect(keyed).to.equal(await Certificate.countDocuments({}).setOptions({ acrossOrganisations: true }));
       expect(await keysOf(ids)).to.deep.equal(complete);
-      await request(server.url).get(`/verify/${old.code}`).expect(200);
+      await request(server.url).get(`/weryfikacja/${old.code}`).expect(200);
       expect(await certificatesOfPerson(officeB._id, learner.user._id)).to.have.length(3);
 
       // A later start reads the marker and does nothing.
       await CertificateKey.deleteOne({ _id: `code:${old.code}` });
       expect(await backfillCertificateKeys(quiet)).to.equal(0);
-      await request(server.url).get(`/verify/${old.code}`).expect(404);
+      await request(server.url).get(`/weryfikacja/${old.code}`).expect(404);
 
       // A run cut short (some keys written, no marker): the next run adds only what is missing, no duplicates —
       // here the code key above and a hole in the person's list.

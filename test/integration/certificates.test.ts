@@ -50,7 +50,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
   let issued: { code: string; id: string };
 
   before(async () => {
-    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', BASE_URL });
+    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', BASE_URL, VERIFY_RATE_LIMIT_PER_MINUTE: '1000' });
     dir = mkdtempSync(path.join(os.tmpdir(), 'certificates-it-'));
     organisation = await buildOrganisation({ name: 'Urząd Gminy Łącko' });
     learner = await buildLearner({ organisation, overrides: { fullName: NAME } });
@@ -96,7 +96,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       const mails = await mailsTo(learner.user.email);
       expect(mails).to.have.length(1);
       expect(mails[0].subject).to.contain('Przykładowy kurs');
-      expect(mails[0].text).to.contain(`${BASE_URL}/verify/${issued.code}`);
+      expect(mails[0].text).to.contain(`${BASE_URL}/weryfikacja/${issued.code}`);
       expect(mails[0].attachments).to.deep.include({
         filename: `${issued.code}.pdf`,
         contentType: 'application/pdf',
@@ -138,13 +138,13 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(text).to.contain('„Przykładowy kurs”');
       expect(text).to.contain('wersja szkolenia 1.0.0');
       expect(text).to.contain('stan prawny na 01.01.2026');
-      expect(text).to.contain('czas trwania 0,5 godz.');
+      expect(text).to.contain('czas trwania 30 min');
       expect(text).to.contain('wynik testu końcowego 88%');
       expect(text).to.contain('data ukończenia 10.03.2026');
       expect(text).to.contain('ważne do 10.03.2027');
       expect(text).to.contain('URZĄD GMINY ŁĄCKO');
       expect(text).to.contain(issued.code);
-      expect(text).to.contain(`akademia.test/verify/${issued.code}`);
+      expect(text).to.contain(`akademia.test/weryfikacja/${issued.code}`);
     });
 
     it('embeds all its fonts (pdffonts)', () => {
@@ -158,7 +158,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(res.text).to.contain('<h1>Moje zaświadczenia</h1>');
       expect(res.text).to.contain(issued.code);
       expect(res.text).to.contain(`href="/moje-zaswiadczenia/${issued.id}/pdf"`);
-      expect(res.text).to.contain(`href="/verify/${issued.code}"`);
+      expect(res.text).to.contain(`href="/weryfikacja/${issued.code}"`);
       expect(res.text).to.contain('Ważne');
     });
 
@@ -177,11 +177,11 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     });
   });
 
-  describe('/verify/:code', () => {
+  describe('/weryfikacja/:code', () => {
     it('shows a valid certificate: name, course, version, legal state, hours, dates, issuer — and no e-mail or score', async () => {
-      const res = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+      const res = await request(server.url).get(`/weryfikacja/${issued.code}`).expect(200);
       expect(res.text).to.contain('To zaświadczenie zostało wystawione w Akademii JST i jest ważne.');
-      for (const fact of [NAME, 'Przykładowy kurs', '1.0.0', '01.01.2026', '0,5 godz.', '10.03.2026', 'Urząd Gminy Łącko']) {
+      for (const fact of [NAME, 'Przykładowy kurs', '1.0.0', '01.01.2026', '30 min', '10.03.2026', 'Urząd Gminy Łącko']) {
         expect(res.text, fact).to.contain(fact);
       }
       expect(res.text).to.not.contain(learner.user.email);
@@ -192,7 +192,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     it('shows the score only when the learner allows it', async () => {
       await User.updateOne({ _id: learner.user._id, organisationId: organisation._id }, { $set: { showScoreOnCertificates: true } });
       try {
-        const res = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+        const res = await request(server.url).get(`/weryfikacja/${issued.code}`).expect(200);
         expect(res.text).to.contain('Wynik testu końcowego');
         expect(res.text).to.contain('<dd>88%</dd>'); // whole percent, as on the PDF
       } finally {
@@ -208,7 +208,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
         .type('form')
         .send({ _csrf: csrfTokenFrom(page.text), showScore: 'tak' })
         .expect(303);
-      const shown = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+      const shown = await request(server.url).get(`/weryfikacja/${issued.code}`).expect(200);
       expect(shown.text).to.contain('<dd>88%</dd>');
       const after = await agent.get('/moje-zaswiadczenia').expect(200);
       expect(after.text).to.contain('Wynik testu będzie widoczny na stronie weryfikacji.');
@@ -219,7 +219,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
         .type('form')
         .send({ _csrf: csrfTokenFrom(after.text) })
         .expect(303);
-      const hidden = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+      const hidden = await request(server.url).get(`/weryfikacja/${issued.code}`).expect(200);
       expect(hidden.text).to.not.contain('<dd>88%</dd>');
       await agent
         .post('/moje-zaswiadczenia/wynik')
@@ -229,34 +229,62 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     });
 
     it('gives the same public record as JSON to clients that ask for it', async () => {
-      const res = await request(server.url).get(`/verify/${issued.code}`).set('Accept', 'application/json').expect(200);
+      const res = await request(server.url).get(`/weryfikacja/${issued.code}`).set('Accept', 'application/json').expect(200);
       expect(res.body).to.include({ code: issued.code, status: 'valid', learnerName: NAME, courseVersion: '1.0.0', legalStateDate: '2026-01-01', issuerName: 'Urząd Gminy Łącko' });
       expect(res.body).to.not.have.property('scorePercent');
       expect(JSON.stringify(res.body)).to.not.contain(learner.user.email);
-      const missing = await request(server.url).get('/verify/AJST-2026-AAAA-BBBB-CCCC-DDDD').set('Accept', 'application/json').expect(404);
+      const missing = await request(server.url).get('/weryfikacja/AJST-2026-AAAA-BBBB-CCCC-DDDD').set('Accept', 'application/json').expect(404);
       expect(missing.body).to.deep.equal({ error: 'not_found', message: 'Nie znaleziono strony.' });
     });
 
-    it('answers an unknown and a malformed code with the same 404 page', async () => {
-      const unknown = await request(server.url).get('/verify/AJST-2026-AAAA-BBBB-CCCC-DDDD').expect(404);
-      const malformed = await request(server.url).get('/verify/to-nie-jest-kod').expect(404);
-      const injected = await request(server.url).get('/verify/%7B%22%24ne%22%3A1%7D').expect(404);
-      expect(unknown.text).to.contain('Nie znaleziono strony');
-      expect(malformed.text).to.equal(unknown.text);
-      expect(injected.text).to.equal(unknown.text);
+    it('tells a lay verifier that no certificate has an unknown number, what that may mean and whom to ask (404)', async () => {
+      const unknown = await request(server.url).get('/weryfikacja/AJST-2026-AAAA-BBBB-CCCC-DDDD').expect(404);
+      expect(unknown.text).to.contain('Nie ma zaświadczenia o tym numerze');
+      expect(unknown.text).to.contain('Platforma nie wystawiła zaświadczenia o numerze AJST-2026-AAAA-BBBB-CCCC-DDDD.');
+      expect(unknown.text).to.contain('przepisany z błędem');
+      expect(unknown.text).to.contain('nie został wystawiony w Akademii JST');
+      expect(unknown.text).to.contain('href="/kontakt"');
+      expect(unknown.text).to.not.contain('Nie znaleziono strony');
+      const english = await request(server.url).get('/weryfikacja/AJST-2026-AAAA-BBBB-CCCC-DDDD?lang=en').expect(404);
+      expect(english.text).to.contain('There is no certificate with this number');
     });
 
-    it('finds a code typed in lower case and redirects to its canonical address', async () => {
-      const res = await request(server.url).get(`/verify/${issued.code.toLowerCase()}`).expect(301);
-      expect(res.headers.location).to.equal(`/verify/${issued.code}`);
+    it('says what a certificate number looks like when the address holds something else, injected text included (404)', async () => {
+      const malformed = await request(server.url).get('/weryfikacja/to-nie-jest-kod').expect(404);
+      expect(malformed.text).to.contain('To nie jest numer zaświadczenia');
+      expect(malformed.text).to.contain('AJST-RRRR-XXXX-XXXX-XXXX-XXXX');
+      const injected = await request(server.url).get('/weryfikacja/%3Cscript%3Ealert(1)%3C%2Fscript%3E').expect(404);
+      expect(injected.text).to.contain('To nie jest numer zaświadczenia');
+      expect(injected.text).to.not.contain('<script>alert(1)');
+      await request(server.url).get('/weryfikacja/%7B%22%24ne%22%3A1%7D').expect(404);
+    });
+
+    it('finds a number typed as people copy it from paper: lower case, spaces, no dashes, 0 for O and 1 for I', async () => {
+      const compact = issued.code.replace(/-/g, '').toLowerCase();
+      const res = await request(server.url).get(`/weryfikacja/${compact}`).expect(301);
+      expect(res.headers.location).to.equal(`/weryfikacja/${issued.code}`);
+      const spaced = issued.code.replace(/-/g, ' ').toLowerCase().replace(/o/g, '0').replace(/i/g, '1');
+      const typed = await request(server.url)
+        .get(`/weryfikacja?code=${encodeURIComponent(spaced)}`)
+        .expect(303);
+      expect(typed.headers.location).to.equal(`/weryfikacja/${issued.code}`);
+    });
+
+    it('keeps /verify/<number>, printed on certificates issued before the Polish path, as a permanent redirect', async () => {
+      const old = await request(server.url).get(`/verify/${issued.code}`).expect(301);
+      expect(old.headers.location).to.equal(`/weryfikacja/${issued.code}`);
+      const lookup = await request(server.url).get(`/verify?code=${issued.code}`).expect(303);
+      expect(lookup.headers.location).to.equal(`/weryfikacja/${issued.code}`);
+      const missing = await request(server.url).get('/verify/AJST-2026-AAAA-BBBB-CCCC-DDDD').redirects(1).expect(404);
+      expect(missing.text).to.contain('Nie ma zaświadczenia o tym numerze');
     });
 
     it('takes a code from the lookup form, and re-renders the form for a malformed one', async () => {
       const ok = await request(server.url)
-        .get(`/verify?code=${encodeURIComponent(` ${issued.code.toLowerCase()} `)}`)
+        .get(`/weryfikacja?code=${encodeURIComponent(` ${issued.code.toLowerCase()} `)}`)
         .expect(303);
-      expect(ok.headers.location).to.equal(`/verify/${issued.code}`);
-      const bad = await request(server.url).get('/verify?code=ABC').expect(400);
+      expect(ok.headers.location).to.equal(`/weryfikacja/${issued.code}`);
+      const bad = await request(server.url).get('/weryfikacja?code=ABC').expect(400);
       expect(bad.text).to.contain('id="code-error"');
       expect(bad.text).to.contain('value="ABC"');
       expect(bad.text).to.contain('aria-describedby="code-hint code-error"');
@@ -264,40 +292,47 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
 
     it('shows an expired certificate as expired', async () => {
       const expiring = await issueFor(server.platform, await buildLearner({ organisation }), new Date('2024-01-15T08:00:00Z'));
-      const res = await request(server.url).get(`/verify/${expiring.code}`).expect(200);
+      const res = await request(server.url).get(`/weryfikacja/${expiring.code}`).expect(200);
       expect(res.text).to.contain('Wygasło');
       expect(res.text).to.contain('jego okres ważności minął');
     });
 
     it('tells the issued PDF from an edited one', async () => {
       const original = (await agent.get(`/moje-zaswiadczenia/${issued.id}/pdf`).responseType('blob').expect(200)).body as Buffer;
-      const same = await request(server.url).post(`/verify/${issued.code}/plik`).attach('plik', original, { filename: 'z.pdf', contentType: 'application/pdf' }).expect(200);
+      const same = await request(server.url).post(`/weryfikacja/${issued.code}/plik`).attach('plik', original, { filename: 'z.pdf', contentType: 'application/pdf' }).expect(200);
       expect(same.text).to.contain(`Plik jest identyczny z wystawionym zaświadczeniem ${issued.code}.`);
 
       const edited = Buffer.from(original);
       const at = edited.indexOf('Akademia JST (PDFKit)');
       edited.write('Akademia JST (PDFKiT)', at, 'latin1');
-      const differs = await request(server.url).post(`/verify/${issued.code}/plik`).attach('plik', edited, { filename: 'z.pdf', contentType: 'application/pdf' }).expect(200);
+      const differs = await request(server.url).post(`/weryfikacja/${issued.code}/plik`).attach('plik', edited, { filename: 'z.pdf', contentType: 'application/pdf' }).expect(200);
       expect(differs.text).to.contain('Plik NIE jest identyczny');
+      // The file's result comes first (the page's heading and the first notice), then the register's record, which
+      // says it is about the number, not the file: a lay verifier must not read "ważne" as "this file is fine".
+      const main = differs.text.slice(differs.text.indexOf('<main'));
+      expect(main.indexOf('<h1>Wynik sprawdzenia pliku</h1>')).to.be.greaterThan(-1);
+      expect(main.indexOf('Plik NIE jest identyczny')).to.be.lessThan(main.indexOf('Ważne'));
+      expect(main).to.contain(`Zaświadczenie nr ${issued.code} w rejestrze platformy`);
+      expect(main).to.contain('dotyczą numeru');
     });
 
     it('asks for a file when none was sent, and refuses what is not a PDF', async () => {
-      const none = await request(server.url).post(`/verify/${issued.code}/plik`).field('x', '1').expect(400);
+      const none = await request(server.url).post(`/weryfikacja/${issued.code}/plik`).field('x', '1').expect(400);
       expect(none.text).to.contain('Wybierz plik do sprawdzenia.');
       expect(none.text).to.contain('aria-describedby="plik-hint plik-error"');
-      const text = await request(server.url).post(`/verify/${issued.code}/plik`).attach('plik', Buffer.from('hello'), 'a.pdf').expect(400);
+      const text = await request(server.url).post(`/weryfikacja/${issued.code}/plik`).attach('plik', Buffer.from('hello'), 'a.pdf').expect(400);
       expect(text.text).to.contain('To nie jest plik PDF.');
     });
 
     it('refuses a file over 5 MB with a message, not a crash', async () => {
       const big = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5 * 1024 * 1024 + 10, 32)]);
-      const res = await request(server.url).post(`/verify/${issued.code}/plik`).attach('plik', big, 'big.pdf');
+      const res = await request(server.url).post(`/weryfikacja/${issued.code}/plik`).attach('plik', big, 'big.pdf');
       expect(res.status).to.equal(413);
       expect(res.text).to.contain('Plik jest za duży');
     });
 
     it('answers an upload for an unknown code with the 404 page', async () => {
-      await request(server.url).post('/verify/AJST-2026-AAAA-BBBB-CCCC-DDDD/plik').attach('plik', Buffer.from('%PDF-1.7'), 'a.pdf').expect(404);
+      await request(server.url).post('/weryfikacja/AJST-2026-AAAA-BBBB-CCCC-DDDD/plik').attach('plik', Buffer.from('%PDF-1.7'), 'a.pdf').expect(404);
     });
   });
 
@@ -324,7 +359,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(protectedHeader.kid).to.equal(keys.keys[0].kid);
       expect(payload['@context']).to.deep.equal(['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json']);
       expect(payload.type).to.deep.equal(['VerifiableCredential', 'OpenBadgeCredential']);
-      expect(payload.id).to.equal(`${BASE_URL}/verify/${issued.code}`);
+      expect(payload.id).to.equal(`${BASE_URL}/weryfikacja/${issued.code}`);
       expect(payload.jti).to.equal(payload.id);
       expect((payload.issuer as { name: string }).name).to.equal('Urząd Gminy Łącko');
       const subject = payload.credentialSubject as { achievement: { name: string; version: string }; identifier: Array<{ identityHash: string }> };
@@ -336,7 +371,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
 
     it('is confirmed by the verification page, and a tampered one is refused', async () => {
       const good = await request(server.url)
-        .post(`/verify/${issued.code}/odznaka`)
+        .post(`/weryfikacja/${issued.code}/odznaka`)
         .attach('odznaka', Buffer.from(JSON.stringify(envelope)), 'badge.json')
         .expect(200);
       expect(good.text).to.contain(`Podpis jest prawidłowy, a odznaka jest zgodna z zaświadczeniem ${issued.code} w rejestrze.`);
@@ -344,15 +379,15 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       const [header, , signature] = jwt.split('.');
       const forged = { ...decodeJwt(jwt), credentialSubject: { identifier: [{ identityHash: 'Ktoś Inny' }] } };
       const tampered = `${header}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`;
-      const bad = await request(server.url).post(`/verify/${issued.code}/odznaka`).attach('odznaka', Buffer.from(tampered), 'badge.jwt').expect(200);
+      const bad = await request(server.url).post(`/weryfikacja/${issued.code}/odznaka`).attach('odznaka', Buffer.from(tampered), 'badge.jwt').expect(200);
       expect(bad.text).to.contain('Podpis cyfrowy jest nieprawidłowy');
 
-      const garbage = await request(server.url).post('/verify/odznaka').attach('odznaka', Buffer.from('{"hello": 1}'), 'x.json').expect(200);
+      const garbage = await request(server.url).post('/weryfikacja/odznaka').attach('odznaka', Buffer.from('{"hello": 1}'), 'x.json').expect(200);
       expect(garbage.text).to.contain('Nie udało się odczytać pliku');
     });
 
     it('is also checked from the lookup page, which then shows the record', async () => {
-      const res = await request(server.url).post('/verify/odznaka').attach('odznaka', Buffer.from(jwt), 'badge.jwt').expect(200);
+      const res = await request(server.url).post('/weryfikacja/odznaka').attach('odznaka', Buffer.from(jwt), 'badge.jwt').expect(200);
       expect(res.text).to.contain(`Zaświadczenie ${issued.code}`);
       expect(res.text).to.contain('Podpis jest prawidłowy');
     });
@@ -378,10 +413,10 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     });
 
     it('a restarted server with the same SECRETS_KEY keeps the key: a badge issued before still verifies', async () => {
-      const restarted = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', BASE_URL });
+      const restarted = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', BASE_URL, VERIFY_RATE_LIMIT_PER_MINUTE: '1000' });
       try {
         const res = await request(restarted.url)
-          .post(`/verify/${issued.code}/odznaka`)
+          .post(`/weryfikacja/${issued.code}/odznaka`)
           .attach('odznaka', Buffer.from(await jwtOf(issued.code)), 'badge.jwt')
           .expect(200);
         expect(res.text).to.contain(`Podpis jest prawidłowy, a odznaka jest zgodna z zaświadczeniem ${issued.code} w rejestrze.`);
@@ -469,10 +504,10 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(successor!.completedAt.toISOString()).to.equal(oldRecord!.completedAt.toISOString());
       expect((await User.findById(other.user._id).lean())!.fullName).to.equal('Grzegorz Brzęczyszczykiewicz');
 
-      const oldPage = await request(server.url).get(`/verify/${old.code}`).expect(200);
+      const oldPage = await request(server.url).get(`/weryfikacja/${old.code}`).expect(200);
       expect(oldPage.text).to.contain('Zastąpione nowszym');
-      expect(oldPage.text).to.contain(`href="/verify/${successor!.code}"`);
-      const newPage = await request(server.url).get(`/verify/${successor!.code}`).expect(200);
+      expect(oldPage.text).to.contain(`href="/weryfikacja/${successor!.code}"`);
+      const newPage = await request(server.url).get(`/weryfikacja/${successor!.code}`).expect(200);
       expect(newPage.text).to.contain('Grzegorz Brzęczyszczykiewicz');
       expect(newPage.text).to.contain('jest ważne');
 
@@ -523,7 +558,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       expect(record!.state).to.equal('revoked');
       expect(record!.revocationReason).to.equal('Wystawione omyłkowo – błędne szkolenie');
 
-      const page = await request(server.url).get(`/verify/${issued.code}`).expect(200);
+      const page = await request(server.url).get(`/weryfikacja/${issued.code}`).expect(200);
       expect(page.text).to.contain('Unieważnione');
       expect(page.text).to.contain('zostało unieważnione przez wystawcę');
       expect(page.text).to.not.contain('błędne szkolenie'); // the reason stays internal
@@ -574,15 +609,15 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
     // The production Docker image runs in UTC.
     inProcessTimeZone('UTC');
 
-    it('shows a pass at 00:30 Warsaw time as the same day on /verify, in the PDF and in the e-mail', async () => {
+    it('shows a pass at 00:30 Warsaw time as the same day on /weryfikacja, in the PDF and in the e-mail', async () => {
       const nightOwl = await buildLearner({ organisation, overrides: { fullName: 'Marek Nocny' } });
       // 00:30 on 12 March in Warsaw, still 11 March in UTC; validityMonths 12.
       const { code, id } = await issueFor(server.platform, nightOwl, new Date('2026-03-11T23:30:00Z'));
 
-      const page = await request(server.url).get(`/verify/${code}`).expect(200);
+      const page = await request(server.url).get(`/weryfikacja/${code}`).expect(200);
       expect(page.text).to.contain('<dt>Data ukończenia</dt><dd>12.03.2026</dd>');
       expect(page.text).to.contain('<dt>Ważne do</dt><dd>12.03.2027</dd>');
-      const english = await request(server.url).get(`/verify/${code}?lang=en`).expect(200);
+      const english = await request(server.url).get(`/weryfikacja/${code}?lang=en`).expect(200);
       expect(english.text).to.contain('<dd>12/03/2026</dd>');
 
       const file = await CertificateFile.findOne({ _id: new Types.ObjectId(id), organisationId: organisation._id });
@@ -599,7 +634,7 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
 
   describe('in English', () => {
     it('shows the verification page in English with ?lang=en', async () => {
-      const res = await request(server.url).get(`/verify/${issued.code}?lang=en`).expect(200);
+      const res = await request(server.url).get(`/weryfikacja/${issued.code}?lang=en`).expect(200);
       expect(res.text).to.contain('<html lang="en">');
       expect(res.text).to.contain(`Certificate ${issued.code}`);
       expect(res.text).to.contain('Is the PDF file the original?');
@@ -620,10 +655,10 @@ describe('certificates (issue, download, verify, revoke, re-issue)', () => {
       // The counters are in the database, shared by every server of this file: start from the earlier tests' zero.
       await WindowCount.deleteMany({});
       try {
-        for (let i = 0; i < 3; i += 1) await request(limited.url).get(`/verify/${issued.code}`).expect(200);
-        const res = await request(limited.url).get(`/verify/${issued.code}`).expect(429);
+        for (let i = 0; i < 3; i += 1) await request(limited.url).get(`/weryfikacja/${issued.code}`).expect(200);
+        const res = await request(limited.url).get(`/weryfikacja/${issued.code}`).expect(429);
         expect(res.text).to.contain('Zbyt wiele prób');
-        await request(limited.url).post(`/verify/${issued.code}/plik`).attach('plik', Buffer.from('%PDF-'), 'a.pdf').expect(429);
+        await request(limited.url).post(`/weryfikacja/${issued.code}/plik`).attach('plik', Buffer.from('%PDF-'), 'a.pdf').expect(429);
       } finally {
         await limited.close();
       }

@@ -247,7 +247,7 @@ describe('learning/dashboard.routes (/pulpit)', () => {
     const certificates = section(before.text, 'dashboard-certificates');
     expect(certificates).to.contain(issued.code);
     expect(certificates).to.contain(`href="/moje-zaswiadczenia/${issued.id}/pdf"`);
-    expect(certificates).to.contain(`href="/verify/${issued.code}"`);
+    expect(certificates).to.contain(`href="/weryfikacja/${issued.code}"`);
     expect(eventsOf((await download(agent)).text)).to.have.length(0);
     expect(catalogueCard((await agent.get('/szkolenia').expect(200)).text, RODO)).to.contain('ukończono</span>');
 

@@ -116,7 +116,7 @@ describe('learning: a pass with validityMonths (certificate, quiz lock, "Moje sz
       expect(await matrixStatus(end), 'HR matrix at validUntil').to.equal('expired');
 
       // The pages show that one day.
-      const verify = await request(server.url).get(`/verify/${certificate.code}`).expect(200);
+      const verify = await request(server.url).get(`/weryfikacja/${certificate.code}`).expect(200);
       expect(verify.text).to.contain('<dt>Ważne do</dt><dd>28.02.2026</dd>');
       const agent = await loginAgent(server.url, user.email, password);
       const mine = await agent.get('/moje-szkolenia').expect(200);

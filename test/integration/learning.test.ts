@@ -206,7 +206,7 @@ describe('learning/learning.routes', () => {
     const other = await buildLearner();
     const otherAgent = await loginAgent(server.url, other.user.email, other.password);
     const res = await otherAgent.get('/moje-szkolenia').expect(200);
-    expect(res.text).to.contain('Nie jesteś zapisana/zapisany na żadne szkolenie.');
+    expect(res.text).to.contain('Nie masz jeszcze żadnego szkolenia na liście.');
     await otherAgent.get(LESSON_1).expect(303);
   });
 

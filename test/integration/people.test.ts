@@ -78,7 +78,7 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
     expect(await mailsTo('lucja@urzad.test')).to.have.length(1);
     expect(await AuditEntry.countDocuments({ organisationId: office._id, action: 'person.invited', 'subject.id': stored!._id.toHexString() })).to.equal(1);
     const list = await hr.get('/kadry/osoby').expect(200);
-    expect(list.text).to.contain('Łucja Źdźbło').and.contain('zaproszony/zaproszona').and.contain(`href="/kadry/osoby/${stored!._id.toHexString()}"`);
+    expect(list.text).to.contain('Łucja Źdźbło').and.contain('zaproszenie wysłane').and.contain(`href="/kadry/osoby/${stored!._id.toHexString()}"`);
     // Search ignores case and Polish letters; filters narrow the list.
     expect((await hr.get('/kadry/osoby').query({ q: 'LUCJA ZDZ' }).expect(200)).text).to.contain('Łucja Źdźbło');
     expect((await hr.get('/kadry/osoby').query({ q: 'kowalski' }).expect(200)).text).to.not.contain('Łucja Źdźbło');
@@ -196,10 +196,10 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
     expect(login.status).to.not.equal(302);
     // Shown as left in the matrix and in both exports.
     const matrix = await hr.get('/kadry').expect(200);
-    expect(matrix.text).to.match(/Olga Odchodząca(<\/a>)? <span class="person-left">\(odszedł\/odeszła\)<\/span>/);
+    expect(matrix.text).to.match(/Olga Odchodząca(<\/a>)? <span class="person-left">\(poza urzędem\)<\/span>/);
     const csv = await hr.get('/kadry/eksport.csv').buffer(true).parse(binary);
     const records = parse<Record<string, string>>(csv.body as Buffer, { bom: true, delimiter: ';', columns: true });
-    expect(records.find((r) => r['Imię i nazwisko'] === 'Olga Odchodząca')?.['Stan konta']).to.equal('odszedł/odeszła');
+    expect(records.find((r) => r['Imię i nazwisko'] === 'Olga Odchodząca')?.['Stan konta']).to.equal('poza urzędem');
     expect(records.find((r) => r['Imię i nazwisko'] === 'Roman Rola')?.['Stan konta']).to.equal('');
     const xlsx = await hr.get('/kadry/eksport.xlsx').buffer(true).parse(binary);
     const workbook = new ExcelJS.Workbook();
@@ -211,7 +211,7 @@ describe('people (/kadry/osoby: list, add, edit, deactivate, move, merge)', func
     const account = rows[0].indexOf('Stan konta');
     const fullName = rows[0].indexOf('Imię i nazwisko');
     expect(account).to.be.greaterThan(-1);
-    expect(rows.find((row) => row[fullName] === 'Olga Odchodząca')?.[account]).to.equal('odszedł/odeszła');
+    expect(rows.find((row) => row[fullName] === 'Olga Odchodząca')?.[account]).to.equal('poza urzędem');
     // Leavers are not offered for assignments.
     expect((await hr.get('/kadry/przypisz').expect(200)).text).to.not.contain('Olga Odchodząca');
 

@@ -157,13 +157,13 @@ describe('privacy/person-erasure and privacy/retention', function () {
   });
 
   it('keeps her certificate verifiable for the office’s period, then the retention job withdraws it: the page says only that it existed', async () => {
-    const verified = await request(server.url).get(`/verify/${annaCode}`).expect(200);
+    const verified = await request(server.url).get(`/weryfikacja/${annaCode}`).expect(200);
     expect(verified.text).to.include('Anna Usuwana');
     // Eleven years on (the default period is ten), the day's retention run withdraws it.
     clock.advance({ months: 12 * 11 });
     const run = await runRetention(server.platform);
     expect(run?.counts.certificates).to.equal(1);
-    const gone = await request(server.url).get(`/verify/${annaCode}`).expect(410);
+    const gone = await request(server.url).get(`/weryfikacja/${annaCode}`).expect(410);
     expect(gone.text).to.include('nie jest już przechowywane').and.not.include('Anna Usuwana');
     expect(await Certificate.countDocuments({ organisationId: office._id, userId: anna._id })).to.equal(0);
     expect(await CertificateFile.countDocuments({ organisationId: office._id })).to.equal(0);

@@ -10,7 +10,7 @@ import { startTestServer, testConfig, type TestServer } from '../helpers/server.
 const VERSION = { 'X-Experience-API-Version': '1.0.3' };
 const basic = (key: string, secret: string) => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
 const actor = { objectType: 'Agent', account: { homePage: 'https://akademia.example.pl', name: 'learner-1' } };
-const verb = { id: 'http://adlnet.gov/expapi/verbs/experienced', display: { pl: 'przeczytał(a)' } };
+const verb = { id: 'http://adlnet.gov/expapi/verbs/experienced', display: { pl: 'przeczytanie' } };
 const statement = (overrides: Record<string, unknown> = {}) => ({ actor, verb, object: { objectType: 'Activity', id: 'http://example.com/activities/c' }, ...overrides });
 
 describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {

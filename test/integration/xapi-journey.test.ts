@@ -327,11 +327,11 @@ describe('xAPI journey: a learner takes a course, an LRS client of the office re
 
   it('records the certificate as earned, with its verification page as moreInfo', () => {
     const earned = statements.at(-1)!;
-    expect(earned.verb).to.deep.equal({ id: EARNED, display: { pl: 'otrzymał(a)', en: 'earned' } });
+    expect(earned.verb).to.deep.equal({ id: EARNED, display: { pl: 'otrzymanie', en: 'earned' } });
     expect(earned.object.id).to.match(new RegExp(`^${activityBase.replace(/[.]/g, '\\.')}/certificates/[^/]+$`));
     expect(earned.object.definition.type).to.equal('https://w3id.org/xapi/cmi5/activities/certificate');
     expect(earned.object.definition.name.pl).to.equal('Zaświadczenie ukończenia szkolenia: Przykładowy kurs');
-    expect(earned.object.definition.moreInfo).to.match(new RegExp(`^${baseUrl.replace(/[.]/g, '\\.')}/verify/`));
+    expect(earned.object.definition.moreInfo).to.match(new RegExp(`^${baseUrl.replace(/[.]/g, '\\.')}/weryfikacja/`));
     expect(earned.context.contextActivities).to.deep.equal({
       parent: [{ objectType: 'Activity', id: `${activityBase}/courses/przyklad-kurs`, definition: { type: 'http://adlnet.gov/expapi/activities/course' } }],
     });

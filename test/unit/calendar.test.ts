@@ -7,6 +7,7 @@ import {
   endOfWarsawDay,
   formatDate,
   formatDateTime,
+  formatDuration,
   formatIsoDay,
   formatTime,
   hasExpired,
@@ -98,6 +99,15 @@ for (const zone of ['UTC', 'America/New_York', 'Asia/Tokyo']) {
       expect(formatDateTime(lateEvening, 'en')).to.equal('12/03/2026, 00:30');
       expect(formatIsoDay('2026-09-01')).to.equal('01.09.2026');
       expect(formatIsoDay('2026-09-01', 'en')).to.equal('01/09/2026');
+    });
+
+    it('writes a duration as a reader of the language expects: hours and minutes, no decimals', () => {
+      expect(formatDuration(135)).to.equal('2 godz. 15 min');
+      expect(formatDuration(45, 'pl')).to.equal('45 min');
+      expect(formatDuration(180)).to.equal('3 godz.');
+      expect(formatDuration(90, 'en')).to.equal('1 h 30 min');
+      expect(formatDuration(120, 'en')).to.equal('2 h');
+      expect(formatDuration(0)).to.equal('0 min');
     });
 
     it('a due day ends at Warsaw midnight, in winter and in summer time', () => {

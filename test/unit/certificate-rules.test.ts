@@ -23,7 +23,13 @@ describe('certificates/certificate-code', () => {
 
   it('normalises typed codes and rejects anything else', () => {
     expect(normaliseCertificateCode(' ajst-2026-abcd-efgh-ijkl-mnop ')).to.equal('AJST-2026-ABCD-EFGH-IJKL-MNOP');
-    expect(normaliseCertificateCode('AJST-2026-ABCD-EFGH-IJKL-MNO1')).to.equal(undefined); // 1 is not base32
+    // As people copy a number from paper: spaces or no dashes, and a 0 or 1 where base32 can only mean O or I.
+    expect(normaliseCertificateCode('ajst 2026 abcd efgh ijkl mnop')).to.equal('AJST-2026-ABCD-EFGH-IJKL-MNOP');
+    expect(normaliseCertificateCode('AJST2026ABCDEFGHIJKLMNOP')).to.equal('AJST-2026-ABCD-EFGH-IJKL-MNOP');
+    expect(normaliseCertificateCode('AJST-2026-ABCD-EFGH-1JKL-MN0P')).to.equal('AJST-2026-ABCD-EFGH-IJKL-MNOP');
+    expect(normaliseCertificateCode('AJST-2026-ABCD-EFGH-IJKL-MNO8')).to.equal(undefined); // 8 is not base32, nor like a letter
+    expect(normaliseCertificateCode('AJST-2026-ABCD-EFGH-IJKL-MNOPQ')).to.equal(undefined); // one character too many
+    expect(normaliseCertificateCode('AJST-26-ABCD-EFGH-IJKL-MNOP')).to.equal(undefined);
     expect(normaliseCertificateCode('../../etc/passwd')).to.equal(undefined);
     expect(normaliseCertificateCode(['AJST-2026-ABCD-EFGH-IJKL-MNOP'])).to.equal(undefined);
   });

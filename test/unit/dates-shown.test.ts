@@ -35,7 +35,7 @@ describe('http/views date helper and certificates/certificate.mail in a UTC proc
       courseTitle: 'RODO',
       code: 'AJST-2026-ABCD-EFGH-IJKL-MNOP',
       completedAt: AFTER_MIDNIGHT,
-      verificationUrl: 'https://akademia.test/verify/AJST-2026-ABCD-EFGH-IJKL-MNOP',
+      verificationUrl: 'https://akademia.test/weryfikacja/AJST-2026-ABCD-EFGH-IJKL-MNOP',
       listUrl: 'https://akademia.test/moje-zaswiadczenia',
       reissued: false,
     };

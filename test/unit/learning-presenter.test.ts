@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Course, Lesson } from '../../src/courses/course.types.js';
 import type { LearningProgressDoc } from '../../src/learning/learning-progress.model.js';
-import { continueUrl, durationLabel, enrolmentCard, progressPercent } from '../../src/learning/learning.presenter.js';
+import { continueUrl, enrolmentCard, progressPercent } from '../../src/learning/learning.presenter.js';
 import { lessonPage } from '../../src/learning/lesson.presenter.js';
 
 const t = (key: string, options?: Record<string, unknown>) => `${key}${options ? JSON.stringify(options) : ''}`;
@@ -44,11 +44,6 @@ describe('learning/learning.presenter and lesson.presenter', () => {
     expect(continueUrl(course, null)).to.equal('/szkolenia/kurs/lekcje/a');
     expect(continueUrl(course, progress({ lastLessonId: 'b' }))).to.equal('/szkolenia/kurs/lekcje/b');
     expect(continueUrl(course, progress({ lastLessonId: 'gone' }))).to.equal('/szkolenia/kurs/lekcje/a');
-  });
-
-  it('writes durations in hours and minutes', () => {
-    expect(durationLabel(45, t)).to.equal('learning:duration.minutes{"count":45}');
-    expect(durationLabel(150, t)).to.equal('learning:duration.hours{"count":2} learning:duration.minutes{"count":30}');
   });
 
   it('flags an overdue enrolment unless it is done, and survives a withdrawn course', () => {

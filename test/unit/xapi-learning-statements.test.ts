@@ -71,7 +71,7 @@ describe('xapi/learning-statements', () => {
       build.questionAnswered(ctx, question('matching', { pairs: [{ id: 'p1', left: 'L', right: 'R' }] }), { response: 'p1[.]p1', success: true, parent: 'quiz' }),
       build.quizScored(ctx, { passed: true, scaled: 0.9, raw: 9, min: 0, max: 10, attemptId: 'att-1' }),
       build.courseCompleted(ctx, { scaled: 0.9, raw: 9, min: 0, max: 10 }),
-      build.certificateIssued(ctx, { code: 'ABC-123', url: 'https://akademia.example.pl/verify/ABC-123' }),
+      build.certificateIssued(ctx, { code: 'ABC-123', url: 'https://akademia.example.pl/weryfikacja/ABC-123' }),
       build.certificateRevoked(ctx, { code: 'ABC-123', reason: 'error' }),
       build.voiding('0f8fad5b-d9cb-469f-a165-70867728950e', ctx),
     ];
