@@ -29,6 +29,8 @@ interface RenderEnv extends Env {
   /** The HTML of each valid ```video block, keyed by the fence's first line like checkIds. */
   videos: Map<number, string>;
   markdownItAnchor: { slugs: Record<string, boolean> };
+  /** Tables rendered so far: each one's scroll box is named "Tabela 1", "Tabela 2"… (a landmark's name is unique). */
+  tables?: number;
 }
 
 /** Heading ids readable in a URL: Polish letters lose their diacritics, everything else becomes hyphens. */
@@ -86,6 +88,22 @@ markdown.renderer.rules.fence = (tokens, index, options, env, self) => {
   const id = (env as RenderEnv).checkIds.get(token.map?.[0] ?? -1) ?? '';
   return `<div class="knowledge-check" data-check="${escapeAttribute(id)}"></div>\n`;
 };
+// A table scrolls sideways in a box of its own on a phone, which says so (as HR's matrix does) and which the keyboard
+// can reach and scroll (a focusable region with a name: WCAG 1.4.10, 2.1.1). The hint shows on narrow screens only.
+const TABLE_WORDS = {
+  pl: { name: 'Tabela', hint: 'Na wąskim ekranie przewiń tabelę w bok.' },
+  en: { name: 'Table', hint: 'On a narrow screen, scroll the table sideways.' },
+};
+markdown.renderer.rules.table_open = (tokens, index, options, env, self) => {
+  const words = TABLE_WORDS[(env as RenderEnv).language];
+  const number = ((env as RenderEnv).tables = ((env as RenderEnv).tables ?? 0) + 1);
+  return (
+    `<p class="table-scroll__hint">${words.hint}</p>\n` +
+    `<div class="table-scroll" role="region" tabindex="0" aria-label="${words.name} ${number}">\n${self.renderToken(tokens, index, options)}`
+  );
+};
+markdown.renderer.rules.table_close = (tokens, index, options, _env, self) => `${self.renderToken(tokens, index, options)}</div>\n`;
+
 // A handout link ends with its format and size, e.g. "Wzór wniosku (DOCX, 24 kB)": inside the link, so a screen
 // reader announces them with it (rewriteHandoutLinks puts the label on the closing token).
 markdown.renderer.rules.link_close = (tokens, index, options, _env, self) => {
@@ -101,6 +119,16 @@ function alignmentAsClass(tagName: string, attribs: sanitizeHtml.Attributes): sa
   const { style, class: _class, ...rest } = attribs;
   const align = /(?:^|;)\s*text-align\s*:\s*(left|right|center)\s*(?:;|$)/i.exec(style ?? '')?.[1]?.toLowerCase();
   return { tagName, attribs: align ? { ...rest, class: `align-${align}` } : rest };
+}
+
+/**
+ * Only a table's scroll box (the renderer's table_open) is a focusable, named region; any other div keeps its class
+ * and check id and loses role, tabindex and label, whatever slipped into it.
+ */
+function tableScrollBox(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const { role: _role, tabindex: _tabindex, 'aria-label': label, ...rest } = attribs;
+  if (rest.class !== 'table-scroll') return { tagName, attribs: rest };
+  return { tagName, attribs: { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': /^(Tabela|Table) \d+$/.test(label ?? '') ? label! : 'Tabela' } };
 }
 
 /**
@@ -170,13 +198,13 @@ const sanitizeOptions = (mediaPrefix: string | undefined): sanitizeHtml.IOptions
     ol: ['start'],
     aside: ['class', 'role'],
     p: ['class'],
-    div: ['class', 'data-check'],
+    div: ['class', 'data-check', 'role', 'tabindex', 'aria-label'],
     code: ['class'],
   },
   allowedClasses: {
     aside: ['callout', ...CALLOUT_KINDS.map((kind) => `callout--${kind}`)],
-    p: ['callout__title'],
-    div: ['knowledge-check'],
+    p: ['callout__title', 'table-scroll__hint'],
+    div: ['knowledge-check', 'table-scroll'],
     code: [/^language-[\w-]+$/],
     th: ['align-left', 'align-center', 'align-right'],
     td: ['align-left', 'align-center', 'align-right'],
@@ -187,6 +215,7 @@ const sanitizeOptions = (mediaPrefix: string | undefined): sanitizeHtml.IOptions
     aside: (tagName, attribs) => ({ tagName, attribs: { ...attribs, role: 'note' } }),
     th: alignmentAsClass,
     td: alignmentAsClass,
+    div: tableScrollBox,
     ...mediaTransforms(mediaPrefix),
   },
   // A source or track left without a course media URL is dropped whole.

@@ -47,8 +47,20 @@ describe('certificate pages in Chromium (accessibility, phone width, uploads wit
     await tabTo(page, 'form[action$="/plik"] button[type="submit"]');
     await expectVisibleFocus(page);
     await Promise.all([page.waitForURL(`**/weryfikacja/${code}/plik`), page.keyboard.press('Enter')]);
-    expect(await page.textContent('#pdf-result')).to.contain('Plik jest identyczny z wystawionym zaświadczeniem');
+    expect(await page.textContent('h1')).to.equal('Wynik sprawdzenia pliku');
+    expect(await page.textContent('#file-result')).to.contain('Plik jest identyczny z wystawionym zaświadczeniem');
     await expectNoAxeViolations(page, 'verification page with the PDF result');
+
+    // A changed file: its result is the first thing under the heading, and the record below says it is about the number.
+    const edited = Buffer.from(file!.pdf);
+    edited.write('X', edited.length - 40, 'latin1');
+    await page.setInputFiles('#plik', { name: `${code}.pdf`, mimeType: 'application/pdf', buffer: edited });
+    await Promise.all([page.waitForURL(`**/weryfikacja/${code}/plik`), page.click('form[action$="/plik"] button[type="submit"]')]);
+    const firstAfterHeading = await page.$eval('main h1', (h1) => h1.nextElementSibling?.textContent ?? '');
+    expect(firstAfterHeading).to.contain('Plik NIE jest identyczny');
+    expect(await page.textContent('main h2')).to.equal(`Zaświadczenie nr ${code} w rejestrze platformy`);
+    await expectNoAxeViolations(page, 'verification page with a changed PDF');
+    await screenshot(page, 'certificate-verify-file-differs');
 
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto(`${server.url}/weryfikacja/${code}`);
@@ -86,6 +98,18 @@ describe('certificate pages in Chromium (accessibility, phone width, uploads wit
     expect(await page.textContent('main')).to.contain('Zażółć Gęślą Jaźń');
     await expectNoAxeViolations(page, 'HR certificate list');
     await screenshot(page, 'certificate-manage');
+    // At every desktop width the whole table, its action column included, is in view: nothing hides to the right.
+    for (const width of [1024, 1280, 1440, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      const fit = await page.$eval('.certificate-table', (table) => {
+        const box = table.closest('.table-scroll')!;
+        const actions = table.querySelector('tbody tr td:last-child')!.getBoundingClientRect();
+        return { hidden: box.scrollWidth - box.clientWidth, actionsRight: actions.right, boxRight: box.getBoundingClientRect().right };
+      });
+      expect(fit.hidden, `${width} px: table wider than its box`).to.be.at.most(0);
+      expect(fit.actionsRight, `${width} px: action column cut`).to.be.at.most(fit.boxRight + 0.5);
+    }
+    await screenshot(page, 'certificate-manage-1920');
     await page.setViewportSize({ width: 360, height: 740 });
     await expectNoHorizontalScroll(page);
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -98,4 +98,17 @@ describe('courses/lesson.renderer sanitising', () => {
     ]);
     expect(html).to.contain('<h2 id="main-1">Main</h2>');
   });
+
+  it('puts each table in a named, focusable box that scrolls, with a hint for phones; raw HTML cannot make such a box', () => {
+    const table = '| Termin | Podstawa |\n|---|---|\n| 30 dni | art. 12 |\n';
+    const { html } = renderLesson({ markdown: `## Terminy\n\n${table}\nTekst.\n\n${table}`, firstLine: 6, file, course });
+    expect(html).to.contain('<p class="table-scroll__hint">Na wąskim ekranie przewiń tabelę w bok.</p>');
+    expect(html).to.contain('<div class="table-scroll" role="region" tabindex="0" aria-label="Tabela 1">\n<table>');
+    expect(html).to.contain('<div class="table-scroll" role="region" tabindex="0" aria-label="Tabela 2">\n<table>');
+    expect(html).to.match(/<\/table>\n?<\/div>/);
+    const english = renderLesson({ markdown: table, firstLine: 6, file, course: { ...course, language: 'en' } }).html;
+    expect(english).to.contain('aria-label="Table 1"').and.contain('scroll the table sideways');
+    const forged = sanitizeLessonHtml('<div class="knowledge-check" role="alert" tabindex="5" aria-label="x">a</div><div class="table-scroll" aria-label="evil">b</div>');
+    expect(forged).to.equal('<div class="knowledge-check">a</div><div class="table-scroll" role="region" tabindex="0" aria-label="Tabela">b</div>');
+  });
 });
