@@ -22,6 +22,11 @@ export function quizUrl(courseId: string): string {
   return `${courseUrl(courseId)}/test`;
 }
 
+/** The login page with the course page to come back to, for a visitor who wants to enrol. */
+export function signInToEnrolUrl(courseId: string): string {
+  return `/logowanie?next=${encodeURIComponent(courseUrl(courseId))}`;
+}
+
 /** "2 godz. 30 min" / "45 min" — durations as a clerk reads them. */
 export function durationLabel(minutes: number, t: Translate): string {
   const hours = Math.floor(minutes / 60);
@@ -207,5 +212,21 @@ export function enrolmentCard(
     dueDate: enrolment.dueDate ?? undefined,
     overdue: isOverdue(enrolment.dueDate, now) && !done,
     assigned: Boolean(enrolment.assignedBy),
+  };
+}
+
+/**
+ * The course page for a visitor who is not signed in: what the course is (summary, audience, objectives, lessons and
+ * their duration, the completion rule and the quiz in numbers), no links into lessons or the quiz, and the way to
+ * the login page instead of the enrol button.
+ */
+export function visitorCoursePage(course: Course, t: Translate) {
+  const page = coursePage(course, null, null, t);
+  return {
+    ...page,
+    lessons: page.lessons.map(({ number, title, duration }) => ({ number, title, duration })),
+    continueUrl: undefined,
+    quizUrl: undefined,
+    signInUrl: signInToEnrolUrl(course.id),
   };
 }
