@@ -5,6 +5,7 @@ import { keepSessionForForm } from '../http/form-session.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { createLoginRateLimit } from './auth-rate-limits.js';
 import { LocalPath, LoginBody } from './auth.schemas.js';
+import { loginReasonOf } from './login-reason.js';
 import type { AccountPagesDeps } from './mail-context.js';
 import type { AppPassport, LoginFailure } from './passport.js';
 
@@ -18,10 +19,13 @@ function localNext(value: unknown): string | undefined {
 }
 
 function renderLogin(req: Request, res: Response, form: FormView): void {
+  const next = localNext((req.body as { next?: unknown } | undefined)?.next) ?? localNext(req.query.next);
   res.render('auth/login', {
     title: req.t('auth:login.title'),
     ...form,
-    next: localNext((req.body as { next?: unknown } | undefined)?.next) ?? localNext(req.query.next),
+    next,
+    // Reached from a page that needs a signed-in person (requireUser): the page says why, kept after a failed try.
+    reason: loginReasonOf(next, req.t),
     // Set by the handler when the address is known but not confirmed: the page offers a new link.
     unconfirmedEmail: res.locals.unconfirmedEmail as string | undefined,
   });

@@ -32,7 +32,8 @@ function isApiRequest(req: Request): boolean {
 }
 
 /**
- * Lets signed-in people through. Pages send everyone else to /logowanie?next=<this page>;
+ * Lets signed-in people through. Pages send everyone else to /logowanie?next=<this page> (the login page says why,
+ * auth/login-reason.ts, and goes back there only when `next` is a path on this site, auth.schemas.ts LocalPath);
  * JSON APIs answer 401.
  */
 export function requireUser(req: Request, res: Response, next: NextFunction): void {

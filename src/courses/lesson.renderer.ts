@@ -128,7 +128,7 @@ function alignmentAsClass(tagName: string, attribs: sanitizeHtml.Attributes): sa
 function tableScrollBox(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
   const { role: _role, tabindex: _tabindex, 'aria-label': label, ...rest } = attribs;
   if (rest.class !== 'table-scroll') return { tagName, attribs: rest };
-  return { tagName, attribs: { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': /^(Tabela|Table) \d+$/.test(label ?? '') ? label! : 'Tabela' } };
+  return { tagName, attribs: { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': /^(Tabela|Table) \d+$/.test(String(label)) ? label : 'Tabela' } };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { CourseCatalogue } from '../courses/course-catalogue.js';
 import { NotFoundError } from '../http/errors.js';
 import { officeCourseFactsOf } from '../organisations/organisation.service.js';
 import type { Learner } from './learner.js';
-import { assertCanSeeCourse, canSeeCourse, type CourseAccess, type CourseOpenness } from './learning.policy.js';
+import { assertCanSeeCourse, canSeeCourse, visitorCourseAccess, type CourseAccess, type CourseOpenness } from './learning.policy.js';
 import { findEnrolment } from './enrolment.service.js';
 
 /** What the catalogue answers need from the platform (a Platform fits). */
@@ -33,6 +33,20 @@ export async function courseOpenTo(deps: CatalogueDeps, learner: Learner, course
   const course = deps.catalogue.get(courseId);
   if (!course) throw new NotFoundError('Nie znaleziono szkolenia.');
   assertCanSeeCourse(await courseAccessOf(deps, learner), course);
+  return course;
+}
+
+/** The public courses, in catalogue order, for a visitor who is not signed in (learning.policy.ts visitorCourseAccess). */
+export function coursesOpenToVisitors(deps: CatalogueDeps): Course[] {
+  const access = visitorCourseAccess(deps.availability);
+  return deps.catalogue.list().filter((course) => canSeeCourse(access, course));
+}
+
+/** A public course for a visitor who is not signed in, or NotFoundError (any other course looks like no course). */
+export function courseOpenToVisitors(deps: CatalogueDeps, courseId: string): Course {
+  const course = deps.catalogue.get(courseId);
+  if (!course) throw new NotFoundError('Nie znaleziono szkolenia.');
+  assertCanSeeCourse(visitorCourseAccess(deps.availability), course);
   return course;
 }
 

@@ -28,6 +28,20 @@ export function canSeeCourse(access: CourseAccess, course: Pick<Course, 'id'>): 
   return access.openness.isOpenTo(course.id, access.office);
 }
 
+/**
+ * The office of nobody: what an anonymous visitor's catalogue is asked with. A member of no association, owner of no
+ * course, hiding nothing — so the sharing rule (isOpenUnder) lets through exactly the platform's public courses: those
+ * open to every office (the folders of courses/, which have no studio owner). An association's course (shared with
+ * its members, or only with chosen offices) and an office's private course stay out of the visitor's sight: their
+ * existence is their owner's to tell. The visitor reads the course page only; lessons and the quiz need a sign-in.
+ */
+const NO_OFFICE: OfficeCourseFacts = Object.freeze({ id: '', memberOf: [], hiddenCourses: [] });
+
+/** The access of a visitor who is not signed in (the public courses only, see NO_OFFICE). */
+export function visitorCourseAccess(openness: CourseOpenness): CourseAccess {
+  return { openness, office: NO_OFFICE };
+}
+
 /** Whether the learner may study the course: it is open to their office, or they are enrolled already. */
 export function canStudyCourse(access: CourseAccess, course: Pick<Course, 'id'>, enrolment: unknown): boolean {
   return Boolean(enrolment) || canSeeCourse(access, course);

@@ -22,6 +22,11 @@ export function quizUrl(courseId: string): string {
   return `${courseUrl(courseId)}/test`;
 }
 
+/** The login page with the course page to come back to, for a visitor who wants to enrol. */
+export function signInToEnrolUrl(courseId: string): string {
+  return `/logowanie?next=${encodeURIComponent(courseUrl(courseId))}`;
+}
+
 /** What the learner's pages say about a change of law (views/partials/legal-change.hbs); undefined without one. */
 export function legalChangeView(mark: TrainingFacts['recertification'] | undefined, t: Translate) {
   if (!mark) return undefined;
@@ -201,5 +206,21 @@ export function enrolmentCard(
     dueDate: enrolment.dueDate ?? undefined,
     overdue: isOverdue(enrolment.dueDate, now) && !done,
     assigned: Boolean(enrolment.assignedBy),
+  };
+}
+
+/**
+ * The course page for a visitor who is not signed in: what the course is (summary, audience, objectives, lessons and
+ * their duration, the completion rule and the quiz in numbers), no links into lessons or the quiz, and the way to
+ * the login page instead of the enrol button.
+ */
+export function visitorCoursePage(course: Course, t: Translate) {
+  const page = coursePage(course, null, null, t);
+  return {
+    ...page,
+    lessons: page.lessons.map(({ number, title, durationMinutes }) => ({ number, title, durationMinutes })),
+    continueUrl: undefined,
+    quizUrl: undefined,
+    signInUrl: signInToEnrolUrl(course.id),
   };
 }

@@ -3,12 +3,12 @@ import { Router, type Request, type Response } from 'express';
 import { requireUser } from '../auth/require-user.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
-import { courseOfEnrolment, courseOfLearner, courseOpenTo, coursesOpenTo } from './catalogue.service.js';
+import { courseOfEnrolment, courseOfLearner, courseOpenTo, courseOpenToVisitors, coursesOpenTo, coursesOpenToVisitors } from './catalogue.service.js';
 import { enrolLearner, findEnrolment, learnerEnrolments, moveEnrolmentToVersion, progressOf } from './enrolment.service.js';
 import { CheckBody, CheckParams, CourseParams, LessonParams } from './learning.schemas.js';
 import { sendToCoursePage } from './enrolment-gate.js';
 import { setFlash } from '../http/flash.js';
-import { catalogueStatus, courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl, quizUrl } from './learning.presenter.js';
+import { catalogueStatus, courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl, quizUrl, visitorCoursePage } from './learning.presenter.js';
 import { lessonPage } from './lesson.presenter.js';
 import { answerKnowledgeCheck, finishingOfLessons, finishLesson, lessonWithProgress, viewLesson, type CheckFeedback } from './lesson.service.js';
 import { completionRuleOf, missingSteps } from '../courses/completion-rule.js';
@@ -37,6 +37,19 @@ async function showCatalogue(platform: Platform, req: Request, res: Response) {
     return { ...courseCard(course), trainingStatus: catalogueStatus(course, row?.enrolment, row?.progress ?? null, req.t, now, certificate) };
   });
   res.render('learning/catalogue', { title: req.t('learning:catalogue.title'), courses });
+}
+
+/** The catalogue of a visitor who is not signed in: the public courses (learning.policy.ts visitorCourseAccess). */
+function showPublicCatalogue(platform: Platform, req: Request, res: Response) {
+  const courses = coursesOpenToVisitors(platform).map((course) => courseCard(course));
+  res.render('learning/catalogue', { title: req.t('learning:catalogue.title'), courses, visitor: true });
+}
+
+/** A public course's page for a visitor: what it is, and signing in to enrol (lessons and the quiz need it). */
+function showPublicCourse(platform: Platform, req: Request, res: Response) {
+  const { courseId } = inputOf<CourseParams>(res, 'params');
+  const course = courseOpenToVisitors(platform, courseId);
+  res.render('learning/course', { title: course.title, course: visitorCoursePage(course, req.t), visitor: true });
 }
 
 async function showCourse(platform: Platform, req: Request, res: Response) {
@@ -159,13 +172,17 @@ async function moveToNewestVersion(platform: Platform, req: Request, res: Respon
   res.redirect(303, courseUrl(newest.id));
 }
 
-/** The learner's pages; every one needs a signed-in person. */
+/**
+ * The learner's pages. The catalogue and a course page are open to visitors who are not signed in (the public
+ * courses only, so that anyone sees what is on offer); enrolling, the lessons, the quiz and everything else need a
+ * signed-in person (requireUser sends a visitor to the login page, which says why).
+ */
 export function learningRouter(platform: Platform): Router {
   const router = Router();
   const checkForm = checkFormOf(platform);
-  router.get('/szkolenia', requireUser, (req, res) => showCatalogue(platform, req, res));
+  router.get('/szkolenia', (req, res) => (req.user ? showCatalogue(platform, req, res) : showPublicCatalogue(platform, req, res)));
   router.get('/moje-szkolenia', requireUser, (req, res) => showMyCourses(platform, req, res));
-  router.get('/szkolenia/:courseId', requireUser, validate(CourseParams, 'params'), (req, res) => showCourse(platform, req, res));
+  router.get('/szkolenia/:courseId', validate(CourseParams, 'params'), (req, res) => (req.user ? showCourse(platform, req, res) : showPublicCourse(platform, req, res)));
   router.post('/szkolenia/:courseId/zapis', requireUser, validate(CourseParams, 'params'), (req, res) => enrol(platform, req, res));
   router.post('/szkolenia/:courseId/nowa-wersja', requireUser, validate(CourseParams, 'params'), (req, res) => moveToNewestVersion(platform, req, res));
   router.get('/szkolenia/:courseId/lekcje/:lessonId', requireUser, validate(LessonParams, 'params'), (req, res) => showLesson(platform, req, res));

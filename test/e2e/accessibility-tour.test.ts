@@ -235,6 +235,20 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await go('/nie-ma-takiej-strony');
         expect(await page.title()).to.not.equal('');
         await checkPage(page, '404', language, '404');
+        // What is on offer, before any account: the public catalogue and a course page with "sign in to enrol".
+        await go('/szkolenia');
+        expect(await page.locator(`a[href="${COURSE}"]`).count()).to.equal(1);
+        await checkPage(page, 'catalogue (visitor)', language, 'catalogue-visitor');
+        await go(COURSE);
+        expect(await page.locator('form[action$="/zapis"]').count()).to.equal(0);
+        await checkPage(page, 'course (visitor)', language, 'course-visitor');
+        await Promise.all([page.waitForURL(/\/logowanie\?next=/), page.click(`a[href^="/logowanie?next="]`)]);
+        await checkPage(page, 'login to enrol', language);
+        // A deep link that needs a login: the login page says why.
+        await go(`${COURSE}/lekcje/wprowadzenie`);
+        expect(new URL(page.url()).pathname).to.equal('/logowanie');
+        expect(await page.locator('.login-reason').count()).to.equal(1);
+        await checkPage(page, 'login from a deep link', language, 'login-deep-link');
       });
 
       it('learner: catalogue, course, lessons, checks, quiz, result, my courses, my certificates, errors', async () => {

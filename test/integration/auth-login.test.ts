@@ -88,6 +88,8 @@ describe('auth/login.routes', () => {
     for (const evil of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
       const form = await loginForm(`?next=${encodeURIComponent(evil)}`);
       expect(form.page.text).to.not.contain('name="next"');
+      // Nor does it say why the login page came up: a foreign `next` is no deep link of ours.
+      expect(form.page.text).to.not.contain('login-reason');
       const res = await form.agent.post('/logowanie').type('form').send({ _csrf: form.csrf, email: user.email, password, next: evil }).expect(302);
       expect(res.headers.location, evil).to.equal('/pulpit');
     }

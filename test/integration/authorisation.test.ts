@@ -126,6 +126,10 @@ describe('authorisation and tenant isolation', function () {
       /^\/haslo\/reset/,
       /^\/zaproszenie\//,
       /^\/deklaracja-dostepnosci$/,
+      // The catalogue and a course page show visitors the public courses (learning-visitors.test.ts); the lessons,
+      // the quiz and enrolling still need a sign-in, and stay on the private lists below.
+      /^\/szkolenia$/,
+      /^\/szkolenia\/:courseId$/,
       // The privacy notice, terms, contact and cookie pages the law asks to be public.
       ...PUBLIC_PAGES.map((page) => new RegExp(`^${page.path}$`)),
     ];
@@ -139,6 +143,16 @@ describe('authorisation and tenant isolation', function () {
         expect(res.status, `GET ${path}`).to.equal(302);
         expect(res.headers.location, `GET ${path}`).to.equal(`/logowanie?next=${encodeURIComponent(path)}`);
       }
+    });
+
+    it('see the public catalogue and course page, with no way into a lesson, the quiz or an enrolment', async () => {
+      const catalogue = await request(server.url).get('/szkolenia').expect(200);
+      expect(catalogue.text).to.contain(`href="${COURSE}"`);
+      const course = await request(server.url).get(COURSE).expect(200);
+      expect(course.text).to.contain('Zaloguj się, aby się zapisać');
+      for (const href of [`href="${LESSON}"`, `href="${COURSE}/test"`, `action="${COURSE}/zapis"`]) expect(course.text, href).to.not.contain(href);
+      // Nobody's progress leaks into it: learners of both offices are enrolled on this course.
+      for (const name of ['Anna Alfa', 'Bogdan Beta']) expect(course.text + catalogue.text, name).to.not.contain(name);
     });
 
     it('cannot post to any private form, even with a valid CSRF token of an anonymous session', async () => {

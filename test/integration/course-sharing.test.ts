@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import request from 'supertest';
 import { CourseSharing, type CourseSharingDoc } from '../../src/studio/course-sharing.model.js';
 import { loadCourseSharing } from '../../src/studio/course-sharing.service.js';
 import { Organisation, type OrganisationDoc } from '../../src/organisations/organisation.model.js';
@@ -100,6 +101,19 @@ describe('studio/course-sharing and organisations/office-courses', function () {
     expect((await CourseSharing.findById('regulamin-alfy').lean<CourseSharingDoc>())?.audience).to.equal('own');
     // Another organisation's author does not find the page at all.
     await agents.writer.get('/studio/regulamin-alfy/udostepnianie').expect(404);
+  });
+
+  it("shows a visitor who is not signed in neither an association's course nor an office's private one", async () => {
+    const catalogue = await request(server.url).get('/szkolenia').expect(200);
+    // The public course (a folder of courses/, open to every office) is there; the studio courses are not.
+    expect(catalogue.text).to.contain('href="/szkolenia/przyklad-kurs"');
+    for (const courseId of ['regulamin-alfy', 'ochrona-danych-zwiazku']) {
+      expect(catalogue.text, courseId).to.not.contain(`/szkolenia/${courseId}"`);
+      await request(server.url).get(`/szkolenia/${courseId}`).expect(404);
+    }
+    expect(catalogue.text).to.not.contain('Regulamin pracy Urzędu Alfa');
+    expect(catalogue.text).to.not.contain('Ochrona danych w gminach związku');
+    await request(server.url).get('/szkolenia/przyklad-kurs').expect(200);
   });
 
   it("'chosen' opens the course only to the chosen member office; an enrolment made before stays reachable", async () => {

@@ -33,9 +33,10 @@ describe('learning/learning.routes', () => {
   });
   after(async () => server.close());
 
-  it('sends people who are not signed in to the login page', async () => {
-    const res = await request(server.url).get('/szkolenia').expect(302);
-    expect(res.headers.location).to.equal('/logowanie?next=%2Fszkolenia');
+  // The catalogue and course pages are open to visitors (the public courses): test/integration/learning-visitors.test.ts.
+  it('sends people who are not signed in from their own courses to the login page', async () => {
+    const res = await request(server.url).get('/moje-szkolenia').expect(302);
+    expect(res.headers.location).to.equal('/logowanie?next=%2Fmoje-szkolenia');
   });
 
   it('lists the courses with summary, duration, legal state date and tags', async () => {
