@@ -488,6 +488,11 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await submit(page, 'form[action="/admin/lrs-klienci"]');
         expect(await page.locator('#created-heading').count()).to.equal(1);
         await checkPage(page, 'LRS client created', language, 'lrs-created');
+        // "Usuń" leads to a confirmation page of its own (nothing is deleted by the link).
+        const deleteUrl = await page.locator('main td a[href$="/usun"]').first().getAttribute('href');
+        expect(deleteUrl).to.match(/^\/admin\/lrs-klienci\/[0-9a-f]{24}\/usun$/);
+        await go(deleteUrl!);
+        await checkPage(page, 'LRS client deletion confirmation', language, 'lrs-delete');
         await go('/zarzadzanie');
         await checkPage(page, 'management areas (admin)', language, 'admin-management');
         await go('/urzad/rejestracja');

@@ -471,6 +471,9 @@ describe('authorisation and tenant isolation', function () {
       const page = await offices.a.admin.get('/admin/lrs-klienci').expect(200);
       expect(page.text).to.contain(offices.a.lrs.key);
       expect(page.text).to.not.contain(offices.b.lrs.key);
+      // Nor its confirmation page, which would name the client and its key.
+      const confirm = await offices.a.admin.get(`/admin/lrs-klienci/${offices.b.lrs.id}/usun`).expect(404);
+      expect(confirm.text).to.not.contain(offices.b.lrs.key);
       await offices.a.admin
         .post(`/admin/lrs-klienci/${offices.b.lrs.id}/usun`)
         .type('form')
