@@ -255,6 +255,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'lesson 1, check sent empty', language);
         await page.check('#sprawdz-check-zasady-1 input[value="a"]');
         await submit(page, '#sprawdz-check-zasady-1 form');
+        expect(await page.locator('#sprawdz-check-zasady-1 .check-feedback').count()).to.equal(1);
         await checkPage(page, 'lesson 1, check feedback', language, 'lesson-feedback');
         // Before the lessons are finished the test page (and the course page) say what is still missing.
         await go(`${COURSE}/test`);
