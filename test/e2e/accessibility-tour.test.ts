@@ -183,6 +183,9 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await page.fill('#passwordConfirm', 'Bardzo-tajne-haslo-2026');
         await page.check('#consent');
         await submit(page, 'form[action="/rejestracja"]');
+        // Post/redirect/get: a page of its own, with the address typed shown this once.
+        expect(new URL(page.url()).pathname).to.equal('/sprawdz-poczte');
+        expect(await page.locator('main strong').textContent()).to.equal(email);
         await checkPage(page, 'registration sent, check the mailbox', language);
         const confirmation = new URL(linkIn((await mailsTo(email))[0]));
         await go(`${confirmation.pathname}${confirmation.search}`);
