@@ -125,6 +125,8 @@ describe('authorisation and tenant isolation', function () {
       /^\/logowanie$/,
       /^\/haslo\/reset/,
       /^\/zaproszenie\//,
+      // The page after a form that sent a link (registration, resend, reset).
+      /^\/sprawdz-poczte$/,
       /^\/deklaracja-dostepnosci$/,
       // The privacy notice, terms, contact and cookie pages the law asks to be public.
       ...PUBLIC_PAGES.map((page) => new RegExp(`^${page.path}$`)),
