@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { AppPassport } from './passport.js';
 import type { AccountPagesDeps } from './mail-context.js';
+import { checkMailboxRouter } from './check-mailbox.js';
 import { invitationRouter } from './invitation.routes.js';
 import { loginRouter } from './login.routes.js';
 import { passwordResetRouter } from './password-reset.routes.js';
@@ -14,5 +15,6 @@ export function authRouter(deps: AccountPagesDeps, passport: AppPassport): Route
   router.use(loginRouter(deps, passport));
   router.use(passwordResetRouter(deps));
   router.use(invitationRouter());
+  router.use(checkMailboxRouter());
   return router;
 }

@@ -75,3 +75,10 @@ export const NewPasswordBody = z
   .object({ password: newPassword, passwordConfirm })
   .refine((body) => body.password === body.passwordConfirm, { error: 'auth:errors.passwordMismatch', path: ['passwordConfirm'] });
 export type NewPasswordInput = z.infer<typeof NewPasswordBody>;
+
+/** What a form that sent a link sent, named in the address of the page after it (auth/check-mailbox.ts). */
+export const MAIL_SENT = ['konto', 'zatwierdzenie', 'haslo', 'ponownie'] as const;
+export type MailSent = (typeof MAIL_SENT)[number];
+
+export const CheckMailboxQuery = z.object({ wyslano: z.enum(MAIL_SENT).default('konto') });
+export type CheckMailboxQuery = z.infer<typeof CheckMailboxQuery>;

@@ -4,7 +4,7 @@ import { setFlash } from '../http/flash.js';
 import { keepSessionForForm } from '../http/form-session.js';
 import { defineForm } from '../http/forms.js';
 import { createMailRateLimit } from './auth-rate-limits.js';
-import { renderCheckMailbox } from './check-mailbox.js';
+import { redirectToCheckMailbox } from './check-mailbox.js';
 import { EmailOnlyBody, NewPasswordBody } from './auth.schemas.js';
 import { isResetTokenLive, requestPasswordReset, resetPassword } from './password-reset.service.js';
 import { mailContextOf, type AccountPagesDeps } from './mail-context.js';
@@ -43,7 +43,7 @@ export function passwordResetRouter(deps: AccountPagesDeps): Router {
     async (req: Request, res: Response) => {
       const { email } = resetRequestForm.input(res);
       await requestPasswordReset(email, mailContextOf(deps, res));
-      renderCheckMailbox(req, res, email, 'auth:resetRequest.sent');
+      redirectToCheckMailbox(req, res, email, 'haslo');
     },
     resetRequestForm.refuse,
   );

@@ -8,7 +8,7 @@ import { EmailOnlyBody, RegistrationBody } from './auth.schemas.js';
 import { confirmEmail, registerLearner, resendConfirmation } from './registration.service.js';
 import { createMailRateLimit, createSignUpRateLimit } from './auth-rate-limits.js';
 import { mailContextOf, type AccountPagesDeps } from './mail-context.js';
-import { renderCheckMailbox } from './check-mailbox.js';
+import { redirectToCheckMailbox } from './check-mailbox.js';
 
 const REGISTRATION_FIELDS = ['fullName', 'email', 'password', 'passwordConfirm', 'organisationId', 'departmentId', 'consent'];
 
@@ -69,7 +69,7 @@ export function registrationRouter(deps: AccountPagesDeps): Router {
     async (req: Request, res: Response) => {
       const input = registrationForm.input(res);
       const status = await registerLearner(input, mailContextOf(deps, res));
-      renderCheckMailbox(req, res, input.email, status === 'pending' ? 'auth:checkMailbox.leadPending' : 'auth:checkMailbox.lead');
+      redirectToCheckMailbox(req, res, input.email, status === 'pending' ? 'zatwierdzenie' : 'konto');
     },
     registrationForm.refuse,
   );
@@ -83,7 +83,7 @@ export function registrationRouter(deps: AccountPagesDeps): Router {
     async (req: Request, res: Response) => {
       const { email } = resendForm.input(res);
       await resendConfirmation(email, mailContextOf(deps, res));
-      renderCheckMailbox(req, res, email, 'auth:resend.sent');
+      redirectToCheckMailbox(req, res, email, 'ponownie');
     },
     resendForm.refuse,
   );

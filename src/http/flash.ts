@@ -1,4 +1,4 @@
-// One-shot notices carried across a redirect in the session (shown by the layout as `flash`).
+// One-shot notices (shown by the layout as `flash`) and values carried across a redirect in the session (post/redirect/get).
 import type { NextFunction, Request, Response } from 'express';
 
 export interface Flash {
@@ -9,6 +9,8 @@ export interface Flash {
 declare module 'express-session' {
   interface SessionData {
     flash?: Flash;
+    /** Values a form's handler left for the page its redirect leads to, by slot name (see carriedSlot). */
+    carried?: Record<string, unknown>;
   }
 }
 
@@ -17,16 +19,45 @@ export function setFlash(req: Request, kind: Flash['kind'], message: string): vo
   if (req.session) req.session.flash = { kind, message };
 }
 
+/** One value a form's handler leaves for the page it redirects to, which takes it once. */
+export interface CarriedSlot<T> {
+  /** Keeps `value` in the session for the next page (the redirect waits until it is stored). */
+  leave(req: Request, value: T): void;
+  /** The value left, removed from the session as it is read: a refresh or the back button finds nothing. */
+  take(req: Request): T | undefined;
+}
+
+/**
+ * A named slot for what a page after a form must show (a secret shown once, a check's result), instead of
+ * rendering it in the POST's answer, which F5 would send again. Each slot is defined once, by the feature
+ * that fills it, with its value's type; nothing else writes under its name.
+ */
+export function carriedSlot<T>(name: string): CarriedSlot<T> {
+  return {
+    leave(req, value) {
+      if (req.session) req.session.carried = { ...req.session.carried, [name]: value };
+    },
+    take(req) {
+      const carried = req.session?.carried;
+      if (!carried || !(name in carried)) return undefined;
+      const value = carried[name] as T;
+      delete carried[name];
+      if (Object.keys(carried).length === 0) delete req.session.carried;
+      return value;
+    },
+  };
+}
+
 /**
  * Shows a waiting notice on the next page this request renders, and only then removes it from the session:
  * requests that render nothing (an icon, a download, a redirect) leave it for the page that follows.
- * A redirect that leaves a notice waits until the session is stored: express-session saves at the end of the
- * response but sends the headers first, so a fast browser could follow the redirect and find no notice.
+ * A redirect that leaves a notice (or a carried value) waits until the session is stored: express-session saves
+ * at the end of the response but sends the headers first, so a fast browser could follow the redirect and find nothing.
  */
 export function flashLocals(req: Request, res: Response, next: NextFunction): void {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = (...args: unknown[]) => {
-    if (!req.session?.flash) {
+    if (!req.session?.flash && !req.session?.carried) {
       redirect(...args);
       return;
     }

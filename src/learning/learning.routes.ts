@@ -7,7 +7,7 @@ import { courseOfEnrolment, courseOfLearner, courseOpenTo, courseOpenToVisitors,
 import { enrolLearner, findEnrolment, learnerEnrolments, moveEnrolmentToVersion, progressOf } from './enrolment.service.js';
 import { CheckBody, CheckParams, CourseParams, LessonParams } from './learning.schemas.js';
 import { sendToCoursePage } from './enrolment-gate.js';
-import { setFlash } from '../http/flash.js';
+import { carriedSlot, setFlash } from '../http/flash.js';
 import { catalogueStatus, courseCard, coursePage, courseUrl, enrolmentCard, lessonUrl, quizUrl, visitorCoursePage } from './learning.presenter.js';
 import { lessonPage } from './lesson.presenter.js';
 import { answerKnowledgeCheck, finishingOfLessons, finishLesson, lessonWithProgress, viewLesson, type CheckFeedback } from './lesson.service.js';
@@ -104,6 +104,15 @@ async function showMyCourses(platform: Platform, req: Request, res: Response) {
   res.render('learning/my-courses', { title: req.t('learning:myCourses.title'), enrolments });
 }
 
+/** A knowledge check just answered: left by its POST for the lesson page its redirect leads to, shown there once. */
+interface AnsweredCheck {
+  courseId: string;
+  lessonId: string;
+  feedback: CheckFeedback;
+}
+
+const answeredCheckSlot = carriedSlot<AnsweredCheck>('answeredCheck');
+
 async function showLesson(platform: Platform, req: Request, res: Response) {
   const { courseId, lessonId } = inputOf<LessonParams>(res, 'params');
   const course = await courseOfLearner(platform, req.user!, courseId);
@@ -111,10 +120,15 @@ async function showLesson(platform: Platform, req: Request, res: Response) {
     sendToCoursePage(req, res, course.id);
     return;
   }
-  // A HEAD request (link checkers, prefetch) reads the lesson without recording that it was read.
-  const visit = req.method === 'HEAD' ? lessonWithProgress(platform, { learner: req.user!, course, lessonId }) : viewLesson(platform, { learner: req.user!, course, lessonId });
+  // The page after answering a check shows its feedback (once: F5 shows the lesson as it is, and records nothing again).
+  const answered = req.method === 'GET' ? answeredCheckSlot.take(req) : undefined;
+  const feedback = answered?.courseId === course.id && answered.lessonId === lessonId ? answered.feedback : undefined;
+  // A HEAD request (link checkers, prefetch) reads the lesson without recording that it was read; nor does the page
+  // after a check, which is the same reading going on.
+  const quietly = req.method === 'HEAD' || feedback !== undefined;
+  const visit = quietly ? lessonWithProgress(platform, { learner: req.user!, course, lessonId }) : viewLesson(platform, { learner: req.user!, course, lessonId });
   const { lesson, progress, finishing } = await visit;
-  res.render('learning/lesson', { title: `${lesson.title} – ${course.title}`, page: lessonPage({ course, lesson, progress, finishing, t: req.t }) });
+  res.render('learning/lesson', { title: `${lesson.title} – ${course.title}`, page: lessonPage({ course, lesson, progress, finishing, feedback, t: req.t }) });
 }
 
 /** "Zakończ lekcję": finished, on to the next lesson (or the test); too early, the lesson again saying how long is left. */
@@ -137,30 +151,34 @@ async function finish(platform: Platform, req: Request, res: Response) {
   res.redirect(303, next ? lessonUrl(course.id, next.id) : quizUrl(course.id));
 }
 
-/** The lesson with one knowledge check's feedback (just answered) or its field error (refused). */
-async function renderLessonWithCheck(platform: Platform, req: Request, res: Response, outcome: { feedback?: CheckFeedback; form?: FormView }) {
+/** The lesson with one knowledge check refused (nothing or something invalid chosen): its field error. */
+async function renderLessonWithCheckError(platform: Platform, req: Request, res: Response, form: FormView) {
   const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
   const course = await courseOfLearner(platform, req.user!, courseId);
   const { lesson, progress, finishing } = await lessonWithProgress(platform, { learner: req.user!, course, lessonId });
-  const message = outcome.form?.errors.answer;
-  const checkError = message ? { checkId, message, chosen: [outcome.form?.values.answer ?? []].flat() } : undefined;
+  const message = form.errors.answer;
+  const checkError = message ? { checkId, message, chosen: [form.values.answer ?? []].flat() } : undefined;
   res.render('learning/lesson', {
     title: `${lesson.title} – ${course.title}`,
-    page: lessonPage({ course, lesson, progress, finishing, feedback: outcome.feedback, checkError, t: req.t }),
+    page: lessonPage({ course, lesson, progress, finishing, checkError, t: req.t }),
   });
 }
 
 /** The knowledge check form; refused, it is the lesson again with the check marked. */
 function checkFormOf(platform: Platform) {
-  return defineForm({ schema: CheckBody, lists: ['answer'], show: (req, res, form) => renderLessonWithCheck(platform, req, res, { form }) });
+  return defineForm({ schema: CheckBody, lists: ['answer'], show: (req, res, form) => renderLessonWithCheckError(platform, req, res, form) });
 }
 
-/** Grades a knowledge check and shows the lesson again, scrolled (by the form's #anchor) to the feedback. */
+/**
+ * Grades a knowledge check, then post/redirect/get: the lesson, scrolled to the check, shows the feedback
+ * (carried in the session). F5 there reloads the lesson and records no second answer.
+ */
 async function answerCheck(platform: Platform, checkForm: ReturnType<typeof checkFormOf>, req: Request, res: Response) {
   const { courseId, lessonId, checkId } = inputOf<CheckParams>(res, 'params');
   const course = await courseOfLearner(platform, req.user!, courseId);
   const feedback = await answerKnowledgeCheck(platform, { learner: req.user!, course, lessonId, checkId, answer: checkForm.input(res).answer });
-  await renderLessonWithCheck(platform, req, res, { feedback });
+  answeredCheckSlot.leave(req, { courseId: course.id, lessonId, feedback });
+  res.redirect(303, `${lessonUrl(course.id, lessonId)}#sprawdz-${encodeURIComponent(feedback.checkId)}`);
 }
 
 /** "Przejdź na nową wersję": the enrolment moves on to the newest version, then its first lesson. */

@@ -56,7 +56,7 @@ function checkForm(
     inputType: question.kind === 'multiple' ? 'checkbox' : 'radio',
     choices: choices.map((choice, index) => ({ ...choice, inputId: `${anchor}-${index}`, checked: chosen.has(choice.value) })),
     errorMessage: fieldError?.message,
-    feedback: answered ? { success: answered.graded.success, explanation: question.explanation, legalReference: question.legalReference } : undefined,
+    feedback: answered ? { success: answered.success, explanation: question.explanation, legalReference: question.legalReference } : undefined,
   };
 }
 

@@ -2,7 +2,7 @@
 // and answering an in-lesson knowledge check (answered).
 import type { Clock } from '../calendar/clock.js';
 import { floorOfLesson } from '../courses/completion-rule.js';
-import type { Course, Lesson, Question } from '../courses/course.types.js';
+import type { Course, Lesson } from '../courses/course.types.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { derivedStatementId, lessonCompleted, lessonExperienced, questionAnswered } from '../xapi/learning-statements.js';
@@ -11,7 +11,7 @@ import { progressOf, recordFirstOpening, requireEnrolment } from './enrolment.se
 import type { EnrolmentDoc } from './enrolment.model.js';
 import type { Learner, LearningDeps } from './learner.js';
 import type { LearningProgressDoc } from './learning-progress.model.js';
-import { decodeCheckAnswer, gradeAnswer, type GradedQuestion } from './quiz-grading.js';
+import { decodeCheckAnswer, gradeAnswer } from './quiz-grading.js';
 
 export interface LessonVisit {
   enrolment: EnrolmentDoc;
@@ -130,10 +130,10 @@ export async function finishLesson(deps: LessonDeps, params: { learner: Learner;
   return { finished: true, already: false };
 }
 
+/** A knowledge check just answered, as the lesson shows it: plain data, so it can wait in the session for the page after the redirect. */
 export interface CheckFeedback {
   checkId: string;
-  question: Question;
-  graded: GradedQuestion;
+  success: boolean;
   /** What the learner chose (option ids or 'true'/'false'), to keep the form as they left it. */
   chosen: string[];
 }
@@ -164,5 +164,5 @@ export async function answerKnowledgeCheck(
     questionAnswered(ctx, question, { response: graded.response, success: graded.success, parent: { lessonId: lesson.id } }),
   ]);
   const chosen = answer.kind === 'truth' ? [String(answer.value)] : answer.kind === 'choice' ? answer.optionIds : [];
-  return { checkId: question.id, question, graded, chosen };
+  return { checkId: question.id, success: graded.success, chosen };
 }

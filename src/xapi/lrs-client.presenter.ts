@@ -1,10 +1,11 @@
 // LRS clients as the admin page shows them: plain objects, never the secret hash.
-import type { listLrsClients } from './lrs-client.service.js';
+import type { lrsClientOf } from './lrs-client.service.js';
 
-type ClientRow = Awaited<ReturnType<typeof listLrsClients>>[number];
+type ClientRow = Awaited<ReturnType<typeof lrsClientOf>>;
 
-export function presentLrsClients(clients: ClientRow[]) {
-  return clients.map((client) => ({
+/** One client: its access as a locale key, and the address of its own deletion page (a confirmation first). */
+export function presentLrsClient(client: ClientRow) {
+  return {
     id: client.clientId,
     name: client.name,
     key: client.key,
@@ -12,5 +13,9 @@ export function presentLrsClients(clients: ClientRow[]) {
     createdAt: client.createdAt,
     fromEnvironment: client.fromEnvironment,
     deleteUrl: `/admin/lrs-klienci/${client.clientId}/usun`,
-  }));
+  };
+}
+
+export function presentLrsClients(clients: ClientRow[]) {
+  return clients.map(presentLrsClient);
 }

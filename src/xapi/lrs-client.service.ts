@@ -154,12 +154,12 @@ export async function listLrsClients(organisationId: string) {
   const clients = await LrsClient.find({ organisationId: new Types.ObjectId(organisationId) })
     .sort({ createdAt: -1 })
     .lean<LrsClientDoc[]>();
-  return clients.map((client) => ({
-    ...toCredentials(client),
-    createdAt: client.createdAt,
-    fromEnvironment: client.fromEnvironment,
-    trustedCourseIds: client.trustedCourseIds ?? [],
-  }));
+  return clients.map(clientRow);
+}
+
+/** A client as the admin pages and the CLI list it (never its secret hash). */
+function clientRow(client: LrsClientDoc) {
+  return { ...toCredentials(client), createdAt: client.createdAt, fromEnvironment: client.fromEnvironment, trustedCourseIds: client.trustedCourseIds ?? [] };
 }
 
 /** Sets the courses whose progress a client's statements may move (an empty list trusts it for none). */
@@ -174,6 +174,13 @@ export async function trustedCourseIdsOf(organisationId: string, key: string): P
     .select('trustedCourseIds')
     .lean<Pick<LrsClientDoc, 'trustedCourseIds'>>();
   return client?.trustedCourseIds ?? [];
+}
+
+/** One client of the organisation (never its secret), or NotFoundError. */
+export async function lrsClientOf(organisationId: string, clientId: string) {
+  const client = await LrsClient.findOne({ _id: clientId, organisationId: new Types.ObjectId(organisationId) }).lean<LrsClientDoc>();
+  if (!client) throw new NotFoundError('No such LRS client.');
+  return clientRow(client);
 }
 
 /** Deletes a client of the organisation; its key stops working at once. */

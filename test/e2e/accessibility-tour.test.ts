@@ -183,6 +183,9 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await page.fill('#passwordConfirm', 'Bardzo-tajne-haslo-2026');
         await page.check('#consent');
         await submit(page, 'form[action="/rejestracja"]');
+        // Post/redirect/get: a page of its own, with the address typed shown this once.
+        expect(new URL(page.url()).pathname).to.equal('/sprawdz-poczte');
+        expect(await page.locator('main strong').textContent()).to.equal(email);
         await checkPage(page, 'registration sent, check the mailbox', language);
         const confirmation = new URL(linkIn((await mailsTo(email))[0]));
         await go(`${confirmation.pathname}${confirmation.search}`);
@@ -269,6 +272,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'lesson 1, check sent empty', language);
         await page.check('#sprawdz-check-zasady-1 input[value="a"]');
         await submit(page, '#sprawdz-check-zasady-1 form');
+        expect(await page.locator('#sprawdz-check-zasady-1 .check-feedback').count()).to.equal(1);
         await checkPage(page, 'lesson 1, check feedback', language, 'lesson-feedback');
         // Before the lessons are finished the test page (and the course page) say what is still missing.
         await go(`${COURSE}/test`);
@@ -502,6 +506,11 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await submit(page, 'form[action="/admin/lrs-klienci"]');
         expect(await page.locator('#created-heading').count()).to.equal(1);
         await checkPage(page, 'LRS client created', language, 'lrs-created');
+        // "Usuń" leads to a confirmation page of its own (nothing is deleted by the link).
+        const deleteUrl = await page.locator('main td a[href$="/usun"]').first().getAttribute('href');
+        expect(deleteUrl).to.match(/^\/admin\/lrs-klienci\/[0-9a-f]{24}\/usun$/);
+        await go(deleteUrl!);
+        await checkPage(page, 'LRS client deletion confirmation', language, 'lrs-delete');
         await go('/zarzadzanie');
         await checkPage(page, 'management areas (admin)', language, 'admin-management');
         await go('/urzad/rejestracja');

@@ -100,7 +100,8 @@ describe('e2e: learner journey in Chromium', function () {
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).to.equal('a');
     await page.keyboard.press('Space');
     await tabTo(page, '#sprawdz-check-zasady-1 button[type="submit"]');
-    await pressAndLand(page, 'Enter', /\/sprawdz\/check-zasady-1#sprawdz-check-zasady-1$/);
+    // Post/redirect/get: the answer lands on the lesson itself, scrolled to the check's feedback.
+    await pressAndLand(page, 'Enter', /\/lekcje\/wprowadzenie#sprawdz-check-zasady-1$/);
     expect(await page.textContent('#sprawdz-check-zasady-1 .check-feedback')).to.contain('Dobrze!');
     expect(await page.isChecked('#sprawdz-check-zasady-1 input[value="a"]')).to.equal(true);
     await expectNoAxeViolations(page, 'lesson 1 with check feedback');

@@ -34,13 +34,13 @@ describe('auth/account-lockout and the rate limits behind a proxy', () => {
     const { agent, csrf } = await formAgent(server, '/haslo/reset');
     // The client makes up an address each time; the proxy appends the one it really came from.
     for (let attempt = 1; attempt <= 5; attempt += 1) {
-      await agent.post('/haslo/reset').set('X-Forwarded-For', `198.51.100.${attempt}, 203.0.113.7`).type('form').send({ _csrf: csrf, email: user.email }).expect(200);
+      await agent.post('/haslo/reset').set('X-Forwarded-For', `198.51.100.${attempt}, 203.0.113.7`).type('form').send({ _csrf: csrf, email: user.email }).expect(303);
     }
     const limited = await agent.post('/haslo/reset').set('X-Forwarded-For', '198.51.100.99, 203.0.113.7').type('form').send({ _csrf: csrf, email: user.email });
     expect(limited.status).to.equal(429);
     expect(limited.text).to.contain('Zbyt wiele próśb o wysłanie wiadomości.');
     // The proxy's entry is the one believed: a request the proxy got from elsewhere has its own allowance.
-    await agent.post('/haslo/reset').set('X-Forwarded-For', '203.0.113.8').type('form').send({ _csrf: csrf, email: user.email }).expect(200);
+    await agent.post('/haslo/reset').set('X-Forwarded-For', '203.0.113.8').type('form').send({ _csrf: csrf, email: user.email }).expect(303);
   });
 
   it('pauses password sign-in of an account after 10 wrong passwords from any addresses, mails the owner once, and a reset lifts it', async function () {
@@ -73,7 +73,7 @@ describe('auth/account-lockout and the rate limits behind a proxy', () => {
 
     // A password reset lifts the pause at once.
     const reset = await formAgent(server, '/haslo/reset');
-    await reset.agent.post('/haslo/reset').set('X-Forwarded-For', '203.0.113.30').type('form').send({ _csrf: reset.csrf, email: admin.email }).expect(200);
+    await reset.agent.post('/haslo/reset').set('X-Forwarded-For', '203.0.113.30').type('form').send({ _csrf: reset.csrf, email: admin.email }).expect(303);
     const resetMail = (await mailsTo(admin.email)).find((mail) => mail.subject === 'Ustawienie nowego hasła w Akademii JST');
     const path = new URL(linkIn(resetMail!)).pathname;
     const form = await formAgent(server, path);
@@ -141,7 +141,7 @@ describe('two app instances on one database act as one (rate limits, lock-out)',
     const forms = [await formAgent(first, '/haslo/reset'), await formAgent(second, '/haslo/reset')];
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       const { agent, csrf } = forms[attempt % 2];
-      await agent.post('/haslo/reset').type('form').send({ _csrf: csrf, email: user.email }).expect(200);
+      await agent.post('/haslo/reset').type('form').send({ _csrf: csrf, email: user.email }).expect(303);
     }
     await forms[0].agent.post('/haslo/reset').type('form').send({ _csrf: forms[0].csrf, email: user.email }).expect(429);
     await forms[1].agent.post('/haslo/reset').type('form').send({ _csrf: forms[1].csrf, email: user.email }).expect(429);

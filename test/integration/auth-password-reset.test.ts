@@ -25,8 +25,10 @@ describe('auth/password-reset.routes', () => {
       .post('/haslo/reset')
       .type('form')
       .send({ _csrf: csrfTokenFrom(form.text), email })
-      .expect(200);
-    return res.text;
+      .expect(303);
+    // Post/redirect/get: the same page after it for any address.
+    expect(res.headers.location).to.equal('/sprawdz-poczte?wyslano=haslo');
+    return (await agent.get(res.headers.location).expect(200)).text;
   }
 
   it('answers the same for a known and an unknown address, and mails only the known one', async () => {

@@ -78,7 +78,7 @@ describe('auth/registration abuse: names in mails, mail flooding, mass sign-ups,
       .set('X-Forwarded-For', '203.0.113.10')
       .type('form')
       .send(body(csrf, 'j.kowalski@example.test', "J. O'Brien-Kowalska"));
-    expect(ok.status).to.equal(200);
+    expect(ok.status).to.equal(303);
   });
 
   it('greets without the name when an older account has a link in its name', async () => {
@@ -90,7 +90,7 @@ describe('auth/registration abuse: names in mails, mail flooding, mass sign-ups,
       .set('X-Forwarded-For', '203.0.113.11')
       .type('form')
       .send({ _csrf: csrfTokenFrom(page.text), email: user.email })
-      .expect(200);
+      .expect(303);
     const [mail] = await mailsTo(user.email);
     expect(mail.text).to.match(/^Dzień dobry,\n/);
     expect(mail.text).to.not.contain('oszust');
@@ -101,7 +101,7 @@ describe('auth/registration abuse: names in mails, mail flooding, mass sign-ups,
     const agent = request.agent(server.url);
     const csrf = csrfTokenFrom((await agent.get('/haslo/reset').expect(200)).text);
     for (let attempt = 1; attempt <= 10; attempt += 1) {
-      await agent.post('/haslo/reset').set('X-Forwarded-For', `198.51.100.${attempt}`).type('form').send({ _csrf: csrf, email: user.email }).expect(200);
+      await agent.post('/haslo/reset').set('X-Forwarded-For', `198.51.100.${attempt}`).type('form').send({ _csrf: csrf, email: user.email }).expect(303);
     }
     const limited = await agent.post('/haslo/reset').set('X-Forwarded-For', '198.51.100.11').type('form').send({ _csrf: csrf, email: user.email });
     expect(limited.status).to.equal(429);
@@ -121,13 +121,13 @@ describe('auth/registration abuse: names in mails, mail flooding, mass sign-ups,
         .set('X-Forwarded-For', '203.0.113.20')
         .type('form')
         .send(body(csrf, `masowo-${index}@example.test`))
-        .expect(200);
+        .expect(303);
     }
     const limited = await agent.post('/rejestracja').set('X-Forwarded-For', '203.0.113.20').type('form').send(body(csrf, 'masowo-4@example.test'));
     expect(limited.status).to.equal(429);
     expect(limited.text).to.contain('Z tej sieci założono w ostatniej godzinie bardzo wiele kont.');
     expect(await findUser('masowo-4@example.test')).to.equal(null);
-    await agent.post('/rejestracja').set('X-Forwarded-For', '203.0.113.21').type('form').send(body(csrf, 'sasiad@example.test')).expect(200);
+    await agent.post('/rejestracja').set('X-Forwarded-For', '203.0.113.21').type('form').send(body(csrf, 'sasiad@example.test')).expect(303);
   });
 
   it('keeps answering /healthz while 12 sign-ups hash their passwords (cost 12)', async function () {
@@ -150,7 +150,7 @@ describe('auth/registration abuse: names in mails, mail flooding, mass sign-ups,
     const finishedWhenHealthAnswered = finished;
     expect(health.status).to.equal(200);
     expect(finishedWhenHealthAnswered, '/healthz answered only after other sign-ups').to.be.at.most(2);
-    expect(await Promise.all(signUps)).to.deep.equal(Array(12).fill(200));
+    expect(await Promise.all(signUps)).to.deep.equal(Array(12).fill(303));
     expect((await findUser('tlum-11@example.test'))!.passwordHash).to.match(/^\$2b\$12\$/);
   });
 });

@@ -70,8 +70,11 @@ describe('auth/registration.routes', () => {
     this.timeout(30_000);
     const email = 'lucja.zoltowska@example.test';
     const { agent, csrf } = await registrationForm();
-    const res = await agent.post('/rejestracja').type('form').send(validBody('  Lucja.Zoltowska@Example.TEST ', csrf)).expect(200);
-    expect(res.text).to.contain('Sprawdź skrzynkę');
+    const res = await agent.post('/rejestracja').type('form').send(validBody('  Lucja.Zoltowska@Example.TEST ', csrf)).expect(303);
+    expect(res.headers.location).to.equal('/sprawdz-poczte?wyslano=konto');
+    const sent = await agent.get(res.headers.location).expect(200);
+    expect(sent.text).to.contain('Sprawdź skrzynkę');
+    expect(sent.text).to.contain('<strong>lucja.zoltowska@example.test</strong>');
 
     const user = await findUser(email);
     expect(user, 'user stored with a lower-cased address').to.not.equal(null);
@@ -188,8 +191,9 @@ describe('auth/registration.routes', () => {
     const { user } = await buildLearner({ organisation: office });
     const before = await User.countDocuments({ email: user.email }).setOptions({ acrossOrganisations: true });
     const { agent, csrf } = await registrationForm();
-    const res = await agent.post('/rejestracja').type('form').send(validBody(user.email, csrf)).expect(200);
-    expect(res.text).to.contain('Sprawdź skrzynkę');
+    const res = await agent.post('/rejestracja').type('form').send(validBody(user.email, csrf)).expect(303);
+    expect(res.headers.location).to.equal('/sprawdz-poczte?wyslano=konto');
+    expect((await agent.get(res.headers.location).expect(200)).text).to.contain('Sprawdź skrzynkę');
     expect(await User.countDocuments({ email: user.email }).setOptions({ acrossOrganisations: true })).to.equal(before);
     const mails = await mailsTo(user.email);
     expect(mails.map((m) => m.subject)).to.deep.equal(['Próba założenia konta w Akademii JST']);
@@ -219,12 +223,14 @@ describe('auth/registration.routes', () => {
       .post('/potwierdz-email/wyslij-ponownie')
       .type('form')
       .send({ _csrf: csrfTokenFrom(form.text), email: user.email })
-      .expect(200);
+      .expect(303)
+      .then(async (sent) => agent.get(sent.headers.location).expect(200));
     const unknown = await agent
       .post('/potwierdz-email/wyslij-ponownie')
       .type('form')
       .send({ _csrf: csrfTokenFrom(form.text), email: 'nikt@example.test' })
-      .expect(200);
+      .expect(303)
+      .then(async (sent) => agent.get(sent.headers.location).expect(200));
     expect(res.text.replace(user.email, 'X').replace(/value="[^"]*"/g, '')).to.equal(unknown.text.replace('nikt@example.test', 'X').replace(/value="[^"]*"/g, ''));
 
     const mails = await mailsTo(user.email);

@@ -125,6 +125,8 @@ describe('authorisation and tenant isolation', function () {
       /^\/logowanie$/,
       /^\/haslo\/reset/,
       /^\/zaproszenie\//,
+      // The page after a form that sent a link (registration, resend, reset).
+      /^\/sprawdz-poczte$/,
       /^\/deklaracja-dostepnosci$/,
       // The catalogue and a course page show visitors the public courses (learning-visitors.test.ts); the lessons,
       // the quiz and enrolling still need a sign-in, and stay on the private lists below.
@@ -485,6 +487,9 @@ describe('authorisation and tenant isolation', function () {
       const page = await offices.a.admin.get('/admin/lrs-klienci').expect(200);
       expect(page.text).to.contain(offices.a.lrs.key);
       expect(page.text).to.not.contain(offices.b.lrs.key);
+      // Nor its confirmation page, which would name the client and its key.
+      const confirm = await offices.a.admin.get(`/admin/lrs-klienci/${offices.b.lrs.id}/usun`).expect(404);
+      expect(confirm.text).to.not.contain(offices.b.lrs.key);
       await offices.a.admin
         .post(`/admin/lrs-klienci/${offices.b.lrs.id}/usun`)
         .type('form')

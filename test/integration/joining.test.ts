@@ -68,15 +68,16 @@ describe('who may join an office (join policy, registration, approvals)', functi
       expect(res.text, email).to.contain('id="email-error"');
       expect(await findUser(email), email).to.equal(null);
     }
-    await register(office, 'urzednik@ug.domenowo.pl', 200);
+    await register(office, 'urzednik@ug.domenowo.pl', 303);
     expect((await findUser('urzednik@ug.domenowo.pl'))?.status).to.equal('active');
   });
 
   it('approval: pending, cannot sign in, not in the HR matrix; approved by HR → mailed, can sign in, in the matrix', async () => {
     const office = await buildOrganisation({ joinPolicy: 'approval' });
     const hr = await buildLearner({ organisation: office, overrides: { roles: ['hr', 'learner'] } });
-    const registered = await register(office, 'czeka@example.test', 200);
-    expect(registered.text).to.contain('kadry urzędu zatwierdzą konto');
+    const registered = await register(office, 'czeka@example.test', 303);
+    expect(registered.headers.location).to.equal('/sprawdz-poczte?wyslano=zatwierdzenie');
+    expect((await request(server.url).get(registered.headers.location).expect(200)).text).to.contain('kadry urzędu zatwierdzą konto');
     const pending = (await findUser('czeka@example.test'))!;
     expect(pending.status).to.equal('pending');
     // Confirming the address is not enough.
@@ -121,7 +122,7 @@ describe('who may join an office (join policy, registration, approvals)', functi
   it('rejecting deletes the pending account and records the reason', async () => {
     const office = await buildOrganisation({ joinPolicy: 'approval' });
     const hr = await buildLearner({ organisation: office, overrides: { roles: ['hr', 'learner'] } });
-    await register(office, 'odrzucony@example.test', 200);
+    await register(office, 'odrzucony@example.test', 303);
     const pending = (await findUser('odrzucony@example.test'))!;
     const hrAgent = await loginAgent(server.url, hr.user.email, hr.password);
     const list = await hrAgent.get('/kadry/oczekujacy').expect(200);

@@ -165,13 +165,19 @@ describe('learning/learning.routes', () => {
     expect(empty.text).to.contain('Wybierz odpowiedź, zanim ją sprawdzisz.');
     expect(empty.text).to.contain('aria-describedby="sprawdz-check-zasady-1-error"');
 
-    const wrong = await agent.post(action).type('form').send({ _csrf: csrf, answer: 'b' }).expect(200);
+    // Post/redirect/get: the answer is recorded, and the lesson it redirects to shows the feedback once.
+    const answeredWrong = await agent.post(action).type('form').send({ _csrf: csrf, answer: 'b' }).expect(303);
+    expect(answeredWrong.headers.location).to.equal(`${LESSON_1}#sprawdz-check-zasady-1`);
+    const wrong = await agent.get(LESSON_1).expect(200);
     expect(wrong.text).to.contain('Niestety, to nie jest poprawna odpowiedź.');
     expect(wrong.text).to.contain('Zasada minimalizacji (art. 5 ust. 1 lit. c RODO).');
     expect(wrong.text).to.match(/value="b" checked/);
+    const again = await agent.get(LESSON_1).expect(200);
+    expect(again.text).to.not.contain('Niestety, to nie jest poprawna odpowiedź.');
+    expect(again.text).to.not.match(/value="b" checked/);
 
-    const right = await agent.post(action).type('form').send({ _csrf: csrf, answer: 'a' }).expect(200);
-    expect(right.text).to.contain('Dobrze!');
+    await agent.post(action).type('form').send({ _csrf: csrf, answer: 'a' }).expect(303);
+    expect((await agent.get(LESSON_1).expect(200)).text).to.contain('Dobrze!');
 
     await agent.post(action).type('form').send({ _csrf: csrf, answer: 'zz' }).expect(400);
     await agent.post(`${LESSON_1}/sprawdz/nie-ma`).type('form').send({ _csrf: csrf, answer: 'a' }).expect(404);
