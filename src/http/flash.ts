@@ -10,8 +10,28 @@ declare module 'express-session' {
   interface SessionData {
     flash?: Flash;
     /** Values a form's handler left for the page its redirect leads to, by slot name (see carriedSlot). */
-    carried?: Record<string, unknown>;
+    carried?: Record<string, CarriedValue>;
   }
+}
+
+/** A carried value and when it stops being offered (epoch ms). */
+interface CarriedValue {
+  value: unknown;
+  until: number;
+}
+
+/**
+ * How long a carried value waits for its page. The redirect is followed within a second; a value left longer (the
+ * browser closed before it followed) must not stay in the session store: it may be a secret shown once.
+ */
+const CARRIED_FOR_MS = 5 * 60_000;
+
+/** Drops carried values whose page never came (run on every request, so the session store keeps them minutes, not days). */
+function dropStaleCarried(req: Request, now: number): void {
+  const carried = req.session?.carried;
+  if (!carried) return;
+  for (const [name, entry] of Object.entries(carried)) if (!(entry.until > now)) delete carried[name];
+  if (Object.keys(carried).length === 0) delete req.session.carried;
 }
 
 /** Keeps `message` for the next page this browser shows. */
@@ -35,15 +55,16 @@ export interface CarriedSlot<T> {
 export function carriedSlot<T>(name: string): CarriedSlot<T> {
   return {
     leave(req, value) {
-      if (req.session) req.session.carried = { ...req.session.carried, [name]: value };
+      if (req.session) req.session.carried = { ...req.session.carried, [name]: { value, until: Date.now() + CARRIED_FOR_MS } };
     },
     take(req) {
+      dropStaleCarried(req, Date.now());
       const carried = req.session?.carried;
       if (!carried || !(name in carried)) return undefined;
-      const value = carried[name] as T;
+      const { value } = carried[name];
       delete carried[name];
       if (Object.keys(carried).length === 0) delete req.session.carried;
-      return value;
+      return value as T;
     },
   };
 }
@@ -55,6 +76,7 @@ export function carriedSlot<T>(name: string): CarriedSlot<T> {
  * at the end of the response but sends the headers first, so a fast browser could follow the redirect and find nothing.
  */
 export function flashLocals(req: Request, res: Response, next: NextFunction): void {
+  dropStaleCarried(req, Date.now());
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = (...args: unknown[]) => {
     if (!req.session?.flash && !req.session?.carried) {
