@@ -177,8 +177,8 @@ function reportDuplicates(values: string[], report: (index: number, value: strin
   });
 }
 
-/** A question of the final quiz (quiz.yaml). */
-export const QuestionSchema = z.strictObject(questionShape).superRefine(checkQuestionRules);
+/** A question of the final quiz (quiz.yaml); `scenario: true` marks a task from a clerk's work (scenariosPerAttempt). */
+export const QuestionSchema = z.strictObject({ ...questionShape, scenario: z.boolean().optional() }).superRefine(checkQuestionRules);
 
 /** An in-lesson knowledge check (a ```check fence): kinds single, multiple, true-false; points default to 1. */
 export const CheckSchema = z
@@ -200,6 +200,7 @@ export const QuizSchema = z
     questionsPerAttempt: positiveInt(),
     maxAttempts: positiveInt().optional(),
     cooldownMinutes: z.int().min(0),
+    scenariosPerAttempt: z.int().min(0).optional(),
     questions: z.array(QuestionSchema).min(1),
   })
   .superRefine((quiz, ctx) => {
@@ -208,6 +209,14 @@ export const QuizSchema = z
         code: 'custom',
         path: ['questionsPerAttempt'],
         message: `cannot draw ${quiz.questionsPerAttempt} questions from a pool of ${quiz.questions.length}`,
+      });
+    }
+    const scenarios = quiz.questions.filter((question) => question.scenario).length;
+    if (quiz.scenariosPerAttempt !== undefined && quiz.scenariosPerAttempt > Math.min(scenarios, quiz.questionsPerAttempt)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scenariosPerAttempt'],
+        message: `cannot draw ${quiz.scenariosPerAttempt} scenarios into an attempt of ${quiz.questionsPerAttempt} from the ${scenarios} questions marked scenario: true`,
       });
     }
   });

@@ -32,6 +32,8 @@ export interface Question {
   explanation: string;
   /** e.g. "art. 33 ust. 1 RODO" */
   legalReference?: string;
+  /** A final-test task from a clerk's daily work (a deadline to compute, a basis to pick), not recall. */
+  scenario?: boolean;
 }
 
 export interface Lesson {
@@ -84,6 +86,8 @@ export interface Quiz {
   maxAttempts?: number;
   /** Minutes a learner waits after a failed attempt. */
   cooldownMinutes: number;
+  /** How many of an attempt's questions are scenarios (drawn from the questions marked `scenario`); absent = no rule. */
+  scenariosPerAttempt?: number;
   questions: Question[];
 }
 

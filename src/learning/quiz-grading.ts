@@ -40,19 +40,23 @@ export function shuffled<T>(items: readonly T[]): T[] {
   return copy;
 }
 
-/** Draws `questionsPerAttempt` questions of the pool at random and shuffles their options. */
+/**
+ * Draws `questionsPerAttempt` questions of the pool at random and shuffles their options. With `scenariosPerAttempt`,
+ * that many come from the questions marked `scenario` (tasks, not recall: issue 18), the rest from the whole remaining
+ * pool, and the attempt's order is shuffled again so the scenarios are not all first.
+ */
 export function drawQuestions(quiz: Quiz): DrawnQuestion[] {
   const count = Math.min(quiz.questionsPerAttempt, quiz.questions.length);
-  return shuffled(quiz.questions)
-    .slice(0, count)
-    .map((question) => {
-      if (question.kind === 'matching') {
-        const pairIds = (question.pairs ?? []).map((pair) => pair.id);
-        return { questionId: question.id, itemOrder: shuffled(pairIds), choiceOrder: shuffled(pairIds) };
-      }
-      const optionIds = (question.options ?? []).map((option) => option.id);
-      return { questionId: question.id, itemOrder: question.kind === 'true-false' ? [] : shuffled(optionIds), choiceOrder: [] };
-    });
+  const scenarios = shuffled(quiz.questions.filter((question) => question.scenario)).slice(0, Math.min(quiz.scenariosPerAttempt ?? 0, count));
+  const rest = shuffled(quiz.questions.filter((question) => !scenarios.includes(question))).slice(0, count - scenarios.length);
+  return shuffled([...scenarios, ...rest]).map((question) => {
+    if (question.kind === 'matching') {
+      const pairIds = (question.pairs ?? []).map((pair) => pair.id);
+      return { questionId: question.id, itemOrder: shuffled(pairIds), choiceOrder: shuffled(pairIds) };
+    }
+    const optionIds = (question.options ?? []).map((option) => option.id);
+    return { questionId: question.id, itemOrder: question.kind === 'true-false' ? [] : shuffled(optionIds), choiceOrder: [] };
+  });
 }
 
 function sameSet(a: string[], b: string[]): boolean {

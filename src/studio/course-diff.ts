@@ -37,6 +37,7 @@ export type SettingField =
   | 'questionsPerAttempt'
   | 'maxAttempts'
   | 'cooldownMinutes'
+  | 'scenariosPerAttempt'
   | 'completion';
 
 /** One changed field, its values written as the author reads them (Polish). */
@@ -72,7 +73,7 @@ export interface LessonMove {
   to: number;
 }
 
-export type QuestionField = 'kind' | 'points' | 'prompt' | 'options' | 'correct' | 'explanation' | 'legalReference';
+export type QuestionField = 'kind' | 'points' | 'prompt' | 'options' | 'correct' | 'explanation' | 'legalReference' | 'scenario';
 
 /** One changed field of a quiz question; each value is a list of lines (options one a line). */
 export interface QuestionFieldChange {
@@ -125,6 +126,7 @@ const SETTING_LABELS: Record<SettingField, string> = {
   questionsPerAttempt: 'Pytań w podejściu',
   maxAttempts: 'Liczba podejść',
   cooldownMinutes: 'Przerwa po niezaliczonym podejściu',
+  scenariosPerAttempt: 'Zadań (scenariuszy) w podejściu',
   completion: 'Warunki dopuszczenia do testu',
 };
 
@@ -138,6 +140,7 @@ const QUESTION_LABELS: Record<QuestionField, string> = {
   correct: 'Poprawna odpowiedź',
   explanation: 'Wyjaśnienie',
   legalReference: 'Podstawa prawna',
+  scenario: 'Zadanie z pracy urzędu',
 };
 
 const KIND_NAMES: Record<Question['kind'], string> = {
@@ -172,6 +175,7 @@ const SETTING_TEXT: Record<SettingField, (course: Course) => string> = {
   questionsPerAttempt: (c) => String(c.quiz.questionsPerAttempt),
   maxAttempts: (c) => (c.quiz.maxAttempts === undefined ? 'bez limitu' : String(c.quiz.maxAttempts)),
   cooldownMinutes: (c) => minutes(c.quiz.cooldownMinutes),
+  scenariosPerAttempt: (c) => (c.quiz.scenariosPerAttempt === undefined ? 'bez tej zasady' : String(c.quiz.scenariosPerAttempt)),
   completion: (c) => describeCompletion(c.completion),
 };
 
@@ -325,6 +329,7 @@ const QUESTION_TEXT: Record<QuestionField, (question: Question) => string[]> = {
   correct: correctLines,
   explanation: (q) => [q.explanation],
   legalReference: (q) => (q.legalReference ? [q.legalReference] : []),
+  scenario: (q) => [q.scenario ? 'tak' : 'nie'],
 };
 
 function questionChanges(older: Course, newer: Course): CourseDiff['questions'] {

@@ -154,6 +154,7 @@ export interface DraftQuiz {
   questionsPerAttempt?: number;
   maxAttempts?: number;
   cooldownMinutes?: number;
+  scenariosPerAttempt?: number;
   questions: Question[];
 }
 
@@ -164,16 +165,22 @@ export function quizOf(files: DraftFiles): DraftQuiz {
     questionsPerAttempt: number(data.questionsPerAttempt),
     maxAttempts: number(data.maxAttempts),
     cooldownMinutes: number(data.cooldownMinutes),
+    scenariosPerAttempt: number(data.scenariosPerAttempt),
     questions: Array.isArray(data.questions) ? (data.questions.filter((question) => question && typeof question === 'object') as Question[]) : [],
   };
 }
 
-export function withQuizSettings(files: DraftFiles, settings: { questionsPerAttempt: number; maxAttempts?: number; cooldownMinutes: number }): DraftFiles {
+export function withQuizSettings(
+  files: DraftFiles,
+  settings: { questionsPerAttempt: number; maxAttempts?: number; cooldownMinutes: number; scenariosPerAttempt?: number },
+): DraftFiles {
   const document = yamlDocument(textOf(files, 'quiz.yaml'));
   document.set('questionsPerAttempt', settings.questionsPerAttempt);
   if (settings.maxAttempts === undefined) document.delete('maxAttempts');
   else document.set('maxAttempts', settings.maxAttempts);
   document.set('cooldownMinutes', settings.cooldownMinutes);
+  if (settings.scenariosPerAttempt === undefined) document.delete('scenariosPerAttempt');
+  else document.set('scenariosPerAttempt', settings.scenariosPerAttempt);
   if (!isSeq(document.get('questions', true))) document.set('questions', []);
   return withText(files, 'quiz.yaml', document.toString({ lineWidth: 0 }));
 }

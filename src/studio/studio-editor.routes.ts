@@ -48,6 +48,7 @@ const QUESTION_FIELDS = [
   'answer',
   'explanation',
   'legalReference',
+  'scenario',
   ...Array.from({ length: 6 }, (_, i) => [`option${i + 1}`, `left${i + 1}`, `right${i + 1}`]).flat(),
 ];
 
@@ -196,8 +197,8 @@ export function studioEditorRouter(platform: Platform): Router {
   // --- the test: settings and questions ---
   const quizForm = defineForm({
     schema: QuizSettingsBody,
-    keep: ['questionsPerAttempt', 'maxAttempts', 'cooldownMinutes'],
-    order: ['questionsPerAttempt', 'maxAttempts', 'cooldownMinutes'],
+    keep: ['questionsPerAttempt', 'maxAttempts', 'cooldownMinutes', 'scenariosPerAttempt'],
+    order: ['questionsPerAttempt', 'maxAttempts', 'cooldownMinutes', 'scenariosPerAttempt'],
     show: async (req, res, form) => {
       const course = await studioCourseOf(req.user!, inputOf<StudioCourseParams>(res, 'params').courseId);
       res.render('studio/quiz', {
@@ -214,7 +215,12 @@ export function studioEditorRouter(platform: Platform): Router {
     const course = await studioCourseOf(req.user!, inputOf<StudioCourseParams>(res, 'params').courseId);
     const quiz = quizOf(course.files);
     await quizForm.show(req, res, {
-      values: { questionsPerAttempt: String(quiz.questionsPerAttempt ?? ''), maxAttempts: String(quiz.maxAttempts ?? ''), cooldownMinutes: String(quiz.cooldownMinutes ?? '') },
+      values: {
+        questionsPerAttempt: String(quiz.questionsPerAttempt ?? ''),
+        maxAttempts: String(quiz.maxAttempts ?? ''),
+        cooldownMinutes: String(quiz.cooldownMinutes ?? ''),
+        scenariosPerAttempt: String(quiz.scenariosPerAttempt ?? ''),
+      },
     });
   });
   router.post(

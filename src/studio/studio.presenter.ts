@@ -148,6 +148,7 @@ export function questionFormValues(question: Question): Record<string, string | 
     points: String(question.points ?? 1),
     explanation: question.explanation ?? '',
     legalReference: question.legalReference ?? '',
+    scenario: question.scenario ? 'on' : '',
   };
   const options =
     question.kind === 'ordering' && question.order ? question.order.map((id) => question.options?.find((option) => option.id === id)).filter(Boolean) : (question.options ?? []);

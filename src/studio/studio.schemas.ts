@@ -121,6 +121,7 @@ export const QuizSettingsBody = z.object({
   questionsPerAttempt: wholeNumber('questionsPerAttempt', 1, 200),
   maxAttempts: optionalWholeNumber('maxAttempts', 1, 100),
   cooldownMinutes: wholeNumber('cooldownMinutes', 0, 100_000),
+  scenariosPerAttempt: optionalWholeNumber('scenariosPerAttempt', 0, 200),
 });
 export type QuizSettingsBody = z.infer<typeof QuizSettingsBody>;
 
@@ -155,6 +156,7 @@ export const QuestionBody = z
     ),
     correct: z.preprocess((value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]), z.array(z.string().regex(/^[1-9]$/))),
     answer: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
+    scenario: checkbox,
     ...rowFields,
   })
   .superRefine((input, ctx) => {

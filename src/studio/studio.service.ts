@@ -241,7 +241,11 @@ const OPTION_IDS = 'abcdefghi';
 export function questionOfForm(id: string, input: QuestionBody): Question {
   const rows = (prefix: string) => Array.from({ length: QUESTION_ROWS }, (_, index) => (input as Record<string, unknown>)[`${prefix}${index + 1}`] as string | undefined);
   const base = { id, kind: input.kind, points: input.points, prompt: input.prompt };
-  const tail = { explanation: input.explanation, ...(input.legalReference ? { legalReference: input.legalReference } : {}) };
+  const tail = {
+    explanation: input.explanation,
+    ...(input.legalReference ? { legalReference: input.legalReference } : {}),
+    ...(input.scenario ? { scenario: true } : {}),
+  };
   const options = rows('option')
     .map((text, index) => (text ? { id: OPTION_IDS[index], text } : undefined))
     .filter((option) => option !== undefined);

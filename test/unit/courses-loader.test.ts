@@ -468,6 +468,12 @@ describe('courses/course.loader', () => {
       ]);
     });
 
+    it('refuses more scenarios per attempt than the questions marked scenario: true', async () => {
+      expect(await errorsOf([{ file: 'quiz.yaml', replace: ['cooldownMinutes: 10', 'cooldownMinutes: 10\nscenariosPerAttempt: 1'] }])).to.deep.equal([
+        'przyklad-kurs/quiz.yaml:4: scenariosPerAttempt: cannot draw 1 scenarios into an attempt of 4 from the 0 questions marked scenario: true',
+      ]);
+    });
+
     it('reports a missing quiz', async () => {
       expect(await errorsOf([{ file: 'quiz.yaml', remove: true }])).to.deep.equal(['przyklad-kurs/quiz.yaml:1: quiz.yaml is missing: every course ends with a quiz']);
     });

@@ -75,6 +75,23 @@ describe('learning/quiz-grading', () => {
     }
   });
 
+  it('puts scenariosPerAttempt of the questions marked scenario into every attempt, in a shuffled place', () => {
+    const pool = [...questions.values()].map((question) => ({ ...question, scenario: question.id === 't' || question.id === 'o' }));
+    const quiz: Quiz = { questionsPerAttempt: 3, cooldownMinutes: 0, scenariosPerAttempt: 2, questions: pool };
+    const places = new Set<number>();
+    for (let round = 0; round < 40; round++) {
+      const drawn = drawQuestions(quiz).map((slot) => slot.questionId);
+      expect(drawn).to.have.length(3);
+      expect(new Set(drawn).size).to.equal(3);
+      expect(
+        drawn.filter((id) => id === 't' || id === 'o'),
+        drawn.join(),
+      ).to.have.length(2);
+      places.add(drawn.indexOf('t'));
+    }
+    expect(places.size, 'the scenarios are not always first').to.be.greaterThan(1);
+  });
+
   it('gives no partial credit for multiple choice', () => {
     expect(gradeAnswer(multiple, { kind: 'choice', optionIds: ['a', 'b'] })).to.include({ success: true, points: 2, response: 'a[,]b' });
     expect(gradeAnswer(multiple, { kind: 'choice', optionIds: ['a'] })).to.include({ success: false, points: 0 });
