@@ -1,4 +1,7 @@
 // Accessibility tour: every page, as visitor, learner, HR and admin, in Polish and English, at 1280 and 375 px.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { newBrowserContext, signIn } from '../helpers/browser.js';
@@ -17,6 +20,7 @@ import { completeRequiredStepsOf } from '../helpers/completion.js';
 import { Certificate } from '../../src/certificates/certificate.model.js';
 import { withdrawCertificatesPastRetention } from '../../src/certificates/certificate-personal-data.js';
 import { runPendingDataExports } from '../../src/privacy/data-export.service.js';
+import { docxFile } from '../helpers/media-files.js';
 
 type Person = Awaited<ReturnType<typeof buildLearner>>;
 const COURSE = '/szkolenia/przyklad-kurs';
@@ -44,15 +48,26 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   const exhausted = {} as Record<Language, Person>;
   /** Per language, a person whose dashboard has an overdue assigned course and a revoked certificate. */
   const dashboards = {} as Record<Language, Person>;
+  /** A copy of test/fixtures/courses whose lesson 1 also links a handout (it already shows an image). */
+  let coursesDir: string;
 
   before(async () => {
     // Lesson 2 has a reading-time floor of 2 minutes, so the tour meets the "too early" message (the clock moves on).
-    const catalogue = await changedCatalogue('test/fixtures/courses', 'przyklad-kurs', (loaded) => ({
+    // Lesson 1 shows an image; in a copy of the fixture courses it also links a handout, so one lesson page holds both
+    // (the fixture itself stays without handouts: other tests add their own to copies of it).
+    coursesDir = mkdtempSync(path.join(os.tmpdir(), 'tour-courses-'));
+    cpSync('test/fixtures/courses', coursesDir, { recursive: true });
+    mkdirSync(path.join(coursesDir, 'przyklad-kurs', 'handouts'));
+    writeFileSync(path.join(coursesDir, 'przyklad-kurs', 'handouts', 'wzor-wniosku.docx'), await docxFile());
+    const lessonOne = path.join(coursesDir, 'przyklad-kurs', 'lessons', '01-wprowadzenie.md');
+    const image = '![Schemat procesu obsługi wniosku](images/schemat-procesu.png)\n';
+    writeFileSync(lessonOne, readFileSync(lessonOne, 'utf8').replace(image, `${image}\nPobierz [wzór wniosku](handouts/wzor-wniosku.docx) i wypełnij go.\n`));
+    const catalogue = await changedCatalogue(coursesDir, 'przyklad-kurs', (loaded) => ({
       ...loaded,
       quiz: { ...loaded.quiz, cooldownMinutes: 0 },
       lessons: loaded.lessons.map((lesson) => (lesson.id === 'podsumowanie' ? { ...lesson, minimumMinutes: 2 } : lesson)),
     }));
-    server = await startTestServer({ COURSES_DIR: 'test/fixtures/courses', VERIFY_RATE_LIMIT_PER_MINUTE: '1000' }, { catalogue, clock });
+    server = await startTestServer({ COURSES_DIR: coursesDir, VERIFY_RATE_LIMIT_PER_MINUTE: '1000' }, { catalogue, clock });
     // Proper names (people, offices) need no language mark (WCAG 3.1.2): these keep the Polish check simple.
     const association = await buildOrganisation({ name: 'Stowarzyszenie Gmin Testowych', kind: 'association' });
     const organisation = await buildOrganisation({ name: 'Gmina Testowo', teryt: '9999011', memberOf: [association._id], joinPolicy: 'domains', emailDomains: ['example.test'] });
@@ -140,6 +155,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   after(async () => {
     await context?.close();
     await server?.close();
+    if (coursesDir) rmSync(coursesDir, { recursive: true, force: true });
   });
 
   for (const language of ['pl', 'en'] as const) {
@@ -265,6 +281,10 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await go(COURSE);
         await checkPage(page, 'course (not enrolled)', language);
         await Promise.all([page.waitForURL(/\/lekcje\//), page.click('.enrol-form button[type="submit"]')]);
+        // The lesson page with an image (its alt text) and a handout (in the text and under "Materiały do pobrania").
+        expect(await page.locator('img[alt="Schemat procesu obsługi wniosku"]').count()).to.equal(1);
+        expect(await page.locator('a[href$="/handouts/wzor-wniosku.docx"][download]').count()).to.equal(2);
+        expect(await page.locator('#lesson-handouts-title').count()).to.equal(1);
         await checkPage(page, 'lesson 1', language, 'lesson');
         await expectKeyboardPassage(page, `lesson 1 [${language}]`);
         await submit(page, '#sprawdz-check-zasady-1 form');
