@@ -233,6 +233,60 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
     });
   });
 
+  describe('Communication 2.1.3: format=ids reduces every Agent and Group to its identifier', () => {
+    const named = (name: string, ifi: Record<string, unknown>) => ({ objectType: 'Agent', name, ...ifi });
+    const alice = named('Alicja Nowak', { mbox: 'mailto:alicja@example.pl' });
+    const bob = named('Bogdan Kowal', { account: { homePage: 'https://example.pl', name: 'bogdan' } });
+    const carol = { name: 'Celina', openid: 'https://openid.example.pl/celina' };
+    const dave = named('Dawid', { mbox_sha1sum: 'b'.repeat(40) });
+    const anonymous = { objectType: 'Group', name: 'Zespół A', member: [alice, bob] };
+    const identified = { objectType: 'Group', name: 'Referat', mbox: 'mailto:referat@example.pl', member: [carol, dave] };
+    const ids = {
+      alice: { objectType: 'Agent', mbox: 'mailto:alicja@example.pl' },
+      bob: { objectType: 'Agent', account: { homePage: 'https://example.pl', name: 'bogdan' } },
+      carol: { openid: 'https://openid.example.pl/celina' },
+      dave: { objectType: 'Agent', mbox_sha1sum: 'b'.repeat(40) },
+      anonymous: { objectType: 'Group', member: [] as unknown[] },
+      identified: { objectType: 'Group', mbox: 'mailto:referat@example.pl' },
+    };
+    ids.anonymous.member = [ids.alice, ids.bob];
+    const context = { instructor: carol, team: identified, contextActivities: { parent: [{ id: 'http://example.com/p', definition: { name: { pl: 'Kurs' } } }] } };
+    const reducedContext = { instructor: ids.carol, team: ids.identified, contextActivities: { parent: [{ id: 'http://example.com/p' }] } };
+
+    async function idsOf(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const res = await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(body);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const one = await lrs().get(`/xapi/statements?statementId=${res.body[0]}&format=ids`).set(VERSION).set('Authorization', auth).expect(200);
+      const list = await lrs().get('/xapi/statements?format=ids&limit=1').set(VERSION).set('Authorization', auth).expect(200);
+      expect(list.body.statements[0]).to.deep.equal(one.body);
+      return one.body as Record<string, unknown>;
+    }
+
+    it('in the actor, the object, context.instructor and context.team, and the authority (members included)', async () => {
+      const authority = (await idsOf(statement({ actor: anonymous, object: identified, context: { instructor: bob, team: anonymous } }))).authority as Record<string, unknown>;
+      expect(authority).to.have.keys('objectType', 'account');
+      const reduced = await idsOf(statement({ actor: identified, object: anonymous, context }));
+      expect(reduced.actor).to.deep.equal(ids.identified);
+      expect(reduced.object).to.deep.equal(ids.anonymous);
+      expect(reduced.verb).to.deep.equal({ id: verb.id });
+      expect(reduced.context).to.deep.equal(reducedContext);
+      const agentObject = await idsOf(statement({ actor: dave, object: alice, context: { instructor: anonymous } }));
+      expect(agentObject.actor).to.deep.equal(ids.dave);
+      expect(agentObject.object).to.deep.equal(ids.alice);
+      expect((agentObject.context as Record<string, unknown>).instructor).to.deep.equal(ids.anonymous);
+    });
+
+    it('in every part of a SubStatement', async () => {
+      const sub = { objectType: 'SubStatement', actor: anonymous, verb, object: bob, context };
+      const reduced = await idsOf(statement({ actor: carol, object: sub }));
+      expect(reduced.actor).to.deep.equal(ids.carol);
+      expect(reduced.object).to.deep.equal({ objectType: 'SubStatement', actor: ids.anonymous, verb: { id: verb.id }, object: ids.bob, context: reducedContext });
+      const withActivity = await idsOf(statement({ object: { ...sub, actor: identified, object: { id: 'http://example.com/a', definition: { name: { pl: 'A' } } } } }));
+      expect((withActivity.object as Record<string, unknown>).actor).to.deep.equal(ids.identified);
+      expect((withActivity.object as Record<string, unknown>).object).to.deep.equal({ id: 'http://example.com/a' });
+    });
+  });
+
   describe('Communication 2.1.3: GET statements parameters', () => {
     const bad = [
       `statementId=${randomUUID()}&voidedStatementId=${randomUUID()}`,
