@@ -111,8 +111,21 @@ const ConfigSchema = z.object({
   XAPI_ACTIVITY_BASE: z.url({ message: 'expected an absolute IRI' }).optional(),
   XAPI_BASIC_USER: z.string().min(1).optional(),
   XAPI_BASIC_PASSWORD: z.string().min(8, { message: 'expected at least 8 characters' }).optional(),
-  /** Requests per minute one address may make to the LRS with one client key (429 above; 0 = no limit). */
-  XAPI_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(0).default(1200),
+  /**
+   * Requests per minute one address may make to the LRS with one client key (429 above; 0 = no limit). 12,000
+   * (200 a second for a whole minute) so that no real client meets it: a bulk sync pages with `more` one page after
+   * another and a bulk upload sends up to XAPI_MAX_STATEMENTS_PER_REQUEST statements per request, so both are held
+   * back by the LRS's answers long before this; an office's learners behind one NAT address share one bucket per
+   * key. It stops a client stuck in a loop without pause. The old 1,200 throttled an ordinary sync into 429s; secret
+   * guessing is held by XAPI_AUTH_FAILURES_PER_MINUTE instead. README "Sizing the LRS limits".
+   */
+  XAPI_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(0).default(12000),
+  /**
+   * Failed authentications (401: unknown key or wrong secret) per minute one address may make with one client key;
+   * then 429 until the minute is over, before any secret is checked. Each wrong secret costs an scrypt (about 0.1 s
+   * of CPU), and a client with the right secret never fails, so 30 is plenty for a mistyped secret and stops guessing.
+   */
+  XAPI_AUTH_FAILURES_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(30),
   /** Largest LRS request body (statement batch with attachments, document) in megabytes; 413 above. */
   XAPI_MAX_BODY_MB: z.coerce.number({ message: 'expected a whole number' }).int().min(1).max(1024).default(20),
   /** Most statements one request may carry (POST batch); 413 above, so one client cannot hold the store for minutes. */

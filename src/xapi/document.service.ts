@@ -112,15 +112,20 @@ export async function listDocumentIds(scope: DocumentScope, since?: Date): Promi
 }
 
 /**
- * Replaces a document. Profiles demand concurrency control: a PUT without If-Match/If-None-Match over an
- * existing profile is a 409 that tells the client what to do.
+ * Replaces a document. A PUT to a profile must carry If-Match or If-None-Match (Communication 3.1.s3.b1, for the
+ * Activity and Agent Profile resources of 2.6 and 2.7): without either, over an existing profile it is the 409 of
+ * 3.1.s4.b13 that tells the client what to do, and for a profile not stored yet a 400, since the request breaks
+ * the rule whatever the LRS holds. The State resource permits PUT without them (3.1.s3), so it is not asked.
  */
 export async function putDocument(scope: DocumentScope, documentId: string, content: Buffer, contentType: string, preconditions: Preconditions): Promise<void> {
   checkDocumentContentType(contentType);
   const existing = await findDocument(scope, documentId);
   checkPreconditions(existing, preconditions);
-  if (scope.kind !== 'state' && existing && preconditions.ifMatch === undefined && preconditions.ifNoneMatch === undefined) {
-    throw new ConflictError('The document already exists. Check its current state (GET), then send PUT again with If-Match set to its current ETag.');
+  if (scope.kind !== 'state' && preconditions.ifMatch === undefined && preconditions.ifNoneMatch === undefined) {
+    if (existing) throw new ConflictError('The document already exists. Check its current state (GET), then send PUT again with If-Match set to its current ETag.');
+    throw new BadRequestError(
+      'A PUT to a profile must carry If-Match or If-None-Match (xAPI Communication 3.1): send If-None-Match: * to create the profile, or If-Match with the ETag of the version you read to replace it.',
+    );
   }
   await writeDocument(scope, documentId, content, contentType);
 }

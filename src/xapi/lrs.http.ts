@@ -167,23 +167,40 @@ export const requireVersion: RequestHandler = (req, _res, next) => {
 };
 
 /** Basic authentication with an LRS client's key and secret. */
-export const authenticate: RequestHandler = async (req, res, next) => {
-  const authorization = header(req, 'authorization') ?? '';
-  const match = /^Basic\s+([A-Za-z0-9+/=._-]+)\s*$/i.exec(authorization);
-  if (!match) {
-    res.setHeader('WWW-Authenticate', 'Basic realm="Akademia JST LRS"');
-    throw new UnauthorizedError('Authenticate with HTTP Basic using an LRS client key and secret.');
-  }
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  const credentials = colon > 0 ? await authenticateLrsClient(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
-  if (!credentials) {
-    res.setHeader('WWW-Authenticate', 'Basic realm="Akademia JST LRS"');
-    throw new UnauthorizedError('Unknown LRS client key or wrong secret.');
-  }
-  lrsRequest(res).credentials = credentials;
-  next();
-};
+/**
+ * HTTP Basic against the LRS clients. Failed attempts are counted per address and claimed key: once
+ * `failuresPerMinute` of them fall in one minute, the next attempts get 429 (with Retry-After) before any secret is
+ * checked, so guessing a client's secret, or a client looping with a wrong one, cannot keep the CPU busy with
+ * scrypt. Successful requests are not counted (one `_id` read each), so a working client never meets this limit.
+ */
+export function authenticate(counters: WindowCounters, failuresPerMinute: number): RequestHandler {
+  return async (req, res, next) => {
+    const authorization = header(req, 'authorization') ?? '';
+    const match = /^Basic\s+([A-Za-z0-9+/=._-]+)\s*$/i.exec(authorization);
+    if (!match) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="Akademia JST LRS"');
+      throw new UnauthorizedError('Authenticate with HTTP Basic using an LRS client key and secret.');
+    }
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const failures = `lrs-auth-failures:${ipKeyGenerator(req.ip ?? '')}|${claimedClientKey(req)}`;
+    const counted = await counters.peekHits(failures);
+    if (counted && counted.hits >= failuresPerMinute) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil((counted.resetAt.getTime() - Date.now()) / 1000))));
+      throw new TooManyRequestsError(
+        `Too many failed authentications: ${failuresPerMinute} per minute from one address with one client key. Check the key and secret, then try again after Retry-After seconds.`,
+      );
+    }
+    const credentials = colon > 0 ? await authenticateLrsClient(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+    if (!credentials) {
+      await counters.countHit(failures, 60_000);
+      res.setHeader('WWW-Authenticate', 'Basic realm="Akademia JST LRS"');
+      throw new UnauthorizedError('Unknown LRS client key or wrong secret.');
+    }
+    lrsRequest(res).credentials = credentials;
+    next();
+  };
+}
 
 /** Reads need read scope; everything else needs write scope. */
 export const authorise: RequestHandler = (req, res, next) => {

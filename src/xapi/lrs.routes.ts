@@ -54,7 +54,7 @@ export function xapiRouter(platform: Platform): Router {
   // About is open and version-agnostic (spec Communication 2.8).
   router.get('/about', about);
   // While the database is known to be down, 503 with Retry-After at once (authentication would need it first).
-  router.use(requireDatabase, requireVersion, authenticate, authorise);
+  router.use(requireDatabase, requireVersion, authenticate(platform.counters, config.XAPI_AUTH_FAILURES_PER_MINUTE), authorise);
   router.use(statementsRouter(platform));
   router.use(documentsRouter());
   router.get('/activities', activity);

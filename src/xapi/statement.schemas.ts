@@ -5,9 +5,13 @@ import { VERBS } from './xapi-vocabulary.js';
 /** Best-effort IRI/IRL check: a scheme, then no whitespace (spec Data 2.2.s4.b6 allows best effort). */
 const IRI_PATTERN = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`]+$/;
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-/** RFC 5646 token lengths (language, extlang/script/region/variants, extensions, private use), best effort. */
+/**
+ * RFC 5646 section 2.1 (ABNF): langtag (language, extlang, script, region, variants, extensions, private use), a
+ * private-use tag, or one of the 26 grandfathered tags. Case-insensitive (2.1.1). The repeats the ABNF cannot
+ * forbid (2.2.5, 2.2.6) are checked by `repeatsNoSubtag`.
+ */
 const LANGUAGE_TAG_PATTERN =
-  /^(?:(?:[a-zA-Z]{2,3}(?:-[a-zA-Z]{3}){0,3}|[a-zA-Z]{4,8})(?:-[a-zA-Z]{4})?(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?(?:-(?:[a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*(?:-[0-9a-wyzA-WYZ](?:-[a-zA-Z0-9]{2,8})+)*(?:-x(?:-[a-zA-Z0-9]{1,8})+)?|x(?:-[a-zA-Z0-9]{1,8})+|[a-zA-Z]{1,3}-[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*)$/;
+  /^(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*(?:-x(?:-[a-z0-9]{1,8})+)?|x(?:-[a-z0-9]{1,8})+|en-gb-oed|i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)|sgn-(?:be-fr|be-nl|ch-de)|art-lojban|cel-gaulish|no-(?:bok|nyn)|zh-(?:guoyu|hakka|min|min-nan|xiang))$/i;
 /** ISO 8601 combined date and time; the offset is optional but "-00:00" (RFC 3339 unknown offset) is not ISO 8601. */
 const TIMESTAMP_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$/;
 /** ISO 8601 durations (weeks alone, or years..seconds with a fractional last part). */
@@ -59,7 +63,32 @@ export const INTERACTION_TYPES = ['true-false', 'choice', 'fill-in', 'long-fill-
 
 export const Iri = cappedString(LIMITS.iri, 'an IRI').regex(IRI_PATTERN, { message: 'expected an absolute IRI with a scheme' });
 export const Uuid = cappedString(36, 'a UUID').regex(UUID_PATTERN, { message: 'expected a UUID' });
-export const LanguageTag = cappedString(LIMITS.languageTag, 'a language tag').regex(LANGUAGE_TAG_PATTERN, { message: 'expected an RFC 5646 language tag' });
+/**
+ * RFC 5646 2.2.5 and 2.2.6: the same variant may not appear twice, nor the same extension singleton (what follows
+ * "x" is private use and free). Run on a tag the pattern accepted, so the subtags are where the ABNF puts them.
+ */
+function repeatsNoSubtag(tag: string): boolean {
+  const subtags = tag.toLowerCase().split('-');
+  if (subtags[0] === 'x' || subtags[0] === 'i') return true;
+  const singletons = new Set<string>();
+  const variants = new Set<string>();
+  for (const subtag of subtags.slice(1)) {
+    if (subtag === 'x') break;
+    if (subtag.length === 1) {
+      if (singletons.has(subtag)) return false;
+      singletons.add(subtag);
+    } else if (singletons.size === 0 && (subtag.length >= 5 || (subtag.length === 4 && /^[0-9]/.test(subtag)))) {
+      if (variants.has(subtag)) return false;
+      variants.add(subtag);
+    }
+  }
+  return true;
+}
+
+/** A language tag (RFC 5646): every language map key and context.language, at the top level and in a SubStatement. */
+export const LanguageTag = cappedString(LIMITS.languageTag, 'a language tag')
+  .regex(LANGUAGE_TAG_PATTERN, { message: 'expected an RFC 5646 language tag' })
+  .refine(repeatsNoSubtag, { message: 'expected an RFC 5646 language tag: an extension singleton or a variant may not appear twice' });
 export const Timestamp = cappedString(LIMITS.timestamp, 'a timestamp')
   .regex(TIMESTAMP_PATTERN, { message: 'expected an ISO 8601 timestamp such as 2024-05-01T10:00:00.000Z' })
   .refine((value) => !value.endsWith('-00:00') && !value.endsWith('-0000') && !Number.isNaN(Date.parse(value)), {
@@ -67,7 +96,14 @@ export const Timestamp = cappedString(LIMITS.timestamp, 'a timestamp')
   });
 const Duration = cappedString(LIMITS.duration, 'a duration').regex(DURATION_PATTERN, { message: 'expected an ISO 8601 duration such as PT1H30M' });
 
-export const LanguageMap = z.record(LanguageTag, z.string(), { message: 'expected a language map' });
+/** A language map: keys are language tags (the key's own problem is named, e.g. a repeated singleton), values strings. */
+export const LanguageMap = z.record(LanguageTag, z.string({ message: 'a language map value must be a string' }), {
+  error: (issue) => {
+    if (issue.code !== 'invalid_key') return 'expected a language map';
+    const why = (issue as { issues?: Array<{ message: string }> }).issues?.[0]?.message ?? 'expected an RFC 5646 language tag';
+    return `the key is not a language tag: ${why}`;
+  },
+});
 /** Extension values may be anything (even null); only the keys are checked. */
 export const Extensions = z.record(Iri, z.unknown(), { message: 'expected an object whose keys are IRIs' });
 
@@ -83,8 +119,10 @@ const ifiFields = {
   account: Account.optional(),
 };
 
+const IFI_KEYS = ['mbox', 'mbox_sha1sum', 'openid', 'account'] as const;
+
 function ifiCount(value: Record<string, unknown>): number {
-  return ['mbox', 'mbox_sha1sum', 'openid', 'account'].filter((key) => value[key] !== undefined).length;
+  return IFI_KEYS.filter((key) => value[key] !== undefined).length;
 }
 
 const exactlyOneIfi = (value: Record<string, unknown>, ctx: z.RefinementCtx, what: string) => {
@@ -118,6 +156,37 @@ export const Group = z
 
 /** Agent or Group, chosen by objectType (Agent when absent). */
 export const Actor = z.unknown().transform((value, ctx) => parseNested(isObjectType(value, 'Group') ? Group : Agent, value, ctx));
+
+/**
+ * Data 2.4.9: the authority is an Agent, or in 3-legged OAuth an anonymous Group of exactly two Agents (the
+ * application and the user), the application being the OAuth consumer identified by account (2.4.9.s7.b2).
+ * The LRS overwrites it with the client's own, but a statement that breaks the rule is still a 400.
+ */
+export const Authority = z.unknown().transform((value, ctx) => {
+  if (!isObjectType(value, 'Group')) return parseNested(Agent, value, ctx);
+  const group = value as Record<string, unknown>;
+  const fail = (message: string, path: PropertyKey[] = []) => {
+    ctx.addIssue({ code: 'custom', message, path });
+    return z.NEVER;
+  };
+  const identifiers = IFI_KEYS.filter((key) => group[key] !== undefined);
+  if (identifiers.length) {
+    return fail(`a Group as authority must be anonymous (3-legged OAuth, Data 2.4.9), so it may not have ${identifiers.join(', ')}; send an Agent instead`);
+  }
+  const members: unknown[] = Array.isArray(group.member) ? group.member : [];
+  if (members.length !== 2) {
+    return fail(`a Group as authority must have exactly two members, the OAuth application and the user (Data 2.4.9); it has ${members.length}`, ['member']);
+  }
+  const notAgent = members.findIndex(
+    (member) => typeof member !== 'object' || member === null || !['Agent', undefined].includes((member as { objectType?: unknown }).objectType as string),
+  );
+  if (notAgent !== -1) return fail('each member of a Group as authority must be an Agent (Data 2.4.9)', ['member', notAgent]);
+  const parsed = parseNested(Group, value, ctx);
+  if (!members.some((member) => (member as { account?: unknown }).account !== undefined)) {
+    return fail('one member of a Group as authority must be the OAuth consumer, identified by account (Data 2.4.9.s7.b2)', ['member']);
+  }
+  return parsed;
+});
 
 const Verb = z.strictObject({ id: Iri, display: LanguageMap.optional() });
 
@@ -185,7 +254,12 @@ const Result = z.strictObject({
   extensions: Extensions.optional(),
 });
 
-const ContextActivityList = z.union([Activity, z.array(Activity)]);
+type ActivityInput = z.infer<typeof Activity>;
+const ActivityArray = z.array(Activity);
+/** One Activity or an array of them; chosen by shape rather than a union, so a bad activity's own problem is named. */
+const ContextActivityList = z
+  .unknown()
+  .transform((value, ctx): ActivityInput | ActivityInput[] => (Array.isArray(value) ? parseNested(ActivityArray, value, ctx) : parseNested(Activity, value, ctx)));
 
 const Context = z.strictObject({
   registration: Uuid.optional(),
@@ -283,7 +357,7 @@ export const Statement = z
     context: Context.optional(),
     timestamp: Timestamp.optional(),
     stored: Timestamp.optional(),
-    authority: Actor.optional(),
+    authority: Authority.optional(),
     version: cappedString(16, 'version')
       .regex(/^1\.0(\.\d+)?$/, { message: 'version must start with 1.0.' })
       .optional(),

@@ -161,7 +161,7 @@ export class StatementStore {
     if (statements.length === 0) return [];
     const batch = this.complete(statements, options);
     checkAttachmentParts(batch);
-    await checkSignatures(batch);
+    checkSignatures(batch);
     await checkVoidingTargets(batch, batch.completed);
     const docs = await statementDocuments(batch, batch.completed);
     await storeAttachmentContent(batch);
@@ -258,13 +258,13 @@ function checkAttachmentParts({ completed, parts }: CheckedBatch): void {
 }
 
 /** Step 3: signed statements; a malformed signature rejects the whole request. */
-async function checkSignatures({ completed, inputs, parts }: CheckedBatch): Promise<void> {
+function checkSignatures({ completed, inputs, parts }: CheckedBatch): void {
   for (const [index, statement] of completed.entries()) {
     for (const attachment of statement.attachments ?? []) {
       if (attachment.usageType !== SIGNATURE_USAGE) continue;
       const part = parts.get(attachment.sha2.toLowerCase());
       if (!part) throw new BadRequestError(`Statement at index ${index}: the signature must be sent as an attachment part, not by fileUrl.`);
-      await checkSignature(inputs[index], attachment.contentType, part.content.toString('utf8'), index);
+      checkSignature(inputs[index], attachment.contentType, part.content.toString('utf8'), index);
     }
   }
 }

@@ -609,6 +609,7 @@ describe('authorisation and tenant isolation', function () {
         .put('/xapi/agents/profile')
         .query({ agent: JSON.stringify(actor), profileId: 'profil' })
         .set(xapi(offices.b))
+        .set('If-None-Match', '*')
         .set('Content-Type', 'application/json')
         .send({ tajne: 'B' })
         .expect(204);
@@ -616,6 +617,7 @@ describe('authorisation and tenant isolation', function () {
         .put('/xapi/activities/profile')
         .query({ activityId, profileId: 'profil' })
         .set(xapi(offices.b))
+        .set('If-None-Match', '*')
         .set('Content-Type', 'application/json')
         .send({ tajne: 'B' })
         .expect(204);

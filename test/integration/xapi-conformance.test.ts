@@ -141,6 +141,152 @@ describe('xAPI 1.0.3 conformance (MUSTs beyond the resource tests)', () => {
     });
   });
 
+  /** POSTs one statement and expects a 400 whose message matches, with nothing stored under its id. */
+  async function expectRefused(body: Record<string, unknown>, message: RegExp): Promise<void> {
+    const id = randomUUID();
+    const res = await lrs()
+      .post('/xapi/statements')
+      .set(VERSION)
+      .set('Authorization', auth)
+      .send({ id, ...body });
+    expect(res.status, JSON.stringify(res.body)).to.equal(400);
+    expect(res.headers['content-type']).to.match(/^application\/json/);
+    expect(res.body.message).to.match(message);
+    await lrs().get(`/xapi/statements?statementId=${id}`).set(VERSION).set('Authorization', auth).expect(404);
+  }
+
+  describe('Data 2.4.9: authority is an Agent or an anonymous Group of two Agents', () => {
+    const consumer = { objectType: 'Agent', account: { homePage: 'https://lms.example.pl/oauth/token', name: 'consumer-1' } };
+    const user = { objectType: 'Agent', mbox: 'mailto:urzednik@example.pl' };
+
+    it('accepts an Agent, and an anonymous Group of the OAuth consumer and the user, then records its own authority', async () => {
+      for (const authority of [user, { objectType: 'Group', member: [consumer, { mbox: 'mailto:bob@example.com' }] }]) {
+        const res = await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(statement({ authority }));
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        const stored = await lrs().get(`/xapi/statements?statementId=${res.body[0]}`).set(VERSION).set('Authorization', auth).expect(200);
+        expect(stored.body.authority.account.homePage).to.match(/\/xapi\/clients$/);
+      }
+    });
+
+    const refused: Array<[string, Record<string, unknown>, RegExp]> = [
+      ['an identified Group (mbox)', { objectType: 'Group', mbox: 'mailto:referat@example.pl' }, /anonymous.*mbox/],
+      ['an identified Group (mbox_sha1sum)', { objectType: 'Group', mbox_sha1sum: 'a'.repeat(40), member: [consumer, user] }, /anonymous.*mbox_sha1sum/],
+      ['an identified Group (openid)', { objectType: 'Group', openid: 'https://openid.example.pl/referat', member: [consumer, user] }, /anonymous.*openid/],
+      ['an identified Group (account)', { objectType: 'Group', account: { homePage: 'https://example.pl', name: 'referat' }, member: [consumer, user] }, /anonymous.*account/],
+      ['a Group of one member', { objectType: 'Group', member: [consumer] }, /exactly two members.*has 1/],
+      ['a Group of three members', { objectType: 'Group', member: [consumer, user, { mbox: 'mailto:trzeci@example.pl' }] }, /exactly two members.*has 3/],
+      ['a Group whose member is a Group', { objectType: 'Group', member: [consumer, { objectType: 'Group', member: [user] }] }, /authority\.member\.1: .*must be an Agent/],
+      [
+        'a Group of two Agents neither of which is an OAuth consumer',
+        { objectType: 'Group', member: [user, { mbox: 'mailto:drugi@example.pl' }] },
+        /OAuth consumer, identified by account/,
+      ],
+    ];
+    for (const [what, authority, message] of refused) {
+      it(`refuses (400, JSON message) ${what} as authority`, async () => {
+        await expectRefused(statement({ authority }), message);
+      });
+    }
+  });
+
+  describe('Data 2.4.3-2.4.6, 2.4.4.3: RFC 5646 language maps inside a SubStatement', () => {
+    const tag = 'zh-z-aaa-z-bbb-c-ccc'; // the singleton z twice: RFC 5646 2.2.6
+    const sub = (overrides: Record<string, unknown>) => ({ objectType: 'SubStatement', actor, verb, object: { id: 'http://example.com/a' }, ...overrides });
+    const attachment = { usageType: 'http://example.com/u', contentType: 'text/plain', length: 1, sha2: 'a'.repeat(64), fileUrl: 'http://example.com/f' };
+    const places: Array<[string, Record<string, unknown>, string]> = [
+      ['the verb display', sub({ verb: { id: verb.id, display: { [tag]: 'x' } } }), 'object.verb.display'],
+      ['the activity name', sub({ object: { id: 'http://example.com/a', definition: { name: { [tag]: 'x' } } } }), 'object.object.definition.name'],
+      ['the activity description', sub({ object: { id: 'http://example.com/a', definition: { description: { [tag]: 'x' } } } }), 'object.object.definition.description'],
+      [
+        'an interaction component description',
+        sub({ object: { id: 'http://example.com/q', definition: { interactionType: 'choice', choices: [{ id: 'a', description: { [tag]: 'x' } }] } } }),
+        'object.object.definition.choices.0.description',
+      ],
+      [
+        'a context activity name',
+        sub({ context: { contextActivities: { parent: [{ id: 'http://example.com/p', definition: { name: { [tag]: 'x' } } }] } } }),
+        'object.context.contextActivities.parent.0.definition.name',
+      ],
+      ['context.language', sub({ context: { language: tag } }), 'object.context.language'],
+      ['an attachment display', sub({ attachments: [{ ...attachment, display: { [tag]: 'x' } }] }), 'object.attachments.0.display'],
+      ['an attachment description', sub({ attachments: [{ ...attachment, display: { en: 'x' }, description: { [tag]: 'x' } }] }), 'object.attachments.0.description'],
+    ];
+    for (const [what, object, where] of places) {
+      it(`refuses ${tag} in ${what} of a SubStatement (400 naming the place)`, async () => {
+        await expectRefused(statement({ object }), new RegExp(`${where.replace(/\./g, '\\.')}.*RFC 5646`));
+      });
+    }
+
+    it('refuses the same tag at the top level, and a variant given twice, by the same rule', async () => {
+      await expectRefused(statement({ verb: { id: verb.id, display: { [tag]: 'x' } } }), /verb\.display.*RFC 5646/);
+      await expectRefused(statement({ object: { id: 'http://example.com/a', definition: { name: { 'de-CH-1901-1901': 'x' } } } }), /definition\.name.*RFC 5646/);
+    });
+
+    it('accepts well-formed tags in a SubStatement (region, script, extensions with distinct singletons, private use)', async () => {
+      const display = { 'pl-PL': 'przeczytał', 'zh-Hant-TW': 'x', 'en-a-bbb-x-a-ccc': 'y', 'zh-z-aaa-c-bbb': 'z' };
+      const res = await lrs()
+        .post('/xapi/statements')
+        .set(VERSION)
+        .set('Authorization', auth)
+        .send(statement({ object: sub({ verb: { id: verb.id, display } }) }));
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    });
+  });
+
+  describe('Communication 2.1.3: format=ids reduces every Agent and Group to its identifier', () => {
+    const named = (name: string, ifi: Record<string, unknown>) => ({ objectType: 'Agent', name, ...ifi });
+    const alice = named('Alicja Nowak', { mbox: 'mailto:alicja@example.pl' });
+    const bob = named('Bogdan Kowal', { account: { homePage: 'https://example.pl', name: 'bogdan' } });
+    const carol = { name: 'Celina', openid: 'https://openid.example.pl/celina' };
+    const dave = named('Dawid', { mbox_sha1sum: 'b'.repeat(40) });
+    const anonymous = { objectType: 'Group', name: 'Zespół A', member: [alice, bob] };
+    const identified = { objectType: 'Group', name: 'Referat', mbox: 'mailto:referat@example.pl', member: [carol, dave] };
+    const ids = {
+      alice: { objectType: 'Agent', mbox: 'mailto:alicja@example.pl' },
+      bob: { objectType: 'Agent', account: { homePage: 'https://example.pl', name: 'bogdan' } },
+      carol: { openid: 'https://openid.example.pl/celina' },
+      dave: { objectType: 'Agent', mbox_sha1sum: 'b'.repeat(40) },
+      anonymous: { objectType: 'Group', member: [] as unknown[] },
+      identified: { objectType: 'Group', mbox: 'mailto:referat@example.pl' },
+    };
+    ids.anonymous.member = [ids.alice, ids.bob];
+    const context = { instructor: carol, team: identified, contextActivities: { parent: [{ id: 'http://example.com/p', definition: { name: { pl: 'Kurs' } } }] } };
+    const reducedContext = { instructor: ids.carol, team: ids.identified, contextActivities: { parent: [{ id: 'http://example.com/p' }] } };
+
+    async function idsOf(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const res = await lrs().post('/xapi/statements').set(VERSION).set('Authorization', auth).send(body);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const one = await lrs().get(`/xapi/statements?statementId=${res.body[0]}&format=ids`).set(VERSION).set('Authorization', auth).expect(200);
+      const list = await lrs().get('/xapi/statements?format=ids&limit=1').set(VERSION).set('Authorization', auth).expect(200);
+      expect(list.body.statements[0]).to.deep.equal(one.body);
+      return one.body as Record<string, unknown>;
+    }
+
+    it('in the actor, the object, context.instructor and context.team, and the authority (members included)', async () => {
+      const authority = (await idsOf(statement({ actor: anonymous, object: identified, context: { instructor: bob, team: anonymous } }))).authority as Record<string, unknown>;
+      expect(authority).to.have.keys('objectType', 'account');
+      const reduced = await idsOf(statement({ actor: identified, object: anonymous, context }));
+      expect(reduced.actor).to.deep.equal(ids.identified);
+      expect(reduced.object).to.deep.equal(ids.anonymous);
+      expect(reduced.verb).to.deep.equal({ id: verb.id });
+      expect(reduced.context).to.deep.equal(reducedContext);
+      const agentObject = await idsOf(statement({ actor: dave, object: alice, context: { instructor: anonymous } }));
+      expect(agentObject.actor).to.deep.equal(ids.dave);
+      expect(agentObject.object).to.deep.equal(ids.alice);
+      expect((agentObject.context as Record<string, unknown>).instructor).to.deep.equal(ids.anonymous);
+    });
+
+    it('in every part of a SubStatement', async () => {
+      const sub = { objectType: 'SubStatement', actor: anonymous, verb, object: bob, context };
+      const reduced = await idsOf(statement({ actor: carol, object: sub }));
+      expect(reduced.actor).to.deep.equal(ids.carol);
+      expect(reduced.object).to.deep.equal({ objectType: 'SubStatement', actor: ids.anonymous, verb: { id: verb.id }, object: ids.bob, context: reducedContext });
+      const withActivity = await idsOf(statement({ object: { ...sub, actor: identified, object: { id: 'http://example.com/a', definition: { name: { pl: 'A' } } } } }));
+      expect((withActivity.object as Record<string, unknown>).actor).to.deep.equal(ids.identified);
+      expect((withActivity.object as Record<string, unknown>).object).to.deep.equal({ id: 'http://example.com/a' });
+    });
+  });
+
   describe('Communication 2.1.3: GET statements parameters', () => {
     const bad = [
       `statementId=${randomUUID()}&voidedStatementId=${randomUUID()}`,

@@ -188,6 +188,42 @@ describe('xapi/documents.routes', () => {
     });
   });
 
+  describe('Communication 2.6, 2.7, 3.1: a PUT to a profile must carry If-Match or If-None-Match', () => {
+    const resources = [
+      { name: 'Activity Profile', path: '/xapi/activities/profile', query: (profileId: string) => ({ activityId, profileId }) },
+      { name: 'Agent Profile', path: '/xapi/agents/profile', query: (profileId: string) => ({ agent: JSON.stringify(agent), profileId }) },
+    ];
+    for (const resource of resources) {
+      it(`${resource.name}: refuses PUT without either header (400 JSON, nothing stored), creates with If-None-Match, lets POST merge without them`, async () => {
+        const profileId = `bare-${randomUUID()}`;
+        const send = () => raw().put(resource.path).query(resource.query(profileId)).set(VERSION).set('Authorization', auth).set('Content-Type', 'application/json');
+        const refused = await send().send({ a: 1 }).expect(400);
+        expect(refused.headers['content-type']).to.match(/^application\/json/);
+        expect(refused.body.message)
+          .to.match(/If-Match or If-None-Match/)
+          .and.match(/If-None-Match: \*/);
+        await raw().get(resource.path).query(resource.query(profileId)).set(VERSION).set('Authorization', auth).expect(404);
+        await send().set('If-None-Match', '*').send({ a: 1 }).expect(204);
+        // Over the profile now stored: still refused, with the 409 of 3.1.s4.b13, and unchanged.
+        expect((await send().send({ a: 2 }).expect(409)).body.message).to.match(/If-Match/);
+        // POST: clients SHOULD send the headers (3.1.s3.b2), so the LRS does not require them.
+        await raw().post(resource.path).query(resource.query(profileId)).set(VERSION).set('Authorization', auth).set('Content-Type', 'application/json').send({ b: 2 }).expect(204);
+        const stored = await raw().get(resource.path).query(resource.query(profileId)).set(VERSION).set('Authorization', auth).expect(200);
+        expect(stored.body).to.deep.equal({ a: 1, b: 2 });
+        const created = `posted-${randomUUID()}`;
+        await raw().post(resource.path).query(resource.query(created)).set(VERSION).set('Authorization', auth).set('Content-Type', 'application/json').send({ c: 3 }).expect(204);
+      });
+    }
+
+    it('State: PUT without either header creates and replaces a document (3.1.s3: the State resource permits it)', async () => {
+      const query = { agent: JSON.stringify(agent), activityId, stateId: `bare-${randomUUID()}` };
+      for (const state of [{ v: 1 }, { v: 2 }]) {
+        await raw().put('/xapi/activities/state').query(query).set(VERSION).set('Authorization', auth).set('Content-Type', 'application/json').send(state).expect(204);
+      }
+      expect((await raw().get('/xapi/activities/state').query(query).set(VERSION).set('Authorization', auth).expect(200)).body).to.deep.equal({ v: 2 });
+    });
+  });
+
   describe('all document resources', () => {
     it('answer HEAD with the ETag and no body', async () => {
       await xapi.setState({ agent, activityId, stateId: 'head', state: { h: 1 } });
