@@ -88,7 +88,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(healthRouter());
   app.use('/assets', express.static(path.resolve('public'), { maxAge: config.isProduction ? '7d' : 0 }));
   // The SCORM runtime (scorm-again) from node_modules, as a static asset of the platform's own origin.
-  app.use(scormRuntimeAsset(config.isProduction ? '7d' : 0));
+  app.use('/assets/vendor/scorm-again.js', scormRuntimeAsset(config.isProduction ? '7d' : 0));
   // Browsers ask for /favicon.ico on their own; answered here, before sessions, it cannot touch the session (flash).
   app.get('/favicon.ico', (_req, res) => {
     res.type('image/svg+xml').sendFile(path.resolve('public/favicon.svg'), { maxAge: config.isProduction ? '7d' : 0 });

@@ -26,13 +26,15 @@ const author = requireRole('author');
 export const SCORM_IMPORT_URL = '/studio/scorm';
 const RUNTIME_FILE = path.resolve('node_modules/scorm-again/dist/scorm-again.min.js');
 
-/** scorm-again, served by the platform itself (no CDN): mounted with the static assets, before sessions. */
-export function scormRuntimeAsset(maxAge: string | number): Router {
-  const router = Router();
-  router.get('/assets/vendor/scorm-again.js', (_req, res) => {
+/**
+ * scorm-again, served by the platform itself (no CDN) as a public static asset, like public/: mounted with the
+ * assets, before sessions (`app.use('/assets/vendor/scorm-again.js', …)`); only GET and HEAD.
+ */
+export function scormRuntimeAsset(maxAge: string | number): RequestHandler {
+  return (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path !== '/') return next();
     res.type('text/javascript').sendFile(RUNTIME_FILE, { maxAge });
-  });
-  return router;
+  };
 }
 
 function renderImportPage(req: Request, res: Response, state: { status?: number; problems?: ScormProblem[]; fileError?: string } = {}) {
