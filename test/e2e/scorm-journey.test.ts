@@ -132,7 +132,10 @@ describe('e2e: SCORM packages in Chromium', function () {
   for (const pkg of PACKAGES) {
     it(`plays the SCORM ${pkg.version} SCO: suspends, resumes on reopening, and passing completes the enrolment`, async () => {
       await clerk.goto(`${server.url}/szkolenia/${pkg.courseId}`);
-      await checkPage(clerk, `SCORM ${pkg.version} course page`, 'pl');
+      await checkPage(clerk, `SCORM ${pkg.version} course page`, 'pl', `scorm-course-${pkg.version}`);
+      // No final test: the SCO assesses the learner, and the test's address leads back to the course.
+      expect(await clerk.locator('h2', { hasText: 'Test końcowy' }).count()).to.equal(0);
+      expect(await clerk.textContent('.completion-rule')).to.contain('lekcji SCORM');
       await send(clerk, `form[action="/szkolenia/${pkg.courseId}/zapis"] button[type="submit"]`);
       expect(clerk.url()).to.equal(`${server.url}/szkolenia/${pkg.courseId}/lekcje/sco-1`);
 
@@ -167,6 +170,9 @@ describe('e2e: SCORM packages in Chromium', function () {
       expect(progress.lessonsCompleted).to.deep.equal(['sco-1']);
       const certificate = await until('the certificate', () => Certificate.findOne({ organisationId: officeId, userId: clerkId, courseId: pkg.courseId }).lean());
       expect(certificate.scorePercent).to.equal(pkg.scorePercent);
+      await clerk.goto(`${server.url}/szkolenia/${pkg.courseId}/test`);
+      expect(clerk.url()).to.equal(`${server.url}/szkolenia/${pkg.courseId}`);
+      expect(await clerk.textContent('.enrolment-box')).to.contain('Ukończone');
     });
   }
 
