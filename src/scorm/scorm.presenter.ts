@@ -29,5 +29,10 @@ export function playerPage(course: Course, launch: ScoLaunch, t: Translate) {
 
 /** A problem of a refused package, in the reader's language, with the place it was found. */
 export function problemLines(problems: ScormProblem[], t: Translate) {
-  return problems.map((problem) => ({ where: problem.file, message: t(`scorm:problems.${problem.code}`, { ...problem.params, interpolation: { escapeValue: false } }) }));
+  // The zip guards' own words are English (studio/course-archive.ts): shown after the sentence, marked lang="en".
+  return problems.map((problem) => ({
+    where: problem.file,
+    message: t(`scorm:problems.${problem.code}`, { ...problem.params, interpolation: { escapeValue: false } }),
+    detail: problem.code === 'zipEntry' ? problem.params?.detail : undefined,
+  }));
 }
