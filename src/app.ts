@@ -53,6 +53,7 @@ import { studioFilesRouter, studioUploadRouter } from './studio/studio-files.rou
 import { studioInsightsRouter } from './studio/studio-insights.routes.js';
 import { courseSharingRouter } from './studio/course-sharing.routes.js';
 import { officeCoursesNavLink, officeCoursesRouter } from './organisations/office-courses.routes.js';
+import { scormRouter, scormRuntimeAsset, scormUploadRouter } from './scorm/scorm.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -86,6 +87,8 @@ export async function createApp(platform: Platform): Promise<Express> {
 
   app.use(healthRouter());
   app.use('/assets', express.static(path.resolve('public'), { maxAge: config.isProduction ? '7d' : 0 }));
+  // The SCORM runtime (scorm-again) from node_modules, as a static asset of the platform's own origin.
+  app.use('/assets/vendor/scorm-again.js', scormRuntimeAsset(config.isProduction ? '7d' : 0));
   // Browsers ask for /favicon.ico on their own; answered here, before sessions, it cannot touch the session (flash).
   app.get('/favicon.ico', (_req, res) => {
     res.type('image/svg+xml').sendFile(path.resolve('public/favicon.svg'), { maxAge: config.isProduction ? '7d' : 0 });
@@ -147,12 +150,16 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(officeSettingsUploadRouter(platform, csrf.middleware));
   // The studio's uploads (media, course zips) likewise: parsed there, then this CSRF check.
   app.use(studioUploadRouter(platform, csrf.middleware));
+  // The SCORM package import likewise (src/scorm/).
+  app.use(scormUploadRouter(platform, csrf.middleware));
   app.use(csrf.middleware);
 
   app.use(homeRouter());
   // [feature page routers: auth, learning, certificates, admin …]
   app.use(certificateRouter(platform));
   app.use(verification.pages);
+  // Before learningRouter: the lesson of a SCORM course is its SCO's player; before studioRouter: /studio/scorm.
+  app.use(scormRouter(platform));
   app.use(learningRouter(platform));
   app.use(lrsClientsRouter(platform));
   app.use(reportsRouter(platform));

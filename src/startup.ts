@@ -13,6 +13,7 @@ import type { Platform } from './platform.js';
 import { backfillStandings } from './reports/training-standings.js';
 import { loadCourseSharing } from './studio/course-sharing.service.js';
 import { recordFolderCourses, serveStoredVersions } from './studio/course-versions.js';
+import { serveScormPackages } from './scorm/scorm-catalogue.js';
 import { scheduleCatalogueRefresh } from './studio/catalogue-revision.js';
 import { scheduleAssignmentJobs } from './assignments/assignments.jobs.js';
 import { scheduleDataExports, scheduleErasures, scheduleRetention } from './privacy/retention.js';
@@ -45,6 +46,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   // hold (an older version, one published in the studio) is served, before anything reads the catalogue.
   await recordFolderCourses(platform);
   await serveStoredVersions(platform);
+  // Imported SCORM packages are courses of the catalogue too (src/scorm/).
+  await serveScormPackages(platform);
   // Who each studio course is open to, before any page asks (a course without its owner's rule would be open to all).
   await loadCourseSharing(platform);
   // Then statements stored by an older version get per-organisation keys before anything reads or writes one.

@@ -106,6 +106,8 @@ function percentOf(value: number, t: Translate): string {
  * "Ukończenie 6 z 6 lekcji (min. 50 % czasu czytania każdej) i zaliczenie testu końcowego (min. 80 %)".
  */
 export function describeCompletionRule(course: Course, t: Translate): string {
+  // A SCORM package has no final test: its SCOs report completion and success themselves (src/scorm/).
+  if (course.scorm) return t('scorm:rule', { count: course.lessons.length });
   const rule = completionRuleOf(course);
   const parts: string[] = [];
   if (rule.lessons.length) {

@@ -120,6 +120,16 @@ export interface Course {
    * media route serves these and nothing else, with the content type found by the check (always set by the loader).
    */
   media?: Record<string, CourseMediaFile>;
+  /** Set for a course that is an imported SCORM package (src/scorm/): its lessons are the SCOs, it has no quiz. */
+  scorm?: ScormCourseInfo;
+}
+
+/** What the platform knows of a SCORM course besides its lessons (src/scorm/scorm-catalogue.ts). */
+export interface ScormCourseInfo {
+  packageId: string;
+  /** The import the served files belong to (/scorm-pakiety/<packageId>/<revision>/…). */
+  revision: number;
+  scormVersion: '1.2' | '2004';
 }
 
 /** A checked media file of a course. */

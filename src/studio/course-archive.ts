@@ -395,3 +395,79 @@ async function extractEntry(zipfile: ZipFile, entry: Entry, target: string, unpa
   }
   return undefined;
 }
+
+export type SafeUnpackResult = { ok: true; files: string[] } | { ok: false; errors: CourseError[] };
+
+/**
+ * Unpacks any zip into the empty folder `intoDir` with the same guards as a course zip (traversal, absolute paths,
+ * links, encryption, sizes, zip bombs, duplicate names, a name both file and folder) but no course layout: for
+ * packages of other formats (SCORM, src/scorm/). Returns the unpacked files as `/`-separated paths, in zip order;
+ * on a refusal `intoDir` may hold part of the files and the caller removes it.
+ */
+export async function unpackSafeArchive(zip: Buffer, intoDir: string, limits: Partial<ArchiveLimits> = {}): Promise<SafeUnpackResult> {
+  const limit = ArchiveLimitsSchema.parse({ ...DEFAULT_ARCHIVE_LIMITS, ...limits });
+  let zipfile: ZipFile;
+  try {
+    zipfile = await yauzl.fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, decodeStrings: false });
+  } catch (error) {
+    return refuse(WHOLE_ARCHIVE, `not a readable zip file (${messageOf(error)})`);
+  }
+  try {
+    if (zipfile.entryCount > limit.maxEntries) {
+      return refuse(WHOLE_ARCHIVE, `the zip holds ${zipfile.entryCount} entries; at most ${limit.maxEntries} are allowed`);
+    }
+    const errors: CourseError[] = [];
+    const candidates: Candidate[] = [];
+    let declaredTotal = 0;
+    let index = 0;
+    try {
+      for await (const entry of zipfile.eachEntry()) {
+        index += 1;
+        const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+        const problem = problemOf(entry, name, limit);
+        if (problem === SKIP) continue;
+        if (problem) {
+          errors.push({ file: printable(name), line: 1, message: problem });
+          continue;
+        }
+        declaredTotal += entry.uncompressedSize;
+        candidates.push({ entry, name, segments: name.replace(/\/$/, '').split('/'), isFolder: name.endsWith('/'), index });
+      }
+    } catch (error) {
+      return refuse(WHOLE_ARCHIVE, `the zip is damaged: ${messageOf(error)}`);
+    }
+    if (declaredTotal > limit.maxTotalBytes) {
+      errors.push({ file: WHOLE_ARCHIVE, line: 1, message: `the files add up to ${megabytes(declaredTotal)} unpacked; at most ${megabytes(limit.maxTotalBytes)} is allowed` });
+    }
+    const keyOf = (segments: string[]) => segments.join('/').normalize('NFC').toLowerCase();
+    const fileKeys = new Set(candidates.filter((candidate) => !candidate.isFolder).map((candidate) => keyOf(candidate.segments)));
+    const seen = new Set<string>();
+    for (const candidate of candidates) {
+      if (candidate.isFolder) continue;
+      const key = keyOf(candidate.segments);
+      if (seen.has(key)) errors.push({ file: printable(candidate.name), line: 1, message: 'duplicate name (names are compared ignoring upper and lower case)' });
+      seen.add(key);
+      const parent = candidate.segments.slice(0, -1).findIndex((_segment, at) => fileKeys.has(keyOf(candidate.segments.slice(0, at + 1))));
+      if (parent !== -1)
+        errors.push({
+          file: printable(candidate.name),
+          line: 1,
+          message: `"${printable(candidate.segments.slice(0, parent + 1).join('/'))}" is both a file and a folder in the zip`,
+        });
+    }
+    if (errors.length > 0) return { ok: false, errors };
+    const root = path.resolve(intoDir);
+    await mkdir(root, { recursive: true });
+    const unpacked = { total: 0 };
+    const files: string[] = [];
+    for (const candidate of candidates) {
+      if (candidate.isFolder) continue;
+      const problem = await extractEntry(zipfile, candidate.entry, path.join(root, ...candidate.segments), unpacked, limit);
+      if (problem) return refuse(printable(candidate.name), problem);
+      files.push(candidate.segments.join('/'));
+    }
+    return { ok: true, files };
+  } finally {
+    zipfile.close();
+  }
+}

@@ -305,3 +305,32 @@ export function voiding(targetStatementId: string, ctx: LearningContext): Statem
     timestamp: (ctx.now ?? new Date()).toISOString(),
   });
 }
+
+/** What a SCORM SCO reported at a commit (src/scorm/scorm-runtime.ts). */
+export interface ScoOutcome {
+  /** completed or passed: the SCO is satisfied; failed: it reported a failure. */
+  verb: 'completed' | 'failed';
+  success?: boolean;
+  score?: { scaled: number; raw?: number; min?: number; max?: number };
+  /** ISO 8601 duration of the learner's time in the SCO (cmi.core.session_time / cmi.session_time). */
+  duration?: string;
+  /** A derived id (recorded once per attempt), or none for a failure (each one counts). */
+  id?: string;
+}
+
+/**
+ * A SCORM SCO, played as a lesson of its course, reported completion (with its success, score and time) or a failure:
+ * `completed` of the lesson activity marks the lesson finished in the progress projection, `failed` counts an attempt.
+ */
+export function scoReported(ctx: LearningContext, lesson: Pick<Lesson, 'id' | 'title' | 'order'>, outcome: ScoOutcome): Statement {
+  const built = statement(ctx, outcome.verb === 'completed' ? VERBS.completed : VERBS.failed, lessonActivity(ctx, lesson), {
+    result: compact({
+      completion: outcome.verb === 'completed' ? true : undefined,
+      success: outcome.success,
+      score: outcome.score ? compact({ ...outcome.score }) : undefined,
+      duration: outcome.duration,
+    }),
+    context: context(ctx, { parent: [courseActivity(ctx)], grouping: false }),
+  });
+  return outcome.id ? { id: outcome.id, ...built } : built;
+}

@@ -9,6 +9,8 @@ import { checkPage, DESKTOP, expectKeyboardPassage, submit, visit, type Language
 import { useTestDatabase } from '../helpers/database.js';
 import { User } from '../../src/auth/user.model.js';
 import { buildCertificate, buildLearner, buildOrganisation, buildQuizAttempt } from '../helpers/factories.js';
+import { hostilePackage, scormPackage } from '../helpers/scorm-packages.js';
+import { Organisation } from '../../src/organisations/organisation.model.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
 import { assignCourse, enrolLearner } from '../../src/learning/enrolment.service.js';
 import { toSessionUser } from '../../src/auth/session-user.js';
@@ -514,6 +516,24 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await submit(page, 'form[action$="/dezaktywuj"]');
         expect(await page.locator('.error-summary').count()).to.equal(1);
         await checkPage(page, 'edit a person with errors', language);
+      });
+
+      it('SCORM: the import page (empty, refused), the course page and the player of an imported package', async () => {
+        const office = (await Organisation.findById(officeId).lean())!;
+        const author = await buildLearner({ organisation: office, overrides: { fullName: `Cezary Autor ${language.toUpperCase()}`, roles: ['author', 'learner'] } });
+        await signIn(page, server.url, author.user.email, author.password);
+        await go('/studio/scorm');
+        await checkPage(page, 'SCORM import', language, 'scorm-import');
+        await page.setInputFiles('#plik', { name: 'zly.zip', mimeType: 'application/zip', buffer: hostilePackage() });
+        await submit(page, 'form[action="/studio/scorm"]');
+        expect(await page.locator('#plik-problems li').count()).to.be.at.least(2);
+        await checkPage(page, 'SCORM import refused', language, 'scorm-import-refused');
+        await page.setInputFiles('#plik', { name: 'pakiet.zip', mimeType: 'application/zip', buffer: await scormPackage('1.2') });
+        await submit(page, 'form[action="/studio/scorm"]');
+        await checkPage(page, 'SCORM course page', language, 'scorm-course');
+        await submit(page, 'form[action$="/zapis"]');
+        await page.waitForSelector('#scorm-sco[src]');
+        await checkPage(page, 'SCORM player', language, 'scorm-player');
       });
 
       it('admin: LRS clients, with errors and with a new secret shown', async () => {
