@@ -264,11 +264,15 @@ function drawFacts({ doc, root, centre, content }: Sheet, top: number): void {
   // With the completion rule under them the lines sit closer, so a two-line course title still leaves the bottom band free.
   const step = content.completionRule ? 13 : 15;
   let y = content.completionRule ? top - 6 : top;
+  // A course with no stated length (an imported SCORM package states none) prints none, rather than "0 min".
+  const stated = content.durationMinutes > 0;
   const facts1 = [
     `wersja szkolenia ${content.courseVersion}`,
     `stan prawny na ${formatIsoDay(content.legalStateDate)}`,
-    `czas trwania ${formatDuration(content.durationMinutes)}`,
-  ].join('   ·   ');
+    stated ? `czas trwania ${formatDuration(content.durationMinutes)}` : undefined,
+  ]
+    .filter(Boolean)
+    .join('   ·   ');
   const facts2 = [
     `data ukończenia ${formatDate(content.completedAt)}`,
     `wynik testu końcowego ${Math.round(content.scorePercent)}%`,
@@ -292,7 +296,7 @@ function drawFacts({ doc, root, centre, content }: Sheet, top: number): void {
     const english = [
       `version ${content.courseVersion}`,
       `law as of ${formatIsoDay(content.legalStateDate, 'en')}`,
-      formatDuration(content.durationMinutes, 'en'),
+      stated ? formatDuration(content.durationMinutes, 'en') : undefined,
       `completed ${formatDate(content.completedAt, 'en')}`,
       `final test score ${Math.round(content.scorePercent)}%`,
       content.validUntil ? `valid until ${formatDate(content.validUntil, 'en')}` : undefined,

@@ -124,6 +124,15 @@ describe('certificates/certificate-pdf', () => {
     expect(plain).to.not.contain('Certificate of training completion');
   });
 
+  it('states no length for a course that has none (an imported SCORM package), rather than "0 min"', async () => {
+    const template = { ...content().template, englishLine: true };
+    const file = write('no-length.pdf', await renderCertificatePdf(content({ durationMinutes: 0, template })));
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    expect(text).to.contain('stan prawny na 01.09.2026');
+    expect(text).to.not.contain('czas trwania');
+    expect(text).to.not.contain('0 min');
+  });
+
   describe('in a UTC process', () => {
     inProcessTimeZone('UTC');
 
