@@ -84,6 +84,8 @@ describe('scorm.routes.ts', function () {
     const coursePage = (await learner.get(`/szkolenia/${COURSE}`).expect(200)).text;
     // A package states no length: the page claims none ("0 min" would be false).
     expect(coursePage).to.not.contain('0 min').and.not.contain('Czas trwania');
+    // Nor objectives it does not have: no empty "Czego się nauczysz".
+    expect(coursePage).to.not.contain('Czego się nauczysz');
     token = csrfTokenFrom(coursePage);
     await learner.post(COMMIT).set('Accept', 'application/json').send(cmi).expect(403);
     const notEnrolled = await learner.post(COMMIT).set('X-CSRF-Token', token).set('Accept', 'application/json').send(cmi).expect(403);
