@@ -128,17 +128,10 @@ interface Candidate {
  */
 export async function unpackCourseArchive(zip: Buffer, intoDir: string, limits: Partial<ArchiveLimits> = {}): Promise<UnpackResult> {
   const limit = ArchiveLimitsSchema.parse({ ...DEFAULT_ARCHIVE_LIMITS, ...limits });
-  let zipfile: ZipFile;
+  const opened = await openArchive(zip, limit);
+  if (!opened.ok) return opened;
+  const { zipfile } = opened;
   try {
-    // decodeStrings off: yauzl would reject the whole zip at the first bad name; the names are decoded and checked below, each with its own message.
-    zipfile = await yauzl.fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, decodeStrings: false });
-  } catch (error) {
-    return refuse(WHOLE_ARCHIVE, `not a readable zip file (${messageOf(error)})`);
-  }
-  try {
-    if (zipfile.entryCount > limit.maxEntries) {
-      return refuse(WHOLE_ARCHIVE, `the zip holds ${zipfile.entryCount} entries; at most ${limit.maxEntries} are allowed`);
-    }
     const listed = await listEntries(zipfile, limit);
     if (!listed.ok) return listed;
     return await extractAndLoad(zipfile, listed.candidates, listed.prefix, path.resolve(intoDir), limit);
@@ -149,6 +142,59 @@ export async function unpackCourseArchive(zip: Buffer, intoDir: string, limits: 
 
 function refuse(file: string, message: string): { ok: false; errors: CourseError[] } {
   return { ok: false, errors: [{ file, line: 1, message }] };
+}
+
+/** Opens a zip from memory with the entry-count limit checked; the caller closes it. */
+async function openArchive(zip: Buffer, limit: ArchiveLimits): Promise<{ ok: true; zipfile: ZipFile } | { ok: false; errors: CourseError[] }> {
+  let zipfile: ZipFile;
+  try {
+    // decodeStrings off: yauzl would reject the whole zip at the first bad name; the names are decoded and checked below, each with its own message.
+    zipfile = await yauzl.fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, decodeStrings: false });
+  } catch (error) {
+    return refuse(WHOLE_ARCHIVE, `not a readable zip file (${messageOf(error)})`);
+  }
+  if (zipfile.entryCount > limit.maxEntries) {
+    zipfile.close();
+    return refuse(WHOLE_ARCHIVE, `the zip holds ${zipfile.entryCount} entries; at most ${limit.maxEntries} are allowed`);
+  }
+  return { ok: true, zipfile };
+}
+
+type EntriesRead = { ok: true; candidates: Candidate[]; problems: Array<{ index: number; error: CourseError }> } | { ok: false; errors: CourseError[] };
+
+/**
+ * Reads the central directory: every entry's name, type and declared size checked (problemOf), and the declared
+ * total against the limit (its problem sorted last). The guards every zip gets, whatever its layout.
+ */
+async function readEntries(zipfile: ZipFile, limit: ArchiveLimits): Promise<EntriesRead> {
+  const problems: Array<{ index: number; error: CourseError }> = [];
+  const candidates: Candidate[] = [];
+  let declaredTotal = 0;
+  let index = 0;
+  try {
+    for await (const entry of zipfile.eachEntry()) {
+      index += 1;
+      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+      const problem = problemOf(entry, name, limit);
+      if (problem === SKIP) continue;
+      if (problem) {
+        problems.push({ index, error: { file: printable(name), line: 1, message: problem } });
+        continue;
+      }
+      declaredTotal += entry.uncompressedSize;
+      candidates.push({ entry, name, segments: name.replace(/\/$/, '').split('/'), isFolder: name.endsWith('/'), index });
+    }
+  } catch (error) {
+    // yauzl stops at a damaged central directory (or strong encryption); what was listed so far is not worth reporting.
+    return refuse(WHOLE_ARCHIVE, `the zip is damaged: ${messageOf(error)}`);
+  }
+  if (declaredTotal > limit.maxTotalBytes) {
+    problems.push({
+      index: Infinity,
+      error: { file: WHOLE_ARCHIVE, line: 1, message: `the files add up to ${megabytes(declaredTotal)} unpacked; at most ${megabytes(limit.maxTotalBytes)} is allowed` },
+    });
+  }
+  return { ok: true, candidates, problems };
 }
 
 function messageOf(error: unknown): string {
@@ -211,31 +257,11 @@ type Listed = { ok: true; candidates: Candidate[]; prefix: string } | { ok: fals
 
 /** Reads the central directory and checks every entry's name, type and declared sizes, then the layout; extracts nothing. */
 async function listEntries(zipfile: ZipFile, limit: ArchiveLimits): Promise<Listed> {
-  const found: Array<{ index: number; error: CourseError }> = [];
+  const read = await readEntries(zipfile, limit);
+  if (!read.ok) return read;
+  const { candidates } = read;
+  const found = [...read.problems];
   const at = (index: number, file: string, message: string) => found.push({ index, error: { file, line: 1, message } });
-  const candidates: Candidate[] = [];
-  let declaredTotal = 0;
-  let index = 0;
-  try {
-    for await (const entry of zipfile.eachEntry()) {
-      index += 1;
-      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
-      const problem = problemOf(entry, name, limit);
-      if (problem === SKIP) continue;
-      if (problem) {
-        at(index, printable(name), problem);
-        continue;
-      }
-      declaredTotal += entry.uncompressedSize;
-      candidates.push({ entry, name, segments: name.replace(/\/$/, '').split('/'), isFolder: name.endsWith('/'), index });
-    }
-  } catch (error) {
-    // yauzl stops at a damaged central directory (or strong encryption); what was listed so far is not worth reporting.
-    return refuse(WHOLE_ARCHIVE, `the zip is damaged: ${messageOf(error)}`);
-  }
-  if (declaredTotal > limit.maxTotalBytes) {
-    at(Infinity, WHOLE_ARCHIVE, `the files add up to ${megabytes(declaredTotal)} unpacked; at most ${megabytes(limit.maxTotalBytes)} is allowed`);
-  }
 
   const prefix = topFolderOf(candidates);
   const seen = new Map<string, string>();
@@ -406,39 +432,14 @@ export type SafeUnpackResult = { ok: true; files: string[] } | { ok: false; erro
  */
 export async function unpackSafeArchive(zip: Buffer, intoDir: string, limits: Partial<ArchiveLimits> = {}): Promise<SafeUnpackResult> {
   const limit = ArchiveLimitsSchema.parse({ ...DEFAULT_ARCHIVE_LIMITS, ...limits });
-  let zipfile: ZipFile;
+  const opened = await openArchive(zip, limit);
+  if (!opened.ok) return opened;
+  const { zipfile } = opened;
   try {
-    zipfile = await yauzl.fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, decodeStrings: false });
-  } catch (error) {
-    return refuse(WHOLE_ARCHIVE, `not a readable zip file (${messageOf(error)})`);
-  }
-  try {
-    if (zipfile.entryCount > limit.maxEntries) {
-      return refuse(WHOLE_ARCHIVE, `the zip holds ${zipfile.entryCount} entries; at most ${limit.maxEntries} are allowed`);
-    }
-    const errors: CourseError[] = [];
-    const candidates: Candidate[] = [];
-    let declaredTotal = 0;
-    let index = 0;
-    try {
-      for await (const entry of zipfile.eachEntry()) {
-        index += 1;
-        const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
-        const problem = problemOf(entry, name, limit);
-        if (problem === SKIP) continue;
-        if (problem) {
-          errors.push({ file: printable(name), line: 1, message: problem });
-          continue;
-        }
-        declaredTotal += entry.uncompressedSize;
-        candidates.push({ entry, name, segments: name.replace(/\/$/, '').split('/'), isFolder: name.endsWith('/'), index });
-      }
-    } catch (error) {
-      return refuse(WHOLE_ARCHIVE, `the zip is damaged: ${messageOf(error)}`);
-    }
-    if (declaredTotal > limit.maxTotalBytes) {
-      errors.push({ file: WHOLE_ARCHIVE, line: 1, message: `the files add up to ${megabytes(declaredTotal)} unpacked; at most ${megabytes(limit.maxTotalBytes)} is allowed` });
-    }
+    const read = await readEntries(zipfile, limit);
+    if (!read.ok) return read;
+    const { candidates } = read;
+    const errors: CourseError[] = read.problems.map((problem) => problem.error);
     const keyOf = (segments: string[]) => segments.join('/').normalize('NFC').toLowerCase();
     const fileKeys = new Set(candidates.filter((candidate) => !candidate.isFolder).map((candidate) => keyOf(candidate.segments)));
     const seen = new Set<string>();
