@@ -2,10 +2,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import multer from 'multer';
 import type { Config } from '../config.js';
 import type { WindowCounters } from '../db/window-counter.js';
 import { NotFoundError, TooManyRequestsError } from '../http/errors.js';
+import { singleFileUpload, uploadedFile, uploadProblemStatus } from '../http/file-upload.js';
 import { pageLocals } from '../http/page-locals.js';
 import { databaseRateLimitStore } from '../http/rate-limit-store.js';
 import { fieldErrorsOf } from '../http/validate.js';
@@ -17,27 +17,6 @@ import type { BadgeSigningKeys } from './signing-key.service.js';
 import { checkUploadedCredential, checkUploadedPdf, lookUpCertificate, type PublicCertificateRecord } from './verification.service.js';
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
-
-type UploadProblem = 'noFile' | 'tooLarge' | 'notPdf';
-
-/**
- * One file from a multipart form, in memory. Every upload error becomes a problem shown next to the field:
- * multer's own (limits) and the parser's (no boundary, a truncated or malformed body) alike — with memory
- * storage nothing else can fail here, and a broken form is the sender's mistake, not a server error.
- */
-function singleUpload(field: string): RequestHandler {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, parts: 6 } }).single(field);
-  return (req, res, next) => {
-    upload(req, res, (error?: unknown) => {
-      if (error) {
-        const tooLarge = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE';
-        res.locals.uploadProblem = (tooLarge ? 'tooLarge' : 'noFile') satisfies UploadProblem;
-        delete req.file;
-      }
-      next();
-    });
-  };
-}
 
 /**
  * A number no record answers to, told to a lay verifier (a clerk of another office, an auditor) with what it may mean
@@ -123,13 +102,15 @@ export function verificationRouters(
 
   // The forms post to the Polish paths; the old ones answer too, for a page a visitor had open during the change.
   const both = (suffix: string) => [`${VERIFICATION_PATH}${suffix}`, `${LEGACY_VERIFICATION_PATH}${suffix}`];
-  beforeCsrf.post(both('/odznaka'), limiter, locals, singleUpload('odznaka'), async (req, res) => {
-    const problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
+  beforeCsrf.post(both('/odznaka'), limiter, locals, singleFileUpload({ field: 'odznaka', maxBytes: MAX_UPLOAD_BYTES }), async (req, res) => {
+    const { file, problem } = uploadedFile(req, res);
     if (problem) {
-      res.status(400).render('certificates/lookup', { title: req.t('certificates:verify.title'), badgeErrors: { odznaka: [req.t(`certificates:verify.errors.${problem}`)] } });
+      res
+        .status(uploadProblemStatus(problem))
+        .render('certificates/lookup', { title: req.t('certificates:verify.title'), badgeErrors: { odznaka: [req.t(`certificates:verify.errors.${problem}`)] } });
       return;
     }
-    const result = await checkUploadedCredential({ badgeKeys }, req.file!.buffer.toString('utf8'));
+    const result = await checkUploadedCredential({ badgeKeys }, file.buffer.toString('utf8'));
     const fileResult = badgeResultOf(result.outcome, result.record?.code);
     if (result.record) {
       renderRecord(req, res, result.record, { fileResult });
@@ -138,16 +119,15 @@ export function verificationRouters(
     res.render('certificates/lookup', { title: req.t('certificates:verify.title'), fileResult });
   });
 
-  beforeCsrf.post(both('/:code/plik'), limiter, locals, singleUpload('plik'), async (req, res) => {
+  beforeCsrf.post(both('/:code/plik'), limiter, locals, singleFileUpload({ field: 'plik', maxBytes: MAX_UPLOAD_BYTES }), async (req, res) => {
     const record = await lookUpCertificate(req.params.code);
     if (!record) return answerWithoutRecord(req, res);
-    let problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
-    if (!problem && req.file && !req.file.buffer.subarray(0, 1024).includes('%PDF-')) problem = 'notPdf';
-    if (problem) {
-      renderRecord(req, res, record, { pdfErrors: { plik: [req.t(`certificates:verify.errors.${problem}`)] } }, problem === 'tooLarge' ? 413 : 400);
+    const { file, problem } = uploadedFile(req, res);
+    if (problem || !file.buffer.subarray(0, 1024).includes('%PDF-')) {
+      renderRecord(req, res, record, { pdfErrors: { plik: [req.t(`certificates:verify.errors.${problem ?? 'notPdf'}`)] } }, uploadProblemStatus(problem ?? 'notPdf'));
       return;
     }
-    const check = await checkUploadedPdf(record.code, req.file!.buffer);
+    const check = await checkUploadedPdf(record.code, file.buffer);
     const fileResult: FileResult = {
       ok: check!.matches,
       messageKey: check!.matches ? 'certificates:verify.pdfMatches' : 'certificates:verify.pdfDiffers',
@@ -156,15 +136,15 @@ export function verificationRouters(
     renderRecord(req, res, check!.record, { fileResult });
   });
 
-  beforeCsrf.post(both('/:code/odznaka'), limiter, locals, singleUpload('odznaka'), async (req, res) => {
+  beforeCsrf.post(both('/:code/odznaka'), limiter, locals, singleFileUpload({ field: 'odznaka', maxBytes: MAX_UPLOAD_BYTES }), async (req, res) => {
     const record = await lookUpCertificate(req.params.code);
     if (!record) return answerWithoutRecord(req, res);
-    const problem = (res.locals.uploadProblem as UploadProblem | undefined) ?? (req.file ? undefined : 'noFile');
+    const { file, problem } = uploadedFile(req, res);
     if (problem) {
-      renderRecord(req, res, record, { badgeErrors: { odznaka: [req.t(`certificates:verify.errors.${problem}`)] } }, problem === 'tooLarge' ? 413 : 400);
+      renderRecord(req, res, record, { badgeErrors: { odznaka: [req.t(`certificates:verify.errors.${problem}`)] } }, uploadProblemStatus(problem));
       return;
     }
-    const result = await checkUploadedCredential({ badgeKeys }, req.file!.buffer.toString('utf8'), record.code);
+    const result = await checkUploadedCredential({ badgeKeys }, file.buffer.toString('utf8'), record.code);
     renderRecord(req, res, record, { fileResult: badgeResultOf(result.outcome, result.record?.code ?? record.code) });
   });
 

@@ -1,8 +1,8 @@
 // Importing people from CSV or XLSX under /kadry/osoby/import: upload, dry run, import.
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
-import multer from 'multer';
 import { requireRole } from '../auth/require-user.js';
+import { singleFileUpload, type UploadProblem } from '../http/file-upload.js';
 import { setFlash } from '../http/flash.js';
 import { noStore } from '../http/cache-control.js';
 import { inputOf, objectId, validate } from '../http/validate.js';
@@ -23,23 +23,8 @@ const hr = requireRole('hr', 'admin');
  * it); the form puts `_csrf` before the file, so even a too-large file leaves the token parsed.
  */
 export function peopleImportUpload(): Router {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, parts: 6 } }).single('plik');
-  const parse: RequestHandler = (req, res, next) => {
-    if (!req.is('multipart/form-data')) {
-      next();
-      return;
-    }
-    upload(req, res, (error?: unknown) => {
-      if (error) {
-        // A broken multipart body is the sender's mistake: it becomes a field message, never a 500.
-        res.locals.uploadProblem = (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 'tooLarge' : 'noFile') satisfies FileProblem;
-        delete req.file;
-      }
-      next();
-    });
-  };
   const router = Router();
-  router.post(UPLOAD_PATH, hr, parse);
+  router.post(UPLOAD_PATH, hr, singleFileUpload({ field: 'plik', maxBytes: MAX_IMPORT_BYTES }));
   return router;
 }
 
@@ -68,7 +53,8 @@ export function peopleImportRouter(platform: Platform): Router {
   router.get(UPLOAD_PATH, hr, (req, res) => renderUploadForm(req, res));
 
   router.post(UPLOAD_PATH, hr, async (req, res) => {
-    const problem = res.locals.uploadProblem as FileProblem | undefined;
+    // A broken or too-large upload; a missing or empty file is the service's to name (noFile, empty).
+    const problem = res.locals.uploadProblem as UploadProblem | undefined;
     if (problem) {
       renderUploadForm(req, res, problem);
       return;

@@ -2,10 +2,10 @@
 // then checked by it), the player page of a SCO, the package files under their strict path, and scorm-again served from the platform.
 import path from 'node:path';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import multer from 'multer';
 import { requireRole, requireUser } from '../auth/require-user.js';
 import { noStore } from '../http/cache-control.js';
 import { AppError, NotFoundError } from '../http/errors.js';
+import { singleFileUpload, uploadedFile, uploadProblemStatus } from '../http/file-upload.js';
 import { setFlash } from '../http/flash.js';
 import { inputOf, validate } from '../http/validate.js';
 import { courseOfLearner } from '../learning/catalogue.service.js';
@@ -14,6 +14,7 @@ import { sendToCoursePage } from '../learning/enrolment-gate.js';
 import { courseUrl } from '../learning/learning.presenter.js';
 import type { Platform } from '../platform.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../studio/course-archive.js';
+import { UPLOAD_PROBLEM_MESSAGES } from '../studio/studio.presenter.js';
 import { packageFileOf, PACKAGE_CSP } from './scorm-files.js';
 import { importScormPackage } from './scorm-import.service.js';
 import type { ScormProblem } from './scorm-manifest.js';
@@ -49,23 +50,6 @@ function renderImportPage(req: Request, res: Response, state: { status?: number;
   });
 }
 
-/** One uploaded zip (field `plik`) into memory, size-limited; a broken body or a file too big becomes `uploadProblem`. */
-function zipUpload(): RequestHandler {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: DEFAULT_ARCHIVE_LIMITS.maxTotalBytes, files: 1, fields: 5, parts: 6, fieldSize: 4096 } }).single(
-    'plik',
-  );
-  return (req, res, next) => {
-    upload(req, res, (error?: unknown) => {
-      if (error) {
-        res.locals.uploadProblem = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 'studio:errors.fileTooLarge' : 'studio:errors.noFile';
-        delete req.file;
-      }
-      req.body ??= {};
-      next();
-    });
-  };
-}
-
 /**
  * The posts parsed before the app-wide CSRF middleware, then checked by it: the import (author → multipart, limited →
  * CSRF → import) and the runtime's commit (JSON, whose last one at LMSFinish / Terminate is a beacon: no header can
@@ -81,13 +65,13 @@ export function scormUploadRouter(platform: Platform, csrfCheck: RequestHandler)
     validate(CommitParams, 'params'),
     (req, res) => commit(platform, req, res),
   );
-  router.post(SCORM_IMPORT_URL, author, zipUpload(), csrfCheck, async (req: Request, res: Response) => {
-    const problem = res.locals.uploadProblem as string | undefined;
-    if (problem || !req.file || req.file.size === 0) {
-      renderImportPage(req, res, { status: problem === 'studio:errors.fileTooLarge' ? 413 : 400, fileError: problem ?? 'studio:errors.noFile' });
+  router.post(SCORM_IMPORT_URL, author, singleFileUpload({ field: 'plik', maxBytes: DEFAULT_ARCHIVE_LIMITS.maxTotalBytes }), csrfCheck, async (req: Request, res: Response) => {
+    const { file, problem } = uploadedFile(req, res);
+    if (problem) {
+      renderImportPage(req, res, { status: uploadProblemStatus(problem), fileError: UPLOAD_PROBLEM_MESSAGES[problem] });
       return;
     }
-    const imported = await importScormPackage(platform, req.user!, req.file.buffer, platform.clock.now());
+    const imported = await importScormPackage(platform, req.user!, file.buffer, platform.clock.now());
     if (!imported.ok) {
       renderImportPage(req, res, { status: 400, problems: imported.problems });
       return;

@@ -1,18 +1,18 @@
 // The studio's uploads: a draft's media files (upload, list, remove, serve to its authors) and importing a course zip.
 // The two multipart posts are mounted before the app-wide CSRF check and run the same check after parsing (app.ts).
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import { requireRole } from '../auth/require-user.js';
 import { COURSE_MEDIA_FOLDERS } from '../courses/course-file-check.js';
 import { noStore } from '../http/cache-control.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
+import { singleFileUpload, uploadedFile, uploadProblemStatus } from '../http/file-upload.js';
 import { setFlash } from '../http/flash.js';
 import { inputOf, validate } from '../http/validate.js';
 import type { Platform } from '../platform.js';
 import { importCourseArchive } from './studio-archive.service.js';
 import { addDraftMedia, draftMediaFile, draftMediaOf, removeDraftMedia } from './studio-media.service.js';
-import { courseHeading, studioUrl } from './studio.presenter.js';
+import { courseHeading, studioUrl, UPLOAD_PROBLEM_MESSAGES } from './studio.presenter.js';
 import { StudioCourseParams } from './studio.schemas.js';
 import { studioCourseOf } from './studio.service.js';
 import { DEFAULT_ARCHIVE_LIMITS } from './course-archive.js';
@@ -40,21 +40,6 @@ const FileQuery = z.object({
     .regex(/^(images|handouts|video)\/[a-z0-9][a-z0-9/_.-]*$/, { error: 'Nie znaleziono pliku.' }),
 });
 const ServedFileParams = StudioCourseParams.extend({ folder: z.enum(COURSE_MEDIA_FOLDERS), file: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/)).min(1) });
-
-/** Parses one uploaded file (field `plik`) into memory, size-limited; a broken body or a file too big becomes `uploadProblem`. */
-function singleFile(maxBytes: number): RequestHandler {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 11, fieldSize: 4096 } }).single('plik');
-  return (req, res, next) => {
-    upload(req, res, (error?: unknown) => {
-      if (error) {
-        res.locals.uploadProblem = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 'studio:errors.fileTooLarge' : 'studio:errors.noFile';
-        delete req.file;
-      }
-      req.body ??= {};
-      next();
-    });
-  };
-}
 
 function formErrors(req: Request, fieldErrors: Record<string, string[]>) {
   const errors = Object.fromEntries(Object.entries(fieldErrors).map(([field, messages]) => [field, req.t(messages[0])]));
@@ -98,13 +83,13 @@ function renderImportPage(req: Request, res: Response, state: { status?: number;
 /** The multipart posts (before the app-wide CSRF middleware): author → parse (limited) → the same CSRF check → handler. */
 export function studioUploadRouter(platform: Platform, csrfCheck: RequestHandler): Router {
   const router = Router();
-  router.post('/studio/import', author, singleFile(DEFAULT_ARCHIVE_LIMITS.maxTotalBytes), csrfCheck, async (req: Request, res: Response) => {
-    const problem = res.locals.uploadProblem as string | undefined;
-    if (problem || !req.file || req.file.size === 0) {
-      renderImportPage(req, res, { status: problem === 'studio:errors.fileTooLarge' ? 413 : 400, fieldErrors: { plik: [problem ?? 'studio:errors.noFile'] } });
+  router.post('/studio/import', author, singleFileUpload({ field: 'plik', maxBytes: DEFAULT_ARCHIVE_LIMITS.maxTotalBytes }), csrfCheck, async (req: Request, res: Response) => {
+    const { file, problem } = uploadedFile(req, res);
+    if (problem) {
+      renderImportPage(req, res, { status: uploadProblemStatus(problem), fieldErrors: { plik: [UPLOAD_PROBLEM_MESSAGES[problem]] } });
       return;
     }
-    const imported = await importCourseArchive(platform, req.user!, req.file.buffer);
+    const imported = await importCourseArchive(platform, req.user!, file.buffer);
     if (!imported.ok) {
       renderImportPage(req, res, { status: 400, problems: imported.problems.map((error) => ({ where: `${error.file}:${error.line}`, message: error.message })) });
       return;
@@ -113,25 +98,32 @@ export function studioUploadRouter(platform: Platform, csrfCheck: RequestHandler
     res.redirect(303, studioUrl(imported.courseId));
   });
 
-  router.post('/studio/:courseId/pliki', author, singleFile(MAX_UPLOAD_BYTES), csrfCheck, validate(StudioCourseParams, 'params'), async (req: Request, res: Response) => {
-    const problem = res.locals.uploadProblem as string | undefined;
-    const body = UploadBody.safeParse(req.body);
-    if (problem || !req.file || req.file.size === 0 || !body.success) {
-      const fieldErrors: Record<string, string[]> = body.success ? {} : Object.fromEntries(body.error.issues.map((issue) => [String(issue.path[0]), [issue.message]]));
-      if (problem || !req.file || req.file.size === 0) fieldErrors.plik = [problem ?? 'studio:errors.noFile'];
-      await renderFilesPage(req, res, { status: problem === 'studio:errors.fileTooLarge' ? 413 : 400, fieldErrors });
-      return;
-    }
-    const { courseId } = inputOf<StudioCourseParams>(res, 'params');
-    try {
-      const added = await addDraftMedia(req.user!, courseId, { folder: body.data.folder, originalName: req.file.originalname, bytes: req.file.buffer, altText: body.data.altText });
-      setFlash(req, 'success', req.t('studio:files.added', { markdown: added.markdown }));
-      res.redirect(303, studioUrl(courseId, '/pliki'));
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      await renderFilesPage(req, res, { status: 400, fieldErrors: error.fieldErrors });
-    }
-  });
+  router.post(
+    '/studio/:courseId/pliki',
+    author,
+    singleFileUpload({ field: 'plik', maxBytes: MAX_UPLOAD_BYTES, maxFields: 10 }),
+    csrfCheck,
+    validate(StudioCourseParams, 'params'),
+    async (req: Request, res: Response) => {
+      const { file, problem } = uploadedFile(req, res);
+      const body = UploadBody.safeParse(req.body);
+      if (problem || !body.success) {
+        const fieldErrors: Record<string, string[]> = body.success ? {} : Object.fromEntries(body.error.issues.map((issue) => [String(issue.path[0]), [issue.message]]));
+        if (problem) fieldErrors.plik = [UPLOAD_PROBLEM_MESSAGES[problem]];
+        await renderFilesPage(req, res, { status: problem ? uploadProblemStatus(problem) : 400, fieldErrors });
+        return;
+      }
+      const { courseId } = inputOf<StudioCourseParams>(res, 'params');
+      try {
+        const added = await addDraftMedia(req.user!, courseId, { folder: body.data.folder, originalName: file.originalname, bytes: file.buffer, altText: body.data.altText });
+        setFlash(req, 'success', req.t('studio:files.added', { markdown: added.markdown }));
+        res.redirect(303, studioUrl(courseId, '/pliki'));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        await renderFilesPage(req, res, { status: 400, fieldErrors: error.fieldErrors });
+      }
+    },
+  );
   return router;
 }
 

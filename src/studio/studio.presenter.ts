@@ -7,6 +7,7 @@ import type { DraftCheck, DraftProblem } from './studio.service.js';
 import { canReview, type Author } from './studio.policy.js';
 import { QUESTION_ROWS } from './studio.schemas.js';
 import type { StudioCourseDoc } from './studio-course.model.js';
+import type { UploadProblem } from '../http/file-upload.js';
 
 export function studioUrl(courseId: string, rest = ''): string {
   return `/studio/${encodeURIComponent(courseId)}${rest}`;
@@ -180,3 +181,6 @@ export function questionFormRows(values: Record<string, string | string[]>) {
 export function kindChoices(chosen: string | undefined, t: TFunction) {
   return KIND_ORDER.map((kind) => ({ value: kind, label: t(`studio:kinds.${kind}`), checked: (chosen ?? 'single') === kind }));
 }
+
+/** The studio's field message for each upload problem (the course import, files, SCORM packages). */
+export const UPLOAD_PROBLEM_MESSAGES: Record<UploadProblem, string> = { noFile: 'studio:errors.noFile', tooLarge: 'studio:errors.fileTooLarge' };
