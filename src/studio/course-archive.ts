@@ -264,13 +264,7 @@ async function listEntries(zipfile: ZipFile, limit: ArchiveLimits): Promise<List
   const at = (index: number, file: string, message: string) => found.push({ index, error: { file, line: 1, message } });
 
   const prefix = topFolderOf(candidates);
-  const seen = new Map<string, string>();
-  const fileKeys = new Set<string>();
-  // Case and Unicode form are ignored: on Windows and macOS "Quiz.yaml" and "quiz.yaml" are one file, so the second would overwrite the first.
-  const keyOf = (segments: string[]) => segments.join('/').normalize('NFC').toLowerCase();
-  for (const candidate of candidates) {
-    if (!candidate.isFolder) fileKeys.add(keyOf(candidate.segments));
-  }
+  const clashOf = nameClashChecker(candidates);
   for (const candidate of candidates) {
     const inCourse = prefix ? candidate.segments.slice(1) : candidate.segments;
     const relative = inCourse.join('/');
@@ -283,19 +277,31 @@ async function listEntries(zipfile: ZipFile, limit: ArchiveLimits): Promise<List
       at(candidate.index, file, fileOutsideMessage(relative));
       continue;
     }
-    const key = keyOf(candidate.segments);
-    const first = seen.get(key);
-    if (first !== undefined) {
-      at(candidate.index, file, `duplicate name: the zip already holds "${printable(first)}" (names are compared ignoring upper and lower case)`);
-      continue;
-    }
-    seen.set(key, candidate.name);
-    const parent = candidate.segments.slice(0, -1).findIndex((_segment, index) => fileKeys.has(keyOf(candidate.segments.slice(0, index + 1))));
-    if (parent !== -1) at(candidate.index, file, `"${printable(candidate.segments.slice(0, parent + 1).join('/'))}" is both a file and a folder in the zip`);
+    const clash = clashOf(candidate);
+    if (clash) at(candidate.index, file, clash);
   }
   // Array.prototype.sort is stable: one entry's problems keep their order.
   if (found.length > 0) return { ok: false, errors: found.sort((a, b) => a.index - b.index).map(({ error }) => error) };
   return { ok: true, candidates, prefix };
+}
+
+/**
+ * Names that would collide once unpacked, for the file entries of `candidates` asked in zip order: a second entry of
+ * one name, or a name that is a file and also a folder of another entry. Case and Unicode form are ignored: on
+ * Windows and macOS "Quiz.yaml" and "quiz.yaml" are one file, so the second would overwrite the first.
+ */
+function nameClashChecker(candidates: Candidate[]): (file: Candidate) => string | undefined {
+  const keyOf = (segments: string[]) => segments.join('/').normalize('NFC').toLowerCase();
+  const fileKeys = new Set(candidates.filter((candidate) => !candidate.isFolder).map((candidate) => keyOf(candidate.segments)));
+  const seen = new Map<string, string>();
+  return (file) => {
+    const key = keyOf(file.segments);
+    const first = seen.get(key);
+    if (first !== undefined) return `duplicate name: the zip already holds "${printable(first)}" (names are compared ignoring upper and lower case)`;
+    seen.set(key, file.name);
+    const parent = file.segments.slice(0, -1).findIndex((_segment, index) => fileKeys.has(keyOf(file.segments.slice(0, index + 1))));
+    return parent === -1 ? undefined : `"${printable(file.segments.slice(0, parent + 1).join('/'))}" is both a file and a folder in the zip`;
+  };
 }
 
 /**
@@ -440,21 +446,10 @@ export async function unpackSafeArchive(zip: Buffer, intoDir: string, limits: Pa
     if (!read.ok) return read;
     const { candidates } = read;
     const errors: CourseError[] = read.problems.map((problem) => problem.error);
-    const keyOf = (segments: string[]) => segments.join('/').normalize('NFC').toLowerCase();
-    const fileKeys = new Set(candidates.filter((candidate) => !candidate.isFolder).map((candidate) => keyOf(candidate.segments)));
-    const seen = new Set<string>();
+    const clashOf = nameClashChecker(candidates);
     for (const candidate of candidates) {
-      if (candidate.isFolder) continue;
-      const key = keyOf(candidate.segments);
-      if (seen.has(key)) errors.push({ file: printable(candidate.name), line: 1, message: 'duplicate name (names are compared ignoring upper and lower case)' });
-      seen.add(key);
-      const parent = candidate.segments.slice(0, -1).findIndex((_segment, at) => fileKeys.has(keyOf(candidate.segments.slice(0, at + 1))));
-      if (parent !== -1)
-        errors.push({
-          file: printable(candidate.name),
-          line: 1,
-          message: `"${printable(candidate.segments.slice(0, parent + 1).join('/'))}" is both a file and a folder in the zip`,
-        });
+      const clash = candidate.isFolder ? undefined : clashOf(candidate);
+      if (clash) errors.push({ file: printable(candidate.name), line: 1, message: clash });
     }
     if (errors.length > 0) return { ok: false, errors };
     const root = path.resolve(intoDir);
