@@ -1,10 +1,10 @@
 // The office admin's /urzad/ustawienia: the identity form (multipart, for the herb) and the certificate preview.
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import multer from 'multer';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { requireRole } from '../auth/require-user.js';
 import { renderPreviewCertificate } from '../certificates/certificate-preview.js';
 import { noStore } from '../http/cache-control.js';
+import { singleFileUpload, uploadedFile } from '../http/file-upload.js';
 import { setFlash } from '../http/flash.js';
 import { defineForm } from '../http/forms.js';
 import { fieldErrorsOf } from '../http/validate.js';
@@ -50,34 +50,19 @@ const settingsForm = defineForm({
   },
 });
 
-/**
- * The herb file of the multipart form, in memory and size-limited. A file too large becomes a field problem; any
- * other broken body leaves the fields it could read (the CSRF check after it then decides).
- */
-function emblemUpload(): RequestHandler {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_EMBLEM_BYTES, files: 1, fields: 20, parts: 21, fieldSize: 4096 } }).single('logo');
-  return (req, res, next) => {
-    upload(req, res, (error?: unknown) => {
-      if (error) {
-        if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') res.locals.emblemProblem = 'logoTooLarge' satisfies EmblemProblem;
-        delete req.file;
-      }
-      req.body ??= {};
-      next();
-    });
-  };
-}
-
 /** The form's input and what to do with the herb, or the form shown again with every field problem (nothing stored). */
 async function readSettings(req: Request, res: Response): Promise<{ input: OfficeSettingsInput; emblem: EmblemChange } | undefined> {
   const parsed = OfficeSettingsBody.safeParse(req.body);
   const fieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
   let emblem: EmblemChange = { action: 'keep' };
-  const problem = res.locals.emblemProblem as EmblemProblem | undefined;
+  // The herb is optional: only a file too large is a problem here; a broken body leaves the fields it could read
+  // (the CSRF check before this handler has decided on them).
+  const upload = uploadedFile(req, res);
+  const problem: EmblemProblem | undefined = upload.problem === 'tooLarge' ? 'logoTooLarge' : undefined;
   if (problem) {
     fieldErrors.logo = [`organisations:errors.${problem}`];
-  } else if (req.file && req.file.size > 0) {
-    const checked = checkEmblem(req.file.buffer);
+  } else if (upload.file) {
+    const checked = checkEmblem(upload.file.buffer);
     if ('problem' in checked) fieldErrors.logo = [`organisations:errors.${checked.problem}`];
     else emblem = { action: 'replace', emblem: checked };
   } else if (parsed.success && parsed.data.removeLogo) {
@@ -98,7 +83,7 @@ async function readSettings(req: Request, res: Response): Promise<{ input: Offic
 export function officeSettingsUploadRouter(platform: { audit: AuditTrail; config: { BASE_URL: string } }, csrfCheck: RequestHandler): Router {
   const router = Router();
   const admin = requireRole('admin');
-  const upload = emblemUpload();
+  const upload = singleFileUpload({ field: 'logo', maxBytes: MAX_EMBLEM_BYTES, maxFields: 20 });
 
   router.post(PATH, admin, upload, csrfCheck, async (req: Request, res: Response) => {
     const read = await readSettings(req, res);
