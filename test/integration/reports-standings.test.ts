@@ -125,7 +125,10 @@ describe('reports/training-standings (read model) and the HR pages on it', funct
     expect(rodo[bartek._id.toHexString()].assignedBy).to.equal(hr._id.toHexString());
     const before = (await TrainingStanding.find({ organisationId: office._id }).lean()).map((d) => [d._id, d.cells]);
     await rebuildOfficeStandings(server.platform, office._id);
-    const after = (await TrainingStanding.find({ organisationId: office._id, courseId: { $ne: '*' } }).lean()).map((d) => [d._id, d.cells]);
+    // A rebuild may write an empty document for a catalogue course nobody in the office is enrolled in: no cells either way.
+    const after = (await TrainingStanding.find({ organisationId: office._id, courseId: { $ne: '*' } }).lean())
+      .map((d) => [d._id, d.cells])
+      .filter(([, cells]) => Object.keys(cells ?? {}).length > 0);
     expect(after.sort()).to.deep.equal(before.filter(([id]) => !String(id).endsWith(':*')).sort());
   });
 

@@ -19,6 +19,29 @@ describe('courses/ (content of the published courses)', () => {
     expect(loaded.course.title).to.equal('Wstępne konsultacje rynkowe (dawniej: dialog techniczny)');
   });
 
+  // The first digital-skills course (issue 18 point 4): a figure with a text alternative, handouts the lessons cite,
+  // and its last lesson ends with the sources and the legal-state date the manifest states.
+  it('holds the digital-accessibility course with figures, cited handouts, sources and its legal-state date', async () => {
+    const loaded = await loadCourse(path.join(ROOT, 'dostepnosc-cyfrowa-w-urzedzie'));
+    if (!loaded.ok) throw new Error(`dostepnosc-cyfrowa-w-urzedzie does not load: ${loaded.errors.map((e) => e.message).join('; ')}`);
+    const { course } = loaded;
+    const images = course.lessons.flatMap((lesson) => [...lesson.html.matchAll(/<img [^>]*>/g)].map((match) => match[0]));
+    expect(images.length, 'figures in the lessons').to.be.at.least(1);
+    for (const image of images) {
+      const alt = /alt="([^"]*)"/.exec(image)?.[1] ?? '';
+      expect(alt.length, `${image}: a text alternative that says what the figure shows`).to.be.at.least(40);
+    }
+    const handouts = course.lessons.flatMap((lesson) => lesson.handouts ?? []);
+    expect(handouts.map((handout) => handout.format)).to.include('DOCX');
+    expect(new Set(handouts.map((handout) => handout.href)).size, 'distinct handouts').to.be.at.least(2);
+    const last = [...course.lessons].sort((a, b) => a.order - b.order).at(-1)!;
+    expect(last.toc?.map((heading) => heading.text)).to.include('Źródła i stan prawny');
+    const [year, month, day] = course.legalStateDate.split('-').map(Number);
+    const months = ['stycznia', 'lutego', 'marca', 'kwietnia', 'maja', 'czerwca', 'lipca', 'sierpnia', 'września', 'października', 'listopada', 'grudnia'];
+    expect(last.html, "the sources state the manifest's legal-state date").to.contain(`${day} ${months[month - 1]} ${year} r.`);
+    expect(last.html).to.contain('Dz.U. z 2023 r. poz. 1440').and.contain('Dz.U. z 2019 r. poz. 1696');
+  });
+
   for (const folder of folders) {
     it(`${folder}: durationMinutes in course.yaml is the sum of its lessons' minutes (the certificate states it)`, async () => {
       const loaded = await loadCourse(path.join(ROOT, folder));
