@@ -1,4 +1,5 @@
 // The final quiz: attempts (limit and cool-down), the random draw, grading on the server, and what a pass sets off.
+import { coursePassedEvent } from './course-passed.js';
 import semver from 'semver';
 import { formatTime, renewalDue } from '../calendar/calendar.js';
 import type { Course, Question } from '../courses/course.types.js';
@@ -384,16 +385,7 @@ export async function submitQuizAttempt(deps: QuizDeps, params: SubmitQuizParams
 
   if (score.passed) {
     // Certificates listen; a failure there is logged by the bus and leaves the pass standing.
-    await deps.events.emit('course.passed', {
-      userId: learner.id,
-      organisationId: learner.organisationId,
-      courseId: course.id,
-      courseVersion: enrolment.courseVersion,
-      enrolmentId: String(enrolment._id),
-      registration: enrolment.registration,
-      scorePercent: score.percent,
-      completedAt: submittedAt,
-    });
+    await deps.events.emit('course.passed', coursePassedEvent({ learner, courseId: course.id, enrolment, scorePercent: score.percent, completedAt: submittedAt }));
   }
   return claimed;
 }
