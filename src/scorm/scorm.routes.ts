@@ -49,8 +49,8 @@ function renderImportPage(req: Request, res: Response, state: { status?: number;
   });
 }
 
-/** One uploaded zip (field `plik`) into memory, size-limited; a broken body or a file too big becomes `uploadProblem`. */
-function zipUpload(): RequestHandler {
+/** One uploaded zip (field `plik`) into memory, size-limited; a broken body or a file too big becomes `uploadProblem` (the cmi5 import uses it too). */
+export function zipUpload(): RequestHandler {
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: DEFAULT_ARCHIVE_LIMITS.maxTotalBytes, files: 1, fields: 5, parts: 6, fieldSize: 4096 } }).single(
     'plik',
   );
