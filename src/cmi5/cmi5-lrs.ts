@@ -40,7 +40,15 @@ export function cmi5SessionAuthority(deps: Cmi5Deps): LrsSessionAuthority {
       if (!/^[0-9a-f-]{36}$/.test(sessionId)) return undefined;
       const session = await Cmi5Session.findById(sessionId).lean<Cmi5SessionDoc>();
       if (!session || !hashesMatch(secret, session.tokenHash)) return undefined;
-      return { clientId: `cmi5:${session._id}`, organisationId: String(session.organisationId), name: `cmi5 AU ${session.auIri}`, key, canRead: true, canWrite: true, sessionId: session._id };
+      return {
+        clientId: `cmi5:${session._id}`,
+        organisationId: String(session.organisationId),
+        name: `cmi5 AU ${session.auIri}`,
+        key,
+        canRead: true,
+        canWrite: true,
+        sessionId: session._id,
+      };
     },
 
     async checkRequest(credentials, request: SessionRequest) {
@@ -56,11 +64,16 @@ export function cmi5SessionAuthority(deps: Cmi5Deps): LrsSessionAuthority {
           own('it may send statements, not read them', !reading);
           return;
         case '/activities/state':
-          own('the State resource is open to it for its own activity, agent and registration only', params.get('activityId') === session.auIri && agentKey(jsonParam(params, 'agent')) === actorKey && params.get('registration')?.toLowerCase() === session.registration.toLowerCase());
-          own('LMS.LaunchData is the LMS\'s: the AU may only read it', reading || (params.get('stateId') !== undefined && params.get('stateId') !== 'LMS.LaunchData'));
+          own(
+            'the State resource is open to it for its own activity, agent and registration only',
+            params.get('activityId') === session.auIri &&
+              agentKey(jsonParam(params, 'agent')) === actorKey &&
+              params.get('registration')?.toLowerCase() === session.registration.toLowerCase(),
+          );
+          own("LMS.LaunchData is the LMS's: the AU may only read it", reading || (params.get('stateId') !== undefined && params.get('stateId') !== 'LMS.LaunchData'));
           return;
         case '/agents/profile':
-          own('it may read the learner\'s agent profile (cmi5LearnerPreferences), nothing else', reading && agentKey(jsonParam(params, 'agent')) === actorKey);
+          own("it may read the learner's agent profile (cmi5LearnerPreferences), nothing else", reading && agentKey(jsonParam(params, 'agent')) === actorKey);
           return;
         case '/activities/profile':
         case '/activities':

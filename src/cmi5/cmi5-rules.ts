@@ -62,9 +62,7 @@ export interface AuReport {
   scoreScaled?: number;
 }
 
-export type RulesOutcome =
-  | { ok: true; session: SessionSnapshot; reports: AuReport[] }
-  | { ok: false; rule: string; message: string; index: number };
+export type RulesOutcome = { ok: true; session: SessionSnapshot; reports: AuReport[] } | { ok: false; rule: string; message: string; index: number };
 
 type Loose = Record<string, unknown>;
 
@@ -118,9 +116,11 @@ export function checkSessionStatements(start: SessionSnapshot, statements: Loose
       return refuse('notInitialized', 'The first statement of a session must be the AU\'s "initialized".');
     }
     if (!cmi5Defined) continue;
-    if (!categories.includes(CMI5.categories.cmi5)) return refuse('category', `A cmi5 defined statement must have the cmi5 category (${CMI5.categories.cmi5}) in context.contextActivities.category.`);
+    if (!categories.includes(CMI5.categories.cmi5))
+      return refuse('category', `A cmi5 defined statement must have the cmi5 category (${CMI5.categories.cmi5}) in context.contextActivities.category.`);
     const moveOnVerb = verbId === CMI5.verbs.completed || verbId === CMI5.verbs.passed || verbId === CMI5.verbs.failed;
-    if (moveOnVerb && !categories.includes(CMI5.categories.moveOn)) return refuse('moveOnCategory', `completed, passed and failed must have the moveOn category (${CMI5.categories.moveOn}).`);
+    if (moveOnVerb && !categories.includes(CMI5.categories.moveOn))
+      return refuse('moveOnCategory', `completed, passed and failed must have the moveOn category (${CMI5.categories.moveOn}).`);
     if (moveOnVerb && session.launchMode !== 'Normal') return refuse('launchMode', `In ${session.launchMode} mode the AU may not send completed, passed or failed.`);
     const scaled = objectOf(result?.score)?.scaled;
     const score = typeof scaled === 'number' ? scaled : undefined;

@@ -86,7 +86,12 @@ function lmsContext(session: Pick<Cmi5SessionDoc, '_id' | 'registration'>, extra
 
 /** Stores the LMS's statements that have derived ids once: one already stored is left as it is. */
 async function storeOnce(deps: Pick<Cmi5Deps, 'statements'>, organisationId: string, statements: Statement[]): Promise<void> {
-  const stored = new Set(await deps.statements.reproject(organisationId, statements.map((statement) => statement.id!.toLowerCase())));
+  const stored = new Set(
+    await deps.statements.reproject(
+      organisationId,
+      statements.map((statement) => statement.id!.toLowerCase()),
+    ),
+  );
   const missing = statements.filter((statement) => !stored.has(statement.id!.toLowerCase()));
   if (!missing.length) return;
   try {
@@ -206,7 +211,10 @@ export async function fetchAuthToken(deps: Pick<Cmi5Deps, 'clock'>, sessionId: s
   if (session.state === 'terminated' || session.state === 'abandoned') return { 'error-code': '2', 'error-text': 'Expired' };
   const tokenSecret = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
-  const claimed = await Cmi5Session.updateOne({ _id: sessionId, fetchHash: session.fetchHash, fetchedAt: { $exists: false } }, { $set: { fetchedAt: now, tokenHash: sha256(tokenSecret), lastActivityAt: now } });
+  const claimed = await Cmi5Session.updateOne(
+    { _id: sessionId, fetchHash: session.fetchHash, fetchedAt: { $exists: false } },
+    { $set: { fetchedAt: now, tokenHash: sha256(tokenSecret), lastActivityAt: now } },
+  );
   if (claimed.modifiedCount !== 1) return { 'error-code': '1', 'error-text': 'Already in use' };
   return { 'auth-token': Buffer.from(`${TOKEN_KEY_PREFIX}${sessionId}:${tokenSecret}`, 'utf8').toString('base64') };
 }
@@ -215,7 +223,11 @@ export async function fetchAuthToken(deps: Pick<Cmi5Deps, 'clock'>, sessionId: s
  * Records `abandoned` (cmi5 9.6.3) for each session of the AU in the registration that neither terminated nor was
  * abandoned before; the state change is the claim, so two launches at once record it once.
  */
-async function abandonOpenSessions(deps: Pick<Cmi5Deps, 'statements' | 'vocabulary'>, where: { organisationId: string; enrolmentId: unknown; auId: string }, now: Date): Promise<void> {
+async function abandonOpenSessions(
+  deps: Pick<Cmi5Deps, 'statements' | 'vocabulary'>,
+  where: { organisationId: string; enrolmentId: unknown; auId: string },
+  now: Date,
+): Promise<void> {
   const open = await Cmi5Session.find({ organisationId: where.organisationId, enrolmentId: where.enrolmentId, auId: where.auId, state: { $in: ['launched', 'initialized'] } }).lean<
     Cmi5SessionDoc[]
   >();

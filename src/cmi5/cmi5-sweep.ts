@@ -7,5 +7,8 @@ import { abandonStaleSessions, type Cmi5Deps } from './cmi5-runtime.js';
 
 /** Every 5 minutes, the clean-ups' shape (db/cleanup-job.ts): safe on every instance (each close is a claim). */
 export function scheduleCmi5SessionSweep(platform: Cmi5Deps & { config: Pick<Config, 'CMI5_SESSION_TIMEOUT_MINUTES'>; logger: Logger }): Cron {
-  return scheduleCleanup({ pattern: '*/5 * * * *', what: 'abandoned cmi5 sessions', remove: () => abandonStaleSessions(platform, platform.config.CMI5_SESSION_TIMEOUT_MINUTES) }, platform.logger);
+  return scheduleCleanup(
+    { pattern: '*/5 * * * *', what: 'abandoned cmi5 sessions', remove: () => abandonStaleSessions(platform, platform.config.CMI5_SESSION_TIMEOUT_MINUTES) },
+    platform.logger,
+  );
 }

@@ -28,7 +28,10 @@ export function auListPage(course: Course, pkg: Cmi5PackageDoc, states: Map<stri
       id: au.id,
       number: index + 1,
       title: au.title,
-      blocks: au.blockIris.map((iri) => blockTitles.get(iri)).filter(Boolean).join(' › '),
+      blocks: au.blockIris
+        .map((iri) => blockTitles.get(iri))
+        .filter(Boolean)
+        .join(' › '),
       status,
       statusLabel: t(`cmi5:status.${status}`),
       moveOnLabel: t(`cmi5:moveOn.${au.moveOn}`),
