@@ -70,9 +70,13 @@ function objectOf(value: unknown): Loose | undefined {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : undefined;
 }
 
+function stringOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 function idsOf(list: unknown): string[] {
   const items = Array.isArray(list) ? list : list ? [list] : [];
-  return items.map((item) => String(objectOf(item)?.id ?? ''));
+  return items.map((item) => stringOf(objectOf(item)?.id));
 }
 
 /**
@@ -91,7 +95,7 @@ export function checkSessionStatements(start: SessionSnapshot, statements: Loose
   const wantedActor = agentKey(start.actor);
   for (const [index, statement] of statements.entries()) {
     const refuse = (rule: string, message: string): RulesOutcome => ({ ok: false, rule, index, message: `${statements.length > 1 ? `Statement ${index}: ` : ''}${message}` });
-    const verbId = String(objectOf(statement.verb)?.id ?? '');
+    const verbId = stringOf(objectOf(statement.verb)?.id);
     const object = objectOf(statement.object);
     const context = objectOf(statement.context);
     const result = objectOf(statement.result);
@@ -99,8 +103,8 @@ export function checkSessionStatements(start: SessionSnapshot, statements: Loose
     const onAu = (object?.objectType === undefined || object.objectType === 'Activity') && object?.id === session.auIri;
     const cmi5Defined = AU_DEFINED.has(verbId) && onAu;
 
-    if (agentKey(statement.actor as Actor) !== wantedActor) return refuse('actor', 'The actor must be the learner the AU was launched for (the launch URL\'s "actor").');
-    if (String(context?.registration ?? '').toLowerCase() !== session.registration.toLowerCase()) {
+    if (agentKey(statement.actor) !== wantedActor) return refuse('actor', 'The actor must be the learner the AU was launched for (the launch URL\'s "actor").');
+    if (stringOf(context?.registration).toLowerCase() !== session.registration.toLowerCase()) {
       return refuse('registration', 'context.registration must be the registration the AU was launched with.');
     }
     if (objectOf(context?.extensions)?.[CMI5.extensions.sessionId] !== session.sessionId) {

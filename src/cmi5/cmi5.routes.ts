@@ -99,7 +99,7 @@ async function showAuList(platform: Platform, req: Request, res: Response) {
   const states = await auStatesOf(enrolment, pkg);
   const launched = new Set(await Cmi5Session.distinct('auId', { organisationId: enrolment.organisationId, enrolmentId: enrolment._id }));
   noStore(res);
-  res.render('cmi5/aus', { title: `${req.t('cmi5:aus.title')} – ${course.title}`, page: auListPage(course, pkg, states, launched as Set<string>, req.t) });
+  res.render('cmi5/aus', { title: `${req.t('cmi5:aus.title')} – ${course.title}`, page: auListPage(course, pkg, states, launched, req.t) });
 }
 
 /** Launches the AU (a new session) and sends the learner to it (303): the AU runs in this window and returns by returnURL. */

@@ -40,7 +40,7 @@ async function launch(agent: Agent, courseId = COURSE_ID): Promise<Launch> {
     .type('form')
     .send({ _csrf: csrfTokenFrom(page.text) })
     .expect(303);
-  const url = new URL(res.headers.location as string);
+  const url = new URL(res.headers.location);
   const get = (name: string) => url.searchParams.get(name) ?? '';
   return {
     endpoint: get('endpoint'),
