@@ -101,7 +101,7 @@ export async function cmi5Package(options: Cmi5PackageOptions = {}): Promise<Buf
 export async function brokenCmi5Package(): Promise<Buffer> {
   const xml = `<?xml version="1.0"?>
 <courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
-  <course id="nie-iri"><title><langstring lang="pl">Zły kurs</langstring></title></course>
+  <course id="abc-123"><title><langstring lang="pl">Zły kurs</langstring></title></course>
   <au id="https://akademia.test/zly/au" moveOn="Sometimes" masteryScore="80">
     <title><langstring lang="pl">Zły moduł</langstring></title>
     <url>../poza/index.html</url>

@@ -117,7 +117,7 @@ describe('cmi5.routes.ts and the LRS under a cmi5 session token', function () {
   it('refuses a zip with a broken cmi5.xml, listing each problem with its file, and stores nothing', async () => {
     const refused = await importZip(author, await brokenCmi5Package(), 400);
     for (const text of [
-      'Identyfikator kursu „nie-iri” nie jest adresem IRI',
+      'Identyfikator kursu „abc-123” nie jest adresem IRI',
       'nieznana wartość moveOn „Sometimes”',
       'masteryScore „80” musi być liczbą od 0 do 1',
       'adres „../poza/index.html” wychodzi poza pakiet',
