@@ -1,5 +1,4 @@
 // The final quiz: attempts (limit and cool-down), the random draw, grading on the server, and what a pass sets off.
-import { coursePassedEvent } from './course-passed.js';
 import semver from 'semver';
 import { formatTime, renewalDue } from '../calendar/calendar.js';
 import type { Course, Question } from '../courses/course.types.js';
@@ -9,6 +8,7 @@ import type { PlatformEvents } from '../events/platform-events.js';
 import type { LearningRecorder } from '../xapi/learning-recorder.js';
 import { courseCompleted, questionAnswered, quizScored, type LearningContext } from '../xapi/learning-statements.js';
 import { completionRuleOf, missingSteps, ruleMet, type MissingSteps } from '../courses/completion-rule.js';
+import { coursePassedEvent } from './course-passed.js';
 import { progressOf, requireEnrolment } from './enrolment.service.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
 import type { Learner } from './learner.js';
