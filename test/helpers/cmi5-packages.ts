@@ -64,19 +64,24 @@ export interface Cmi5PackageOptions {
   xml?: string;
   moveOn?: string;
   masteryScore?: string;
+  /** Another course (its IRI; the AU's and the block's ids follow it). */
+  courseIri?: string;
 }
 
 export function courseStructureXml(options: Cmi5PackageOptions = {}): string {
+  const course = options.courseIri ?? COURSE_IRI;
+  const au = options.courseIri ? `${course}/au-1` : AU_IRI;
+  const block = options.courseIri ? `${course}/blok-1` : BLOCK_IRI;
   return `<?xml version="1.0" encoding="utf-8"?>
 <courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
-  <course id="${COURSE_IRI}">
+  <course id="${course}">
     <title><langstring lang="pl">Kurs cmi5: ochrona danych</langstring><langstring lang="en">cmi5 course: data protection</langstring></title>
     <description><langstring lang="pl">Moduł szkoleniowy w formacie cmi5.</langstring></description>
   </course>
-  <block id="${BLOCK_IRI}">
+  <block id="${block}">
     <title><langstring lang="pl">Blok pierwszy</langstring></title>
     <description><langstring lang="pl">Podstawy</langstring></description>
-    <au id="${AU_IRI}" moveOn="${options.moveOn ?? 'CompletedAndPassed'}" masteryScore="${options.masteryScore ?? String(MASTERY)}" launchMethod="OwnWindow">
+    <au id="${au}" moveOn="${options.moveOn ?? 'CompletedAndPassed'}" masteryScore="${options.masteryScore ?? String(MASTERY)}" launchMethod="OwnWindow">
       <title><langstring lang="pl">Moduł 1: zasady</langstring></title>
       <description><langstring lang="pl">Zasady ochrony danych</langstring></description>
       <url>${options.url ?? 'au/index.html'}</url>

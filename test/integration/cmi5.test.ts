@@ -264,6 +264,24 @@ describe('cmi5.routes.ts and the LRS under a cmi5 session token', function () {
     expect(refused.body.message).to.contain('abandoned');
   });
 
+  it('satisfies an AU whose moveOn is NotApplicable by its launch, and passes the course', async () => {
+    const other = 'https://akademia.test/cmi5/kurs-bez-warunku';
+    const imported = await importZip(author, await cmi5Package({ courseIri: other, moveOn: 'NotApplicable', masteryScore: '' }), 303);
+    const courseId = (imported.headers.location as string).replace('/szkolenia/', '');
+    const coursePage = await learner.get(`/szkolenia/${courseId}`).expect(200);
+    await learner
+      .post(`/szkolenia/${courseId}/zapis`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(coursePage.text) })
+      .expect(303);
+    await launch(learner, courseId);
+    const satisfied = (await statementsAnywhere({ verbId: 'https://w3id.org/xapi/adl/verbs/satisfied' })).map(
+      (row) => (JSON.parse(row.json) as { object: { id: string } }).object.id,
+    );
+    expect(satisfied).to.include.members([other, `${other}/blok-1`]);
+    expect(await Certificate.countDocuments({ organisationId: officeId, userId: learnerId, courseId })).to.equal(1);
+  });
+
   it('launches an AU given by an absolute URL where it is, and leaves ordinary LRS clients to xAPI alone', async () => {
     await importZip(author, await cmi5Package({ url: 'https://au.example.invalid/modul/start.html?jezyk=pl', masteryScore: '' }), 303);
     // A re-import is revision 2; the learner's enrolment keeps working on the package's AUs.
