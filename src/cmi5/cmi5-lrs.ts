@@ -106,6 +106,12 @@ export function cmi5SessionAuthority(deps: Cmi5Deps): LrsSessionAuthority {
       if (!outcome.ok) throw new Cmi5RuleError(outcome.rule, outcome.message);
       const now = deps.clock.now();
       const next = outcome.session;
+      // A batch that moves nothing (cmi5 allowed statements: progress, interactions…) needs no claim: AUs send
+      // those in parallel, and a 409 would lose them. Only the last request's time is kept (for the sweep).
+      if (next.state === session.state && next.passed === session.passed && next.failed === session.failed && outcome.reports.length === 0) {
+        await Cmi5Session.updateOne({ _id: session._id }, { $set: { lastActivityAt: now } });
+        return { stored: async () => {}, refused: async () => {} };
+      }
       const changed = {
         state: next.state,
         passed: next.passed,

@@ -267,7 +267,7 @@ describe('cmi5.routes.ts and the LRS under a cmi5 session token', function () {
   it('satisfies an AU whose moveOn is NotApplicable by its launch, and passes the course', async () => {
     const other = 'https://akademia.test/cmi5/kurs-bez-warunku';
     const imported = await importZip(author, await cmi5Package({ courseIri: other, moveOn: 'NotApplicable', masteryScore: '' }), 303);
-    const courseId = (imported.headers.location as string).replace('/szkolenia/', '');
+    const courseId = imported.headers.location.replace('/szkolenia/', '');
     const coursePage = await learner.get(`/szkolenia/${courseId}`).expect(200);
     await learner
       .post(`/szkolenia/${courseId}/zapis`)
