@@ -1,8 +1,8 @@
 // cmi5 in Chromium, as its users would meet it: an author's broken package refused with its problems listed, a cmi5
 // package imported through the studio; a clerk enrols, launches the AU, whose page (@xapi/cmi5's browser bundle,
 // shipped in the package) fetches its token, initialises, passes, completes and terminates; a statement after
-// `terminated` is refused; the clerk comes back by the returnURL, the AU shows as satisfied and the certificate is
-// issued and verifiable. The import page and the AU list pass the tour's checks (axe and the rest).
+// `terminated` is refused; the clerk comes back by the returnURL, the AU shows as satisfied, the certificate is
+// issued and verifiable, and HR's matrix shows the completion. The import page and the AU list pass the tour's checks (axe and the rest).
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Certificate } from '../../src/certificates/certificate.model.js';
@@ -35,6 +35,7 @@ describe('e2e: cmi5 package in Chromium', function () {
   const contexts: BrowserContext[] = [];
   let author: Page;
   let clerk: Page;
+  let hr: Page;
   let clerkId: string;
   let officeId: string;
 
@@ -44,6 +45,7 @@ describe('e2e: cmi5 package in Chromium', function () {
     const people = {
       author: await buildLearner({ organisation: office, overrides: { fullName: 'Cezary Autor', roles: ['author'] } }),
       clerk: await buildLearner({ organisation: office, overrides: { fullName: 'Anna Urzędniczka' } }),
+      hr: await buildLearner({ organisation: office, overrides: { fullName: 'Halina Kadrowa', roles: ['admin', 'hr'] } }),
     };
     clerkId = String(people.clerk.user._id);
     officeId = String(office._id);
@@ -54,7 +56,7 @@ describe('e2e: cmi5 package in Chromium', function () {
       pages[role] = await context.newPage();
       await signIn(pages[role], server.url, person.user.email, person.password);
     }
-    ({ author, clerk } = pages as Record<keyof typeof people, Page>);
+    ({ author, clerk, hr } = pages as Record<keyof typeof people, Page>);
   });
   after(async () => {
     for (const context of contexts) await context.close();
@@ -116,6 +118,10 @@ describe('e2e: cmi5 package in Chromium', function () {
     expect(await clerk.textContent('.enrolment-box')).to.contain('Ukończone');
     await clerk.goto(`${server.url}/weryfikacja/${certificate.code}`);
     expect(await clerk.locator('main').textContent()).to.contain('Kurs cmi5: ochrona danych');
+
+    // HR's matrix shows the completion as for a native course.
+    await hr.goto(`${server.url}/kadry`);
+    expect((await hr.locator('tr', { hasText: 'Anna Urzędniczka' }).textContent()) ?? '').to.contain('ukończono');
 
     await clerk.goto(`${server.url}/szkolenia/${COURSE_ID}/moduly?lang=en`);
     await checkPage(clerk, 'cmi5 AU list (en)', 'en', 'cmi5-aus', ['Anna Urzędniczka']);
