@@ -2,7 +2,8 @@
 // package imported through the studio; a clerk enrols, launches the AU, whose page (@xapi/cmi5's browser bundle,
 // shipped in the package) fetches its token, initialises, passes, completes and terminates; a statement after
 // `terminated` is refused; the clerk comes back by the returnURL, the AU shows as satisfied, the certificate is
-// issued and verifiable, and HR's matrix shows the completion. The import page and the AU list pass the tour's checks (axe and the rest).
+// issued and verifiable, and HR's matrix shows the completion. The import page and the AU list pass the tour's
+// checks (axe and the rest).
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Certificate } from '../../src/certificates/certificate.model.js';
