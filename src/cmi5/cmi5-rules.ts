@@ -80,8 +80,8 @@ function idsOf(list: unknown): string[] {
 }
 
 /**
- * Checks a batch in order against the session (the state moving with each statement). Every statement: the launch
- * actor, the session's registration, the `sessionid` extension of the context template, nothing once the session is
+ * Checks a batch in order against the session (the state moving with each statement). Every statement: its own id,
+ * the launch actor, the session's registration, the `sessionid` extension of the context template, nothing once the session is
  * terminated or abandoned, and nothing before `initialized`. cmi5 defined statements (the AU's five verbs on the AU
  * activity): the cmi5 category; `initialized` once; completed/passed/failed with the moveOn category, not in Browse
  * or Review mode; completed with result.completion true, once per registration; passed with success true and, with a
@@ -103,6 +103,7 @@ export function checkSessionStatements(start: SessionSnapshot, statements: Loose
     const onAu = (object?.objectType === undefined || object.objectType === 'Activity') && object?.id === session.auIri;
     const cmi5Defined = AU_DEFINED.has(verbId) && onAu;
 
+    if (typeof statement.id !== 'string') return refuse('statementId', 'The AU must give every statement its id (cmi5 9.1).');
     if (agentKey(statement.actor) !== wantedActor) return refuse('actor', 'The actor must be the learner the AU was launched for (the launch URL\'s "actor").');
     if (stringOf(context?.registration).toLowerCase() !== session.registration.toLowerCase()) {
       return refuse('registration', 'context.registration must be the registration the AU was launched with.');

@@ -1,6 +1,7 @@
 // cmi5 through HTTP: the import (broken cmi5.xml refused with its problems listed), the launch (URL parameters,
 // LMS.LaunchData, `launched`), the one-time fetch, the session token's narrow reach in the LRS, the cmi5 rules
 // refusing statements out of order (nothing stored), satisfied / abandoned by the LMS, and the course's pass.
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
 import { Certificate } from '../../src/certificates/certificate.model.js';
@@ -102,6 +103,7 @@ describe('cmi5.routes.ts and the LRS under a cmi5 session token', function () {
   /** A cmi5 defined statement of the AU in its session (the context template, registration, cmi5 category). */
   function auStatement(launched: Launch, sessionId: string, verb: string, extra: Record<string, unknown> = {}, categories: string[] = [CATEGORY]) {
     return {
+      id: randomUUID(),
       actor: launched.actor,
       verb: VERB(verb),
       object: { objectType: 'Activity', id: launched.activityId },

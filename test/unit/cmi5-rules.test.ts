@@ -19,8 +19,10 @@ const start: SessionSnapshot = {
   registrationPassed: false,
 };
 
+let counter = 0;
 function statement(verb: keyof typeof CMI5.verbs, result?: Record<string, unknown>, categories: string[] = [CMI5.categories.cmi5]) {
   return {
+    id: `0d8c6d5e-0000-4000-8000-${String(++counter).padStart(12, '0')}`,
     actor,
     verb: { id: CMI5.verbs[verb] },
     object: { id: AU },
@@ -71,6 +73,8 @@ describe('cmi5-rules.ts', () => {
     expect(ruleOf({ ...initialized, launchMode: 'Browse' }, [statement('completed', { completion: true }, moveOn)])).to.equal('launchMode');
     expect(ruleOf(initialized, [statement('satisfied', undefined, [])])).to.equal('lmsVerb');
     expect(ruleOf(initialized, [{ ...statement('terminated'), verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' } }])).to.equal('categoryReserved');
+    const { id: _id, ...withoutId } = statement('terminated');
+    expect(ruleOf(initialized, [withoutId])).to.equal('statementId');
     // One bad statement refuses the whole batch.
     expect(ruleOf({}, [statement('initialized'), statement('initialized')])).to.equal('initializedTwice');
   });
