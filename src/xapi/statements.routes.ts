@@ -1,7 +1,7 @@
 // Statements resource of the LRS (/xapi/statements): PUT, POST, GET with every query parameter, paging by `more`.
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
-import { BadRequestError, PayloadTooLargeError } from '../http/errors.js';
+import { BadRequestError, ForbiddenError, PayloadTooLargeError } from '../http/errors.js';
 import { bytesOf } from './attachment.model.js';
 import { lrsRequest, type LrsRequest } from './lrs.http.js';
 import type { LrsSessionAuthority } from './lrs-session.js';
@@ -29,7 +29,9 @@ export interface StatementsDeps {
 async function storeBatch(deps: StatementsDeps, lrs: LrsRequest, batch: unknown[], attachments: AttachmentPart[]): Promise<string[]> {
   const credentials = lrs.credentials!;
   const options = { organisationId: credentials.organisationId, authority: deps.vocabulary.clientAuthority(credentials), attachments };
-  if (!credentials.sessionId || !deps.sessions) return deps.statements.store(batch, options);
+  if (!credentials.sessionId) return deps.statements.store(batch, options);
+  // Only the authority issues session credentials; without it nothing of theirs is stored unchecked.
+  if (!deps.sessions) throw new ForbiddenError('This session token is not accepted here.');
   const admitted = await deps.sessions.admitStatements(credentials, validateStatements(batch));
   let ids: string[];
   try {
