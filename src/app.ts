@@ -54,6 +54,8 @@ import { studioInsightsRouter } from './studio/studio-insights.routes.js';
 import { courseSharingRouter } from './studio/course-sharing.routes.js';
 import { officeCoursesNavLink, officeCoursesRouter } from './organisations/office-courses.routes.js';
 import { scormRouter, scormRuntimeAsset, scormUploadRouter } from './scorm/scorm.routes.js';
+import { cmi5FetchRouter, cmi5Router, cmi5UploadRouter } from './cmi5/cmi5.routes.js';
+import { cmi5SessionAuthority } from './cmi5/cmi5-lrs.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -96,7 +98,10 @@ export async function createApp(platform: Platform): Promise<Express> {
 
   // APIs with their own authentication (Basic for xAPI) are mounted here, before sessions and CSRF.
   // [xapi router]
-  app.use('/xapi', xapiRouter(platform));
+  // cmi5 AUs authenticate with their session's token; its rules admit their statements (src/cmi5/cmi5-lrs.ts).
+  app.use('/xapi', xapiRouter(platform, { sessions: cmi5SessionAuthority(platform) }));
+  // The cmi5 fetch URL: the AU (maybe on another origin) fetches its token once, without a session or CSRF token.
+  app.use(cmi5FetchRouter(platform));
   // [course media]
   app.use(courseMediaRouter(platform.catalogue));
   // Everything below needs the database (sessions, pages): while it is known to be down, 503 at once (the LRS
@@ -152,6 +157,8 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(studioUploadRouter(platform, csrf.middleware));
   // The SCORM package import likewise (src/scorm/).
   app.use(scormUploadRouter(platform, csrf.middleware));
+  // The cmi5 package import likewise (src/cmi5/).
+  app.use(cmi5UploadRouter(platform, csrf.middleware));
   app.use(csrf.middleware);
 
   app.use(homeRouter());
@@ -160,6 +167,8 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(verification.pages);
   // Before learningRouter: the lesson of a SCORM course is its SCO's player; before studioRouter: /studio/scorm.
   app.use(scormRouter(platform));
+  // Likewise for cmi5: a cmi5 course's lesson leads to its AU list; before studioRouter: /studio/cmi5.
+  app.use(cmi5Router(platform));
   app.use(learningRouter(platform));
   app.use(lrsClientsRouter(platform));
   app.use(reportsRouter(platform));

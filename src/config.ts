@@ -140,6 +140,8 @@ const ConfigSchema = z.object({
   /** Requests per minute one address may make to the public certificate verification pages and uploads. */
   VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a whole number' }).int().min(1).default(30),
   /** When expired sessions are deleted (cron); every 10 minutes by default. */
+  /** A cmi5 AU session with no request for this long (and no `terminated`) is closed as `abandoned` (src/cmi5/). */
+  CMI5_SESSION_TIMEOUT_MINUTES: z.coerce.number({ message: 'expected a whole number' }).int().min(5).max(10_080).default(240),
   SESSION_CLEANUP_CRON: z.string().trim().default('*/10 * * * *').refine(isCronPattern, { message: "expected a cron pattern such as '*/10 * * * *'" }),
   /** When HR reminders of due courses are e-mailed (cron, Europe/Warsaw time), or `off`. Default: weekdays 08:00. */
   REMINDER_CRON: z

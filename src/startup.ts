@@ -14,6 +14,8 @@ import { backfillStandings } from './reports/training-standings.js';
 import { loadCourseSharing } from './studio/course-sharing.service.js';
 import { recordFolderCourses, serveStoredVersions } from './studio/course-versions.js';
 import { serveScormPackages } from './scorm/scorm-catalogue.js';
+import { serveCmi5Packages } from './cmi5/cmi5-catalogue.js';
+import { scheduleCmi5SessionSweep } from './cmi5/cmi5-sweep.js';
 import { scheduleCatalogueRefresh } from './studio/catalogue-revision.js';
 import { scheduleAssignmentJobs } from './assignments/assignments.jobs.js';
 import { scheduleDataExports, scheduleErasures, scheduleRetention } from './privacy/retention.js';
@@ -48,6 +50,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
   await serveStoredVersions(platform);
   // Imported SCORM packages are courses of the catalogue too (src/scorm/).
   await serveScormPackages(platform);
+  // And imported cmi5 packages (src/cmi5/).
+  await serveCmi5Packages(platform);
   // Who each studio course is open to, before any page asks (a course without its owner's rule would be open to all).
   await loadCourseSharing(platform);
   // Then statements stored by an older version get per-organisation keys before anything reads or writes one.
@@ -83,6 +87,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     // Ended rate-limit and lock-out counters (FerretDB has no TTL indexes).
     scheduleCounterCleanup(platform.logger),
     scheduleSessionCleanup(platform.config.SESSION_CLEANUP_CRON, platform.logger),
+    // cmi5 AU sessions idle past CMI5_SESSION_TIMEOUT_MINUTES get `abandoned`, every 5 minutes.
+    scheduleCmi5SessionSweep(platform),
     // Assignments on REMINDER_CRON (weekdays 08:00 Warsaw by default; off = none): reopened cycles, reminders, HR's digest.
     scheduleAssignmentJobs(platform),
     // A course published on another instance is served here within seconds (one `_id` read every 10 s).

@@ -108,6 +108,7 @@ function percentOf(value: number, t: Translate): string {
 export function describeCompletionRule(course: Course, t: Translate): string {
   // A SCORM package has no final test: its SCOs report completion and success themselves (src/scorm/).
   if (course.scorm) return t('scorm:rule', { count: course.lessons.length });
+  if (course.cmi5) return t('cmi5:rule', { count: course.lessons.length });
   const rule = completionRuleOf(course);
   const parts: string[] = [];
   if (rule.lessons.length) {

@@ -122,6 +122,15 @@ export interface Course {
   media?: Record<string, CourseMediaFile>;
   /** Set for a course that is an imported SCORM package (src/scorm/): its lessons are the SCOs, it has no quiz. */
   scorm?: ScormCourseInfo;
+  /** Set for a course that is an imported cmi5 package (src/cmi5/): its lessons are the AUs, it has no quiz. */
+  cmi5?: Cmi5CourseInfo;
+}
+
+/** What the platform knows of a cmi5 course besides its lessons (src/cmi5/cmi5-catalogue.ts). */
+export interface Cmi5CourseInfo {
+  packageId: string;
+  /** The import the served files belong to (/cmi5-pakiety/<packageId>/<revision>/…). */
+  revision: number;
 }
 
 /** What the platform knows of a SCORM course besides its lessons (src/scorm/scorm-catalogue.ts). */

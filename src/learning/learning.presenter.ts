@@ -145,8 +145,8 @@ export function coursePage(
     version: course.version,
     passThreshold: course.passThreshold,
     questionsPerAttempt: course.quiz.questionsPerAttempt,
-    /** A SCORM package (src/scorm/): no final test to show. */
-    scorm: Boolean(course.scorm),
+    /** A SCORM or cmi5 package (src/scorm/, src/cmi5/): no final test to show. */
+    scorm: Boolean(course.scorm || course.cmi5),
     lessons: course.lessons.map((lesson, index) => ({
       number: index + 1,
       title: lesson.title,

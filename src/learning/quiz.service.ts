@@ -8,6 +8,7 @@ import type { PlatformEvents } from '../events/platform-events.js';
 import type { LearningRecorder } from '../xapi/learning-recorder.js';
 import { courseCompleted, questionAnswered, quizScored, type LearningContext } from '../xapi/learning-statements.js';
 import { completionRuleOf, missingSteps, ruleMet, type MissingSteps } from '../courses/completion-rule.js';
+import { coursePassedEvent } from './course-passed.js';
 import { progressOf, requireEnrolment } from './enrolment.service.js';
 import type { EnrolmentDoc } from './enrolment.model.js';
 import type { Learner } from './learner.js';
@@ -384,16 +385,7 @@ export async function submitQuizAttempt(deps: QuizDeps, params: SubmitQuizParams
 
   if (score.passed) {
     // Certificates listen; a failure there is logged by the bus and leaves the pass standing.
-    await deps.events.emit('course.passed', {
-      userId: learner.id,
-      organisationId: learner.organisationId,
-      courseId: course.id,
-      courseVersion: enrolment.courseVersion,
-      enrolmentId: String(enrolment._id),
-      registration: enrolment.registration,
-      scorePercent: score.percent,
-      completedAt: submittedAt,
-    });
+    await deps.events.emit('course.passed', coursePassedEvent({ learner, courseId: course.id, enrolment, scorePercent: score.percent, completedAt: submittedAt }));
   }
   return claimed;
 }

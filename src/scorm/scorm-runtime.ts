@@ -2,6 +2,7 @@
 // what a commit does (the CMI stored per learner and attempt, its status mapped to progress, statements, the pass).
 import type { Course, Lesson } from '../courses/course.types.js';
 import { NotFoundError } from '../http/errors.js';
+import { coursePassedEvent } from '../learning/course-passed.js';
 import { progressOf, recordFirstOpening, requireEnrolment } from '../learning/enrolment.service.js';
 import type { EnrolmentDoc } from '../learning/enrolment.model.js';
 import type { Learner, LearningDeps } from '../learning/learner.js';
@@ -226,15 +227,6 @@ async function passWhenEverySatisfied(deps: LearningDeps, params: { learner: Lea
   await deps.recorder.recordOnce({ learner, course, registration: enrolment.registration }, (ctx) => [
     { id, ...courseCompleted(ctx, { scaled, raw: Math.round(scaled * 100), min: 0, max: 100 }) },
   ]);
-  await deps.events.emit('course.passed', {
-    userId: learner.id,
-    organisationId: learner.organisationId,
-    courseId: course.id,
-    courseVersion: enrolment.courseVersion,
-    enrolmentId: String(enrolment._id),
-    registration: enrolment.registration,
-    scorePercent: Math.round(scaled * 100),
-    completedAt: deps.clock.now(),
-  });
+  await deps.events.emit('course.passed', coursePassedEvent({ learner, courseId: course.id, enrolment, scorePercent: Math.round(scaled * 100), completedAt: deps.clock.now() }));
   return true;
 }

@@ -19,6 +19,8 @@ export interface LrsCredentials {
   key: string;
   canRead: boolean;
   canWrite: boolean;
+  /** Set for a session token (xapi/lrs-session.ts): the session it was issued for. */
+  sessionId?: string;
 }
 
 async function hashSecret(secret: string): Promise<string> {

@@ -9,6 +9,7 @@ import { AppError, BadRequestError, ForbiddenError, ServiceUnavailableError, Too
 import { databaseRateLimitStore } from '../http/rate-limit-store.js';
 import type { Logger } from '../logger.js';
 import { authenticateLrsClient, type LrsCredentials } from './lrs-client.service.js';
+import type { LrsSessionAuthority } from './lrs-session.js';
 
 export const XAPI_VERSION = '1.0.3';
 
@@ -166,14 +167,14 @@ export const requireVersion: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Basic authentication with an LRS client's key and secret. */
 /**
- * HTTP Basic against the LRS clients. Failed attempts are counted per address and claimed key: once
+ * HTTP Basic against the LRS clients, or against the session authority for a session token (cmi5's auth-token is
+ * sent as `Basic <token>`). Failed attempts are counted per address and claimed key: once
  * `failuresPerMinute` of them fall in one minute, the next attempts get 429 (with Retry-After) before any secret is
  * checked, so guessing a client's secret, or a client looping with a wrong one, cannot keep the CPU busy with
  * scrypt. Successful requests are not counted (one `_id` read each), so a working client never meets this limit.
  */
-export function authenticate(counters: WindowCounters, failuresPerMinute: number): RequestHandler {
+export function authenticate(counters: WindowCounters, failuresPerMinute: number, sessions?: LrsSessionAuthority): RequestHandler {
   return async (req, res, next) => {
     const authorization = header(req, 'authorization') ?? '';
     const match = /^Basic\s+([A-Za-z0-9+/=._-]+)\s*$/i.exec(authorization);
@@ -191,7 +192,11 @@ export function authenticate(counters: WindowCounters, failuresPerMinute: number
         `Too many failed authentications: ${failuresPerMinute} per minute from one address with one client key. Check the key and secret, then try again after Retry-After seconds.`,
       );
     }
-    const credentials = colon > 0 ? await authenticateLrsClient(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+    const key = decoded.slice(0, Math.max(0, colon));
+    // A session token (cmi5) is the session authority's to check; its keys never look like an LRS client's.
+    const bySession = sessions !== undefined && key.startsWith(sessions.keyPrefix);
+    const credentials =
+      colon <= 0 ? undefined : bySession ? await sessions.authenticate(key, decoded.slice(colon + 1)) : await authenticateLrsClient(key, decoded.slice(colon + 1));
     if (!credentials) {
       await counters.countHit(failures, 60_000);
       res.setHeader('WWW-Authenticate', 'Basic realm="Akademia JST LRS"');

@@ -19,6 +19,7 @@ import {
   requireVersion,
   versionHeader,
 } from './lrs.http.js';
+import type { LrsSessionAuthority } from './lrs-session.js';
 import { consistentThrough, statementsRouter } from './statements.routes.js';
 
 function about(_req: Request, res: Response): void {
@@ -42,7 +43,7 @@ function person(_req: Request, res: Response): void {
 }
 
 /** Builds the LRS router; mount it at /xapi before sessions and CSRF (it authenticates each request itself). */
-export function xapiRouter(platform: Platform): Router {
+export function xapiRouter(platform: Platform, options: { sessions?: LrsSessionAuthority } = {}): Router {
   const { config, logger } = platform;
   const router = Router();
   router.use(versionHeader, corsPolicy);
@@ -54,8 +55,14 @@ export function xapiRouter(platform: Platform): Router {
   // About is open and version-agnostic (spec Communication 2.8).
   router.get('/about', about);
   // While the database is known to be down, 503 with Retry-After at once (authentication would need it first).
-  router.use(requireDatabase, requireVersion, authenticate(platform.counters, config.XAPI_AUTH_FAILURES_PER_MINUTE), authorise);
-  router.use(statementsRouter(platform));
+  router.use(requireDatabase, requireVersion, authenticate(platform.counters, config.XAPI_AUTH_FAILURES_PER_MINUTE, options.sessions), authorise);
+  // A session token (cmi5) reaches only what its session may: the authority says no before any resource answers.
+  router.use(async (req, res, next) => {
+    const lrs = lrsRequest(res);
+    if (lrs.credentials?.sessionId && options.sessions) await options.sessions.checkRequest(lrs.credentials, { method: req.method, path: req.path, params: lrs.params });
+    next();
+  });
+  router.use(statementsRouter({ ...platform, sessions: options.sessions }));
   router.use(documentsRouter());
   router.get('/activities', activity);
   router.get('/agents', person);

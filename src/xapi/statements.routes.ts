@@ -1,15 +1,16 @@
 // Statements resource of the LRS (/xapi/statements): PUT, POST, GET with every query parameter, paging by `more`.
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
-import { BadRequestError, PayloadTooLargeError } from '../http/errors.js';
+import { BadRequestError, ForbiddenError, PayloadTooLargeError } from '../http/errors.js';
 import { bytesOf } from './attachment.model.js';
-import { lrsRequest } from './lrs.http.js';
+import { lrsRequest, type LrsRequest } from './lrs.http.js';
+import type { LrsSessionAuthority } from './lrs-session.js';
 import { NoParams, StatementPutParams, StatementsGetParams, parseParams } from './lrs.schemas.js';
 import { agentKey } from './statement-keys.js';
 import { attachmentContents, decodeCursor, encodeCursor, findStatement, queryStatements, type StatementFilter, type StatementRow } from './statement-query.service.js';
 import { readStatementBody } from './statement-request.js';
 import { formatStatement, multipartResponse, statementResultJson, type StatementFormat } from './statement.presenter.js';
-import type { StatementStore } from './statement.service.js';
+import { validateStatements, type AttachmentPart, type StatementStore } from './statement.service.js';
 import type { XapiVocabulary } from './xapi-vocabulary.js';
 
 /** What the Statements resource needs from the platform (a Platform fits). */
@@ -17,6 +18,30 @@ export interface StatementsDeps {
   statements: StatementStore;
   vocabulary: XapiVocabulary;
   config: Pick<Config, 'XAPI_MAX_STATEMENTS_PER_REQUEST'>;
+  /** The session authority of session tokens (cmi5): its rules admit or refuse their statements. */
+  sessions?: LrsSessionAuthority;
+}
+
+/**
+ * Stores a batch; under a session token, only once the session authority admitted it (valid xAPI first, so a bad
+ * statement is the LRS's 400 as for anyone), telling it whether the store took the batch.
+ */
+async function storeBatch(deps: StatementsDeps, lrs: LrsRequest, batch: unknown[], attachments: AttachmentPart[]): Promise<string[]> {
+  const credentials = lrs.credentials!;
+  const options = { organisationId: credentials.organisationId, authority: deps.vocabulary.clientAuthority(credentials), attachments };
+  if (!credentials.sessionId) return deps.statements.store(batch, options);
+  // Only the authority issues session credentials; without it nothing of theirs is stored unchecked.
+  if (!deps.sessions) throw new ForbiddenError('This session token is not accepted here.');
+  const admitted = await deps.sessions.admitStatements(credentials, validateStatements(batch));
+  let ids: string[];
+  try {
+    ids = await deps.statements.store(batch, options);
+  } catch (error) {
+    await admitted.refused();
+    throw error;
+  }
+  await admitted.stored();
+  return ids;
 }
 
 /** Every response of the Statements resource says up to when the LRS's reads are complete. */
@@ -37,11 +62,7 @@ async function putStatement(deps: StatementsDeps, res: Response): Promise<void> 
   if (statement.id !== undefined && (typeof statement.id !== 'string' || statement.id.toLowerCase() !== statementId.toLowerCase())) {
     throw new BadRequestError(`The statement id ${JSON.stringify(statement.id)} differs from the statementId parameter ${statementId}.`);
   }
-  await deps.statements.store([{ ...statement, id: statement.id ?? statementId }], {
-    organisationId: lrs.credentials!.organisationId,
-    authority: deps.vocabulary.clientAuthority(lrs.credentials!),
-    attachments,
-  });
+  await storeBatch(deps, lrs, [{ ...statement, id: statement.id ?? statementId }], attachments);
   res.status(204).end();
 }
 
@@ -57,11 +78,7 @@ async function postStatements(deps: StatementsDeps, res: Response): Promise<void
       `The batch has ${batch.length} statements; this LRS accepts at most ${limit} per request (XAPI_MAX_STATEMENTS_PER_REQUEST). Send them in smaller batches.`,
     );
   }
-  const ids = await deps.statements.store(batch, {
-    organisationId: lrs.credentials!.organisationId,
-    authority: deps.vocabulary.clientAuthority(lrs.credentials!),
-    attachments,
-  });
+  const ids = await storeBatch(deps, lrs, batch, attachments);
   res.status(200).type('application/json').send(JSON.stringify(ids));
 }
 

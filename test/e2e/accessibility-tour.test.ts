@@ -10,6 +10,7 @@ import { useTestDatabase } from '../helpers/database.js';
 import { User } from '../../src/auth/user.model.js';
 import { buildCertificate, buildLearner, buildOrganisation, buildQuizAttempt } from '../helpers/factories.js';
 import { hostilePackage, scormPackage } from '../helpers/scorm-packages.js';
+import { brokenCmi5Package, cmi5Package } from '../helpers/cmi5-packages.js';
 import { Organisation } from '../../src/organisations/organisation.model.js';
 import { linkIn, mailsTo } from '../helpers/mail.js';
 import { assignCourse, enrolLearner } from '../../src/learning/enrolment.service.js';
@@ -534,6 +535,24 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await submit(page, 'form[action$="/zapis"]');
         await page.waitForSelector('#scorm-sco[src]');
         await checkPage(page, 'SCORM player', language, 'scorm-player');
+      });
+
+      it('cmi5: the import page (empty, refused), the course page and the AU list of an imported package', async () => {
+        const office = (await Organisation.findById(officeId).lean())!;
+        const author = await buildLearner({ organisation: office, overrides: { fullName: `Cezary Cmi5 ${language.toUpperCase()}`, roles: ['author', 'learner'] } });
+        await signIn(page, server.url, author.user.email, author.password);
+        await go('/studio/cmi5');
+        await checkPage(page, 'cmi5 import', language, 'cmi5-import');
+        await page.setInputFiles('#plik', { name: 'zly.zip', mimeType: 'application/zip', buffer: await brokenCmi5Package() });
+        await submit(page, 'form[action="/studio/cmi5"]');
+        expect(await page.locator('#plik-problems li').count()).to.be.at.least(2);
+        await checkPage(page, 'cmi5 import refused', language, 'cmi5-import-refused');
+        await page.setInputFiles('#plik', { name: 'kurs.zip', mimeType: 'application/zip', buffer: await cmi5Package() });
+        await submit(page, 'form[action="/studio/cmi5"]');
+        await checkPage(page, 'cmi5 course page', language, 'cmi5-course');
+        await submit(page, 'form[action$="/zapis"]');
+        expect(await page.locator('.au-list > li').count()).to.equal(1);
+        await checkPage(page, 'cmi5 AU list', language, 'cmi5-aus');
       });
 
       it('admin: LRS clients, with errors and with a new secret shown', async () => {

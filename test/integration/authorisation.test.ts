@@ -117,6 +117,8 @@ describe('authorisation and tenant isolation', function () {
       /^\/healthz$/,
       /^\/favicon\.ico$/,
       /^\/xapi\//,
+      // The cmi5 fetch URL: its one-time secret is the credential (the AU has no session; cmi5.test.ts).
+      /^\/cmi5\/fetch\//,
       /^\/kursy-media\//,
       /^\/\.well-known\//,
       /^\/(weryfikacja|verify)/,
