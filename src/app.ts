@@ -54,6 +54,8 @@ import { studioInsightsRouter } from './studio/studio-insights.routes.js';
 import { courseSharingRouter } from './studio/course-sharing.routes.js';
 import { officeCoursesNavLink, officeCoursesRouter } from './organisations/office-courses.routes.js';
 import { scormRouter, scormRuntimeAsset, scormUploadRouter } from './scorm/scorm.routes.js';
+import { oidcRouter } from './sso/oidc/oidc.routes.js';
+import { oidcSignOutRouter } from './sso/oidc/oidc-sign-out.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -180,6 +182,9 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(studioEditorRouter(platform));
   app.use(studioInsightsRouter(platform));
   app.use(courseSharingRouter(platform));
+  // Directory sign-in with OpenID Connect; its sign-out comes before the platform's own /wyloguj (authRouter).
+  app.use(oidcRouter(platform));
+  app.use(oidcSignOutRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accountRouter(platform));
   app.use(managementRouter());

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { LocalPath } from '../auth/auth.schemas.js';
 import { AFTER_LOGIN_PATH } from '../auth/login.routes.js';
 import type { SessionUser } from '../auth/session-user.js';
+import type { SessionData } from 'express-session';
 import { noStore } from '../http/cache-control.js';
 import type { ProvisioningFailure } from './provisioning.service.js';
 
@@ -19,7 +20,7 @@ declare module 'express-session' {
  * directory not answering (unavailable), a token or assertion refused (rejected), a method gone or switched off
  * (method-unavailable), or anything else the adapter could not make sense of (other).
  */
-export type DirectorySignInFailure = ProvisioningFailure | 'invalid' | 'disabled' | 'unavailable' | 'rejected' | 'method-unavailable' | 'other';
+export type DirectorySignInFailure = ProvisioningFailure | 'invalid' | 'disabled' | 'unavailable' | 'rejected' | 'method-unavailable' | 'provider-refused' | 'other';
 
 /** What an adapter hands over: a signed-in person, or why not (with an optional detail for the log only). */
 export type DirectorySignInOutcome = { user: SessionUser } | { failure: DirectorySignInFailure; detail?: string };
@@ -34,12 +35,23 @@ const STATUS: Record<DirectorySignInFailure, number> = {
   'no-subject': 403,
   'linked-elsewhere': 403,
   'method-unavailable': 404,
+  'provider-refused': 401,
   unavailable: 503,
   other: 401,
 };
 
 /** The failures the page explains in words of their own (locales/…/sso.json failed.*); the rest get a general text. */
-const EXPLAINED = new Set<DirectorySignInFailure>(['invalid', 'disabled', 'inactive', 'other-office', 'no-email', 'unavailable', 'rejected', 'method-unavailable']);
+const EXPLAINED = new Set<DirectorySignInFailure>([
+  'invalid',
+  'disabled',
+  'inactive',
+  'other-office',
+  'no-email',
+  'unavailable',
+  'rejected',
+  'method-unavailable',
+  'provider-refused',
+]);
 
 /** The `next` path to go to when it is a path on this site; anything else (another site, `//evil`) is ignored. */
 export function localNextPath(value: unknown): string | undefined {
@@ -53,7 +65,13 @@ export function localNextPath(value: unknown): string | undefined {
  * to `next` when it is a local path, the dashboard otherwise. Failure: the sign-in-failed page (401/403/503, in the
  * person's language, naming no internals) and a warning for the admin with the method and the reason.
  */
-export function completeDirectorySignIn(req: Request, res: Response, next: NextFunction, outcome: DirectorySignInOutcome, options: { methodId: string; next?: unknown }): void {
+export function completeDirectorySignIn(
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  outcome: DirectorySignInOutcome,
+  options: { methodId: string; next?: unknown; session?: Partial<SessionData> },
+): void {
   if ('failure' in outcome) {
     req.log?.warn({ signInMethodId: options.methodId, reason: outcome.failure, detail: outcome.detail }, 'directory sign-in refused');
     showSignInFailed(req, res, outcome.failure, options.methodId).catch(next);
@@ -65,6 +83,8 @@ export function completeDirectorySignIn(req: Request, res: Response, next: NextF
     req.session.signedInAt = new Date().toISOString();
     req.session.userAgent = req.get('user-agent')?.slice(0, 300);
     req.session.signInMethodId = options.methodId;
+    // What the protocol keeps for the sign-out (OIDC: the ID token for id_token_hint), set on the new session.
+    Object.assign(req.session, options.session ?? {});
     req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, target)));
   });
 }

@@ -46,11 +46,7 @@ export interface OidcPendingSignIn {
 }
 
 /** The provider's authorization URL for a new sign-in, with state, nonce and a PKCE (S256) challenge. */
-export async function authorizationRedirect(
-  configuration: oidc.Configuration,
-  settings: OidcSettings,
-  redirectUri: string,
-): Promise<{ url: URL; pending: OidcPendingSignIn }> {
+export async function authorizationRedirect(configuration: oidc.Configuration, settings: OidcSettings, redirectUri: string): Promise<{ url: URL; pending: OidcPendingSignIn }> {
   const pending: OidcPendingSignIn = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
   const url = oidc.buildAuthorizationUrl(configuration, {
     redirect_uri: redirectUri,
