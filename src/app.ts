@@ -56,6 +56,7 @@ import { officeCoursesNavLink, officeCoursesRouter } from './organisations/offic
 import { scormRouter, scormRuntimeAsset, scormUploadRouter } from './scorm/scorm.routes.js';
 import { oidcRouter } from './sso/oidc/oidc.routes.js';
 import { oidcSignOutRouter } from './sso/oidc/oidc-sign-out.routes.js';
+import { samlAcsRouter, samlRouter } from './sso/saml/saml.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -154,6 +155,8 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(studioUploadRouter(platform, csrf.middleware));
   // The SCORM package import likewise (src/scorm/).
   app.use(scormUploadRouter(platform, csrf.middleware));
+  // The SAML Assertion Consumer Service: a cross-site POST from the office's IdP, safe without a token (see there).
+  app.use(samlAcsRouter(platform));
   app.use(csrf.middleware);
 
   app.use(homeRouter());
@@ -185,6 +188,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   // Directory sign-in with OpenID Connect; its sign-out comes before the platform's own /wyloguj (authRouter).
   app.use(oidcRouter(platform));
   app.use(oidcSignOutRouter(platform));
+  app.use(samlRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accountRouter(platform));
   app.use(managementRouter());
