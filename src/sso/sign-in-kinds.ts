@@ -3,6 +3,10 @@ import type { z } from 'zod';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { checkLdapConnection } from './ldap/ldap-directory.js';
 import { LDAP_DEFAULTS, LDAP_FORM_FIELDS, LdapSettings, LdapSettingsForm, ldapFormValues, ldapSettingsOf } from './ldap/ldap.settings.js';
+import { discoverProvider } from './oidc/oidc.client.js';
+import { OIDC_DEFAULTS, OIDC_FORM_FIELDS, OidcSettings, OidcSettingsForm, oidcFormValues, oidcSettingsOf } from './oidc/oidc.settings.js';
+import { identityProviderOf } from './saml/saml.service.js';
+import { SAML_DEFAULTS, SAML_FORM_FIELDS, SamlSettings, SamlSettingsForm, samlFormValues, samlSettingsOf } from './saml/saml.settings.js';
 import { secretPurposeOf, type SignInKind } from './sign-in-method.model.js';
 
 /** What a connection check tells the admin: a message key with its values, and whether it went well. */
@@ -71,11 +75,67 @@ const ldap: SignInKindEntry = {
   },
 };
 
+const oidc: SignInKindEntry = {
+  kind: 'oidc',
+  nameKey: 'sso:kinds.oidc.name',
+  descriptionKey: 'sso:kinds.oidc.description',
+  partial: 'sso/oidc-fields',
+  formSchema: OidcSettingsForm,
+  fields: OIDC_FORM_FIELDS,
+  secretField: 'clientSecret',
+  secretRequired: true,
+  settingsOf: (form) => oidcSettingsOf(form as OidcSettingsForm),
+  formValues: (settings) => oidcFormValues(settings as OidcSettings),
+  defaults: OIDC_DEFAULTS,
+  parseSettings: (settings) => {
+    const parsed = OidcSettings.safeParse(settings);
+    return parsed.success ? parsed.data : undefined;
+  },
+  /** "Sprawdź": runs discovery and names the issuer it found. */
+  async checkConnection(settings, secret) {
+    try {
+      // The settings schema lets plain http through for a loopback address only; the sign-in itself refuses it in production.
+      const configuration = await discoverProvider({ settings: settings as OidcSettings, clientSecret: secret ?? '', allowLoopbackHttp: true });
+      return { ok: true, messageKey: 'sso:check.oidcOk', values: { issuer: configuration.serverMetadata().issuer } };
+    } catch (error) {
+      return { ok: false, messageKey: 'sso:check.oidcFailed', detail: (error as Error).message };
+    }
+  },
+};
+
+const saml: SignInKindEntry = {
+  kind: 'saml',
+  nameKey: 'sso:kinds.saml.name',
+  descriptionKey: 'sso:kinds.saml.description',
+  partial: 'sso/saml-fields',
+  formSchema: SamlSettingsForm,
+  fields: SAML_FORM_FIELDS,
+  // No secret: the SP signs nothing (AuthnRequests go unsigned; the IdP's assertions are what is checked).
+  secretField: 'spPrivateKey',
+  secretRequired: false,
+  settingsOf: (form) => samlSettingsOf(form as SamlSettingsForm),
+  formValues: (settings) => samlFormValues(settings as SamlSettings),
+  defaults: SAML_DEFAULTS,
+  parseSettings: (settings) => {
+    const parsed = SamlSettings.safeParse(settings);
+    return parsed.success ? parsed.data : undefined;
+  },
+  /** "Sprawdź": reads the IdP's metadata (its URL now, or what was pasted) and names the IdP and its sign-in address. */
+  async checkConnection(settings) {
+    try {
+      const idp = await identityProviderOf(settings as SamlSettings);
+      return { ok: true, messageKey: 'sso:check.samlOk', values: { entityId: idp.entityId, ssoUrl: idp.ssoUrl, certificates: idp.certificates.length } };
+    } catch (error) {
+      return { ok: false, messageKey: 'sso:check.samlFailed', detail: (error as Error).message };
+    }
+  },
+};
+
 /**
  * The kinds offered, in the add page's order. OIDC and SAML add their entries here (src/sso/oidc, src/sso/saml),
  * each with its own settings file, form partial and schema; nothing else changes for a new kind.
  */
-export const SIGN_IN_KIND_ENTRIES: SignInKindEntry[] = [ldap];
+export const SIGN_IN_KIND_ENTRIES: SignInKindEntry[] = [ldap, oidc, saml];
 
 /** The entry of a kind, or undefined for a kind not (yet) offered. */
 export function signInKindEntry(kind: string): SignInKindEntry | undefined {

@@ -50,9 +50,7 @@ describe('sso/saml/saml.routes (SAML 2.0 sign-in against a test IdP)', function 
       kind: 'saml',
       label: 'ADFS urzędu',
       settings: SamlSettings.parse({
-        idpEntityId: metadata.entityId,
-        idpSsoUrl: metadata.ssoUrl,
-        idpCertificates: metadata.certificates,
+        idp: metadata,
         attributes: { email: 'email', name: 'displayName', groups: 'groups' },
       }),
       mapping: { departmentAttribute: 'department', departments: [{ value: 'Finanse', departmentId: office.departments[1]._id }], groupRoles: [{ group: 'Kadry', role: 'hr' }] },
@@ -191,7 +189,7 @@ describe('sso/saml/saml.routes (SAML 2.0 sign-in against a test IdP)', function 
 
   it('claims each verified assertion ID once (acceptAssertionOnce): the second use is a replay', async () => {
     const method = (await SignInMethod.findById(methodId).lean<SignInMethodDoc>())!;
-    const context = samlOf(server.url, method);
+    const context = await samlOf(server.url, method);
     const assertion = { Assertion: { $: { ID: '_assertion-once' }, Subject: [{ SubjectConfirmation: [{ SubjectConfirmationData: [{ $: { Recipient: context.acsUrl } }] }] }] } };
     const profile = { issuer: idp.entityId, nameID: 'saml-anna', nameIDFormat: 'persistent', getAssertion: () => assertion } as Profile;
     await acceptAssertionOnce(context, method, profile);
@@ -223,6 +221,18 @@ describe('sso/saml/saml.routes (SAML 2.0 sign-in against a test IdP)', function 
     const unknown = await new PlainBrowser().request(`${server.url}/logowanie/saml/${String(new Types.ObjectId())}/acs`, { form: { SAMLResponse: 'x' } });
     expect(unknown.status).to.equal(404);
     expect(kasia.login).to.equal('kasia');
+  });
+
+  it('reads the IdP from its metadata URL at the sign-in, and says "try again later" when that address does not answer', async () => {
+    const byUrl = await SignInMethod.create({ organisationId: office._id, kind: 'saml', label: 'Przez adres metadanych', settings: SamlSettings.parse({ metadataUrl: idp.metadataUrl }) });
+    const start = await new PlainBrowser().request(`${server.url}/logowanie/saml/${String(byUrl._id)}`);
+    expect(start.status).to.equal(303);
+    expect(start.location!.startsWith(`${idp.ssoUrl}?SAMLRequest=`)).to.equal(true);
+    const closedPort = await freePort();
+    const offline = await SignInMethod.create({ organisationId: office._id, kind: 'saml', label: 'Wyłączony', settings: SamlSettings.parse({ metadataUrl: `http://127.0.0.1:${closedPort}/metadata` }) });
+    const landing = await new PlainBrowser().request(`${server.url}/logowanie/saml/${String(offline._id)}`);
+    expectRefused(landing, 503);
+    expect(landing.text).to.contain('nie odpowiada');
   });
 
   it('publishes the SP metadata: entity id and the ACS from BASE_URL, assertions wanted signed', async () => {

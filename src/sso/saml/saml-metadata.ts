@@ -58,6 +58,23 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   return { entityId, ssoUrl, certificates: [...new Set(certificates)] };
 }
 
+const escapeXml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A minimal metadata document of what was read (the form shows it again; parseIdpMetadata reads it back the same). */
+export function minimalIdpMetadataXml(idp: IdpMetadata): string {
+  const keys = idp.certificates
+    .map((certificate) => `    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certificate}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`)
+    .join('\n');
+  return [
+    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${escapeXml(idp.entityId)}">`,
+    '  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">',
+    keys,
+    `    <md:SingleSignOnService Binding="${REDIRECT}" Location="${escapeXml(idp.ssoUrl)}"/>`,
+    '  </md:IDPSSODescriptor>',
+    '</md:EntityDescriptor>',
+  ].join('\n');
+}
+
 /** Fetches metadata from its URL (https, or http to a loopback address outside production) and parses it. */
 export async function fetchIdpMetadata(url: string): Promise<IdpMetadata> {
   let body: string;

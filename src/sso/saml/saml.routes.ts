@@ -7,7 +7,7 @@ import type { Platform } from '../../platform.js';
 import { provisionDirectoryAccount } from '../provisioning.service.js';
 import { completeDirectorySignIn, localNextPath, type DirectorySignInFailure } from '../sign-in-completion.js';
 import { enabledMethodById, signInMethodById } from '../sign-in-methods.read.js';
-import { acceptAssertionOnce, profileFromSaml, samlOf, SamlSignInError } from './saml.service.js';
+import { acceptAssertionOnce, profileFromSaml, samlOf, SamlSignInError, serviceProviderMetadata, serviceProviderOf } from './saml.service.js';
 
 const FAILURE_OF: Record<SamlSignInError['reason'], DirectorySignInFailure> = {
   rejected: 'rejected',
@@ -15,6 +15,7 @@ const FAILURE_OF: Record<SamlSignInError['reason'], DirectorySignInFailure> = {
   'provider-refused': 'provider-refused',
   'missing-attributes': 'no-email',
   misconfigured: 'other',
+  unreachable: 'unavailable',
 };
 
 const AcsBody = z.object({ SAMLResponse: z.string().min(1).max(190_000), RelayState: z.string().max(200).optional() });
@@ -48,7 +49,7 @@ export function samlAcsRouter(platform: Platform): Router {
     const body = AcsBody.safeParse(req.body);
     if (!body.success) return completeDirectorySignIn(req, res, next, { failure: 'rejected', detail: 'the POST carries no SAMLResponse' }, { methodId });
     try {
-      const context = samlOf(platform.config.BASE_URL, method);
+      const context = await samlOf(platform.config.BASE_URL, method);
       const { profile } = await context.saml.validatePostResponseAsync({ SAMLResponse: body.data.SAMLResponse });
       if (!profile) throw new SamlSignInError('rejected', 'the SAML response holds no assertion');
       await acceptAssertionOnce(context, method, profile);
@@ -71,7 +72,7 @@ export function samlRouter(platform: Platform): Router {
     const method = await enabledMethodById(methodId, 'saml');
     if (!method) return completeDirectorySignIn(req, res, next, { failure: 'method-unavailable', detail: 'no enabled SAML method with this id' }, { methodId });
     try {
-      const context = samlOf(platform.config.BASE_URL, method);
+      const context = await samlOf(platform.config.BASE_URL, method);
       // RelayState is an opaque random id; the (local) next path it stands for stays with us (saml_requests).
       const relayState = randomBytes(24).toString('base64url');
       await context.requests.saveRelayState(relayState, localNextPath(req.query.next));
@@ -87,8 +88,7 @@ export function samlRouter(platform: Platform): Router {
     const method = await signInMethodById(String(req.params.methodId));
     if (!method || method.kind !== 'saml') return next();
     try {
-      const context = samlOf(platform.config.BASE_URL, method);
-      res.type('application/samlmetadata+xml').send(context.saml.generateServiceProviderMetadata(null, null));
+      res.type('application/samlmetadata+xml').send(serviceProviderMetadata(serviceProviderOf(platform.config.BASE_URL, method)));
     } catch (error) {
       req.log?.warn({ signInMethodId: String(method._id), detail: (error as Error).message }, 'SAML metadata: the method is not configured');
       next();

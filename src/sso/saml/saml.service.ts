@@ -1,11 +1,12 @@
 // An office's SAML method as the routes use it: node-saml set up from its settings, the ACS checks node-saml leaves to us, the profile.
-import { SAML, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
+import { generateServiceProviderMetadata, SAML, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
 import { Types } from 'mongoose';
 import { Claim } from '../../db/claim.model.js';
 import { claimOnce } from '../../db/claims.js';
 import type { DirectoryProfile } from '../directory-profile.js';
 import type { SignInMethodDoc } from '../sign-in-method.model.js';
 import { SAML_REQUEST_TTL_MS, SamlRequestCache } from './saml-request-cache.js';
+import { fetchIdpMetadata, type IdpMetadata } from './saml-metadata.js';
 import { SamlSettings } from './saml.settings.js';
 
 /** An assertion older than this (from its IssueInstant) is refused whatever its NotOnOrAfter says. */
@@ -16,7 +17,7 @@ const ASSERTION_CLAIM_KEPT_MS = 2 * MAX_ASSERTION_AGE_MS;
 /** Why a SAML answer signs nobody in: a stable reason for the failure page, a detail for the log. */
 export class SamlSignInError extends Error {
   constructor(
-    readonly reason: 'rejected' | 'replayed' | 'provider-refused' | 'missing-attributes' | 'misconfigured',
+    readonly reason: 'rejected' | 'replayed' | 'provider-refused' | 'missing-attributes' | 'misconfigured' | 'unreachable',
     detail: string,
     options?: { cause?: unknown },
   ) {
@@ -43,12 +44,41 @@ function pem(certificate: string): string {
   return `-----BEGIN CERTIFICATE-----\n${certificate.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----`;
 }
 
-export interface SamlMethodContext {
+export interface SamlServiceProvider {
   settings: SamlSettings;
-  saml: SAML;
-  requests: SamlRequestCache;
   acsUrl: string;
   spEntityId: string;
+}
+
+export interface SamlMethodContext extends SamlServiceProvider {
+  saml: SAML;
+  requests: SamlRequestCache;
+}
+
+/** The SP side of a method (no IdP needed): its settings, ACS and entity id. */
+export function serviceProviderOf(baseUrl: string, method: Pick<SignInMethodDoc, '_id' | 'settings'>): SamlServiceProvider {
+  const parsed = SamlSettings.safeParse(method.settings);
+  if (!parsed.success) throw new SamlSignInError('misconfigured', `the method's stored settings are not valid SAML settings: ${parsed.error.message}`);
+  const methodId = String(method._id);
+  return { settings: parsed.data, acsUrl: samlAcsUrl(baseUrl, methodId), spEntityId: samlSpEntityId(baseUrl, methodId, parsed.data) };
+}
+
+/** The SP metadata XML the office's IdP administrator imports (entity id, ACS, assertions wanted signed). */
+export function serviceProviderMetadata(sp: SamlServiceProvider): string {
+  return generateServiceProviderMetadata({ issuer: sp.spEntityId, callbackUrl: sp.acsUrl, wantAssertionsSigned: true, identifierFormat: null });
+}
+
+/** The IdP of a method: pasted metadata as stored, or its metadata URL read now. */
+export async function identityProviderOf(settings: SamlSettings): Promise<IdpMetadata> {
+  if (settings.metadataUrl) {
+    try {
+      return await fetchIdpMetadata(settings.metadataUrl);
+    } catch (error) {
+      throw new SamlSignInError('unreachable', `the IdP metadata (${settings.metadataUrl}) cannot be read: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  if (!settings.idp) throw new SamlSignInError('misconfigured', 'the method has neither a metadata URL nor metadata');
+  return settings.idp;
 }
 
 /**
@@ -56,24 +86,20 @@ export interface SamlMethodContext {
  * the audience (our entity id) checked, InResponseTo always required and looked up in the database
  * (SamlRequestCache), the clock skew of the settings. IdP-initiated sign-in is therefore not accepted.
  */
-export function samlOf(baseUrl: string, method: Pick<SignInMethodDoc, '_id' | 'organisationId' | 'settings'>): SamlMethodContext {
-  const parsed = SamlSettings.safeParse(method.settings);
-  if (!parsed.success) throw new SamlSignInError('misconfigured', `the method's stored settings are not valid SAML settings: ${parsed.error.message}`);
-  const settings = parsed.data;
-  const methodId = String(method._id);
-  const acsUrl = samlAcsUrl(baseUrl, methodId);
-  const spEntityId = samlSpEntityId(baseUrl, methodId, settings);
+export async function samlOf(baseUrl: string, method: Pick<SignInMethodDoc, '_id' | 'organisationId' | 'settings'>): Promise<SamlMethodContext> {
+  const sp = serviceProviderOf(baseUrl, method);
+  const idp = await identityProviderOf(sp.settings);
   const requests = new SamlRequestCache(method.organisationId, method._id);
   const saml = new SAML({
-    callbackUrl: acsUrl,
-    entryPoint: settings.idpSsoUrl,
-    issuer: spEntityId,
-    idpIssuer: settings.idpEntityId,
-    idpCert: settings.idpCertificates.map(pem),
-    audience: spEntityId,
+    callbackUrl: sp.acsUrl,
+    entryPoint: idp.ssoUrl,
+    issuer: sp.spEntityId,
+    idpIssuer: idp.entityId,
+    idpCert: idp.certificates.map(pem),
+    audience: sp.spEntityId,
     wantAssertionsSigned: true,
     wantAuthnResponseSigned: false,
-    acceptedClockSkewMs: settings.clockSkewSeconds * 1000,
+    acceptedClockSkewMs: sp.settings.clockSkewSeconds * 1000,
     maxAssertionAgeMs: MAX_ASSERTION_AGE_MS,
     validateInResponseTo: ValidateInResponseTo.always,
     requestIdExpirationPeriodMs: SAML_REQUEST_TTL_MS,
@@ -82,7 +108,7 @@ export function samlOf(baseUrl: string, method: Pick<SignInMethodDoc, '_id' | 'o
     // ADFS and Entra ID pick the authentication themselves (Windows sign-in, MFA); a requested context would refuse it.
     disableRequestedAuthnContext: true,
   });
-  return { settings, saml, requests, acsUrl, spEntityId };
+  return { ...sp, saml, requests };
 }
 
 type XmlJs = { $?: Record<string, string>; _?: string } & { [name: string]: XmlJs[] | Record<string, string> | string | undefined };
