@@ -19,7 +19,7 @@ declare module 'express-session' {
  * directory not answering (unavailable), a token or assertion refused (rejected), a method gone or switched off
  * (method-unavailable), or anything else the adapter could not make sense of (other).
  */
-export type DirectorySignInFailure = ProvisioningFailure | 'invalid' | 'disabled' | 'unavailable' | 'rejected' | 'method-unavailable' | 'other';
+export type DirectorySignInFailure = ProvisioningFailure | 'invalid' | 'disabled' | 'unavailable' | 'rejected' | 'method-unavailable' | 'too-many' | 'other';
 
 /** What an adapter hands over: a signed-in person, or why not (with an optional detail for the log only). */
 export type DirectorySignInOutcome = { user: SessionUser } | { failure: DirectorySignInFailure; detail?: string };
@@ -35,11 +35,12 @@ const STATUS: Record<DirectorySignInFailure, number> = {
   'linked-elsewhere': 403,
   'method-unavailable': 404,
   unavailable: 503,
+  'too-many': 429,
   other: 401,
 };
 
 /** The failures the page explains in words of their own (locales/…/sso.json failed.*); the rest get a general text. */
-const EXPLAINED = new Set<DirectorySignInFailure>(['invalid', 'disabled', 'inactive', 'other-office', 'no-email', 'unavailable', 'rejected', 'method-unavailable']);
+const EXPLAINED = new Set<DirectorySignInFailure>(['invalid', 'disabled', 'inactive', 'other-office', 'no-email', 'unavailable', 'rejected', 'method-unavailable', 'too-many']);
 
 /** The `next` path to go to when it is a path on this site; anything else (another site, `//evil`) is ignored. */
 export function localNextPath(value: unknown): string | undefined {
