@@ -54,6 +54,9 @@ import { studioInsightsRouter } from './studio/studio-insights.routes.js';
 import { courseSharingRouter } from './studio/course-sharing.routes.js';
 import { officeCoursesNavLink, officeCoursesRouter } from './organisations/office-courses.routes.js';
 import { scormRouter, scormRuntimeAsset, scormUploadRouter } from './scorm/scorm.routes.js';
+import { ldapSignInRouter } from './sso/ldap/ldap.routes.js';
+import { ldapSyncRouter } from './sso/ldap/ldap-sync.routes.js';
+import { signInMethodsNavLink, signInMethodsRouter } from './sso/sign-in-methods.routes.js';
 import { oidcRouter } from './sso/oidc/oidc.routes.js';
 import { oidcSignOutRouter } from './sso/oidc/oidc-sign-out.routes.js';
 import { samlAcsRouter, samlRouter } from './sso/saml/saml.routes.js';
@@ -141,6 +144,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(peopleNavLink);
   app.use(operatorNavLink);
   app.use(officeSettingsNavLink);
+  app.use(signInMethodsNavLink);
   app.use(officeCoursesNavLink);
   app.use(studioNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
@@ -185,6 +189,10 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(studioEditorRouter(platform));
   app.use(studioInsightsRouter(platform));
   app.use(courseSharingRouter(platform));
+  // Before signInMethodsRouter: /urzad/logowanie/:id/synchronizacja is HR's too, the rest of /urzad/logowanie the admin's.
+  app.use(ldapSyncRouter(platform));
+  app.use(signInMethodsRouter(platform));
+  app.use(ldapSignInRouter(platform));
   // Directory sign-in with OpenID Connect; its sign-out comes before the platform's own /wyloguj (authRouter).
   app.use(oidcRouter(platform));
   app.use(oidcSignOutRouter(platform));

@@ -20,7 +20,16 @@ declare module 'express-session' {
  * directory not answering (unavailable), a token or assertion refused (rejected), a method gone or switched off
  * (method-unavailable), or anything else the adapter could not make sense of (other).
  */
-export type DirectorySignInFailure = ProvisioningFailure | 'invalid' | 'disabled' | 'unavailable' | 'rejected' | 'method-unavailable' | 'provider-refused' | 'other';
+export type DirectorySignInFailure =
+  | ProvisioningFailure
+  | 'invalid'
+  | 'disabled'
+  | 'unavailable'
+  | 'rejected'
+  | 'method-unavailable'
+  | 'provider-refused'
+  | 'too-many'
+  | 'other';
 
 /** What an adapter hands over: a signed-in person, or why not (with an optional detail for the log only). */
 export type DirectorySignInOutcome = { user: SessionUser } | { failure: DirectorySignInFailure; detail?: string };
@@ -37,6 +46,7 @@ const STATUS: Record<DirectorySignInFailure, number> = {
   'method-unavailable': 404,
   'provider-refused': 401,
   unavailable: 503,
+  'too-many': 429,
   other: 401,
 };
 
@@ -51,6 +61,7 @@ const EXPLAINED = new Set<DirectorySignInFailure>([
   'rejected',
   'method-unavailable',
   'provider-refused',
+  'too-many',
 ]);
 
 /** The `next` path to go to when it is a path on this site; anything else (another site, `//evil`) is ignored. */

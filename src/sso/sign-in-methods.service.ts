@@ -26,6 +26,8 @@ export interface MethodListItem {
   id: string;
   kind: SignInKind;
   label: string;
+  /** The locale key of the kind's name (sso:kinds.<kind>.name). */
+  kindNameKey: string;
   enabled: boolean;
   lastSyncAt?: Date;
   syncable: boolean;
@@ -39,6 +41,7 @@ export async function signInMethodsPage(organisationId: string): Promise<{ metho
       id: String(method._id),
       kind: method.kind,
       label: method.label,
+      kindNameKey: `sso:kinds.${method.kind}.name`,
       enabled: method.enabled,
       lastSyncAt: method.lastSyncAt ?? undefined,
       syncable: method.kind === 'ldap',
