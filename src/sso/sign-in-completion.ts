@@ -20,16 +20,7 @@ declare module 'express-session' {
  * directory not answering (unavailable), a token or assertion refused (rejected), a method gone or switched off
  * (method-unavailable), or anything else the adapter could not make sense of (other).
  */
-export type DirectorySignInFailure =
-  | ProvisioningFailure
-  | 'invalid'
-  | 'disabled'
-  | 'unavailable'
-  | 'rejected'
-  | 'method-unavailable'
-  | 'provider-refused'
-  | 'too-many'
-  | 'other';
+export type DirectorySignInFailure = ProvisioningFailure | 'invalid' | 'disabled' | 'unavailable' | 'rejected' | 'method-unavailable' | 'provider-refused' | 'too-many' | 'other';
 
 /** What an adapter hands over: a signed-in person, or why not (with an optional detail for the log only). */
 export type DirectorySignInOutcome = { user: SessionUser } | { failure: DirectorySignInFailure; detail?: string };

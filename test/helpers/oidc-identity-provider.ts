@@ -30,6 +30,11 @@ export interface OidcTestProviderOptions {
   /** The relying party's redirect_uri(s) registered for the client. */
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
+  /**
+   * Also accept any redirect_uri starting with this (the browser test, where the office admin creates the method, and
+   * so its redirect_uri, after the provider started). Only this test provider is that lenient.
+   */
+  redirectUriPrefix?: string;
 }
 
 /**
@@ -86,6 +91,13 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
     },
   };
   const provider = new Provider(issuer, configuration);
+  const { redirectUriPrefix } = options;
+  if (redirectUriPrefix) {
+    const registered = provider.Client.prototype.redirectUriAllowed;
+    provider.Client.prototype.redirectUriAllowed = function (this: unknown, value: string) {
+      return value.startsWith(redirectUriPrefix) || registered.call(this, value);
+    };
+  }
   const providerCallback = provider.callback();
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {

@@ -224,12 +224,22 @@ describe('sso/saml/saml.routes (SAML 2.0 sign-in against a test IdP)', function 
   });
 
   it('reads the IdP from its metadata URL at the sign-in, and says "try again later" when that address does not answer', async () => {
-    const byUrl = await SignInMethod.create({ organisationId: office._id, kind: 'saml', label: 'Przez adres metadanych', settings: SamlSettings.parse({ metadataUrl: idp.metadataUrl }) });
+    const byUrl = await SignInMethod.create({
+      organisationId: office._id,
+      kind: 'saml',
+      label: 'Przez adres metadanych',
+      settings: SamlSettings.parse({ metadataUrl: idp.metadataUrl }),
+    });
     const start = await new PlainBrowser().request(`${server.url}/logowanie/saml/${String(byUrl._id)}`);
     expect(start.status).to.equal(303);
     expect(start.location!.startsWith(`${idp.ssoUrl}?SAMLRequest=`)).to.equal(true);
     const closedPort = await freePort();
-    const offline = await SignInMethod.create({ organisationId: office._id, kind: 'saml', label: 'Wyłączony', settings: SamlSettings.parse({ metadataUrl: `http://127.0.0.1:${closedPort}/metadata` }) });
+    const offline = await SignInMethod.create({
+      organisationId: office._id,
+      kind: 'saml',
+      label: 'Wyłączony',
+      settings: SamlSettings.parse({ metadataUrl: `http://127.0.0.1:${closedPort}/metadata` }),
+    });
     const landing = await new PlainBrowser().request(`${server.url}/logowanie/saml/${String(offline._id)}`);
     expectRefused(landing, 503);
     expect(landing.text).to.contain('nie odpowiada');

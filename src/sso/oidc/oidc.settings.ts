@@ -23,10 +23,13 @@ export const OidcSettings = z.object({
     .string()
     .trim()
     .url({ error: 'sso:oidc.errors.discoveryUrl' })
-    .refine((value) => {
-      const url = new URL(value);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(url));
-    }, { error: 'sso:oidc.errors.discoveryUrlHttps' }),
+    .refine(
+      (value) => {
+        const url = new URL(value);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(url));
+      },
+      { error: 'sso:oidc.errors.discoveryUrlHttps' },
+    ),
   clientId: z.string().trim().min(1, { error: 'sso:oidc.errors.clientId' }).max(300, { error: 'sso:errors.tooLong' }),
   /** Space-separated; `openid` is always among them. */
   scopes: z

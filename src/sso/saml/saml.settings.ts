@@ -9,7 +9,7 @@ const certificate = z
   .refine((value) => /^[A-Za-z0-9+/]+=*$/.test(value) && value.length > 100, { error: 'sso:saml.errors.certificate' });
 
 const attributeName = z.string().trim().max(300, { error: 'sso:errors.tooLong' });
-const blankAsEmpty = (schema: z.ZodType<string>) => z.preprocess((value) => (typeof value === 'string' ? value.trim() : value ?? ''), schema);
+const blankAsEmpty = (schema: z.ZodType<string>) => z.preprocess((value) => (typeof value === 'string' ? value.trim() : (value ?? '')), schema);
 
 export const SAML_ATTRIBUTE_DEFAULTS = {
   subject: '',
@@ -57,12 +57,24 @@ export type SamlSettings = z.infer<typeof SamlSettings>;
 /** The SAML part of the method form, as typed. */
 export const SamlSettingsForm = z
   .object({
-    metadataUrl: blankAsEmpty(z.union([z.literal(''), z.string().url({ error: 'sso:saml.errors.metadataUrl' }).regex(/^https?:\/\//i, { error: 'sso:saml.errors.metadataUrl' })])),
+    metadataUrl: blankAsEmpty(
+      z.union([
+        z.literal(''),
+        z
+          .string()
+          .url({ error: 'sso:saml.errors.metadataUrl' })
+          .regex(/^https?:\/\//i, { error: 'sso:saml.errors.metadataUrl' }),
+      ]),
+    ),
     metadataXml: blankAsEmpty(z.string().max(1024 * 1024, { error: 'sso:errors.tooLong' })),
     spEntityId: blankAsEmpty(z.string().max(1000, { error: 'sso:errors.tooLong' })),
     clockSkewSeconds: z.preprocess(
       (value) => (typeof value === 'string' && value.trim() === '' ? 60 : value),
-      z.coerce.number({ error: 'sso:saml.errors.clockSkew' }).int({ error: 'sso:saml.errors.clockSkew' }).min(0, { error: 'sso:saml.errors.clockSkew' }).max(300, { error: 'sso:saml.errors.clockSkew' }),
+      z.coerce
+        .number({ error: 'sso:saml.errors.clockSkew' })
+        .int({ error: 'sso:saml.errors.clockSkew' })
+        .min(0, { error: 'sso:saml.errors.clockSkew' })
+        .max(300, { error: 'sso:saml.errors.clockSkew' }),
     ),
     subjectAttribute: blankAsEmpty(attributeName),
     emailAttribute: blankAsEmpty(attributeName),
