@@ -23,6 +23,8 @@ import { Certificate } from '../../src/certificates/certificate.model.js';
 import { withdrawCertificatesPastRetention } from '../../src/certificates/certificate-personal-data.js';
 import { runPendingDataExports } from '../../src/privacy/data-export.service.js';
 import { docxFile } from '../helpers/media-files.js';
+import { SignInMethod } from '../../src/sso/sign-in-method.model.js';
+import { OidcSettings } from '../../src/sso/oidc/oidc.settings.js';
 
 type Person = Awaited<ReturnType<typeof buildLearner>>;
 const COURSE = '/szkolenia/przyklad-kurs';
@@ -485,6 +487,35 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await go('/urzad/dziennik');
         // The course title inside an entry's details is the course's own (Polish) text; a list item cannot mark it.
         await checkPage(page, 'audit trail', language, 'audit-trail', ['Course: Przykładowy kurs', 'Course assignment: Przykładowy kurs']);
+      });
+
+      it('admin: the OpenID Connect and SAML sign-in method forms (blank, with errors, stored) and a refused directory sign-in', async () => {
+        await signIn(page, server.url, admin.user.email, admin.password);
+        await go('/urzad/logowanie/nowy/oidc');
+        await checkPage(page, 'new OIDC sign-in method', language, 'sso-oidc-new');
+        await page.fill('#label', 'Entra ID');
+        await page.fill('#discoveryUrl', 'http://login.example.test/');
+        await submit(page, 'form[action$="/nowy/oidc"]');
+        await checkPage(page, 'new OIDC sign-in method with errors', language, 'sso-oidc-errors');
+        await go('/urzad/logowanie/nowy/saml');
+        await checkPage(page, 'new SAML sign-in method', language);
+        await page.fill('#label', 'ADFS');
+        await page.fill('#metadataXml', '<not-metadata/>');
+        await submit(page, 'form[action$="/nowy/saml"]');
+        await checkPage(page, 'new SAML sign-in method with errors', language, 'sso-saml-errors');
+        const stored = await SignInMethod.create({
+          organisationId: officeId,
+          kind: 'oidc',
+          label: 'Keycloak',
+          enabled: false,
+          settings: OidcSettings.parse({ discoveryUrl: 'https://sso.example.test/realms/urzad/.well-known/openid-configuration', clientId: 'akademia' }),
+          sealedSecret: server.platform.secretBox.seal('sekret', 'sso-oidc-secret'),
+        });
+        await go(`/urzad/logowanie/${String(stored._id)}`);
+        await checkPage(page, 'stored OIDC sign-in method (redirect URI to copy)', language);
+        await page.context().clearCookies();
+        await go(`/logowanie/oidc/${String(stored._id)}`);
+        await checkPage(page, 'directory sign-in refused', language, 'sso-sign-in-failed');
       });
 
       it('HR and admin: people list, add form with errors, import with its dry run, edit page with errors', async () => {
