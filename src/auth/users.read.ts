@@ -25,6 +25,8 @@ export async function userIdLinkedToDirectory(organisationId: Types.ObjectId | s
     await membersOf(organisation)
   )
     .findOne({ organisationId: organisation, 'directory.methodId': new Types.ObjectId(String(methodId)), 'directory.subject': subject })
+    // The copies' schema names no fields (strict: false): without this, strictQuery would drop the directory filter.
+    .setOptions({ strictQuery: false })
     .select('_id')
     .lean<{ _id: Types.ObjectId }>();
   return copy?._id;
