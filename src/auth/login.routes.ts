@@ -79,7 +79,7 @@ export function loginRouter(deps: Pick<AccountPagesDeps, 'counters'>, passport: 
       localPasswordRefusal(user)
         .then((methods) => {
           if (methods) {
-            res.locals.useDirectory = methods.map((method) => ({ ...method, href: `/logowanie/${method.kind}/${method.id}` }));
+            res.locals.useDirectory = methods.map((method) => ({ ...method, isLdap: method.kind === 'ldap', href: `/logowanie/${method.kind}/${method.id}` }));
             return loginForm.show(req, res, { status: 403, values: req.body, fieldErrors: { email: ['auth:errors.useDirectory'] } });
           }
           logInWithSession(user);

@@ -25,8 +25,7 @@ export async function userIdLinkedToDirectory(organisationId: Types.ObjectId | s
     await membersOf(organisation)
   )
     .findOne({ organisationId: organisation, 'directory.methodId': new Types.ObjectId(String(methodId)), 'directory.subject': subject })
-    // The copies' schema names only _id, and strictQuery (db/connection.ts) would drop the `directory.*` paths from
-    // the filter, so that any member of the office matched: one person's sign-in took over another's account.
+    // The copies' schema names no fields (strict: false): without this, strictQuery would drop the directory filter.
     .setOptions({ strictQuery: false })
     .select('_id')
     .lean<{ _id: Types.ObjectId }>();

@@ -74,8 +74,8 @@ export function mappedDepartment(method: Pick<ProvisioningMethod, 'mapping'>, of
  */
 export function mappedRoles(method: Pick<ProvisioningMethod, 'mapping'>, profile: DirectoryProfile, current: readonly Role[]): Role[] {
   const rules = (method.mapping?.groupRoles ?? []).filter((rule) => (OFFICE_ROLES as readonly string[]).includes(rule.role));
-  const named = new Set(rules.map((rule) => rule.role as Role));
-  const given = new Set(rules.filter((rule) => inGroup(profile.groups, rule.group)).map((rule) => rule.role as Role));
+  const named = new Set<Role>(rules.map((rule) => rule.role));
+  const given = new Set<Role>(rules.filter((rule) => inGroup(profile.groups, rule.group)).map((rule) => rule.role));
   const roles = new Set<Role>(['learner']);
   for (const role of current) if (!named.has(role)) roles.add(role);
   for (const role of given) roles.add(role);
@@ -128,7 +128,9 @@ async function linkedUser(method: ProvisioningMethod, subject: string): Promise<
   const id = await userIdLinkedToDirectory(method.organisationId, method._id, subject);
   if (!id) return undefined;
   const user = await User.findById(id).lean<UserDoc>();
-  return user && String(user.organisationId) === String(method.organisationId) ? user : undefined;
+  // Checked on the account itself too: a link is what lets a directory answer change an account.
+  const linked = user?.directory && String(user.directory.methodId) === String(method._id) && user.directory.subject === subject;
+  return user && linked && String(user.organisationId) === String(method.organisationId) ? user : undefined;
 }
 
 async function createAccount(

@@ -92,7 +92,7 @@ export function completeDirectorySignIn(
 }
 
 /** The one page for a refused directory sign-in. */
-export async function showSignInFailed(req: Request, res: Response, failure: DirectorySignInFailure, methodId?: string): Promise<void> {
+export function showSignInFailed(req: Request, res: Response, failure: DirectorySignInFailure, methodId?: string): Promise<void> {
   noStore(res);
   res.status(STATUS[failure] ?? 401);
   const key = EXPLAINED.has(failure) ? failure : 'general';
@@ -101,4 +101,5 @@ export async function showSignInFailed(req: Request, res: Response, failure: Dir
     message: req.t(`sso:failed.${key}`),
     retryHref: methodId ? '/logowanie' : undefined,
   });
+  return Promise.resolve();
 }

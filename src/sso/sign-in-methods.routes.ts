@@ -72,7 +72,7 @@ async function renderMethodForm(req: Request, res: Response, entry: SignInKindEn
     methodId: stored?.id,
     hasSecret: Boolean(stored?.hasSecret),
     secretField: entry.secretField,
-    canCheck: Boolean(stored && entry.checkConnection),
+    canCheck: Boolean(stored && entry.checkConnection !== undefined),
     values,
     errors: form.errors,
     errorSummary: form.errorSummary,
@@ -146,8 +146,7 @@ export function signInMethodsRouter(platform: SignInMethodsDeps): Router {
       const kind = await kindOf(req, res);
       const form = methodForms.get(kind);
       if (!form) return next();
-      res.locals.methodForm = form;
-      form.accept(req, res, async () => {
+      const save = async () => {
         try {
           const body = form.input(res) as Record<string, unknown> & z.infer<typeof MethodCommonForm>;
           const id = (req.params as { id?: string }).id;
@@ -155,9 +154,10 @@ export function signInMethodsRouter(platform: SignInMethodsDeps): Router {
           setFlash(req, 'success', req.t(id ? 'sso:admin.saved' : 'sso:admin.added', { label: body.label }));
           res.redirect(303, `${METHODS_PATH}/${saved.id}`);
         } catch (error) {
-          form.refuse(error, req, res, next);
+          await form.refuse(error, req, res, next);
         }
-      });
+      };
+      await form.accept(req, res, () => void save());
     } catch (error) {
       next(error);
     }
@@ -172,7 +172,7 @@ export function signInMethodsRouter(platform: SignInMethodsDeps): Router {
     `${METHODS_PATH}/nowy/:kind`,
     admin,
     kindParams,
-    saveHandler(async (_req, res) => inputOf<KindParams>(res, 'params').kind),
+    saveHandler((_req, res) => Promise.resolve(inputOf<KindParams>(res, 'params').kind)),
   );
 
   router.get(`${METHODS_PATH}/:id`, admin, params, async (req, res) => {

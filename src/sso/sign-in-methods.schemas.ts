@@ -5,7 +5,10 @@ import { OFFICE_ROLES } from '../people/people.policy.js';
 import { SIGN_IN_KINDS } from './sign-in-method.model.js';
 
 /** Repeated form fields (one per table row) as a list of strings; a single value as a list of one. */
-const rows = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string().max(500, { error: 'sso:errors.tooLong' })).max(200));
+const rows = z.preprocess(
+  (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
+  z.array(z.string().max(500, { error: 'sso:errors.tooLong' })).max(200),
+);
 const checkbox = z.preprocess((value) => value === 'tak' || value === true, z.boolean());
 
 /** Roles a directory group may give (learner is everyone's; the operator is never an office's to give). */

@@ -25,8 +25,20 @@ export interface LdapPerson {
 
 /** The ldapts client for a method: timeouts set; TLS verified (against the method's CA when given). */
 function clientOf(settings: LdapSettings): Client {
-  const tlsOptions = { rejectUnauthorized: true, ...(settings.caCertificate ? { ca: [settings.caCertificate] } : {}) };
-  return new Client({ url: settings.url, connectTimeout: CONNECT_TIMEOUT_MS, timeout: OPERATION_TIMEOUT_MS, tlsOptions, strictDN: false });
+  // ldapts speaks TLS from the start whenever tlsOptions are given, so they go only with ldaps:// (StartTLS gets its own).
+  const secure = settings.url.toLowerCase().startsWith('ldaps://');
+  return new Client({
+    url: settings.url,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    timeout: OPERATION_TIMEOUT_MS,
+    ...(secure ? { tlsOptions: tlsOptionsOf(settings) } : {}),
+    strictDN: false,
+  });
+}
+
+/** Certificate verification always on; the method's CA when given, the system's otherwise. */
+function tlsOptionsOf(settings: LdapSettings) {
+  return { rejectUnauthorized: true, ...(settings.caCertificate ? { ca: [settings.caCertificate] } : {}) };
 }
 
 /** What went wrong, as a failure reason (and a detail for the admin's log, never for the person). */
@@ -52,7 +64,7 @@ async function boundClient(settings: LdapSettings, dn: string, password: string)
   if (!password) throw new InvalidCredentialsError('empty password');
   const client = clientOf(settings);
   try {
-    if (settings.startTls) await client.startTLS({ rejectUnauthorized: true, ...(settings.caCertificate ? { ca: [settings.caCertificate] } : {}) });
+    if (settings.startTls) await client.startTLS(tlsOptionsOf(settings));
     await client.bind(dn, password);
     return client;
   } catch (error) {
@@ -91,9 +103,9 @@ function guidText(bytes: Buffer): string {
 function subjectOf(entry: Entry, settings: LdapSettings): string {
   const key = Object.keys(entry).find((k) => k.toLowerCase() === settings.subjectAttribute.toLowerCase());
   const raw = key ? (entry[key] as unknown) : undefined;
-  const first = Array.isArray(raw) ? raw[0] : raw;
+  const first: unknown = Array.isArray(raw) ? (raw as unknown[])[0] : raw;
   if (Buffer.isBuffer(first)) return settings.subjectAttribute.toLowerCase() === 'objectguid' ? guidText(first) : first.toString('hex');
-  return first === undefined ? '' : String(first);
+  return typeof first === 'string' || typeof first === 'number' ? String(first) : '';
 }
 
 function isDisabled(entry: Entry, settings: LdapSettings): boolean {
@@ -137,7 +149,7 @@ async function groupsOf(client: Client, settings: LdapSettings, entry: Entry): P
 
 async function personOf(client: Client, settings: LdapSettings, entry: Entry): Promise<LdapPerson> {
   const attributes: Record<string, string[]> = {};
-  for (const key of Object.keys(entry)) if (key !== 'dn' && key.toLowerCase() !== settings.subjectAttribute.toLowerCase()) attributes[key] = valuesOf(entry, key);
+  for (const key of Object.keys(entry)) if (key !== 'dn' && key !== '*' && key.toLowerCase() !== settings.subjectAttribute.toLowerCase()) attributes[key] = valuesOf(entry, key);
   const email = (valuesOf(entry, settings.emailAttribute)[0] ?? '').trim().toLowerCase();
   const login = valuesOf(entry, settings.loginAttribute)[0] ?? '';
   return {
@@ -230,7 +242,7 @@ export async function checkLdapConnection(settings: LdapSettings, bindPassword: 
     return { ok: false, problem: detail.startsWith('TLS') ? 'tls' : failure === 'unavailable' ? 'unreachable' : 'other', detail };
   }
   try {
-    const { searchEntries } = await client.search(settings.searchBase, { scope: 'sub', filter: everyoneFilter(settings), attributes: ['dn'], sizeLimit: 1000 });
+    const { searchEntries } = await client.search(settings.searchBase, { scope: 'sub', filter: everyoneFilter(settings), attributes: ['dn'], paged: true });
     return { ok: true, people: searchEntries.length };
   } catch (error) {
     const { failure, detail } = failureOf(error);

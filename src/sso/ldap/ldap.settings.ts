@@ -2,13 +2,16 @@
 import { z } from 'zod';
 
 const optional = (max = 500) =>
-  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.string().trim().max(max, { error: 'sso:errors.tooLong' }).optional());
+  z.preprocess(
+    (value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value),
+    z.string().trim().max(max, { error: 'sso:errors.tooLong' }).optional(),
+  );
 const required = (key: string, max = 500) => z.string({ error: key }).trim().min(1, { error: key }).max(max, { error: 'sso:errors.tooLong' });
 /** An attribute name (RFC 4512 descr): letters, digits and hyphens, starting with a letter. */
 const attribute = (key: string) => required(key, 100).regex(/^[A-Za-z][A-Za-z0-9-]*$/, { error: 'sso:errors.attributeName' });
 const optionalAttribute = () =>
   z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    (value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value),
     z
       .string()
       .trim()
@@ -28,7 +31,7 @@ export const LdapSettings = z.object({
   url: required('sso:errors.ldapUrlRequired', 300).regex(/^ldaps?:\/\/[^\s/?#]+\/?$/i, { error: 'sso:errors.ldapUrl' }),
   startTls: z.boolean().default(false),
   /** CA certificate(s) to trust for ldaps:// and StartTLS, PEM; without it the system's CAs. Verification is always on. */
-  caCertificate: z.string().max(20000).optional(),
+  caCertificate: z.preprocess((value) => (value === null ? undefined : value), z.string().max(20000).optional()),
   bindDn: required('sso:errors.bindDnRequired'),
   searchBase: required('sso:errors.searchBaseRequired'),
   /** The filter finding one person, with `{{username}}` where the typed name goes (escaped). */
@@ -55,7 +58,7 @@ export const LdapSettingsForm = z
     url: LdapSettings.shape.url,
     startTls: checkbox,
     caCertificate: z.preprocess(
-      (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+      (value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value),
       z
         .string()
         .trim()
@@ -114,7 +117,9 @@ export const LDAP_FORM_FIELDS = [
 /** The stored settings of a form (the password goes apart, to be sealed). */
 export function ldapSettingsOf(form: LdapSettingsForm): { settings: LdapSettings; secret: string | undefined } {
   const { bindPassword, ...rest } = form;
-  return { settings: LdapSettings.parse(rest), secret: bindPassword === '' ? undefined : bindPassword };
+  // Without the unset fields: the database would keep them as nulls.
+  const settings = Object.fromEntries(Object.entries(LdapSettings.parse(rest)).filter(([, value]) => value !== undefined)) as LdapSettings;
+  return { settings, secret: bindPassword === '' ? undefined : bindPassword };
 }
 
 /** The form's values for a stored method (no password: it is never shown again). */
