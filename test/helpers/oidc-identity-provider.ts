@@ -77,7 +77,8 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
       const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId });
-      grant.addOIDCScope(String(ctx.oidc.params?.scope ?? 'openid'));
+      const scope = ctx.oidc.params?.scope;
+      grant.addOIDCScope(typeof scope === 'string' ? scope : 'openid');
       await grant.save();
       return grant;
     },
@@ -93,8 +94,9 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
   const provider = new Provider(issuer, configuration);
   const { redirectUriPrefix } = options;
   if (redirectUriPrefix) {
-    const registered = provider.Client.prototype.redirectUriAllowed;
-    provider.Client.prototype.redirectUriAllowed = function (this: unknown, value: string) {
+    const { prototype } = provider.Client;
+    const registered = prototype.redirectUriAllowed;
+    prototype.redirectUriAllowed = function (this: unknown, value: string) {
       return value.startsWith(redirectUriPrefix) || registered.call(this, value);
     };
   }

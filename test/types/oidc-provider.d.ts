@@ -43,7 +43,7 @@ declare module 'oidc-provider' {
       new (init: { clientId: string; accountId?: string }): OidcGrant;
       find(id: string): Promise<OidcGrant | undefined>;
     };
-    Client: { prototype: { redirectUriAllowed(this: unknown, value: string): boolean } };
+    Client: { prototype: { redirectUriAllowed: (this: unknown, value: string) => boolean } };
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; prompt: { name: string } }>;
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;

@@ -43,12 +43,12 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   const descriptors = [...list(document.EntityDescriptor), ...list((document.EntitiesDescriptor as Node | undefined)?.EntityDescriptor)];
   const entity = descriptors.find((candidate) => candidate.IDPSSODescriptor !== undefined);
   if (!entity) throw new SamlMetadataError('the metadata has no EntityDescriptor with an IDPSSODescriptor');
-  const entityId = String(entity['@entityID'] ?? '').trim();
+  const entityId = text(entity['@entityID']).trim();
   if (!entityId) throw new SamlMetadataError('the EntityDescriptor has no entityID');
   const idp = list(entity.IDPSSODescriptor)[0];
   const services = list(idp.SingleSignOnService);
   const redirect = services.find((service) => service['@Binding'] === REDIRECT);
-  const ssoUrl = String(redirect?.['@Location'] ?? '').trim();
+  const ssoUrl = text(redirect?.['@Location']).trim();
   if (!ssoUrl) throw new SamlMetadataError('the IdP offers no SingleSignOnService with the HTTP-Redirect binding');
   const certificates = list(idp.KeyDescriptor)
     .filter((key) => key['@use'] === undefined || key['@use'] === 'signing')
