@@ -125,6 +125,8 @@ describe('authorisation and tenant isolation', function () {
       /^\/logowanie$/,
       // Signing in through an office's directory (src/sso): public forms, as the password login is.
       /^\/logowanie\/(ldap|oidc|saml)\//,
+      // A SAML method's SP metadata, which the office's IdP administrator imports (src/sso/saml).
+      /^\/saml\/:methodId\/metadata$/,
       /^\/haslo\/reset/,
       /^\/zaproszenie\//,
       // The page after a form that sent a link (registration, resend, reset).
