@@ -5,6 +5,7 @@ import type { OrganisationDoc } from '../../src/organisations/organisation.model
 import { SignInMethod } from '../../src/sso/sign-in-method.model.js';
 import { OidcSettings } from '../../src/sso/oidc/oidc.settings.js';
 import { oidcRedirectUri } from '../../src/sso/oidc/oidc.service.js';
+import { authorizationRedirect, completeAuthorization, discoverProvider, OidcSignInError } from '../../src/sso/oidc/oidc.client.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { buildOrganisation, csrfTokenFrom } from '../helpers/factories.js';
 import { startOidcTestProvider, type OidcTestAccount, type OidcTestProvider } from '../helpers/oidc-identity-provider.js';
@@ -151,6 +152,22 @@ describe('sso/oidc/oidc.routes (OpenID Connect sign-in against oidc-provider)', 
     expect(first.status).to.equal(303);
     const again = await browser.request(callback);
     expect(again.status).to.equal(401);
+  });
+
+  it('refuses an ID token whose nonce is not the one the sign-in started with (oidc.client, against the same provider)', async () => {
+    const settings = OidcSettings.parse({ discoveryUrl: idp.discoveryUrl, clientId: idp.clientId, scopes: 'openid email profile groups' });
+    const configuration = await discoverProvider({ settings, clientSecret: idp.clientSecret, allowLoopbackHttp: true });
+    const redirectUri = oidcRedirectUri(server.url, String(methodId));
+    const { url, pending } = await authorizationRedirect(configuration, settings, redirectUri);
+    const browser = new PlainBrowser();
+    const loginPage = await browser.follow(url.href);
+    const action = /action="([^"]+)"/.exec(loginPage.text)![1];
+    const back = await browser.follow(new URL(action, loginPage.url).href, { form: { login: 'anna', password: 'haslo-anny' } }, (next) => next.startsWith(server.url));
+    let refusal: unknown;
+    await completeAuthorization(configuration, settings, new URL(back.location!), { ...pending, nonce: 'another-nonce' }).catch((error: unknown) => (refusal = error));
+    expect(refusal).to.be.instanceOf(OidcSignInError);
+    expect((refusal as OidcSignInError).reason).to.equal('invalid_response');
+    expect((refusal as Error).message).to.match(/nonce/i);
   });
 
   it('refuses a forged code (the provider does not know it)', async () => {
