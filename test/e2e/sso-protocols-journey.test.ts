@@ -101,6 +101,7 @@ describe('e2e: OpenID Connect and SAML sign-in (issue 15)', function () {
     expect(await page.inputValue('#label')).to.equal('Entra ID urzędu');
     expect(await page.inputValue('#discoveryUrl')).to.equal(oidc.discoveryUrl);
     expect(await page.inputValue('#groupName-1')).to.equal('Kadry');
+    expect(await page.locator('main').innerText()).to.contain('Odczytuje konfigurację dostawcy spod adresu wykrywania');
     await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/sprawdz"] button[type="submit"]')]);
     expect(await page.locator('main').innerText()).to.contain(`dostawca ${oidc.issuer}`);
     await expectNoAxeViolations(page, 'OIDC method form after the check');

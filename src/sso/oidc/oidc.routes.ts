@@ -1,8 +1,9 @@
 // /logowanie/oidc/:methodId (to the provider) and /logowanie/oidc/:methodId/powrot (the redirect_uri): wiring only.
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import { createLoginRateLimit } from '../../auth/auth-rate-limits.js';
 import type { Platform } from '../../platform.js';
 import { provisionDirectoryAccount } from '../provisioning.service.js';
-import { completeDirectorySignIn, localNextPath, type DirectorySignInFailure } from '../sign-in-completion.js';
+import { completeDirectorySignIn, localNextPath, showSignInFailed, type DirectorySignInFailure } from '../sign-in-completion.js';
 import { enabledMethodById } from '../sign-in-methods.read.js';
 import { authorizationRedirect, completeAuthorization, OidcSignInError, type OidcPendingSignIn } from './oidc.client.js';
 import { oidcRedirectUri, providerOf } from './oidc.service.js';
@@ -49,7 +50,9 @@ export function oidcRouter(platform: Platform): Router {
     }
   });
 
-  router.get('/logowanie/oidc/:methodId/powrot', async (req, res, next) => {
+  // Refused returns count with the failed password logins of the address (100 per 15 minutes); successful ones do not.
+  const rateLimit = createLoginRateLimit(platform.counters, (req, res) => showSignInFailed(req, res, 'too-many'));
+  router.get('/logowanie/oidc/:methodId/powrot', rateLimit, async (req, res, next) => {
     const methodId = String(req.params.methodId);
     const pending = req.session.oidcPending?.[methodId];
     // Single use: whatever happens next, this state, nonce and verifier are spent.

@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { SamlStatusError } from '@node-saml/node-saml';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { createLoginRateLimit } from '../../auth/auth-rate-limits.js';
 import type { Platform } from '../../platform.js';
 import { provisionDirectoryAccount } from '../provisioning.service.js';
-import { completeDirectorySignIn, localNextPath, type DirectorySignInFailure } from '../sign-in-completion.js';
+import { completeDirectorySignIn, localNextPath, showSignInFailed, type DirectorySignInFailure } from '../sign-in-completion.js';
 import { enabledMethodById, signInMethodById } from '../sign-in-methods.read.js';
 import { acceptAssertionOnce, profileFromSaml, samlOf, SamlSignInError, serviceProviderMetadata, serviceProviderOf } from './saml.service.js';
 
@@ -42,7 +43,9 @@ function fail(req: Request, res: Response, next: NextFunction, methodId: string,
  */
 export function samlAcsRouter(platform: Platform): Router {
   const router = Router();
-  router.post('/logowanie/saml/:methodId/acs', async (req, res, next) => {
+  // Refused answers count with the failed password logins of the address (100 per 15 minutes); successful ones do not.
+  const rateLimit = createLoginRateLimit(platform.counters, (req, res) => showSignInFailed(req, res, 'too-many'));
+  router.post('/logowanie/saml/:methodId/acs', rateLimit, async (req, res, next) => {
     const methodId = String(req.params.methodId);
     const method = await enabledMethodById(methodId, 'saml');
     if (!method) return completeDirectorySignIn(req, res, next, { failure: 'method-unavailable', detail: 'no enabled SAML method with this id' }, { methodId });
