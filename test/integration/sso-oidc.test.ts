@@ -199,6 +199,19 @@ describe('sso/oidc/oidc.routes (OpenID Connect sign-in against oidc-provider)', 
     expect((await browser.request(`${server.url}/pulpit`)).status, 'the local session is gone').to.equal(302);
   });
 
+  it('shows the general failure page, not a 500, when the stored client secret does not open (another purpose)', async () => {
+    const broken = await SignInMethod.create({
+      organisationId: office._id,
+      kind: 'oidc',
+      label: 'Zły sekret',
+      settings: OidcSettings.parse({ discoveryUrl: idp.discoveryUrl, clientId: idp.clientId }),
+      sealedSecret: server.platform.secretBox.seal(idp.clientSecret, 'sso-ldap-secret'),
+    });
+    const landing = await new PlainBrowser().request(`${server.url}/logowanie/oidc/${String(broken._id)}`);
+    expect(landing.status).to.equal(401);
+    expect(landing.text).to.contain('Logowanie przez katalog urzędu nie powiodło się');
+  });
+
   it('shows "try again later" when the provider cannot be reached', async () => {
     const closedPort = await freePort();
     const offline = await SignInMethod.create({

@@ -9,7 +9,7 @@ const PROVIDER_TIMEOUT_S = 10;
 /** Why an OIDC sign-in did not produce a profile: a stable reason for the failure page, a detail for the log. */
 export class OidcSignInError extends Error {
   constructor(
-    readonly reason: 'provider_unreachable' | 'provider_refused' | 'invalid_response' | 'missing_claims',
+    readonly reason: 'provider_unreachable' | 'provider_refused' | 'invalid_response' | 'missing_claims' | 'misconfigured',
     detail: string,
     options?: { cause?: unknown },
   ) {

@@ -25,6 +25,7 @@ const FAILURE_OF: Record<OidcSignInError['reason'], DirectorySignInFailure> = {
   provider_refused: 'provider-refused',
   invalid_response: 'rejected',
   missing_claims: 'no-email',
+  misconfigured: 'other',
 };
 
 export function oidcRouter(platform: Platform): Router {

@@ -20,12 +20,12 @@ export async function providerOf(
   method: Pick<SignInMethodDoc, 'settings' | 'sealedSecret'>,
 ): Promise<{ settings: OidcSettings; configuration: oidc.Configuration }> {
   const parsed = OidcSettings.safeParse(method.settings);
-  if (!parsed.success) throw new OidcSignInError('invalid_response', `the method's stored settings are not valid OIDC settings: ${parsed.error.message}`);
+  if (!parsed.success) throw new OidcSignInError('misconfigured', `the method's stored settings are not valid OIDC settings: ${parsed.error.message}`);
   let clientSecret = '';
   try {
     if (method.sealedSecret) clientSecret = deps.secretBox.open(method.sealedSecret, secretPurposeOf('oidc'));
   } catch (error) {
-    throw new OidcSignInError('invalid_response', `the client secret does not open: ${(error as Error).message}`, { cause: error });
+    throw new OidcSignInError('misconfigured', `the client secret does not open: ${(error as Error).message}`, { cause: error });
   }
   const configuration = await discoverProvider({ settings: parsed.data, clientSecret, allowLoopbackHttp: !deps.config.isProduction });
   return { settings: parsed.data, configuration };
