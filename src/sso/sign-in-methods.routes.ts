@@ -54,8 +54,8 @@ function listOf(values: FormView['values'], field: string): string[] {
 /** Renders the method form (add or edit) for `entry`, with the view model of the form pipeline. */
 async function renderMethodForm(req: Request, res: Response, entry: SignInKindEntry, form: FormView, stored?: Awaited<ReturnType<typeof methodToEdit>>): Promise<void> {
   const departments = await mappingDepartments(req.user!.organisationId);
-  // The form pipeline gives every list field (the mapping rows) as a key even on a GET, so "typed" means a value.
-  const fromForm = form.errorSummary.length > 0 || Object.values(form.values).some((value) => (Array.isArray(value) ? value.length > 0 : Boolean(value)));
+  // After a post the form comes back as typed; a GET starts from the stored method or the kind's defaults.
+  const fromForm = req.method === 'POST';
   const values: Record<string, string | string[]> = fromForm ? form.values : { ...(stored?.values ?? { ...entry.defaults, enabled: 'tak' }) };
   const deptRows = fromForm
     ? listOf(form.values, 'departmentValue').map((value, i) => ({ value, departmentId: listOf(form.values, 'departmentId')[i] ?? '' }))
