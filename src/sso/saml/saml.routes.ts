@@ -30,6 +30,8 @@ function fail(req: Request, res: Response, next: NextFunction, methodId: string,
     completeDirectorySignIn(req, res, next, { failure: 'provider-refused', detail: `the IdP answered ${error.xmlStatus}: ${error.message}` }, { methodId });
     return;
   }
+  // The database failing is not a refusal: the error handler answers it (503, try again), as on every page.
+  if (error instanceof Error && error.name.startsWith('Mongo')) return next(error);
   // node-saml's own checks (signature, audience, times, InResponseTo, issuer) throw plain Errors: refused, never a 500.
   const detail = error instanceof Error ? error.message : String(error);
   completeDirectorySignIn(req, res, next, { failure: 'rejected', detail: `the SAML response was refused: ${detail}` }, { methodId });
