@@ -61,9 +61,6 @@ export const OidcSettings = z.object({
 });
 export type OidcSettings = z.infer<typeof OidcSettings>;
 
-/** The SecretBox purpose of an OIDC method's client secret. */
-export const OIDC_SECRET_PURPOSE = 'sso-oidc-secret';
-
 const blankAs = (fallback: string) => (value: unknown) => (typeof value === 'string' && value.trim() === '' ? fallback : value);
 
 /** The OIDC part of the method form, as typed (checkbox as `tak`). */

@@ -30,11 +30,6 @@ export function samlAcsUrl(baseUrl: string, methodId: string): string {
   return new URL(`/logowanie/saml/${encodeURIComponent(methodId)}/acs`, baseUrl).href;
 }
 
-/** The SP metadata address, which is also the default SP entity id. */
-export function samlMetadataUrl(baseUrl: string, methodId: string): string {
-  return new URL(`/saml/${encodeURIComponent(methodId)}/metadata`, baseUrl).href;
-}
-
 /** The SP's entity id: the method's setting, or BASE_URL + /saml/<methodId>. */
 export function samlSpEntityId(baseUrl: string, methodId: string, settings: Pick<SamlSettings, 'spEntityId'>): string {
   return settings.spEntityId || new URL(`/saml/${encodeURIComponent(methodId)}`, baseUrl).href;
