@@ -162,6 +162,31 @@ describe('sso (LDAP against a real slapd)', function () {
     expect(await AuditEntry.countDocuments({ organisationId: office._id, action: 'person.provisioned' })).to.equal(1);
   });
 
+  it('gives a new session id at a directory sign-in, and sign-out ends the session', async () => {
+    const agent = request.agent(server.url);
+    const page = await agent.get('/logowanie?email=kto%40urzad.local').expect(200);
+    const cookieOf = (res: request.Response) =>
+      ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('ajst.sid='))
+        ?.split(';')[0];
+    const before = cookieOf(page);
+    const res = await agent
+      .post(`/logowanie/ldap/${String(method._id)}`)
+      .type('form')
+      .send({ username: CLERK.uid, password: CLERK.password, _csrf: csrfTokenFrom(page.text) })
+      .expect(303);
+    expect(cookieOf(res)).to.be.a('string').and.not.equal(before);
+    const account = await agent.get('/konto').expect(200);
+    await agent
+      .post('/wyloguj')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(account.text) })
+      .expect(302);
+    const after = await agent.get('/konto').expect(302);
+    expect(after.headers.location).to.match(/^\/logowanie/);
+  });
+
   it('ignores a next that leads to another site', async () => {
     const { res } = await ldapSignIn(CLERK.uid, CLERK.password, '//evil.example/');
     expect(res.status).to.equal(303);
