@@ -57,7 +57,7 @@ export function localNextPath(value: unknown): string | undefined {
 export function completeDirectorySignIn(req: Request, res: Response, next: NextFunction, outcome: DirectorySignInOutcome, options: { methodId: string; next?: unknown }): void {
   if ('failure' in outcome) {
     req.log?.warn({ signInMethodId: options.methodId, reason: outcome.failure, detail: outcome.detail }, 'directory sign-in refused');
-    showSignInFailed(req, res, outcome.failure, options.methodId).catch(next);
+    showSignInFailed(req, res, outcome.failure).catch(next);
     return;
   }
   const target = localNextPath(options.next) ?? AFTER_LOGIN_PATH;
@@ -71,14 +71,13 @@ export function completeDirectorySignIn(req: Request, res: Response, next: NextF
 }
 
 /** The one page for a refused directory sign-in. */
-export function showSignInFailed(req: Request, res: Response, failure: DirectorySignInFailure, methodId?: string): Promise<void> {
+export function showSignInFailed(req: Request, res: Response, failure: DirectorySignInFailure): Promise<void> {
   noStore(res);
   res.status(STATUS[failure] ?? 401);
   const key = EXPLAINED.has(failure) ? failure : 'general';
   res.render('sso/sign-in-failed', {
     title: req.t('sso:failed.title'),
     message: req.t(`sso:failed.${key}`),
-    retryHref: methodId ? '/logowanie' : undefined,
   });
   return Promise.resolve();
 }
