@@ -290,6 +290,13 @@ mail: joanna.kowalska@urzad.local
     expect(res.text).to.contain('należy do konta w innym urzędzie');
   });
 
+  it('refuses a directory entry without an e-mail address (403), creating nobody', async () => {
+    await slapd.add(personLdif({ uid: 'bezmaila', fullName: 'Bez Maila', password: 'Haslo-Katalog-6' }));
+    const { res } = await ldapSignIn('bezmaila', 'Haslo-Katalog-6');
+    expect(res.status).to.equal(403);
+    expect(res.text).to.contain('nie podał Twojego adresu e-mail');
+  });
+
   it('refuses an account the office deactivated', async () => {
     await ldapSignIn(LEAVER.uid, LEAVER.password);
     await User.updateOne({ email: LEAVER.mail }, { $set: { status: 'deactivated' } }).setOptions({ acrossOrganisations: true });
