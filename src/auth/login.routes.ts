@@ -8,7 +8,7 @@ import { LocalPath, LoginBody } from './auth.schemas.js';
 import { loginReasonOf } from './login-reason.js';
 import type { AccountPagesDeps } from './mail-context.js';
 import type { AppPassport, LoginFailure } from './passport.js';
-import { directorySignInView } from '../sso/sign-in-page.js';
+import { directorySignInView, methodHref } from '../sso/sign-in-page.js';
 import { localPasswordRefusal, type OfferedMethod } from '../sso/sign-in-methods.read.js';
 import { FindOfficeQuery } from '../sso/sign-in-methods.schemas.js';
 
@@ -24,7 +24,7 @@ function localNext(value: unknown): string | undefined {
 async function renderLogin(req: Request, res: Response, form: FormView): Promise<void> {
   const next = localNext((req.body as { next?: unknown } | undefined)?.next) ?? localNext(req.query.next);
   // The office's own directory methods (src/sso): found by the e-mail typed (?email=) or the office chosen (?urzad=).
-  const directory = await directorySignInView(FindOfficeQuery.parse(req.method === 'GET' ? req.query : {}));
+  const directory = await directorySignInView(FindOfficeQuery.parse(req.method === 'GET' ? req.query : {}), next);
   res.render('auth/login', {
     directory,
     // Staff of an office that switched platform passwords off: the methods to use instead.
@@ -79,7 +79,7 @@ export function loginRouter(deps: Pick<AccountPagesDeps, 'counters'>, passport: 
       localPasswordRefusal(user)
         .then((methods) => {
           if (methods) {
-            res.locals.useDirectory = methods.map((method) => ({ ...method, isLdap: method.kind === 'ldap', href: `/logowanie/${method.kind}/${method.id}` }));
+            res.locals.useDirectory = methods.map((method) => ({ ...method, isLdap: method.kind === 'ldap', href: methodHref(method, input.next) }));
             return loginForm.show(req, res, { status: 403, values: req.body, fieldErrors: { email: ['auth:errors.useDirectory'] } });
           }
           logInWithSession(user);

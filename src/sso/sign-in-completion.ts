@@ -76,7 +76,7 @@ export function completeDirectorySignIn(
 ): void {
   if ('failure' in outcome) {
     req.log?.warn({ signInMethodId: options.methodId, reason: outcome.failure, detail: outcome.detail }, 'directory sign-in refused');
-    showSignInFailed(req, res, outcome.failure, options.methodId).catch(next);
+    showSignInFailed(req, res, outcome.failure).catch(next);
     return;
   }
   const target = localNextPath(options.next) ?? AFTER_LOGIN_PATH;
@@ -92,14 +92,13 @@ export function completeDirectorySignIn(
 }
 
 /** The one page for a refused directory sign-in. */
-export function showSignInFailed(req: Request, res: Response, failure: DirectorySignInFailure, methodId?: string): Promise<void> {
+export function showSignInFailed(req: Request, res: Response, failure: DirectorySignInFailure): Promise<void> {
   noStore(res);
   res.status(STATUS[failure] ?? 401);
   const key = EXPLAINED.has(failure) ? failure : 'general';
   res.render('sso/sign-in-failed', {
     title: req.t('sso:failed.title'),
     message: req.t(`sso:failed.${key}`),
-    retryHref: methodId ? '/logowanie' : undefined,
   });
   return Promise.resolve();
 }

@@ -1,7 +1,7 @@
 // An office's ways to sign in with its own directory (LDAP/AD, OIDC, SAML): settings, the sealed secret and the mapping.
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { tenantScoped } from '../db/tenant-scoped.js';
-import { ROLES } from '../auth/user.model.js';
+import { ROLES, type Role } from '../auth/user.model.js';
 
 /** The protocols an office's directory may speak; each has its settings schema in src/sso/<kind>/<kind>.settings.ts. */
 export const SIGN_IN_KINDS = ['ldap', 'oidc', 'saml'] as const;
@@ -63,5 +63,18 @@ const signInMethodSchema = new Schema(
 );
 signInMethodSchema.plugin(tenantScoped);
 
-export type SignInMethodDoc = InferSchemaType<typeof signInMethodSchema> & { _id: Types.ObjectId; organisationId: Types.ObjectId };
+/** The mapping as plain data (what a lean read gives, and what the provisioning rules and tests build). */
+export interface SignInMapping {
+  departmentAttribute?: string | null;
+  departments: Array<{ value: string; departmentId: Types.ObjectId }>;
+  groupRoles: Array<{ group: string; role: Role }>;
+}
+
+export type SignInMethodDoc = Omit<InferSchemaType<typeof signInMethodSchema>, 'mapping' | 'settings'> & {
+  _id: Types.ObjectId;
+  organisationId: Types.ObjectId;
+  /** The kind's settings, as stored: parse them with the kind's schema before use. */
+  settings: unknown;
+  mapping: SignInMapping;
+};
 export const SignInMethod = model('SignInMethod', signInMethodSchema, 'sign_in_methods');

@@ -15,8 +15,13 @@ export interface DirectorySignInView {
   nothingFound: boolean;
 }
 
+/** Where a method's button leads (the protocol's start, `/logowanie/<kind>/<id>`), carrying a local `next`. */
+export function methodHref(method: Pick<OfferedMethod, 'kind' | 'id'>, next?: string): string {
+  return `/logowanie/${method.kind}/${method.id}${next ? `?next=${encodeURIComponent(next)}` : ''}`;
+}
+
 /** The office of a typed e-mail (by domain) or a chosen office, and its enabled methods. */
-export async function directorySignInView(query: FindOfficeQuery): Promise<DirectorySignInView> {
+export async function directorySignInView(query: FindOfficeQuery, next?: string): Promise<DirectorySignInView> {
   const offices = await officesWithMethods();
   let office: { id: string; name: string } | undefined;
   if (query.urzad) office = offices.find((candidate) => candidate.id === query.urzad);
@@ -28,7 +33,7 @@ export async function directorySignInView(query: FindOfficeQuery): Promise<Direc
   return {
     offices: offices.map((candidate) => ({ ...candidate, selected: candidate.id === office?.id })),
     office: methods.length ? office : undefined,
-    methods: methods.map((method) => ({ ...method, isLdap: method.kind === 'ldap', href: `/logowanie/${method.kind}/${method.id}` })),
+    methods: methods.map((method) => ({ ...method, isLdap: method.kind === 'ldap', href: methodHref(method, next) })),
     email: query.email,
     nothingFound: Boolean(query.urzad || query.email) && methods.length === 0,
   };

@@ -162,6 +162,31 @@ describe('sso (LDAP against a real slapd)', function () {
     expect(await AuditEntry.countDocuments({ organisationId: office._id, action: 'person.provisioned' })).to.equal(1);
   });
 
+  it('gives a new session id at a directory sign-in, and sign-out ends the session', async () => {
+    const agent = request.agent(server.url);
+    const page = await agent.get('/logowanie?email=kto%40urzad.local').expect(200);
+    const cookieOf = (res: request.Response) =>
+      ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('ajst.sid='))
+        ?.split(';')[0];
+    const before = cookieOf(page);
+    const res = await agent
+      .post(`/logowanie/ldap/${String(method._id)}`)
+      .type('form')
+      .send({ username: CLERK.uid, password: CLERK.password, _csrf: csrfTokenFrom(page.text) })
+      .expect(303);
+    expect(cookieOf(res)).to.be.a('string').and.not.equal(before);
+    const account = await agent.get('/konto').expect(200);
+    await agent
+      .post('/wyloguj')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(account.text) })
+      .expect(302);
+    const after = await agent.get('/konto').expect(302);
+    expect(after.headers.location).to.match(/^\/logowanie/);
+  });
+
   it('ignores a next that leads to another site', async () => {
     const { res } = await ldapSignIn(CLERK.uid, CLERK.password, '//evil.example/');
     expect(res.status).to.equal(303);
@@ -263,6 +288,13 @@ mail: joanna.kowalska@urzad.local
     const { res } = await ldapSignIn('zajety', 'Haslo-Katalog-5');
     expect(res.status).to.equal(403);
     expect(res.text).to.contain('należy do konta w innym urzędzie');
+  });
+
+  it('refuses a directory entry without an e-mail address (403), creating nobody', async () => {
+    await slapd.add(personLdif({ uid: 'bezmaila', fullName: 'Bez Maila', password: 'Haslo-Katalog-6' }));
+    const { res } = await ldapSignIn('bezmaila', 'Haslo-Katalog-6');
+    expect(res.status).to.equal(403);
+    expect(res.text).to.contain('nie podał Twojego adresu e-mail');
   });
 
   it('refuses an account the office deactivated', async () => {

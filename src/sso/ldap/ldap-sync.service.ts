@@ -77,6 +77,12 @@ async function directoryOf(deps: Pick<LdapSyncDeps, 'secretBox'>, method: SignIn
 export async function planLdapSync(deps: Pick<LdapSyncDeps, 'secretBox'>, method: SignInMethodDoc): Promise<SyncOutcome> {
   const directory = await directoryOf(deps, method);
   if ('failure' in directory) return directory;
+  return planFrom(method, directory.people);
+}
+
+/** The plan for the people the directory listed. */
+async function planFrom(method: SignInMethodDoc, people: LdapPerson[]): Promise<SyncOutcome> {
+  const directory = { people };
   const office = await Organisation.findById(method.organisationId).lean<OrganisationDoc>();
   if (!office) return { failure: 'settings', detail: 'the office is gone' };
   const bySubject = new Map(directory.people.filter((p) => p.profile.subject).map((person) => [person.profile.subject, person]));
@@ -105,7 +111,7 @@ export async function planLdapSync(deps: Pick<LdapSyncDeps, 'secretBox'>, method
 export async function applyLdapSync(deps: LdapSyncDeps, method: SignInMethodDoc): Promise<SyncOutcome> {
   const directory = await directoryOf(deps, method);
   if ('failure' in directory) return directory;
-  const planned = await planLdapSync(deps, method);
+  const planned = await planFrom(method, directory.people);
   if ('failure' in planned) return planned;
   const { plan } = planned;
   const office = await Organisation.findById(method.organisationId).lean<OrganisationDoc>();
