@@ -56,6 +56,12 @@ import { officeCoursesNavLink, officeCoursesRouter } from './organisations/offic
 import { scormRouter, scormRuntimeAsset, scormUploadRouter } from './scorm/scorm.routes.js';
 import { cmi5FetchRouter, cmi5Router, cmi5UploadRouter } from './cmi5/cmi5.routes.js';
 import { cmi5SessionAuthority } from './cmi5/cmi5-lrs.js';
+import { ldapSignInRouter } from './sso/ldap/ldap.routes.js';
+import { ldapSyncRouter } from './sso/ldap/ldap-sync.routes.js';
+import { signInMethodsNavLink, signInMethodsRouter } from './sso/sign-in-methods.routes.js';
+import { oidcRouter } from './sso/oidc/oidc.routes.js';
+import { oidcSignOutRouter } from './sso/oidc/oidc-sign-out.routes.js';
+import { samlAcsRouter, samlRouter } from './sso/saml/saml.routes.js';
 
 /** The Express app of a platform built by createPlatform (it does not listen: server.ts does). */
 export async function createApp(platform: Platform): Promise<Express> {
@@ -143,6 +149,7 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(peopleNavLink);
   app.use(operatorNavLink);
   app.use(officeSettingsNavLink);
+  app.use(signInMethodsNavLink);
   app.use(officeCoursesNavLink);
   app.use(studioNavLink);
   // Public certificate checks (uploads, JWKS) come before CSRF on purpose: see verification.routes.ts.
@@ -159,6 +166,8 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(scormUploadRouter(platform, csrf.middleware));
   // The cmi5 package import likewise (src/cmi5/).
   app.use(cmi5UploadRouter(platform, csrf.middleware));
+  // The SAML Assertion Consumer Service: a cross-site POST from the office's IdP, safe without a token (see there).
+  app.use(samlAcsRouter(platform));
   app.use(csrf.middleware);
 
   app.use(homeRouter());
@@ -189,6 +198,14 @@ export async function createApp(platform: Platform): Promise<Express> {
   app.use(studioEditorRouter(platform));
   app.use(studioInsightsRouter(platform));
   app.use(courseSharingRouter(platform));
+  // Before signInMethodsRouter: /urzad/logowanie/:id/synchronizacja is HR's too, the rest of /urzad/logowanie the admin's.
+  app.use(ldapSyncRouter(platform));
+  app.use(signInMethodsRouter(platform));
+  app.use(ldapSignInRouter(platform));
+  // Directory sign-in with OpenID Connect; its sign-out comes before the platform's own /wyloguj (authRouter).
+  app.use(oidcRouter(platform));
+  app.use(oidcSignOutRouter(platform));
+  app.use(samlRouter(platform));
   app.use(authRouter(platform, passport));
   app.use(accountRouter(platform));
   app.use(managementRouter());

@@ -155,6 +155,12 @@ const ConfigSchema = z.object({
     .trim()
     .default('15 3 * * *')
     .refine((value) => value === 'off' || isCronPattern(value), { message: "expected a cron pattern such as '15 3 * * *', or off" }),
+  /** When the LDAP directories are synchronised (cron, Europe/Warsaw time), or `off`. Default: 02:30 daily. */
+  LDAP_SYNC_CRON: z
+    .string()
+    .trim()
+    .default('30 2 * * *')
+    .refine((value) => value === 'off' || isCronPattern(value), { message: "expected a cron pattern such as '30 2 * * *', or off" }),
   // Retention periods in days (README, "Retention" gives each default's reason).
   /** A leaver's (deactivated) account is erased this long after it was deactivated. */
   RETENTION_DEACTIVATED_ACCOUNT_DAYS: z.coerce.number({ message: 'expected a whole number of days' }).int().min(1).max(36500).default(1825),

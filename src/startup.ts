@@ -18,6 +18,7 @@ import { serveCmi5Packages } from './cmi5/cmi5-catalogue.js';
 import { scheduleCmi5SessionSweep } from './cmi5/cmi5-sweep.js';
 import { scheduleCatalogueRefresh } from './studio/catalogue-revision.js';
 import { scheduleAssignmentJobs } from './assignments/assignments.jobs.js';
+import { scheduleLdapSync } from './sso/ldap/ldap-sync.service.js';
 import { scheduleDataExports, scheduleErasures, scheduleRetention } from './privacy/retention.js';
 import { ensureEnvironmentLrsClientTask, migrateStatementKeys, migrateStatementPartitions } from './xapi/xapi-startup.js';
 
@@ -102,6 +103,8 @@ export async function runStartupTasks(platform: Platform, options: StartupOption
     scheduleDataExports(platform),
     // The retention periods (RETENTION_*), once a day on RETENTION_CRON; one instance a day runs it.
     scheduleRetention(platform),
+    // The offices' LDAP directories, once a day on LDAP_SYNC_CRON; one instance a day runs each (src/sso/ldap).
+    scheduleLdapSync(platform),
   ];
   // After the demo seed, so the environment's LRS client joins the demo organisation on a fresh install.
   await ensureEnvironmentLrsClientTask(platform);

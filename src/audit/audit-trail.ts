@@ -35,6 +35,13 @@ export const AUDIT_ACTIONS = [
   'person.erasureOrdered',
   'person.erased',
   'organisation.certificateRetentionChanged',
+  'person.provisioned',
+  'person.directoryUpdated',
+  'signInMethod.added',
+  'signInMethod.changed',
+  'signInMethod.removed',
+  'signInMethod.synced',
+  'organisation.localPasswordsChanged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

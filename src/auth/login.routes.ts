@@ -8,6 +8,9 @@ import { LocalPath, LoginBody } from './auth.schemas.js';
 import { loginReasonOf } from './login-reason.js';
 import type { AccountPagesDeps } from './mail-context.js';
 import type { AppPassport, LoginFailure } from './passport.js';
+import { directorySignInView, methodHref } from '../sso/sign-in-page.js';
+import { localPasswordRefusal, type OfferedMethod } from '../sso/sign-in-methods.read.js';
+import { FindOfficeQuery } from '../sso/sign-in-methods.schemas.js';
 
 /** Where people land after signing in when no (local) ?next= was given. */
 export const AFTER_LOGIN_PATH = '/pulpit';
@@ -18,9 +21,14 @@ function localNext(value: unknown): string | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-function renderLogin(req: Request, res: Response, form: FormView): void {
+async function renderLogin(req: Request, res: Response, form: FormView): Promise<void> {
   const next = localNext((req.body as { next?: unknown } | undefined)?.next) ?? localNext(req.query.next);
+  // The office's own directory methods (src/sso): found by the e-mail typed (?email=) or the office chosen (?urzad=).
+  const directory = await directorySignInView(FindOfficeQuery.parse(req.method === 'GET' ? req.query : {}), next);
   res.render('auth/login', {
+    directory,
+    // Staff of an office that switched platform passwords off: the methods to use instead.
+    useDirectory: res.locals.useDirectory as OfferedMethod[] | undefined,
     title: req.t('auth:login.title'),
     ...form,
     next,
@@ -66,6 +74,19 @@ export function loginRouter(deps: Pick<AccountPagesDeps, 'counters'>, passport: 
         }
         return;
       }
+      // An office that switched platform passwords off for its staff (src/sso): the password was right, but the
+      // page points to the office's directory instead (the operator is never refused).
+      localPasswordRefusal(user)
+        .then((methods) => {
+          if (methods) {
+            res.locals.useDirectory = methods.map((method) => ({ ...method, isLdap: method.kind === 'ldap', href: methodHref(method, input.next) }));
+            return loginForm.show(req, res, { status: 403, values: req.body, fieldErrors: { email: ['auth:errors.useDirectory'] } });
+          }
+          logInWithSession(user);
+        })
+        .catch(next);
+    })(req, res, next);
+    function logInWithSession(user: Express.User): void {
       // passport ≥ 0.6 regenerates the session here, so a session id fixed before login is worthless after it.
       req.logIn(user, (loginError) => {
         if (loginError) return next(loginError);
@@ -74,7 +95,7 @@ export function loginRouter(deps: Pick<AccountPagesDeps, 'counters'>, passport: 
         req.session.userAgent = req.get('user-agent')?.slice(0, 300);
         req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(input.next ?? AFTER_LOGIN_PATH)));
       });
-    })(req, res, next);
+    }
   });
 
   router.post('/wyloguj', (req, res, next) => {

@@ -58,6 +58,15 @@ const userSchema = new Schema(
     language: { type: String, enum: ['pl', 'en'], default: 'pl' },
     /** The learner allows the verification page to show the score on certificates. */
     showScoreOnCertificates: { type: Boolean, default: false },
+    /**
+     * The office directory identity the account is linked to (src/sso): the sign-in method and the person's stable id
+     * there (LDAP entryUUID / AD objectGUID, OIDC sub, SAML NameID). Set by provisioning; an e-mail change at the
+     * directory then updates this account instead of creating a second one.
+     */
+    directory: {
+      type: new Schema({ methodId: { type: Schema.Types.ObjectId, required: true }, subject: { type: String, required: true } }, { _id: false }),
+      default: undefined,
+    },
   },
   { timestamps: true },
 );

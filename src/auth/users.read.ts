@@ -15,6 +15,23 @@ export async function usersOfOrganisation<T extends { _id: Types.ObjectId }>(org
   return (await membersOf(organisation)).find({ organisationId: organisation }).select(fields).lean<T[]>();
 }
 
+/**
+ * The user of the organisation linked to this directory identity (src/sso provisioning), or undefined. One scan of
+ * the organisation's own member copies (which carry the `directory` link), never of every user.
+ */
+export async function userIdLinkedToDirectory(organisationId: Types.ObjectId | string, methodId: Types.ObjectId | string, subject: string): Promise<Types.ObjectId | undefined> {
+  const organisation = new Types.ObjectId(String(organisationId));
+  const copy = await (
+    await membersOf(organisation)
+  )
+    .findOne({ organisationId: organisation, 'directory.methodId': new Types.ObjectId(String(methodId)), 'directory.subject': subject })
+    // The copies' schema names no fields (strict: false): without this, strictQuery would drop the directory filter.
+    .setOptions({ strictQuery: false })
+    .select('_id')
+    .lean<{ _id: Types.ObjectId }>();
+  return copy?._id;
+}
+
 /** The users with these ids in the organisation (others, and unknown ids, left out); one `_id` look-up each. */
 export async function usersByIds<T extends { _id: Types.ObjectId }>(
   organisationId: Types.ObjectId | string,

@@ -24,6 +24,8 @@ import { Certificate } from '../../src/certificates/certificate.model.js';
 import { withdrawCertificatesPastRetention } from '../../src/certificates/certificate-personal-data.js';
 import { runPendingDataExports } from '../../src/privacy/data-export.service.js';
 import { docxFile } from '../helpers/media-files.js';
+import { SignInMethod } from '../../src/sso/sign-in-method.model.js';
+import { OidcSettings } from '../../src/sso/oidc/oidc.settings.js';
 
 type Person = Awaited<ReturnType<typeof buildLearner>>;
 const COURSE = '/szkolenia/przyklad-kurs';
@@ -53,6 +55,8 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
   const dashboards = {} as Record<Language, Person>;
   /** A copy of test/fixtures/courses whose lesson 1 also links a handout (it already shows an image). */
   let coursesDir: string;
+  /** The office's LDAP sign-in method, pointing at a port nobody listens on (the directory is "down"). */
+  let directoryMethodId: string;
 
   before(async () => {
     // Lesson 2 has a reading-time floor of 2 minutes, so the tour meets the "too early" message (the clock moves on).
@@ -75,6 +79,27 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
     const association = await buildOrganisation({ name: 'Stowarzyszenie Gmin Testowych', kind: 'association' });
     const organisation = await buildOrganisation({ name: 'Gmina Testowo', teryt: '9999011', memberOf: [association._id], joinPolicy: 'domains', emailDomains: ['example.test'] });
     officeId = organisation._id.toHexString();
+    const directoryMethod = await SignInMethod.create({
+      organisationId: organisation._id,
+      kind: 'ldap',
+      label: 'Active Directory',
+      settings: {
+        url: 'ldap://127.0.0.1:9',
+        startTls: false,
+        bindDn: 'cn=svc,dc=example,dc=test',
+        searchBase: 'dc=example,dc=test',
+        userFilter: '(uid={{username}})',
+        loginAttribute: 'uid',
+        emailAttribute: 'mail',
+        nameAttribute: 'cn',
+        subjectAttribute: 'entryUUID',
+        groupMode: 'memberOf',
+        groupAttribute: 'memberOf',
+        disabledCheck: 'none',
+      },
+      sealedSecret: server.platform.secretBox.seal('haslo-uslugi', 'sso-ldap-secret'),
+    });
+    directoryMethodId = directoryMethod._id.toHexString();
     closedOffice = await buildOrganisation({ name: 'Gmina Bramowo', teryt: '0201011' });
     // Someone waiting for HR's approval, so that /kadry/oczekujacy lists a person with its two forms.
     await User.create({ organisationId: organisation._id, email: 'czeka@example.test', fullName: 'Piotr Przybysz', status: 'pending', roles: ['learner'] });
@@ -173,7 +198,7 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'login', language);
         await page.fill('#email', 'nikt@example.test');
         await page.fill('#password', 'zle-haslo-zle-haslo');
-        await submit(page, 'form[action="/logowanie"]');
+        await submit(page, 'form[action="/logowanie"][method="post"]');
         expect(await page.locator('.error-summary').count()).to.equal(1);
         await checkPage(page, 'login with errors', language, 'login-errors');
         await go('/rejestracja');
@@ -488,6 +513,35 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'audit trail', language, 'audit-trail', ['Course: Przykładowy kurs', 'Course assignment: Przykładowy kurs']);
       });
 
+      it('admin: the OpenID Connect and SAML sign-in method forms (blank, with errors, stored) and a refused directory sign-in', async () => {
+        await signIn(page, server.url, admin.user.email, admin.password);
+        await go('/urzad/logowanie/nowy/oidc');
+        await checkPage(page, 'new OIDC sign-in method', language, 'sso-oidc-new');
+        await page.fill('#label', 'Entra ID');
+        await page.fill('#discoveryUrl', 'http://login.example.test/');
+        await submit(page, 'form[action$="/nowy/oidc"]');
+        await checkPage(page, 'new OIDC sign-in method with errors', language, 'sso-oidc-errors');
+        await go('/urzad/logowanie/nowy/saml');
+        await checkPage(page, 'new SAML sign-in method', language);
+        await page.fill('#label', 'ADFS');
+        await page.fill('#metadataXml', '<not-metadata/>');
+        await submit(page, 'form[action$="/nowy/saml"]');
+        await checkPage(page, 'new SAML sign-in method with errors', language, 'sso-saml-errors');
+        const stored = await SignInMethod.create({
+          organisationId: officeId,
+          kind: 'oidc',
+          label: 'Keycloak',
+          enabled: false,
+          settings: OidcSettings.parse({ discoveryUrl: 'https://sso.example.test/realms/urzad/.well-known/openid-configuration', clientId: 'akademia' }),
+          sealedSecret: server.platform.secretBox.seal('sekret', 'sso-oidc-secret'),
+        });
+        await go(`/urzad/logowanie/${String(stored._id)}`);
+        await checkPage(page, 'stored OIDC sign-in method (redirect URI to copy)', language);
+        await page.context().clearCookies();
+        await go(`/logowanie/oidc/${String(stored._id)}`);
+        await checkPage(page, 'directory sign-in refused', language, 'sso-sign-in-failed');
+      });
+
       it('HR and admin: people list, add form with errors, import with its dry run, edit page with errors', async () => {
         await signIn(page, server.url, hr.user.email, hr.password);
         await go('/kadry/osoby');
@@ -619,6 +673,36 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await signIn(page, server.url, associationAdmin.user.email, associationAdmin.password);
         await go('/zwiazek');
         await checkPage(page, 'association: member offices', language, 'association');
+      });
+
+      it('directory sign-in: the admin pages (list, kinds, LDAP form with errors, edit, sync), the sign-in forms, the failure page', async () => {
+        await signIn(page, server.url, admin.user.email, admin.password);
+        await go('/urzad/logowanie');
+        await checkPage(page, 'sign-in methods', language, 'sso-methods');
+        await go('/urzad/logowanie/nowy');
+        await checkPage(page, 'sign-in methods: choose a kind', language);
+        await go('/urzad/logowanie/nowy/ldap');
+        await checkPage(page, 'new LDAP method', language, 'sso-ldap-form');
+        await page.fill('#url', 'http://dc1.urzad.local');
+        await page.fill('#groupName-1', 'Kadry');
+        await submit(page, 'form[action="/urzad/logowanie/nowy/ldap"]');
+        expect(await page.locator('#url-error').count()).to.equal(1);
+        expect(await page.locator('#bindPassword-error').count()).to.equal(0);
+        await checkPage(page, 'new LDAP method with errors', language, 'sso-ldap-errors');
+        await go(`/urzad/logowanie/${directoryMethodId}`);
+        await checkPage(page, 'LDAP method', language);
+        await submit(page, `form[action="/urzad/logowanie/${directoryMethodId}/sprawdz"]`);
+        await checkPage(page, 'LDAP method, connection check failed', language);
+        await go(`/urzad/logowanie/${directoryMethodId}/synchronizacja`);
+        await checkPage(page, 'LDAP sync, directory down', language);
+        await page.context().clearCookies();
+        await go('/logowanie?email=ktos%40example.test');
+        expect(await page.locator(`form[action="/logowanie/ldap/${directoryMethodId}"]`).count()).to.equal(1);
+        await checkPage(page, 'login with the office directory', language, 'sso-login');
+        await page.fill(`#ldap-username-${directoryMethodId}`, 'jkowalska');
+        await page.fill(`#ldap-password-${directoryMethodId}`, 'haslo');
+        await submit(page, `form[action="/logowanie/ldap/${directoryMethodId}"]`);
+        await checkPage(page, 'directory sign-in failed', language, 'sso-failed');
       });
     });
   }

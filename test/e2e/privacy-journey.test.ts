@@ -129,7 +129,7 @@ describe('e2e: privacy in the platform itself (public pages, erasure, retention)
     await page.goto(`${server.url}/logowanie`);
     await page.fill('#email', ewa.user.email);
     await page.fill('#password', ewa.password);
-    await submit(page, 'form[action="/logowanie"]');
+    await submit(page, 'form[action="/logowanie"][method="post"]');
     expect(page.url()).to.contain('/logowanie');
 
     // Her certificate still proves the training for the office's period (ten years by default) ...

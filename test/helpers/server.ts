@@ -35,6 +35,8 @@ export interface TestServerOptions extends Omit<TestPlatformOptions, 'env'> {
    * reminders on REMINDER_CRON); close() stops the jobs. Off by default: tests call the jobs' work themselves.
    */
   startup?: boolean;
+  /** The port to listen on (a test that must know BASE_URL before the start, e.g. for an identity provider); a free one otherwise. */
+  port?: number;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
   const jobs = options.startup ? await runStartupTasks(platform, { embedded: false }) : undefined;
   const app = await createApp(platform);
   const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(listening));
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -94,4 +96,17 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
       });
     },
   };
+}
+
+/** A port free right now on 127.0.0.1 (for a server whose BASE_URL must be known before it starts). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -1,0 +1,158 @@
+// A real OpenID provider for the tests (oidc-provider, in-process on 127.0.0.1): its own keys, seeded accounts, PKCE required.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+
+export interface OidcTestAccount {
+  login: string;
+  password: string;
+  sub: string;
+  email: string;
+  name: string;
+  groups: string[];
+  department?: string;
+  /** The directory has disabled the account: the provider refuses the sign-in (access_denied). */
+  disabled?: boolean;
+}
+
+export interface OidcTestProvider {
+  issuer: string;
+  discoveryUrl: string;
+  clientId: string;
+  clientSecret: string;
+  accounts: OidcTestAccount[];
+  close(): Promise<void>;
+}
+
+export interface OidcTestProviderOptions {
+  accounts: OidcTestAccount[];
+  /** The relying party's redirect_uri(s) registered for the client. */
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+  /**
+   * Also accept any redirect_uri starting with this (the browser test, where the office admin creates the method, and
+   * so its redirect_uri, after the provider started). Only this test provider is that lenient.
+   */
+  redirectUriPrefix?: string;
+}
+
+/**
+ * Starts oidc-provider on a random loopback port. Its login page (GET /interaction/:uid) asks for a login and
+ * password and checks them against `accounts`; a wrong password or a disabled account ends the interaction
+ * with `access_denied`, which the provider sends back to the relying party's redirect_uri as an error.
+ * Consent is given for every requested scope (a first-party client), so no consent page is shown.
+ */
+export async function startOidcTestProvider(options: OidcTestProviderOptions): Promise<OidcTestProvider> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const clientId = 'akademia-test';
+  const clientSecret = randomBytes(24).toString('hex');
+  const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uris: options.redirectUris,
+        post_logout_redirect_uris: options.postLogoutRedirectUris ?? [],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    jwks: { keys: [{ ...signingKey, kid: 'test-signing-key', alg: 'RS256', use: 'sig' }] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    pkce: { required: () => true },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups', 'department'] },
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    // The claims of the granted scopes go into the ID token itself (as Entra ID does with its groups claim).
+    conformIdTokenClaims: false,
+    ttl: { Interaction: 600, Grant: 3600, Session: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => `/interaction/${interaction.uid}` },
+    async loadExistingGrant(ctx: KoaContextWithOIDC) {
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId });
+      const scope = ctx.oidc.params?.scope;
+      grant.addOIDCScope(typeof scope === 'string' ? scope : 'openid');
+      await grant.save();
+      return grant;
+    },
+    async findAccount(_ctx, sub) {
+      const account = options.accounts.find((candidate) => candidate.sub === sub);
+      if (!account) return undefined;
+      return {
+        accountId: sub,
+        claims: () => ({ sub, email: account.email, email_verified: true, name: account.name, groups: account.groups, department: account.department }),
+      };
+    },
+  };
+  const provider = new Provider(issuer, configuration);
+  const { redirectUriPrefix } = options;
+  if (redirectUriPrefix) {
+    const { prototype } = provider.Client;
+    const registered = prototype.redirectUriAllowed;
+    prototype.redirectUriAllowed = function (this: unknown, value: string) {
+      return value.startsWith(redirectUriPrefix) || registered.call(this, value);
+    };
+  }
+  const providerCallback = provider.callback();
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith('/interaction/')) {
+      interaction(provider, options.accounts, req, res).catch((error: unknown) => {
+        res.statusCode = 500;
+        res.end(String(error));
+      });
+      return;
+    }
+    providerCallback(req, res);
+  });
+
+  return {
+    issuer,
+    discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+    clientId,
+    clientSecret,
+    accounts: options.accounts,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The provider's login page and its form's answer. */
+async function interaction(provider: Provider, accounts: OidcTestAccount[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const details = await provider.interactionDetails(req, res);
+  if (req.method === 'GET') {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><html lang="en"><head><title>Test IdP sign-in</title></head><body><main><h1>Test IdP</h1>
+<form method="post" action="/interaction/${details.uid}/login">
+<label for="login">Login</label><input id="login" name="login" autocomplete="username">
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
+<button type="submit">Sign in</button></form></main></body></html>`);
+    return;
+  }
+  const body = new URLSearchParams(await readBody(req));
+  const account = accounts.find((candidate) => candidate.login === body.get('login'));
+  if (!account || account.password !== body.get('password')) {
+    await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'wrong login or password' }, { mergeWithLastSubmission: false });
+    return;
+  }
+  if (account.disabled) {
+    await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'account disabled' }, { mergeWithLastSubmission: false });
+    return;
+  }
+  await provider.interactionFinished(req, res, { login: { accountId: account.sub } }, { mergeWithLastSubmission: false });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
