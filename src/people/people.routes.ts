@@ -6,6 +6,7 @@ import { setFlash } from '../http/flash.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { inputOf, validate } from '../http/validate.js';
 import type { Platform } from '../platform.js';
+import { directorySyncLinks } from '../sso/sign-in-methods.read.js';
 import { accessBy } from '../events/platform-events.js';
 import { departmentOptions, presentPeoplePage, presentPersonForEdit } from './people.presenter.js';
 import { canChangeRoles, canManagePeople, grantableRoles } from './people.policy.js';
@@ -103,7 +104,9 @@ export function peopleRouter(platform: Platform): Router {
         page.people.map((person) => person._id.toHexString()),
       ),
     );
-    res.render('people/list', { title: req.t('people:list.title'), ...presentPeoplePage(page, query, req.t) });
+    // An office whose staff come from its LDAP directory: HR runs the sync from here (a dry run first).
+    const directorySyncs = await directorySyncLinks(req.user!.organisationId);
+    res.render('people/list', { title: req.t('people:list.title'), ...presentPeoplePage(page, query, req.t), directorySyncs });
   });
 
   const addForm = defineForm({

@@ -19,6 +19,14 @@ export async function methodsOfOffice(organisationId: string | Types.ObjectId): 
     .lean<SignInMethodDoc[]>();
 }
 
+/** The address of an LDAP method's sync page (its dry run and apply, src/sso/ldap/ldap-sync.routes.ts). */
+export const ldapSyncPath = (methodId: string | Types.ObjectId) => `/urzad/logowanie/${String(methodId)}/synchronizacja`;
+
+/** The office's enabled LDAP methods as links to their sync pages: HR's people list offers them (HR has no admin pages). */
+export async function directorySyncLinks(organisationId: string | Types.ObjectId): Promise<Array<{ label: string; href: string }>> {
+  return (await enabledMethodsOf(organisationId)).filter((method) => method.kind === 'ldap').map((method) => ({ label: method.label, href: ldapSyncPath(method._id) }));
+}
+
 /** The office's enabled methods (the sign-in page's buttons, the "local passwords off" message). */
 export async function enabledMethodsOf(organisationId: string | Types.ObjectId): Promise<SignInMethodDoc[]> {
   return (await methodsOfOffice(organisationId)).filter((method) => method.enabled);

@@ -342,9 +342,11 @@ employeeType: disabled
     expect(res.status).to.equal(403);
   });
 
-  it('lets HR run the sync but not open the method settings', async () => {
+  it('lets HR run the sync, found from their people list, but not open the method settings', async () => {
     const { user, password } = await buildLearner({ organisation: office, overrides: { roles: ['learner', 'hr'], email: 'kadry@urzad.local' } });
     const hr = await loginAgent(server.url, user.email, password);
+    const people = await hr.get('/kadry/osoby').expect(200);
+    expect(people.text).to.include(`href="/urzad/logowanie/${String(method._id)}/synchronizacja"`);
     await hr.get(`/urzad/logowanie/${String(method._id)}/synchronizacja`).expect(200);
     await hr.get(`/urzad/logowanie/${String(method._id)}`).expect(403);
   });

@@ -4,6 +4,7 @@ import { requireRole } from '../../auth/require-user.js';
 import { setFlash } from '../../http/flash.js';
 import { inputOf, validate } from '../../http/validate.js';
 import { MethodIdParams } from '../sign-in-methods.schemas.js';
+import { ldapSyncPath } from '../sign-in-methods.read.js';
 import { methodOfOffice } from '../sign-in-methods.service.js';
 import { applyLdapSync, planLdapSync, type LdapSyncDeps, type PlannedUpdate } from './ldap-sync.service.js';
 
@@ -26,7 +27,6 @@ export function ldapSyncRouter(platform: LdapSyncDeps): Router {
   const router = Router();
   const staff = requireRole('hr', 'admin');
   const params = validate(MethodIdParams, 'params');
-  const path = (id: string) => `/urzad/logowanie/${id}/synchronizacja`;
 
   router.get('/urzad/logowanie/:id/synchronizacja', staff, params, async (req: Request, res: Response) => {
     const method = await methodOfOffice(req.user!.organisationId, inputOf<MethodIdParams>(res, 'params').id);
@@ -36,7 +36,7 @@ export function ldapSyncRouter(platform: LdapSyncDeps): Router {
     res.render('sso/sync', {
       title: req.t('sso:sync.title', { label: method.label }),
       label: method.label,
-      action: path(String(method._id)),
+      action: ldapSyncPath(method._id),
       isAdmin: req.user!.roles.includes('admin'),
       failure: 'failure' in outcome ? req.t(`sso:sync.failed.${outcome.failure}`) : undefined,
       plan: plan && {
@@ -58,7 +58,7 @@ export function ldapSyncRouter(platform: LdapSyncDeps): Router {
     } else {
       setFlash(req, 'success', req.t('sso:sync.applied', { deactivated: outcome.plan.deactivate.length, updated: outcome.plan.update.length }));
     }
-    res.redirect(303, path(String(method._id)));
+    res.redirect(303, ldapSyncPath(method._id));
   });
   return router;
 }
