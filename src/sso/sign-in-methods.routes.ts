@@ -12,6 +12,7 @@ import {
   kindChoices,
   mappingDepartments,
   methodToEdit,
+  methodOfOffice,
   removeMethod,
   saveMethod,
   setLocalPasswords,
@@ -200,6 +201,17 @@ export function signInMethodsRouter(platform: SignInMethodsDeps): Router {
     const method = await setMethodEnabled(platform, actorOf(req), methodId(res), false);
     setFlash(req, 'success', req.t('sso:admin.disabledDone', { label: method.label }));
     res.redirect(303, METHODS_PATH);
+  });
+  // Removing asks first (what happens to the accounts it created), as the LRS clients' removal does.
+  router.get(`${METHODS_PATH}/:id/usun`, admin, params, async (req: Request, res: Response) => {
+    const method = await methodOfOffice(req.user!.organisationId, methodId(res));
+    res.render('sso/method-remove', {
+      title: req.t('sso:remove.title', { label: method.label }),
+      label: method.label,
+      kindNameKey: `sso:kinds.${method.kind}.name`,
+      action: `${METHODS_PATH}/${String(method._id)}/usun`,
+      back: METHODS_PATH,
+    });
   });
   router.post(`${METHODS_PATH}/:id/usun`, admin, params, async (req: Request, res: Response) => {
     const method = await removeMethod(platform, actorOf(req), methodId(res));

@@ -695,6 +695,10 @@ describe('e2e: accessibility tour of every page (pl and en, 1280 and 375 px)', f
         await checkPage(page, 'LDAP method, connection check failed', language);
         await go(`/urzad/logowanie/${directoryMethodId}/synchronizacja`);
         await checkPage(page, 'LDAP sync, directory down', language);
+        // Removing asks first; the tour only looks (the method stays for the sign-in forms below).
+        await go(`/urzad/logowanie/${directoryMethodId}/usun`);
+        expect(await page.locator(`main form[action="/urzad/logowanie/${directoryMethodId}/usun"]`).count()).to.equal(1);
+        await checkPage(page, 'remove a sign-in method: the confirmation', language);
         await page.context().clearCookies();
         await go('/logowanie?email=ktos%40example.test');
         expect(await page.locator(`form[action="/logowanie/ldap/${directoryMethodId}"]`).count()).to.equal(1);

@@ -380,6 +380,29 @@ employeeType: disabled
     await loginAgent(server.url, user.email, password);
   });
 
+  it('asks before removing a method, then removes it; the accounts it created stay', async () => {
+    const page = await admin.get('/urzad/logowanie/nowy/ldap').expect(200);
+    await admin
+      .post('/urzad/logowanie/nowy/ldap')
+      .type('form')
+      .send({ ...ldapForm(slapd, office, { label: 'Drugi katalog' }), _csrf: csrfTokenFrom(page.text) })
+      .expect(303);
+    const second = (await SignInMethod.findOne({ organisationId: office._id, label: 'Drugi katalog' }).lean<SignInMethodDoc>())!;
+    const accountsBefore = await User.countDocuments({ organisationId: office._id });
+    const list = await admin.get('/urzad/logowanie').expect(200);
+    expect(list.text).to.include(`href="/urzad/logowanie/${String(second._id)}/usun"`);
+    const confirm = await admin.get(`/urzad/logowanie/${String(second._id)}/usun`).expect(200);
+    expect(confirm.text).to.contain('Drugi katalog').and.contain('Konta, które powstały');
+    expect(await SignInMethod.countDocuments({ _id: second._id })).to.equal(1);
+    await admin
+      .post(`/urzad/logowanie/${String(second._id)}/usun`)
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(confirm.text) })
+      .expect(303);
+    expect(await SignInMethod.countDocuments({ _id: second._id })).to.equal(0);
+    expect(await User.countDocuments({ organisationId: office._id })).to.equal(accountsBefore);
+  });
+
   it('says the directory is down (503 page, no hang, no 500) when slapd does not answer', async () => {
     await slapd.stop();
     const started = Date.now();
