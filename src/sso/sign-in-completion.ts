@@ -6,6 +6,7 @@ import type { SessionUser } from '../auth/session-user.js';
 import type { SessionData } from 'express-session';
 import { noStore } from '../http/cache-control.js';
 import type { ProvisioningFailure } from './provisioning.service.js';
+import { signInMethodById } from './sign-in-methods.read.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -76,7 +77,7 @@ export function completeDirectorySignIn(
 ): void {
   if ('failure' in outcome) {
     req.log?.warn({ signInMethodId: options.methodId, reason: outcome.failure, detail: outcome.detail }, 'directory sign-in refused');
-    showSignInFailed(req, res, outcome.failure).catch(next);
+    showSignInFailed(req, res, outcome.failure, options.methodId).catch(next);
     return;
   }
   const target = localNextPath(options.next) ?? AFTER_LOGIN_PATH;
@@ -91,14 +92,18 @@ export function completeDirectorySignIn(
   });
 }
 
-/** The one page for a refused directory sign-in. */
-export function showSignInFailed(req: Request, res: Response, failure: DirectorySignInFailure): Promise<void> {
+/**
+ * The one page for a refused directory sign-in. Its way back leads to the sign-in page with the method's office
+ * already chosen, so a mistyped password costs one click, not the search for the office again.
+ */
+export async function showSignInFailed(req: Request, res: Response, failure: DirectorySignInFailure, methodId?: string): Promise<void> {
   noStore(res);
+  const method = methodId ? await signInMethodById(methodId) : undefined;
   res.status(STATUS[failure] ?? 401);
   const key = EXPLAINED.has(failure) ? failure : 'general';
   res.render('sso/sign-in-failed', {
     title: req.t('sso:failed.title'),
     message: req.t(`sso:failed.${key}`),
+    back: method ? `/logowanie?urzad=${String(method.organisationId)}` : '/logowanie',
   });
-  return Promise.resolve();
 }
