@@ -2,6 +2,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 export interface OidcTestAccount {
@@ -22,8 +23,19 @@ export interface OidcTestProvider {
   clientId: string;
   clientSecret: string;
   accounts: OidcTestAccount[];
+  /**
+   * While set, the id_token of every token endpoint answer passes through `rewrite` on its way out to the relying
+   * party (a man in the middle at the provider's own door, so discovery, issuer and JWKS stay the provider's).
+   * Returns how many ID tokens were rewritten since this call. `undefined` switches the rewriting off.
+   */
+  rewriteIdTokens(rewrite: IdTokenRewrite | undefined): { count(): number };
+  /** Signs `claims` as an ID token with the provider's own signing key (its alg and kid). */
+  signIdToken(claims: JWTPayload): Promise<string>;
   close(): Promise<void>;
 }
+
+/** Turns the ID token the provider issued into the one the relying party receives instead. */
+export type IdTokenRewrite = (idToken: string) => string | Promise<string>;
 
 export interface OidcTestProviderOptions {
   accounts: OidcTestAccount[];
@@ -101,8 +113,11 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
     };
   }
   const providerCallback = provider.callback();
+  const privateKey = await importJWK(signingKey as JWK, 'RS256');
+  let idTokenRewrite: { rewrite: IdTokenRewrite; count: number } | undefined;
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (idTokenRewrite && req.method === 'POST' && new URL(req.url ?? '/', issuer).pathname === '/token') rewriteTokenAnswer(res, idTokenRewrite);
     if (req.url?.startsWith('/interaction/')) {
       interaction(provider, options.accounts, req, res).catch((error: unknown) => {
         res.statusCode = 500;
@@ -119,8 +134,42 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
     clientId,
     clientSecret,
     accounts: options.accounts,
+    rewriteIdTokens(rewrite) {
+      const current = rewrite ? { rewrite, count: 0 } : undefined;
+      idTokenRewrite = current;
+      return { count: () => current?.count ?? 0 };
+    },
+    signIdToken: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-signing-key' }).sign(privateKey),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Holds back the token endpoint's answer (oidc-provider, through koa, ends it with one JSON body) and sends it on
+ * with its id_token rewritten. If the rewrite itself fails, the answer goes out untouched, so a broken rewrite shows
+ * as a sign-in that succeeds, never as a refusal the test would take for the one it expects.
+ */
+function rewriteTokenAnswer(res: ServerResponse, target: { rewrite: IdTokenRewrite; count: number }): void {
+  const end = res.end.bind(res) as (chunk?: string | Buffer) => ServerResponse;
+  res.end = ((chunk?: string | Buffer) => {
+    const original = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : (chunk ?? '');
+    void (async () => {
+      let body = original;
+      try {
+        const answer = JSON.parse(original) as Record<string, unknown>;
+        if (typeof answer.id_token === 'string') {
+          answer.id_token = await target.rewrite(answer.id_token);
+          target.count += 1;
+          body = JSON.stringify(answer);
+        }
+      } catch (error) {
+        console.error('oidc test provider: the id_token rewrite failed, the answer goes out untouched', error);
+      }
+      if (!res.headersSent) res.setHeader('content-length', Buffer.byteLength(body));
+      end(body);
+    })();
+    return res;
+  }) as typeof res.end;
 }
 
 /** The provider's login page and its form's answer. */
