@@ -8,7 +8,7 @@ import { LocalPath, LoginBody } from './auth.schemas.js';
 import { loginReasonOf } from './login-reason.js';
 import type { AccountPagesDeps } from './mail-context.js';
 import type { AppPassport, LoginFailure } from './passport.js';
-import { directorySignInView, methodHref } from '../sso/sign-in-page.js';
+import { directorySignInView, methodHref, type LdapFormProblems } from '../sso/sign-in-page.js';
 import { localPasswordRefusal, type OfferedMethod } from '../sso/sign-in-methods.read.js';
 import { FindOfficeQuery } from '../sso/sign-in-methods.schemas.js';
 
@@ -23,14 +23,19 @@ function localNext(value: unknown): string | undefined {
 
 async function renderLogin(req: Request, res: Response, form: FormView): Promise<void> {
   const next = localNext((req.body as { next?: unknown } | undefined)?.next) ?? localNext(req.query.next);
-  // The office's own directory methods (src/sso): found by the e-mail typed (?email=) or the office chosen (?urzad=).
-  const directory = await directorySignInView(FindOfficeQuery.parse(req.method === 'GET' ? req.query : {}), next);
+  // The office's own directory methods (src/sso): found by the e-mail typed (?email=) or the office chosen (?urzad=);
+  // after an LDAP form sent blank, that form's office, with its field messages.
+  const ldapProblems = res.locals.ldapFormProblems as LdapFormProblems | undefined;
+  const query = ldapProblems ? { urzad: ldapProblems.officeId } : FindOfficeQuery.parse(req.method === 'GET' ? req.query : {});
+  const directory = await directorySignInView(query, next, ldapProblems);
+  const ldapSummary = Object.entries(ldapProblems?.errors ?? {}).map(([field, message]) => ({ field: `ldap-${field}-${ldapProblems!.methodId}`, message }));
   res.render('auth/login', {
     directory,
     // Staff of an office that switched platform passwords off: the methods to use instead.
     useDirectory: res.locals.useDirectory as OfferedMethod[] | undefined,
     title: req.t('auth:login.title'),
     ...form,
+    errorSummary: [...form.errorSummary, ...ldapSummary],
     next,
     // Reached from a page that needs a signed-in person (requireUser): the page says why, kept after a failed try.
     reason: loginReasonOf(next, req.t),
@@ -40,6 +45,14 @@ async function renderLogin(req: Request, res: Response, form: FormView): Promise
 }
 
 const loginForm = defineForm({ schema: LoginBody, keep: ['email'], order: ['email', 'password'], show: renderLogin });
+
+/**
+ * The sign-in page again, with a status, for a form posted elsewhere: an office's LDAP form sent blank (src/sso/ldap)
+ * puts its problems in `res.locals.ldapFormProblems` and shows them here, on the form the person used.
+ */
+export function showLoginPage(req: Request, res: Response, status: number): Promise<void> {
+  return loginForm.show(req, res, { status });
+}
 
 /** Sign-in form, sign-in, and sign-out. */
 export function loginRouter(deps: Pick<AccountPagesDeps, 'counters'>, passport: AppPassport): Router {

@@ -278,10 +278,10 @@ describe('sso/oidc/oidc.routes (OpenID Connect sign-in against oidc-provider)', 
       expect((await browser.request(`${server.url}/pulpit`)).status).to.equal(200);
     });
 
-    // FAILS on main (so skipped until src/sso/oidc/oidc.client.ts is fixed): openid-client v6 does not check the
-    // signature of an ID token that comes from the token endpoint (it leans on TLS, OIDC Core 3.1.3.7 step 6), so the
-    // forged groups claim signs Piotr in as HR. Passes with `oidc.enableNonRepudiationChecks` in discovery's `execute`.
-    it.skip('refuses a tampered token (a claim changed, the signature of the original kept), and creates no account', async () => {
+    // openid-client v6 does not itself check the signature of an ID token from the token endpoint (it leans on
+    // TLS, OIDC Core 3.1.3.7 step 6): the platform turns that check on (oidc.client.ts), or a forged groups claim
+    // would sign Piotr in as HR.
+    it('refuses a tampered token (a claim changed, the signature of the original kept), and creates no account', async () => {
       const [refusal] = await refusedSignIn('piotr', (idToken) => {
         const [header, payload, signature] = idToken.split('.');
         const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
