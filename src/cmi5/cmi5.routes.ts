@@ -13,7 +13,7 @@ import { findEnrolment } from '../learning/enrolment.service.js';
 import { sendToCoursePage } from '../learning/enrolment-gate.js';
 import { courseUrl } from '../learning/learning.presenter.js';
 import type { Platform } from '../platform.js';
-import { packageFileOf, PACKAGE_CSP } from '../scorm/scorm-files.js';
+import { packageFileOf, sendPackageFile } from '../scorm/scorm-files.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../studio/course-archive.js';
 import { UPLOAD_PROBLEM_MESSAGES } from '../studio/studio.presenter.js';
 import type { Cmi5Problem } from './cmi5-course-structure.js';
@@ -143,13 +143,7 @@ async function servePackageFile(platform: Platform, req: Request, res: Response)
   if (!pkg || pkg.revision !== revision) throw new NotFoundError('Nie znaleziono pliku.');
   const served = await packageFileOf(platform.config.DATA_DIR, pkg, file.join('/'));
   if (!served) throw new NotFoundError('Nie znaleziono pliku.');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', PACKAGE_CSP);
-  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-  res.setHeader('Cache-Control', 'private, max-age=300');
-  if (served.download) res.attachment(file[file.length - 1]);
-  res.setHeader('Content-Type', served.contentType);
-  res.sendFile(served.diskPath);
+  sendPackageFile(res, served, file[file.length - 1]);
 }
 
 /** The pages and the package files (after the CSRF middleware; before the learning router). */

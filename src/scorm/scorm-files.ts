@@ -1,5 +1,6 @@
 // Which of a package's files the platform serves, and as what: a fixed list of content types by extension, nothing sniffed.
 import path from 'node:path';
+import type { Response } from 'express';
 import { cachedCourseFile } from '../studio/course-files.js';
 import type { ScormPackageDoc } from './scorm-package.model.js';
 
@@ -68,3 +69,18 @@ export const PACKAGE_CSP = [
   "form-action 'self'",
   "frame-ancestors 'self'",
 ].join('; ');
+
+/**
+ * Sends a package file packageFileOf() found (SCORM SCOs, cmi5 AUs): its fixed type, never sniffed, under the
+ * package's own CSP, same-origin only, cached privately for five minutes; a file the package marks as a download
+ * is sent as an attachment under `fileName`.
+ */
+export function sendPackageFile(res: Response, served: ServedPackageFile, fileName: string): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Security-Policy', PACKAGE_CSP);
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.setHeader('Cache-Control', 'private, max-age=300');
+  if (served.download) res.attachment(fileName);
+  res.setHeader('Content-Type', served.contentType);
+  res.sendFile(served.diskPath);
+}

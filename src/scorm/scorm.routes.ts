@@ -15,7 +15,7 @@ import { courseUrl } from '../learning/learning.presenter.js';
 import type { Platform } from '../platform.js';
 import { DEFAULT_ARCHIVE_LIMITS } from '../studio/course-archive.js';
 import { UPLOAD_PROBLEM_MESSAGES } from '../studio/studio.presenter.js';
-import { packageFileOf, PACKAGE_CSP } from './scorm-files.js';
+import { packageFileOf, sendPackageFile } from './scorm-files.js';
 import { importScormPackage } from './scorm-import.service.js';
 import type { ScormProblem } from './scorm-manifest.js';
 import { ScormPackage, type ScormPackageDoc } from './scorm-package.model.js';
@@ -139,13 +139,7 @@ async function servePackageFile(platform: Platform, req: Request, res: Response)
   if (!pkg || pkg.revision !== revision) throw new NotFoundError('Nie znaleziono pliku.');
   const served = await packageFileOf(platform.config.DATA_DIR, pkg, file.join('/'));
   if (!served) throw new NotFoundError('Nie znaleziono pliku.');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', PACKAGE_CSP);
-  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-  res.setHeader('Cache-Control', 'private, max-age=300');
-  if (served.download) res.attachment(file[file.length - 1]);
-  res.setHeader('Content-Type', served.contentType);
-  res.sendFile(served.diskPath);
+  sendPackageFile(res, served, file[file.length - 1]);
 }
 
 /** The pages and the package files (after the CSRF middleware). */
