@@ -28,7 +28,7 @@ export type ErasureRequestDoc = {
 export const ErasureRequest = model('ErasureRequest', erasureRequestSchema);
 
 /** The steps of an erasure, in the order they run (the account last: until it goes, a retry can find the person). */
-export const ERASURE_STEPS = ['statements', 'documents', 'learning', 'assignments', 'certificates', 'mail', 'audit', 'exports', 'request', 'account'] as const;
+export const ERASURE_STEPS = ['statements', 'documents', 'packages', 'learning', 'assignments', 'certificates', 'mail', 'audit', 'exports', 'request', 'account'] as const;
 export type ErasureStep = (typeof ERASURE_STEPS)[number];
 
 /**

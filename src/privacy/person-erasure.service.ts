@@ -18,6 +18,8 @@ import { agentKeysOf, deleteAgentDocuments, newPseudonym, pseudonymiseStatements
 import type { XapiVocabulary } from '../xapi/xapi-vocabulary.js';
 import { deleteDataExportOf } from './data-export.service.js';
 import { ERASURE_STEPS, ErasureRequest, PersonErasure, type ErasureRequestDoc, type ErasureStep, type PersonErasureDoc } from './person-erasure.model.js';
+import { eraseCmi5DataOf } from '../cmi5/cmi5.personal-data.js';
+import { eraseScormAttemptsOf } from '../scorm/scorm.personal-data.js';
 
 export interface ErasureDeps {
   audit: AuditTrail;
@@ -135,6 +137,10 @@ function stepsOf(deps: ErasureDeps): Record<ErasureStep, StepWork> {
       return (await pseudonymiseStatements(organisationId, keysOf(account), pseudonym)).statements;
     },
     documents: async ({ organisationId, account }) => (account ? deleteAgentDocuments(organisationId, keysOf(account)) : 0),
+    // SCORM attempts (their CMI names the person) and cmi5 sessions: keyed by the person, so before or after the
+    // enrolments alike; before them here, so that nothing of a package outlives the enrolment it belonged to.
+    packages: async ({ erasure, organisationId }) =>
+      (await eraseScormAttemptsOf({ organisationId, userId: erasure._id })) + (await eraseCmi5DataOf({ organisationId, userId: erasure._id })),
     learning: ({ erasure, organisationId }) => eraseLearningOf(deps, { organisationId, userId: erasure._id }),
     assignments: ({ erasure, organisationId }) => eraseAssignmentsOf({ organisationId, userId: erasure._id }),
     certificates: ({ erasure, organisationId }) =>

@@ -1,6 +1,8 @@
 // Issue 14, parts 3 and 4: a person asks for erasure, the office admin orders it, the job carries it out; the
 // retention job: see retention.test.ts.
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { AuditEntry } from '../../src/audit/audit-entry.model.js';
 import { User, type UserDoc } from '../../src/auth/user.model.js';
@@ -19,6 +21,9 @@ import { useTestDatabase } from '../helpers/database.js';
 import { buildCertificate, buildLearner, buildOrganisation, loginAgent, submitForm, type Agent } from '../helpers/factories.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { statementsAnywhere } from '../helpers/statements.js';
+import { ScormAttempt } from '../../src/scorm/scorm-attempt.model.js';
+import { Cmi5Session } from '../../src/cmi5/cmi5-session.model.js';
+import { Cmi5AuState } from '../../src/cmi5/cmi5-au-state.model.js';
 
 const OFFICE_PAGE = '/urzad/usuwanie-danych';
 
@@ -75,6 +80,40 @@ describe('privacy/person-erasure and privacy/retention', function () {
       updated: new Date(),
     });
     await server.platform.mailer.enqueue({ to: anna.email, subject: 'Przypomnienie', text: 'Szkolenie czeka.' });
+    // What SCORM and cmi5 courses keep, for Anna and (untouched by her erasure) for Bartosz: the CMI names the person.
+    for (const person of [anna, bartosz]) {
+      const enrolmentId = new Types.ObjectId();
+      await ScormAttempt.create({
+        _id: `${enrolmentId.toHexString()}:sco-1`,
+        organisationId: office._id,
+        enrolmentId,
+        userId: person._id,
+        courseId: 'pakiet-scorm',
+        scoId: 'sco-1',
+        cmi: JSON.stringify({ 'cmi.core.student_name': person.fullName, 'cmi.suspend_data': 'strona=3' }),
+        status: 'incomplete',
+        updatedAt: new Date(),
+      });
+      await Cmi5Session.create({
+        _id: randomUUID(),
+        organisationId: office._id,
+        enrolmentId,
+        userId: person._id,
+        learnerId: person.learnerId,
+        courseId: 'pakiet-cmi5',
+        courseVersion: '1.0.1',
+        auId: 'au-1',
+        auIri: 'https://example.test/au/1',
+        registration: randomUUID(),
+        moveOn: 'Completed',
+        launchMode: 'Normal',
+        fetchHash: 'x'.repeat(64),
+        state: 'initialized',
+        launchedAt: new Date(),
+        lastActivityAt: new Date(),
+      });
+      await Cmi5AuState.create({ _id: `${enrolmentId.toHexString()}:au-1`, organisationId: office._id, enrolmentId, courseId: 'pakiet-cmi5', auId: 'au-1', updatedAt: new Date() });
+    }
   });
   after(() => server.close());
 
@@ -126,6 +165,11 @@ describe('privacy/person-erasure and privacy/retention', function () {
     expect(await Enrolment.countDocuments({ organisationId: office._id, userId: anna._id })).to.equal(0);
     expect(await XapiDocument.countDocuments({ organisationId: office._id, agentKey: new RegExp(anna.learnerId) })).to.equal(0);
     expect(await MailMessage.countDocuments({ to: anna.email })).to.equal(0);
+    expect(await ScormAttempt.countDocuments({ organisationId: office._id, userId: anna._id })).to.equal(0);
+    expect(await Cmi5Session.countDocuments({ organisationId: office._id, userId: anna._id })).to.equal(0);
+    expect(await ScormAttempt.countDocuments({ organisationId: office._id, userId: bartosz._id })).to.equal(1);
+    expect(await Cmi5Session.countDocuments({ organisationId: office._id, userId: bartosz._id })).to.equal(1);
+    expect(await Cmi5AuState.countDocuments({ organisationId: office._id })).to.equal(1);
 
     // Statements: as many as before, none naming her, hers now all under one pseudonym; Bartosz's untouched.
     const statements = await statementsAnywhere();
