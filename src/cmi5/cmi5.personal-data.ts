@@ -18,3 +18,23 @@ export async function eraseCmi5DataOf(params: { organisationId: string; userId: 
   const { deletedCount } = await Cmi5Session.deleteMany({ organisationId, userId });
   return states + deletedCount;
 }
+
+/**
+ * A person's cmi5 sessions and the AU states of their registrations, for their data download (RODO art. 15 and 20).
+ * The hashes of the session's one-time secrets are left out: they are credentials, not data about the person.
+ */
+export async function cmi5DataOf(params: { organisationId: string; userId: string }) {
+  const organisationId = new Types.ObjectId(params.organisationId);
+  const userId = new Types.ObjectId(params.userId);
+  const sessions = await Cmi5Session.find({ organisationId, userId })
+    .select({ organisationId: 0, __v: 0, fetchHash: 0, tokenHash: 0 })
+    .sort({ launchedAt: 1 })
+    .lean<Array<{ enrolmentId: Types.ObjectId } & Record<string, unknown>>>();
+  const enrolmentIds = [...new Map(sessions.map((session) => [String(session.enrolmentId), session.enrolmentId])).values()];
+  const auStates = enrolmentIds.length
+    ? await Cmi5AuState.find({ organisationId, enrolmentId: { $in: enrolmentIds } })
+        .select({ organisationId: 0, __v: 0 })
+        .lean()
+    : [];
+  return { cmi5Sessions: sessions, cmi5AuStates: auStates };
+}

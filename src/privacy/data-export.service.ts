@@ -9,11 +9,13 @@ import { accountDataOf } from '../auth/account-personal-data.js';
 import { addDays } from '../calendar/calendar.js';
 import type { Clock } from '../calendar/clock.js';
 import { certificateDataOf } from '../certificates/certificate-personal-data.js';
+import { cmi5DataOf } from '../cmi5/cmi5.personal-data.js';
 import { claimOnce, releaseClaim } from '../db/claims.js';
 import { isDuplicateKeyError } from '../db/database-errors.js';
 import { learningDataOf } from '../learning/learning.personal-data.js';
 import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/mail.service.js';
+import { scormDataOf } from '../scorm/scorm.personal-data.js';
 import { agentKeysOf, statementsAbout } from '../xapi/agent-personal-data.js';
 import type { XapiVocabulary } from '../xapi/xapi-vocabulary.js';
 import { accessTrailOf } from './access-trail.js';
@@ -97,6 +99,7 @@ przypomnienia.csv  przypomnienia wysłane do Ciebie / reminders sent to you
 dziennik.csv       wpisy dziennika zmian dotyczące Ciebie / audit trail entries about you
 dostep.csv         kto przeglądał Twoje dane / who viewed your data
 W dane.json klucz "statements" zawiera zapisy xAPI 1.0.3 o Tobie. / In dane.json, "statements" holds the xAPI 1.0.3 statements about you.
+Klucze "scormAttempts", "cmi5Sessions" i "cmi5AuStates": co zapisały kursy SCORM i cmi5. / What SCORM and cmi5 courses saved.
 Daty w formacie ISO 8601 (UTC). / Dates in ISO 8601 (UTC).
 `;
 
@@ -109,6 +112,8 @@ async function buildArchive(deps: DataExportDeps, record: DataExportDoc): Promis
   const learning = await learningDataOf(scope);
   const assignments = await assignmentDataOf(scope);
   const { certificates, files } = await certificateDataOf(scope);
+  const scorm = await scormDataOf(scope);
+  const cmi5 = await cmi5DataOf(scope);
   const statements = await statementsAbout(organisationId, agentKeysOf(deps.vocabulary, { learnerId: account.learnerId, email: account.email }));
   const audit = await deps.audit.about(organisationId, record._id);
   const { entries: access } = await accessTrailOf(organisationId, { subjectId: record._id, limit: 100_000 });
@@ -120,6 +125,8 @@ async function buildArchive(deps: DataExportDeps, record: DataExportDoc): Promis
     person: account,
     ...learning,
     ...assignments,
+    ...scorm,
+    ...cmi5,
     certificates,
     statements,
     auditTrail: audit,

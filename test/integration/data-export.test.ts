@@ -7,6 +7,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { MovableClock } from '../../src/calendar/clock.js';
+import { ScormAttempt } from '../../src/scorm/scorm-attempt.model.js';
 import { MailMessage } from '../../src/mail/mail-message.model.js';
 import { DataExport } from '../../src/privacy/data-export.model.js';
 import { runPendingDataExports } from '../../src/privacy/data-export.service.js';
@@ -76,6 +77,18 @@ describe('privacy/data-export ("Pobierz moje dane" on /konto)', function () {
       passed: true,
     });
     await hrAgent.get(`/kadry/osoby/${anna.user._id.toHexString()}`).expect(200);
+    // What a SCORM course committed for her (its CMI names her), as the SCORM runtime stores it.
+    await ScormAttempt.create({
+      _id: `${anna.user._id.toHexString()}:sco-1`,
+      organisationId: office._id,
+      enrolmentId: anna.user._id,
+      userId: anna.user._id,
+      courseId: 'pakiet-scorm',
+      scoId: 'sco-1',
+      cmi: JSON.stringify({ 'cmi.core.student_name': 'Anna Eksportowa', 'cmi.core.lesson_location': 'strona-3' }),
+      status: 'incomplete',
+      updatedAt: new Date(),
+    });
   });
   after(() => server.close());
 
@@ -127,6 +140,9 @@ describe('privacy/data-export ("Pobierz moje dane" on /konto)', function () {
     expect(hers.length).to.be.greaterThan(0);
     expect(data.statements.map((statement) => statement.id)).to.have.members(hers);
     expect(files.get('dostep.csv')!.toString('utf8')).to.include('personRecord');
+    const scorm = (data as unknown as { scormAttempts: Array<{ scoId: string; cmi: Record<string, string> }> }).scormAttempts;
+    expect(scorm.map((attempt) => [attempt.scoId, attempt.cmi['cmi.core.lesson_location']])).to.deep.equal([['sco-1', 'strona-3']]);
+    expect(data).to.have.property('cmi5Sessions').that.deep.equals([]);
     const everything = [...files.values()].map((file) => file.toString('latin1')).join('\n');
     expect(everything).to.not.include('Bartosz Obok');
   });
