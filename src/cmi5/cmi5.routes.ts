@@ -125,13 +125,6 @@ function lessonToAuList(platform: Platform, req: Request, res: Response, next: (
   res.redirect(303, `${auListUrl(params.data.courseId)}#${params.data.lessonId}`);
 }
 
-/** The final test's address of a cmi5 course: back to the course page (the AUs assess the learner themselves). */
-function noQuiz(platform: Platform, req: Request, res: Response, next: () => void) {
-  const courseId = CourseParams.shape.courseId.safeParse(req.params.courseId);
-  if (!courseId.success || !platform.catalogue.get(courseId.data)?.cmi5) return next();
-  res.redirect(303, courseUrl(courseId.data));
-}
-
 /** A package file, for a signed-in person the course is open to, only a file the package lists, typed, under the package CSP. */
 async function servePackageFile(platform: Platform, req: Request, res: Response) {
   const params = PackageFileParams.safeParse(req.params);
@@ -153,8 +146,6 @@ export function cmi5Router(platform: Platform): Router {
   router.get('/szkolenia/:courseId/moduly', requireUser, (req, res) => showAuList(platform, req, res));
   router.post('/szkolenia/:courseId/moduly/:auId/uruchom', requireUser, (req, res) => launch(platform, req, res));
   router.get('/szkolenia/:courseId/lekcje/:lessonId', requireUser, (req, res, next) => lessonToAuList(platform, req, res, next));
-  router.get('/szkolenia/:courseId/test', requireUser, (req, res, next) => noQuiz(platform, req, res, next));
-  router.post('/szkolenia/:courseId/test', requireUser, (req, res, next) => noQuiz(platform, req, res, next));
   router.get('/cmi5-pakiety/:packageId/:revision/*file', requireUser, (req, res) => servePackageFile(platform, req, res));
   return router;
 }

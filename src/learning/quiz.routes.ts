@@ -10,7 +10,7 @@ import { findEnrolment, progressOf } from './enrolment.service.js';
 import { finishingOfLessons } from './lesson.service.js';
 import { sendToCoursePage } from './enrolment-gate.js';
 import { AttemptParams, CourseParams, QuizBody } from './learning.schemas.js';
-import { quizUrl } from './learning.presenter.js';
+import { courseUrl, quizUrl } from './learning.presenter.js';
 import { blockMessage, quizForm, quizOverview, quizResult, quizReview } from './quiz.presenter.js';
 import { decodeQuizForm, questionAnchor, questionOfField } from './quiz-form.js';
 import { quizGrantContacts } from './quiz-grant.service.js';
@@ -18,8 +18,19 @@ import { findQuizAttempt, quizStanding, saveQuizAnswers, startQuizAttempt, submi
 import type { Course } from '../courses/course.types.js';
 import type { Platform } from '../platform.js';
 
+/**
+ * A course with no final test (an imported SCORM or cmi5 package: its SCOs or AUs assess the learner themselves):
+ * its test's address leads back to the course page. True when it answered.
+ */
+function sentAwayFromMissingQuiz(res: Response, course: Course): boolean {
+  if (course.quiz.questions.length > 0) return false;
+  res.redirect(303, courseUrl(course.id));
+  return true;
+}
+
 async function showQuiz(platform: Platform, req: Request, res: Response) {
   const course = await courseOfLearner(platform, req.user!, inputOf<CourseParams>(res, 'params').courseId);
+  if (sentAwayFromMissingQuiz(res, course)) return;
   if (!(await findEnrolment(req.user!, course.id))) {
     sendToCoursePage(req, res, course.id);
     return;
@@ -46,6 +57,7 @@ async function overviewOf(platform: Platform, course: Course, standing: QuizStan
 
 async function startAttempt(platform: Platform, req: Request, res: Response) {
   const course = await courseOfLearner(platform, req.user!, inputOf<CourseParams>(res, 'params').courseId);
+  if (sentAwayFromMissingQuiz(res, course)) return;
   try {
     const attempt = await startQuizAttempt({ learner: req.user!, course, now: platform.clock.now() });
     res.redirect(303, `${quizUrl(course.id)}/${String(attempt._id)}`);

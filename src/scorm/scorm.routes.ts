@@ -118,13 +118,6 @@ async function showPlayer(platform: Platform, req: Request, res: Response, next:
   res.render('scorm/player', { title: `${launch.lesson.title} – ${course.title}`, page: playerPage(course, launch, req.t) });
 }
 
-/** The final test's address of a SCORM course: back to the course page (the SCOs assess the learner themselves). */
-function noQuiz(platform: Platform, req: Request, res: Response, next: () => void) {
-  const courseId = ScoParams.shape.courseId.safeParse(req.params.courseId);
-  if (!courseId.success || !platform.catalogue.get(courseId.data)?.scorm) return next();
-  res.redirect(303, courseUrl(courseId.data));
-}
-
 /**
  * A package file, only for a signed-in person the course is open to (or enrolled on), only a file the package lists
  * (scorm-files.ts), with its fixed type, never sniffed, under the package's own CSP: framed by the player only.
@@ -149,8 +142,6 @@ export function scormRouter(platform: Platform): Router {
   // Before the learning router: a SCORM course's lesson is its SCO's player.
   router.get('/szkolenia/:courseId/lekcje/:lessonId', requireUser, (req, res, next) => showPlayer(platform, req, res, next));
   // A SCORM course has no final test: its address leads back to the course page.
-  router.get('/szkolenia/:courseId/test', requireUser, (req, res, next) => noQuiz(platform, req, res, next));
-  router.post('/szkolenia/:courseId/test', requireUser, (req, res, next) => noQuiz(platform, req, res, next));
   router.get('/scorm-pakiety/:packageId/:revision/*file', requireUser, (req, res) => servePackageFile(platform, req, res));
   return router;
 }
