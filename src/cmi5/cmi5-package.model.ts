@@ -1,6 +1,6 @@
 // Cmi5Package: an imported cmi5 course — its AUs in course order, its blocks, and its files (bytes in the course file store).
 import { Schema, model, type Types } from 'mongoose';
-import { LAUNCH_METHODS, MOVE_ON, type LaunchMethod, type MoveOn } from './cmi5-course-structure.js';
+import { LAUNCH_METHODS, MOVE_ON, type StructureAu, type StructureBlock } from './cmi5-course-structure.js';
 
 // Not tenant-scoped, like a SCORM package (scorm/scorm-package.model.ts): course content its owner may share, read
 // by `_id` or whole by the start-up scan that serves it; who may see it is the sharing policy's question.
@@ -55,27 +55,13 @@ const cmi5PackageSchema = new Schema(
   { timestamps: false },
 );
 
-export interface Cmi5AuDoc {
+/** An AU as stored: the course structure's AU with the platform's id for it (`au-<position>`). */
+export interface Cmi5AuDoc extends StructureAu {
   id: string;
-  iri: string;
-  title: string;
-  url: string;
-  query: string;
-  absolute: boolean;
-  moveOn: MoveOn;
-  masteryScore?: number;
-  launchMethod: LaunchMethod;
-  launchParameters?: string;
-  entitlementKey?: string;
-  blockIris: string[];
 }
 
-export interface Cmi5BlockDoc {
-  iri: string;
-  title: string;
-  parentIri?: string;
-  auIris: string[];
-}
+/** A block as stored: the course structure's, unchanged. */
+export type Cmi5BlockDoc = StructureBlock;
 
 export interface Cmi5PackageDoc {
   _id: string;
