@@ -51,6 +51,14 @@ export interface SignInKindEntry {
   checkConnection?(settings: Record<string, unknown>, secret: string | undefined): Promise<ConnectionCheck>;
 }
 
+/** A kind's `parseSettings`: the stored settings when its schema accepts them, else undefined. */
+function settingsParser(schema: { safeParse(value: unknown): { success: true; data: Record<string, unknown> } | { success: false } }) {
+  return (settings: unknown): Record<string, unknown> | undefined => {
+    const parsed = schema.safeParse(settings);
+    return parsed.success ? parsed.data : undefined;
+  };
+}
+
 const ldap: SignInKindEntry = {
   kind: 'ldap',
   nameKey: 'sso:kinds.ldap.name',
@@ -63,10 +71,7 @@ const ldap: SignInKindEntry = {
   settingsOf: (form) => ldapSettingsOf(form as LdapSettingsForm),
   formValues: (settings) => ldapFormValues(settings as LdapSettings),
   defaults: LDAP_DEFAULTS,
-  parseSettings: (settings) => {
-    const parsed = LdapSettings.safeParse(settings);
-    return parsed.success ? parsed.data : undefined;
-  },
+  parseSettings: settingsParser(LdapSettings),
   async checkConnection(settings, secret) {
     if (!secret) return { ok: false, messageKey: 'sso:check.noPassword' };
     const result = await checkLdapConnection(settings as LdapSettings, secret);
@@ -87,10 +92,7 @@ const oidc: SignInKindEntry = {
   settingsOf: (form) => oidcSettingsOf(form as OidcSettingsForm),
   formValues: (settings) => oidcFormValues(settings as OidcSettings),
   defaults: OIDC_DEFAULTS,
-  parseSettings: (settings) => {
-    const parsed = OidcSettings.safeParse(settings);
-    return parsed.success ? parsed.data : undefined;
-  },
+  parseSettings: settingsParser(OidcSettings),
   /** "Sprawdź": runs discovery and names the issuer it found. */
   async checkConnection(settings, secret) {
     try {
@@ -116,10 +118,7 @@ const saml: SignInKindEntry = {
   settingsOf: (form) => samlSettingsOf(form as SamlSettingsForm),
   formValues: (settings) => samlFormValues(settings as SamlSettings),
   defaults: SAML_DEFAULTS,
-  parseSettings: (settings) => {
-    const parsed = SamlSettings.safeParse(settings);
-    return parsed.success ? parsed.data : undefined;
-  },
+  parseSettings: settingsParser(SamlSettings),
   /** "Sprawdź": reads the IdP's metadata (its URL now, or what was pasted) and names the IdP and its sign-in address. */
   async checkConnection(settings) {
     try {
