@@ -32,6 +32,12 @@ export const LocalPath = z
   .max(2000)
   .regex(/^\/(?![/\\])[^\s\\]*$/);
 
+/** `value` when it is a local path (LocalPath), else undefined: a ?next= pointing elsewhere is ignored, not refused. */
+export function localPathOrNothing(value: unknown): string | undefined {
+  const parsed = LocalPath.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /**
  * A person's full name, the one rule for registration and /konto. It greets whoever owns the typed address:
  * no line breaks, no links (mail/person-name.ts).

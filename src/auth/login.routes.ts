@@ -4,7 +4,7 @@ import { setFlash } from '../http/flash.js';
 import { keepSessionForForm } from '../http/form-session.js';
 import { defineForm, type FormView } from '../http/forms.js';
 import { createLoginRateLimit } from './auth-rate-limits.js';
-import { LocalPath, LoginBody } from './auth.schemas.js';
+import { localPathOrNothing, LoginBody } from './auth.schemas.js';
 import { loginReasonOf } from './login-reason.js';
 import type { AccountPagesDeps } from './mail-context.js';
 import type { AppPassport, LoginFailure } from './passport.js';
@@ -15,14 +15,8 @@ import { FindOfficeQuery } from '../sso/sign-in-methods.schemas.js';
 /** Where people land after signing in when no (local) ?next= was given. */
 export const AFTER_LOGIN_PATH = '/pulpit';
 
-/** The ?next= / hidden `next` value when it is a path on this site; anything else is ignored. */
-function localNext(value: unknown): string | undefined {
-  const parsed = LocalPath.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
-}
-
 async function renderLogin(req: Request, res: Response, form: FormView): Promise<void> {
-  const next = localNext((req.body as { next?: unknown } | undefined)?.next) ?? localNext(req.query.next);
+  const next = localPathOrNothing((req.body as { next?: unknown } | undefined)?.next) ?? localPathOrNothing(req.query.next);
   // The office's own directory methods (src/sso): found by the e-mail typed (?email=) or the office chosen (?urzad=);
   // after an LDAP form sent blank, that form's office, with its field messages.
   const ldapProblems = res.locals.ldapFormProblems as LdapFormProblems | undefined;
@@ -63,7 +57,7 @@ export function loginRouter(deps: Pick<AccountPagesDeps, 'counters'>, passport: 
 
   router.get('/logowanie', keepSessionForForm, (req, res) => {
     if (req.user) {
-      res.redirect(localNext(req.query.next) ?? AFTER_LOGIN_PATH);
+      res.redirect(localPathOrNothing(req.query.next) ?? AFTER_LOGIN_PATH);
       return;
     }
     return loginForm.show(req, res);

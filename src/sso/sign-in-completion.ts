@@ -1,6 +1,6 @@
 // The end of every directory sign-in (LDAP, OIDC, SAML): the session on success, one clear page and a log line on failure.
 import type { NextFunction, Request, Response } from 'express';
-import { LocalPath } from '../auth/auth.schemas.js';
+import { localPathOrNothing } from '../auth/auth.schemas.js';
 import { AFTER_LOGIN_PATH } from '../auth/login.routes.js';
 import type { SessionUser } from '../auth/session-user.js';
 import type { SessionData } from 'express-session';
@@ -56,12 +56,6 @@ const EXPLAINED = new Set<DirectorySignInFailure>([
   'too-many',
 ]);
 
-/** The `next` path to go to when it is a path on this site; anything else (another site, `//evil`) is ignored. */
-export function localNextPath(value: unknown): string | undefined {
-  const parsed = LocalPath.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
-}
-
 /**
  * Finishes a directory sign-in. Success: a new session (passport's logIn regenerates it, so a session id fixed
  * before is worthless), stamped as the platform-password login stamps it, remembering the method; then a redirect
@@ -80,7 +74,7 @@ export function completeDirectorySignIn(
     showSignInFailed(req, res, outcome.failure, options.methodId).catch(next);
     return;
   }
-  const target = localNextPath(options.next) ?? AFTER_LOGIN_PATH;
+  const target = localPathOrNothing(options.next) ?? AFTER_LOGIN_PATH;
   req.logIn(outcome.user, (loginError) => {
     if (loginError) return next(loginError);
     req.session.signedInAt = new Date().toISOString();

@@ -1,9 +1,10 @@
 // /logowanie/oidc/:methodId (to the provider) and /logowanie/oidc/:methodId/powrot (the redirect_uri): wiring only.
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import { localPathOrNothing } from '../../auth/auth.schemas.js';
 import { createLoginRateLimit } from '../../auth/auth-rate-limits.js';
 import type { Platform } from '../../platform.js';
 import { provisionDirectoryAccount } from '../provisioning.service.js';
-import { completeDirectorySignIn, localNextPath, showSignInFailed, type DirectorySignInFailure } from '../sign-in-completion.js';
+import { completeDirectorySignIn, showSignInFailed, type DirectorySignInFailure } from '../sign-in-completion.js';
 import { enabledMethodById } from '../sign-in-methods.read.js';
 import { authorizationRedirect, completeAuthorization, OidcSignInError, type OidcPendingSignIn } from './oidc.client.js';
 import { oidcRedirectUri, providerOf } from './oidc.service.js';
@@ -44,7 +45,7 @@ export function oidcRouter(platform: Platform): Router {
       const { url, pending } = await authorizationRedirect(configuration, settings, oidcRedirectUri(platform.config.BASE_URL, methodId));
       const now = Date.now();
       const kept = Object.entries(req.session.oidcPending ?? {}).filter(([id, entry]) => id !== methodId && now - entry.startedAt < PENDING_MAX_AGE_MS);
-      req.session.oidcPending = { ...Object.fromEntries(kept), [methodId]: { ...pending, next: localNextPath(req.query.next), startedAt: now } };
+      req.session.oidcPending = { ...Object.fromEntries(kept), [methodId]: { ...pending, next: localPathOrNothing(req.query.next), startedAt: now } };
       req.session.save((error) => (error ? next(error) : res.redirect(303, url.href)));
     } catch (error) {
       fail(req, res, next, methodId, error);

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { SamlStatusError } from '@node-saml/node-saml';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { localPathOrNothing } from '../../auth/auth.schemas.js';
 import { createLoginRateLimit } from '../../auth/auth-rate-limits.js';
 import type { Platform } from '../../platform.js';
 import { provisionDirectoryAccount } from '../provisioning.service.js';
-import { completeDirectorySignIn, localNextPath, showSignInFailed, type DirectorySignInFailure } from '../sign-in-completion.js';
+import { completeDirectorySignIn, showSignInFailed, type DirectorySignInFailure } from '../sign-in-completion.js';
 import { enabledMethodById, signInMethodById } from '../sign-in-methods.read.js';
 import { acceptAssertionOnce, profileFromSaml, samlOf, SamlSignInError, serviceProviderMetadata, serviceProviderOf } from './saml.service.js';
 
@@ -80,7 +81,7 @@ export function samlRouter(platform: Platform): Router {
       const context = await samlOf(platform.config.BASE_URL, method);
       // RelayState is an opaque random id; the (local) next path it stands for stays with us (saml_requests).
       const relayState = randomBytes(24).toString('base64url');
-      await context.requests.saveRelayState(relayState, localNextPath(req.query.next));
+      await context.requests.saveRelayState(relayState, localPathOrNothing(req.query.next));
       const url = await context.saml.getAuthorizeUrlAsync(relayState, undefined, {});
       res.redirect(303, url);
     } catch (error) {
